@@ -1,0 +1,83 @@
+import { bodyParser } from '@koa/bodyparser';
+import type { MikroORM } from '@mikro-orm/core';
+import Koa from 'koa';
+import helmet from 'koa-helmet';
+import type { Config } from './config.js';
+import { ApiRouter } from './http/api-router.js';
+import { errorHandler } from './http/error-handler.js';
+import { buildOpenApiDocument } from './http/openapi.js';
+import { isPanelBuilt, servePanel } from './http/panel.js';
+import { ormRequestContext, requestId } from './http/request-context.js';
+import type { AppState } from './http/state.js';
+import type { Logger } from './logger.js';
+import { registerAuthRoutes } from './modules/auth/auth.routes.js';
+import type { AuthService } from './modules/auth/auth.service.js';
+import { registerDepartmentRoutes } from './modules/departments/departments.routes.js';
+import type { DepartmentsService } from './modules/departments/departments.service.js';
+import { registerHealthRoutes } from './modules/health/health.routes.js';
+import type { HealthService } from './modules/health/health.service.js';
+import { registerOperatorRoutes } from './modules/operators/operators.routes.js';
+import type { OperatorsService } from './modules/operators/operators.service.js';
+import { registerTenantRoutes } from './modules/tenants/tenants.routes.js';
+import type { TenantsService } from './modules/tenants/tenants.service.js';
+
+export type ApiServices = {
+  auth: AuthService;
+  tenants: TenantsService;
+  departments: DepartmentsService;
+  operators: OperatorsService;
+  health: HealthService;
+};
+
+/** Request bodies above this are refused with 413 before they are parsed. */
+const JSON_BODY_LIMIT = '1mb';
+
+/** The Koa application: middleware chain, API routes, OpenAPI document and the panel. */
+export function createApp(options: {
+  config: Config;
+  orm: MikroORM;
+  logger: Logger;
+  services: ApiServices;
+  panelDir: string;
+}): Koa<AppState> {
+  const { config, orm, logger, services, panelDir } = options;
+  const app = new Koa<AppState>({ proxy: true });
+
+  const router = new ApiRouter((header) => services.auth.authenticate(header));
+  registerHealthRoutes(router, services.health);
+  registerAuthRoutes(router, services.auth, services.operators);
+  registerTenantRoutes(router, services.tenants);
+  registerDepartmentRoutes(router, services.departments);
+  registerOperatorRoutes(router, services.operators);
+
+  let openApiDocument: object | undefined;
+  router.koaRouter.get('/api/openapi.json', (ctx) => {
+    openApiDocument ??= buildOpenApiDocument(router.specs, config.publicUrl);
+    ctx.body = openApiDocument;
+  });
+
+  app.use(requestId(logger));
+  app.use(errorHandler(logger));
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        directives: {
+          // naive-ui injects its styles at run time; Facebook profile photos come from its CDNs.
+          'style-src': ["'self'", "'unsafe-inline'"],
+          'img-src': ["'self'", 'data:', 'blob:', 'https:'],
+          'connect-src': ["'self'"],
+        },
+      },
+    }),
+  );
+  app.use(ormRequestContext(orm));
+  app.use(bodyParser({ enableTypes: ['json'], jsonLimit: JSON_BODY_LIMIT, encoding: 'utf-8' }));
+  if (isPanelBuilt(panelDir)) {
+    app.use(servePanel(panelDir));
+  } else {
+    logger.warn({ panelDir }, 'the panel is not built (npm run build): serving the API only');
+  }
+  app.use(router.koaRouter.routes());
+  app.use(router.koaRouter.allowedMethods({ throw: true }));
+  return app;
+}

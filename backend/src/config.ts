@@ -1,0 +1,152 @@
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+
+/**
+ * Development-only secrets. They let `npm start` work on a fresh clone and survive restarts
+ * (a random key would make stored page tokens unreadable after each restart). Production
+ * refuses to start with them or without a value.
+ */
+const DEV_JWT_SECRET = 'dev-only-jwt-secret-do-not-use-in-production-0000';
+const DEV_ENCRYPTION_KEY = 'ZGV2LW9ubHktZW5jcnlwdGlvbi1rZXktMzItYnl0ZXM='; // 32 bytes, base64
+
+const booleanFromEnv = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((value) => value === 'true' || value === '1' || value === 'yes');
+
+const urlWithoutTrailingSlash = z.url().transform((value) => value.replace(/\/+$/, ''));
+
+const environmentSchema = z.object({
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  PORT: z.coerce.number().int().min(1).max(65535).default(5001),
+  PUBLIC_URL: urlWithoutTrailingSlash.default('http://localhost:5001'),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL')
+    .default('postgres://postgres@127.0.0.1:5432/omni'),
+  REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL')
+    .default('redis://127.0.0.1:6379'),
+  REDIS_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]+$/, 'may only contain letters, digits, "-" and "_"')
+    .default('omni'),
+  JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  JWT_TTL_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(60)
+    .default(12 * 60 * 60),
+  ENCRYPTION_KEY: z
+    .string()
+    .refine(
+      (value) => Buffer.from(value, 'base64').length === 32,
+      'must be 32 random bytes, base64-encoded (openssl rand -base64 32)',
+    )
+    .optional(),
+  FACEBOOK_GRAPH_URL: urlWithoutTrailingSlash.default('https://graph.facebook.com'),
+  FACEBOOK_GRAPH_VERSION: z
+    .string()
+    .regex(/^v\d+\.\d+$/, 'must look like v25.0')
+    .default('v25.0'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  MIGRATE_ON_START: booleanFromEnv.default(true),
+  SEED_DEMO_DATA: booleanFromEnv.optional(),
+  PANEL_DIR: z.string().optional(),
+  SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(10_000),
+});
+
+export type Config = Readonly<{
+  env: 'development' | 'test' | 'production';
+  isProduction: boolean;
+  host: string;
+  port: number;
+  publicUrl: string;
+  databaseUrl: string;
+  redisUrl: string;
+  redisPrefix: string;
+  jwtSecret: string;
+  jwtTtlSeconds: number;
+  encryptionKey: Buffer;
+  facebookGraphUrl: string;
+  facebookGraphVersion: string;
+  logLevel: z.infer<typeof environmentSchema>['LOG_LEVEL'];
+  migrateOnStart: boolean;
+  seedDemoData: boolean;
+  panelDir: string | undefined;
+  shutdownTimeoutMs: number;
+}>;
+
+/** Thrown when the environment is wrong; its message names every offending variable. */
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/**
+ * Parses and validates the environment once, at start-up. No other module reads
+ * `process.env`: the returned object is frozen and passed down.
+ */
+export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = environmentSchema.safeParse(emptyToUndefined(environment));
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map(
+      (issue) => `${issue.path.join('.')} ${issue.message.toLowerCase()}`,
+    );
+    throw new ConfigError(`Invalid configuration: ${problems.join('; ')}.`);
+  }
+  const values = parsed.data;
+  const isProduction = values.NODE_ENV === 'production';
+
+  if (isProduction) {
+    const missing = (['JWT_SECRET', 'ENCRYPTION_KEY'] as const).filter((name) => !values[name]);
+    if (missing.length > 0) {
+      throw new ConfigError(
+        `Invalid configuration: ${missing.join(' and ')} must be set when NODE_ENV=production.`,
+      );
+    }
+    if (values.JWT_SECRET === DEV_JWT_SECRET || values.ENCRYPTION_KEY === DEV_ENCRYPTION_KEY) {
+      throw new ConfigError(
+        'Invalid configuration: JWT_SECRET and ENCRYPTION_KEY must not be the development defaults when NODE_ENV=production.',
+      );
+    }
+  }
+
+  return Object.freeze({
+    env: values.NODE_ENV,
+    isProduction,
+    host: values.HOST,
+    port: values.PORT,
+    publicUrl: values.PUBLIC_URL,
+    databaseUrl: values.DATABASE_URL,
+    redisUrl: values.REDIS_URL,
+    redisPrefix: values.REDIS_PREFIX,
+    jwtSecret: values.JWT_SECRET ?? DEV_JWT_SECRET,
+    jwtTtlSeconds: values.JWT_TTL_SECONDS,
+    encryptionKey: Buffer.from(values.ENCRYPTION_KEY ?? DEV_ENCRYPTION_KEY, 'base64'),
+    facebookGraphUrl: values.FACEBOOK_GRAPH_URL,
+    facebookGraphVersion: values.FACEBOOK_GRAPH_VERSION,
+    logLevel: values.LOG_LEVEL,
+    migrateOnStart: values.MIGRATE_ON_START,
+    seedDemoData: values.SEED_DEMO_DATA ?? !isProduction,
+    panelDir: values.PANEL_DIR,
+    shutdownTimeoutMs: values.SHUTDOWN_TIMEOUT_MS,
+  });
+}
+
+/**
+ * Loads the repository's `.env` into the environment when present (a developer convenience;
+ * real deployments set variables directly). Variables already set win. The path is the same
+ * from `src/` and from the compiled `dist/`: two levels up.
+ */
+export function loadDotEnvFile(path = fileURLToPath(new URL('../../.env', import.meta.url))): void {
+  if (existsSync(path)) process.loadEnvFile(path);
+}
+
+/** An empty variable (`FOO=`) means "not set", as most deployment tools write it. */
+function emptyToUndefined(environment: NodeJS.ProcessEnv): Record<string, string | undefined> {
+  return Object.fromEntries(
+    Object.entries(environment).map(([name, value]) => [name, value === '' ? undefined : value]),
+  );
+}

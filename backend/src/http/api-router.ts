@@ -1,0 +1,101 @@
+import Router from '@koa/router';
+import type { Context, Middleware } from 'koa';
+import type { z} from 'zod';
+import { type ZodType } from 'zod';
+import { ForbiddenError, ValidationError } from '../errors.js';
+import type { Actor } from '../modules/auth/actor.js';
+import type { AppState } from './state.js';
+
+/** Who may call a route: anyone, any signed-in user, or tenant admins only. */
+export type Access = 'public' | 'authenticated' | 'admin';
+
+type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';
+
+type ResponseSpec = { description: string; schema?: ZodType };
+
+type HandlerInput<TAccess extends Access, TBody, TQuery, TParams> = {
+  body: TBody;
+  query: TQuery;
+  params: TParams;
+  /** The raw Koa context, for the rare route that must set a header itself. */
+  ctx: Context;
+} & (TAccess extends 'public' ? { actor?: undefined } : { actor: Actor });
+
+/** One HTTP route: its contract (validated input, documented output) and its handler. */
+export type RouteSpec<TAccess extends Access, TBody, TQuery, TParams> = {
+  method: HttpMethod;
+  /** Koa-style path, e.g. `/api/departments/:id`. */
+  path: string;
+  access: TAccess;
+  summary: string;
+  tag: string;
+  body?: ZodType<TBody>;
+  query?: ZodType<TQuery>;
+  params?: ZodType<TParams>;
+  /** The first 2xx entry is the success status; the others document error cases. */
+  responses: Record<number, ResponseSpec>;
+  /** Returns the response body (undefined for 204). Throws AppErrors for failures. */
+  handler: (input: HandlerInput<TAccess, TBody, TQuery, TParams>) => Promise<unknown> | unknown;
+};
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnyRouteSpec = RouteSpec<Access, any, any, any>;
+
+/** Resolves the bearer token to an actor; implemented by the auth module. */
+export type Authenticator = (authorizationHeader: string | undefined) => Promise<Actor>;
+
+/**
+ * Registers routes from their specs: validates input with the spec's zod schemas, enforces
+ * access, and keeps every spec so the OpenAPI document is generated from the same source.
+ */
+export class ApiRouter {
+  readonly koaRouter = new Router<AppState>();
+  readonly specs: AnyRouteSpec[] = [];
+
+  constructor(private readonly authenticate: Authenticator) {}
+
+  route<TAccess extends Access, TBody = undefined, TQuery = undefined, TParams = undefined>(
+    spec: RouteSpec<TAccess, TBody, TQuery, TParams>,
+  ): void {
+    this.specs.push(spec as unknown as AnyRouteSpec);
+    const successStatus = Number(
+      Object.keys(spec.responses).find((status) => status.startsWith('2')) ?? 200,
+    );
+    const handle: Middleware<AppState> = async (ctx) => {
+      if (spec.access !== 'public') {
+        const actor = await this.authenticate(ctx.get('Authorization') || undefined);
+        if (spec.access === 'admin' && actor.role !== 'admin') {
+          throw new ForbiddenError('Only tenant admins can do this.');
+        }
+        ctx.state.actor = actor;
+      }
+      const input = {
+        body: parseInput(spec.body, ctx.request.body),
+        query: parseInput(spec.query, ctx.query),
+        params: parseInput(spec.params, ctx.params),
+        actor: ctx.state.actor,
+        ctx,
+      } as HandlerInput<TAccess, TBody, TQuery, TParams>;
+      const body = await spec.handler(input);
+      ctx.status = successStatus;
+      if (successStatus !== 204) ctx.body = body;
+    };
+    this.koaRouter[spec.method](spec.path, handle);
+  }
+}
+
+function parseInput<T>(schema: ZodType<T> | undefined, value: unknown): T {
+  if (!schema) return undefined as T;
+  const result = schema.safeParse(value ?? {});
+  if (!result.success) throw new ValidationError(fieldErrors(result.error));
+  return result.data;
+}
+
+function fieldErrors(error: z.ZodError): Record<string, string> {
+  const fields: Record<string, string> = {};
+  for (const issue of error.issues) {
+    const field = issue.path.join('.') || '_';
+    fields[field] ??= issue.message;
+  }
+  return fields;
+}

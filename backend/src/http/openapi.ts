@@ -1,0 +1,56 @@
+import {
+  createDocument,
+  type ZodOpenApiOperationObject,
+  type ZodOpenApiPathsObject,
+} from 'zod-openapi';
+import type { z } from 'zod';
+import type { AnyRouteSpec } from './api-router.js';
+
+/** The OpenAPI 3.1 document, generated from the same route specs that validate requests. */
+export function buildOpenApiDocument(specs: AnyRouteSpec[], serverUrl: string): object {
+  const paths: ZodOpenApiPathsObject = {};
+  for (const spec of specs) {
+    const path = spec.path.replace(/:(\w+)/g, '{$1}');
+    paths[path] ??= {};
+    paths[path][spec.method] = toOperation(spec);
+  }
+  return createDocument({
+    openapi: '3.1.0',
+    info: {
+      title: 'Omni API',
+      version: '1',
+      description:
+        'Facebook Messenger pages connected to a shared operator queue. Errors always have the shape {"error": {"code", "message", "details"?}}.',
+    },
+    servers: [{ url: serverUrl }],
+    components: {
+      securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
+    },
+    paths,
+  });
+}
+
+function toOperation(spec: AnyRouteSpec): ZodOpenApiOperationObject {
+  const responses = Object.fromEntries(
+    Object.entries(spec.responses).map(([status, response]) => [
+      status,
+      {
+        description: response.description,
+        ...(response.schema
+          ? { content: { 'application/json': { schema: response.schema } } }
+          : {}),
+      },
+    ]),
+  );
+  return {
+    summary: spec.summary,
+    tags: [spec.tag],
+    ...(spec.access === 'public' ? {} : { security: [{ bearer: [] }] }),
+    ...(spec.params ? { requestParams: { path: spec.params as z.ZodObject } } : {}),
+    ...(spec.query ? { requestParams: { query: spec.query as z.ZodObject } } : {}),
+    ...(spec.body
+      ? { requestBody: { content: { 'application/json': { schema: spec.body } } } }
+      : {}),
+    responses,
+  };
+}

@@ -1,0 +1,18 @@
+/**
+ * Every background job and its payload. Payloads carry ids, never secrets; each job is
+ * idempotent because PostgreSQL decides, so a job that runs twice changes nothing.
+ * Each job name is its own BullMQ queue, so workers scale and back off per kind of work.
+ */
+export type JobPayloads = {
+  /** Records that a worker process is alive (read by /health). */
+  'worker-heartbeat': Record<string, never>;
+};
+
+export type JobName = keyof JobPayloads;
+
+export const JOB_NAMES = ['worker-heartbeat'] as const satisfies readonly JobName[];
+
+/** What a worker runs for each job: a thin call into a service. */
+export type JobProcessors = {
+  [N in JobName]: (payload: JobPayloads[N]) => Promise<void>;
+};

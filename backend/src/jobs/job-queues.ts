@@ -1,0 +1,57 @@
+import { Queue, type JobsOptions } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { JOB_NAMES, type JobName, type JobPayloads } from './job-map.js';
+
+/** Retry what can succeed later; keep a bounded history for diagnosis. */
+const DEFAULT_JOB_OPTIONS: JobsOptions = {
+  attempts: 5,
+  backoff: { type: 'exponential', delay: 1_000 },
+  removeOnComplete: { age: 24 * 3600, count: 1_000 },
+  removeOnFail: { age: 7 * 24 * 3600 },
+};
+
+/** The producer side: typed `enqueue` for every job in the job map. */
+export class JobQueues {
+  private readonly queues: Map<JobName, Queue>;
+
+  constructor(connection: Redis, prefix: string) {
+    this.queues = new Map(
+      JOB_NAMES.map((name) => [
+        name,
+        new Queue(name, { connection, prefix, defaultJobOptions: DEFAULT_JOB_OPTIONS }),
+      ]),
+    );
+  }
+
+  /** `jobId` makes enqueueing idempotent: BullMQ ignores a second job with the same id. */
+  async enqueue<N extends JobName>(
+    name: N,
+    payload: JobPayloads[N],
+    options: Pick<JobsOptions, 'jobId' | 'delay'> = {},
+  ): Promise<void> {
+    await this.queue(name).add(name, payload, options);
+  }
+
+  /** Runs `name` every `everyMs` (one schedule however many processes call this). */
+  async schedule<N extends JobName>(
+    name: N,
+    payload: JobPayloads[N],
+    everyMs: number,
+  ): Promise<void> {
+    await this.queue(name).upsertJobScheduler(
+      `${name}-schedule`,
+      { every: everyMs },
+      { name, data: payload },
+    );
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.queues.values()].map((queue) => queue.close()));
+  }
+
+  private queue(name: JobName): Queue {
+    const queue = this.queues.get(name);
+    if (!queue) throw new Error(`No queue for job ${name}`);
+    return queue;
+  }
+}

@@ -1,0 +1,65 @@
+import { z } from 'zod';
+import type { ApiRouter } from '../../http/api-router.js';
+import { errorResponse } from '../../http/schemas.js';
+import { setStatusSchema, userSchema } from '../operators/operators.schemas.js';
+import type { OperatorsService } from '../operators/operators.service.js';
+import { identitySchema, logInSchema, sessionSchema, signUpSchema } from './auth.schemas.js';
+import type { AuthService } from './auth.service.js';
+
+export function registerAuthRoutes(
+  router: ApiRouter,
+  auth: AuthService,
+  operators: OperatorsService,
+): void {
+  router.route({
+    method: 'post',
+    path: '/api/auth/signup',
+    access: 'public',
+    tag: 'Auth',
+    summary: 'Create a business (tenant) whose first user is its admin',
+    body: signUpSchema,
+    responses: {
+      201: { description: 'Signed in as the new admin', schema: sessionSchema },
+      400: errorResponse('VALIDATION_FAILED'),
+      409: errorResponse('EMAIL_TAKEN'),
+    },
+    handler: ({ body }) => auth.signUp(body),
+  });
+
+  router.route({
+    method: 'post',
+    path: '/api/auth/login',
+    access: 'public',
+    tag: 'Auth',
+    summary: 'Sign in with email and password',
+    body: logInSchema,
+    responses: {
+      200: { description: 'Signed in', schema: sessionSchema },
+      401: errorResponse('INVALID_CREDENTIALS'),
+    },
+    handler: ({ body }) => auth.logIn(body),
+  });
+
+  router.route({
+    method: 'get',
+    path: '/api/me',
+    access: 'authenticated',
+    tag: 'Me',
+    summary: 'The signed-in user and their business',
+    responses: { 200: { description: 'Who you are', schema: identitySchema } },
+    handler: ({ actor }) => auth.describe(actor),
+  });
+
+  router.route({
+    method: 'put',
+    path: '/api/me/status',
+    access: 'authenticated',
+    tag: 'Me',
+    summary: 'Go online, away or offline',
+    body: setStatusSchema,
+    responses: {
+      200: { description: 'Your updated user', schema: z.object({ user: userSchema }) },
+    },
+    handler: async ({ actor, body }) => ({ user: await operators.setStatus(actor, body.status) }),
+  });
+}

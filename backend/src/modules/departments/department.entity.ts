@@ -1,0 +1,32 @@
+import { Collection, EntitySchema } from '@mikro-orm/core';
+import { TenantOwnedEntity } from '../../db/tenant-owned.entity.js';
+import type { Tenant } from '../tenants/tenant.entity.js';
+import type { User } from '../operators/user.entity.js';
+
+/** A group of operators; a Facebook page routes its chats to one department or to none. */
+export class Department extends TenantOwnedEntity {
+  operators = new Collection<User>(this);
+
+  constructor(
+    tenant: Tenant,
+    public name: string,
+  ) {
+    super(tenant);
+  }
+}
+
+export const DepartmentSchema = new EntitySchema<Department, TenantOwnedEntity>({
+  class: Department,
+  extends: 'TenantOwnedEntity',
+  properties: {
+    name: { type: 'string', length: 120 },
+    operators: { kind: 'm:n', entity: 'User', mappedBy: 'departments' },
+  },
+  indexes: [
+    {
+      name: 'department_tenant_name_unique',
+      expression:
+        'create unique index "department_tenant_name_unique" on "department" ("tenant_id", lower("name"))',
+    },
+  ],
+});

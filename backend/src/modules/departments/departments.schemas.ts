@@ -1,0 +1,28 @@
+import { z } from 'zod';
+import type { Department } from './department.entity.js';
+
+export const departmentSchema = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    operatorCount: z.number().int(),
+    createdAt: z.iso.datetime(),
+  })
+  .meta({ id: 'Department' });
+
+export type DepartmentDto = z.infer<typeof departmentSchema>;
+
+export const departmentInputSchema = z.object({
+  name: z.string().trim().min(1, 'Enter a name.').max(120, 'Use at most 120 characters.'),
+});
+
+export type DepartmentInput = z.infer<typeof departmentInputSchema>;
+
+export function toDepartmentDto(department: Department, operatorCount: number): DepartmentDto {
+  return {
+    id: department.id,
+    name: department.name,
+    operatorCount,
+    createdAt: department.createdAt.toISOString(),
+  };
+}

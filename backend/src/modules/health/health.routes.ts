@@ -1,0 +1,32 @@
+import { z } from 'zod';
+import type { ApiRouter } from '../../http/api-router.js';
+import { errorResponse } from '../../http/schemas.js';
+import { UnhealthyError, type HealthService } from './health.service.js';
+
+const healthSchema = z
+  .object({
+    status: z.enum(['ok', 'degraded']),
+    db: z.enum(['ok', 'down']),
+    redis: z.enum(['ok', 'down']),
+    worker: z.enum(['ok', 'missing', 'unknown']),
+  })
+  .meta({ id: 'Health' });
+
+export function registerHealthRoutes(router: ApiRouter, health: HealthService): void {
+  router.route({
+    method: 'get',
+    path: '/health',
+    access: 'public',
+    tag: 'Health',
+    summary: 'Whether PostgreSQL and Redis answer (503 names the part that does not)',
+    responses: {
+      200: { description: 'All parts answer', schema: healthSchema },
+      503: errorResponse('UNHEALTHY, with the report in details'),
+    },
+    handler: async () => {
+      const report = await health.check();
+      if (report.status !== 'ok') throw new UnhealthyError(report);
+      return report;
+    },
+  });
+}

@@ -1,0 +1,145 @@
+import { LockMode, UniqueConstraintViolationException } from '@mikro-orm/core';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { validate as isUuid } from 'uuid';
+import { findByIdOrFail } from '../../db/find.js';
+import { ConflictError, NotFoundError } from '../../errors.js';
+import type { Actor } from '../auth/actor.js';
+import type { PasswordHasher } from '../auth/passwords.js';
+import { Department } from '../departments/department.entity.js';
+import { rooms, type RealtimePublisher } from '../realtime/realtime.events.js';
+import { Tenant } from '../tenants/tenant.entity.js';
+import {
+  toUserDto,
+  type CreateOperatorInput,
+  type UpdateOperatorInput,
+  type UserDto,
+} from './operators.schemas.js';
+import { User, type OperatorStatus } from './user.entity.js';
+
+/** The people of a tenant: admins and operators (both are "operators" of the queue). */
+export class OperatorsService {
+  constructor(
+    private readonly em: EntityManager,
+    private readonly passwords: PasswordHasher,
+    private readonly realtime: RealtimePublisher,
+  ) {}
+
+  async list(_actor: Actor): Promise<UserDto[]> {
+    const users = await this.em.find(
+      User,
+      {},
+      { populate: ['departments'], orderBy: { name: 'asc' } },
+    );
+    return users.map(toUserDto);
+  }
+
+  async get(_actor: Actor, id: string): Promise<UserDto> {
+    return toUserDto(await this.findUser(id));
+  }
+
+  async create(actor: Actor, input: CreateOperatorInput): Promise<UserDto> {
+    const user = new User(
+      this.em.getReference(Tenant, actor.tenantId),
+      input.email,
+      input.name,
+      await this.passwords.hash(input.password),
+      input.role,
+    );
+    user.maxChats = input.maxChats;
+    user.departments.set(await this.findDepartments(input.departmentIds));
+    await this.saveWithUniqueEmail(user);
+    this.announce(user);
+    return toUserDto(user);
+  }
+
+  async update(actor: Actor, id: string, input: UpdateOperatorInput): Promise<UserDto> {
+    return this.em.transactional(async () => {
+      const user = await this.findUser(id);
+      if (input.role === 'operator' && user.role === 'admin') {
+        await this.assertAnotherAdminRemains(actor, user);
+      }
+      if (input.email !== undefined) user.email = input.email;
+      if (input.name !== undefined) user.name = input.name;
+      if (input.role !== undefined) user.role = input.role;
+      if (input.maxChats !== undefined) user.maxChats = input.maxChats;
+      if (input.password !== undefined)
+        user.passwordHash = await this.passwords.hash(input.password);
+      if (input.departmentIds !== undefined) {
+        user.departments.set(await this.findDepartments(input.departmentIds));
+      }
+      await this.saveWithUniqueEmail(user);
+      this.announce(user);
+      return toUserDto(user);
+    });
+  }
+
+  async remove(actor: Actor, id: string): Promise<void> {
+    await this.em.transactional(async () => {
+      const user = await this.findUser(id);
+      if (user.id === actor.userId) {
+        throw new ConflictError('CANNOT_DELETE_SELF', 'You cannot delete your own account.');
+      }
+      if (user.role === 'admin') await this.assertAnotherAdminRemains(actor, user);
+      await this.em.remove(user).flush();
+    });
+  }
+
+  async setStatus(actor: Actor, status: OperatorStatus): Promise<UserDto> {
+    const user = await this.findUser(actor.userId);
+    user.changeStatus(status);
+    await this.em.flush();
+    this.announce(user);
+    return toUserDto(user);
+  }
+
+  private findUser(id: string): Promise<User> {
+    return findByIdOrFail(this.em, User, id, 'The operator', { populate: ['departments'] });
+  }
+
+  /** Every id must be a department of this tenant; other tenants' ids are simply unknown. */
+  private async findDepartments(ids: string[]): Promise<Department[]> {
+    const uniqueIds = [...new Set(ids)];
+    const departments = uniqueIds.every((id) => isUuid(id))
+      ? await this.em.find(Department, { id: { $in: uniqueIds } })
+      : [];
+    if (departments.length !== uniqueIds.length) {
+      const found = new Set(departments.map((department) => department.id));
+      throw new NotFoundError('A department', {
+        departmentIds: uniqueIds.filter((id) => !found.has(id)),
+      });
+    }
+    return departments;
+  }
+
+  /**
+   * Locks the tenant row first, so two admins demoting or deleting each other at the same
+   * moment are serialised and cannot leave the tenant without an admin.
+   */
+  private async assertAnotherAdminRemains(actor: Actor, leaving: User): Promise<void> {
+    await this.em.findOneOrFail(Tenant, actor.tenantId, { lockMode: LockMode.PESSIMISTIC_WRITE });
+    const otherAdmins = await this.em.count(User, { role: 'admin', id: { $ne: leaving.id } });
+    if (otherAdmins === 0) {
+      throw new ConflictError(
+        'LAST_ADMIN',
+        'A business needs at least one admin. Make someone else an admin first.',
+      );
+    }
+  }
+
+  private async saveWithUniqueEmail(user: User): Promise<void> {
+    try {
+      await this.em.persist(user).flush();
+    } catch (error) {
+      if (error instanceof UniqueConstraintViolationException) {
+        throw new ConflictError('EMAIL_TAKEN', `An account with ${user.email} already exists.`, {
+          fields: { email: 'This email is already in use.' },
+        });
+      }
+      throw error;
+    }
+  }
+
+  private announce(user: User): void {
+    this.realtime.publish(rooms.tenant(user.tenant.id), 'operator.updated', toUserDto(user));
+  }
+}

@@ -1,0 +1,58 @@
+import { Collection, EntitySchema } from '@mikro-orm/core';
+import { TenantOwnedEntity } from '../../db/tenant-owned.entity.js';
+import type { Department } from '../departments/department.entity.js';
+import type { Tenant } from '../tenants/tenant.entity.js';
+
+export const USER_ROLES = ['admin', 'operator'] as const;
+export type UserRole = (typeof USER_ROLES)[number];
+
+/** online: receives chats; away: keeps current chats, gets no new ones; offline: neither. */
+export const OPERATOR_STATUSES = ['online', 'away', 'offline'] as const;
+export type OperatorStatus = (typeof OPERATOR_STATUSES)[number];
+
+/** A person who signs in: a tenant admin or an operator. Admins can work chats too. */
+export class User extends TenantOwnedEntity {
+  status: OperatorStatus = 'offline';
+  statusChangedAt: Date = new Date();
+  /** Per-operator override of the tenant's default; null means "use the tenant default". */
+  maxChats: number | null = null;
+  departments = new Collection<Department>(this);
+
+  constructor(
+    tenant: Tenant,
+    public email: string,
+    public name: string,
+    public passwordHash: string,
+    public role: UserRole,
+  ) {
+    super(tenant);
+  }
+
+  changeStatus(status: OperatorStatus, now = new Date()): void {
+    if (this.status === status) return;
+    this.status = status;
+    this.statusChangedAt = now;
+  }
+}
+
+export const UserSchema = new EntitySchema<User, TenantOwnedEntity>({
+  class: User,
+  tableName: 'app_user', // "user" is reserved in PostgreSQL
+  extends: 'TenantOwnedEntity',
+  properties: {
+    email: { type: 'string', length: 254, unique: true },
+    name: { type: 'string', length: 120 },
+    passwordHash: { type: 'string', length: 255, hidden: true },
+    role: { enum: true, items: () => USER_ROLES, default: 'operator' },
+    status: { enum: true, items: () => OPERATOR_STATUSES, default: 'offline' },
+    statusChangedAt: { type: 'datetime', defaultRaw: 'now()' },
+    maxChats: { type: 'integer', nullable: true },
+    departments: {
+      kind: 'm:n',
+      entity: 'Department',
+      inversedBy: 'operators',
+      pivotTable: 'user_department',
+      owner: true,
+    },
+  },
+});

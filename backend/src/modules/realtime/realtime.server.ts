@@ -1,0 +1,62 @@
+import type { Server as HttpServer } from 'node:http';
+import { RequestContext, type MikroORM } from '@mikro-orm/core';
+import { createAdapter } from '@socket.io/redis-adapter';
+import type { Redis } from 'ioredis';
+import { Server } from 'socket.io';
+import type { Logger } from '../../logger.js';
+import type { Actor } from '../auth/actor.js';
+import type { AuthService } from '../auth/auth.service.js';
+import { rooms, type RealtimePublisher, type ServerToClientEvents } from './realtime.events.js';
+
+type SocketData = { actor: Actor };
+
+/**
+ * socket.io on the api's HTTP server, authenticated with the same JWT as the API. The Redis
+ * adapter carries every event to every api instance, so any instance reaches any operator.
+ */
+export class RealtimeServer implements RealtimePublisher {
+  private readonly io: Server<
+    Record<string, never>,
+    ServerToClientEvents,
+    Record<string, never>,
+    SocketData
+  >;
+
+  constructor(options: {
+    httpServer: HttpServer;
+    redis: Redis;
+    redisPrefix: string;
+    orm: MikroORM;
+    auth: AuthService;
+    logger: Logger;
+  }) {
+    const { httpServer, redis, redisPrefix, orm, auth, logger } = options;
+    this.io = new Server(httpServer, { serveClient: false });
+    this.io.adapter(
+      createAdapter(redis.duplicate(), redis.duplicate(), { key: `${redisPrefix}:socket.io` }),
+    );
+    this.io.use((socket, next) => {
+      const token: unknown = socket.handshake.auth['token'];
+      RequestContext.create(orm.em, () => auth.authenticate(`Bearer ${String(token ?? '')}`))
+        .then((actor) => {
+          socket.data.actor = actor;
+          next();
+        })
+        .catch(() => next(new Error('UNAUTHENTICATED')));
+    });
+    this.io.on('connection', (socket) => {
+      const { actor } = socket.data;
+      void socket.join([rooms.tenant(actor.tenantId), rooms.operator(actor.userId)]);
+      logger.debug({ userId: actor.userId }, 'socket connected');
+    });
+  }
+
+  publish: RealtimePublisher['publish'] = (room, event, payload) => {
+    // socket.io's typed emit cannot follow the generic event name; the map above keeps it honest.
+    (this.io.to(room).emit as (event: string, payload: unknown) => void)(event, payload);
+  };
+
+  async close(): Promise<void> {
+    await this.io.close();
+  }
+}

@@ -1,0 +1,35 @@
+import { randomBytes } from 'node:crypto';
+import { EntitySchema } from '@mikro-orm/core';
+import { BaseEntity } from '../../db/base.entity.js';
+
+export const DEFAULT_MAX_CHATS = 5;
+
+/** A business using Omni. Its `key` is public (it is in the webhook URL) but unguessable. */
+export class Tenant extends BaseEntity {
+  key: string = generateTenantKey();
+  defaultMaxChats: number = DEFAULT_MAX_CHATS;
+
+  constructor(public name: string) {
+    super();
+  }
+
+  /** The URL a tenant pastes into its Facebook app as the webhook callback. */
+  callbackUrl(publicUrl: string): string {
+    return `${publicUrl}/api/webhooks/facebook/${this.key}`;
+  }
+}
+
+/** 144 random bits, URL-safe: as hard to guess as a UUIDv4, shorter in a URL. */
+function generateTenantKey(): string {
+  return randomBytes(18).toString('base64url');
+}
+
+export const TenantSchema = new EntitySchema<Tenant, BaseEntity>({
+  class: Tenant,
+  extends: 'BaseEntity',
+  properties: {
+    name: { type: 'string', length: 200 },
+    key: { type: 'string', length: 64, unique: true },
+    defaultMaxChats: { type: 'integer', default: DEFAULT_MAX_CHATS },
+  },
+});

@@ -1,0 +1,33 @@
+import { z } from 'zod';
+import type { Tenant } from './tenant.entity.js';
+
+export const tenantSchema = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    key: z.string().meta({ description: 'Public, unguessable id used in the webhook URL.' }),
+    callbackUrl: z
+      .string()
+      .meta({ description: 'Paste this into the Facebook app as the callback URL.' }),
+    defaultMaxChats: z.number().int(),
+  })
+  .meta({ id: 'Tenant' });
+
+export type TenantDto = z.infer<typeof tenantSchema>;
+
+export const updateTenantSchema = z.object({
+  name: z.string().trim().min(1, 'Enter a name.').max(200).optional(),
+  defaultMaxChats: z.number().int().min(1).max(100).optional(),
+});
+
+export type UpdateTenantInput = z.infer<typeof updateTenantSchema>;
+
+export function toTenantDto(tenant: Tenant, publicUrl: string): TenantDto {
+  return {
+    id: tenant.id,
+    name: tenant.name,
+    key: tenant.key,
+    callbackUrl: tenant.callbackUrl(publicUrl),
+    defaultMaxChats: tenant.defaultMaxChats,
+  };
+}

@@ -1,0 +1,118 @@
+import { createServer, type Server } from 'node:http';
+import { RequestContext, type MikroORM } from '@mikro-orm/core';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { fileURLToPath } from 'node:url';
+import type { Redis } from 'ioredis';
+import { createApp } from './app.js';
+import type { Config } from './config.js';
+import type { JobQueues } from './jobs/job-queues.js';
+import { JobWorkers } from './jobs/job-workers.js';
+import type { Logger } from './logger.js';
+import { createProbeRedis } from './redis.js';
+import { AuthService } from './modules/auth/auth.service.js';
+import { PasswordHasher } from './modules/auth/passwords.js';
+import { TokenService } from './modules/auth/tokens.js';
+import { seedDemoTenantIfEmpty } from './modules/demo/demo.seeder.js';
+import { DepartmentsService } from './modules/departments/departments.service.js';
+import { HealthService } from './modules/health/health.service.js';
+import { HEARTBEAT_INTERVAL_MS, recordWorkerHeartbeat } from './modules/health/heartbeat.jobs.js';
+import { OperatorsService } from './modules/operators/operators.service.js';
+import { RealtimeServer } from './modules/realtime/realtime.server.js';
+import { TenantsService } from './modules/tenants/tenants.service.js';
+
+/** Something main.ts stops, in reverse order of starting, on SIGTERM. */
+export type Stoppable = { name: string; stop: () => Promise<void> };
+
+type Infrastructure = {
+  config: Config;
+  orm: MikroORM;
+  redis: Redis;
+  queues: JobQueues;
+  logger: Logger;
+};
+
+const defaultPanelDir = fileURLToPath(new URL('../../frontend/dist', import.meta.url));
+
+/**
+ * The api process: HTTP (REST, webhooks, the panel) and socket.io. This function is the
+ * api's wiring: every service is constructed here with what it depends on, and nowhere else.
+ */
+export async function startApi({
+  config,
+  orm,
+  redis,
+  logger,
+}: Infrastructure): Promise<Stoppable & { server: Server }> {
+  const em = orm.em as EntityManager;
+  const passwords = new PasswordHasher();
+  const tokens = new TokenService(config);
+  const tenants = new TenantsService(em, config);
+  const auth = new AuthService(em, passwords, tokens, tenants);
+  const probeRedis = createProbeRedis(config);
+
+  const server = createServer();
+  const realtime = new RealtimeServer({
+    httpServer: server,
+    redis,
+    redisPrefix: config.redisPrefix,
+    orm,
+    auth,
+    logger,
+  });
+  const services = {
+    auth,
+    tenants,
+    departments: new DepartmentsService(em),
+    operators: new OperatorsService(em, passwords, realtime),
+    health: new HealthService(em, probeRedis, config.redisPrefix),
+  };
+  if (config.seedDemoData) {
+    await RequestContext.create(orm.em, () => seedDemoTenantIfEmpty(em, passwords, logger));
+  }
+
+  const app = createApp({
+    config,
+    orm,
+    logger,
+    services,
+    panelDir: config.panelDir ?? defaultPanelDir,
+  });
+  server.on('request', app.callback());
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, config.host, resolve);
+  });
+  logger.info(`Omni is listening on ${config.publicUrl} (port ${config.port})`);
+
+  return {
+    name: 'api',
+    server,
+    stop: async () => {
+      await realtime.close(); // also closes the HTTP server
+      server.closeAllConnections();
+      probeRedis.disconnect();
+    },
+  };
+}
+
+/** The worker process: BullMQ consumers for every job, plus the schedules they own. */
+export async function startWorker({
+  config,
+  orm,
+  redis,
+  queues,
+  logger,
+}: Infrastructure): Promise<Stoppable> {
+  const workers = new JobWorkers({
+    connection: redis,
+    prefix: config.redisPrefix,
+    orm,
+    logger,
+    processors: {
+      'worker-heartbeat': recordWorkerHeartbeat(redis, config.redisPrefix),
+    },
+  });
+  await queues.schedule('worker-heartbeat', {}, HEARTBEAT_INTERVAL_MS);
+  logger.info('worker is consuming jobs');
+  return { name: 'worker', stop: () => workers.close() };
+}
