@@ -30,8 +30,7 @@ async function main(): Promise<void> {
   }
   if (role === 'migrate') return void (await orm.close());
 
-  const redis = createRedis(config, role);
-  redis.on('error', (error) => logger.warn({ err: error }, 'redis connection error'));
+  const redis = createRedis(config, role, logger);
   const queues = new JobQueues(redis, config.redisPrefix);
   stoppables.push({ name: 'redis', stop: async () => void redis.disconnect() });
   stoppables.push({ name: 'queues', stop: () => queues.close() });

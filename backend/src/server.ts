@@ -48,7 +48,7 @@ export async function startApi({
   const tokens = new TokenService(config);
   const tenants = new TenantsService(em, config);
   const auth = new AuthService(em, passwords, tokens, tenants);
-  const probeRedis = createProbeRedis(config);
+  const probeRedis = createProbeRedis(config, logger);
 
   const server = createServer();
   const realtime = new RealtimeServer({

@@ -1,6 +1,6 @@
 import Router from '@koa/router';
 import type { Context, Middleware } from 'koa';
-import type { z} from 'zod';
+import type { z } from 'zod';
 import { type ZodType } from 'zod';
 import { ForbiddenError, ValidationError } from '../errors.js';
 import type { Actor } from '../modules/auth/actor.js';

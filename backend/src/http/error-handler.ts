@@ -66,7 +66,7 @@ export function toErrorResponse(
     type?: unknown;
   };
   if (typeof httpError.status === 'number' && httpError.status >= 400 && httpError.status < 500) {
-    const isBadJson = httpError.type === 'entity.parse.failed';
+    const isBadJson = error instanceof SyntaxError || httpError.type === 'entity.parse.failed';
     return {
       status: httpError.status,
       body: {

@@ -4,6 +4,7 @@ import { createAdapter } from '@socket.io/redis-adapter';
 import type { Redis } from 'ioredis';
 import { Server } from 'socket.io';
 import type { Logger } from '../../logger.js';
+import { logErrors } from '../../redis.js';
 import type { Actor } from '../auth/actor.js';
 import type { AuthService } from '../auth/auth.service.js';
 import { rooms, type RealtimePublisher, type ServerToClientEvents } from './realtime.events.js';
@@ -32,9 +33,10 @@ export class RealtimeServer implements RealtimePublisher {
   }) {
     const { httpServer, redis, redisPrefix, orm, auth, logger } = options;
     this.io = new Server(httpServer, { serveClient: false });
-    this.io.adapter(
-      createAdapter(redis.duplicate(), redis.duplicate(), { key: `${redisPrefix}:socket.io` }),
+    const [publisher, subscriber] = [redis.duplicate(), redis.duplicate()].map((connection) =>
+      logErrors(connection, logger, 'debug'),
     );
+    this.io.adapter(createAdapter(publisher, subscriber, { key: `${redisPrefix}:socket.io` }));
     this.io.use((socket, next) => {
       const token: unknown = socket.handshake.auth['token'];
       RequestContext.create(orm.em, () => auth.authenticate(`Bearer ${String(token ?? '')}`))

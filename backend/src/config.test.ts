@@ -1,0 +1,68 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from './config.js';
+
+const productionSecrets = {
+  NODE_ENV: 'production',
+  JWT_SECRET: 'a-production-secret-that-is-long-enough-1234',
+  ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64'),
+};
+
+describe('loadConfig', () => {
+  it('gives a working development configuration with no variables at all', () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({
+      env: 'development',
+      port: 5001,
+      publicUrl: 'http://localhost:5001',
+      databaseUrl: 'postgres://postgres@127.0.0.1:5432/omni',
+      redisUrl: 'redis://127.0.0.1:6379',
+      facebookGraphUrl: 'https://graph.facebook.com',
+      facebookGraphVersion: 'v25.0',
+      seedDemoData: true,
+    });
+    expect(config.encryptionKey).toHaveLength(32);
+    expect(Object.isFrozen(config)).toBe(true);
+  });
+
+  it('names the variable whose value is wrong', () => {
+    expect(() => loadConfig({ PORT: 'eighty' })).toThrow(ConfigError);
+    expect(() => loadConfig({ PORT: 'eighty' })).toThrow(/PORT/);
+    expect(() => loadConfig({ FACEBOOK_GRAPH_VERSION: '25' })).toThrow(
+      /FACEBOOK_GRAPH_VERSION must look like v25.0/,
+    );
+    expect(() => loadConfig({ ENCRYPTION_KEY: 'c2hvcnQ=' })).toThrow(
+      /ENCRYPTION_KEY must be 32 random bytes/,
+    );
+    expect(() => loadConfig({ DATABASE_URL: 'mysql://x' })).toThrow(/DATABASE_URL/);
+  });
+
+  it('refuses to start in production without secrets, naming them', () => {
+    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(
+      'Invalid configuration: JWT_SECRET and ENCRYPTION_KEY must be set when NODE_ENV=production.',
+    );
+    expect(() => loadConfig({ ...productionSecrets, JWT_SECRET: undefined })).toThrow(
+      /JWT_SECRET must be set/,
+    );
+  });
+
+  it('refuses the development secrets in production', () => {
+    const development = loadConfig({});
+    expect(() =>
+      loadConfig({
+        ...productionSecrets,
+        ENCRYPTION_KEY: development.encryptionKey.toString('base64'),
+      }),
+    ).toThrow(/must not be the development defaults/);
+  });
+
+  it('accepts a complete production configuration and turns demo data off', () => {
+    const config = loadConfig({ ...productionSecrets, PUBLIC_URL: 'https://omni.example.com/' });
+    expect(config.isProduction).toBe(true);
+    expect(config.publicUrl).toBe('https://omni.example.com');
+    expect(config.seedDemoData).toBe(false);
+  });
+
+  it('treats an empty variable as unset', () => {
+    expect(loadConfig({ PORT: '' }).port).toBe(5001);
+  });
+});

@@ -1,0 +1,9 @@
+import { describe, expect, it } from 'vitest';
+import { entitySchemas } from './entities.js';
+import { tenantOwnedEntityNames } from './tenant-filter.js';
+
+describe('tenant filter', () => {
+  it('covers every concrete entity that has a tenant, and only those', () => {
+    expect(tenantOwnedEntityNames(entitySchemas).sort()).toEqual(['Department', 'User']);
+  });
+});

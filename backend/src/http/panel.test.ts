@@ -1,0 +1,43 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestApi, type TestApi } from '../test/test-api.js';
+
+let api: TestApi;
+let panelDir: string;
+beforeAll(async () => {
+  panelDir = mkdtempSync(join(tmpdir(), 'omni-panel-'));
+  mkdirSync(join(panelDir, 'assets'));
+  writeFileSync(join(panelDir, 'index.html'), '<!doctype html><title>Omni</title>');
+  writeFileSync(join(panelDir, 'assets', 'app-1234.js'), 'console.log("omni")');
+  api = await startTestApi({ PANEL_DIR: panelDir });
+});
+afterAll(async () => {
+  await api.stop();
+  rmSync(panelDir, { recursive: true });
+});
+
+describe('the built panel', () => {
+  it('is served at the root and for every deep link of the panel', async () => {
+    for (const path of ['/', '/workspace', '/admin/operators']) {
+      const response = await api.request('GET', path);
+      expect(response.status, path).toBe(200);
+      expect(response.body).toContain('<title>Omni</title>');
+      expect(response.headers.get('cache-control')).toBe('no-cache');
+    }
+  });
+
+  it('serves hashed assets for a year and a missing asset as a 404', async () => {
+    const asset = await api.request('GET', '/assets/app-1234.js');
+    expect(asset.status).toBe(200);
+    expect(asset.headers.get('cache-control')).toContain('immutable');
+    expect((await api.request('GET', '/assets/gone.js')).status).toBe(404);
+  });
+
+  it('leaves API paths to the API', async () => {
+    const response = await api.request('GET', '/api/unknown');
+    expect(response.status).toBe(404);
+    expect(response.body.error.code).toBe('NOT_FOUND');
+  });
+});

@@ -1,0 +1,41 @@
+import { SignJWT } from 'jose';
+import { describe, expect, it } from 'vitest';
+import { UnauthenticatedError } from '../../errors.js';
+import { TokenService } from './tokens.js';
+
+const secret = 'x'.repeat(40);
+const tokens = new TokenService({ jwtSecret: secret, jwtTtlSeconds: 3600 });
+const claims = { userId: 'user-1', tenantId: 'tenant-1' };
+
+describe('TokenService', () => {
+  it('verifies the tokens it issues', async () => {
+    await expect(tokens.verify(await tokens.issue(claims))).resolves.toEqual(claims);
+  });
+
+  it('refuses a token signed with another secret', async () => {
+    const other = new TokenService({ jwtSecret: 'y'.repeat(40), jwtTtlSeconds: 3600 });
+    await expect(tokens.verify(await other.issue(claims))).rejects.toMatchObject({
+      code: 'UNAUTHENTICATED',
+    });
+  });
+
+  it('says when a session has expired', async () => {
+    const expired = await new SignJWT({ tid: 'tenant-1' })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setSubject('user-1')
+      .setIssuer('omni')
+      .setAudience('omni-panel')
+      .setExpirationTime(Math.floor(Date.now() / 1000) - 10)
+      .sign(new TextEncoder().encode(secret));
+    await expect(tokens.verify(expired)).rejects.toMatchObject({
+      code: 'SESSION_EXPIRED',
+      status: 401,
+    });
+  });
+
+  it('refuses garbage and unsigned tokens', async () => {
+    await expect(tokens.verify('not-a-jwt')).rejects.toBeInstanceOf(UnauthenticatedError);
+    const unsigned = `${Buffer.from('{"alg":"none"}').toString('base64url')}.${Buffer.from('{"sub":"a","tid":"b"}').toString('base64url')}.`;
+    await expect(tokens.verify(unsigned)).rejects.toBeInstanceOf(UnauthenticatedError);
+  });
+});

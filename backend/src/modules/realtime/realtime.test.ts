@@ -1,0 +1,51 @@
+import { io, type Socket } from 'socket.io-client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createOperator, signUpTenant, startTestApi, type TestApi } from '../../test/test-api.js';
+
+let api: TestApi;
+const sockets: Socket[] = [];
+beforeAll(async () => {
+  api = await startTestApi();
+});
+afterAll(async () => {
+  sockets.forEach((socket) => socket.disconnect());
+  await api.stop();
+});
+
+function connect(token: string): Promise<Socket> {
+  const socket = io(api.url, { auth: { token }, transports: ['websocket'], reconnection: false });
+  sockets.push(socket);
+  return new Promise((resolve, reject) => {
+    socket.once('connect', () => resolve(socket));
+    socket.once('connect_error', reject);
+  });
+}
+
+describe('realtime', () => {
+  it("pushes an operator's status change to everyone in their tenant, and no one else", async () => {
+    const admin = await signUpTenant(api);
+    const operator = await createOperator(api, admin.token);
+    const outsider = await signUpTenant(api);
+    const adminSocket = await connect(admin.token);
+    const outsiderSocket = await connect(outsider.token);
+    const outsiderEvents: unknown[] = [];
+    outsiderSocket.on('operator.updated', (user) => outsiderEvents.push(user));
+
+    const received = new Promise((resolve) => adminSocket.once('operator.updated', resolve));
+    await api.request('PUT', '/api/me/status', {
+      token: operator.token,
+      body: { status: 'online' },
+    });
+    expect(await received).toMatchObject({ id: operator.user.id, status: 'online' });
+
+    // A later event reaching the outsider would show up before this one reaches the admin.
+    const second = new Promise((resolve) => adminSocket.once('operator.updated', resolve));
+    await api.request('PUT', '/api/me/status', { token: operator.token, body: { status: 'away' } });
+    await second;
+    expect(outsiderEvents).toEqual([]);
+  });
+
+  it('refuses a connection without a valid token', async () => {
+    await expect(connect('not a token')).rejects.toThrow('UNAUTHENTICATED');
+  });
+});

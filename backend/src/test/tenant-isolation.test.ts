@@ -1,0 +1,108 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  createDepartment,
+  createOperator,
+  signUpTenant,
+  startTestApi,
+  type TestApi,
+} from './test-api.js';
+
+/**
+ * Invariant 4: ids from another tenant answer 404 on every route. The routes come from the
+ * OpenAPI document, so a new route with an `{id}` is covered automatically — and this test
+ * fails until someone says below which kind of resource its id names.
+ */
+let api: TestApi;
+beforeAll(async () => {
+  api = await startTestApi();
+});
+afterAll(() => api.stop());
+
+/** For each resource path prefix: how to get an id of that resource in tenant A. */
+type Owner = Awaited<ReturnType<typeof seedTenantA>>;
+const idOf: Record<string, (owner: Owner) => string> = {
+  '/api/departments/{id}': (owner) => owner.department.id,
+  '/api/operators/{id}': (owner) => owner.operator.user.id,
+};
+
+/** A body that passes validation for each method+path, so the check reaches the lookup. */
+const validBody: Record<string, unknown> = {
+  'patch /api/departments/{id}': { name: 'Stolen' },
+  'patch /api/operators/{id}': { name: 'Stolen' },
+};
+
+async function seedTenantA() {
+  const admin = await signUpTenant(api, 'Tenant A');
+  const department = await createDepartment(api, admin.token);
+  const operator = await createOperator(api, admin.token, { departmentIds: [department.id] });
+  return { admin, department, operator };
+}
+
+describe('tenant isolation', () => {
+  it("answers 404 for another tenant's ids on every route that takes an id", async () => {
+    const owner = await seedTenantA();
+    const intruder = await signUpTenant(api, 'Tenant B');
+    const document = (await api.request('GET', '/api/openapi.json')).body;
+    const routes = Object.entries(
+      document.paths as Record<string, Record<string, unknown>>,
+    ).flatMap(([path, operations]) => Object.keys(operations).map((method) => ({ method, path })));
+    const routesWithIds = routes.filter((route) => route.path.includes('{id}'));
+    expect(routesWithIds.length).toBeGreaterThanOrEqual(5);
+
+    for (const { method, path } of routesWithIds) {
+      const findId = idOf[path];
+      expect(findId, `tenant-isolation.test.ts does not know whose id ${path} takes`).toBeDefined();
+      const response = await api.request(
+        method.toUpperCase(),
+        path.replace('{id}', findId!(owner)),
+        {
+          token: intruder.token,
+          body:
+            validBody[`${method} ${path}`] ??
+            (method === 'get' || method === 'delete' ? undefined : {}),
+        },
+      );
+      expect(response.status, `${method.toUpperCase()} ${path}`).toBe(404);
+      expect(response.body.error.code).toBe('NOT_FOUND');
+    }
+
+    // Nothing changed for the owner.
+    const departments = await api.request('GET', '/api/departments', { token: owner.admin.token });
+    expect(departments.body.items).toEqual([
+      expect.objectContaining({ id: owner.department.id, operatorCount: 1 }),
+    ]);
+    const operators = await api.request('GET', '/api/operators', { token: owner.admin.token });
+    expect(operators.body.items).toHaveLength(2);
+  });
+
+  it("lists only the caller's own rows", async () => {
+    const owner = await seedTenantA();
+    const intruder = await signUpTenant(api, 'Tenant B');
+    const departments = await api.request('GET', '/api/departments', { token: intruder.token });
+    const operators = await api.request('GET', '/api/operators', { token: intruder.token });
+    expect(departments.body.items).toEqual([]);
+    expect(operators.body.items.map((user: { id: string }) => user.id)).toEqual([intruder.user.id]);
+    expect(JSON.stringify([departments.body, operators.body])).not.toContain(owner.department.id);
+  });
+
+  it("refuses another tenant's department ids in a request body", async () => {
+    const owner = await seedTenantA();
+    const intruder = await signUpTenant(api, 'Tenant B');
+    const create = await api.request('POST', '/api/operators', {
+      token: intruder.token,
+      body: {
+        email: `x-${Date.now()}@example.test`,
+        name: 'X',
+        password: 'password1',
+        departmentIds: [owner.department.id],
+      },
+    });
+    expect(create.status).toBe(404);
+    expect(create.body.error.details.departmentIds).toEqual([owner.department.id]);
+    const update = await api.request('PATCH', `/api/operators/${intruder.user.id}`, {
+      token: intruder.token,
+      body: { departmentIds: [owner.department.id] },
+    });
+    expect(update.status).toBe(404);
+  });
+});
