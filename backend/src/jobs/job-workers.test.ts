@@ -3,7 +3,7 @@ import { initOrm } from '../db/orm.js';
 import { createLogger } from '../logger.js';
 import { createRedis } from '../redis.js';
 import { startWorker } from '../server.js';
-import { startTestApi, testConfig } from '../test/test-api.js';
+import { startTestApi } from '../test/test-api.js';
 import { JobQueues } from './job-queues.js';
 
 const cleanups: (() => Promise<void>)[] = [];
