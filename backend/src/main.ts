@@ -1,9 +1,10 @@
 /**
- * Process entry point: `node dist/main.js [all|api|worker|migrate]`.
- *  - all     migrations, then the api and the worker in one process (`npm start`)
- *  - api     migrations (unless MIGRATE_ON_START=false), then HTTP + socket.io
- *  - worker  BullMQ consumers only
- *  - migrate apply pending migrations and exit
+ * Process entry point: `node dist/main.js [all|api|worker|migrate|check-worker]`.
+ *  - all          migrations, then the api and the worker in one process (`npm start`)
+ *  - api          migrations (unless MIGRATE_ON_START=false), then HTTP + socket.io
+ *  - worker       BullMQ consumers only
+ *  - migrate      apply pending migrations and exit
+ *  - check-worker exit 0 when a worker reported in recently (a container health check)
  * SIGTERM/SIGINT stop everything gracefully: no new requests or jobs, running ones finish.
  */
 import { ConfigError, loadConfig, loadDotEnvFile, type Config } from './config.js';
@@ -11,10 +12,11 @@ import { runMigrations } from './db/migrate.js';
 import { initOrm } from './db/orm.js';
 import { JobQueues } from './jobs/job-queues.js';
 import { createLogger, type Logger } from './logger.js';
-import { createRedis } from './redis.js';
+import { Redis } from 'ioredis';
+import { createRedis, redisKeys } from './redis.js';
 import { startApi, startWorker, type Stoppable } from './server.js';
 
-const ROLES = ['all', 'api', 'worker', 'migrate'] as const;
+const ROLES = ['all', 'api', 'worker', 'migrate', 'check-worker'] as const;
 type Role = (typeof ROLES)[number];
 
 async function main(): Promise<void> {
@@ -22,6 +24,10 @@ async function main(): Promise<void> {
   loadDotEnvFile();
   const config = loadConfig();
   const logger = createLogger(config);
+  if (role === 'check-worker') {
+    process.exitCode = (await isWorkerAlive(config)) ? 0 : 1;
+    return;
+  }
   const orm = await initOrm(config, logger);
   const stoppables: Stoppable[] = [{ name: 'database', stop: () => orm.close() }];
 
@@ -39,6 +45,21 @@ async function main(): Promise<void> {
   if (role === 'all' || role === 'worker') stoppables.push(await startWorker(infrastructure));
   if (role === 'all' || role === 'api') stoppables.push(await startApi(infrastructure));
   stopGracefullyOnSignals(stoppables, config, logger);
+}
+
+async function isWorkerAlive(config: Config): Promise<boolean> {
+  const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: 1, connectTimeout: 3_000 });
+  try {
+    const lastSeenAt = await redis.get(redisKeys.workerHeartbeat(config.redisPrefix));
+    console.log(
+      lastSeenAt
+        ? `worker last seen at ${lastSeenAt}`
+        : 'no worker reported in during the last minute',
+    );
+    return lastSeenAt !== null;
+  } finally {
+    redis.disconnect();
+  }
 }
 
 function parseRole(argument: string | undefined): Role {
