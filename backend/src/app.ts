@@ -41,7 +41,8 @@ export function createApp(options: {
   panelDir: string;
 }): Koa<AppState> {
   const { config, orm, logger, services, panelDir } = options;
-  const app = new Koa<AppState>({ proxy: true });
+  // Behind a load balancer, X-Forwarded-For carries the client address (login throttling).
+  const app = new Koa<AppState>({ proxy: config.trustProxy });
 
   const router = new ApiRouter((header) => services.auth.authenticate(header));
   registerHealthRoutes(router, services.health);

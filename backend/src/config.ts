@@ -21,6 +21,7 @@ const environmentSchema = z.object({
   HOST: z.string().min(1).default('0.0.0.0'),
   PORT: z.coerce.number().int().min(1).max(65535).default(5001),
   PUBLIC_URL: urlWithoutTrailingSlash.default('http://localhost:5001'),
+  TRUST_PROXY: booleanFromEnv.default(false),
   DATABASE_URL: z
     .string()
     .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL')
@@ -64,6 +65,7 @@ export type Config = Readonly<{
   host: string;
   port: number;
   publicUrl: string;
+  trustProxy: boolean;
   databaseUrl: string;
   redisUrl: string;
   redisPrefix: string;
@@ -119,6 +121,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
     host: values.HOST,
     port: values.PORT,
     publicUrl: values.PUBLIC_URL,
+    trustProxy: values.TRUST_PROXY,
     databaseUrl: values.DATABASE_URL,
     redisUrl: values.REDIS_URL,
     redisPrefix: values.REDIS_PREFIX,

@@ -10,6 +10,7 @@ import { JobWorkers } from './jobs/job-workers.js';
 import type { Logger } from './logger.js';
 import { createProbeRedis } from './redis.js';
 import { AuthService } from './modules/auth/auth.service.js';
+import { LoginThrottle } from './modules/auth/login-throttle.js';
 import { PasswordHasher } from './modules/auth/passwords.js';
 import { TokenService } from './modules/auth/tokens.js';
 import { seedDemoTenantIfEmpty } from './modules/demo/demo.seeder.js';
@@ -47,7 +48,8 @@ export async function startApi({
   const passwords = new PasswordHasher();
   const tokens = new TokenService(config);
   const tenants = new TenantsService(em, config);
-  const auth = new AuthService(em, passwords, tokens, tenants);
+  const throttle = new LoginThrottle(redis, config.redisPrefix);
+  const auth = new AuthService(em, passwords, tokens, tenants, throttle);
   const probeRedis = createProbeRedis(config, logger);
 
   const server = createServer();

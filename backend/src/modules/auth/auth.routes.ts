@@ -36,8 +36,9 @@ export function registerAuthRoutes(
     responses: {
       200: { description: 'Signed in', schema: sessionSchema },
       401: errorResponse('INVALID_CREDENTIALS'),
+      429: errorResponse('TOO_MANY_ATTEMPTS, with retryAfterSeconds in details'),
     },
-    handler: ({ body }) => auth.logIn(body),
+    handler: ({ body, ctx }) => auth.logIn(body, ctx.ip),
   });
 
   router.route({

@@ -9,6 +9,7 @@ import { Tenant } from '../tenants/tenant.entity.js';
 import type { TenantsService } from '../tenants/tenants.service.js';
 import type { Actor } from './actor.js';
 import type { Identity, LogInInput, Session, SignUpInput } from './auth.schemas.js';
+import type { LoginThrottle } from './login-throttle.js';
 import type { PasswordHasher } from './passwords.js';
 import type { TokenService } from './tokens.js';
 
@@ -18,6 +19,7 @@ export class AuthService {
     private readonly passwords: PasswordHasher,
     private readonly tokens: TokenService,
     private readonly tenants: TenantsService,
+    private readonly throttle: LoginThrottle,
   ) {}
 
   /** A new tenant whose first user is its admin. */
@@ -43,16 +45,22 @@ export class AuthService {
     return this.openSession(admin);
   }
 
-  /** Emails are unique across tenants, so login needs no tenant; it looks across them on purpose. */
-  async logIn(input: LogInInput): Promise<Session> {
+  /**
+   * Emails are unique across tenants, so login needs no tenant: it looks across them on
+   * purpose. Repeated failures for an email or from an address are throttled.
+   */
+  async logIn(input: LogInInput, clientAddress: string): Promise<Session> {
+    await this.throttle.assertAllowed(input.email, clientAddress);
     const user = await this.em.findOne(
       User,
       { email: input.email },
       { filters: { [TENANT_FILTER]: false } },
     );
     if (!(await this.passwords.verify(user?.passwordHash, input.password)) || !user) {
+      await this.throttle.recordFailure(input.email, clientAddress);
       throw new UnauthenticatedError('Wrong email or password.', 'INVALID_CREDENTIALS');
     }
+    await this.throttle.recordSuccess(input.email);
     return this.openSession(user);
   }
 

@@ -157,3 +157,44 @@ describe('tenant settings', () => {
     expect(invalid.status).toBe(400);
   });
 });
+
+describe('password guessing', () => {
+  it('is stopped after 5 failures for an email, even with the right password next', async () => {
+    const admin = await signUpTenant(api);
+    for (let attempt = 1; attempt <= 5; attempt++) {
+      const response = await api.request('POST', '/api/auth/login', {
+        body: { email: admin.user.email, password: `guess ${attempt}` },
+      });
+      expect(response.status).toBe(401);
+    }
+    const blocked = await api.request('POST', '/api/auth/login', {
+      body: { email: admin.user.email, password: admin.password },
+    });
+    expect(blocked.status).toBe(429);
+    expect(blocked.body.error).toMatchObject({
+      code: 'TOO_MANY_ATTEMPTS',
+      message: 'Too many failed sign-ins. Try again in 15 minutes.',
+      details: { retryAfterSeconds: expect.any(Number) },
+    });
+
+    const someoneElse = await signUpTenant(api);
+    const unaffected = await api.request('POST', '/api/auth/login', {
+      body: { email: someoneElse.user.email, password: someoneElse.password },
+    });
+    expect(unaffected.status).toBe(200);
+  });
+
+  it('forgets earlier failures after a successful sign-in', async () => {
+    const admin = await signUpTenant(api);
+    const fail = () =>
+      api.request('POST', '/api/auth/login', {
+        body: { email: admin.user.email, password: 'wrong one' },
+      });
+    for (let attempt = 0; attempt < 4; attempt++) await fail();
+    const success = await api.request('POST', '/api/auth/login', {
+      body: { email: admin.user.email, password: admin.password },
+    });
+    expect(success.status).toBe(200);
+    for (let attempt = 0; attempt < 4; attempt++) expect((await fail()).status).toBe(401);
+  });
+});
