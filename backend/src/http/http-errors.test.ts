@@ -1,11 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApi, type TestApi } from '../test/test-api.js';
+import { describe, expect, it } from 'vitest';
+import { useTestApi } from '../test/test-api.js';
 
-let api: TestApi;
-beforeAll(async () => {
-  api = await startTestApi();
-});
-afterAll(() => api.stop());
+const api = useTestApi();
 
 describe('error responses', () => {
   it('answer an unknown API path with 404 in the error format', async () => {

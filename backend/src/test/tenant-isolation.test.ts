@@ -1,22 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  createDepartment,
-  createOperator,
-  signUpTenant,
-  startTestApi,
-  type TestApi,
-} from './test-api.js';
+import { describe, expect, it } from 'vitest';
+import { createDepartment, createOperator, signUpTenant, useTestApi } from './test-api.js';
 
 /**
  * Invariant 4: ids from another tenant answer 404 on every route. The routes come from the
  * OpenAPI document, so a new route with an `{id}` is covered automatically — and this test
  * fails until someone says below which kind of resource its id names.
  */
-let api: TestApi;
-beforeAll(async () => {
-  api = await startTestApi();
-});
-afterAll(() => api.stop());
+const api = useTestApi();
 
 /** For each resource path prefix: how to get an id of that resource in tenant A. */
 type Owner = Awaited<ReturnType<typeof seedTenantA>>;

@@ -1,6 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import { randomBytes } from 'node:crypto';
-import { inject } from 'vitest';
+import { afterAll, beforeAll, inject } from 'vitest';
 import { loadConfig, type Config } from '../config.js';
 import { initOrm } from '../db/orm.js';
 import { JobQueues } from '../jobs/job-queues.js';
@@ -76,6 +76,24 @@ export async function startTestApi(overrides: Record<string, string> = {}) {
       await orm.close();
     },
   };
+}
+
+/**
+ * Starts the api before the file's tests and stops it after them. The returned object
+ * forwards to the running api, so tests read `api.request(...)` as usual.
+ */
+export function useTestApi(overrides: Record<string, string> = {}): TestApi {
+  let current: TestApi | undefined;
+  beforeAll(async () => {
+    current = await startTestApi(overrides);
+  });
+  afterAll(() => current?.stop());
+  return new Proxy({} as TestApi, {
+    get(_target, property: keyof TestApi) {
+      if (!current) throw new Error('The test api starts in beforeAll; use it inside tests.');
+      return current[property];
+    },
+  });
 }
 
 export const uniqueEmail = (label = 'user') =>

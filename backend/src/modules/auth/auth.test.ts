@@ -1,11 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { signUpTenant, startTestApi, uniqueEmail, type TestApi } from '../../test/test-api.js';
+import { describe, expect, it } from 'vitest';
+import { signUpTenant, useTestApi, uniqueEmail } from '../../test/test-api.js';
 
-let api: TestApi;
-beforeAll(async () => {
-  api = await startTestApi();
-});
-afterAll(() => api.stop());
+const api = useTestApi();
 
 describe('sign up', () => {
   it('creates a tenant whose first user is its admin, and signs them in', async () => {

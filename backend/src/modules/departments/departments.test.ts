@@ -1,17 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  createDepartment,
-  createOperator,
-  signUpTenant,
-  startTestApi,
-  type TestApi,
-} from '../../test/test-api.js';
+import { describe, expect, it } from 'vitest';
+import { createDepartment, createOperator, signUpTenant, useTestApi } from '../../test/test-api.js';
 
-let api: TestApi;
-beforeAll(async () => {
-  api = await startTestApi();
-});
-afterAll(() => api.stop());
+const api = useTestApi();
 
 describe('departments', () => {
   it('are created, listed by name with their operator count, renamed and deleted', async () => {

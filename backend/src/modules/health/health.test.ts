@@ -1,14 +1,9 @@
-import { inject } from 'vitest';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApi, type TestApi } from '../../test/test-api.js';
+import { describe, expect, inject, it } from 'vitest';
+import { startTestApi, useTestApi } from '../../test/test-api.js';
 import { TcpProxy } from '../../test/tcp-proxy.js';
 
 describe('/health', () => {
-  let api: TestApi;
-  beforeAll(async () => {
-    api = await startTestApi();
-  });
-  afterAll(() => api.stop());
+  const api = useTestApi();
 
   it('reports PostgreSQL and Redis answering', async () => {
     const response = await api.request('GET', '/health');
@@ -17,54 +12,59 @@ describe('/health', () => {
   });
 });
 
+/**
+ * Puts a cuttable proxy in front of one dependency, starts the api through it, and checks
+ * /health before, during and after an outage.
+ */
+async function expectOutageReported(options: {
+  dependencyUrl: string;
+  defaultPort: number;
+  variable: 'DATABASE_URL' | 'REDIS_URL';
+  expectedError: object;
+}): Promise<void> {
+  const url = new URL(options.dependencyUrl);
+  const proxy = new TcpProxy(url.hostname, Number(url.port || options.defaultPort));
+  url.hostname = '127.0.0.1';
+  url.port = String(await proxy.start());
+  const api = await startTestApi({ [options.variable]: url.toString() });
+  try {
+    expect((await api.request('GET', '/health')).status).toBe(200);
+    await proxy.cut();
+    const down = await api.request('GET', '/health');
+    expect(down.status).toBe(503);
+    expect(down.body.error).toMatchObject(options.expectedError);
+    await proxy.restore();
+    await expect
+      .poll(async () => (await api.request('GET', '/health')).status, { timeout: 10_000 })
+      .toBe(200);
+  } finally {
+    await api.stop();
+    await proxy.cut();
+  }
+}
+
 describe('/health while a dependency goes away and comes back', () => {
-  it('names Redis when Redis stops answering, and recovers', async () => {
-    const redisUrl = new URL(inject('redisUrl'));
-    const proxy = new TcpProxy(redisUrl.hostname, Number(redisUrl.port || 6379));
-    const port = await proxy.start();
-    const api = await startTestApi({ REDIS_URL: `redis://127.0.0.1:${port}` });
-    try {
-      expect((await api.request('GET', '/health')).status).toBe(200);
-      await proxy.cut();
-      const down = await api.request('GET', '/health');
-      expect(down.status).toBe(503);
-      expect(down.body.error).toMatchObject({
+  it('names Redis when Redis stops answering, and recovers', () =>
+    expectOutageReported({
+      dependencyUrl: inject('redisUrl'),
+      defaultPort: 6379,
+      variable: 'REDIS_URL',
+      expectedError: {
         code: 'UNHEALTHY',
         message: 'Redis is not answering.',
         details: { db: 'ok', redis: 'down' },
-      });
-      await proxy.restore();
-      await expect
-        .poll(async () => (await api.request('GET', '/health')).status, { timeout: 10_000 })
-        .toBe(200);
-    } finally {
-      await api.stop();
-      await proxy.cut();
-    }
-  });
+      },
+    }));
 
-  it('names PostgreSQL when the database stops answering, and recovers', async () => {
-    const databaseUrl = new URL(inject('databaseUrl'));
-    const proxy = new TcpProxy(databaseUrl.hostname, Number(databaseUrl.port || 5432));
-    databaseUrl.hostname = '127.0.0.1';
-    databaseUrl.port = String(await proxy.start());
-    const api = await startTestApi({ DATABASE_URL: databaseUrl.toString() });
-    try {
-      expect((await api.request('GET', '/health')).status).toBe(200);
-      await proxy.cut();
-      const down = await api.request('GET', '/health');
-      expect(down.status).toBe(503);
-      expect(down.body.error).toMatchObject({
+  it('names PostgreSQL when the database stops answering, and recovers', () =>
+    expectOutageReported({
+      dependencyUrl: inject('databaseUrl'),
+      defaultPort: 5432,
+      variable: 'DATABASE_URL',
+      expectedError: {
+        code: 'UNHEALTHY',
         message: 'PostgreSQL is not answering.',
         details: { db: 'down', redis: 'ok' },
-      });
-      await proxy.restore();
-      await expect
-        .poll(async () => (await api.request('GET', '/health')).status, { timeout: 10_000 })
-        .toBe(200);
-    } finally {
-      await api.stop();
-      await proxy.cut();
-    }
-  });
+      },
+    }));
 });

@@ -1,18 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   createDepartment,
   createOperator,
   signUpTenant,
-  startTestApi,
+  useTestApi,
   uniqueEmail,
-  type TestApi,
 } from '../../test/test-api.js';
 
-let api: TestApi;
-beforeAll(async () => {
-  api = await startTestApi();
-});
-afterAll(() => api.stop());
+const api = useTestApi();
 
 describe('operators', () => {
   it('are created with departments and a capacity, and can sign in', async () => {
