@@ -1,4 +1,4 @@
-import { createServer, type Server } from 'node:http';
+import { createServer, type RequestListener, type Server } from 'node:http';
 import { RequestContext, type MikroORM } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { fileURLToPath } from 'node:url';
@@ -52,7 +52,10 @@ export async function startApi({
   const auth = new AuthService(em, passwords, tokens, tenants, throttle);
   const probeRedis = createProbeRedis(config, logger);
 
-  const server = createServer();
+  // socket.io must see the server's request listener when it attaches (it routes /socket.io/
+  // away from Koa), but Koa's app needs the services, which need socket.io: hence the late bind.
+  let handleRequest: RequestListener = (_request, response) => response.writeHead(503).end();
+  const server = createServer((request, response) => handleRequest(request, response));
   const realtime = new RealtimeServer({
     httpServer: server,
     redis,
@@ -79,7 +82,7 @@ export async function startApi({
     services,
     panelDir: config.panelDir ?? defaultPanelDir,
   });
-  server.on('request', app.callback());
+  handleRequest = app.callback();
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.port, config.host, resolve);

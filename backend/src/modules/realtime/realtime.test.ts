@@ -12,8 +12,8 @@ afterAll(async () => {
   await api.stop();
 });
 
-function connect(token: string): Promise<Socket> {
-  const socket = io(api.url, { auth: { token }, transports: ['websocket'], reconnection: false });
+function connect(token: string, transports = ['websocket']): Promise<Socket> {
+  const socket = io(api.url, { auth: { token }, transports, reconnection: false });
   sockets.push(socket);
   return new Promise((resolve, reject) => {
     socket.once('connect', () => resolve(socket));
@@ -43,6 +43,15 @@ describe('realtime', () => {
     await api.request('PUT', '/api/me/status', { token: operator.token, body: { status: 'away' } });
     await second;
     expect(outsiderEvents).toEqual([]);
+  });
+
+  it('works over long-polling too, as browsers start', async () => {
+    const admin = await signUpTenant(api);
+    const socket = await connect(admin.token, ['polling']);
+    const received = new Promise((resolve) => socket.once('operator.updated', resolve));
+    await api.request('PUT', '/api/me/status', { token: admin.token, body: { status: 'away' } });
+    expect(await received).toMatchObject({ id: admin.user.id, status: 'away' });
+    expect((await api.request('GET', '/health')).status).toBe(200);
   });
 
   it('refuses a connection without a valid token', async () => {
