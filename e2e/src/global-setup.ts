@@ -1,0 +1,98 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { createTestEnvironment } from '@omni/backend/testing';
+import type { TestProject } from 'vitest/node';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    baseUrl: string;
+  }
+}
+
+const backendEntry = fileURLToPath(new URL('../../backend/dist/main.js', import.meta.url));
+const panelIndex = fileURLToPath(new URL('../../frontend/dist/index.html', import.meta.url));
+
+/**
+ * Starts the built Omni (api + worker in one process, serving the built panel) against a
+ * private database and Redis prefix, exactly as `npm start` runs it; stops it with SIGTERM
+ * at the end, which also checks that it shuts down gracefully.
+ */
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  for (const file of [backendEntry, panelIndex]) {
+    if (!existsSync(file)) throw new Error(`${file} is missing: run "npm run build" first.`);
+  }
+  const environment = await createTestEnvironment({
+    databaseServerUrl:
+      process.env['TEST_DATABASE_SERVER_URL'] ?? 'postgres://postgres@127.0.0.1:5432',
+    redisUrl: process.env['TEST_REDIS_URL'] ?? 'redis://127.0.0.1:6379',
+    label: 'e2e',
+  });
+  const port = await findFreePort();
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const omni = spawn(process.execPath, [backendEntry, 'all'], {
+    env: {
+      ...process.env,
+      NODE_ENV: 'test',
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      PUBLIC_URL: baseUrl,
+      DATABASE_URL: environment.databaseUrl,
+      REDIS_URL: environment.redisUrl,
+      REDIS_PREFIX: environment.redisPrefix,
+      SEED_DEMO_DATA: 'false',
+      LOG_LEVEL: 'warn',
+    },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  try {
+    await waitForHealth(baseUrl, omni);
+  } catch (error) {
+    omni.kill('SIGKILL');
+    await environment.dispose();
+    throw error;
+  }
+  project.provide('baseUrl', baseUrl);
+
+  return async () => {
+    const exitCode = await stopGracefully(omni);
+    await environment.dispose();
+    if (exitCode !== 0) throw new Error(`Omni exited with code ${exitCode} on SIGTERM`);
+  };
+}
+
+async function waitForHealth(baseUrl: string, omni: ChildProcess): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  while (Date.now() < deadline) {
+    if (omni.exitCode !== null) throw new Error(`Omni exited early with code ${omni.exitCode}`);
+    const isHealthy = await fetch(`${baseUrl}/health`)
+      .then((response) => response.ok)
+      .catch(() => false);
+    if (isHealthy) return;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error('Omni did not become healthy within 30 s');
+}
+
+function stopGracefully(omni: ChildProcess): Promise<number | null> {
+  return new Promise((resolve) => {
+    const killer = setTimeout(() => omni.kill('SIGKILL'), 15_000);
+    omni.once('exit', (code) => {
+      clearTimeout(killer);
+      resolve(code);
+    });
+    omni.kill('SIGTERM');
+  });
+}
+
+function findFreePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
+}
