@@ -1,0 +1,28 @@
+import { http } from './http';
+import type {
+  LoginInput,
+  MeResponse,
+  PresenceStatus,
+  SessionResponse,
+  SignupInput,
+  User,
+} from './types';
+
+/** Creates a tenant whose first user is its admin. */
+export function signup(input: SignupInput): Promise<SessionResponse> {
+  return http.post<SessionResponse>('/api/auth/signup', input, { authenticated: false });
+}
+
+/** 401 INVALID_CREDENTIALS on a wrong email or password. */
+export function login(input: LoginInput): Promise<SessionResponse> {
+  return http.post<SessionResponse>('/api/auth/login', input, { authenticated: false });
+}
+
+export function fetchMe(): Promise<MeResponse> {
+  return http.get<MeResponse>('/api/me');
+}
+
+export async function setMyStatus(status: PresenceStatus): Promise<User> {
+  const { user } = await http.put<{ user: User }>('/api/me/status', { status });
+  return user;
+}

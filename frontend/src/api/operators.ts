@@ -1,0 +1,24 @@
+import { http } from './http';
+import type { ListResponse, OperatorCreateInput, OperatorUpdateInput, User } from './types';
+
+const encode = encodeURIComponent;
+
+export async function listOperators(): Promise<User[]> {
+  const { items } = await http.get<ListResponse<User>>('/api/operators');
+  return items;
+}
+
+/** 409 EMAIL_TAKEN when the email already has an account. */
+export function createOperator(input: OperatorCreateInput): Promise<User> {
+  return http.post<User>('/api/operators', input);
+}
+
+/** 409 LAST_ADMIN when the change would leave the tenant without an admin. */
+export function updateOperator(id: string, input: OperatorUpdateInput): Promise<User> {
+  return http.patch<User>(`/api/operators/${encode(id)}`, input);
+}
+
+/** 409 CANNOT_DELETE_SELF or LAST_ADMIN. */
+export function deleteOperator(id: string): Promise<void> {
+  return http.delete(`/api/operators/${encode(id)}`);
+}

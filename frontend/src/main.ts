@@ -1,0 +1,59 @@
+import { createPinia } from 'pinia';
+import { createApp, watch } from 'vue';
+import './styles/base.css';
+import App from './App.vue';
+import { configureHttpAuth } from './api/http';
+import { createAppI18n, persistLocale } from './i18n';
+import { connectRealtime, disconnectRealtime } from './realtime/socket';
+import { createAppRouter, installNavigationGuards } from './router';
+import { useDepartmentsStore } from './stores/departments';
+import { useOperatorsStore } from './stores/operators';
+import { useSessionStore } from './stores/session';
+
+// The wiring of the panel, in one place: who reads the token, what ends a session, what a
+// session change sets off. Modules below stay unaware of each other.
+const app = createApp(App);
+const pinia = createPinia();
+const i18n = createAppI18n();
+const router = createAppRouter();
+
+app.use(pinia);
+app.use(i18n);
+persistLocale(i18n.global.locale.value);
+
+const session = useSessionStore(pinia);
+
+configureHttpAuth({
+  getToken: () => session.token,
+  onUnauthenticated: () => {
+    const current = router.currentRoute.value;
+    session.clearSession();
+    // During the first navigation the guard itself sends the visitor to /login.
+    if (current.meta.requiresAuth) {
+      void router.replace({
+        name: 'login',
+        query: { redirect: current.fullPath, reason: 'expired' },
+      });
+    }
+  },
+});
+
+installNavigationGuards(router, session);
+
+watch(
+  () => (session.isAuthenticated ? session.token : null),
+  (token) => {
+    if (token) {
+      connectRealtime(token);
+    } else {
+      disconnectRealtime();
+      // Never show one tenant's lists to the next person who signs in on this tab.
+      useDepartmentsStore(pinia).reset();
+      useOperatorsStore(pinia).reset();
+    }
+  },
+  { immediate: true },
+);
+
+app.use(router);
+app.mount('#app');

@@ -1,0 +1,101 @@
+import { describe, expect, it, vi } from 'vitest';
+import { createMemoryHistory, createRouter } from 'vue-router';
+import type { UserRole } from '@/api/types';
+import { installNavigationGuards, resolveAccess, routes } from './index';
+import type { GuardSession } from './index';
+
+// Route components are lazy: resolving them would load whole views, so tests use a stub.
+const Stub = { render: () => null };
+function stubComponents(records: typeof routes): typeof routes {
+  return records.map((record) => ({
+    ...record,
+    ...('component' in record && record.component ? { component: Stub } : {}),
+    ...(record.children ? { children: stubComponents(record.children) } : {}),
+  })) as typeof routes;
+}
+
+function fakeSession(role: UserRole | null, onRestore: () => void = () => {}): GuardSession {
+  return {
+    get isAuthenticated() {
+      return role !== null;
+    },
+    get user() {
+      return role ? { role } : null;
+    },
+    restore: vi.fn(async () => onRestore()),
+  };
+}
+
+async function navigate(session: GuardSession, path: string) {
+  const router = createRouter({ history: createMemoryHistory(), routes: stubComponents(routes) });
+  installNavigationGuards(router, session);
+  await router.push(path);
+  return router.currentRoute.value;
+}
+
+describe('navigation guards', () => {
+  it('sends a visitor without a session to /login, remembering where they were going', async () => {
+    const route = await navigate(fakeSession(null), '/admin/operators');
+
+    expect(route.name).toBe('login');
+    expect(route.query.redirect).toBe('/admin/operators');
+  });
+
+  it('sends an operator opening /admin/* to the workspace', async () => {
+    const route = await navigate(fakeSession('operator'), '/admin/departments');
+
+    expect(route.name).toBe('workspace');
+  });
+
+  it('lets an admin into the admin pages; /admin opens departments', async () => {
+    expect((await navigate(fakeSession('admin'), '/admin/settings')).name).toBe('admin-settings');
+    expect((await navigate(fakeSession('admin'), '/admin')).name).toBe('admin-departments');
+  });
+
+  it('sends a signed-in user away from login and signup to their home', async () => {
+    expect((await navigate(fakeSession('admin'), '/login')).name).toBe('admin-departments');
+    expect((await navigate(fakeSession('operator'), '/signup')).name).toBe('workspace');
+  });
+
+  it('restores a stored session before deciding', async () => {
+    let role: UserRole | null = null;
+    const session: GuardSession = {
+      get isAuthenticated() {
+        return role !== null;
+      },
+      get user() {
+        return role ? { role } : null;
+      },
+      restore: vi.fn(async () => {
+        role = 'operator';
+      }),
+    };
+
+    const route = await navigate(session, '/workspace');
+
+    expect(session.restore).toHaveBeenCalled();
+    expect(route.name).toBe('workspace');
+  });
+
+  it('shows the not-found page for unknown addresses', async () => {
+    expect((await navigate(fakeSession('operator'), '/nope')).name).toBe('not-found');
+  });
+});
+
+describe('resolveAccess', () => {
+  const target = (meta: Record<string, unknown>, fullPath = '/x') =>
+    ({ meta, fullPath }) as Parameters<typeof resolveAccess>[0];
+
+  it('does not add a redirect for the root path', () => {
+    expect(
+      resolveAccess(target({ requiresAuth: true }, '/'), { isAuthenticated: false, role: null }),
+    ).toEqual({
+      name: 'login',
+      query: {},
+    });
+  });
+
+  it('allows public pages to everyone', () => {
+    expect(resolveAccess(target({}), { isAuthenticated: false, role: null })).toBe(true);
+  });
+});

@@ -1,0 +1,139 @@
+import { createRouter, createWebHistory } from 'vue-router';
+import type {
+  RouteLocationNormalized,
+  RouteLocationRaw,
+  RouteRecordRaw,
+  Router,
+  RouterHistory,
+} from 'vue-router';
+import type { UserRole } from '@/api/types';
+
+declare module 'vue-router' {
+  interface RouteMeta {
+    /** Only for a signed-in user (inherited by child routes). */
+    requiresAuth?: boolean;
+    /** Only for role admin; operators are sent to their workspace. */
+    requiresAdmin?: boolean;
+    /** Login and signup: a signed-in user is sent home instead. */
+    isGuestOnly?: boolean;
+    /** i18n key of the document title. */
+    titleKey?: string;
+  }
+}
+
+export const routes: RouteRecordRaw[] = [
+  {
+    path: '/login',
+    name: 'login',
+    component: () => import('@/views/auth/LoginView.vue'),
+    meta: { isGuestOnly: true, titleKey: 'auth.loginSubmit' },
+  },
+  {
+    path: '/signup',
+    name: 'signup',
+    component: () => import('@/views/auth/SignupView.vue'),
+    meta: { isGuestOnly: true, titleKey: 'auth.signupTitle' },
+  },
+  {
+    path: '/',
+    component: () => import('@/views/shell/AppShell.vue'),
+    meta: { requiresAuth: true },
+    children: [
+      { path: '', name: 'home', redirect: { name: 'workspace' } },
+      {
+        path: 'workspace',
+        name: 'workspace',
+        component: () => import('@/views/workspace/WorkspaceView.vue'),
+        meta: { titleKey: 'nav.workspace' },
+      },
+      {
+        path: 'admin',
+        meta: { requiresAdmin: true },
+        redirect: { name: 'admin-departments' },
+        children: [
+          {
+            path: 'departments',
+            name: 'admin-departments',
+            component: () => import('@/views/admin/departments/DepartmentsView.vue'),
+            meta: { titleKey: 'nav.departments' },
+          },
+          {
+            path: 'operators',
+            name: 'admin-operators',
+            component: () => import('@/views/admin/operators/OperatorsView.vue'),
+            meta: { titleKey: 'nav.operators' },
+          },
+          {
+            path: 'settings',
+            name: 'admin-settings',
+            component: () => import('@/views/admin/settings/SettingsView.vue'),
+            meta: { titleKey: 'nav.settings' },
+          },
+        ],
+      },
+    ],
+  },
+  {
+    path: '/:pathMatch(.*)*',
+    name: 'not-found',
+    component: () => import('@/views/NotFoundView.vue'),
+    meta: { titleKey: 'notFound.title' },
+  },
+];
+
+/** Where a user lands after signing in: admins set the business up, operators answer chats. */
+export function homeRouteFor(role: UserRole): RouteLocationRaw {
+  return role === 'admin' ? { path: '/admin' } : { name: 'workspace' };
+}
+
+/** Accepts only paths inside the panel, so ?redirect= cannot send anyone to another site. */
+export function safeRedirectPath(value: unknown): string | null {
+  return typeof value === 'string' && value.startsWith('/') && !value.startsWith('//')
+    ? value
+    : null;
+}
+
+export interface AccessState {
+  isAuthenticated: boolean;
+  role: UserRole | null;
+}
+
+/** The whole access policy of the panel, as a pure function of the target and the session. */
+export function resolveAccess(
+  to: RouteLocationNormalized,
+  state: AccessState,
+): true | RouteLocationRaw {
+  if (to.meta.requiresAuth && !state.isAuthenticated) {
+    const query = to.fullPath === '/' ? {} : { redirect: to.fullPath };
+    return { name: 'login', query };
+  }
+  if (to.meta.isGuestOnly && state.isAuthenticated && state.role) {
+    return homeRouteFor(state.role);
+  }
+  if (to.meta.requiresAdmin && state.role !== 'admin') {
+    return { name: 'workspace' };
+  }
+  return true;
+}
+
+/** What the guard needs from the session store (kept narrow so tests can pass a fake). */
+export interface GuardSession {
+  readonly isAuthenticated: boolean;
+  readonly user: { role: UserRole } | null;
+  restore(): Promise<void>;
+}
+
+export function installNavigationGuards(router: Router, session: GuardSession): void {
+  router.beforeEach(async (to) => {
+    // A token from localStorage becomes a user before the first protected page renders.
+    await session.restore();
+    return resolveAccess(to, {
+      isAuthenticated: session.isAuthenticated,
+      role: session.user?.role ?? null,
+    });
+  });
+}
+
+export function createAppRouter(history: RouterHistory = createWebHistory()): Router {
+  return createRouter({ history, routes });
+}

@@ -1,0 +1,163 @@
+import { defineStore } from 'pinia';
+import { computed, ref } from 'vue';
+import * as authApi from '@/api/auth';
+import { isApiError } from '@/api/http';
+import * as tenantApi from '@/api/tenant';
+import type {
+  LoginInput,
+  PresenceStatus,
+  SessionResponse,
+  SignupInput,
+  Tenant,
+  TenantUpdateInput,
+  User,
+} from '@/api/types';
+
+/** localStorage key of the JWT; the only thing that survives a reload. */
+export const TOKEN_STORAGE_KEY = 'omni.token';
+
+function readStoredToken(): string | null {
+  try {
+    return localStorage.getItem(TOKEN_STORAGE_KEY);
+  } catch {
+    return null;
+  }
+}
+
+function writeStoredToken(token: string | null): void {
+  try {
+    if (token) localStorage.setItem(TOKEN_STORAGE_KEY, token);
+    else localStorage.removeItem(TOKEN_STORAGE_KEY);
+  } catch {
+    // Private mode or disabled storage: the session simply won't survive a reload.
+  }
+}
+
+export const useSessionStore = defineStore('session', () => {
+  const token = ref<string | null>(readStoredToken());
+  const user = ref<User | null>(null);
+  const tenant = ref<Tenant | null>(null);
+  const isChangingStatus = ref(false);
+  const isSavingTenant = ref(false);
+
+  const isAuthenticated = computed(() => !!token.value && !!user.value);
+  const isAdmin = computed(() => user.value?.role === 'admin');
+  const status = computed<PresenceStatus>(() => user.value?.status ?? 'offline');
+
+  let pendingRestore: Promise<void> | null = null;
+
+  function startSession(response: SessionResponse): void {
+    token.value = response.token;
+    user.value = response.user;
+    tenant.value = response.tenant;
+    writeStoredToken(response.token);
+  }
+
+  /** Forgets everything locally; used by logout and when the server says the token is dead. */
+  function clearSession(): void {
+    token.value = null;
+    user.value = null;
+    tenant.value = null;
+    pendingRestore = null;
+    writeStoredToken(null);
+  }
+
+  async function login(input: LoginInput): Promise<User> {
+    const response = await authApi.login(input);
+    startSession(response);
+    return response.user;
+  }
+
+  async function signup(input: SignupInput): Promise<User> {
+    const response = await authApi.signup(input);
+    startSession(response);
+    return response.user;
+  }
+
+  /**
+   * Loads user and tenant for a token found in storage. A 401 ends the session; any other
+   * failure (server unreachable) keeps the token so a later attempt can still succeed.
+   */
+  function restore(): Promise<void> {
+    if (!token.value || user.value) return Promise.resolve();
+    pendingRestore ??= authApi
+      .fetchMe()
+      .then((response) => {
+        user.value = response.user;
+        tenant.value = response.tenant;
+      })
+      .catch((error: unknown) => {
+        if (isApiError(error) && error.status === 401) clearSession();
+      })
+      .finally(() => {
+        pendingRestore = null;
+      });
+    return pendingRestore;
+  }
+
+  /**
+   * Going offline first stops the queue from assigning new chats to someone who has left.
+   * It is best effort: a failure must never keep a person logged in.
+   */
+  async function logout(): Promise<void> {
+    if (token.value && user.value && user.value.status !== 'offline') {
+      try {
+        await authApi.setMyStatus('offline');
+      } catch {
+        // ignored on purpose, see above
+      }
+    }
+    clearSession();
+  }
+
+  /** Optimistic: the switch moves at once and moves back if the server refuses. */
+  async function setStatus(next: PresenceStatus): Promise<void> {
+    const current = user.value;
+    if (!current || current.status === next) return;
+    const previous = current.status;
+    user.value = { ...current, status: next };
+    isChangingStatus.value = true;
+    try {
+      user.value = await authApi.setMyStatus(next);
+    } catch (error) {
+      if (user.value) user.value = { ...user.value, status: previous };
+      throw error;
+    } finally {
+      isChangingStatus.value = false;
+    }
+  }
+
+  /** Applies a newer copy of the current user (realtime event, admin editing themself). */
+  function applyUserUpdate(updated: User): void {
+    if (user.value && user.value.id === updated.id) user.value = updated;
+  }
+
+  async function updateTenant(input: TenantUpdateInput): Promise<Tenant> {
+    isSavingTenant.value = true;
+    try {
+      tenant.value = await tenantApi.updateTenant(input);
+      return tenant.value;
+    } finally {
+      isSavingTenant.value = false;
+    }
+  }
+
+  return {
+    token,
+    user,
+    tenant,
+    isChangingStatus,
+    isSavingTenant,
+    isAuthenticated,
+    isAdmin,
+    status,
+    login,
+    signup,
+    restore,
+    logout,
+    clearSession,
+    setStatus,
+    applyUserUpdate,
+    updateTenant,
+  };
+});

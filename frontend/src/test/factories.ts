@@ -1,0 +1,41 @@
+import type { Department, Tenant, User } from '@/api/types';
+
+let sequence = 0;
+const nextId = () => String(++sequence);
+
+export function makeUser(overrides: Partial<User> = {}): User {
+  const id = nextId();
+  return {
+    id,
+    email: `user${id}@example.com`,
+    name: `User ${id}`,
+    role: 'operator',
+    status: 'offline',
+    maxChats: null,
+    departmentIds: [],
+    createdAt: '2025-01-15T10:00:00.000Z',
+    ...overrides,
+  };
+}
+
+export function makeTenant(overrides: Partial<Tenant> = {}): Tenant {
+  return {
+    id: nextId(),
+    name: 'Acme',
+    key: 'tk_acme',
+    callbackUrl: 'https://omni.example.com/api/webhooks/facebook/tk_acme',
+    defaultMaxChats: 5,
+    ...overrides,
+  };
+}
+
+export function makeDepartment(overrides: Partial<Department> = {}): Department {
+  const id = nextId();
+  return {
+    id,
+    name: `Department ${id}`,
+    operatorCount: 0,
+    createdAt: '2025-01-15T10:00:00.000Z',
+    ...overrides,
+  };
+}

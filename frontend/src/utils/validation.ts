@@ -1,0 +1,37 @@
+/** Server rule (api contract): passwords have at least 8 characters. */
+export const MIN_PASSWORD_LENGTH = 8;
+
+/** Bounds of a per-operator or tenant-wide limit of simultaneous chats. */
+export const MAX_CHATS_RANGE = { min: 1, max: 100 } as const;
+
+// Deliberately loose: the server has the final word, this only catches obvious typos early.
+const EMAIL_PATTERN = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+export function isValidEmail(value: string): boolean {
+  return EMAIL_PATTERN.test(value.trim());
+}
+
+export function isWholeNumberInRange(value: number, range: { min: number; max: number }): boolean {
+  return Number.isInteger(value) && value >= range.min && value <= range.max;
+}
+
+/** A message to show under a field: an i18n key and its parameters, translated by the view. */
+export interface FieldIssue {
+  key: string;
+  params?: Record<string, unknown>;
+}
+
+export type FieldIssues<Field extends string> = Partial<Record<Field, FieldIssue>>;
+
+export const issues = {
+  required: (): FieldIssue => ({ key: 'validation.required' }),
+  email: (): FieldIssue => ({ key: 'validation.email' }),
+  passwordLength: (): FieldIssue => ({
+    key: 'validation.passwordLength',
+    params: { min: MIN_PASSWORD_LENGTH },
+  }),
+  wholeNumber: (range: { min: number; max: number }): FieldIssue => ({
+    key: 'validation.wholeNumber',
+    params: { ...range },
+  }),
+};

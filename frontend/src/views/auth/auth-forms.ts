@@ -1,0 +1,42 @@
+import type { LoginInput, SignupInput } from '@/api/types';
+import { MIN_PASSWORD_LENGTH, isValidEmail, issues } from '@/utils/validation';
+import type { FieldIssues } from '@/utils/validation';
+
+export const LOGIN_FIELDS = ['email', 'password'] as const satisfies readonly (keyof LoginInput)[];
+export const SIGNUP_FIELDS = [
+  'tenantName',
+  'name',
+  'email',
+  'password',
+] as const satisfies readonly (keyof SignupInput)[];
+
+export function validateLogin(values: LoginInput): FieldIssues<keyof LoginInput> {
+  const result: FieldIssues<keyof LoginInput> = {};
+  if (!values.email.trim()) result.email = issues.required();
+  else if (!isValidEmail(values.email)) result.email = issues.email();
+  if (!values.password) result.password = issues.required();
+  return result;
+}
+
+export function validateSignup(values: SignupInput): FieldIssues<keyof SignupInput> {
+  const result: FieldIssues<keyof SignupInput> = {};
+  if (!values.tenantName.trim()) result.tenantName = issues.required();
+  if (!values.name.trim()) result.name = issues.required();
+  if (!values.email.trim()) result.email = issues.required();
+  else if (!isValidEmail(values.email)) result.email = issues.email();
+  if (values.password.length < MIN_PASSWORD_LENGTH) result.password = issues.passwordLength();
+  return result;
+}
+
+export function toLoginPayload(values: LoginInput): LoginInput {
+  return { email: values.email.trim(), password: values.password };
+}
+
+export function toSignupPayload(values: SignupInput): SignupInput {
+  return {
+    tenantName: values.tenantName.trim(),
+    name: values.name.trim(),
+    email: values.email.trim(),
+    password: values.password,
+  };
+}
