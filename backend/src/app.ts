@@ -14,6 +14,10 @@ import { registerAuthRoutes } from './modules/auth/auth.routes.js';
 import type { AuthService } from './modules/auth/auth.service.js';
 import { registerDepartmentRoutes } from './modules/departments/departments.routes.js';
 import type { DepartmentsService } from './modules/departments/departments.service.js';
+import { registerFacebookPageRoutes } from './modules/facebook/facebook-pages.routes.js';
+import type { FacebookPagesService } from './modules/facebook/facebook-pages.service.js';
+import { registerFacebookWebhookRoutes } from './modules/facebook/facebook-webhooks.routes.js';
+import type { FacebookWebhooksService } from './modules/facebook/facebook-webhooks.service.js';
 import { registerHealthRoutes } from './modules/health/health.routes.js';
 import type { HealthService } from './modules/health/health.service.js';
 import { registerOperatorRoutes } from './modules/operators/operators.routes.js';
@@ -27,6 +31,8 @@ export type ApiServices = {
   departments: DepartmentsService;
   operators: OperatorsService;
   health: HealthService;
+  facebookPages: FacebookPagesService;
+  facebookWebhooks: FacebookWebhooksService;
 };
 
 /** Request bodies above this are refused with 413 before they are parsed. */
@@ -50,6 +56,8 @@ export function createApp(options: {
   registerTenantRoutes(router, services.tenants);
   registerDepartmentRoutes(router, services.departments);
   registerOperatorRoutes(router, services.operators);
+  registerFacebookPageRoutes(router, services.facebookPages);
+  registerFacebookWebhookRoutes(router, services.facebookWebhooks);
 
   let openApiDocument: object | undefined;
   router.koaRouter.get('/api/openapi.json', (ctx) => {
@@ -72,7 +80,13 @@ export function createApp(options: {
     }),
   );
   app.use(ormRequestContext(orm));
-  app.use(bodyParser({ enableTypes: ['json'], jsonLimit: JSON_BODY_LIMIT, encoding: 'utf-8' }));
+  const parseJson = bodyParser({
+    enableTypes: ['json'],
+    jsonLimit: JSON_BODY_LIMIT,
+    encoding: 'utf-8',
+  });
+  // Webhooks read their raw bytes themselves: their signature covers the exact body.
+  app.use((ctx, next) => (ctx.path.startsWith('/api/webhooks/') ? next() : parseJson(ctx, next)));
   if (isPanelBuilt(panelDir)) {
     app.use(servePanel(panelDir));
   } else {

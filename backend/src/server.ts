@@ -14,6 +14,10 @@ import { LoginThrottle } from './modules/auth/login-throttle.js';
 import { PasswordHasher } from './modules/auth/passwords.js';
 import { TokenService } from './modules/auth/tokens.js';
 import { seedDemoTenantIfEmpty } from './modules/demo/demo.seeder.js';
+import { SecretBox } from './crypto/secret-box.js';
+import { FacebookPagesService } from './modules/facebook/facebook-pages.service.js';
+import { FacebookWebhooksService } from './modules/facebook/facebook-webhooks.service.js';
+import { FetchGraphClient } from './modules/facebook/graph/fetch-graph-client.js';
 import { DepartmentsService } from './modules/departments/departments.service.js';
 import { HealthService } from './modules/health/health.service.js';
 import { HEARTBEAT_INTERVAL_MS, recordWorkerHeartbeat } from './modules/health/heartbeat.jobs.js';
@@ -64,12 +68,19 @@ export async function startApi({
     auth,
     logger,
   });
+  const secrets = new SecretBox(config.encryptionKey);
+  const graph = new FetchGraphClient({
+    baseUrl: config.facebookGraphUrl,
+    version: config.facebookGraphVersion,
+  });
   const services = {
     auth,
     tenants,
     departments: new DepartmentsService(em),
     operators: new OperatorsService(em, passwords, realtime),
     health: new HealthService(em, probeRedis, config.redisPrefix),
+    facebookPages: new FacebookPagesService(em, graph, secrets, config),
+    facebookWebhooks: new FacebookWebhooksService(em, secrets),
   };
   if (config.seedDemoData) {
     await RequestContext.create(orm.em, () => seedDemoTenantIfEmpty(em, passwords, logger));

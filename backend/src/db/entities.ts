@@ -1,6 +1,11 @@
 import { BaseEntitySchema } from './base.entity.js';
 import { TenantOwnedEntitySchema } from './tenant-owned.entity.js';
+import { ContactSchema } from '../modules/conversations/contact.entity.js';
+import { ConversationSchema } from '../modules/conversations/conversation.entity.js';
+import { MessageSchema } from '../modules/conversations/message.entity.js';
 import { DepartmentSchema } from '../modules/departments/department.entity.js';
+import { FacebookPageSchema } from '../modules/facebook/facebook-page.entity.js';
+import { WebhookEventSchema } from '../modules/facebook/webhook-event.entity.js';
 import { UserSchema } from '../modules/operators/user.entity.js';
 import { TenantSchema } from '../modules/tenants/tenant.entity.js';
 
@@ -11,4 +16,9 @@ export const entitySchemas = [
   TenantSchema,
   DepartmentSchema,
   UserSchema,
+  FacebookPageSchema,
+  WebhookEventSchema,
+  ContactSchema,
+  ConversationSchema,
+  MessageSchema,
 ];

@@ -4,6 +4,14 @@ import { tenantOwnedEntityNames } from './tenant-filter.js';
 
 describe('tenant filter', () => {
   it('covers every concrete entity that has a tenant, and only those', () => {
-    expect(tenantOwnedEntityNames(entitySchemas).sort()).toEqual(['Department', 'User']);
+    expect(tenantOwnedEntityNames(entitySchemas).sort()).toEqual([
+      'Contact',
+      'Conversation',
+      'Department',
+      'FacebookPage',
+      'Message',
+      'User',
+      'WebhookEvent',
+    ]);
   });
 });

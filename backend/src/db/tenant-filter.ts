@@ -1,4 +1,4 @@
-import type { Dictionary, EntitySchema } from '@mikro-orm/core';
+import type { Dictionary, EntityManager, EntitySchema } from '@mikro-orm/core';
 
 export const TENANT_FILTER = 'tenant';
 
@@ -33,4 +33,10 @@ function hasTenantProperty(schema: EntitySchema, schemas: EntitySchema[]): boole
   if ('tenant' in schema.meta.properties) return true;
   const parent = schemas.find((candidate) => candidate.meta.className === schema.meta.extends);
   return parent ? hasTenantProperty(parent, schemas) : false;
+}
+
+/** From here on, every query of this request or job sees only this tenant's rows. */
+export function scopeToTenant(em: EntityManager, tenantId: string): void {
+  const scope: TenantFilterArguments = { tenantId };
+  em.setFilterParams(TENANT_FILTER, scope);
 }

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { createDepartment, createOperator, signUpTenant, useTestApi } from './test-api.js';
+import {
+  connectFacebookPage,
+  createDepartment,
+  createOperator,
+  signUpTenant,
+  useTestApi,
+} from './test-api.js';
 
 /**
  * Invariant 4: ids from another tenant answer 404 on every route. The routes come from the
@@ -13,19 +19,22 @@ type Owner = Awaited<ReturnType<typeof seedTenantA>>;
 const idOf: Record<string, (owner: Owner) => string> = {
   '/api/departments/{id}': (owner) => owner.department.id,
   '/api/operators/{id}': (owner) => owner.operator.user.id,
+  '/api/channels/facebook/{id}': (owner) => owner.page.page.id,
 };
 
 /** A body that passes validation for each method+path, so the check reaches the lookup. */
 const validBody: Record<string, unknown> = {
   'patch /api/departments/{id}': { name: 'Stolen' },
   'patch /api/operators/{id}': { name: 'Stolen' },
+  'patch /api/channels/facebook/{id}': { name: 'Stolen' },
 };
 
 async function seedTenantA() {
   const admin = await signUpTenant(api, 'Tenant A');
   const department = await createDepartment(api, admin.token);
   const operator = await createOperator(api, admin.token, { departmentIds: [department.id] });
-  return { admin, department, operator };
+  const page = await connectFacebookPage(api, admin.token, { departmentId: department.id });
+  return { admin, department, operator, page };
 }
 
 describe('tenant isolation', () => {
@@ -73,6 +82,19 @@ describe('tenant isolation', () => {
     expect(departments.body.items).toEqual([]);
     expect(operators.body.items.map((user: { id: string }) => user.id)).toEqual([intruder.user.id]);
     expect(JSON.stringify([departments.body, operators.body])).not.toContain(owner.department.id);
+  });
+
+  it("refuses another tenant's department for a Facebook page", async () => {
+    const owner = await seedTenantA();
+    const intruder = await signUpTenant(api, 'Tenant B');
+    const { page } = await connectFacebookPage(api, intruder.token);
+    const response = await api.request('PATCH', `/api/channels/facebook/${page.id}`, {
+      token: intruder.token,
+      body: { departmentId: owner.department.id },
+    });
+    expect(response.status).toBe(404);
+    const pages = await api.request('GET', '/api/channels/facebook', { token: intruder.token });
+    expect(pages.body.items.map((item: { id: string }) => item.id)).toEqual([page.id]);
   });
 
   it("refuses another tenant's department ids in a request body", async () => {

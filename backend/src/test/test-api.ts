@@ -7,6 +7,9 @@ import { JobQueues } from '../jobs/job-queues.js';
 import { createLogger } from '../logger.js';
 import { createRedis } from '../redis.js';
 import { startApi } from '../server.js';
+import { startFakeGraphServer } from '../modules/facebook/fake-graph/fake-graph-server.js';
+import { registerRandomPage } from '../modules/facebook/fake-graph/fake-graph-fixtures.js';
+import { createHmac } from 'node:crypto';
 
 /** Configuration for this test run: the run's database and Redis prefix, quiet logs. */
 export function testConfig(overrides: Record<string, string> = {}): Config {
@@ -27,9 +30,17 @@ export type TestResponse<T = any> = { status: number; body: T; headers: Headers 
 
 export type TestApi = Awaited<ReturnType<typeof startTestApi>>;
 
-/** The real api (Koa, socket.io, PostgreSQL, Redis) on an ephemeral port, and a tiny client. */
+/**
+ * The real api (Koa, socket.io, PostgreSQL, Redis) on an ephemeral port, talking to its own
+ * fake Graph API, and a tiny client.
+ */
 export async function startTestApi(overrides: Record<string, string> = {}) {
-  const config = { ...testConfig(overrides), port: 0, host: '127.0.0.1' };
+  const fakeGraph = await startFakeGraphServer();
+  const config = {
+    ...testConfig({ FACEBOOK_GRAPH_URL: fakeGraph.url, ...overrides }),
+    port: 0,
+    host: '127.0.0.1',
+  };
   const logger = createLogger(config);
   const orm = await initOrm(config);
   const redis = createRedis(config, 'test', logger);
@@ -68,12 +79,14 @@ export async function startTestApi(overrides: Record<string, string> = {}) {
     url,
     config,
     orm,
+    fakeGraph,
     request,
     async stop() {
       await api.stop();
       await queues.close();
       redis.disconnect();
       await orm.close();
+      await fakeGraph.close();
     },
   };
 }
@@ -102,7 +115,7 @@ export const uniqueEmail = (label = 'user') =>
 export type SignedIn = {
   token: string;
   user: { id: string; email: string; role: string; departmentIds: string[] };
-  tenant: { id: string; key: string; name: string };
+  tenant: { id: string; key: string; name: string; callbackUrl: string };
 };
 
 /** A fresh tenant with its admin, signed in: every test starts from its own tenant. */
@@ -149,4 +162,45 @@ export async function createOperator(
   if (created.status !== 201) throw new Error(`operator failed: ${JSON.stringify(created.body)}`);
   const login = await api.request('POST', '/api/auth/login', { body: { email, password } });
   return login.body as SignedIn;
+}
+
+export type ConnectedPage = {
+  /** The page as the API returns it. */
+  page: { id: string; pageId: string; verifyToken: string; callbackUrl: string } & Record<
+    string,
+    unknown
+  >;
+  accessToken: string;
+  appSecret: string;
+};
+
+/** Registers a page on the fake Graph API and connects it through the API, as an admin would. */
+export async function connectFacebookPage(
+  api: TestApi,
+  adminToken: string,
+  fields: Partial<{
+    name: string;
+    departmentId: string | null;
+    humanAgentEnabled: boolean;
+    verifyToken: string;
+  }> = {},
+): Promise<ConnectedPage> {
+  const fake = registerRandomPage(api.fakeGraph);
+  const response = await api.request('POST', '/api/channels/facebook', {
+    token: adminToken,
+    body: {
+      name: 'Main page',
+      accessToken: fake.accessToken,
+      appSecret: fake.appSecret,
+      ...fields,
+    },
+  });
+  if (response.status !== 201) throw new Error(`page failed: ${JSON.stringify(response.body)}`);
+  return { page: response.body, accessToken: fake.accessToken, appSecret: fake.appSecret };
+}
+
+/** Headers Facebook sends with a delivery: the HMAC-SHA256 of the exact bytes with the app secret. */
+export function signedHeaders(rawBody: string, appSecret: string): Record<string, string> {
+  const signature = createHmac('sha256', appSecret).update(rawBody).digest('hex');
+  return { 'content-type': 'application/json', 'x-hub-signature-256': `sha256=${signature}` };
 }

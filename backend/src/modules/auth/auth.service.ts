@@ -1,7 +1,7 @@
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { validate as isUuid } from 'uuid';
-import { TENANT_FILTER, type TenantFilterArguments } from '../../db/tenant-filter.js';
+import { scopeToTenant, TENANT_FILTER } from '../../db/tenant-filter.js';
 import { ConflictError, UnauthenticatedError } from '../../errors.js';
 import { toUserDto } from '../operators/operators.schemas.js';
 import { User } from '../operators/user.entity.js';
@@ -74,10 +74,17 @@ export class AuthService {
     if (!token) throw new UnauthenticatedError();
     const claims = await this.tokens.verify(token);
     if (!isUuid(claims.userId)) throw new UnauthenticatedError();
-    this.scopeToTenant(claims.tenantId);
+    scopeToTenant(this.em, claims.tenantId);
     const user = await this.em.findOne(User, { id: claims.userId });
     if (!user) throw new UnauthenticatedError('Your account no longer exists. Sign in again.');
     return { userId: user.id, tenantId: user.tenant.id, role: user.role };
+  }
+
+  /** The departments a user belongs to (their realtime rooms). */
+  async departmentIdsOf(actor: Actor): Promise<string[]> {
+    scopeToTenant(this.em, actor.tenantId);
+    const user = await this.em.findOneOrFail(User, actor.userId, { populate: ['departments'] });
+    return user.departments.getItems().map((department) => department.id);
   }
 
   async describe(actor: Actor): Promise<Identity> {
@@ -88,15 +95,9 @@ export class AuthService {
   }
 
   private async openSession(user: User): Promise<Session> {
-    this.scopeToTenant(user.tenant.id);
+    scopeToTenant(this.em, user.tenant.id);
     await this.em.populate(user, ['departments', 'tenant']);
     const token = await this.tokens.issue({ userId: user.id, tenantId: user.tenant.id });
     return { token, user: toUserDto(user), tenant: this.tenants.present(user.tenant) };
-  }
-
-  /** From here on, every query of this request or job sees only this tenant's rows. */
-  private scopeToTenant(tenantId: string): void {
-    const scope: TenantFilterArguments = { tenantId };
-    this.em.setFilterParams(TENANT_FILTER, scope);
   }
 }

@@ -1,8 +1,12 @@
+import type { ConversationDto, MessageDto } from '../conversations/conversations.schemas.js';
 import type { UserDto } from '../operators/operators.schemas.js';
 
 /** Every event the server pushes to the panel, with its payload: the full changed record. */
 export interface ServerToClientEvents {
   'operator.updated': (user: UserDto) => void;
+  'conversation.updated': (conversation: ConversationDto) => void;
+  'message.created': (message: MessageDto) => void;
+  'message.updated': (message: MessageDto) => void;
 }
 
 export type RealtimeEventName = keyof ServerToClientEvents;
@@ -10,12 +14,20 @@ export type RealtimePayload<E extends RealtimeEventName> = Parameters<ServerToCl
 
 /** Rooms a socket joins; services address them through the publisher, never socket.io itself. */
 export const rooms = {
+  /** Everyone of a tenant. */
   tenant: (tenantId: string) => `tenant:${tenantId}`,
+  /** A tenant's admins, who see every conversation. */
+  admins: (tenantId: string) => `admins:${tenantId}`,
   operator: (userId: string) => `operator:${userId}`,
   department: (departmentId: string) => `department:${departmentId}`,
 };
 
 /** How services push realtime events; socket.io stays behind this interface. */
 export interface RealtimePublisher {
-  publish<E extends RealtimeEventName>(room: string, event: E, payload: RealtimePayload<E>): void;
+  /** Several rooms reach each socket once. */
+  publish<E extends RealtimeEventName>(
+    to: string | string[],
+    event: E,
+    payload: RealtimePayload<E>,
+  ): void;
 }

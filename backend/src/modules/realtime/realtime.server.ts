@@ -46,16 +46,22 @@ export class RealtimeServer implements RealtimePublisher {
         })
         .catch(() => next(new Error('UNAUTHENTICATED')));
     });
-    this.io.on('connection', (socket) => {
+    this.io.on('connection', async (socket) => {
       const { actor } = socket.data;
-      void socket.join([rooms.tenant(actor.tenantId), rooms.operator(actor.userId)]);
+      const departmentIds = await RequestContext.create(orm.em, () => auth.departmentIdsOf(actor));
+      void socket.join([
+        rooms.tenant(actor.tenantId),
+        rooms.operator(actor.userId),
+        ...(actor.role === 'admin' ? [rooms.admins(actor.tenantId)] : []),
+        ...departmentIds.map((id) => rooms.department(id)),
+      ]);
       logger.debug({ userId: actor.userId }, 'socket connected');
     });
   }
 
-  publish: RealtimePublisher['publish'] = (room, event, payload) => {
+  publish: RealtimePublisher['publish'] = (to, event, payload) => {
     // socket.io's typed emit cannot follow the generic event name; the map above keeps it honest.
-    (this.io.to(room).emit as (event: string, payload: unknown) => void)(event, payload);
+    (this.io.to(to).emit as (event: string, payload: unknown) => void)(event, payload);
   };
 
   async close(): Promise<void> {

@@ -1,0 +1,68 @@
+import { EntitySchema } from '@mikro-orm/core';
+import { TenantOwnedEntity } from '../../db/tenant-owned.entity.js';
+import type { Department } from '../departments/department.entity.js';
+import type { FacebookPage } from '../facebook/facebook-page.entity.js';
+import type { User } from '../operators/user.entity.js';
+import type { Tenant } from '../tenants/tenant.entity.js';
+import type { Contact } from './contact.entity.js';
+
+/** queued: waits for an operator; assigned: an operator holds it; closed: done until the visitor writes again. */
+export const CONVERSATION_STATUSES = ['queued', 'assigned', 'closed'] as const;
+export type ConversationStatus = (typeof CONVERSATION_STATUSES)[number];
+
+/** A visitor's conversation with a page; a contact has at most one that is not closed. */
+export class Conversation extends TenantOwnedEntity {
+  status: ConversationStatus = 'queued';
+  operator: User | null = null;
+  queuedAt: Date | null = new Date();
+  assignedAt: Date | null = null;
+  closedAt: Date | null = null;
+  lastMessageAt: Date | null = null;
+  /** Visitor messages the holding operator has not opened yet. */
+  unreadCount = 0;
+
+  constructor(
+    tenant: Tenant,
+    public contact: Contact,
+    public page: FacebookPage,
+    public department: Department | null,
+  ) {
+    super(tenant);
+  }
+
+  /** A visitor wrote to a closed conversation: it goes back to the queue. */
+  reopen(now = new Date()): void {
+    this.status = 'queued';
+    this.queuedAt = now;
+    this.assignedAt = null;
+    this.closedAt = null;
+  }
+}
+
+export const ConversationSchema = new EntitySchema<Conversation, TenantOwnedEntity>({
+  class: Conversation,
+  extends: 'TenantOwnedEntity',
+  properties: {
+    contact: { kind: 'm:1', entity: 'Contact', deleteRule: 'cascade' },
+    page: { kind: 'm:1', entity: 'FacebookPage', deleteRule: 'cascade' },
+    department: { kind: 'm:1', entity: 'Department', nullable: true, deleteRule: 'set null' },
+    status: { enum: true, items: () => CONVERSATION_STATUSES, default: 'queued' },
+    operator: { kind: 'm:1', entity: 'User', nullable: true, deleteRule: 'set null' },
+    queuedAt: { type: 'datetime', nullable: true },
+    assignedAt: { type: 'datetime', nullable: true },
+    closedAt: { type: 'datetime', nullable: true },
+    lastMessageAt: { type: 'datetime', nullable: true },
+    unreadCount: { type: 'integer', default: 0 },
+  },
+  indexes: [
+    {
+      name: 'conversation_open_contact_unique',
+      expression:
+        'create unique index "conversation_open_contact_unique" on "conversation" ("contact_id") where "status" <> \'closed\'',
+    },
+    {
+      name: 'conversation_tenant_status_queued_at_index',
+      properties: ['tenant', 'status', 'queuedAt'],
+    },
+  ],
+});

@@ -1,0 +1,188 @@
+import type { FilterQuery } from '@mikro-orm/core';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { findByIdOrFail } from '../../db/find.js';
+import { NotFoundError, ValidationError } from '../../errors.js';
+import type { Actor } from '../auth/actor.js';
+import { User } from '../operators/user.entity.js';
+import { Conversation } from './conversation.entity.js';
+import {
+  toConversationDto,
+  toMessageDto,
+  type ConversationDto,
+  type ListConversationsQuery,
+  type MessageDto,
+} from './conversations.schemas.js';
+import { Message } from './message.entity.js';
+
+const PAGE_SIZE = 50;
+
+export type Page<T> = { items: T[]; nextCursor: string | null };
+
+type Cursor = { at: string; id: string };
+
+/** Reading conversations and their history, as the signed-in user may see them. */
+export class ConversationsService {
+  constructor(
+    private readonly em: EntityManager,
+    private readonly clock: () => Date = () => new Date(),
+  ) {}
+
+  /**
+   * Queued conversations oldest first (the queue); the others most recently active first.
+   * Operators see their departments' conversations, those of pages without a department,
+   * and their own; admins see everything.
+   */
+  async list(actor: Actor, query: ListConversationsQuery): Promise<Page<ConversationDto>> {
+    const isQueue = query.status === 'queued';
+    const orderField = isQueue ? 'queuedAt' : 'lastMessageAt';
+    const conditions: FilterQuery<Conversation>[] = [await this.visibleTo(actor)];
+    if (query.status) conditions.push({ status: query.status });
+    if (query.mine === 'true') conditions.push({ operator: actor.userId });
+    if (query.departmentId) conditions.push({ department: query.departmentId });
+    if (query.q) {
+      const pattern = `%${query.q.replace(/[\\%_]/g, (character) => `\\${character}`)}%`;
+      const matchingText = await this.em.find(
+        Message,
+        { text: { $ilike: pattern } },
+        { fields: ['conversation'], limit: 500 },
+      );
+      conditions.push({
+        $or: [
+          { contact: { firstName: { $ilike: pattern } } },
+          { contact: { lastName: { $ilike: pattern } } },
+          { id: { $in: matchingText.map((message) => message.conversation.id) } },
+        ],
+      });
+    }
+    const cursor = decodeCursor(query.cursor);
+    if (cursor) {
+      const comparison = isQueue ? '$gt' : '$lt';
+      conditions.push({
+        $or: [
+          { [orderField]: { [comparison]: new Date(cursor.at) } },
+          { [orderField]: new Date(cursor.at), id: { [comparison]: cursor.id } },
+        ],
+      } as FilterQuery<Conversation>);
+    }
+    const direction = isQueue ? 'asc' : 'desc';
+    const conversations = await this.em.find(
+      Conversation,
+      { $and: conditions },
+      {
+        populate: ['contact', 'page'],
+        orderBy: [{ [orderField]: `${direction} nulls last` }, { id: direction }],
+        limit: PAGE_SIZE + 1,
+      },
+    );
+    const hasMore = conversations.length > PAGE_SIZE;
+    const items = conversations.slice(0, PAGE_SIZE);
+    const lastMessages = await this.lastMessages(items.map((conversation) => conversation.id));
+    const now = this.clock();
+    const last = items.at(-1);
+    return {
+      items: items.map((conversation) =>
+        toConversationDto(conversation, lastMessages.get(conversation.id) ?? null, now),
+      ),
+      nextCursor:
+        hasMore && last
+          ? encodeCursor({ at: (last[orderField] ?? new Date(0)).toISOString(), id: last.id })
+          : null,
+    };
+  }
+
+  async get(actor: Actor, id: string): Promise<ConversationDto> {
+    const conversation = await this.findVisible(actor, id);
+    const lastMessages = await this.lastMessages([conversation.id]);
+    return toConversationDto(conversation, lastMessages.get(conversation.id) ?? null, this.clock());
+  }
+
+  /** The newest messages first page by page (the panel scrolls upwards); each page in time order. */
+  async listMessages(
+    actor: Actor,
+    conversationId: string,
+    cursorText: string | undefined,
+  ): Promise<Page<MessageDto>> {
+    const conversation = await this.findVisible(actor, conversationId);
+    const cursor = decodeCursor(cursorText);
+    const messages = await this.em.find(
+      Message,
+      {
+        conversation,
+        ...(cursor
+          ? {
+              $or: [
+                { occurredAt: { $lt: new Date(cursor.at) } },
+                { occurredAt: new Date(cursor.at), id: { $lt: cursor.id } },
+              ],
+            }
+          : {}),
+      },
+      { orderBy: [{ occurredAt: 'desc' }, { id: 'desc' }], limit: PAGE_SIZE + 1 },
+    );
+    const hasMore = messages.length > PAGE_SIZE;
+    const items = messages.slice(0, PAGE_SIZE);
+    const oldest = items.at(-1);
+    return {
+      items: items.reverse().map(toMessageDto),
+      nextCursor:
+        hasMore && oldest
+          ? encodeCursor({ at: oldest.occurredAt.toISOString(), id: oldest.id })
+          : null,
+    };
+  }
+
+  private async findVisible(actor: Actor, id: string): Promise<Conversation> {
+    const conversation = await findByIdOrFail(this.em, Conversation, id, 'The conversation', {
+      populate: ['contact', 'page'],
+    });
+    const visible = await this.em.count(Conversation, {
+      $and: [{ id: conversation.id }, await this.visibleTo(actor)],
+    });
+    if (visible === 0) throw new NotFoundError('The conversation');
+    return conversation;
+  }
+
+  private async visibleTo(actor: Actor): Promise<FilterQuery<Conversation>> {
+    if (actor.role === 'admin') return {};
+    const user = await this.em.findOneOrFail(User, actor.userId, { populate: ['departments'] });
+    const departmentIds = user.departments.getItems().map((department) => department.id);
+    return {
+      $or: [
+        { department: null },
+        { operator: actor.userId },
+        ...(departmentIds.length ? [{ department: { $in: departmentIds } }] : []),
+      ],
+    };
+  }
+
+  private async lastMessages(conversationIds: string[]): Promise<Map<string, Message>> {
+    if (conversationIds.length === 0) return new Map();
+    const rows: { id: string }[] = await this.em.getConnection().execute(
+      `select distinct on (conversation_id) id from message
+       where conversation_id in (?) order by conversation_id, occurred_at desc, id desc`,
+      [conversationIds],
+    );
+    const messages = await this.em.find(Message, { id: { $in: rows.map((row) => row.id) } });
+    return new Map(messages.map((message) => [message.conversation.id, message]));
+  }
+}
+
+function encodeCursor(cursor: Cursor): string {
+  return Buffer.from(JSON.stringify(cursor)).toString('base64url');
+}
+
+function decodeCursor(text: string | undefined): Cursor | null {
+  if (!text) return null;
+  try {
+    const cursor = JSON.parse(Buffer.from(text, 'base64url').toString('utf8')) as Cursor;
+    if (
+      typeof cursor.at === 'string' &&
+      typeof cursor.id === 'string' &&
+      !Number.isNaN(Date.parse(cursor.at))
+    )
+      return cursor;
+  } catch {
+    // fall through
+  }
+  throw new ValidationError({ cursor: 'This cursor is not one the API gave out.' });
+}

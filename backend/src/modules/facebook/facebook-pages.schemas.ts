@@ -1,0 +1,95 @@
+import { randomBytes } from 'node:crypto';
+import { z } from 'zod';
+import type { FacebookPage } from './facebook-page.entity.js';
+
+/** A strong confirmation code for the webhook handshake when the admin does not type one. */
+export function generateVerifyToken(): string {
+  return randomBytes(24).toString('base64url');
+}
+
+const secretInput = (what: string) =>
+  z.string().trim().min(1, `Paste the ${what}.`).max(1000, `That is too long for a ${what}.`);
+
+const verifyTokenSchema = z
+  .string()
+  .trim()
+  .min(8, 'Use at least 8 characters.')
+  .max(200, 'Use at most 200 characters.')
+  .regex(/^[\x21-\x7e]+$/, 'Use letters, digits and punctuation, without spaces.');
+
+export const createFacebookPageSchema = z.object({
+  name: z.string().trim().min(1, 'Enter a name.').max(200),
+  accessToken: secretInput('page access token'),
+  verifyToken: verifyTokenSchema.optional(),
+  appSecret: secretInput('app secret'),
+  departmentId: z.string().nullable().default(null),
+  humanAgentEnabled: z.boolean().default(false),
+});
+
+export type CreateFacebookPageInput = z.infer<typeof createFacebookPageSchema>;
+
+export const updateFacebookPageSchema = z.object({
+  name: z.string().trim().min(1, 'Enter a name.').max(200).optional(),
+  accessToken: secretInput('page access token').optional(),
+  verifyToken: verifyTokenSchema.optional(),
+  appSecret: secretInput('app secret').optional(),
+  departmentId: z.string().nullable().optional(),
+  humanAgentEnabled: z.boolean().optional(),
+  active: z.boolean().optional(),
+});
+
+export type UpdateFacebookPageInput = z.infer<typeof updateFacebookPageSchema>;
+
+export const facebookPageSchema = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    pageId: z.string().meta({ description: "Facebook's page id, resolved from the token." }),
+    pageName: z.string().meta({ description: "The page's name on Facebook." }),
+    departmentId: z.string().nullable(),
+    active: z.boolean(),
+    humanAgentEnabled: z.boolean(),
+    callbackUrl: z.string(),
+    verifyToken: z.string(),
+    accessTokenHint: z
+      .string()
+      .meta({ description: 'Last four characters; the token is never returned.' }),
+    appSecretHint: z
+      .string()
+      .meta({ description: 'Last four characters; the secret is never returned.' }),
+    status: z.object({
+      tokenValid: z.boolean(),
+      webhookVerifiedAt: z.iso.datetime().nullable(),
+      subscribed: z.boolean(),
+      lastEventAt: z.iso.datetime().nullable(),
+      lastError: z.string().nullable(),
+    }),
+    createdAt: z.iso.datetime(),
+  })
+  .meta({ id: 'FacebookPage' });
+
+export type FacebookPageDto = z.infer<typeof facebookPageSchema>;
+
+export function toFacebookPageDto(page: FacebookPage, callbackUrl: string): FacebookPageDto {
+  return {
+    id: page.id,
+    name: page.name,
+    pageId: page.pageId,
+    pageName: page.pageName,
+    departmentId: page.department?.id ?? null,
+    active: page.active,
+    humanAgentEnabled: page.humanAgentEnabled,
+    callbackUrl,
+    verifyToken: page.verifyToken,
+    accessTokenHint: page.accessTokenHint,
+    appSecretHint: page.appSecretHint,
+    status: {
+      tokenValid: page.tokenValid,
+      webhookVerifiedAt: page.webhookVerifiedAt?.toISOString() ?? null,
+      subscribed: page.subscribed,
+      lastEventAt: page.lastEventAt?.toISOString() ?? null,
+      lastError: page.lastError,
+    },
+    createdAt: page.createdAt.toISOString(),
+  };
+}

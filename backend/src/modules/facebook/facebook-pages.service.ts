@@ -1,0 +1,217 @@
+import { UniqueConstraintViolationException } from '@mikro-orm/core';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { Config } from '../../config.js';
+import { secretHint, type SecretBox } from '../../crypto/secret-box.js';
+import { findByIdOrFail } from '../../db/find.js';
+import { TENANT_FILTER } from '../../db/tenant-filter.js';
+import { AppError, ConflictError, UnprocessableError } from '../../errors.js';
+import type { Actor } from '../auth/actor.js';
+import { Department } from '../departments/department.entity.js';
+import { Tenant } from '../tenants/tenant.entity.js';
+import { FacebookPage } from './facebook-page.entity.js';
+import {
+  generateVerifyToken,
+  toFacebookPageDto,
+  type CreateFacebookPageInput,
+  type FacebookPageDto,
+  type UpdateFacebookPageInput,
+} from './facebook-pages.schemas.js';
+import type { GraphClient, PageCredentials, PageIdentity } from './graph/graph-client.js';
+import { GraphApiError } from './graph/graph-errors.js';
+
+/** The tenant admin's Facebook pages: Webim's form, checked against the Graph API. */
+export class FacebookPagesService {
+  constructor(
+    private readonly em: EntityManager,
+    private readonly graph: GraphClient,
+    private readonly secrets: SecretBox,
+    private readonly config: Pick<Config, 'publicUrl'>,
+  ) {}
+
+  async list(_actor: Actor): Promise<FacebookPageDto[]> {
+    const pages = await this.em.find(
+      FacebookPage,
+      {},
+      { populate: ['tenant'], orderBy: { name: 'asc' } },
+    );
+    return pages.map((page) => this.present(page));
+  }
+
+  async get(_actor: Actor, id: string): Promise<FacebookPageDto> {
+    return this.present(await this.findPage(id));
+  }
+
+  /**
+   * Resolves the page behind the token (refusing a token Facebook refuses), saves it with its
+   * secrets sealed, then subscribes it to the app. A failed subscription is a warning on the
+   * page's status, not an error: the admin can fix it in the Facebook app.
+   */
+  async create(actor: Actor, input: CreateFacebookPageInput): Promise<FacebookPageDto> {
+    const department = await this.findDepartment(input.departmentId);
+    const credentials = { accessToken: input.accessToken, appSecret: input.appSecret };
+    const identity = await this.resolveIdentity(credentials);
+    await this.assertNotConnectedElsewhere(identity, actor.tenantId);
+
+    const page = new FacebookPage(
+      this.em.getReference(Tenant, actor.tenantId),
+      input.name,
+      identity.id,
+      identity.name,
+      this.secrets.encrypt(input.accessToken),
+      secretHint(input.accessToken),
+      this.secrets.encrypt(input.appSecret),
+      secretHint(input.appSecret),
+      input.verifyToken ?? generateVerifyToken(),
+    );
+    page.department = department;
+    page.humanAgentEnabled = input.humanAgentEnabled;
+    await this.saveUniquely(page, identity);
+    await this.subscribe(page, credentials);
+    return this.present(await this.em.populate(page, ['tenant']));
+  }
+
+  async update(
+    _actor: Actor,
+    id: string,
+    input: UpdateFacebookPageInput,
+  ): Promise<FacebookPageDto> {
+    const page = await this.findPage(id);
+    if (input.name !== undefined) page.name = input.name;
+    if (input.verifyToken !== undefined) page.verifyToken = input.verifyToken;
+    if (input.humanAgentEnabled !== undefined) page.humanAgentEnabled = input.humanAgentEnabled;
+    if (input.departmentId !== undefined)
+      page.department = await this.findDepartment(input.departmentId);
+    if (input.active === true && !page.active) {
+      await this.assertNotConnectedElsewhere(
+        { id: page.pageId, name: page.pageName },
+        page.tenant.id,
+        page.id,
+      );
+    }
+    if (input.active !== undefined) page.active = input.active;
+
+    const credentialsChanged = input.accessToken !== undefined || input.appSecret !== undefined;
+    const credentials = {
+      accessToken: input.accessToken ?? this.secrets.decrypt(page.accessTokenSealed),
+      appSecret: input.appSecret ?? this.secrets.decrypt(page.appSecretSealed),
+    };
+    if (credentialsChanged) {
+      const identity = await this.resolveIdentity(credentials);
+      if (identity.id !== page.pageId) {
+        throw new UnprocessableError(
+          'FACEBOOK_PAGE_MISMATCH',
+          `This token belongs to the page "${identity.name}" (${identity.id}), not to "${page.pageName}" (${page.pageId}). Add that page separately instead.`,
+        );
+      }
+      page.pageName = identity.name;
+      page.accessTokenSealed = this.secrets.encrypt(credentials.accessToken);
+      page.accessTokenHint = secretHint(credentials.accessToken);
+      page.appSecretSealed = this.secrets.encrypt(credentials.appSecret);
+      page.appSecretHint = secretHint(credentials.appSecret);
+      page.tokenValid = true;
+      page.lastError = null;
+      page.lastErrorAt = null;
+    }
+    await this.saveUniquely(page, { id: page.pageId, name: page.pageName });
+    if (credentialsChanged || (input.active === true && !page.subscribed))
+      await this.subscribe(page, credentials);
+    return this.present(page);
+  }
+
+  /** Events for a deleted page are acknowledged and dropped from then on. */
+  async remove(_actor: Actor, id: string): Promise<void> {
+    await this.em.remove(await this.findPage(id)).flush();
+  }
+
+  private async subscribe(page: FacebookPage, credentials: PageCredentials): Promise<void> {
+    try {
+      await this.graph.subscribePage(page.pageId, credentials);
+      page.subscribed = true;
+    } catch (error) {
+      if (!(error instanceof GraphApiError)) throw error;
+      page.subscribed = false;
+      page.recordError(`Facebook did not subscribe the page to the app: ${error.reason}`);
+    }
+    page.subscriptionCheckedAt = new Date();
+    await this.em.flush();
+  }
+
+  private async resolveIdentity(credentials: PageCredentials): Promise<PageIdentity> {
+    try {
+      return await this.graph.getPageIdentity(credentials);
+    } catch (error) {
+      if (!(error instanceof GraphApiError)) throw error;
+      if (error.isRetryable) {
+        throw new AppError(
+          'FACEBOOK_UNAVAILABLE',
+          'Facebook did not answer in time, so the token could not be checked. Try again in a minute.',
+          502,
+        );
+      }
+      throw new UnprocessableError(
+        'FACEBOOK_TOKEN_INVALID',
+        `Facebook refused this page access token: ${error.facebookMessage ?? error.reason}`,
+        {
+          facebookCode: error.code,
+          facebookSubcode: error.subcode,
+          fields: { accessToken: error.reason },
+        },
+      );
+    }
+  }
+
+  /**
+   * One active connection per Facebook page across all tenants, and one entry per page in a
+   * tenant. The unique indexes enforce both under races; this gives the clearer message.
+   */
+  private async assertNotConnectedElsewhere(
+    identity: PageIdentity,
+    tenantId: string,
+    exceptId?: string,
+  ): Promise<void> {
+    const others = await this.em.find(
+      FacebookPage,
+      { pageId: identity.id, ...(exceptId ? { id: { $ne: exceptId } } : {}) },
+      { filters: { [TENANT_FILTER]: false } },
+    );
+    const ownEntry = others.find((other) => other.tenant.id === tenantId);
+    if (ownEntry) {
+      throw new ConflictError(
+        'PAGE_ALREADY_CONNECTED',
+        `You have already added the Facebook page "${identity.name}" as "${ownEntry.name}". Edit that one instead.`,
+        { pageId: identity.id, existingId: ownEntry.id },
+      );
+    }
+    if (others.some((other) => other.active)) throw this.alreadyConnected(identity);
+  }
+
+  private async saveUniquely(page: FacebookPage, identity: PageIdentity): Promise<void> {
+    try {
+      await this.em.persist(page).flush();
+    } catch (error) {
+      if (error instanceof UniqueConstraintViolationException)
+        throw this.alreadyConnected(identity);
+      throw error;
+    }
+  }
+
+  private alreadyConnected(identity: PageIdentity): ConflictError {
+    return new ConflictError(
+      'PAGE_ALREADY_CONNECTED',
+      `The Facebook page "${identity.name}" is already connected to Omni. Deactivate or delete it there first.`,
+      { pageId: identity.id },
+    );
+  }
+
+  private findPage(id: string): Promise<FacebookPage> {
+    return findByIdOrFail(this.em, FacebookPage, id, 'The Facebook page', { populate: ['tenant'] });
+  }
+
+  private async findDepartment(id: string | null): Promise<Department | null> {
+    return id === null ? null : findByIdOrFail(this.em, Department, id, 'The department');
+  }
+
+  private present(page: FacebookPage): FacebookPageDto {
+    return toFacebookPageDto(page, page.tenant.callbackUrl(this.config.publicUrl));
+  }
+}

@@ -1,0 +1,248 @@
+import { describe, expect, it } from 'vitest';
+import { TENANT_FILTER } from '../../db/tenant-filter.js';
+import {
+  connectFacebookPage,
+  signedHeaders,
+  signUpTenant,
+  useTestApi,
+  type ConnectedPage,
+} from '../../test/test-api.js';
+import { WebhookEvent } from './webhook-event.entity.js';
+
+const api = useTestApi();
+
+/** A text message delivery as Facebook sends it (messenger-platform.md). */
+function textDelivery(pageIds: string[], text = 'hello'): string {
+  return JSON.stringify({
+    object: 'page',
+    entry: pageIds.map((pageId) => ({
+      id: pageId,
+      time: Date.now(),
+      messaging: [
+        {
+          sender: { id: '24681357' },
+          recipient: { id: pageId },
+          timestamp: Date.now(),
+          message: { mid: `m_${Math.random().toString(36).slice(2)}`, text },
+        },
+      ],
+    })),
+  });
+}
+
+function storedEvents(tenantId: string): Promise<WebhookEvent[]> {
+  return api.orm.em
+    .fork()
+    .find(
+      WebhookEvent,
+      { tenant: tenantId },
+      { filters: { [TENANT_FILTER]: false }, orderBy: { createdAt: 'asc' } },
+    );
+}
+
+async function setUp(): Promise<{
+  tenant: { id: string; key: string };
+  connected: ConnectedPage;
+  path: string;
+  adminToken: string;
+}> {
+  const admin = await signUpTenant(api);
+  const connected = await connectFacebookPage(api, admin.token);
+  return {
+    tenant: admin.tenant,
+    connected,
+    path: `/api/webhooks/facebook/${admin.tenant.key}`,
+    adminToken: admin.token,
+  };
+}
+
+describe("Facebook's verification handshake", () => {
+  it('echoes the challenge as plain text for a page confirmation code, and marks the page verified', async () => {
+    const { connected, path, adminToken } = await setUp();
+    const query = `hub.mode=subscribe&hub.verify_token=${encodeURIComponent(connected.page.verifyToken)}&hub.challenge=1158201444`;
+    const response = await api.request('GET', `${path}?${query}`);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toMatch(/^text\/plain/);
+    expect(response.body).toBe('1158201444');
+    const page = await api.request('GET', `/api/channels/facebook/${connected.page.id}`, {
+      token: adminToken,
+    });
+    expect(page.body.status.webhookVerifiedAt).toEqual(expect.any(String));
+  });
+
+  it('refuses a wrong code, a wrong mode and an unknown workspace with 403', async () => {
+    const { connected, path } = await setUp();
+    const token = encodeURIComponent(connected.page.verifyToken);
+    for (const url of [
+      `${path}?hub.mode=subscribe&hub.verify_token=wrong-token&hub.challenge=1`,
+      `${path}?hub.mode=unsubscribe&hub.verify_token=${token}&hub.challenge=1`,
+      `${path}?hub.mode=subscribe&hub.verify_token=${token}`,
+      `/api/webhooks/facebook/unknown-key?hub.mode=subscribe&hub.verify_token=${token}&hub.challenge=1`,
+    ]) {
+      expect((await api.request('GET', url)).status, url).toBe(403);
+    }
+  });
+});
+
+describe('webhook deliveries', () => {
+  it('are stored, exactly as signed, before they are acknowledged', async () => {
+    const { tenant, connected, path } = await setUp();
+    const body = textDelivery([connected.page.pageId]);
+    const response = await api.request('POST', path, {
+      rawBody: body,
+      headers: signedHeaders(body, connected.appSecret),
+    });
+    expect(response.status).toBe(200);
+    const [event, ...others] = await storedEvents(tenant.id);
+    expect(others).toEqual([]);
+    expect(event).toMatchObject({
+      rawBody: body,
+      pageIds: [connected.page.pageId],
+      status: 'pending',
+    });
+  });
+
+  it("verify the signature over the exact bytes, with Facebook's \\u and \\/ escapes", async () => {
+    const { tenant, connected, path } = await setUp();
+    // Re-serialising this body would turn \u00e9 into é and \/ into /, and break the HMAC.
+    const body = textDelivery(
+      [connected.page.pageId],
+      'caf\\u00e9 https:\\/\\/example.com',
+    ).replace('"caf\\\\u00e9 https:\\\\/\\\\/example.com"', '"caf\\u00e9 https:\\/\\/example.com"');
+    expect(body).toContain('caf\\u00e9 https:\\/\\/example.com');
+    const response = await api.request('POST', path, {
+      rawBody: body,
+      headers: signedHeaders(body, connected.appSecret),
+    });
+    expect(response.status).toBe(200);
+    expect((await storedEvents(tenant.id))[0]?.rawBody).toBe(body);
+  });
+
+  it('without a signature answer 401, with a wrong one 403, and store nothing', async () => {
+    const { tenant, connected, path } = await setUp();
+    const body = textDelivery([connected.page.pageId]);
+    const unsigned = await api.request('POST', path, {
+      rawBody: body,
+      headers: { 'content-type': 'application/json' },
+    });
+    expect(unsigned.status).toBe(401);
+    expect(unsigned.body.error.code).toBe('SIGNATURE_MISSING');
+    const forged = await api.request('POST', path, {
+      rawBody: body,
+      headers: signedHeaders(body, 'not the app secret'),
+    });
+    expect(forged.status).toBe(403);
+    expect(forged.body.error.code).toBe('SIGNATURE_INVALID');
+    const tampered = await api.request('POST', path, {
+      rawBody: body.replace('hello', 'hellO'),
+      headers: signedHeaders(body, connected.appSecret),
+    });
+    expect(tampered.status).toBe(403);
+    expect(await storedEvents(tenant.id)).toEqual([]);
+  });
+
+  it('that are malformed, oversized or for an unknown workspace are refused and store nothing', async () => {
+    const { tenant, connected, path } = await setUp();
+    const malformed = '{"object": "page", "entry": [';
+    const bad = await api.request('POST', path, {
+      rawBody: malformed,
+      headers: signedHeaders(malformed, connected.appSecret),
+    });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.code).toBe('INVALID_JSON');
+    const notMessenger = JSON.stringify({ hello: 'world' });
+    const wrongShape = await api.request('POST', path, {
+      rawBody: notMessenger,
+      headers: signedHeaders(notMessenger, connected.appSecret),
+    });
+    expect(wrongShape.body.error.code).toBe('INVALID_PAYLOAD');
+    const huge = textDelivery([connected.page.pageId], 'x'.repeat(1_100_000));
+    const oversized = await api.request('POST', path, {
+      rawBody: huge,
+      headers: signedHeaders(huge, connected.appSecret),
+    });
+    expect(oversized.status).toBe(413);
+    const body = textDelivery([connected.page.pageId]);
+    const unknownTenant = await api.request('POST', '/api/webhooks/facebook/no-such-key', {
+      rawBody: body,
+      headers: signedHeaders(body, connected.appSecret),
+    });
+    expect(unknownTenant.status).toBe(404);
+    expect(await storedEvents(tenant.id)).toEqual([]);
+  });
+
+  it('for a page this workspace does not have are acknowledged and noted, without the body', async () => {
+    const { tenant, path } = await setUp();
+    const body = textDelivery(['999000111222333']);
+    const response = await api.request('POST', path, {
+      rawBody: body,
+      headers: signedHeaders(body, 'whatever'),
+    });
+    expect(response.status).toBe(200);
+    expect(await storedEvents(tenant.id)).toEqual([
+      expect.objectContaining({
+        status: 'ignored',
+        ignoredReason: 'UNKNOWN_PAGE',
+        rawBody: null,
+        pageIds: ['999000111222333'],
+      }),
+    ]);
+  });
+
+  it("of another tenant's page are not accepted through this tenant's address", async () => {
+    const { tenant, path } = await setUp();
+    const other = await setUp();
+    const body = textDelivery([other.connected.page.pageId]);
+    const response = await api.request('POST', path, {
+      rawBody: body,
+      headers: signedHeaders(body, other.connected.appSecret),
+    });
+    expect(response.status).toBe(200);
+    expect((await storedEvents(tenant.id)).map((event) => event.ignoredReason)).toEqual([
+      'UNKNOWN_PAGE',
+    ]);
+    expect(await storedEvents(other.tenant.id)).toEqual([]);
+  });
+
+  it('with entries of several pages sharing one app secret are stored once', async () => {
+    const admin = await signUpTenant(api);
+    const first = await connectFacebookPage(api, admin.token);
+    const fake = api.fakeGraph.registerPage({
+      pageId: `${Date.now()}1`,
+      name: 'Second',
+      accessToken: `${first.accessToken}-2`,
+      appSecret: first.appSecret,
+    });
+    await api.request('POST', '/api/channels/facebook', {
+      token: admin.token,
+      body: { name: 'Second', accessToken: fake.accessToken, appSecret: fake.appSecret },
+    });
+    const body = textDelivery([first.page.pageId, fake.pageId]);
+    const response = await api.request('POST', `/api/webhooks/facebook/${admin.tenant.key}`, {
+      rawBody: body,
+      headers: signedHeaders(body, first.appSecret),
+    });
+    expect(response.status).toBe(200);
+    const events = await storedEvents(admin.tenant.id);
+    expect(events).toHaveLength(1);
+    expect(events[0]?.pageIds.sort()).toEqual([first.page.pageId, fake.pageId].sort());
+  });
+
+  it('for a deactivated page are still stored', async () => {
+    const { tenant, connected, path, adminToken } = await setUp();
+    await api.request('PATCH', `/api/channels/facebook/${connected.page.id}`, {
+      token: adminToken,
+      body: { active: false },
+    });
+    const body = textDelivery([connected.page.pageId]);
+    expect(
+      (
+        await api.request('POST', path, {
+          rawBody: body,
+          headers: signedHeaders(body, connected.appSecret),
+        })
+      ).status,
+    ).toBe(200);
+    expect((await storedEvents(tenant.id)).map((event) => event.status)).toEqual(['pending']);
+  });
+});

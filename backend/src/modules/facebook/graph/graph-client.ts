@@ -1,0 +1,80 @@
+/**
+ * The Graph API calls Omni makes, as a typed interface. The real implementation
+ * (FetchGraphClient) talks HTTP to FACEBOOK_GRAPH_URL; tests point that URL at the fake
+ * Graph server in ../fake-graph. Facts: ../../../../../../shared/docs/messenger-platform.md.
+ */
+
+/** The credentials of one page: every call is made with the page token and its app secret. */
+export type PageCredentials = {
+  accessToken: string;
+  /** Used for appsecret_proof = hex(HMAC-SHA256(key = appSecret, message = accessToken)). */
+  appSecret: string;
+};
+
+export type PageIdentity = { id: string; name: string };
+
+export type UserProfile = {
+  firstName: string | null;
+  lastName: string | null;
+  profilePicUrl: string | null;
+};
+
+/**
+ * One Send API message. A tag goes only with `MESSAGE_TAG` (anything else is error 100), and
+ * HUMAN_AGENT is the only tag Omni may use: the others are retired or meant for automation.
+ */
+export type SendMessageRequest = {
+  recipientPsid: string;
+  message:
+    | { text: string; metadata?: string }
+    | {
+        attachment: {
+          type: 'image' | 'audio' | 'video' | 'file';
+          payload: { url: string; is_reusable?: boolean } | { attachment_id: string };
+        };
+        metadata?: string;
+      };
+} & (
+  | { messagingType: 'RESPONSE' | 'UPDATE'; tag?: never }
+  | { messagingType: 'MESSAGE_TAG'; tag: 'HUMAN_AGENT' }
+);
+
+export type SenderAction = 'typing_on' | 'typing_off' | 'mark_seen';
+
+/** The message fields Omni subscribes each page to (POST /{page-id}/subscribed_apps). */
+export const SUBSCRIBED_FIELDS = [
+  'messages',
+  'messaging_postbacks',
+  'message_deliveries',
+  'message_reads',
+  'message_echoes',
+  'message_reactions',
+  'messaging_referrals',
+  'messaging_optins',
+  'message_edits',
+] as const;
+
+/** Every method throws GraphApiError (./graph-errors.ts) when the call fails. */
+export interface GraphClient {
+  /** GET /{v}/me?fields=id,name with the page token: who the token belongs to. */
+  getPageIdentity(credentials: PageCredentials): Promise<PageIdentity>;
+  /** POST /{v}/{pageId}/subscribed_apps?subscribed_fields=… */
+  subscribePage(pageId: string, credentials: PageCredentials): Promise<void>;
+  /**
+   * GET /{v}/{pageId}/subscribed_apps: the fields this app receives for the page ([] when not
+   * subscribed). The page token belongs to this app, so (inference) Facebook lists only it.
+   */
+  getSubscribedFields(pageId: string, credentials: PageCredentials): Promise<string[]>;
+  /**
+   * GET /{v}/{psid}?fields=first_name,last_name,profile_pic. Missing profile access (an empty
+   * answer, or error 100 with subcode 2018218 / 2018247) gives nulls rather than an error.
+   */
+  getUserProfile(psid: string, credentials: PageCredentials): Promise<UserProfile>;
+  /** POST /{v}/me/messages → the message id ("m_…"), the `mid` its echo will carry. */
+  sendMessage(
+    request: SendMessageRequest,
+    credentials: PageCredentials,
+  ): Promise<{ messageId: string }>;
+  /** POST /{v}/me/messages with sender_action alone. */
+  sendSenderAction(psid: string, action: SenderAction, credentials: PageCredentials): Promise<void>;
+}

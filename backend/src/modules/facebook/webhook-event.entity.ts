@@ -1,0 +1,49 @@
+import { EntitySchema } from '@mikro-orm/core';
+import { TenantOwnedEntity } from '../../db/tenant-owned.entity.js';
+import type { Tenant } from '../tenants/tenant.entity.js';
+
+export const WEBHOOK_EVENT_STATUSES = ['pending', 'processed', 'failed', 'ignored'] as const;
+export type WebhookEventStatus = (typeof WEBHOOK_EVENT_STATUSES)[number];
+
+/**
+ * One webhook delivery from Facebook, stored before it is acknowledged: the durable record
+ * that the worker processes (and the sweeper re-enqueues if a job is lost). `rawBody` is the
+ * exact signed text; deliveries that are acknowledged but not processed (a page this tenant
+ * does not have) keep only why, never an unverified body.
+ */
+export class WebhookEvent extends TenantOwnedEntity {
+  status: WebhookEventStatus = 'pending';
+  processedAt: Date | null = null;
+  attempts = 0;
+  lastError: string | null = null;
+
+  constructor(
+    tenant: Tenant,
+    public rawBody: string | null,
+    /** The Facebook page ids of the entries this delivery carries. */
+    public pageIds: string[],
+    /** Why a delivery was acknowledged without processing, for diagnosis. */
+    public ignoredReason: string | null = null,
+  ) {
+    super(tenant);
+    if (ignoredReason) this.status = 'ignored';
+  }
+}
+
+export const WebhookEventSchema = new EntitySchema<WebhookEvent, TenantOwnedEntity>({
+  class: WebhookEvent,
+  extends: 'TenantOwnedEntity',
+  properties: {
+    rawBody: { type: 'text', nullable: true },
+    pageIds: { type: 'text[]' },
+    status: { enum: true, items: () => WEBHOOK_EVENT_STATUSES, default: 'pending' },
+    ignoredReason: { type: 'text', nullable: true },
+    processedAt: { type: 'datetime', nullable: true },
+    attempts: { type: 'integer', default: 0 },
+    lastError: { type: 'text', nullable: true },
+  },
+  indexes: [
+    // The sweeper looks for old pending events.
+    { name: 'webhook_event_pending_created_at_index', properties: ['status', 'createdAt'] },
+  ],
+});
