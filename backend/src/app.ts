@@ -12,6 +12,8 @@ import type { AppState } from './http/state.js';
 import type { Logger } from './logger.js';
 import { registerAuthRoutes } from './modules/auth/auth.routes.js';
 import type { AuthService } from './modules/auth/auth.service.js';
+import { registerConversationRoutes } from './modules/conversations/conversations.routes.js';
+import type { ConversationsService } from './modules/conversations/conversations.service.js';
 import { registerDepartmentRoutes } from './modules/departments/departments.routes.js';
 import type { DepartmentsService } from './modules/departments/departments.service.js';
 import { registerFacebookPageRoutes } from './modules/facebook/facebook-pages.routes.js';
@@ -33,6 +35,7 @@ export type ApiServices = {
   health: HealthService;
   facebookPages: FacebookPagesService;
   facebookWebhooks: FacebookWebhooksService;
+  conversations: ConversationsService;
 };
 
 /** Request bodies above this are refused with 413 before they are parsed. */
@@ -58,6 +61,7 @@ export function createApp(options: {
   registerOperatorRoutes(router, services.operators);
   registerFacebookPageRoutes(router, services.facebookPages);
   registerFacebookWebhookRoutes(router, services.facebookWebhooks);
+  registerConversationRoutes(router, services.conversations);
 
   let openApiDocument: object | undefined;
   router.koaRouter.get('/api/openapi.json', (ctx) => {

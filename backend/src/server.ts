@@ -15,6 +15,11 @@ import { PasswordHasher } from './modules/auth/passwords.js';
 import { TokenService } from './modules/auth/tokens.js';
 import { seedDemoTenantIfEmpty } from './modules/demo/demo.seeder.js';
 import { SecretBox } from './crypto/secret-box.js';
+import { ConversationBroadcaster } from './modules/conversations/conversation-broadcaster.js';
+import { ConversationsService } from './modules/conversations/conversations.service.js';
+import { InboundService } from './modules/facebook/inbound/inbound.service.js';
+import { SWEEP_INTERVAL_MS, WebhookSweeper } from './modules/facebook/inbound/webhook-sweeper.js';
+import { RealtimeEmitter } from './modules/realtime/realtime.emitter.js';
 import { FacebookPagesService } from './modules/facebook/facebook-pages.service.js';
 import { FacebookWebhooksService } from './modules/facebook/facebook-webhooks.service.js';
 import { FetchGraphClient } from './modules/facebook/graph/fetch-graph-client.js';
@@ -46,6 +51,7 @@ export async function startApi({
   config,
   orm,
   redis,
+  queues,
   logger,
 }: Infrastructure): Promise<Stoppable & { server: Server }> {
   const em = orm.em as EntityManager;
@@ -80,7 +86,8 @@ export async function startApi({
     operators: new OperatorsService(em, passwords, realtime),
     health: new HealthService(em, probeRedis, config.redisPrefix),
     facebookPages: new FacebookPagesService(em, graph, secrets, config),
-    facebookWebhooks: new FacebookWebhooksService(em, secrets),
+    facebookWebhooks: new FacebookWebhooksService(em, secrets, queues, logger),
+    conversations: new ConversationsService(em),
   };
   if (config.seedDemoData) {
     await RequestContext.create(orm.em, () => seedDemoTenantIfEmpty(em, passwords, logger));
@@ -119,6 +126,13 @@ export async function startWorker({
   queues,
   logger,
 }: Infrastructure): Promise<Stoppable> {
+  const em = orm.em as EntityManager;
+  const inbound = new InboundService(em);
+  const broadcaster = new ConversationBroadcaster(
+    em,
+    new RealtimeEmitter(redis, config.redisPrefix),
+  );
+  const sweeper = new WebhookSweeper(em, queues);
   const workers = new JobWorkers({
     connection: redis,
     prefix: config.redisPrefix,
@@ -126,9 +140,27 @@ export async function startWorker({
     logger,
     processors: {
       'worker-heartbeat': recordWorkerHeartbeat(redis, config.redisPrefix),
+      'inbound-event': async ({ eventId }) => {
+        const outcome = await inbound.processEvent(eventId).catch(async (error: unknown) => {
+          await inbound.recordFailure(eventId, error);
+          throw error;
+        });
+        if (outcome) {
+          await broadcaster.broadcast({
+            conversationIds: outcome.conversationIds,
+            createdMessageIds: outcome.newMessageIds,
+            updatedMessageIds: outcome.updatedMessageIds,
+          });
+        }
+      },
+      'webhook-sweep': async () => {
+        const count = await sweeper.sweep();
+        if (count > 0) logger.info({ count }, 're-enqueued stored webhook deliveries');
+      },
     },
   });
   await queues.schedule('worker-heartbeat', {}, HEARTBEAT_INTERVAL_MS);
+  await queues.schedule('webhook-sweep', {}, SWEEP_INTERVAL_MS);
   logger.info('worker is consuming jobs');
   return { name: 'worker', stop: () => workers.close() };
 }

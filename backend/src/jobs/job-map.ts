@@ -6,11 +6,19 @@
 export type JobPayloads = {
   /** Records that a worker process is alive (read by /health). */
   'worker-heartbeat': Record<string, never>;
+  /** Applies one stored webhook delivery (job id = the event id). */
+  'inbound-event': { eventId: string };
+  /** Re-enqueues stored deliveries that no worker finished (lost jobs, Redis outages, crashes). */
+  'webhook-sweep': Record<string, never>;
 };
 
 export type JobName = keyof JobPayloads;
 
-export const JOB_NAMES = ['worker-heartbeat'] as const satisfies readonly JobName[];
+export const JOB_NAMES = [
+  'worker-heartbeat',
+  'inbound-event',
+  'webhook-sweep',
+] as const satisfies readonly JobName[];
 
 /** What a worker runs for each job: a thin call into a service. */
 export type JobProcessors = {

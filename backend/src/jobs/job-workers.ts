@@ -20,9 +20,11 @@ export class JobWorkers {
   }) {
     const { connection, prefix, orm, processors, logger } = options;
     this.workers = JOB_NAMES.map((name: JobName) => {
-      const worker = new Worker<JobPayloads[typeof name]>(
+      // The job map ties each queue's payload to its processor; BullMQ itself is untyped here.
+      const process = processors[name] as (payload: JobPayloads[JobName]) => Promise<void>;
+      const worker = new Worker<JobPayloads[JobName]>(
         name,
-        (job) => RequestContext.create(orm.em, () => processors[name](job.data)),
+        (job) => RequestContext.create(orm.em, () => process(job.data)),
         { connection, prefix, concurrency: 4, autorun: true },
       );
       worker.on('failed', (job, error) =>

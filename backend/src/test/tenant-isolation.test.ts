@@ -1,4 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { Contact } from '../modules/conversations/contact.entity.js';
+import { Conversation } from '../modules/conversations/conversation.entity.js';
+import { Message } from '../modules/conversations/message.entity.js';
+import { FacebookPage } from '../modules/facebook/facebook-page.entity.js';
 import {
   connectFacebookPage,
   createDepartment,
@@ -20,6 +24,8 @@ const idOf: Record<string, (owner: Owner) => string> = {
   '/api/departments/{id}': (owner) => owner.department.id,
   '/api/operators/{id}': (owner) => owner.operator.user.id,
   '/api/channels/facebook/{id}': (owner) => owner.page.page.id,
+  '/api/conversations/{id}': (owner) => owner.conversation.id,
+  '/api/conversations/{id}/messages': (owner) => owner.conversation.id,
 };
 
 /** A body that passes validation for each method+path, so the check reaches the lookup. */
@@ -34,7 +40,32 @@ async function seedTenantA() {
   const department = await createDepartment(api, admin.token);
   const operator = await createOperator(api, admin.token, { departmentIds: [department.id] });
   const page = await connectFacebookPage(api, admin.token, { departmentId: department.id });
-  return { admin, department, operator, page };
+  const conversation = await seedConversation(page.page.id);
+  return { admin, department, operator, page, conversation };
+}
+
+/** A conversation with one message, written directly: this test is about reading it. */
+async function seedConversation(pageRecordId: string): Promise<Conversation> {
+  const em = api.orm.em.fork({ disableTransactions: true });
+  const page = await em.findOneOrFail(FacebookPage, pageRecordId, {
+    filters: false,
+    populate: ['tenant', 'department'],
+  });
+  const contact = new Contact(page.tenant, page, `psid-${Date.now()}`);
+  const conversation = new Conversation(page.tenant, contact, page, page.department);
+  const message = new Message(
+    page.tenant,
+    conversation,
+    page,
+    'in',
+    'visitor',
+    'text',
+    new Date(),
+    `m_${Date.now()}`,
+  );
+  message.text = 'secret of tenant A';
+  await em.persist([contact, conversation, message]).flush();
+  return conversation;
 }
 
 describe('tenant isolation', () => {
@@ -79,6 +110,12 @@ describe('tenant isolation', () => {
     const intruder = await signUpTenant(api, 'Tenant B');
     const departments = await api.request('GET', '/api/departments', { token: intruder.token });
     const operators = await api.request('GET', '/api/operators', { token: intruder.token });
+    const conversations = await api.request('GET', '/api/conversations', { token: intruder.token });
+    const search = await api.request('GET', '/api/conversations?q=secret', {
+      token: intruder.token,
+    });
+    expect(conversations.body.items).toEqual([]);
+    expect(search.body.items).toEqual([]);
     expect(departments.body.items).toEqual([]);
     expect(operators.body.items.map((user: { id: string }) => user.id)).toEqual([intruder.user.id]);
     expect(JSON.stringify([departments.body, operators.body])).not.toContain(owner.department.id);

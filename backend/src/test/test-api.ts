@@ -6,7 +6,7 @@ import { initOrm } from '../db/orm.js';
 import { JobQueues } from '../jobs/job-queues.js';
 import { createLogger } from '../logger.js';
 import { createRedis } from '../redis.js';
-import { startApi } from '../server.js';
+import { startApi, startWorker } from '../server.js';
 import { startFakeGraphServer } from '../modules/facebook/fake-graph/fake-graph-server.js';
 import { registerRandomPage } from '../modules/facebook/fake-graph/fake-graph-fixtures.js';
 import { createHmac } from 'node:crypto';
@@ -203,4 +203,36 @@ export async function connectFacebookPage(
 export function signedHeaders(rawBody: string, appSecret: string): Record<string, string> {
   const signature = createHmac('sha256', appSecret).update(rawBody).digest('hex');
   return { 'content-type': 'application/json', 'x-hub-signature-256': `sha256=${signature}` };
+}
+
+/** A worker process for the test api's database and Redis prefix (jobs, sweeps, realtime). */
+export async function startTestWorker(api: TestApi): Promise<{ stop: () => Promise<void> }> {
+  const { config } = api;
+  const logger = createLogger(config);
+  const orm = await initOrm(config);
+  const redis = createRedis(config, 'test-worker', logger);
+  const queues = new JobQueues(redis, config.redisPrefix);
+  const worker = await startWorker({ config, orm, redis, queues, logger });
+  return {
+    async stop() {
+      await worker.stop();
+      await queues.close();
+      redis.disconnect();
+      await orm.close();
+    },
+  };
+}
+
+/** POSTs a delivery to the tenant's webhook, signed like Facebook signs it. */
+export async function postDelivery(
+  api: TestApi,
+  tenantKey: string,
+  body: unknown,
+  appSecret: string,
+): Promise<TestResponse> {
+  const rawBody = typeof body === 'string' ? body : JSON.stringify(body);
+  return api.request('POST', `/api/webhooks/facebook/${tenantKey}`, {
+    rawBody,
+    headers: signedHeaders(rawBody, appSecret),
+  });
 }

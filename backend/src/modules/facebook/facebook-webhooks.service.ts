@@ -4,6 +4,8 @@ import { z } from 'zod';
 import type { SecretBox } from '../../crypto/secret-box.js';
 import { scopeToTenant } from '../../db/tenant-filter.js';
 import { AppError, ForbiddenError, NotFoundError, UnauthenticatedError } from '../../errors.js';
+import type { JobQueues } from '../../jobs/job-queues.js';
+import type { Logger } from '../../logger.js';
 import { Tenant } from '../tenants/tenant.entity.js';
 import { FacebookPage } from './facebook-page.entity.js';
 import { WebhookEvent } from './webhook-event.entity.js';
@@ -32,6 +34,8 @@ export class FacebookWebhooksService {
   constructor(
     private readonly em: EntityManager,
     private readonly secrets: SecretBox,
+    private readonly queues: Pick<JobQueues, 'enqueue'>,
+    private readonly logger: Logger,
   ) {}
 
   /**
@@ -106,7 +110,23 @@ export class FacebookWebhooksService {
       signedBy.map((page) => page.pageId),
     );
     await this.em.persist(event).flush();
+    this.enqueueProcessing(event.id);
     return { outcome: 'stored', eventId: event.id };
+  }
+
+  /**
+   * Not awaited: the delivery is already safe in PostgreSQL, and Facebook must get its 200
+   * even while Redis is down. If this enqueue never happens, the sweeper does it.
+   */
+  private enqueueProcessing(eventId: string): void {
+    this.queues
+      .enqueue('inbound-event', { eventId }, { jobId: eventId })
+      .catch((error: unknown) =>
+        this.logger.warn(
+          { err: error, eventId },
+          'could not enqueue a webhook event; the sweeper will',
+        ),
+      );
   }
 }
 

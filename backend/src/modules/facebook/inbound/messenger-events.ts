@@ -10,7 +10,10 @@ export type EventChannel = 'messaging' | 'standby';
 type EventBase = {
   /** The Facebook page the entry belongs to (entry.id). */
   pageId: string;
-  /** The visitor's page-scoped id: the sender of visitor events, the recipient of echoes. */
+  /**
+   * The visitor's page-scoped id: the sender of visitor events, the recipient of echoes.
+   * Opt-ins without a sender carry the plugin's `user_ref`; '' when an item names nobody.
+   */
   psid: string;
   /** The platform's own time of the event (ms → Date), never the time it arrived. */
   occurredAt: Date;
@@ -37,7 +40,7 @@ export type InboundAttachment = {
   title: string | null;
   stickerId: string | null;
   coordinates: { lat: number; long: number } | null;
-  /** Facebook's original type string, kept for the kinds Omni does not know. */
+  /** Facebook's original type (`ig_reel` for a reel, `image` for a legacy sticker), kept for unknown kinds. */
   facebookType: string;
 };
 
@@ -125,6 +128,9 @@ export type MessengerEvent =
   | ReferralEvent
   | MessageEditEvent
   | DiagnosticEvent;
+
+/** The app id on echoes of replies typed in Facebook's own Page Inbox. */
+export const PAGE_INBOX_APP_ID = '263902037430900';
 
 /** The event types that (re)open Messenger's 24-hour window. */
 export const WINDOW_OPENING_EVENT_TYPES: ReadonlySet<MessengerEvent['type']> = new Set([

@@ -1,0 +1,77 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { rooms, type RealtimePublisher } from '../realtime/realtime.events.js';
+import { Conversation } from './conversation.entity.js';
+import { toConversationDto, toMessageDto } from './conversations.schemas.js';
+import { Message } from './message.entity.js';
+
+/**
+ * Pushes changed conversations and messages to the panels that may see them: the
+ * conversation's department (or the whole tenant when it has none), the tenant's admins,
+ * and the operator holding it. Called after the change is committed.
+ */
+export class ConversationBroadcaster {
+  constructor(
+    private readonly em: EntityManager,
+    private readonly realtime: RealtimePublisher,
+    private readonly clock: () => Date = () => new Date(),
+  ) {}
+
+  async broadcast(change: {
+    conversationIds: Iterable<string>;
+    createdMessageIds?: Iterable<string>;
+    updatedMessageIds?: Iterable<string>;
+  }): Promise<void> {
+    const created = [...(change.createdMessageIds ?? [])];
+    const updated = [...(change.updatedMessageIds ?? [])];
+    const messages = await this.em.find(
+      Message,
+      { id: { $in: [...created, ...updated] } },
+      { orderBy: { occurredAt: 'asc' } },
+    );
+    const conversations = await this.em.find(
+      Conversation,
+      {
+        id: {
+          $in: [
+            ...new Set([
+              ...change.conversationIds,
+              ...messages.map((message) => message.conversation.id),
+            ]),
+          ],
+        },
+      },
+      { populate: ['contact', 'page'] },
+    );
+    const audienceOf = new Map(
+      conversations.map((conversation) => [conversation.id, audience(conversation)]),
+    );
+    const now = this.clock();
+    for (const message of messages) {
+      const to = audienceOf.get(message.conversation.id);
+      if (!to) continue;
+      this.realtime.publish(
+        to,
+        created.includes(message.id) ? 'message.created' : 'message.updated',
+        toMessageDto(message),
+      );
+    }
+    for (const conversation of conversations) {
+      const lastMessage =
+        messages.filter((message) => message.conversation.id === conversation.id).at(-1) ?? null;
+      this.realtime.publish(
+        audienceOf.get(conversation.id)!,
+        'conversation.updated',
+        toConversationDto(conversation, lastMessage, now),
+      );
+    }
+  }
+}
+
+function audience(conversation: Conversation): string[] {
+  const tenantId = conversation.tenant.id;
+  return [
+    conversation.department ? rooms.department(conversation.department.id) : rooms.tenant(tenantId),
+    rooms.admins(tenantId),
+    ...(conversation.operator ? [rooms.operator(conversation.operator.id)] : []),
+  ];
+}

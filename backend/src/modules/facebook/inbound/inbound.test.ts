@@ -1,0 +1,483 @@
+import { io } from 'socket.io-client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Message } from '../../conversations/message.entity.js';
+import { Conversation } from '../../conversations/conversation.entity.js';
+import { TENANT_FILTER } from '../../../db/tenant-filter.js';
+import {
+  connectFacebookPage,
+  postDelivery,
+  signUpTenant,
+  startTestWorker,
+  useTestApi,
+  type ConnectedPage,
+  type SignedIn,
+} from '../../../test/test-api.js';
+import { JobQueues } from '../../../jobs/job-queues.js';
+import { createLogger } from '../../../logger.js';
+import { createRedis } from '../../../redis.js';
+import { Tenant } from '../../tenants/tenant.entity.js';
+import { WebhookEvent } from '../webhook-event.entity.js';
+import {
+  attachment,
+  attachmentMessage,
+  delivery,
+  deliveryReceipt,
+  echo,
+  entry,
+  locationMessage,
+  messageEdit,
+  newMid,
+  PAGE_INBOX_APP_ID,
+  postback,
+  quickReply,
+  reaction,
+  readReceipt,
+  referral,
+  standbyEntry,
+  stickerMessage,
+  textMessage,
+} from './messenger-fixtures.js';
+import { WebhookSweeper } from './webhook-sweeper.js';
+
+/**
+ * Deliveries driven through the whole path: HTTP → PostgreSQL → worker → the API, asserting
+ * what an operator will see.
+ */
+const api = useTestApi({ REDIS_PREFIX: `omni-test-inbound-${Date.now()}` });
+let worker: { stop: () => Promise<void> };
+beforeAll(async () => {
+  worker = await startTestWorker(api);
+});
+afterAll(() => worker?.stop());
+
+type Setup = { admin: SignedIn; connected: ConnectedPage; pageId: string; psid: string };
+
+let psidCounter = 0;
+async function setUp(): Promise<Setup> {
+  const admin = await signUpTenant(api);
+  const connected = await connectFacebookPage(api, admin.token);
+  return {
+    admin,
+    connected,
+    pageId: connected.page.pageId,
+    psid: `7000${Date.now()}${psidCounter++}`,
+  };
+}
+
+async function send(setup: Setup, ...items: Parameters<typeof entry>[1][]): Promise<void> {
+  const response = await postDelivery(
+    api,
+    setup.admin.tenant.key,
+    delivery(entry(setup.pageId, ...items)),
+    setup.connected.appSecret,
+  );
+  expect(response.status).toBe(200);
+}
+
+/** Waits until every stored delivery of the tenant is processed, then reads the API. */
+async function settled(setup: Setup): Promise<void> {
+  await expect
+    .poll(
+      () =>
+        api.orm.em
+          .fork()
+          .count(
+            WebhookEvent,
+            { tenant: setup.admin.tenant.id, status: 'pending' },
+            { filters: { [TENANT_FILTER]: false } },
+          ),
+      { timeout: 10_000 },
+    )
+    .toBe(0);
+}
+
+async function conversations(setup: Setup) {
+  return (await api.request('GET', '/api/conversations', { token: setup.admin.token })).body
+    .items as {
+    id: string;
+    status: string;
+    lastInboundAt: string | null;
+    contact: { psid: string; name: string };
+    channel: { pageId: string; pageName: string };
+    unreadCount: number;
+  }[];
+}
+
+async function history(setup: Setup, conversationId: string) {
+  return (
+    await api.request('GET', `/api/conversations/${conversationId}/messages`, {
+      token: setup.admin.token,
+    })
+  ).body.items as {
+    id: string;
+    kind: string;
+    text: string | null;
+    direction: string;
+    source: string;
+    status: string | null;
+    attachments: {
+      kind: string;
+      url: string | null;
+      stickerId: string | null;
+      coordinates: unknown;
+    }[];
+    details: Record<string, unknown>;
+    editedAt: string | null;
+    createdAt: string;
+  }[];
+}
+
+describe('a visitor message', () => {
+  it('creates the contact and a queued conversation with the message, at the platform time', async () => {
+    const setup = await setUp();
+    const at = new Date(Date.now() - 60_000);
+    await send(
+      setup,
+      textMessage({ psid: setup.psid, pageId: setup.pageId, text: 'Hello, is anyone there?', at }),
+    );
+    await settled(setup);
+    const [conversation, ...others] = await conversations(setup);
+    expect(others).toEqual([]);
+    expect(conversation).toMatchObject({
+      status: 'queued',
+      lastInboundAt: at.toISOString(),
+      contact: { psid: setup.psid, name: `Facebook user ${setup.psid.slice(-4)}` },
+      channel: { pageId: setup.pageId },
+      unreadCount: 1,
+    });
+    const messages = await history(setup, conversation!.id);
+    expect(messages).toEqual([
+      expect.objectContaining({
+        direction: 'in',
+        source: 'visitor',
+        kind: 'text',
+        text: 'Hello, is anyone there?',
+        createdAt: at.toISOString(),
+      }),
+    ]);
+  });
+
+  it('delivered ten times at once is stored once', async () => {
+    const setup = await setUp();
+    const body = delivery(
+      entry(
+        setup.pageId,
+        textMessage({ psid: setup.psid, pageId: setup.pageId, text: 'only once', mid: newMid() }),
+      ),
+    );
+    const responses = await Promise.all(
+      Array.from({ length: 10 }, () =>
+        postDelivery(api, setup.admin.tenant.key, body, setup.connected.appSecret),
+      ),
+    );
+    expect(responses.every((response) => response.status === 200)).toBe(true);
+    await settled(setup);
+    const [conversation] = await conversations(setup);
+    expect((await history(setup, conversation!.id)).map((message) => message.text)).toEqual([
+      'only once',
+    ]);
+  });
+
+  it('arriving out of order is shown in the order the visitor wrote', async () => {
+    const setup = await setUp();
+    const base = Date.now() - 10_000;
+    await send(
+      setup,
+      textMessage({ psid: setup.psid, pageId: setup.pageId, text: 'second', at: base + 2_000 }),
+    );
+    await send(
+      setup,
+      textMessage({ psid: setup.psid, pageId: setup.pageId, text: 'first', at: base + 1_000 }),
+    );
+    await settled(setup);
+    const [conversation] = await conversations(setup);
+    expect((await history(setup, conversation!.id)).map((message) => message.text)).toEqual([
+      'first',
+      'second',
+    ]);
+    expect(conversation!.lastInboundAt).toBe(new Date(base + 2_000).toISOString());
+  });
+
+  it('reopens a closed conversation into the queue', async () => {
+    const setup = await setUp();
+    await send(setup, textMessage({ psid: setup.psid, pageId: setup.pageId, text: 'first visit' }));
+    await settled(setup);
+    const [first] = await conversations(setup);
+    await api.orm.em
+      .fork()
+      .nativeUpdate(
+        Conversation,
+        { id: first!.id },
+        { status: 'closed', closedAt: new Date() },
+        { filters: false },
+      );
+    await send(setup, textMessage({ psid: setup.psid, pageId: setup.pageId, text: 'back again' }));
+    await settled(setup);
+    const [again, ...others] = await conversations(setup);
+    expect(others).toEqual([]);
+    expect(again).toMatchObject({ id: first!.id, status: 'queued' });
+  });
+});
+
+describe('every kind of event', () => {
+  it('is shown as the operator expects: attachments, stickers, locations, quick replies, postbacks, reactions, referrals', async () => {
+    const setup = await setUp();
+    const visitor = { psid: setup.psid, pageId: setup.pageId };
+    const base = Date.now() - 60_000;
+    const photo = attachment('image');
+    await send(
+      setup,
+      attachmentMessage({ ...visitor, at: base + 1, attachments: [photo] }),
+      stickerMessage({ ...visitor, at: base + 2 }),
+      locationMessage({ ...visitor, at: base + 3, lat: 23.81, long: 90.41 }),
+      quickReply({ ...visitor, at: base + 4, text: 'Red', payload: 'COLOR_RED' }),
+      postback({ ...visitor, at: base + 5 }),
+      reaction({
+        ...visitor,
+        at: base + 6,
+        reactedToMid: 'm_target',
+        reaction: 'love',
+        emoji: '❤️',
+      }),
+      referral({ ...visitor, at: base + 7, ref: 'summer-campaign' }),
+    );
+    await settled(setup);
+    const [conversation] = await conversations(setup);
+    const messages = await history(setup, conversation!.id);
+    expect(messages.map((message) => message.kind)).toEqual([
+      'image',
+      'sticker',
+      'location',
+      'text',
+      'postback',
+      'reaction',
+      'referral',
+    ]);
+    expect(messages[0]!.attachments[0]).toMatchObject({
+      kind: 'image',
+      url: photo.payload?.['url'],
+    });
+    expect(messages[1]!.attachments).toHaveLength(1);
+    expect(messages[2]!.attachments[0]!.coordinates).toEqual({ lat: 23.81, long: 90.41 });
+    expect(messages[3]!.details).toMatchObject({ quickReplyPayload: 'COLOR_RED' });
+    expect(messages[4]!.details).toMatchObject({ payload: 'GET_STARTED' });
+    expect(messages[5]).toMatchObject({
+      text: '❤️',
+      details: { action: 'react', targetMid: 'm_target' },
+    });
+    expect(messages[6]).toMatchObject({ text: 'summer-campaign' });
+  });
+
+  it('edits change the text and mark it edited; a late older edit does not win', async () => {
+    const setup = await setUp();
+    const visitor = { psid: setup.psid, pageId: setup.pageId };
+    const mid = newMid();
+    await send(setup, textMessage({ ...visitor, mid, text: 'helo' }));
+    await send(setup, messageEdit({ ...visitor, mid, text: 'hello!', editCount: 2 }));
+    await send(setup, messageEdit({ ...visitor, mid, text: 'hello', editCount: 1 }));
+    await settled(setup);
+    const [conversation] = await conversations(setup);
+    const [message] = await history(setup, conversation!.id);
+    expect(message).toMatchObject({ text: 'hello!', editedAt: expect.any(String) });
+  });
+
+  it("shows replies typed in Facebook's Page Inbox as outbound page_inbox messages", async () => {
+    const setup = await setUp();
+    await send(
+      setup,
+      textMessage({ psid: setup.psid, pageId: setup.pageId, text: 'Hi', at: Date.now() - 2_000 }),
+      echo({
+        psid: setup.psid,
+        pageId: setup.pageId,
+        appId: PAGE_INBOX_APP_ID,
+        text: 'Answered from Facebook',
+        at: Date.now() - 1_000,
+      }),
+    );
+    await settled(setup);
+    const [conversation] = await conversations(setup);
+    const messages = await history(setup, conversation!.id);
+    expect(messages.map((message) => [message.direction, message.source, message.text])).toEqual([
+      ['in', 'visitor', 'Hi'],
+      ['out', 'page_inbox', 'Answered from Facebook'],
+    ]);
+    expect(conversation!.lastInboundAt).toBe(messages[0]!.createdAt);
+  });
+
+  it("confirms Omni's own message from its echo instead of adding it twice, then advances it by delivery and read", async () => {
+    const setup = await setUp();
+    await send(
+      setup,
+      textMessage({ psid: setup.psid, pageId: setup.pageId, text: 'Hi', at: Date.now() - 10_000 }),
+    );
+    await settled(setup);
+    const [conversation] = await conversations(setup);
+    const em = api.orm.em.fork();
+    const inbound = await em.findOneOrFail(
+      Message,
+      { conversation: conversation!.id },
+      { filters: false, populate: ['conversation', 'page', 'tenant'] },
+    );
+    const sentAt = new Date(Date.now() - 5_000);
+    const own = new Message(
+      inbound.tenant,
+      inbound.conversation,
+      inbound.page,
+      'out',
+      'operator',
+      'text',
+      sentAt,
+      `omni:${Date.now()}`,
+    );
+    own.text = 'Hello from Omni';
+    own.status = 'pending';
+    await em.persist(own).flush();
+
+    const mid = newMid();
+    await send(
+      setup,
+      echo({
+        psid: setup.psid,
+        pageId: setup.pageId,
+        mid,
+        metadata: own.id,
+        text: 'Hello from Omni',
+      }),
+    );
+    await settled(setup);
+    let messages = await history(setup, conversation!.id);
+    expect(messages.filter((message) => message.direction === 'out')).toEqual([
+      expect.objectContaining({ id: own.id, status: 'sent', text: 'Hello from Omni' }),
+    ]);
+
+    await send(
+      setup,
+      deliveryReceipt({
+        psid: setup.psid,
+        pageId: setup.pageId,
+        watermark: Date.now(),
+        mids: [mid],
+      }),
+    );
+    await settled(setup);
+    messages = await history(setup, conversation!.id);
+    expect(messages.find((message) => message.id === own.id)?.status).toBe('delivered');
+
+    await send(
+      setup,
+      readReceipt({ psid: setup.psid, pageId: setup.pageId, watermark: Date.now() }),
+    );
+    await settled(setup);
+    messages = await history(setup, conversation!.id);
+    expect(messages.find((message) => message.id === own.id)?.status).toBe('read');
+  });
+
+  it('records standby messages once, even when the same message comes again in messaging', async () => {
+    const setup = await setUp();
+    const item = textMessage({
+      psid: setup.psid,
+      pageId: setup.pageId,
+      text: 'while another app had the thread',
+      mid: newMid(),
+    });
+    await postDelivery(
+      api,
+      setup.admin.tenant.key,
+      delivery(standbyEntry(setup.pageId, item)),
+      setup.connected.appSecret,
+    );
+    await postDelivery(
+      api,
+      setup.admin.tenant.key,
+      delivery(entry(setup.pageId, item)),
+      setup.connected.appSecret,
+    );
+    await settled(setup);
+    const [conversation] = await conversations(setup);
+    expect((await history(setup, conversation!.id)).map((message) => message.text)).toEqual([
+      'while another app had the thread',
+    ]);
+  });
+});
+
+describe('the panel', () => {
+  it('is told at once: the worker pushes the new message and the conversation over socket.io', async () => {
+    const setup = await setUp();
+    const socket = io(api.url, {
+      auth: { token: setup.admin.token },
+      transports: ['websocket'],
+      reconnection: false,
+    });
+    try {
+      await new Promise((resolve, reject) =>
+        socket.once('connect', resolve).once('connect_error', reject),
+      );
+      const messageCreated = new Promise<{ text: string }>((resolve) =>
+        socket.once('message.created', resolve),
+      );
+      const conversationUpdated = new Promise<{ status: string; contact: { psid: string } }>(
+        (resolve) => socket.once('conversation.updated', resolve),
+      );
+      await send(setup, textMessage({ psid: setup.psid, pageId: setup.pageId, text: 'live!' }));
+      expect((await messageCreated).text).toBe('live!');
+      expect(await conversationUpdated).toMatchObject({
+        status: 'queued',
+        contact: { psid: setup.psid },
+      });
+    } finally {
+      socket.disconnect();
+    }
+  });
+});
+
+describe('pages', () => {
+  it("drops the events of a page deleted after they were stored, and stores a deactivated page's", async () => {
+    const setup = await setUp();
+    await api.request('PATCH', `/api/channels/facebook/${setup.connected.page.id}`, {
+      token: setup.admin.token,
+      body: { active: false },
+    });
+    await send(setup, textMessage({ psid: setup.psid, pageId: setup.pageId, text: 'still here' }));
+    await settled(setup);
+    expect(await conversations(setup)).toHaveLength(1);
+    const page = await api.request('GET', `/api/channels/facebook/${setup.connected.page.id}`, {
+      token: setup.admin.token,
+    });
+    expect(page.body.status.lastEventAt).toEqual(expect.any(String));
+  });
+});
+
+describe('when jobs are lost', () => {
+  it('the sweeper puts stored but unprocessed deliveries back into the queue', async () => {
+    const setup = await setUp();
+    const em = api.orm.em.fork();
+    // A delivery stored while Redis was down: in PostgreSQL, never enqueued.
+    const body = JSON.stringify(
+      delivery(
+        entry(
+          setup.pageId,
+          textMessage({ psid: setup.psid, pageId: setup.pageId, text: 'lost job' }),
+        ),
+      ),
+    );
+    const event = new WebhookEvent(em.getReference(Tenant, setup.admin.tenant.id), body, [
+      setup.pageId,
+    ]);
+    event.createdAt = new Date(Date.now() - 120_000);
+    await em.persist(event).flush();
+
+    const redis = createRedis(api.config, 'sweeper-test', createLogger(api.config));
+    const queues = new JobQueues(redis, api.config.redisPrefix);
+    try {
+      expect(await new WebhookSweeper(em.fork(), queues).sweep()).toBeGreaterThanOrEqual(1);
+    } finally {
+      await queues.close();
+      redis.disconnect();
+    }
+    await settled(setup);
+    const [conversation] = await conversations(setup);
+    expect((await history(setup, conversation!.id)).map((message) => message.text)).toEqual([
+      'lost job',
+    ]);
+  });
+});

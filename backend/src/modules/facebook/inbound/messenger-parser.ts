@@ -1,0 +1,346 @@
+import type {
+  AttachmentKind,
+  DiagnosticEvent,
+  EventChannel,
+  InboundAttachment,
+  MessageContent,
+  MessengerEvent,
+  Referral,
+} from './messenger-events.js';
+
+/**
+ * Turns a verified webhook delivery into normalised events (messenger-events.ts), following the
+ * shapes in shared/docs/messenger-platform.md. It is pure and total: the raw body is already
+ * stored, so a shape this code does not know must never stop the worker. Such an item becomes
+ * an 'unknown' diagnostic, and a field of the wrong type counts as absent.
+ */
+
+type JsonObject = Record<string, unknown>;
+
+type EventBase = Pick<MessengerEvent, 'pageId' | 'psid' | 'occurredAt' | 'channel'>;
+
+/** What every item carries, read once. */
+type Envelope = {
+  pageId: string;
+  channel: EventChannel;
+  occurredAt: Date;
+  /** The visitor, or the page on echoes; absent on plugin opt-ins and `app_roles`. */
+  senderId: string | null;
+  recipientId: string;
+  item: JsonObject;
+};
+
+export type ParseDeliveryOptions = {
+  /** Only entries of these pages are read: the signature was checked against their apps only. */
+  pageIds?: ReadonlySet<string>;
+};
+
+/** The arrays of an entry, named like the channel they stand for; `changes` (feed) is ignored. */
+const CHANNELS = ['messaging', 'standby'] as const satisfies readonly EventChannel[];
+
+const HANDOVER_KEYS = [
+  'pass_thread_control',
+  'take_thread_control',
+  'request_thread_control',
+  'app_roles',
+] as const;
+
+/** The key that names an item's event; an item carries one, the first found wins. */
+const EVENT_KEYS = [
+  'message',
+  'delivery',
+  'read',
+  'postback',
+  'reaction',
+  'referral',
+  'message_edit',
+  'optin',
+  ...HANDOVER_KEYS,
+] as const;
+
+type EventKey = (typeof EVENT_KEYS)[number];
+
+/** Facebook's attachment types; `ig_reel` (shared from Instagram) is a reel too. */
+const ATTACHMENT_KINDS: ReadonlyMap<string, AttachmentKind> = new Map<string, AttachmentKind>([
+  ['image', 'image'],
+  ['video', 'video'],
+  ['audio', 'audio'],
+  ['file', 'file'],
+  ['location', 'location'],
+  ['sticker', 'sticker'],
+  ['fallback', 'fallback'],
+  ['reel', 'reel'],
+  ['ig_reel', 'reel'],
+  ['post', 'post'],
+  ['template', 'template'],
+]);
+
+/** A millisecond timestamp this small would be before March 1973: it can only be seconds. */
+const SMALLEST_MILLISECOND_TIMESTAMP = 1e11;
+
+/**
+ * The events of a verified delivery `{"object": "page", "entry": […]}`, sorted by the time they
+ * happened (stable), because deliveries that follow a failure may arrive out of order. Never
+ * throws: a body that is not a page delivery gives no events.
+ */
+export function parseDelivery(
+  rawBody: string,
+  options: ParseDeliveryOptions = {},
+): MessengerEvent[] {
+  const body = asObject(parseJson(rawBody));
+  if (body?.['object'] !== 'page') return [];
+  const events: MessengerEvent[] = [];
+  for (const entry of asArray(body['entry']).map(asObject)) {
+    const pageId = asId(entry?.['id']);
+    if (!entry || pageId === null) continue;
+    if (options.pageIds && !options.pageIds.has(pageId)) continue;
+    for (const channel of CHANNELS) {
+      for (const item of asArray(entry[channel])) {
+        const event = parseItem(item, pageId, channel);
+        if (event) events.push(event);
+      }
+    }
+  }
+  return events.sort((a, b) => a.occurredAt.getTime() - b.occurredAt.getTime());
+}
+
+/**
+ * One item of `messaging[]` or `standby[]`. Without a timestamp and a recipient there is nothing
+ * to order it by or attribute it to, so it is skipped; with them, anything not understood is
+ * kept as an 'unknown' diagnostic.
+ */
+function parseItem(value: unknown, pageId: string, channel: EventChannel): MessengerEvent | null {
+  const item = asObject(value);
+  const occurredAt = toDate(item?.['timestamp']);
+  const recipientId = asId(asObject(item?.['recipient'])?.['id']);
+  if (!item || !occurredAt || recipientId === null) return null;
+  const senderId = asId(asObject(item['sender'])?.['id']);
+  const envelope: Envelope = { pageId, channel, occurredAt, senderId, recipientId, item };
+
+  const key = EVENT_KEYS.find((candidate) => Object.hasOwn(item, candidate));
+  const payload = key === undefined ? null : asObject(item[key]);
+  const event = key === undefined || !payload ? null : parseEvent(key, payload, envelope);
+  return event ?? diagnostic('unknown', senderId ?? '', envelope);
+}
+
+/** The event an item's payload describes, or null when a field the event needs is missing. */
+function parseEvent(key: EventKey, payload: JsonObject, envelope: Envelope): MessengerEvent | null {
+  switch (key) {
+    case 'optin':
+      // A checkbox-plugin opt-in has no sender yet; its user_ref is all that names the person.
+      return diagnostic('optin', envelope.senderId ?? asId(payload['user_ref']) ?? '', envelope);
+    case 'pass_thread_control':
+    case 'take_thread_control':
+    case 'request_thread_control':
+    case 'app_roles':
+      return diagnostic('handover', envelope.senderId ?? '', envelope);
+    case 'message':
+      if (payload['is_echo'] === true) return parseEcho(payload, envelope);
+  }
+  // Every other event is the visitor's doing: the sender is the visitor.
+  if (envelope.senderId === null) return null;
+  const base: EventBase = {
+    pageId: envelope.pageId,
+    psid: envelope.senderId,
+    occurredAt: envelope.occurredAt,
+    channel: envelope.channel,
+  };
+  switch (key) {
+    case 'message': {
+      const message = parseMessageContent(payload);
+      return message && { ...base, type: 'message', message };
+    }
+    case 'delivery': {
+      const watermark = toDate(payload['watermark']);
+      const mids = asArray(payload['mids']).flatMap((mid) => asId(mid) ?? []);
+      return watermark && { ...base, type: 'delivery', mids, watermark };
+    }
+    case 'read': {
+      const watermark = toDate(payload['watermark']);
+      return watermark && { ...base, type: 'read', watermark };
+    }
+    case 'postback': {
+      const referral = asObject(payload['referral']);
+      return {
+        ...base,
+        type: 'postback',
+        mid: asId(payload['mid']),
+        title: asString(payload['title']),
+        payload: asString(payload['payload']),
+        referral: referral && parseReferral(referral),
+      };
+    }
+    case 'reaction': {
+      const action = payload['action'];
+      const mid = asId(payload['mid']);
+      if ((action !== 'react' && action !== 'unreact') || mid === null) return null;
+      const reaction = asString(payload['reaction']);
+      return {
+        ...base,
+        type: 'reaction',
+        action,
+        reaction,
+        emoji: asString(payload['emoji']),
+        mid,
+      };
+    }
+    case 'referral':
+      return { ...base, type: 'referral', referral: parseReferral(payload) };
+    case 'message_edit': {
+      const mid = asId(payload['mid']);
+      const text = asString(payload['text']);
+      const editCount = payload['num_edit'];
+      if (mid === null || text === null || typeof editCount !== 'number') return null;
+      return Number.isSafeInteger(editCount)
+        ? { ...base, type: 'message_edit', mid, text, editCount }
+        : null;
+    }
+  }
+}
+
+/** A message the page sent, echoed back: the page is the sender, the visitor the recipient. */
+function parseEcho(message: JsonObject, envelope: Envelope): MessengerEvent | null {
+  const content = parseMessageContent(message);
+  return (
+    content && {
+      pageId: envelope.pageId,
+      psid: envelope.recipientId,
+      occurredAt: envelope.occurredAt,
+      channel: envelope.channel,
+      type: 'echo',
+      message: content,
+      appId: asId(message['app_id']),
+      metadata: asString(message['metadata']),
+    }
+  );
+}
+
+function parseMessageContent(message: JsonObject): MessageContent | null {
+  const mid = asId(message['mid']);
+  if (mid === null) return null;
+  const attachments = asArray(message['attachments']).flatMap((value) => {
+    const attachment = asObject(value);
+    return attachment ? [parseAttachment(attachment)] : [];
+  });
+  return {
+    mid,
+    text: asString(message['text']),
+    ...collapseStickers(asId(message['sticker_id']), attachments),
+    quickReplyPayload: asString(asObject(message['quick_reply'])?.['payload']),
+    replyToMid: asId(asObject(message['reply_to'])?.['mid']),
+  };
+}
+
+function parseAttachment(attachment: JsonObject): InboundAttachment {
+  const facebookType = asString(attachment['type']) ?? '';
+  const payload = asObject(attachment['payload']);
+  const stickerId = asId(payload?.['sticker_id']);
+  // Until 2026-08-30 a sticker could come as an image that carries its sticker_id.
+  const isLegacySticker = facebookType === 'image' && stickerId !== null;
+  return {
+    kind: isLegacySticker ? 'sticker' : (ATTACHMENT_KINDS.get(facebookType) ?? 'other'),
+    // Older fallbacks (shared links) put url and title beside a null payload.
+    url: asString(payload?.['url']) ?? asString(attachment['url']),
+    title: asString(payload?.['title']) ?? asString(attachment['title']),
+    stickerId,
+    coordinates: parseCoordinates(payload?.['coordinates']),
+    facebookType,
+  };
+}
+
+/**
+ * One sticker however it came: `sticker_id` on the message, a `sticker` attachment, a legacy
+ * `image` attachment with a sticker_id, or several of these at once. Exactly one attachment of
+ * kind 'sticker' remains (the `sticker` one when there is a choice); one is added when only
+ * `sticker_id` came, so that `stickerId` is set exactly when a sticker attachment is present.
+ */
+function collapseStickers(
+  messageStickerId: string | null,
+  attachments: InboundAttachment[],
+): Pick<MessageContent, 'stickerId' | 'attachments'> {
+  const stickers = attachments.filter((attachment) => attachment.kind === 'sticker');
+  const stickerId =
+    messageStickerId ?? stickers.find((sticker) => sticker.stickerId !== null)?.stickerId ?? null;
+  const kept = stickers.find((sticker) => sticker.facebookType === 'sticker') ?? stickers[0];
+  if (!kept) {
+    if (stickerId === null) return { stickerId, attachments };
+    const sticker: InboundAttachment = {
+      kind: 'sticker',
+      url: null,
+      title: null,
+      stickerId,
+      coordinates: null,
+      facebookType: 'sticker',
+    };
+    return { stickerId, attachments: [...attachments, sticker] };
+  }
+  return {
+    stickerId,
+    attachments: attachments
+      .filter((attachment) => attachment.kind !== 'sticker' || attachment === kept)
+      .map((attachment) => (attachment === kept ? { ...kept, stickerId } : attachment)),
+  };
+}
+
+function parseReferral(referral: JsonObject): Referral {
+  return {
+    ref: asString(referral['ref']),
+    source: asString(referral['source']),
+    type: asString(referral['type']),
+    adId: asId(referral['ad_id']),
+  };
+}
+
+/** Legacy location: `payload.coordinates {lat, long}`. */
+function parseCoordinates(value: unknown): InboundAttachment['coordinates'] {
+  const coordinates = asObject(value);
+  const lat = coordinates?.['lat'];
+  const long = coordinates?.['long'];
+  if (typeof lat !== 'number' || typeof long !== 'number') return null;
+  return Number.isFinite(lat) && Number.isFinite(long) ? { lat, long } : null;
+}
+
+function diagnostic(
+  type: DiagnosticEvent['type'],
+  psid: string,
+  envelope: Envelope,
+): DiagnosticEvent {
+  const { pageId, occurredAt, channel, item } = envelope;
+  return { pageId, psid, occurredAt, channel, type, raw: item };
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return null;
+  }
+}
+
+function asObject(value: unknown): JsonObject | null {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+    ? (value as JsonObject)
+    : null;
+}
+
+function asArray(value: unknown): unknown[] {
+  return Array.isArray(value) ? value : [];
+}
+
+function asString(value: unknown): string | null {
+  return typeof value === 'string' ? value : null;
+}
+
+/** Ids come as strings or, for app_id, sticker_id and some ids, as JSON numbers. */
+function asId(value: unknown): string | null {
+  if (typeof value === 'string') return value === '' ? null : value;
+  return Number.isSafeInteger(value) ? String(value) : null;
+}
+
+/** Timestamps and watermarks are milliseconds; some integrations send seconds. */
+function toDate(value: unknown): Date | null {
+  const number = typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value;
+  if (typeof number !== 'number' || !Number.isFinite(number) || number < 0) return null;
+  const date = new Date(number < SMALLEST_MILLISECOND_TIMESTAMP ? number * 1000 : number);
+  return Number.isNaN(date.getTime()) ? null : date;
+}
