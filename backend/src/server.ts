@@ -17,6 +17,7 @@ import { seedDemoTenantIfEmpty } from './modules/demo/demo.seeder.js';
 import { SecretBox } from './crypto/secret-box.js';
 import { ConversationBroadcaster } from './modules/conversations/conversation-broadcaster.js';
 import { ConversationsService } from './modules/conversations/conversations.service.js';
+import { ContactProfilesService } from './modules/conversations/contact-profiles.service.js';
 import { InboundService } from './modules/facebook/inbound/inbound.service.js';
 import { SWEEP_INTERVAL_MS, WebhookSweeper } from './modules/facebook/inbound/webhook-sweeper.js';
 import { RealtimeEmitter } from './modules/realtime/realtime.emitter.js';
@@ -133,6 +134,12 @@ export async function startWorker({
     new RealtimeEmitter(redis, config.redisPrefix),
   );
   const sweeper = new WebhookSweeper(em, queues);
+  const secrets = new SecretBox(config.encryptionKey);
+  const graph = new FetchGraphClient({
+    baseUrl: config.facebookGraphUrl,
+    version: config.facebookGraphVersion,
+  });
+  const profiles = new ContactProfilesService(em, graph, secrets);
   const workers = new JobWorkers({
     connection: redis,
     prefix: config.redisPrefix,
@@ -146,12 +153,24 @@ export async function startWorker({
           throw error;
         });
         if (outcome) {
+          // One profile fetch per contact per day at most, however many messages arrive.
+          const day = new Date().toISOString().slice(0, 10);
+          for (const contactId of outcome.contactIdsNeedingProfile) {
+            await queues.enqueue(
+              'contact-profile',
+              { contactId },
+              { jobId: `profile-${contactId}-${day}` },
+            );
+          }
           await broadcaster.broadcast({
             conversationIds: outcome.conversationIds,
             createdMessageIds: outcome.newMessageIds,
             updatedMessageIds: outcome.updatedMessageIds,
           });
         }
+      },
+      'contact-profile': async ({ contactId }) => {
+        await broadcaster.broadcast({ conversationIds: await profiles.refresh(contactId) });
       },
       'webhook-sweep': async () => {
         const count = await sweeper.sweep();

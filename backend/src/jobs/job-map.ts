@@ -8,6 +8,8 @@ export type JobPayloads = {
   'worker-heartbeat': Record<string, never>;
   /** Applies one stored webhook delivery (job id = the event id). */
   'inbound-event': { eventId: string };
+  /** Fetches a visitor's name and photo from the User Profile API. */
+  'contact-profile': { contactId: string };
   /** Re-enqueues stored deliveries that no worker finished (lost jobs, Redis outages, crashes). */
   'webhook-sweep': Record<string, never>;
 };
@@ -18,6 +20,7 @@ export const JOB_NAMES = [
   'worker-heartbeat',
   'inbound-event',
   'webhook-sweep',
+  'contact-profile',
 ] as const satisfies readonly JobName[];
 
 /** What a worker runs for each job: a thin call into a service. */

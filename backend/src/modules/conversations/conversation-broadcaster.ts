@@ -2,6 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { rooms, type RealtimePublisher } from '../realtime/realtime.events.js';
 import { Conversation } from './conversation.entity.js';
 import { toConversationDto, toMessageDto } from './conversations.schemas.js';
+import { findLastMessages } from './last-messages.js';
 import { Message } from './message.entity.js';
 
 /**
@@ -45,6 +46,10 @@ export class ConversationBroadcaster {
     const audienceOf = new Map(
       conversations.map((conversation) => [conversation.id, audience(conversation)]),
     );
+    const lastMessages = await findLastMessages(
+      this.em,
+      conversations.map((conversation) => conversation.id),
+    );
     const now = this.clock();
     for (const message of messages) {
       const to = audienceOf.get(message.conversation.id);
@@ -56,8 +61,7 @@ export class ConversationBroadcaster {
       );
     }
     for (const conversation of conversations) {
-      const lastMessage =
-        messages.filter((message) => message.conversation.id === conversation.id).at(-1) ?? null;
+      const lastMessage = lastMessages.get(conversation.id) ?? null;
       this.realtime.publish(
         audienceOf.get(conversation.id)!,
         'conversation.updated',

@@ -12,6 +12,7 @@ import {
   type ListConversationsQuery,
   type MessageDto,
 } from './conversations.schemas.js';
+import { findLastMessages } from './last-messages.js';
 import { Message } from './message.entity.js';
 
 const PAGE_SIZE = 50;
@@ -76,7 +77,10 @@ export class ConversationsService {
     );
     const hasMore = conversations.length > PAGE_SIZE;
     const items = conversations.slice(0, PAGE_SIZE);
-    const lastMessages = await this.lastMessages(items.map((conversation) => conversation.id));
+    const lastMessages = await findLastMessages(
+      this.em,
+      items.map((conversation) => conversation.id),
+    );
     const now = this.clock();
     const last = items.at(-1);
     return {
@@ -92,7 +96,7 @@ export class ConversationsService {
 
   async get(actor: Actor, id: string): Promise<ConversationDto> {
     const conversation = await this.findVisible(actor, id);
-    const lastMessages = await this.lastMessages([conversation.id]);
+    const lastMessages = await findLastMessages(this.em, [conversation.id]);
     return toConversationDto(conversation, lastMessages.get(conversation.id) ?? null, this.clock());
   }
 
@@ -153,17 +157,6 @@ export class ConversationsService {
         ...(departmentIds.length ? [{ department: { $in: departmentIds } }] : []),
       ],
     };
-  }
-
-  private async lastMessages(conversationIds: string[]): Promise<Map<string, Message>> {
-    if (conversationIds.length === 0) return new Map();
-    const rows: { id: string }[] = await this.em.getConnection().execute(
-      `select distinct on (conversation_id) id from message
-       where conversation_id in (?) order by conversation_id, occurred_at desc, id desc`,
-      [conversationIds],
-    );
-    const messages = await this.em.find(Message, { id: { $in: rows.map((row) => row.id) } });
-    return new Map(messages.map((message) => [message.conversation.id, message]));
   }
 }
 

@@ -3,6 +3,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { v7 as uuidv7, validate as isUuid } from 'uuid';
 import { scopeToTenant, TENANT_FILTER } from '../../../db/tenant-filter.js';
 import { Contact } from '../../conversations/contact.entity.js';
+import { isProfileStale } from '../../conversations/contact-profiles.service.js';
 import { Conversation } from '../../conversations/conversation.entity.js';
 import { Message, type MessageKind } from '../../conversations/message.entity.js';
 import { FacebookPage } from '../facebook-page.entity.js';
@@ -197,7 +198,9 @@ export class InboundService {
       { page, psid },
       { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true },
     );
-    if (inserted.affectedRows > 0) outcome.contactIdsNeedingProfile.add(contact.id);
+    if (inserted.affectedRows > 0 || isProfileStale(contact, new Date())) {
+      outcome.contactIdsNeedingProfile.add(contact.id);
+    }
     return contact;
   }
 

@@ -1,5 +1,6 @@
 import { io } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Contact } from '../../conversations/contact.entity.js';
 import { Message } from '../../conversations/message.entity.js';
 import { Conversation } from '../../conversations/conversation.entity.js';
 import { TENANT_FILTER } from '../../../db/tenant-filter.js';
@@ -400,6 +401,72 @@ describe('every kind of event', () => {
   });
 });
 
+describe("the visitor's profile", () => {
+  it('gives the conversation the name and photo from the User Profile API, fetched in its own job', async () => {
+    const setup = await setUp();
+    api.fakeGraph.registerUser({
+      pageId: setup.pageId,
+      psid: setup.psid,
+      firstName: 'Ada',
+      lastName: 'Lovelace',
+      profilePic: 'https://platform-lookaside.fbsbx.com/platform/profilepic/?psid=1',
+    });
+    await send(setup, textMessage({ psid: setup.psid, pageId: setup.pageId, text: 'Hi' }));
+    await settled(setup);
+    await expect
+      .poll(async () => (await conversations(setup))[0]?.contact.name, { timeout: 10_000 })
+      .toBe('Ada Lovelace');
+    const [conversation] = await conversations(setup);
+    expect(conversation!.contact).toMatchObject({
+      avatarUrl: 'https://platform-lookaside.fbsbx.com/platform/profilepic/?psid=1',
+    });
+  });
+
+  it('keeps a readable placeholder when Facebook gives no profile', async () => {
+    const setup = await setUp();
+    api.fakeGraph.registerUser({
+      pageId: setup.pageId,
+      psid: setup.psid,
+      profileAccess: 'no_profile',
+    });
+    await send(setup, textMessage({ psid: setup.psid, pageId: setup.pageId, text: 'Hi' }));
+    await settled(setup);
+    const contact = async () =>
+      api.orm.em.fork().findOne(Contact, { psid: setup.psid }, { filters: false });
+    await expect
+      .poll(async () => (await contact())?.profileStatus, { timeout: 10_000 })
+      .toBe('unavailable');
+    expect((await conversations(setup))[0]!.contact.name).toBe(
+      `Facebook user ${setup.psid.slice(-4)}`,
+    );
+  });
+
+  it('never drops a message because the page token died; the page shows it needs a new token', async () => {
+    const setup = await setUp();
+    api.fakeGraph.revokeToken(setup.connected.accessToken, 'expired');
+    await send(
+      setup,
+      textMessage({ psid: setup.psid, pageId: setup.pageId, text: 'Are you there?' }),
+    );
+    await settled(setup);
+    const [conversation] = await conversations(setup);
+    expect((await history(setup, conversation!.id)).map((message) => message.text)).toEqual([
+      'Are you there?',
+    ]);
+    await expect
+      .poll(
+        async () =>
+          (
+            await api.request('GET', `/api/channels/facebook/${setup.connected.page.id}`, {
+              token: setup.admin.token,
+            })
+          ).body.status,
+        { timeout: 10_000 },
+      )
+      .toMatchObject({ tokenValid: false, lastError: expect.stringContaining('token') });
+  });
+});
+
 describe('the panel', () => {
   it('is told at once: the worker pushes the new message and the conversation over socket.io', async () => {
     const setup = await setUp();
@@ -409,8 +476,8 @@ describe('the panel', () => {
       reconnection: false,
     });
     try {
-      await new Promise((resolve, reject) =>
-        socket.once('connect', resolve).once('connect_error', reject),
+      await new Promise<void>((resolve, reject) =>
+        socket.once('connect', () => resolve()).once('connect_error', reject),
       );
       const messageCreated = new Promise<{ text: string }>((resolve) =>
         socket.once('message.created', resolve),
