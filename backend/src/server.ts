@@ -22,6 +22,10 @@ import { InboundService } from './modules/facebook/inbound/inbound.service.js';
 import { SWEEP_INTERVAL_MS, WebhookSweeper } from './modules/facebook/inbound/webhook-sweeper.js';
 import { RealtimeEmitter } from './modules/realtime/realtime.emitter.js';
 import { FacebookPagesService } from './modules/facebook/facebook-pages.service.js';
+import {
+  PageSubscriptionsService,
+  SUBSCRIPTION_CHECK_INTERVAL_MS,
+} from './modules/facebook/page-subscriptions.service.js';
 import { FacebookWebhooksService } from './modules/facebook/facebook-webhooks.service.js';
 import { FetchGraphClient } from './modules/facebook/graph/fetch-graph-client.js';
 import { DepartmentsService } from './modules/departments/departments.service.js';
@@ -140,6 +144,7 @@ export async function startWorker({
     version: config.facebookGraphVersion,
   });
   const profiles = new ContactProfilesService(em, graph, secrets);
+  const subscriptions = new PageSubscriptionsService(em, graph, secrets, logger);
   const workers = new JobWorkers({
     connection: redis,
     prefix: config.redisPrefix,
@@ -172,6 +177,10 @@ export async function startWorker({
       'contact-profile': async ({ contactId }) => {
         await broadcaster.broadcast({ conversationIds: await profiles.refresh(contactId) });
       },
+      'page-subscription-check': async () => {
+        const { checked, resubscribed } = await subscriptions.checkAll();
+        logger.info({ checked, resubscribed }, 'checked page subscriptions');
+      },
       'webhook-sweep': async () => {
         const count = await sweeper.sweep();
         if (count > 0) logger.info({ count }, 're-enqueued stored webhook deliveries');
@@ -180,6 +189,7 @@ export async function startWorker({
   });
   await queues.schedule('worker-heartbeat', {}, HEARTBEAT_INTERVAL_MS);
   await queues.schedule('webhook-sweep', {}, SWEEP_INTERVAL_MS);
+  await queues.schedule('page-subscription-check', {}, SUBSCRIPTION_CHECK_INTERVAL_MS);
   logger.info('worker is consuming jobs');
   return { name: 'worker', stop: () => workers.close() };
 }

@@ -8,6 +8,8 @@ export type JobPayloads = {
   'worker-heartbeat': Record<string, never>;
   /** Applies one stored webhook delivery (job id = the event id). */
   'inbound-event': { eventId: string };
+  /** Checks every active page's subscription to the app and renews it when Facebook dropped it. */
+  'page-subscription-check': Record<string, never>;
   /** Fetches a visitor's name and photo from the User Profile API. */
   'contact-profile': { contactId: string };
   /** Re-enqueues stored deliveries that no worker finished (lost jobs, Redis outages, crashes). */
@@ -21,6 +23,7 @@ export const JOB_NAMES = [
   'inbound-event',
   'webhook-sweep',
   'contact-profile',
+  'page-subscription-check',
 ] as const satisfies readonly JobName[];
 
 /** What a worker runs for each job: a thin call into a service. */

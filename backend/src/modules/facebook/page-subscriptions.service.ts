@@ -1,0 +1,64 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { SecretBox } from '../../crypto/secret-box.js';
+import { TENANT_FILTER } from '../../db/tenant-filter.js';
+import type { Logger } from '../../logger.js';
+import { FacebookPage } from './facebook-page.entity.js';
+import { SUBSCRIBED_FIELDS, type GraphClient } from './graph/graph-client.js';
+import { GraphApiError } from './graph/graph-errors.js';
+
+export const SUBSCRIPTION_CHECK_INTERVAL_MS = 30 * 60 * 1000;
+
+/**
+ * Facebook unsubscribes a page after an hour of failed deliveries, and the page then goes
+ * silent. This checks every active page's subscription and subscribes it again when fields
+ * are missing, recording the outcome on the page's status for its admin.
+ */
+export class PageSubscriptionsService {
+  constructor(
+    private readonly em: EntityManager,
+    private readonly graph: GraphClient,
+    private readonly secrets: SecretBox,
+    private readonly logger: Logger,
+    private readonly clock: () => Date = () => new Date(),
+  ) {}
+
+  async checkAll(): Promise<{ checked: number; resubscribed: number }> {
+    const pages = await this.em.find(
+      FacebookPage,
+      { active: true },
+      { filters: { [TENANT_FILTER]: false } },
+    );
+    let resubscribed = 0;
+    for (const page of pages) {
+      if (await this.check(page)) resubscribed += 1;
+    }
+    await this.em.flush();
+    return { checked: pages.length, resubscribed };
+  }
+
+  /** True when the page had to be subscribed again. One page's failure never stops the others. */
+  private async check(page: FacebookPage): Promise<boolean> {
+    const credentials = {
+      accessToken: this.secrets.decrypt(page.accessTokenSealed),
+      appSecret: this.secrets.decrypt(page.appSecretSealed),
+    };
+    page.subscriptionCheckedAt = this.clock();
+    try {
+      const fields = new Set(await this.graph.getSubscribedFields(page.pageId, credentials));
+      if (SUBSCRIBED_FIELDS.every((field) => fields.has(field))) {
+        page.subscribed = true;
+        return false;
+      }
+      await this.graph.subscribePage(page.pageId, credentials);
+      page.subscribed = true;
+      this.logger.info({ pageId: page.pageId }, 'subscribed a page to the app again');
+      return true;
+    } catch (error) {
+      if (!(error instanceof GraphApiError)) throw error;
+      page.subscribed = false;
+      page.recordError(`Checking the page's subscription failed: ${error.reason}`, this.clock());
+      if (error.kind === 'invalid_token') page.tokenValid = false;
+      return false;
+    }
+  }
+}
