@@ -18,6 +18,7 @@ COPY --from=build /app/node_modules node_modules
 COPY --from=build /app/backend/package.json backend/
 COPY --from=build /app/backend/dist backend/dist
 COPY --from=build /app/frontend/dist frontend/dist
+RUN mkdir -p /app/data/files && chown -R node:node /app/data
 USER node
 EXPOSE 5001
 CMD ["node", "backend/dist/main.js", "all"]

@@ -20,6 +20,8 @@ import { registerFacebookPageRoutes } from './modules/facebook/facebook-pages.ro
 import type { FacebookPagesService } from './modules/facebook/facebook-pages.service.js';
 import { registerFacebookWebhookRoutes } from './modules/facebook/facebook-webhooks.routes.js';
 import type { FacebookWebhooksService } from './modules/facebook/facebook-webhooks.service.js';
+import { registerFileRoutes } from './modules/files/files.routes.js';
+import type { FilesService } from './modules/files/files.service.js';
 import { registerHealthRoutes } from './modules/health/health.routes.js';
 import type { HealthService } from './modules/health/health.service.js';
 import { registerOperatorRoutes } from './modules/operators/operators.routes.js';
@@ -36,6 +38,7 @@ export type ApiServices = {
   facebookPages: FacebookPagesService;
   facebookWebhooks: FacebookWebhooksService;
   conversations: ConversationsService;
+  files: FilesService;
 };
 
 /** Request bodies above this are refused with 413 before they are parsed. */
@@ -62,6 +65,7 @@ export function createApp(options: {
   registerFacebookPageRoutes(router, services.facebookPages);
   registerFacebookWebhookRoutes(router, services.facebookWebhooks);
   registerConversationRoutes(router, services.conversations);
+  registerFileRoutes(router, services.files);
 
   let openApiDocument: object | undefined;
   router.koaRouter.get('/api/openapi.json', (ctx) => {

@@ -56,6 +56,7 @@ const environmentSchema = z.object({
   MIGRATE_ON_START: booleanFromEnv.default(true),
   SEED_DEMO_DATA: booleanFromEnv.optional(),
   PANEL_DIR: z.string().optional(),
+  STORAGE_DIR: z.string().optional(),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(10_000),
 });
 
@@ -78,6 +79,8 @@ export type Config = Readonly<{
   migrateOnStart: boolean;
   seedDemoData: boolean;
   panelDir: string | undefined;
+  /** Where Omni keeps files (downloaded attachments). */
+  storageDir: string;
   shutdownTimeoutMs: number;
 }>;
 
@@ -134,6 +137,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
     migrateOnStart: values.MIGRATE_ON_START,
     seedDemoData: values.SEED_DEMO_DATA ?? !isProduction,
     panelDir: values.PANEL_DIR,
+    storageDir: values.STORAGE_DIR ?? fileURLToPath(new URL('../../data/files', import.meta.url)),
     shutdownTimeoutMs: values.SHUTDOWN_TIMEOUT_MS,
   });
 }

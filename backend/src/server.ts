@@ -15,6 +15,9 @@ import { PasswordHasher } from './modules/auth/passwords.js';
 import { TokenService } from './modules/auth/tokens.js';
 import { seedDemoTenantIfEmpty } from './modules/demo/demo.seeder.js';
 import { SecretBox } from './crypto/secret-box.js';
+import { LocalFileStorage } from './modules/files/file-storage.js';
+import { FileUrlSigner } from './modules/files/file-urls.js';
+import { FilesService } from './modules/files/files.service.js';
 import { ConversationBroadcaster } from './modules/conversations/conversation-broadcaster.js';
 import { ConversationsService } from './modules/conversations/conversations.service.js';
 import { ContactProfilesService } from './modules/conversations/contact-profiles.service.js';
@@ -48,6 +51,21 @@ type Infrastructure = {
 
 const defaultPanelDir = fileURLToPath(new URL('../../frontend/dist', import.meta.url));
 
+/** What both processes use to reach Facebook and stored files. */
+function createIntegrations(config: Config) {
+  const fileLinks = new FileUrlSigner(config.jwtSecret);
+  return {
+    secrets: new SecretBox(config.encryptionKey),
+    graph: new FetchGraphClient({
+      baseUrl: config.facebookGraphUrl,
+      version: config.facebookGraphVersion,
+    }),
+    storage: new LocalFileStorage(config.storageDir),
+    fileLinks,
+    linkFile: (fileId: string) => fileLinks.urlFor(fileId),
+  };
+}
+
 /**
  * The api process: HTTP (REST, webhooks, the panel) and socket.io. This function is the
  * api's wiring: every service is constructed here with what it depends on, and nowhere else.
@@ -79,11 +97,7 @@ export async function startApi({
     auth,
     logger,
   });
-  const secrets = new SecretBox(config.encryptionKey);
-  const graph = new FetchGraphClient({
-    baseUrl: config.facebookGraphUrl,
-    version: config.facebookGraphVersion,
-  });
+  const { secrets, graph, storage, fileLinks, linkFile } = createIntegrations(config);
   const services = {
     auth,
     tenants,
@@ -92,7 +106,8 @@ export async function startApi({
     health: new HealthService(em, probeRedis, config.redisPrefix),
     facebookPages: new FacebookPagesService(em, graph, secrets, config),
     facebookWebhooks: new FacebookWebhooksService(em, secrets, queues, logger),
-    conversations: new ConversationsService(em),
+    conversations: new ConversationsService(em, linkFile),
+    files: new FilesService(em, storage, fileLinks),
   };
   if (config.seedDemoData) {
     await RequestContext.create(orm.em, () => seedDemoTenantIfEmpty(em, passwords, logger));
@@ -132,17 +147,12 @@ export async function startWorker({
   logger,
 }: Infrastructure): Promise<Stoppable> {
   const em = orm.em as EntityManager;
+  const { secrets, graph, storage, fileLinks, linkFile } = createIntegrations(config);
   const inbound = new InboundService(em);
-  const broadcaster = new ConversationBroadcaster(
-    em,
-    new RealtimeEmitter(redis, config.redisPrefix),
-  );
+  const realtime = new RealtimeEmitter(redis, config.redisPrefix);
+  const broadcaster = new ConversationBroadcaster(em, realtime, linkFile);
   const sweeper = new WebhookSweeper(em, queues);
-  const secrets = new SecretBox(config.encryptionKey);
-  const graph = new FetchGraphClient({
-    baseUrl: config.facebookGraphUrl,
-    version: config.facebookGraphVersion,
-  });
+  const files = new FilesService(em, storage, fileLinks);
   const profiles = new ContactProfilesService(em, graph, secrets);
   const subscriptions = new PageSubscriptionsService(em, graph, secrets, logger);
   const workers = new JobWorkers({
@@ -160,6 +170,11 @@ export async function startWorker({
         if (outcome) {
           // One profile fetch per contact per day at most, however many messages arrive.
           const day = new Date().toISOString().slice(0, 10);
+          for (const download of outcome.attachmentDownloads) {
+            await queues.enqueue('attachment-download', download, {
+              jobId: `attachment-${download.messageId}-${download.index}`,
+            });
+          }
           for (const contactId of outcome.contactIdsNeedingProfile) {
             await queues.enqueue(
               'contact-profile',
@@ -180,6 +195,11 @@ export async function startWorker({
       'page-subscription-check': async () => {
         const { checked, resubscribed } = await subscriptions.checkAll();
         logger.info({ checked, resubscribed }, 'checked page subscriptions');
+      },
+      'attachment-download': async ({ messageId, index }) => {
+        if (await files.downloadAttachment(messageId, index)) {
+          await broadcaster.broadcast({ conversationIds: [], updatedMessageIds: [messageId] });
+        }
       },
       'webhook-sweep': async () => {
         const count = await sweeper.sweep();

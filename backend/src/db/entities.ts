@@ -3,6 +3,7 @@ import { TenantOwnedEntitySchema } from './tenant-owned.entity.js';
 import { ContactSchema } from '../modules/conversations/contact.entity.js';
 import { ConversationSchema } from '../modules/conversations/conversation.entity.js';
 import { MessageSchema } from '../modules/conversations/message.entity.js';
+import { StoredFileSchema } from '../modules/files/stored-file.entity.js';
 import { DepartmentSchema } from '../modules/departments/department.entity.js';
 import { FacebookPageSchema } from '../modules/facebook/facebook-page.entity.js';
 import { WebhookEventSchema } from '../modules/facebook/webhook-event.entity.js';
@@ -21,4 +22,5 @@ export const entitySchemas = [
   ContactSchema,
   ConversationSchema,
   MessageSchema,
+  StoredFileSchema,
 ];

@@ -10,6 +10,7 @@ describe('tenant filter', () => {
       'Department',
       'FacebookPage',
       'Message',
+      'StoredFile',
       'User',
       'WebhookEvent',
     ]);

@@ -10,6 +10,8 @@ export type JobPayloads = {
   'inbound-event': { eventId: string };
   /** Checks every active page's subscription to the app and renews it when Facebook dropped it. */
   'page-subscription-check': Record<string, never>;
+  /** Keeps Omni's own copy of an inbound attachment (Facebook's links expire). */
+  'attachment-download': { messageId: string; index: number };
   /** Fetches a visitor's name and photo from the User Profile API. */
   'contact-profile': { contactId: string };
   /** Re-enqueues stored deliveries that no worker finished (lost jobs, Redis outages, crashes). */
@@ -24,6 +26,7 @@ export const JOB_NAMES = [
   'webhook-sweep',
   'contact-profile',
   'page-subscription-check',
+  'attachment-download',
 ] as const satisfies readonly JobName[];
 
 /** What a worker runs for each job: a thin call into a service. */

@@ -1,3 +1,5 @@
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, inject } from 'vitest';
@@ -22,6 +24,7 @@ export function testConfig(overrides: Record<string, string> = {}): Config {
     LOG_LEVEL: 'silent',
     SEED_DEMO_DATA: 'false',
     MIGRATE_ON_START: 'false',
+    STORAGE_DIR: join(tmpdir(), `omni-test-files-${inject('redisPrefix')}`),
     ...overrides,
   });
 }

@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { rooms, type RealtimePublisher } from '../realtime/realtime.events.js';
 import { Conversation } from './conversation.entity.js';
-import { toConversationDto, toMessageDto } from './conversations.schemas.js';
+import { toConversationDto, toMessageDto, type FileLinker } from './conversations.schemas.js';
 import { findLastMessages } from './last-messages.js';
 import { Message } from './message.entity.js';
 
@@ -14,6 +14,7 @@ export class ConversationBroadcaster {
   constructor(
     private readonly em: EntityManager,
     private readonly realtime: RealtimePublisher,
+    private readonly linkFile: FileLinker,
     private readonly clock: () => Date = () => new Date(),
   ) {}
 
@@ -57,7 +58,7 @@ export class ConversationBroadcaster {
       this.realtime.publish(
         to,
         created.includes(message.id) ? 'message.created' : 'message.updated',
-        toMessageDto(message),
+        toMessageDto(message, this.linkFile),
       );
     }
     for (const conversation of conversations) {
@@ -65,7 +66,7 @@ export class ConversationBroadcaster {
       this.realtime.publish(
         audienceOf.get(conversation.id)!,
         'conversation.updated',
-        toConversationDto(conversation, lastMessage, now),
+        toConversationDto(conversation, lastMessage, now, this.linkFile),
       );
     }
   }

@@ -16,6 +16,10 @@ const attachmentSchema = z.object({
   title: z.string().nullable(),
   stickerId: z.string().nullable(),
   coordinates: z.object({ lat: z.number(), long: z.number() }).nullable(),
+  fileUrl: z.string().nullable().meta({
+    description:
+      "Omni's own copy (a signed link); null until downloaded. `url` is Facebook's expiring link.",
+  }),
 });
 
 export const messageSchema = z
@@ -86,20 +90,26 @@ export const pageOf = <T extends z.ZodType>(item: T) =>
 
 const iso = (date: Date | null) => date?.toISOString() ?? null;
 
-export function toMessageDto(message: Message): MessageDto {
+/** Makes the signed link of a stored file (files/file-urls.ts). */
+export type FileLinker = (fileId: string) => string;
+
+export function toMessageDto(message: Message, linkFile: FileLinker): MessageDto {
   return {
     id: message.id,
     conversationId: message.conversation.id,
     direction: message.direction,
     kind: message.kind,
     text: message.text,
-    attachments: message.attachments.map(({ kind, url, title, stickerId, coordinates }) => ({
-      kind,
-      url,
-      title,
-      stickerId,
-      coordinates,
-    })),
+    attachments: message.attachments.map(
+      ({ kind, url, title, stickerId, coordinates, storedFileId }) => ({
+        kind,
+        url,
+        title,
+        stickerId,
+        coordinates,
+        fileUrl: storedFileId ? linkFile(storedFileId) : null,
+      }),
+    ),
     source: message.source,
     operatorId: message.operator?.id ?? null,
     status: message.status,
@@ -115,6 +125,7 @@ export function toConversationDto(
   conversation: Conversation,
   lastMessage: Message | null,
   now: Date,
+  linkFile: FileLinker,
 ): ConversationDto {
   const { contact, page } = conversation;
   const window = computeReplyWindow(contact.lastInboundAt, page.humanAgentEnabled, now);
@@ -130,7 +141,7 @@ export function toConversationDto(
       name: contact.displayName,
       avatarUrl: contact.avatarUrl,
     },
-    lastMessage: lastMessage ? toMessageDto(lastMessage) : null,
+    lastMessage: lastMessage ? toMessageDto(lastMessage, linkFile) : null,
     lastInboundAt: iso(contact.lastInboundAt),
     replyWindow: {
       closesAt: iso(window.closesAt),

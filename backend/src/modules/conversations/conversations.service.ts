@@ -9,6 +9,7 @@ import {
   toConversationDto,
   toMessageDto,
   type ConversationDto,
+  type FileLinker,
   type ListConversationsQuery,
   type MessageDto,
 } from './conversations.schemas.js';
@@ -25,6 +26,7 @@ type Cursor = { at: string; id: string };
 export class ConversationsService {
   constructor(
     private readonly em: EntityManager,
+    private readonly linkFile: FileLinker,
     private readonly clock: () => Date = () => new Date(),
   ) {}
 
@@ -85,7 +87,12 @@ export class ConversationsService {
     const last = items.at(-1);
     return {
       items: items.map((conversation) =>
-        toConversationDto(conversation, lastMessages.get(conversation.id) ?? null, now),
+        toConversationDto(
+          conversation,
+          lastMessages.get(conversation.id) ?? null,
+          now,
+          this.linkFile,
+        ),
       ),
       nextCursor:
         hasMore && last
@@ -97,7 +104,12 @@ export class ConversationsService {
   async get(actor: Actor, id: string): Promise<ConversationDto> {
     const conversation = await this.findVisible(actor, id);
     const lastMessages = await findLastMessages(this.em, [conversation.id]);
-    return toConversationDto(conversation, lastMessages.get(conversation.id) ?? null, this.clock());
+    return toConversationDto(
+      conversation,
+      lastMessages.get(conversation.id) ?? null,
+      this.clock(),
+      this.linkFile,
+    );
   }
 
   /** The newest messages first page by page (the panel scrolls upwards); each page in time order. */
@@ -127,7 +139,7 @@ export class ConversationsService {
     const items = messages.slice(0, PAGE_SIZE);
     const oldest = items.at(-1);
     return {
-      items: items.reverse().map(toMessageDto),
+      items: items.reverse().map((message) => toMessageDto(message, this.linkFile)),
       nextCursor:
         hasMore && oldest
           ? encodeCursor({ at: oldest.occurredAt.toISOString(), id: oldest.id })

@@ -26,6 +26,8 @@ export type InboundOutcome = {
   /** Conversations that started waiting in the queue (new or reopened). */
   queuedConversationIds: Set<string>;
   newMessageIds: string[];
+  /** Attachments to download into Omni's storage: message id and attachment position. */
+  attachmentDownloads: { messageId: string; index: number }[];
   updatedMessageIds: Set<string>;
   contactIdsNeedingProfile: Set<string>;
 };
@@ -58,6 +60,7 @@ export class InboundService {
         conversationIds: new Set(),
         queuedConversationIds: new Set(),
         newMessageIds: [],
+        attachmentDownloads: [],
         updatedMessageIds: new Set(),
         contactIdsNeedingProfile: new Set(),
       };
@@ -289,6 +292,9 @@ export class InboundService {
       conversation.lastMessageAt = line.occurredAt;
     conversation.unreadCount += 1;
     outcome.newMessageIds.push(message.id);
+    message.attachments.forEach((attachment, index) => {
+      if (attachment.url) outcome.attachmentDownloads.push({ messageId: message.id, index });
+    });
   }
 
   /**

@@ -1,3 +1,5 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { io } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Contact } from '../../conversations/contact.entity.js';
@@ -119,6 +121,7 @@ async function history(setup: Setup, conversationId: string) {
     attachments: {
       kind: string;
       url: string | null;
+      fileUrl: string | null;
       stickerId: string | null;
       coordinates: unknown;
     }[];
@@ -464,6 +467,50 @@ describe("the visitor's profile", () => {
         { timeout: 10_000 },
       )
       .toMatchObject({ tokenValid: false, lastError: expect.stringContaining('token') });
+  });
+});
+
+describe('attachments', () => {
+  it("are copied into Omni's storage and served through a signed link that expires", async () => {
+    const setup = await setUp();
+    const picture = Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex');
+    const cdn = createServer((_request, response) => {
+      response.writeHead(200, { 'content-type': 'image/png', 'content-length': picture.length });
+      response.end(picture);
+    });
+    await new Promise<void>((resolve) => cdn.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(cdn.address() as AddressInfo).port}/v/photo.png?oh=signed`;
+    try {
+      await send(
+        setup,
+        attachmentMessage({
+          psid: setup.psid,
+          pageId: setup.pageId,
+          attachments: [attachment('image', { url })],
+        }),
+      );
+      await settled(setup);
+      const [conversation] = await conversations(setup);
+      const fileUrl = async () => (await history(setup, conversation!.id))[0]!.attachments[0]!;
+      await expect
+        .poll(async () => (await fileUrl()).fileUrl, { timeout: 10_000 })
+        .toEqual(expect.stringMatching(/^\/api\/files\//));
+      const { fileUrl: link, url: original } = await fileUrl();
+      expect(original).toBe(url);
+
+      const served = await fetch(`${api.url}${link}`);
+      expect(served.status).toBe(200);
+      expect(served.headers.get('content-type')).toBe('image/png');
+      expect(Buffer.from(await served.arrayBuffer())).toEqual(picture);
+
+      const flipped = link!.slice(0, -1) + (link!.endsWith('0') ? '1' : '0');
+      const tampered = await fetch(`${api.url}${flipped}`);
+      expect(tampered.status).toBe(403);
+      const expired = link!.replace(/expires=\d+/, `expires=${Date.now() - 1000}`);
+      expect((await fetch(`${api.url}${expired}`)).status).toBe(403);
+    } finally {
+      cdn.close();
+    }
   });
 });
 
