@@ -37,7 +37,7 @@ async function main(): Promise<void> {
   if (role === 'migrate') return void (await orm.close());
 
   const redis = createRedis(config, role, logger);
-  const queues = new JobQueues(redis, config.redisPrefix);
+  const queues = new JobQueues(redis, config.redisPrefix, logger);
   stoppables.push({ name: 'redis', stop: async () => void redis.disconnect() });
   stoppables.push({ name: 'queues', stop: () => queues.close() });
 

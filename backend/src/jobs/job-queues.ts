@@ -1,5 +1,6 @@
 import { Queue, type JobsOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
+import type { Logger } from '../logger.js';
 import { JOB_NAMES, type JobName, type JobPayloads } from './job-map.js';
 
 /** Retry what can succeed later; keep a bounded history for diagnosis. */
@@ -14,12 +15,20 @@ const DEFAULT_JOB_OPTIONS: JobsOptions = {
 export class JobQueues {
   private readonly queues: Map<JobName, Queue>;
 
-  constructor(connection: Redis, prefix: string) {
+  constructor(connection: Redis, prefix: string, logger: Logger) {
     this.queues = new Map(
-      JOB_NAMES.map((name) => [
-        name,
-        new Queue(name, { connection, prefix, defaultJobOptions: DEFAULT_JOB_OPTIONS }),
-      ]),
+      JOB_NAMES.map((name) => {
+        const queue = new Queue(name, {
+          connection,
+          prefix,
+          defaultJobOptions: DEFAULT_JOB_OPTIONS,
+        });
+        // Without a listener BullMQ prints every reconnect failure to the console.
+        queue.on('error', (error) =>
+          logger.debug({ err: error.message, queue: name }, 'queue connection error'),
+        );
+        return [name, queue];
+      }),
     );
   }
 

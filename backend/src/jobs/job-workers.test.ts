@@ -21,7 +21,7 @@ describe('the worker process', () => {
     const logger = createLogger(config);
     const orm = await initOrm(config);
     const redis = createRedis(config, 'worker-test', logger);
-    const queues = new JobQueues(redis, config.redisPrefix);
+    const queues = new JobQueues(redis, config.redisPrefix, logger);
     const worker = await startWorker({ config, orm, redis, queues, logger });
     cleanups.push(async () => {
       await worker.stop();

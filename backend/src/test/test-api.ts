@@ -47,7 +47,7 @@ export async function startTestApi(overrides: Record<string, string> = {}) {
   const logger = createLogger(config);
   const orm = await initOrm(config);
   const redis = createRedis(config, 'test', logger);
-  const queues = new JobQueues(redis, config.redisPrefix);
+  const queues = new JobQueues(redis, config.redisPrefix, logger);
   const api = await startApi({ config, orm, redis, queues, logger });
   const url = `http://127.0.0.1:${(api.server.address() as AddressInfo).port}`;
 
@@ -214,7 +214,7 @@ export async function startTestWorker(api: TestApi): Promise<{ stop: () => Promi
   const logger = createLogger(config);
   const orm = await initOrm(config);
   const redis = createRedis(config, 'test-worker', logger);
-  const queues = new JobQueues(redis, config.redisPrefix);
+  const queues = new JobQueues(redis, config.redisPrefix, logger);
   const worker = await startWorker({ config, orm, redis, queues, logger });
   return {
     async stop() {

@@ -3,6 +3,7 @@ import { Migration20261121133715_foundation } from './Migration20261121133715_fo
 import { Migration20261121142410_facebook_pages } from './Migration20261121142410_facebook_pages.js';
 import { Migration20261121143427_conversations } from './Migration20261121143427_conversations.js';
 import { Migration20261121144607_stored_files } from './Migration20261121144607_stored_files.js';
+import { Migration20261121144957_webhook_diagnostics } from './Migration20261121144957_webhook_diagnostics.js';
 
 /** Every migration, in order. `npm run db:migration:create` rewrites this file. */
 export const migrationsList: MigrationObject[] = [
@@ -10,4 +11,8 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261121142410_facebook_pages', class: Migration20261121142410_facebook_pages },
   { name: 'Migration20261121143427_conversations', class: Migration20261121143427_conversations },
   { name: 'Migration20261121144607_stored_files', class: Migration20261121144607_stored_files },
+  {
+    name: 'Migration20261121144957_webhook_diagnostics',
+    class: Migration20261121144957_webhook_diagnostics,
+  },
 ];

@@ -16,6 +16,8 @@ export class WebhookEvent extends TenantOwnedEntity {
   processedAt: Date | null = null;
   attempts = 0;
   lastError: string | null = null;
+  /** Events kept for diagnosis only (opt-ins, handover, unknown shapes): type, page and visitor. */
+  diagnostics: { type: string; pageId: string; psid: string }[] = [];
 
   constructor(
     tenant: Tenant,
@@ -41,6 +43,7 @@ export const WebhookEventSchema = new EntitySchema<WebhookEvent, TenantOwnedEnti
     processedAt: { type: 'datetime', nullable: true },
     attempts: { type: 'integer', default: 0 },
     lastError: { type: 'text', nullable: true },
+    diagnostics: { type: 'json', default: '[]' },
   },
   indexes: [
     // The sweeper looks for old pending events.

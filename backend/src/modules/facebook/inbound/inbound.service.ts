@@ -12,6 +12,7 @@ import { parseDelivery } from './messenger-parser.js';
 import {
   PAGE_INBOX_APP_ID,
   WINDOW_OPENING_EVENT_TYPES,
+  type DiagnosticEvent,
   type EchoEvent,
   type MessageContent,
   type MessengerEvent,
@@ -67,6 +68,11 @@ export class InboundService {
       for (const messengerEvent of events) {
         const page = pagesById.get(messengerEvent.pageId);
         if (!page) continue; // deleted since the delivery was stored: dropped
+        if (isDiagnostic(messengerEvent) || !messengerEvent.psid) {
+          const { type, pageId, psid } = messengerEvent;
+          event.diagnostics = [...event.diagnostics, { type, pageId, psid }];
+          continue;
+        }
         await this.apply(em, page, messengerEvent, outcome);
       }
       const lastEventAt = events.at(-1)?.occurredAt;
@@ -101,13 +107,6 @@ export class InboundService {
     event: MessengerEvent,
     outcome: InboundOutcome,
   ): Promise<void> {
-    if (
-      event.type === 'optin' ||
-      event.type === 'handover' ||
-      event.type === 'unknown' ||
-      !event.psid
-    )
-      return;
     const contact = await this.lockContact(em, page, event.psid, outcome);
     if (
       WINDOW_OPENING_EVENT_TYPES.has(event.type) &&
@@ -397,6 +396,10 @@ export class InboundService {
   private async isKnown(em: EntityManager, page: FacebookPage, dedupKey: string): Promise<boolean> {
     return (await em.count(Message, { page, dedupKey })) > 0;
   }
+}
+
+function isDiagnostic(event: MessengerEvent): event is DiagnosticEvent {
+  return event.type === 'optin' || event.type === 'handover' || event.type === 'unknown';
 }
 
 function kindOf(content: MessageContent): MessageKind {

@@ -10,6 +10,7 @@ import {
   connectFacebookPage,
   postDelivery,
   signUpTenant,
+  startTestApi,
   startTestWorker,
   useTestApi,
   type ConnectedPage,
@@ -30,6 +31,10 @@ import {
   locationMessage,
   messageEdit,
   newMid,
+  optin,
+  passThreadControl,
+  fallbackMessage,
+  replyTo,
   PAGE_INBOX_APP_ID,
   postback,
   quickReply,
@@ -40,6 +45,7 @@ import {
   stickerMessage,
   textMessage,
 } from './messenger-fixtures.js';
+import { TcpProxy } from '../../../test/tcp-proxy.js';
 import { WebhookSweeper } from './webhook-sweeper.js';
 
 /**
@@ -270,6 +276,57 @@ describe('every kind of event', () => {
       details: { action: 'react', targetMid: 'm_target' },
     });
     expect(messages[6]).toMatchObject({ text: 'summer-campaign' });
+  });
+
+  it('keeps replies, shared links and files as the visitor sent them', async () => {
+    const setup = await setUp();
+    const visitor = { psid: setup.psid, pageId: setup.pageId };
+    const base = Date.now() - 60_000;
+    await send(
+      setup,
+      replyTo({ ...visitor, at: base + 1, text: 'about that', replyToMid: 'm_earlier' }),
+      fallbackMessage({
+        ...visitor,
+        at: base + 2,
+        url: 'https://example.com/article',
+        title: 'An article',
+      }),
+      attachmentMessage({
+        ...visitor,
+        at: base + 3,
+        attachments: [attachment('file'), attachment('audio'), attachment('video')],
+      }),
+    );
+    await settled(setup);
+    const [conversation] = await conversations(setup);
+    const messages = await history(setup, conversation!.id);
+    expect(messages.map((message) => message.kind)).toEqual(['text', 'fallback', 'file']);
+    expect(messages[0]!.details).toMatchObject({ replyToMid: 'm_earlier' });
+    expect(messages[1]!.attachments[0]).toMatchObject({
+      kind: 'fallback',
+      url: 'https://example.com/article',
+    });
+    expect(messages[2]!.attachments.map((item) => item.kind)).toEqual(['file', 'audio', 'video']);
+  });
+
+  it('records opt-ins and handover events for diagnosis without making conversations', async () => {
+    const setup = await setUp();
+    await send(
+      setup,
+      optin({ pageId: setup.pageId, userRef: 'plugin-user-1', ref: 'checkbox' }),
+      passThreadControl({ psid: setup.psid, pageId: setup.pageId }),
+    );
+    await settled(setup);
+    expect(await conversations(setup)).toEqual([]);
+    const [event] = await api.orm.em
+      .fork()
+      .find(
+        WebhookEvent,
+        { tenant: setup.admin.tenant.id },
+        { filters: { [TENANT_FILTER]: false } },
+      );
+    expect(event!.status).toBe('processed');
+    expect(event!.diagnostics.map((diagnostic) => diagnostic.type)).toEqual(['optin', 'handover']);
   });
 
   it('edits change the text and mark it edited; a late older edit does not win', async () => {
@@ -561,6 +618,63 @@ describe('pages', () => {
   });
 });
 
+describe('when Redis goes away while deliveries arrive', () => {
+  it('still acknowledges them once stored, and processes every one exactly once when Redis is back', async () => {
+    const redisUrl = new URL(api.config.redisUrl);
+    const proxy = new TcpProxy(redisUrl.hostname, Number(redisUrl.port || 6379));
+    const outageApi = await startTestApi({
+      REDIS_URL: `redis://127.0.0.1:${await proxy.start()}`,
+      REDIS_PREFIX: api.config.redisPrefix,
+    });
+    try {
+      const admin = await signUpTenant(outageApi);
+      const connected = await connectFacebookPage(outageApi, admin.token);
+      const setup: Setup = {
+        admin,
+        connected,
+        pageId: connected.page.pageId,
+        psid: `7100${Date.now()}`,
+      };
+      await proxy.cut();
+      const bodies = Array.from({ length: 20 }, (_, index) =>
+        delivery(
+          entry(
+            setup.pageId,
+            textMessage({
+              psid: setup.psid,
+              pageId: setup.pageId,
+              text: `during outage ${index}`,
+              at: Date.now() + index,
+            }),
+          ),
+        ),
+      );
+      for (const body of [...bodies, bodies[0]!]) {
+        const response = await postDelivery(outageApi, admin.tenant.key, body, connected.appSecret);
+        expect(response.status).toBe(200);
+      }
+      await proxy.restore();
+      // Whatever the reconnecting client did not deliver, the sweeper does (its clock moved on).
+      const redis = createRedis(api.config, 'outage-sweeper', createLogger(api.config));
+      const queues = new JobQueues(redis, api.config.redisPrefix, createLogger(api.config));
+      try {
+        const inAMinute = () => new Date(Date.now() + 60_000);
+        await new WebhookSweeper(api.orm.em.fork(), queues, inAMinute).sweep();
+      } finally {
+        await queues.close();
+        redis.disconnect();
+      }
+      await settled(setup);
+      const [conversation] = await conversations(setup);
+      const texts = (await history(setup, conversation!.id)).map((message) => message.text);
+      expect(texts).toEqual(Array.from({ length: 20 }, (_, index) => `during outage ${index}`));
+    } finally {
+      await outageApi.stop();
+      await proxy.cut();
+    }
+  });
+});
+
 describe('when jobs are lost', () => {
   it('the sweeper puts stored but unprocessed deliveries back into the queue', async () => {
     const setup = await setUp();
@@ -581,7 +695,7 @@ describe('when jobs are lost', () => {
     await em.persist(event).flush();
 
     const redis = createRedis(api.config, 'sweeper-test', createLogger(api.config));
-    const queues = new JobQueues(redis, api.config.redisPrefix);
+    const queues = new JobQueues(redis, api.config.redisPrefix, createLogger(api.config));
     try {
       expect(await new WebhookSweeper(em.fork(), queues).sweep()).toBeGreaterThanOrEqual(1);
     } finally {
