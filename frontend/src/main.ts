@@ -7,6 +7,7 @@ import { createAppI18n, persistLocale } from './i18n';
 import { connectRealtime, disconnectRealtime } from './realtime/socket';
 import { createAppRouter, installNavigationGuards } from './router';
 import { useDepartmentsStore } from './stores/departments';
+import { useFacebookPagesStore } from './stores/facebook-pages';
 import { useOperatorsStore } from './stores/operators';
 import { useSessionStore } from './stores/session';
 
@@ -50,6 +51,7 @@ watch(
       // Never show one tenant's lists to the next person who signs in on this tab.
       useDepartmentsStore(pinia).reset();
       useOperatorsStore(pinia).reset();
+      useFacebookPagesStore(pinia).reset();
     }
   },
   { immediate: true },

@@ -83,6 +83,58 @@ export interface TenantUpdateInput {
   defaultMaxChats?: number;
 }
 
+/** How far a page's setup has got; the panel turns each step green as it happens. */
+export interface FacebookPageStatus {
+  /** Facebook accepted the page access token the last time Omni used it. */
+  tokenValid: boolean;
+  /** When Facebook last completed the webhook handshake (GET with the confirmation code). */
+  webhookVerifiedAt: string | null;
+  /** The page is subscribed to the app, so Facebook sends its messages. */
+  subscribed: boolean;
+  /** When the last webhook event of this page arrived. */
+  lastEventAt: string | null;
+  /** The last problem Omni met with this page, in Facebook's or Omni's words. */
+  lastError: string | null;
+}
+
+/** A connected Facebook page (a Messenger channel). Secrets are never returned, only hints. */
+export interface FacebookPage {
+  id: string;
+  /** The admin's own label. */
+  name: string;
+  /** Facebook's page id, resolved from the token. */
+  pageId: string;
+  /** The page's name on Facebook. */
+  pageName: string;
+  /** null: any operator may get its chats. */
+  departmentId: string | null;
+  active: boolean;
+  /** Operators may reply up to 7 days after the visitor's last message (HUMAN_AGENT tag). */
+  humanAgentEnabled: boolean;
+  callbackUrl: string;
+  /** The confirmation code (verify token) of the webhook handshake. */
+  verifyToken: string;
+  /** Last characters of the access token. */
+  accessTokenHint: string;
+  /** Last characters of the app secret. */
+  appSecretHint: string;
+  status: FacebookPageStatus;
+  createdAt: string;
+}
+
+export interface FacebookPageCreateInput {
+  name: string;
+  accessToken: string;
+  /** Omitted: the server generates one. */
+  verifyToken?: string;
+  appSecret: string;
+  departmentId: string | null;
+  humanAgentEnabled?: boolean;
+}
+
+/** PATCH accepts any subset; a missing token or secret keeps the current one. */
+export type FacebookPageUpdateInput = Partial<FacebookPageCreateInput> & { active?: boolean };
+
 /** The error body every 4xx/5xx response carries. */
 export interface ErrorBody {
   error: {

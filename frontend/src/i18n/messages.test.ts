@@ -69,6 +69,10 @@ describe('messages', () => {
       'FORBIDDEN',
       'NOT_FOUND',
       'NETWORK_ERROR',
+      'FACEBOOK_TOKEN_INVALID',
+      'FACEBOOK_PAGE_MISMATCH',
+      'PAGE_ALREADY_CONNECTED',
+      'FACEBOOK_UNAVAILABLE',
     ]) {
       expect(english.has(`errors.${code}`), code).toBe(true);
     }

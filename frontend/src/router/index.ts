@@ -64,6 +64,12 @@ export const routes: RouteRecordRaw[] = [
             meta: { titleKey: 'nav.operators' },
           },
           {
+            path: 'pages',
+            name: 'admin-pages',
+            component: () => import('@/views/admin/pages/PagesView.vue'),
+            meta: { titleKey: 'nav.pages' },
+          },
+          {
             path: 'settings',
             name: 'admin-settings',
             component: () => import('@/views/admin/settings/SettingsView.vue'),

@@ -1,4 +1,4 @@
-import type { Department, Tenant, User } from '@/api/types';
+import type { Department, FacebookPage, Tenant, User } from '@/api/types';
 
 let sequence = 0;
 const nextId = () => String(++sequence);
@@ -37,5 +37,37 @@ export function makeDepartment(overrides: Partial<Department> = {}): Department 
     operatorCount: 0,
     createdAt: '2025-01-15T10:00:00.000Z',
     ...overrides,
+  };
+}
+
+export function makeFacebookPage(
+  overrides: Partial<Omit<FacebookPage, 'status'>> & {
+    status?: Partial<FacebookPage['status']>;
+  } = {},
+): FacebookPage {
+  const id = nextId();
+  const { status, ...rest } = overrides;
+  return {
+    id,
+    name: `Page ${id}`,
+    pageId: `10000000000${id}`,
+    pageName: `Acme ${id}`,
+    departmentId: null,
+    active: true,
+    humanAgentEnabled: false,
+    callbackUrl: 'https://omni.example.com/api/webhooks/facebook/tk_acme',
+    verifyToken: 'confirm-code-12345',
+    accessTokenHint: 'ab12',
+    appSecretHint: 'cd34',
+    status: {
+      tokenValid: true,
+      webhookVerifiedAt: null,
+      subscribed: false,
+      lastEventAt: null,
+      lastError: null,
+      ...status,
+    },
+    createdAt: '2025-01-15T10:00:00.000Z',
+    ...rest,
   };
 }

@@ -62,6 +62,11 @@ const bn: MessageSchema = {
     FORBIDDEN: 'এটিতে আপনার প্রবেশাধিকার নেই।',
     NOT_FOUND: 'এটি আর নেই। হয়তো কেউ মুছে ফেলেছে।',
     NETWORK_ERROR: 'সার্ভারে পৌঁছানো যাচ্ছে না। সংযোগ পরীক্ষা করে আবার চেষ্টা করুন।',
+    FACEBOOK_TOKEN_INVALID: 'Facebook এই পেজ অ্যাক্সেস টোকেন প্রত্যাখ্যান করেছে।',
+    FACEBOOK_PAGE_MISMATCH: 'এই টোকেনটি অন্য একটি Facebook পেজের। সেই পেজটি আলাদাভাবে যুক্ত করুন।',
+    PAGE_ALREADY_CONNECTED: 'এই Facebook পেজটি ইতিমধ্যে যুক্ত আছে, এই বা অন্য কোনো ওয়ার্কস্পেসে।',
+    FACEBOOK_UNAVAILABLE:
+      'Facebook সময়মতো উত্তর দেয়নি, তাই টোকেন যাচাই করা যায়নি। কিছুই সংরক্ষিত হয়নি; এক মিনিট পরে আবার চেষ্টা করুন।',
     generic: 'কিছু একটা ভুল হয়েছে। আবার চেষ্টা করুন।',
   },
   nav: {
@@ -70,6 +75,7 @@ const bn: MessageSchema = {
     admin: 'অ্যাডমিন',
     departments: 'বিভাগ',
     operators: 'অপারেটর',
+    pages: 'Facebook পেজ',
     settings: 'সেটিংস',
   },
   presence: {
@@ -163,6 +169,94 @@ const bn: MessageSchema = {
     deleted: '{name}-কে মুছে ফেলা হয়েছে',
     loadFailed: 'অপারেটরদের লোড করা গেল না।',
   },
+  pages: {
+    title: 'Facebook পেজ',
+    subtitle:
+      'প্রতিটি যুক্ত Facebook পেজ তার Messenger কথোপকথন আপনার সারিতে পাঠায়, আর অপারেটররা পেজের হয়ে উত্তর দেন।',
+    create: 'পেজ যুক্ত করুন',
+    refresh: 'স্ট্যাটাস রিফ্রেশ করুন',
+    createTitle: 'Facebook পেজ যুক্ত করুন',
+    editTitle: '“{name}” সম্পাদনা',
+    createIntro:
+      'আপনার Facebook অ্যাপ অন্য ট্যাবে খোলা রাখুন: সেখান থেকে টোকেন ও অ্যাপ সিক্রেট কপি করবেন, তারপর কলব্যাক URL ও নিশ্চিতকরণ কোড সেখানে বসাবেন।',
+    name: 'পেজের নাম',
+    nameHint: 'যেকোনো নাম, যাতে আপনার দল বুঝতে পারে এটি কোন পেজ।',
+    namePlaceholder: 'যেমন Acme সাপোর্ট',
+    accessToken: 'পেজ অ্যাক্সেস টোকেন',
+    accessTokenHint: 'Facebook অ্যাপ থেকে বসান। সংরক্ষণের সময় Omni এটি Facebook-এ যাচাই করে।',
+    appSecret: 'অ্যাপ সিক্রেট',
+    appSecretHint:
+      'Facebook অ্যাপের Settings → Basic থেকে। Omni এটি দিয়ে প্রতিটি ওয়েবহুকের স্বাক্ষর যাচাই করে।',
+    keepSecretHint: 'বর্তমানটি রাখতে ফাঁকা রাখুন (শেষে …{hint})।',
+    keepSecretPlaceholder: 'রাখতে ফাঁকা রাখুন',
+    verifyToken: 'নিশ্চিতকরণ কোড',
+    verifyTokenHint:
+      'আপনার ব্রাউজারে তৈরি একটি শক্তিশালী র‍্যান্ডম কোড। এটি Facebook-এ কলব্যাক URL-এর পাশে বসাবেন।',
+    verifyTokenEditHint: 'এটি বদলালে নতুন কোডটি Facebook অ্যাপের Webhooks সেটিংসেও বসান।',
+    generate: 'তৈরি করুন',
+    verifyTokenLength: '{min} থেকে {max} অক্ষর ব্যবহার করুন।',
+    verifyTokenCharacters: 'অক্ষর, সংখ্যা ও যতিচিহ্ন ব্যবহার করুন, ফাঁকা জায়গা ছাড়া।',
+    department: 'বিভাগ',
+    departmentHint: 'পেজের চ্যাট কোন বিভাগের সারিতে যাবে।',
+    noDepartment: 'কোনো বিভাগ নয়: যেকোনো অপারেটর',
+    noDepartmentShort: 'কোনো বিভাগ নয় (যেকোনো অপারেটর)',
+    unknownDepartment: 'মুছে ফেলা বিভাগ',
+    humanAgent: 'Human agent',
+    humanAgentHint:
+      'অপারেটররা ভিজিটরের শেষ বার্তার পর ২৪ ঘণ্টার বদলে ৭ দিন পর্যন্ত উত্তর দিতে পারবেন। আপনার অ্যাপের জন্য Facebook-এর Human Agent ফিচারের অনুমোদন লাগে।',
+    humanAgentTag: 'Human agent (৭ দিন)',
+    connect: 'পেজ যুক্ত করুন',
+    tokenRefused: 'Facebook এই টোকেন প্রত্যাখ্যান করেছে: {reason}',
+    checklistLabel: 'সেটআপ চেকলিস্ট',
+    stepDone: 'সম্পন্ন',
+    stepNotDone: 'এখনো নয়',
+    steps: {
+      token: {
+        title: 'টোকেন বৈধ',
+        done: 'Facebook পেজ অ্যাক্সেস টোকেনটি গ্রহণ করছে।',
+        todo: 'Facebook আর টোকেনটি গ্রহণ করছে না। পেজটি সম্পাদনা করে নতুন টোকেন বসান।',
+      },
+      webhook: {
+        title: 'ওয়েবহুক যাচাই হয়েছে',
+        done: 'Facebook {when} তারিখে কলব্যাক URL যাচাই করেছে।',
+        todo: 'কলব্যাক URL ও নিশ্চিতকরণ কোড Facebook অ্যাপে বসান।',
+      },
+      subscribed: {
+        title: 'অ্যাপে সাবস্ক্রাইব করা',
+        done: 'পেজটি তার বার্তা আপনার অ্যাপে পাঠায়।',
+        todo: 'টোকেন বৈধ হলে Omni নিজেই পেজটি সাবস্ক্রাইব করে।',
+      },
+      firstMessage: {
+        title: 'প্রথম বার্তা এসেছে',
+        done: 'Facebook থেকে শেষ ইভেন্ট: {when}।',
+        todo: 'পরীক্ষা করতে Messenger-এ পেজটিকে একটি বার্তা লিখুন।',
+      },
+    },
+    active: 'সক্রিয়',
+    inactive: 'নিষ্ক্রিয়',
+    activeHint: 'এই পেজের নতুন বার্তা সারিতে আসে।',
+    inactiveHint: 'সক্রিয় না করা পর্যন্ত এই পেজের বার্তা উপেক্ষা করা হয়।',
+    onFacebook: 'Facebook: {name} (ID {id})',
+    lastErrorTitle: 'Facebook একটি সমস্যার কথা জানিয়েছে',
+    webhookDetails: 'কলব্যাক URL ও নিশ্চিতকরণ কোড',
+    finishSetup: 'Facebook-এ সেটআপ শেষ করুন',
+    webhookInstructions:
+      'Facebook অ্যাপে Messenger → Settings → Webhooks খুলুন, “Add Callback URL” চাপুন এবং নিচের দুটি মান বসান, তারপর পেজটিকে “messages” ফিল্ডে সাবস্ক্রাইব করুন।',
+    callbackUrl: 'কলব্যাক URL',
+    copyFailed: 'কপি করা গেল না। লেখাটি নির্বাচন করে নিজে কপি করুন।',
+    emptyTitle: 'এখনো কোনো Facebook পেজ নেই',
+    emptyText:
+      'একটি Facebook পেজ যুক্ত করুন, তাহলে তার সঙ্গে প্রতিটি Messenger কথোপকথন আপনার অপারেটরদের সারিতে আসবে। আপনার Facebook অ্যাপের পেজ অ্যাক্সেস টোকেন ও অ্যাপ সিক্রেট লাগবে।',
+    loadFailed: 'Facebook পেজ লোড করা গেল না।',
+    created: '“{name}” যুক্ত হয়েছে। এবার Facebook-এ সেটআপ শেষ করুন।',
+    saved: 'পরিবর্তন সংরক্ষিত হয়েছে',
+    activated: '“{name}” আবার সক্রিয়',
+    deactivated: '“{name}” নিষ্ক্রিয় করা হয়েছে',
+    deleteTitle: '“{name}” মুছবেন?',
+    deleteText:
+      'Omni এই পেজের বার্তা পাওয়া বন্ধ করবে, এবং এর কথোপকথনের ইতিহাসও মুছে যাবে। এটি ফেরানো যাবে না। শুধু থামাতে চাইলে পেজটি নিষ্ক্রিয় করুন।',
+    deleted: '“{name}” মুছে ফেলা হয়েছে',
+  },
   settings: {
     title: 'সেটিংস',
     subtitle: 'আপনার ওয়ার্কস্পেস এবং Facebook কীভাবে এতে পৌঁছায়।',
@@ -174,7 +268,7 @@ const bn: MessageSchema = {
     webhookSection: 'Facebook ওয়েবহুক',
     callbackUrl: 'ওয়েবহুক কলব্যাক URL',
     callbackUrlHint:
-      'এই URL-টি আপনার Facebook অ্যাপে বসান (Messenger → Webhooks → Callback URL)। এই ওয়ার্কস্পেসের সব পেজ এটি ব্যবহার করে; পেজ যুক্ত করার সুবিধা পরের আপডেটে আসবে।',
+      'এই URL-টি আপনার Facebook অ্যাপে বসান (Messenger → Webhooks → Callback URL)। এই ওয়ার্কস্পেসের সব পেজ এটি ব্যবহার করে; পেজ যুক্ত করুন Facebook পেজ অংশে।',
     copyFailed: 'কপি করা গেল না। URL-টি নির্বাচন করে নিজে কপি করুন।',
   },
   notFound: {

@@ -61,6 +61,13 @@ const en = {
     FORBIDDEN: 'You do not have access to this.',
     NOT_FOUND: 'It no longer exists. Someone may have deleted it.',
     NETWORK_ERROR: 'Cannot reach the server. Check your connection and try again.',
+    FACEBOOK_TOKEN_INVALID: 'Facebook refused this page access token.',
+    FACEBOOK_PAGE_MISMATCH:
+      'This token belongs to a different Facebook page. Add that page separately instead.',
+    PAGE_ALREADY_CONNECTED:
+      'This Facebook page is already connected, in this workspace or another one.',
+    FACEBOOK_UNAVAILABLE:
+      'Facebook did not answer in time, so the token could not be checked. Nothing was saved; try again in a minute.',
     generic: 'Something went wrong. Please try again.',
   },
   nav: {
@@ -69,6 +76,7 @@ const en = {
     admin: 'Admin',
     departments: 'Departments',
     operators: 'Operators',
+    pages: 'Facebook pages',
     settings: 'Settings',
   },
   presence: {
@@ -164,6 +172,95 @@ const en = {
     deleted: '{name} deleted',
     loadFailed: 'Could not load operators.',
   },
+  pages: {
+    title: 'Facebook pages',
+    subtitle:
+      'Each connected Facebook page sends its Messenger conversations to your queue, and operators answer as the page.',
+    create: 'Connect a page',
+    refresh: 'Refresh status',
+    createTitle: 'Connect a Facebook page',
+    editTitle: 'Edit “{name}”',
+    createIntro:
+      'Have your Facebook app open in another tab: you will copy the token and app secret from it, then paste the callback URL and confirmation code back into it.',
+    name: 'Page name',
+    nameHint: 'Any label that tells your team which page this is.',
+    namePlaceholder: 'e.g. Acme Support',
+    accessToken: 'Page access token',
+    accessTokenHint: 'Paste it from the Facebook app. Omni checks it with Facebook when you save.',
+    appSecret: 'App secret',
+    appSecretHint:
+      'From the Facebook app’s Settings → Basic. Omni uses it to check every webhook’s signature.',
+    keepSecretHint: 'Leave blank to keep the current one (ends with …{hint}).',
+    keepSecretPlaceholder: 'Leave blank to keep',
+    verifyToken: 'Confirmation code',
+    verifyTokenHint:
+      'A strong random code made in your browser. You paste it into Facebook next to the callback URL.',
+    verifyTokenEditHint:
+      'If you change it, paste the new code into the Facebook app’s Webhooks settings too.',
+    generate: 'Generate',
+    verifyTokenLength: 'Use {min} to {max} characters.',
+    verifyTokenCharacters: 'Use letters, digits and punctuation, without spaces.',
+    department: 'Department',
+    departmentHint: 'Whose queue the page’s chats go to.',
+    noDepartment: 'No department: any operator',
+    noDepartmentShort: 'No department (any operator)',
+    unknownDepartment: 'Deleted department',
+    humanAgent: 'Human agent',
+    humanAgentHint:
+      'Lets operators answer up to 7 days after the visitor’s last message, instead of 24 hours. Needs Facebook’s approval of the Human Agent feature for your app.',
+    humanAgentTag: 'Human agent (7 days)',
+    connect: 'Connect page',
+    tokenRefused: 'Facebook refused this token: {reason}',
+    checklistLabel: 'Setup checklist',
+    stepDone: 'done',
+    stepNotDone: 'not yet',
+    steps: {
+      token: {
+        title: 'Token valid',
+        done: 'Facebook accepts the page access token.',
+        todo: 'Facebook no longer accepts the token. Edit the page and paste a new one.',
+      },
+      webhook: {
+        title: 'Webhook verified',
+        done: 'Facebook checked the callback URL on {when}.',
+        todo: 'Paste the callback URL and confirmation code into the Facebook app.',
+      },
+      subscribed: {
+        title: 'Subscribed to the app',
+        done: 'The page sends its messages to your app.',
+        todo: 'Omni subscribes the page itself once the token is valid.',
+      },
+      firstMessage: {
+        title: 'First message received',
+        done: 'Last event from Facebook on {when}.',
+        todo: 'Write to the page in Messenger to test it.',
+      },
+    },
+    active: 'Active',
+    inactive: 'Inactive',
+    activeHint: 'New messages of this page reach the queue.',
+    inactiveHint: 'Messages of this page are ignored until you activate it.',
+    onFacebook: 'Facebook: {name} (ID {id})',
+    lastErrorTitle: 'Facebook reported a problem',
+    webhookDetails: 'Callback URL and confirmation code',
+    finishSetup: 'Finish setup in Facebook',
+    webhookInstructions:
+      'In the Facebook app, open Messenger → Settings → Webhooks, click “Add Callback URL” and paste both values below, then subscribe the page to the “messages” field.',
+    callbackUrl: 'Callback URL',
+    copyFailed: 'Copy failed. Select the text and copy it by hand.',
+    emptyTitle: 'No Facebook pages yet',
+    emptyText:
+      'Connect a Facebook page and every Messenger conversation with it lands in your operators’ queue. You will need the page access token and the app secret of your Facebook app.',
+    loadFailed: 'Could not load Facebook pages.',
+    created: '“{name}” is connected. Now finish the setup in Facebook.',
+    saved: 'Changes saved',
+    activated: '“{name}” is active again',
+    deactivated: '“{name}” is deactivated',
+    deleteTitle: 'Delete “{name}”?',
+    deleteText:
+      'Omni stops receiving this page’s messages, and the history of its conversations is deleted too. This cannot be undone. To pause the page instead, deactivate it.',
+    deleted: '“{name}” deleted',
+  },
   settings: {
     title: 'Settings',
     subtitle: 'Your workspace and how Facebook reaches it.',
@@ -176,7 +273,7 @@ const en = {
     webhookSection: 'Facebook webhook',
     callbackUrl: 'Webhook callback URL',
     callbackUrlHint:
-      'Paste this URL into your Facebook app (Messenger → Webhooks → Callback URL). All pages of this workspace share it; adding pages comes in a later update.',
+      'Paste this URL into your Facebook app (Messenger → Webhooks → Callback URL). All pages of this workspace share it; add pages under Facebook pages.',
     copyFailed: 'Copy failed. Select the URL and copy it by hand.',
   },
   notFound: {

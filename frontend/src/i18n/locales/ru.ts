@@ -63,6 +63,13 @@ const ru: MessageSchema = {
     FORBIDDEN: 'У вас нет доступа к этому разделу.',
     NOT_FOUND: 'Этого больше нет. Возможно, кто-то уже удалил.',
     NETWORK_ERROR: 'Сервер недоступен. Проверьте подключение и повторите попытку.',
+    FACEBOOK_TOKEN_INVALID: 'Facebook отклонил этот маркер доступа страницы.',
+    FACEBOOK_PAGE_MISMATCH:
+      'Этот маркер принадлежит другой странице Facebook. Добавьте ту страницу отдельно.',
+    PAGE_ALREADY_CONNECTED:
+      'Эта страница Facebook уже подключена — в этом или в другом пространстве.',
+    FACEBOOK_UNAVAILABLE:
+      'Facebook не ответил вовремя, поэтому маркер не удалось проверить. Ничего не сохранено; попробуйте через минуту.',
     generic: 'Что-то пошло не так. Повторите попытку.',
   },
   nav: {
@@ -71,6 +78,7 @@ const ru: MessageSchema = {
     admin: 'Администрирование',
     departments: 'Отделы',
     operators: 'Операторы',
+    pages: 'Страницы Facebook',
     settings: 'Настройки',
   },
   presence: {
@@ -167,6 +175,96 @@ const ru: MessageSchema = {
     deleted: 'Оператор {name} удалён',
     loadFailed: 'Не удалось загрузить операторов.',
   },
+  pages: {
+    title: 'Страницы Facebook',
+    subtitle:
+      'Каждая подключённая страница Facebook отправляет диалоги Messenger в вашу очередь, а операторы отвечают от имени страницы.',
+    create: 'Подключить страницу',
+    refresh: 'Обновить статус',
+    createTitle: 'Подключение страницы Facebook',
+    editTitle: 'Изменить «{name}»',
+    createIntro:
+      'Держите приложение Facebook открытым в соседней вкладке: из него вы скопируете маркер и секрет приложения, а потом вставите туда URL обратного вызова и код подтверждения.',
+    name: 'Название страницы',
+    nameHint: 'Любое название, по которому команда узнает страницу.',
+    namePlaceholder: 'например, Поддержка Acme',
+    accessToken: 'Маркер доступа страницы',
+    accessTokenHint:
+      'Вставьте его из приложения Facebook. При сохранении Omni проверит его в Facebook.',
+    appSecret: 'Секрет приложения',
+    appSecretHint:
+      'Из настроек приложения Facebook (Settings → Basic). Omni проверяет им подпись каждого вебхука.',
+    keepSecretHint: 'Оставьте пустым, чтобы сохранить текущий (заканчивается на …{hint}).',
+    keepSecretPlaceholder: 'Пусто — оставить текущий',
+    verifyToken: 'Код подтверждения',
+    verifyTokenHint:
+      'Надёжный случайный код, созданный в браузере. Его нужно вставить в Facebook рядом с URL обратного вызова.',
+    verifyTokenEditHint:
+      'Если измените код, вставьте новый и в настройки Webhooks приложения Facebook.',
+    generate: 'Создать',
+    verifyTokenLength: 'Используйте от {min} до {max} символов.',
+    verifyTokenCharacters: 'Используйте буквы, цифры и знаки препинания, без пробелов.',
+    department: 'Отдел',
+    departmentHint: 'В очередь какого отдела попадают чаты страницы.',
+    noDepartment: 'Без отдела: любой оператор',
+    noDepartmentShort: 'Без отдела (любой оператор)',
+    unknownDepartment: 'Удалённый отдел',
+    humanAgent: 'Human agent',
+    humanAgentHint:
+      'Операторы смогут отвечать в течение 7 дней после последнего сообщения посетителя, а не 24 часов. Нужно одобрение функции Human Agent для вашего приложения в Facebook.',
+    humanAgentTag: 'Human agent (7 дней)',
+    connect: 'Подключить',
+    tokenRefused: 'Facebook отклонил этот маркер: {reason}',
+    checklistLabel: 'Шаги настройки',
+    stepDone: 'готово',
+    stepNotDone: 'ещё нет',
+    steps: {
+      token: {
+        title: 'Маркер действителен',
+        done: 'Facebook принимает маркер доступа страницы.',
+        todo: 'Facebook больше не принимает маркер. Измените страницу и вставьте новый.',
+      },
+      webhook: {
+        title: 'Вебхук подтверждён',
+        done: 'Facebook проверил URL обратного вызова {when}.',
+        todo: 'Вставьте URL обратного вызова и код подтверждения в приложение Facebook.',
+      },
+      subscribed: {
+        title: 'Подписана на приложение',
+        done: 'Страница отправляет сообщения в ваше приложение.',
+        todo: 'Omni сам подпишет страницу, когда маркер будет действителен.',
+      },
+      firstMessage: {
+        title: 'Первое сообщение получено',
+        done: 'Последнее событие от Facebook: {when}.',
+        todo: 'Напишите странице в Messenger, чтобы проверить.',
+      },
+    },
+    active: 'Активна',
+    inactive: 'Отключена',
+    activeHint: 'Новые сообщения страницы попадают в очередь.',
+    inactiveHint: 'Сообщения страницы игнорируются, пока вы её не включите.',
+    onFacebook: 'Facebook: {name} (ID {id})',
+    lastErrorTitle: 'Facebook сообщил о проблеме',
+    webhookDetails: 'URL обратного вызова и код подтверждения',
+    finishSetup: 'Завершите настройку в Facebook',
+    webhookInstructions:
+      'В приложении Facebook откройте Messenger → Настройки → Webhooks, нажмите «Добавить URL обратного вызова» и вставьте оба значения ниже, затем подпишите страницу на поле «messages».',
+    callbackUrl: 'URL обратного вызова',
+    copyFailed: 'Не удалось скопировать. Выделите текст и скопируйте вручную.',
+    emptyTitle: 'Страниц Facebook пока нет',
+    emptyText:
+      'Подключите страницу Facebook, и все диалоги Messenger с ней попадут в очередь ваших операторов. Понадобятся маркер доступа страницы и секрет вашего приложения Facebook.',
+    loadFailed: 'Не удалось загрузить страницы Facebook.',
+    created: '«{name}» подключена. Теперь завершите настройку в Facebook.',
+    saved: 'Изменения сохранены',
+    activated: '«{name}» снова активна',
+    deactivated: '«{name}» отключена',
+    deleteTitle: 'Удалить «{name}»?',
+    deleteText:
+      'Omni перестанет получать сообщения этой страницы, а история её диалогов тоже будет удалена. Это нельзя отменить. Чтобы просто приостановить страницу, отключите её.',
+    deleted: '«{name}» удалена',
+  },
   settings: {
     title: 'Настройки',
     subtitle: 'Ваше пространство и его связь с Facebook.',
@@ -179,7 +277,7 @@ const ru: MessageSchema = {
     webhookSection: 'Вебхук Facebook',
     callbackUrl: 'URL обратного вызова вебхука',
     callbackUrlHint:
-      'Вставьте этот URL в приложение Facebook (Messenger → Webhooks → Callback URL). Он общий для всех страниц пространства; подключение страниц появится в следующем обновлении.',
+      'Вставьте этот URL в приложение Facebook (Messenger → Webhooks → Callback URL). Он общий для всех страниц пространства; страницы подключаются в разделе «Страницы Facebook».',
     copyFailed: 'Не удалось скопировать. Выделите URL и скопируйте вручную.',
   },
   notFound: {

@@ -1,0 +1,40 @@
+import { http } from './http';
+import type {
+  FacebookPage,
+  FacebookPageCreateInput,
+  FacebookPageUpdateInput,
+  ListResponse,
+} from './types';
+
+const encode = encodeURIComponent;
+const BASE = '/api/channels/facebook';
+
+export async function listFacebookPages(): Promise<FacebookPage[]> {
+  const { items } = await http.get<ListResponse<FacebookPage>>(BASE);
+  return items;
+}
+
+export function getFacebookPage(id: string): Promise<FacebookPage> {
+  return http.get<FacebookPage>(`${BASE}/${encode(id)}`);
+}
+
+/**
+ * The server checks the token with Facebook first. 422 FACEBOOK_TOKEN_INVALID (with Facebook's
+ * reason in details.fields.accessToken), 409 PAGE_ALREADY_CONNECTED, 502 FACEBOOK_UNAVAILABLE.
+ */
+export function createFacebookPage(input: FacebookPageCreateInput): Promise<FacebookPage> {
+  return http.post<FacebookPage>(BASE, input);
+}
+
+/** Also 422 FACEBOOK_PAGE_MISMATCH when a new token belongs to another page. */
+export function updateFacebookPage(
+  id: string,
+  input: FacebookPageUpdateInput,
+): Promise<FacebookPage> {
+  return http.patch<FacebookPage>(`${BASE}/${encode(id)}`, input);
+}
+
+/** Later events of the page are acknowledged and dropped. */
+export function deleteFacebookPage(id: string): Promise<void> {
+  return http.delete(`${BASE}/${encode(id)}`);
+}

@@ -1,0 +1,101 @@
+import { defineStore } from 'pinia';
+import { computed, reactive, ref } from 'vue';
+import * as pagesApi from '@/api/facebook-pages';
+import type { FacebookPage, FacebookPageCreateInput, FacebookPageUpdateInput } from '@/api/types';
+
+export const useFacebookPagesStore = defineStore('facebook-pages', () => {
+  const items = ref<FacebookPage[]>([]);
+  const hasLoaded = ref(false);
+  const uiFlags = reactive({
+    isFetching: false,
+    isCreating: false,
+    isUpdating: false,
+    /** The page whose active switch is being saved. */
+    togglingId: null as string | null,
+    deletingId: null as string | null,
+  });
+
+  const sortedByName = computed(() =>
+    [...items.value].sort((a, b) => a.name.localeCompare(b.name)),
+  );
+
+  async function fetchAll(): Promise<void> {
+    uiFlags.isFetching = true;
+    try {
+      items.value = await pagesApi.listFacebookPages();
+      hasLoaded.value = true;
+    } finally {
+      uiFlags.isFetching = false;
+    }
+  }
+
+  async function create(input: FacebookPageCreateInput): Promise<FacebookPage> {
+    uiFlags.isCreating = true;
+    try {
+      const page = await pagesApi.createFacebookPage(input);
+      upsert(page);
+      return page;
+    } finally {
+      uiFlags.isCreating = false;
+    }
+  }
+
+  async function update(id: string, input: FacebookPageUpdateInput): Promise<FacebookPage> {
+    uiFlags.isUpdating = true;
+    try {
+      const page = await pagesApi.updateFacebookPage(id, input);
+      upsert(page);
+      return page;
+    } finally {
+      uiFlags.isUpdating = false;
+    }
+  }
+
+  async function setActive(id: string, active: boolean): Promise<FacebookPage> {
+    uiFlags.togglingId = id;
+    try {
+      const page = await pagesApi.updateFacebookPage(id, { active });
+      upsert(page);
+      return page;
+    } finally {
+      uiFlags.togglingId = null;
+    }
+  }
+
+  async function remove(id: string): Promise<void> {
+    uiFlags.deletingId = id;
+    try {
+      await pagesApi.deleteFacebookPage(id);
+      items.value = items.value.filter((item) => item.id !== id);
+    } finally {
+      uiFlags.deletingId = null;
+    }
+  }
+
+  /** Applies a full record from the API (and, later, from a realtime event). */
+  function upsert(page: FacebookPage): void {
+    const index = items.value.findIndex((item) => item.id === page.id);
+    if (index >= 0) items.value = items.value.with(index, page);
+    else items.value = [...items.value, page];
+  }
+
+  /** Drops another tenant's data when the session ends. */
+  function reset(): void {
+    items.value = [];
+    hasLoaded.value = false;
+  }
+
+  return {
+    items,
+    hasLoaded,
+    uiFlags,
+    sortedByName,
+    fetchAll,
+    create,
+    update,
+    setActive,
+    remove,
+    upsert,
+    reset,
+  };
+});
