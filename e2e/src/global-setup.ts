@@ -2,12 +2,20 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { createTestEnvironment } from '@omni/backend/testing';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  createTestEnvironment,
+  registerRandomPage,
+  startFakeGraphServer,
+} from '@omni/backend/testing';
 import type { TestProject } from 'vitest/node';
 
 declare module 'vitest' {
   export interface ProvidedContext {
     baseUrl: string;
+    /** A page the fake Graph API knows, for tests that connect one. */
+    fakePage: { pageId: string; name: string; accessToken: string; appSecret: string };
   }
 }
 
@@ -29,6 +37,9 @@ export default async function setup(project: TestProject): Promise<() => Promise
     redisUrl: process.env['TEST_REDIS_URL'] ?? 'redis://127.0.0.1:6379',
     label: 'e2e',
   });
+  // Facebook is unreachable here: Omni talks to the project's fake Graph API.
+  const fakeGraph = await startFakeGraphServer();
+  const fakePage = registerRandomPage(fakeGraph, { name: 'Acme Coffee' });
   const port = await findFreePort();
   const baseUrl = `http://127.0.0.1:${port}`;
   const omni = spawn(process.execPath, [backendEntry, 'all'], {
@@ -42,6 +53,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
       REDIS_URL: environment.redisUrl,
       REDIS_PREFIX: environment.redisPrefix,
       SEED_DEMO_DATA: 'false',
+      FACEBOOK_GRAPH_URL: fakeGraph.url,
+      STORAGE_DIR: join(tmpdir(), `${environment.redisPrefix}-files`),
       LOG_LEVEL: 'warn',
     },
     stdio: ['ignore', 'inherit', 'inherit'],
@@ -50,13 +63,21 @@ export default async function setup(project: TestProject): Promise<() => Promise
     await waitForHealth(baseUrl, omni);
   } catch (error) {
     omni.kill('SIGKILL');
+    await fakeGraph.close();
     await environment.dispose();
     throw error;
   }
   project.provide('baseUrl', baseUrl);
+  project.provide('fakePage', {
+    pageId: fakePage.pageId,
+    name: fakePage.name,
+    accessToken: fakePage.accessToken,
+    appSecret: fakePage.appSecret,
+  });
 
   return async () => {
     const exitCode = await stopGracefully(omni);
+    await fakeGraph.close();
     await environment.dispose();
     if (exitCode !== 0) throw new Error(`Omni exited with code ${exitCode} on SIGTERM`);
   };
