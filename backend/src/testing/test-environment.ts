@@ -4,8 +4,14 @@ import { createDatabase, dropDatabase } from '../db/database-admin.js';
 import { initOrm } from '../db/orm.js';
 
 // The fake Graph API, for suites outside the backend (e2e, benchmarks) through one import.
-export { startFakeGraphServer, type FakeGraphServer } from '../modules/facebook/fake-graph/fake-graph-server.js';
-export { registerRandomPage, registerRandomUser } from '../modules/facebook/fake-graph/fake-graph-fixtures.js';
+export {
+  startFakeGraphServer,
+  type FakeGraphServer,
+} from '../modules/facebook/fake-graph/fake-graph-server.js';
+export {
+  registerRandomPage,
+  registerRandomUser,
+} from '../modules/facebook/fake-graph/fake-graph-fixtures.js';
 
 export type TestEnvironment = {
   databaseUrl: string;
