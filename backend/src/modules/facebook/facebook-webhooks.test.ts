@@ -4,9 +4,11 @@ import {
   connectFacebookPage,
   signedHeaders,
   signUpTenant,
+  startTestApi,
   useTestApi,
   type ConnectedPage,
 } from '../../test/test-api.js';
+import { TcpProxy } from '../../test/tcp-proxy.js';
 import { WebhookEvent } from './webhook-event.entity.js';
 
 const api = useTestApi();
@@ -226,6 +228,50 @@ describe('webhook deliveries', () => {
     const events = await storedEvents(admin.tenant.id);
     expect(events).toHaveLength(1);
     expect(events[0]?.pageIds.sort()).toEqual([first.page.pageId, fake.pageId].sort());
+  });
+
+  it('answer 5xx while PostgreSQL is unreachable, so that Facebook retries them', async () => {
+    const databaseUrl = new URL(api.config.databaseUrl);
+    const proxy = new TcpProxy(databaseUrl.hostname, Number(databaseUrl.port || 5432));
+    databaseUrl.hostname = '127.0.0.1';
+    databaseUrl.port = String(await proxy.start());
+    const outageApi = await startTestApi({ DATABASE_URL: databaseUrl.toString() });
+    try {
+      const admin = await signUpTenant(outageApi);
+      const connected = await connectFacebookPage(outageApi, admin.token);
+      await proxy.cut();
+      const body = textDelivery([connected.page.pageId]);
+      const response = await outageApi.request(
+        'POST',
+        `/api/webhooks/facebook/${admin.tenant.key}`,
+        {
+          rawBody: body,
+          headers: signedHeaders(body, connected.appSecret),
+        },
+      );
+      expect(response.status).toBeGreaterThanOrEqual(500);
+      await proxy.restore();
+      await expect
+        .poll(
+          async () => {
+            const retry = await outageApi.request(
+              'POST',
+              `/api/webhooks/facebook/${admin.tenant.key}`,
+              {
+                rawBody: body,
+                headers: signedHeaders(body, connected.appSecret),
+              },
+            );
+            return retry.status;
+          },
+          { timeout: 10_000 },
+        )
+        .toBe(200);
+      expect(await storedEvents(admin.tenant.id)).toHaveLength(1);
+    } finally {
+      await outageApi.stop();
+      await proxy.cut();
+    }
   });
 
   it('for a deactivated page are still stored', async () => {
