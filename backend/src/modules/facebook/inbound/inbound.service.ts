@@ -77,7 +77,7 @@ export class InboundService {
       }
       const lastEventAt = events.at(-1)?.occurredAt;
       for (const page of pages)
-        if (lastEventAt && (!page.lastEventAt || page.lastEventAt < lastEventAt))
+        if (lastEventAt && isWorthRecording(page.lastEventAt, lastEventAt))
           page.lastEventAt = lastEventAt;
       event.status = 'processed';
       event.processedAt = new Date();
@@ -195,11 +195,17 @@ export class InboundService {
         'run',
         em.getTransactionContext(),
       );
-    const contact = await em.findOneOrFail(
-      Contact,
-      { page, psid },
-      { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true },
-    );
+    // Lock the contact row alone. An ORM lock query joins the (filtered) page relation and
+    // `FOR UPDATE` would lock the page row too: two events of one page then deadlock.
+    await em
+      .getConnection()
+      .execute(
+        'select id from contact where page_id = ? and psid = ? for update',
+        [page.id, psid],
+        'all',
+        em.getTransactionContext(),
+      );
+    const contact = await em.findOneOrFail(Contact, { page, psid }, { refresh: true });
     if (inserted.affectedRows > 0 || isProfileStale(contact, new Date())) {
       outcome.contactIdsNeedingProfile.add(contact.id);
     }
@@ -396,6 +402,14 @@ export class InboundService {
   private async isKnown(em: EntityManager, page: FacebookPage, dedupKey: string): Promise<boolean> {
     return (await em.count(Message, { page, dedupKey })) > 0;
   }
+}
+
+/**
+ * The page's "last event" is a status for its admin; writing it on every event would make
+ * every event of a busy page wait for the same row. A minute's precision is enough.
+ */
+function isWorthRecording(recorded: Date | null, latest: Date): boolean {
+  return !recorded || latest.getTime() - recorded.getTime() > 60_000;
 }
 
 function isDiagnostic(event: MessengerEvent): event is DiagnosticEvent {
