@@ -1,10 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { Contact } from '../modules/conversations/contact.entity.js';
-import { Conversation } from '../modules/conversations/conversation.entity.js';
-import { Message } from '../modules/conversations/message.entity.js';
-import { FacebookPage } from '../modules/facebook/facebook-page.entity.js';
 import {
   connectFacebookPage,
+  seedConversation,
   createDepartment,
   createOperator,
   signUpTenant,
@@ -40,32 +37,8 @@ async function seedTenantA() {
   const department = await createDepartment(api, admin.token);
   const operator = await createOperator(api, admin.token, { departmentIds: [department.id] });
   const page = await connectFacebookPage(api, admin.token, { departmentId: department.id });
-  const conversation = await seedConversation(page.page.id);
+  const conversation = await seedConversation(api, page.page.id, { text: 'secret of tenant A' });
   return { admin, department, operator, page, conversation };
-}
-
-/** A conversation with one message, written directly: this test is about reading it. */
-async function seedConversation(pageRecordId: string): Promise<Conversation> {
-  const em = api.orm.em.fork({ disableTransactions: true });
-  const page = await em.findOneOrFail(FacebookPage, pageRecordId, {
-    filters: false,
-    populate: ['tenant', 'department'],
-  });
-  const contact = new Contact(page.tenant, page, `psid-${Date.now()}`);
-  const conversation = new Conversation(page.tenant, contact, page, page.department);
-  const message = new Message(
-    page.tenant,
-    conversation,
-    page,
-    'in',
-    'visitor',
-    'text',
-    new Date(),
-    `m_${Date.now()}`,
-  );
-  message.text = 'secret of tenant A';
-  await em.persist([contact, conversation, message]).flush();
-  return conversation;
 }
 
 describe('tenant isolation', () => {

@@ -9,6 +9,10 @@ import { JobQueues } from '../jobs/job-queues.js';
 import { createLogger } from '../logger.js';
 import { createRedis } from '../redis.js';
 import { startApi, startWorker } from '../server.js';
+import { Contact } from '../modules/conversations/contact.entity.js';
+import { Conversation } from '../modules/conversations/conversation.entity.js';
+import { Message } from '../modules/conversations/message.entity.js';
+import { FacebookPage } from '../modules/facebook/facebook-page.entity.js';
 import { startFakeGraphServer } from '../modules/facebook/fake-graph/fake-graph-server.js';
 import { registerRandomPage } from '../modules/facebook/fake-graph/fake-graph-fixtures.js';
 import { createHmac } from 'node:crypto';
@@ -238,4 +242,42 @@ export async function postDelivery(
     rawBody,
     headers: signedHeaders(rawBody, appSecret),
   });
+}
+
+/**
+ * Writes a conversation with `count` visitor messages a second apart straight into the
+ * database, for tests about reading conversations rather than receiving them.
+ */
+export async function seedConversation(
+  api: TestApi,
+  pageRecordId: string,
+  options: { count?: number; firstName?: string; text?: string } = {},
+) {
+  const em = api.orm.em.fork();
+  const page = await em.findOneOrFail(FacebookPage, pageRecordId, {
+    filters: false,
+    populate: ['tenant', 'department'],
+  });
+  const contact = new Contact(page.tenant, page, `psid-${Math.random().toString(36).slice(2)}`);
+  contact.firstName = options.firstName ?? null;
+  const conversation = new Conversation(page.tenant, contact, page, page.department);
+  const start = Date.now() - 1_000_000;
+  const messages = Array.from({ length: options.count ?? 1 }, (_, index) => {
+    const message = new Message(
+      page.tenant,
+      conversation,
+      page,
+      'in',
+      'visitor',
+      'text',
+      new Date(start + index * 1000),
+      `m_${Math.random()}`,
+    );
+    message.text = options.text ?? `message ${index + 1}`;
+    return message;
+  });
+  contact.lastInboundAt = messages.at(-1)!.occurredAt;
+  conversation.lastMessageAt = contact.lastInboundAt;
+  await em.persist([contact, conversation, ...messages]).flush();
+  return conversation;
 }

@@ -3,49 +3,12 @@ import {
   connectFacebookPage,
   createDepartment,
   createOperator,
+  seedConversation,
   signUpTenant,
   useTestApi,
 } from '../../test/test-api.js';
-import { FacebookPage } from '../facebook/facebook-page.entity.js';
-import { Contact } from './contact.entity.js';
-import { Conversation } from './conversation.entity.js';
-import { Message } from './message.entity.js';
 
 const api = useTestApi();
-
-/** Writes a conversation with `count` visitor messages a second apart (reading is under test). */
-async function seedConversation(
-  pageRecordId: string,
-  options: { count?: number; firstName?: string; text?: string } = {},
-) {
-  const em = api.orm.em.fork();
-  const page = await em.findOneOrFail(FacebookPage, pageRecordId, {
-    filters: false,
-    populate: ['tenant', 'department'],
-  });
-  const contact = new Contact(page.tenant, page, `psid-${Math.random().toString(36).slice(2)}`);
-  contact.firstName = options.firstName ?? null;
-  const conversation = new Conversation(page.tenant, contact, page, page.department);
-  const start = Date.now() - 1_000_000;
-  const messages = Array.from({ length: options.count ?? 1 }, (_, index) => {
-    const message = new Message(
-      page.tenant,
-      conversation,
-      page,
-      'in',
-      'visitor',
-      'text',
-      new Date(start + index * 1000),
-      `m_${Math.random()}`,
-    );
-    message.text = options.text ?? `message ${index + 1}`;
-    return message;
-  });
-  contact.lastInboundAt = messages.at(-1)!.occurredAt;
-  conversation.lastMessageAt = contact.lastInboundAt;
-  await em.persist([contact, conversation, ...messages]).flush();
-  return conversation;
-}
 
 describe('conversations', () => {
   it("are visible to operators of their department and for pages without one, not to other departments'", async () => {
@@ -54,8 +17,8 @@ describe('conversations', () => {
     const support = await createDepartment(api, admin.token, 'Support');
     const salesPage = await connectFacebookPage(api, admin.token, { departmentId: sales.id });
     const sharedPage = await connectFacebookPage(api, admin.token, { departmentId: null });
-    const salesChat = await seedConversation(salesPage.page.id);
-    const sharedChat = await seedConversation(sharedPage.page.id);
+    const salesChat = await seedConversation(api, salesPage.page.id);
+    const sharedChat = await seedConversation(api, sharedPage.page.id);
     const supportOperator = await createOperator(api, admin.token, { departmentIds: [support.id] });
 
     const list = await api.request('GET', '/api/conversations?status=queued', {
@@ -80,7 +43,7 @@ describe('conversations', () => {
   it('carry the visitor, the page and the reply window', async () => {
     const admin = await signUpTenant(api);
     const { page } = await connectFacebookPage(api, admin.token, { humanAgentEnabled: true });
-    const conversation = await seedConversation(page.id, { firstName: 'Ada' });
+    const conversation = await seedConversation(api, page.id, { firstName: 'Ada' });
     const response = await api.request('GET', `/api/conversations/${conversation.id}`, {
       token: admin.token,
     });
@@ -100,8 +63,8 @@ describe('conversations', () => {
   it('are found by visitor name or by message text', async () => {
     const admin = await signUpTenant(api);
     const { page } = await connectFacebookPage(api, admin.token);
-    const byName = await seedConversation(page.id, { firstName: 'Zenobia' });
-    const byText = await seedConversation(page.id, { text: 'my order 4711 is late' });
+    const byName = await seedConversation(api, page.id, { firstName: 'Zenobia' });
+    const byText = await seedConversation(api, page.id, { text: 'my order 4711 is late' });
     const search = async (q: string) =>
       (
         await api.request('GET', `/api/conversations?q=${encodeURIComponent(q)}`, {
@@ -118,7 +81,7 @@ describe('a conversation history', () => {
   it('comes newest page first, each page in time order, until the beginning', async () => {
     const admin = await signUpTenant(api);
     const { page } = await connectFacebookPage(api, admin.token);
-    const conversation = await seedConversation(page.id, { count: 120 });
+    const conversation = await seedConversation(api, page.id, { count: 120 });
     const texts: string[][] = [];
     let cursor: string | null = null;
     do {
@@ -142,7 +105,7 @@ describe('a conversation history', () => {
   it('refuses a cursor it did not give out', async () => {
     const admin = await signUpTenant(api);
     const { page } = await connectFacebookPage(api, admin.token);
-    const conversation = await seedConversation(page.id);
+    const conversation = await seedConversation(api, page.id);
     const response = await api.request(
       'GET',
       `/api/conversations/${conversation.id}/messages?cursor=forged`,
