@@ -30,6 +30,7 @@ import {
   SUBSCRIPTION_CHECK_INTERVAL_MS,
 } from './modules/facebook/page-subscriptions.service.js';
 import { FacebookWebhooksService } from './modules/facebook/facebook-webhooks.service.js';
+import { WebhookSigningKeys } from './modules/facebook/webhook-signing-keys.js';
 import { FetchGraphClient } from './modules/facebook/graph/fetch-graph-client.js';
 import { DepartmentsService } from './modules/departments/departments.service.js';
 import { HealthService } from './modules/health/health.service.js';
@@ -98,14 +99,15 @@ export async function startApi({
     logger,
   });
   const { secrets, graph, storage, fileLinks, linkFile } = createIntegrations(config);
+  const signingKeys = new WebhookSigningKeys(em, secrets);
   const services = {
     auth,
     tenants,
     departments: new DepartmentsService(em),
     operators: new OperatorsService(em, passwords, realtime),
     health: new HealthService(em, probeRedis, config.redisPrefix),
-    facebookPages: new FacebookPagesService(em, graph, secrets, config),
-    facebookWebhooks: new FacebookWebhooksService(em, secrets, queues, logger),
+    facebookPages: new FacebookPagesService(em, graph, secrets, config, signingKeys),
+    facebookWebhooks: new FacebookWebhooksService(em, signingKeys, queues, logger),
     conversations: new ConversationsService(em, linkFile),
     files: new FilesService(em, storage, fileLinks),
   };

@@ -18,16 +18,29 @@ export function findFreePort(): Promise<number> {
   });
 }
 
-function spawnLogged(name: string, args: string[], env: NodeJS.ProcessEnv, logDir: string): Child {
+function spawnLogged(
+  name: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  logDir: string,
+  niceness = 0,
+): Child {
   const logFile = join(logDir, `${name}.log`);
   const fd = openSync(logFile, 'w');
   try {
-    const child = spawn(process.execPath, args, { env, stdio: ['ignore', fd, fd] });
+    const [command, commandArgs] =
+      niceness > 0
+        ? ['nice', ['-n', String(niceness), process.execPath, ...args]]
+        : [process.execPath, args];
+    const child = spawn(command, commandArgs, { env, stdio: ['ignore', fd, fd] });
     return { name, process: child, logFile };
   } finally {
     closeSync(fd);
   }
 }
+
+/** `nice` of the worker process in the split roles. */
+export const WORKER_NICENESS = 10;
 
 /**
  * The built Omni as production runs it: NODE_ENV=production with fresh secrets, one process
@@ -74,7 +87,15 @@ export function startOmni(options: {
   if (options.roles === 'api-only') return [api];
   return [
     api,
-    spawnLogged('omni-worker', [...options.nodeArgs, options.entry, 'worker'], env, options.logDir),
+    // Acknowledging comes first: the backlog can wait, Facebook cannot (compose gives the
+    // worker fewer CPU shares for the same reason).
+    spawnLogged(
+      'omni-worker',
+      [...options.nodeArgs, options.entry, 'worker'],
+      env,
+      options.logDir,
+      WORKER_NICENESS,
+    ),
   ];
 }
 

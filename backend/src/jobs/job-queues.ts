@@ -41,6 +41,16 @@ export class JobQueues {
     await this.queue(name).add(name, payload, options);
   }
 
+  /** Several jobs of one kind in one round trip; `jobId` of each as in `enqueue`. */
+  async enqueueMany<N extends JobName>(
+    name: N,
+    jobs: { payload: JobPayloads[N]; jobId: string }[],
+  ): Promise<void> {
+    await this.queue(name).addBulk(
+      jobs.map(({ payload, jobId }) => ({ name, data: payload, opts: { jobId } })),
+    );
+  }
+
   /** Runs `name` every `everyMs` (one schedule however many processes call this). */
   async schedule<N extends JobName>(
     name: N,

@@ -18,6 +18,7 @@ import {
 } from './facebook-pages.schemas.js';
 import type { GraphClient, PageCredentials, PageIdentity } from './graph/graph-client.js';
 import { GraphApiError } from './graph/graph-errors.js';
+import type { WebhookSigningKeys } from './webhook-signing-keys.js';
 
 /** The tenant admin's Facebook pages: Webim's form, checked against the Graph API. */
 export class FacebookPagesService {
@@ -26,6 +27,8 @@ export class FacebookPagesService {
     private readonly graph: GraphClient,
     private readonly secrets: SecretBox,
     private readonly config: Pick<Config, 'publicUrl'>,
+    /** The webhook's cached app secrets, dropped when a page changes. */
+    private readonly signingKeys: Pick<WebhookSigningKeys, 'forget'>,
   ) {}
 
   async list(_actor: Actor): Promise<FacebookPageDto[]> {
@@ -120,7 +123,9 @@ export class FacebookPagesService {
 
   /** Events for a deleted page are acknowledged and dropped from then on. */
   async remove(_actor: Actor, id: string): Promise<void> {
-    await this.em.remove(await this.findPage(id)).flush();
+    const page = await this.findPage(id);
+    await this.em.remove(page).flush();
+    this.signingKeys.forget(page.tenant.id);
   }
 
   private async subscribe(page: FacebookPage, credentials: PageCredentials): Promise<void> {
@@ -188,6 +193,7 @@ export class FacebookPagesService {
   private async saveUniquely(page: FacebookPage, identity: PageIdentity): Promise<void> {
     try {
       await this.em.persist(page).flush();
+      this.signingKeys.forget(page.tenant.id);
     } catch (error) {
       if (error instanceof UniqueConstraintViolationException)
         throw this.alreadyConnected(identity);

@@ -1,0 +1,36 @@
+/**
+ * Group commit: rows submitted while a write is in flight are written together by the next
+ * one. Alone, a row is written at once (no added latency); under load the batches grow by
+ * themselves, so one statement and one round trip serve many callers. Each caller's promise
+ * settles with its batch: resolved once that batch is written, rejected if it failed.
+ */
+export class GroupCommit<T> {
+  private waiting: { row: T; resolve: () => void; reject: (error: unknown) => void }[] = [];
+  private writing = false;
+
+  constructor(
+    private readonly write: (rows: T[]) => Promise<void>,
+    private readonly maxBatch = 500,
+  ) {}
+
+  submit(row: T): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.waiting.push({ row, resolve, reject });
+      if (!this.writing) void this.drain();
+    });
+  }
+
+  private async drain(): Promise<void> {
+    this.writing = true;
+    while (this.waiting.length > 0) {
+      const batch = this.waiting.splice(0, this.maxBatch);
+      try {
+        await this.write(batch.map((entry) => entry.row));
+        for (const entry of batch) entry.resolve();
+      } catch (error) {
+        for (const entry of batch) entry.reject(error);
+      }
+    }
+    this.writing = false;
+  }
+}
