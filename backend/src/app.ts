@@ -26,6 +26,8 @@ import { registerHealthRoutes } from './modules/health/health.routes.js';
 import type { HealthService } from './modules/health/health.service.js';
 import { registerOperatorRoutes } from './modules/operators/operators.routes.js';
 import type { OperatorsService } from './modules/operators/operators.service.js';
+import { registerRoutingRoutes } from './modules/routing/routing.routes.js';
+import type { RoutingService } from './modules/routing/routing.service.js';
 import { registerTenantRoutes } from './modules/tenants/tenants.routes.js';
 import type { TenantsService } from './modules/tenants/tenants.service.js';
 
@@ -38,6 +40,7 @@ export type ApiServices = {
   facebookPages: FacebookPagesService;
   facebookWebhooks: FacebookWebhooksService;
   conversations: ConversationsService;
+  routing: RoutingService;
   files: FilesService;
 };
 
@@ -65,6 +68,7 @@ export function createApp(options: {
   registerFacebookPageRoutes(router, services.facebookPages);
   registerFacebookWebhookRoutes(router, services.facebookWebhooks);
   registerConversationRoutes(router, services.conversations);
+  registerRoutingRoutes(router, services.routing, services.conversations);
   registerFileRoutes(router, services.files);
 
   let openApiDocument: object | undefined;

@@ -58,6 +58,7 @@ const environmentSchema = z.object({
   PANEL_DIR: z.string().optional(),
   STORAGE_DIR: z.string().optional(),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(10_000),
+  PRESENCE_GRACE_SECONDS: z.coerce.number().int().min(1).default(60),
 });
 
 export type Config = Readonly<{
@@ -82,6 +83,8 @@ export type Config = Readonly<{
   /** Where Omni keeps files (downloaded attachments). */
   storageDir: string;
   shutdownTimeoutMs: number;
+  /** An operator whose panels have all been disconnected this long is taken offline. */
+  presenceGraceMs: number;
 }>;
 
 /** Thrown when the environment is wrong; its message names every offending variable. */
@@ -139,6 +142,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
     panelDir: values.PANEL_DIR,
     storageDir: values.STORAGE_DIR ?? fileURLToPath(new URL('../../data/files', import.meta.url)),
     shutdownTimeoutMs: values.SHUTDOWN_TIMEOUT_MS,
+    presenceGraceMs: values.PRESENCE_GRACE_SECONDS * 1000,
   });
 }
 

@@ -38,6 +38,10 @@ import { HEARTBEAT_INTERVAL_MS, recordWorkerHeartbeat } from './modules/health/h
 import { OperatorsService } from './modules/operators/operators.service.js';
 import { RealtimeServer } from './modules/realtime/realtime.server.js';
 import { TenantsService } from './modules/tenants/tenants.service.js';
+import type { RealtimePublisher } from './modules/realtime/realtime.events.js';
+import { OperatorPresence } from './modules/routing/operator-presence.js';
+import { ROUTING_SWEEP_INTERVAL_MS, RoutingSweeper } from './modules/routing/routing-sweeper.js';
+import { RoutingService } from './modules/routing/routing.service.js';
 
 /** Something main.ts stops, in reverse order of starting, on SIGTERM. */
 export type Stoppable = { name: string; stop: () => Promise<void> };
@@ -65,6 +69,22 @@ function createIntegrations(config: Config) {
     fileLinks,
     linkFile: (fileId: string) => fileLinks.urlFor(fileId),
   };
+}
+
+/** The queue, as both processes use it: changes pushed to the panels, dispatch woken by job. */
+function createRouting(
+  em: EntityManager,
+  queues: JobQueues,
+  realtime: RealtimePublisher,
+  linkFile: (fileId: string) => string,
+) {
+  const broadcaster = new ConversationBroadcaster(em, realtime, linkFile);
+  const wakeDispatcher = (tenantId: string) =>
+    queues.wake('routing-dispatch', { tenantId }, tenantId);
+  const routing = new RoutingService(em, wakeDispatcher, (conversationIds) =>
+    broadcaster.broadcast({ conversationIds }),
+  );
+  return { routing, wakeDispatcher, broadcaster };
 }
 
 /**
@@ -96,19 +116,25 @@ export async function startApi({
     redisPrefix: config.redisPrefix,
     orm,
     auth,
+    presence: new OperatorPresence(redis, config.redisPrefix),
     logger,
   });
   const { secrets, graph, storage, fileLinks, linkFile } = createIntegrations(config);
   const signingKeys = new WebhookSigningKeys(em, secrets);
+  const { routing, wakeDispatcher } = createRouting(em, queues, realtime, linkFile);
   const services = {
     auth,
     tenants,
     departments: new DepartmentsService(em),
-    operators: new OperatorsService(em, passwords, realtime),
+    operators: new OperatorsService(em, passwords, realtime, {
+      wakeDispatcher,
+      requeueHeldBy: routing.requeueHeldBy.bind(routing),
+    }),
     health: new HealthService(em, probeRedis, config.redisPrefix),
     facebookPages: new FacebookPagesService(em, graph, secrets, config, signingKeys),
     facebookWebhooks: new FacebookWebhooksService(em, signingKeys, queues, logger),
     conversations: new ConversationsService(em, linkFile),
+    routing,
     files: new FilesService(em, storage, fileLinks),
   };
   if (config.seedDemoData) {
@@ -152,7 +178,21 @@ export async function startWorker({
   const { secrets, graph, storage, fileLinks, linkFile } = createIntegrations(config);
   const inbound = new InboundService(em);
   const realtime = new RealtimeEmitter(redis, config.redisPrefix);
-  const broadcaster = new ConversationBroadcaster(em, realtime, linkFile);
+  const { routing, wakeDispatcher, broadcaster } = createRouting(em, queues, realtime, linkFile);
+  const operators = new OperatorsService(em, new PasswordHasher(), realtime, {
+    wakeDispatcher,
+    requeueHeldBy: routing.requeueHeldBy.bind(routing),
+  });
+  const routingSweeper = new RoutingSweeper(
+    em,
+    new OperatorPresence(redis, config.redisPrefix),
+    async (tenantId, userId) => {
+      await operators.changeStatus(tenantId, userId, 'offline', 'connection_lost');
+    },
+    routing,
+    wakeDispatcher,
+    config.presenceGraceMs,
+  );
   const sweeper = new WebhookSweeper(em, queues);
   const files = new FilesService(em, storage, fileLinks);
   const profiles = new ContactProfilesService(em, graph, secrets);
@@ -189,6 +229,7 @@ export async function startWorker({
             createdMessageIds: outcome.newMessageIds,
             updatedMessageIds: outcome.updatedMessageIds,
           });
+          if (outcome.queuedConversationIds.size > 0) await wakeDispatcher(outcome.tenantId);
         }
       },
       'contact-profile': async ({ contactId }) => {
@@ -203,6 +244,13 @@ export async function startWorker({
           await broadcaster.broadcast({ conversationIds: [], updatedMessageIds: [messageId] });
         }
       },
+      'routing-dispatch': async ({ tenantId }) => {
+        await routing.dispatch(tenantId);
+      },
+      'routing-sweep': async () => {
+        const swept = await routingSweeper.sweep();
+        if (swept.wentOffline + swept.requeued > 0) logger.info(swept, 'swept the queue');
+      },
       'webhook-sweep': async () => {
         const count = await sweeper.sweep();
         if (count > 0) logger.info({ count }, 're-enqueued stored webhook deliveries');
@@ -211,6 +259,7 @@ export async function startWorker({
   });
   await queues.schedule('worker-heartbeat', {}, HEARTBEAT_INTERVAL_MS);
   await queues.schedule('webhook-sweep', {}, SWEEP_INTERVAL_MS);
+  await queues.schedule('routing-sweep', {}, ROUTING_SWEEP_INTERVAL_MS);
   await queues.schedule('page-subscription-check', {}, SUBSCRIPTION_CHECK_INTERVAL_MS);
   logger.info('worker is consuming jobs');
   return { name: 'worker', stop: () => workers.close() };

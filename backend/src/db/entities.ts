@@ -7,6 +7,7 @@ import { StoredFileSchema } from '../modules/files/stored-file.entity.js';
 import { DepartmentSchema } from '../modules/departments/department.entity.js';
 import { FacebookPageSchema } from '../modules/facebook/facebook-page.entity.js';
 import { WebhookEventSchema } from '../modules/facebook/webhook-event.entity.js';
+import { ConversationEventSchema } from '../modules/routing/conversation-event.entity.js';
 import { UserSchema } from '../modules/operators/user.entity.js';
 import { TenantSchema } from '../modules/tenants/tenant.entity.js';
 
@@ -23,4 +24,5 @@ export const entitySchemas = [
   ConversationSchema,
   MessageSchema,
   StoredFileSchema,
+  ConversationEventSchema,
 ];

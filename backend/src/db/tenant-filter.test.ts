@@ -7,6 +7,7 @@ describe('tenant filter', () => {
     expect(tenantOwnedEntityNames(entitySchemas).sort()).toEqual([
       'Contact',
       'Conversation',
+      'ConversationEvent',
       'Department',
       'FacebookPage',
       'Message',

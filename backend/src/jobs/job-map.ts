@@ -16,6 +16,13 @@ export type JobPayloads = {
   'contact-profile': { contactId: string };
   /** Re-enqueues stored deliveries that no worker finished (lost jobs, Redis outages, crashes). */
   'webhook-sweep': Record<string, never>;
+  /** Assigns a tenant's waiting conversations to free operators until none can be. */
+  'routing-dispatch': { tenantId: string };
+  /**
+   * Takes offline the operators whose panels are all gone past the grace period, and wakes
+   * the dispatcher of every tenant with waiting conversations (a lost wake-up only delays).
+   */
+  'routing-sweep': Record<string, never>;
 };
 
 export type JobName = keyof JobPayloads;
@@ -27,6 +34,8 @@ export const JOB_NAMES = [
   'contact-profile',
   'page-subscription-check',
   'attachment-download',
+  'routing-dispatch',
+  'routing-sweep',
 ] as const satisfies readonly JobName[];
 
 /** What a worker runs for each job: a thin call into a service. */

@@ -41,6 +41,19 @@ export class JobQueues {
     await this.queue(name).add(name, payload, options);
   }
 
+  /**
+   * Runs `name` soon, once however often it is asked for: requests made while one is waiting
+   * merge into it, and a request made while one is running starts another right after, so
+   * nothing asked for during a run is missed.
+   */
+  async wake<N extends JobName>(name: N, payload: JobPayloads[N], key: string): Promise<void> {
+    await this.queue(name).add(name, payload, {
+      deduplication: { id: `${name}:${key}`, keepLastIfActive: true },
+      removeOnComplete: true,
+      removeOnFail: { age: 24 * 3600 },
+    });
+  }
+
   /** Several jobs of one kind in one round trip; `jobId` of each as in `enqueue`. */
   async enqueueMany<N extends JobName>(
     name: N,

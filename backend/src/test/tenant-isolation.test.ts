@@ -23,6 +23,10 @@ const idOf: Record<string, (owner: Owner) => string> = {
   '/api/channels/facebook/{id}': (owner) => owner.page.page.id,
   '/api/conversations/{id}': (owner) => owner.conversation.id,
   '/api/conversations/{id}/messages': (owner) => owner.conversation.id,
+  '/api/conversations/{id}/take': (owner) => owner.conversation.id,
+  '/api/conversations/{id}/transfer': (owner) => owner.conversation.id,
+  '/api/conversations/{id}/close': (owner) => owner.conversation.id,
+  '/api/conversations/{id}/events': (owner) => owner.conversation.id,
 };
 
 /** A body that passes validation for each method+path, so the check reaches the lookup. */
@@ -30,6 +34,7 @@ const validBody: Record<string, unknown> = {
   'patch /api/departments/{id}': { name: 'Stolen' },
   'patch /api/operators/{id}': { name: 'Stolen' },
   'patch /api/channels/facebook/{id}': { name: 'Stolen' },
+  'post /api/conversations/{id}/transfer': { operatorId: '00000000-0000-7000-8000-000000000000' },
 };
 
 async function seedTenantA() {
@@ -80,6 +85,10 @@ describe('tenant isolation', () => {
     ]);
     const operators = await api.request('GET', '/api/operators', { token: owner.admin.token });
     expect(operators.body.items).toHaveLength(2);
+    const conversation = await api.request('GET', `/api/conversations/${owner.conversation.id}`, {
+      token: owner.admin.token,
+    });
+    expect(conversation.body).toMatchObject({ status: 'queued', operatorId: null });
   });
 
   it("lists only the caller's own rows", async () => {

@@ -4,6 +4,7 @@ import { Migration20261121142410_facebook_pages } from './Migration2026112114241
 import { Migration20261121143427_conversations } from './Migration20261121143427_conversations.js';
 import { Migration20261121144607_stored_files } from './Migration20261121144607_stored_files.js';
 import { Migration20261121144957_webhook_diagnostics } from './Migration20261121144957_webhook_diagnostics.js';
+import { Migration20261121160959_routing } from './Migration20261121160959_routing.js';
 
 /** Every migration, in order. `npm run db:migration:create` rewrites this file. */
 export const migrationsList: MigrationObject[] = [
@@ -15,4 +16,5 @@ export const migrationsList: MigrationObject[] = [
     name: 'Migration20261121144957_webhook_diagnostics',
     class: Migration20261121144957_webhook_diagnostics,
   },
+  { name: 'Migration20261121160959_routing', class: Migration20261121160959_routing },
 ];

@@ -14,6 +14,8 @@ export type ConversationStatus = (typeof CONVERSATION_STATUSES)[number];
 export class Conversation extends TenantOwnedEntity {
   status: ConversationStatus = 'queued';
   operator: User | null = null;
+  /** Who held it last: a reopened conversation is offered to them first. */
+  lastOperator: User | null = null;
   queuedAt: Date | null = new Date();
   assignedAt: Date | null = null;
   closedAt: Date | null = null;
@@ -34,6 +36,7 @@ export class Conversation extends TenantOwnedEntity {
   reopen(now = new Date()): void {
     this.status = 'queued';
     this.queuedAt = now;
+    this.operator = null;
     this.assignedAt = null;
     this.closedAt = null;
   }
@@ -48,6 +51,7 @@ export const ConversationSchema = new EntitySchema<Conversation, TenantOwnedEnti
     department: { kind: 'm:1', entity: 'Department', nullable: true, deleteRule: 'set null' },
     status: { enum: true, items: () => CONVERSATION_STATUSES, default: 'queued' },
     operator: { kind: 'm:1', entity: 'User', nullable: true, deleteRule: 'set null' },
+    lastOperator: { kind: 'm:1', entity: 'User', nullable: true, deleteRule: 'set null' },
     queuedAt: { type: 'datetime', nullable: true },
     assignedAt: { type: 'datetime', nullable: true },
     closedAt: { type: 'datetime', nullable: true },
@@ -64,5 +68,7 @@ export const ConversationSchema = new EntitySchema<Conversation, TenantOwnedEnti
       name: 'conversation_tenant_status_queued_at_index',
       properties: ['tenant', 'status', 'queuedAt'],
     },
+    // An operator's load: the conversations they hold.
+    { name: 'conversation_operator_status_index', properties: ['operator', 'status'] },
   ],
 });

@@ -102,7 +102,22 @@ export class ConversationsService {
   }
 
   async get(actor: Actor, id: string): Promise<ConversationDto> {
-    const conversation = await this.findVisible(actor, id);
+    return this.present(await this.findVisible(actor, id));
+  }
+
+  /**
+   * The conversation as it is after its caller changed it, whether or not they still see it
+   * (a chat transferred to another department leaves the operator's view).
+   */
+  async afterChange(id: string): Promise<ConversationDto> {
+    return this.present(
+      await findByIdOrFail(this.em, Conversation, id, 'The conversation', {
+        populate: ['contact', 'page'],
+      }),
+    );
+  }
+
+  private async present(conversation: Conversation): Promise<ConversationDto> {
     const lastMessages = await findLastMessages(this.em, [conversation.id]);
     return toConversationDto(
       conversation,

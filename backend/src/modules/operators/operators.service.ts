@@ -7,6 +7,7 @@ import type { Actor } from '../auth/actor.js';
 import type { PasswordHasher } from '../auth/passwords.js';
 import { Department } from '../departments/department.entity.js';
 import { rooms, type RealtimePublisher } from '../realtime/realtime.events.js';
+import type { RoutingService, WakeDispatcher } from '../routing/routing.service.js';
 import { Tenant } from '../tenants/tenant.entity.js';
 import {
   toUserDto,
@@ -16,12 +17,20 @@ import {
 } from './operators.schemas.js';
 import { User, type OperatorStatus } from './user.entity.js';
 
+/** What the queue needs to hear about operators (routing/routing.service.ts). */
+export type QueueHooks = {
+  /** Capacity may have grown: someone came online, got more room or another department. */
+  wakeDispatcher: WakeDispatcher;
+  requeueHeldBy: RoutingService['requeueHeldBy'];
+};
+
 /** The people of a tenant: admins and operators (both are "operators" of the queue). */
 export class OperatorsService {
   constructor(
     private readonly em: EntityManager,
     private readonly passwords: PasswordHasher,
     private readonly realtime: RealtimePublisher,
+    private readonly queue: QueueHooks,
   ) {}
 
   async list(_actor: Actor): Promise<UserDto[]> {
@@ -53,24 +62,30 @@ export class OperatorsService {
   }
 
   async update(actor: Actor, id: string, input: UpdateOperatorInput): Promise<UserDto> {
-    return this.em.transactional(async () => {
-      const user = await this.findUser(id);
-      if (input.role === 'operator' && user.role === 'admin') {
-        await this.assertAnotherAdminRemains(actor, user);
-      }
-      if (input.email !== undefined) user.email = input.email;
-      if (input.name !== undefined) user.name = input.name;
-      if (input.role !== undefined) user.role = input.role;
-      if (input.maxChats !== undefined) user.maxChats = input.maxChats;
-      if (input.password !== undefined)
-        user.passwordHash = await this.passwords.hash(input.password);
-      if (input.departmentIds !== undefined) {
-        user.departments.set(await this.findDepartments(input.departmentIds));
-      }
-      await this.saveWithUniqueEmail(user);
-      this.announce(user);
-      return toUserDto(user);
-    });
+    return this.em
+      .transactional(async (): Promise<User> => {
+        const user = await this.findUser(id);
+        if (input.role === 'operator' && user.role === 'admin') {
+          await this.assertAnotherAdminRemains(actor, user);
+        }
+        if (input.email !== undefined) user.email = input.email;
+        if (input.name !== undefined) user.name = input.name;
+        if (input.role !== undefined) user.role = input.role;
+        if (input.maxChats !== undefined) user.maxChats = input.maxChats;
+        if (input.password !== undefined)
+          user.passwordHash = await this.passwords.hash(input.password);
+        if (input.departmentIds !== undefined) {
+          user.departments.set(await this.findDepartments(input.departmentIds));
+        }
+        await this.saveWithUniqueEmail(user);
+        this.announce(user);
+        return user;
+      })
+      .then(async (user) => {
+        if (input.maxChats !== undefined || input.departmentIds !== undefined)
+          await this.queue.wakeDispatcher(actor.tenantId);
+        return toUserDto(user);
+      });
   }
 
   async remove(actor: Actor, id: string): Promise<void> {
@@ -85,11 +100,38 @@ export class OperatorsService {
   }
 
   async setStatus(actor: Actor, status: OperatorStatus): Promise<UserDto> {
-    const user = await this.findUser(actor.userId);
-    user.changeStatus(status);
-    await this.em.flush();
+    return toUserDto(
+      await this.changeStatus(actor.tenantId, actor.userId, status, 'operator_offline'),
+    );
+  }
+
+  /**
+   * Going offline returns the operator's chats to the queue (after the status is committed,
+   * so no assignment can slip in between); coming online may let waiting chats through.
+   */
+  async changeStatus(
+    tenantId: string,
+    userId: string,
+    status: OperatorStatus,
+    reasonWhenOffline: 'operator_offline' | 'connection_lost',
+  ): Promise<User> {
+    const user = await this.em.transactional(async (em) => {
+      const locked = await em.findOneOrFail(
+        User,
+        { id: userId, tenant: tenantId },
+        {
+          populate: ['departments'],
+          lockMode: LockMode.PESSIMISTIC_WRITE,
+          lockTableAliases: ['u0'],
+        },
+      );
+      locked.changeStatus(status);
+      return locked;
+    });
     this.announce(user);
-    return toUserDto(user);
+    if (status === 'offline') await this.queue.requeueHeldBy(tenantId, userId, reasonWhenOffline);
+    if (status === 'online') await this.queue.wakeDispatcher(tenantId);
+    return user;
   }
 
   private findUser(id: string): Promise<User> {

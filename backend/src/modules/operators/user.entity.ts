@@ -16,6 +16,8 @@ export class User extends TenantOwnedEntity {
   statusChangedAt: Date = new Date();
   /** Per-operator override of the tenant's default; null means "use the tenant default". */
   maxChats: number | null = null;
+  /** When the dispatcher last gave them a chat: among equally loaded, the longest idle is next. */
+  lastAssignedAt: Date | null = null;
   departments = new Collection<Department>(this);
 
   constructor(
@@ -47,6 +49,7 @@ export const UserSchema = new EntitySchema<User, TenantOwnedEntity>({
     status: { enum: true, items: () => OPERATOR_STATUSES, default: 'offline' },
     statusChangedAt: { type: 'datetime', defaultRaw: 'now()' },
     maxChats: { type: 'integer', nullable: true },
+    lastAssignedAt: { type: 'datetime', nullable: true },
     departments: {
       kind: 'm:n',
       entity: 'Department',

@@ -7,6 +7,7 @@ import type { Logger } from '../../logger.js';
 import { logErrors } from '../../redis.js';
 import type { Actor } from '../auth/actor.js';
 import type { AuthService } from '../auth/auth.service.js';
+import { SOCKET_REFRESH_MS, type OperatorPresence } from '../routing/operator-presence.js';
 import { rooms, type RealtimePublisher, type ServerToClientEvents } from './realtime.events.js';
 
 type SocketData = { actor: Actor };
@@ -29,9 +30,10 @@ export class RealtimeServer implements RealtimePublisher {
     redisPrefix: string;
     orm: MikroORM;
     auth: AuthService;
+    presence: OperatorPresence;
     logger: Logger;
   }) {
-    const { httpServer, redis, redisPrefix, orm, auth, logger } = options;
+    const { httpServer, redis, redisPrefix, orm, auth, presence, logger } = options;
     this.io = new Server(httpServer, { serveClient: false });
     const [publisher, subscriber] = [redis.duplicate(), redis.duplicate()].map((connection) =>
       logErrors(connection, logger, 'debug'),
@@ -46,8 +48,13 @@ export class RealtimeServer implements RealtimePublisher {
         })
         .catch(() => next(new Error('UNAUTHENTICATED')));
     });
+    const track = (work: Promise<void>) =>
+      work.catch((error: unknown) => logger.warn({ err: error }, 'could not record presence'));
     this.io.on('connection', async (socket) => {
       const { actor } = socket.data;
+      const ref = { userId: actor.userId, socketId: socket.id };
+      void track(presence.connected(ref));
+      socket.on('disconnect', () => void track(presence.disconnected(ref)));
       const departmentIds = await RequestContext.create(orm.em, () => auth.departmentIdsOf(actor));
       void socket.join([
         rooms.tenant(actor.tenantId),
@@ -57,7 +64,18 @@ export class RealtimeServer implements RealtimePublisher {
       ]);
       logger.debug({ userId: actor.userId }, 'socket connected');
     });
+    this.presenceRefresh = setInterval(() => {
+      const sockets = [...this.io.of('/').sockets.values()].map((socket) => ({
+        userId: socket.data.actor.userId,
+        socketId: socket.id,
+      }));
+      void track(presence.refresh(sockets));
+    }, SOCKET_REFRESH_MS);
+    this.presenceRefresh.unref();
   }
+
+  /** Re-announces this instance's sockets, so that the sockets of a dead instance age out. */
+  private readonly presenceRefresh: NodeJS.Timeout;
 
   publish: RealtimePublisher['publish'] = (to, event, payload) => {
     // socket.io's typed emit cannot follow the generic event name; the map above keeps it honest.
@@ -65,6 +83,7 @@ export class RealtimeServer implements RealtimePublisher {
   };
 
   async close(): Promise<void> {
+    clearInterval(this.presenceRefresh);
     await this.io.close();
   }
 }

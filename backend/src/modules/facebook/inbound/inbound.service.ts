@@ -6,6 +6,7 @@ import { Contact } from '../../conversations/contact.entity.js';
 import { isProfileStale } from '../../conversations/contact-profiles.service.js';
 import { Conversation } from '../../conversations/conversation.entity.js';
 import { Message, type MessageKind } from '../../conversations/message.entity.js';
+import { ConversationEvent } from '../../routing/conversation-event.entity.js';
 import { FacebookPage } from '../facebook-page.entity.js';
 import { WebhookEvent } from '../webhook-event.entity.js';
 import { parseDelivery } from './messenger-parser.js';
@@ -23,6 +24,7 @@ export const MAX_PROCESSING_ATTEMPTS = 10;
 
 /** What changed while processing, for the realtime panel and follow-up jobs after commit. */
 export type InboundOutcome = {
+  tenantId: string;
   conversationIds: Set<string>;
   /** Conversations that started waiting in the queue (new or reopened). */
   queuedConversationIds: Set<string>;
@@ -58,6 +60,7 @@ export class InboundService {
       const pages = await em.find(FacebookPage, { pageId: { $in: event.pageIds } });
       const pagesById = new Map(pages.map((page) => [page.pageId, page]));
       const outcome: InboundOutcome = {
+        tenantId: event.tenant.id,
         conversationIds: new Set(),
         queuedConversationIds: new Set(),
         newMessageIds: [],
@@ -226,14 +229,32 @@ export class InboundService {
       conversation = new Conversation(page.tenant, contact, page, page.department);
       conversation.queuedAt = at;
       em.persist(conversation);
+      this.recordQueued(em, conversation, 'new_conversation');
       outcome.queuedConversationIds.add(conversation.id);
     } else if (conversation.status === 'closed') {
       conversation.reopen(new Date());
       conversation.department = page.department;
+      this.recordQueued(em, conversation, 'visitor_wrote');
       outcome.queuedConversationIds.add(conversation.id);
     }
     outcome.conversationIds.add(conversation.id);
     return conversation;
+  }
+
+  private recordQueued(
+    em: EntityManager,
+    conversation: Conversation,
+    reason: 'new_conversation' | 'visitor_wrote',
+  ): void {
+    const event = new ConversationEvent(
+      conversation.tenant,
+      conversation,
+      'queued',
+      reason,
+      conversation.queuedAt ?? new Date(),
+    );
+    event.department = conversation.department;
+    em.persist(event);
   }
 
   private async addVisitorMessage(

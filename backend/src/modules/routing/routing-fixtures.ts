@@ -1,0 +1,100 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { v7 as uuidv7 } from 'uuid';
+import type { Actor } from '../auth/actor.js';
+
+/**
+ * Queue scenes written straight into PostgreSQL, for tests and benchmarks that need many
+ * operators and conversations quickly (the API creates them one by one, with a password hash
+ * each). Everything belongs to one existing tenant and page.
+ */
+export class QueueScene {
+  constructor(
+    private readonly em: EntityManager,
+    readonly tenantId: string,
+    readonly pageRecordId: string,
+  ) {}
+
+  /** Operators with the given status, capacity and departments; returns them as actors. */
+  async addOperators(
+    count: number,
+    options: {
+      status?: 'online' | 'away' | 'offline';
+      maxChats?: number;
+      departmentIds?: string[];
+    } = {},
+  ): Promise<Actor[]> {
+    const ids = Array.from({ length: count }, () => uuidv7());
+    const connection = this.em.getConnection();
+    for (const id of ids) {
+      await connection.execute(
+        `insert into app_user (id, tenant_id, email, name, password_hash, role, status, max_chats)
+         values (?, ?, ?, ?, 'not-a-hash', 'operator', ?, ?)`,
+        [
+          id,
+          this.tenantId,
+          `${id}@scene.test`,
+          `Operator ${id.slice(-6)}`,
+          options.status ?? 'online',
+          options.maxChats ?? null,
+        ],
+      );
+      for (const departmentId of options.departmentIds ?? []) {
+        await connection.execute(
+          'insert into user_department (user_id, department_id) values (?, ?)',
+          [id, departmentId],
+        );
+      }
+    }
+    return ids.map((userId) => ({ userId, tenantId: this.tenantId, role: 'operator' as const }));
+  }
+
+  /**
+   * Waiting conversations (each with its own contact), one second apart in queue order; the
+   * first returned waited longest.
+   */
+  async addWaiting(count: number, departmentId: string | null = null): Promise<string[]> {
+    const start = Date.now() - 3_600_000;
+    const rows = Array.from({ length: count }, (_, index) => ({
+      contactId: uuidv7(),
+      conversationId: uuidv7(),
+      queuedAt: new Date(start + index * 1000),
+    }));
+    const connection = this.em.getConnection();
+    for (let offset = 0; offset < rows.length; offset += 500) {
+      const batch = rows.slice(offset, offset + 500);
+      await connection.execute(
+        `insert into contact (id, tenant_id, page_id, psid) values ${batch.map(() => '(?, ?, ?, ?)').join(', ')}`,
+        batch.flatMap((row) => [
+          row.contactId,
+          this.tenantId,
+          this.pageRecordId,
+          `psid-${row.contactId}`,
+        ]),
+      );
+      await connection.execute(
+        `insert into conversation (id, tenant_id, contact_id, page_id, department_id, status, queued_at)
+         values ${batch.map(() => `(?, ?, ?, ?, ?, 'queued', ?)`).join(', ')}`,
+        batch.flatMap((row) => [
+          row.conversationId,
+          this.tenantId,
+          row.contactId,
+          this.pageRecordId,
+          departmentId,
+          row.queuedAt,
+        ]),
+      );
+    }
+    return rows.map((row) => row.conversationId);
+  }
+
+  /** Who holds what: conversation id → operator id, for the assigned ones. */
+  async holders(): Promise<Map<string, string>> {
+    const rows = await this.em
+      .getConnection()
+      .execute<{ id: string; operator_id: string }[]>(
+        `select id, operator_id from conversation where tenant_id = ? and status = 'assigned'`,
+        [this.tenantId],
+      );
+    return new Map(rows.map((row) => [row.id, row.operator_id]));
+  }
+}

@@ -1,0 +1,92 @@
+import { z } from 'zod';
+import type { ApiRouter } from '../../http/api-router.js';
+import { errorResponse, idParamsSchema } from '../../http/schemas.js';
+import { conversationSchema } from '../conversations/conversations.schemas.js';
+import type { ConversationsService } from '../conversations/conversations.service.js';
+import { conversationEventSchema, transferSchema } from './routing.schemas.js';
+import type { RoutingService } from './routing.service.js';
+
+export function registerRoutingRoutes(
+  router: ApiRouter,
+  routing: RoutingService,
+  conversations: ConversationsService,
+): void {
+  const changed = { description: 'The conversation as it is now', schema: conversationSchema };
+
+  router.route({
+    method: 'post',
+    path: '/api/conversations/:id/take',
+    access: 'authenticated',
+    tag: 'Queue',
+    summary: 'Take a waiting conversation (you must be online or away, with room)',
+    params: idParamsSchema,
+    responses: {
+      200: changed,
+      404: errorResponse('NOT_FOUND'),
+      409: errorResponse('ALREADY_ASSIGNED | AT_CAPACITY | OPERATOR_OFFLINE | CONVERSATION_CLOSED'),
+    },
+    handler: async ({ actor, params }) => {
+      await routing.take(actor, params.id);
+      return conversations.afterChange(params.id);
+    },
+  });
+
+  router.route({
+    method: 'post',
+    path: '/api/conversations/:id/transfer',
+    access: 'authenticated',
+    tag: 'Queue',
+    summary: "Hand a conversation to an operator (with room) or to a department's queue",
+    params: idParamsSchema,
+    body: transferSchema,
+    responses: {
+      200: changed,
+      400: errorResponse('VALIDATION_FAILED: give operatorId or departmentId'),
+      403: errorResponse('FORBIDDEN: the chat is held by someone else'),
+      404: errorResponse('NOT_FOUND: the conversation, operator or department'),
+      409: errorResponse('ALREADY_ASSIGNED | AT_CAPACITY | OPERATOR_OFFLINE | CONVERSATION_CLOSED'),
+    },
+    handler: async ({ actor, params, body }) => {
+      await routing.transfer(actor, params.id, body);
+      return conversations.afterChange(params.id);
+    },
+  });
+
+  router.route({
+    method: 'post',
+    path: '/api/conversations/:id/close',
+    access: 'authenticated',
+    tag: 'Queue',
+    summary: 'Close a conversation (it reopens when the visitor writes again)',
+    params: idParamsSchema,
+    responses: {
+      200: changed,
+      403: errorResponse('FORBIDDEN: the chat is held by someone else'),
+      404: errorResponse('NOT_FOUND'),
+    },
+    handler: async ({ actor, params }) => {
+      await routing.close(actor, params.id);
+      return conversations.afterChange(params.id);
+    },
+  });
+
+  router.route({
+    method: 'get',
+    path: '/api/conversations/:id/events',
+    access: 'authenticated',
+    tag: 'Queue',
+    summary: "The conversation's queue history: assignments, transfers, requeues, closes",
+    params: idParamsSchema,
+    responses: {
+      200: {
+        description: 'Oldest first',
+        schema: z.object({ items: z.array(conversationEventSchema) }),
+      },
+      404: errorResponse('NOT_FOUND'),
+    },
+    handler: async ({ actor, params }) => {
+      await conversations.get(actor, params.id); // 404 unless the actor may see it
+      return { items: await routing.history(params.id) };
+    },
+  });
+}

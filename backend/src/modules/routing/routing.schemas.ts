@@ -1,0 +1,41 @@
+import { z } from 'zod';
+import type { ConversationEvent } from './conversation-event.entity.js';
+import {
+  CONVERSATION_EVENT_REASONS,
+  CONVERSATION_EVENT_TYPES,
+} from './conversation-event.entity.js';
+
+export const transferSchema = z.union([
+  z.object({ operatorId: z.string() }).strict(),
+  z.object({ departmentId: z.string() }).strict(),
+]);
+
+const personSchema = z.object({ id: z.string().nullable(), name: z.string() }).nullable();
+
+export const conversationEventSchema = z
+  .object({
+    id: z.string(),
+    type: z.enum(CONVERSATION_EVENT_TYPES),
+    reason: z.enum(CONVERSATION_EVENT_REASONS),
+    occurredAt: z.iso.datetime(),
+    actor: personSchema.meta({ description: 'Who did it; null when Omni did (the dispatcher).' }),
+    operator: personSchema.meta({ description: 'The operator it went to or came from.' }),
+    departmentId: z.string().nullable(),
+  })
+  .meta({ id: 'ConversationEvent' });
+
+export type ConversationEventDto = z.infer<typeof conversationEventSchema>;
+
+export function toConversationEventDto(event: ConversationEvent): ConversationEventDto {
+  const person = (id: string | undefined, name: string | null) =>
+    name === null ? null : { id: id ?? null, name };
+  return {
+    id: event.id,
+    type: event.type,
+    reason: event.reason,
+    occurredAt: event.occurredAt.toISOString(),
+    actor: person(event.actor?.id, event.actorName),
+    operator: person(event.operator?.id, event.operatorName),
+    departmentId: event.department?.id ?? null,
+  };
+}

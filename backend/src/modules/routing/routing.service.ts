@@ -1,0 +1,410 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { v7 as uuidv7, validate as isUuid } from 'uuid';
+import { ConflictError, ForbiddenError, NotFoundError } from '../../errors.js';
+import type { Actor } from '../auth/actor.js';
+import {
+  ConversationEvent,
+  type ConversationEventReason,
+  type ConversationEventType,
+} from './conversation-event.entity.js';
+import { toConversationEventDto, type ConversationEventDto } from './routing.schemas.js';
+
+/** Tells the dispatcher of a tenant that there may be something to assign. */
+export type WakeDispatcher = (tenantId: string) => Promise<void>;
+
+/** Tells the panels which conversations changed, after the change is committed. */
+export type ConversationsChanged = (conversationIds: string[]) => Promise<void>;
+
+export type TransferTarget = { operatorId: string } | { departmentId: string };
+
+/** One dispatch pass assigns at most this many before it hands over to a fresh job. */
+const MAX_ASSIGNMENTS_PER_PASS = 200;
+
+type Sql = <Row = Record<string, unknown>>(text: string, params?: unknown[]) => Promise<Row[]>;
+
+/** What the queue knows of one conversation, read under its row lock. */
+type LockedConversation = {
+  id: string;
+  status: 'queued' | 'assigned' | 'closed';
+  operator_id: string | null;
+  department_id: string | null;
+};
+
+/**
+ * The queue. PostgreSQL alone decides who holds which conversation: every change runs in a
+ * short transaction that locks the conversation row (so it is assigned once) and the
+ * receiving operator's row (so their load is counted after everyone before them committed,
+ * and capacity is never exceeded). Jobs only wake the dispatcher; a lost or repeated wake
+ * delays an assignment but can never make a wrong one.
+ */
+export class RoutingService {
+  constructor(
+    private readonly em: EntityManager,
+    private readonly wakeDispatcher: WakeDispatcher,
+    private readonly conversationsChanged: ConversationsChanged,
+    private readonly clock: () => Date = () => new Date(),
+  ) {}
+
+  /**
+   * Assigns the oldest waiting conversation that someone can take to the eligible operator
+   * with the lowest load, then the longest idle, and repeats until nothing more fits.
+   * A reopened conversation goes to the operator who held it, when they can take it.
+   * Safe to run in any number of processes at once. Returns the conversations assigned.
+   */
+  async dispatch(tenantId: string): Promise<string[]> {
+    const assigned: string[] = [];
+    while (assigned.length < MAX_ASSIGNMENTS_PER_PASS) {
+      const outcome = await this.transaction((sql) => this.assignNext(sql, tenantId));
+      if (outcome === 'nothing') break;
+      if (outcome !== 'contended') assigned.push(outcome);
+    }
+    if (assigned.length === MAX_ASSIGNMENTS_PER_PASS) await this.wakeDispatcher(tenantId);
+    if (assigned.length > 0) await this.conversationsChanged(assigned);
+    return assigned;
+  }
+
+  /** An operator takes a waiting conversation (online or away: away only stops automatic chats). */
+  async take(actor: Actor, conversationId: string): Promise<void> {
+    await this.transaction(async (sql) => {
+      const conversation = await this.lockVisible(sql, actor, conversationId);
+      if (conversation.status === 'assigned') {
+        throw new ConflictError(
+          'ALREADY_ASSIGNED',
+          conversation.operator_id === actor.userId
+            ? 'This chat is already yours.'
+            : 'Someone else took this chat a moment ago.',
+        );
+      }
+      if (conversation.status === 'closed') throw conversationClosed();
+      await this.lockWithCapacity(sql, actor.tenantId, actor.userId, 'yourself');
+      await this.assign(sql, actor.tenantId, conversation.id, actor.userId, {
+        type: 'taken',
+        reason: 'manual',
+        actorId: actor.userId,
+      });
+    });
+    await this.conversationsChanged([conversationId]);
+  }
+
+  /**
+   * Hands a conversation to another operator (who must be working and have room) or back to a
+   * department's queue. Its holder or an admin may do it; a waiting one, anyone who sees it.
+   */
+  async transfer(actor: Actor, conversationId: string, target: TransferTarget): Promise<void> {
+    await this.transaction(async (sql) => {
+      const conversation = await this.lockVisible(sql, actor, conversationId);
+      assertMayHandle(actor, conversation);
+      if ('operatorId' in target) {
+        if (target.operatorId === conversation.operator_id)
+          throw new ConflictError('ALREADY_ASSIGNED', 'This operator already holds this chat.');
+        await this.lockWithCapacity(sql, actor.tenantId, target.operatorId, 'them');
+        await this.assign(sql, actor.tenantId, conversation.id, target.operatorId, {
+          type: 'transferred',
+          reason: 'transfer',
+          actorId: actor.userId,
+        });
+      } else {
+        const [department] = isUuid(target.departmentId)
+          ? await sql<{ id: string }>('select id from department where id = ? and tenant_id = ?', [
+              target.departmentId,
+              actor.tenantId,
+            ])
+          : [];
+        if (!department) throw new NotFoundError('The department');
+        await sql(
+          `update conversation set status = 'queued', operator_id = null, last_operator_id = null,
+             department_id = ?, queued_at = ?, assigned_at = null, updated_at = ? where id = ?`,
+          [department.id, this.clock(), this.clock(), conversation.id],
+        );
+        await this.record(sql, actor.tenantId, conversation.id, {
+          type: 'queued',
+          reason: 'transfer',
+          actorId: actor.userId,
+          departmentId: department.id,
+        });
+      }
+    });
+    await this.wakeDispatcher(actor.tenantId);
+    await this.conversationsChanged([conversationId]);
+  }
+
+  /** Closes a conversation; its operator's slot frees up for the next waiting one. */
+  async close(actor: Actor, conversationId: string): Promise<void> {
+    await this.transaction(async (sql) => {
+      const conversation = await this.lockVisible(sql, actor, conversationId);
+      if (conversation.status === 'closed') return;
+      assertMayHandle(actor, conversation);
+      await sql(
+        `update conversation set status = 'closed', closed_at = ?, updated_at = ? where id = ?`,
+        [this.clock(), this.clock(), conversation.id],
+      );
+      await this.record(sql, actor.tenantId, conversation.id, {
+        type: 'closed',
+        reason: 'manual',
+        actorId: actor.userId,
+        operatorId: conversation.operator_id,
+      });
+    });
+    await this.wakeDispatcher(actor.tenantId);
+    await this.conversationsChanged([conversationId]);
+  }
+
+  /**
+   * Puts every conversation an operator holds back into the queue. They wait from now, and
+   * among themselves the oldest conversation is first.
+   */
+  async requeueHeldBy(
+    tenantId: string,
+    operatorId: string,
+    reason: Extract<ConversationEventReason, 'operator_offline' | 'connection_lost'>,
+  ): Promise<string[]> {
+    const requeued = await this.transaction(async (sql) => {
+      const rows = await sql<{ id: string }>(
+        `update conversation set status = 'queued', operator_id = null, last_operator_id = null,
+           queued_at = ?, assigned_at = null, updated_at = ?
+         where id in (select id from conversation where tenant_id = ? and operator_id = ?
+           and status = 'assigned' order by queued_at, id for update)
+         returning id`,
+        [this.clock(), this.clock(), tenantId, operatorId],
+      );
+      for (const { id } of rows) {
+        await this.record(sql, tenantId, id, { type: 'requeued', reason, operatorId });
+      }
+      return rows.map((row) => row.id);
+    });
+    if (requeued.length > 0) {
+      await this.wakeDispatcher(tenantId);
+      await this.conversationsChanged(requeued);
+    }
+    return requeued;
+  }
+
+  /** The conversation's queue history, oldest first (the caller checked it may be seen). */
+  async history(conversationId: string): Promise<ConversationEventDto[]> {
+    const events = await this.em.find(
+      ConversationEvent,
+      { conversation: conversationId },
+      { orderBy: [{ occurredAt: 'asc' }, { id: 'asc' }] },
+    );
+    return events.map(toConversationEventDto);
+  }
+
+  /** One assignment in its own transaction: the conversation id, or why there was none. */
+  private async assignNext(sql: Sql, tenantId: string): Promise<string | 'nothing' | 'contended'> {
+    // The oldest waiting conversation that some online operator with room could take. Rows
+    // another dispatcher is assigning right now are skipped, not waited for.
+    const [conversation] = await sql<{
+      id: string;
+      department_id: string | null;
+      last_operator_id: string | null;
+    }>(
+      `with free_operator as (${FREE_OPERATORS_SQL})
+       select c.id, c.department_id, c.last_operator_id
+       from conversation c join facebook_page p on p.id = c.page_id and p.active
+       where c.tenant_id = ? and c.status = 'queued'
+         and exists (select 1 from free_operator f where ${IN_DEPARTMENT_SQL('f.id', 'c.department_id')})
+       order by c.queued_at, c.id
+       limit 1
+       for update of c skip locked`,
+      [tenantId, tenantId],
+    );
+    if (!conversation) return 'nothing';
+    // Its previous operator first, then the least loaded, then the longest idle. An operator
+    // another transaction is assigning to is skipped; their load is not final yet.
+    const [operator] = await sql<{ id: string }>(
+      `with free_operator as (${FREE_OPERATORS_SQL})
+       select u.id from free_operator f join app_user u on u.id = f.id
+       where ${IN_DEPARTMENT_SQL('f.id', '?')}
+       order by (f.id = ?) desc nulls last, f.load, f.last_assigned_at nulls first, f.id
+       limit 1
+       for update of u skip locked`,
+      [
+        tenantId,
+        conversation.department_id,
+        conversation.department_id,
+        conversation.last_operator_id,
+      ],
+    );
+    if (!operator) return 'contended';
+    // Counted again under the lock: the choice above may have read a load about to change.
+    if (!(await this.hasRoom(sql, operator.id, ['online']))) return 'contended';
+    const toPrevious = operator.id === conversation.last_operator_id;
+    await this.assign(sql, tenantId, conversation.id, operator.id, {
+      type: 'assigned',
+      reason: toPrevious ? 'previous_operator' : 'automatic',
+    });
+    return conversation.id;
+  }
+
+  private async assign(
+    sql: Sql,
+    tenantId: string,
+    conversationId: string,
+    operatorId: string,
+    event: { type: ConversationEventType; reason: ConversationEventReason; actorId?: string },
+  ): Promise<void> {
+    const now = this.clock();
+    await sql(
+      `update conversation set status = 'assigned', operator_id = ?, last_operator_id = ?,
+         assigned_at = ?, updated_at = ? where id = ?`,
+      [operatorId, operatorId, now, now, conversationId],
+    );
+    await sql('update app_user set last_assigned_at = ? where id = ?', [now, operatorId]);
+    await this.record(sql, tenantId, conversationId, { ...event, operatorId });
+  }
+
+  /** Locks a conversation the actor may see (their departments, none, or theirs; admins all). */
+  private async lockVisible(
+    sql: Sql,
+    actor: Actor,
+    conversationId: string,
+  ): Promise<LockedConversation> {
+    if (!isUuid(conversationId)) throw new NotFoundError('The conversation');
+    const [conversation] = await sql<LockedConversation>(
+      `select c.id, c.status, c.operator_id, c.department_id from conversation c
+       where c.id = ? and c.tenant_id = ?
+         and (? or c.department_id is null or c.operator_id = ?
+           or exists (select 1 from user_department ud
+                      where ud.user_id = ? and ud.department_id = c.department_id))
+       for update of c`,
+      [conversationId, actor.tenantId, actor.role === 'admin', actor.userId, actor.userId],
+    );
+    if (!conversation) throw new NotFoundError('The conversation');
+    return conversation;
+  }
+
+  /** Locks an operator who receives a chat by hand, refusing when they cannot take it. */
+  private async lockWithCapacity(
+    sql: Sql,
+    tenantId: string,
+    operatorId: string,
+    who: 'yourself' | 'them',
+  ): Promise<void> {
+    if (!isUuid(operatorId)) throw new NotFoundError('The operator');
+    const [operator] = await sql<{ status: string }>(
+      'select status from app_user where id = ? and tenant_id = ? for update',
+      [operatorId, tenantId],
+    );
+    if (!operator) throw new NotFoundError('The operator');
+    if (operator.status === 'offline') {
+      throw new ConflictError(
+        'OPERATOR_OFFLINE',
+        who === 'yourself'
+          ? 'You are offline. Go online or away to take chats.'
+          : 'This operator is offline.',
+      );
+    }
+    if (!(await this.hasRoom(sql, operatorId, ['online', 'away']))) {
+      throw new ConflictError(
+        'AT_CAPACITY',
+        who === 'yourself'
+          ? 'You already have as many chats as you can hold. Close one first.'
+          : 'This operator already has as many chats as they can hold.',
+      );
+    }
+  }
+
+  private async hasRoom(sql: Sql, operatorId: string, statuses: string[]): Promise<boolean> {
+    const [row] = await sql<{ has_room: boolean }>(
+      `select (select count(*) from conversation held
+               where held.operator_id = u.id and held.status = 'assigned')
+              < coalesce(u.max_chats, t.default_max_chats) as has_room
+       from app_user u join tenant t on t.id = u.tenant_id
+       where u.id = ? and u.status in (?)`,
+      [operatorId, statuses],
+    );
+    return row?.has_room === true;
+  }
+
+  private async record(
+    sql: Sql,
+    tenantId: string,
+    conversationId: string,
+    event: {
+      type: ConversationEventType;
+      reason: ConversationEventReason;
+      actorId?: string;
+      operatorId?: string | null;
+      departmentId?: string;
+    },
+  ): Promise<void> {
+    const actorId = event.actorId ?? null;
+    const operatorId = event.operatorId ?? null;
+    await sql(
+      `insert into conversation_event (id, tenant_id, conversation_id, type, reason, occurred_at,
+         actor_id, actor_name, operator_id, operator_name, department_id)
+       values (?, ?, ?, ?, ?, ?, ?, (select name from app_user where id = ?), ?,
+         (select name from app_user where id = ?),
+         coalesce(?, (select department_id from conversation where id = ?)))`,
+      [
+        uuidv7(),
+        tenantId,
+        conversationId,
+        event.type,
+        event.reason,
+        this.clock(),
+        actorId,
+        actorId,
+        operatorId,
+        operatorId,
+        event.departmentId ?? null,
+        conversationId,
+      ],
+    );
+  }
+
+  /** A transaction, retried when PostgreSQL picked it as a deadlock victim. */
+  private async transaction<T>(work: (sql: Sql) => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.em.fork().transactional(async (em) => {
+          const connection = em.getConnection();
+          const sql: Sql = (text, params = []) =>
+            connection.execute(text, params, 'all', em.getTransactionContext());
+          return work(sql);
+        });
+      } catch (error) {
+        if (attempt >= 3 || !isDeadlock(error)) throw error;
+      }
+    }
+  }
+}
+
+/** Online operators of the tenant (the first parameter) with room for one more chat. */
+const FREE_OPERATORS_SQL = `
+  select u.id, u.last_assigned_at, held.load
+  from app_user u
+  join tenant t on t.id = u.tenant_id
+  cross join lateral (select count(*) as load from conversation c
+                      where c.operator_id = u.id and c.status = 'assigned') held
+  where u.tenant_id = ? and u.status = 'online'
+    and held.load < coalesce(u.max_chats, t.default_max_chats)`;
+
+/** The operator serves the department, or there is none (any operator). */
+function IN_DEPARTMENT_SQL(operator: string, department: string): string {
+  return `(${department}::uuid is null or exists (select 1 from user_department ud
+    where ud.user_id = ${operator} and ud.department_id = ${department}::uuid))`;
+}
+
+function assertMayHandle(actor: Actor, conversation: LockedConversation): void {
+  if (conversation.status === 'closed') throw conversationClosed();
+  if (
+    conversation.status === 'assigned' &&
+    actor.role !== 'admin' &&
+    conversation.operator_id !== actor.userId
+  ) {
+    throw new ForbiddenError('Only the operator holding this chat or an admin can do this.');
+  }
+}
+
+function conversationClosed(): ConflictError {
+  return new ConflictError(
+    'CONVERSATION_CLOSED',
+    'This chat is closed. It reopens when the visitor writes again.',
+  );
+}
+
+function isDeadlock(error: unknown): boolean {
+  const code = (error as { code?: string } | null)?.code;
+  return code === '40P01';
+}

@@ -1,0 +1,335 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { afterAll, describe, expect, it } from 'vitest';
+import { initOrm, type MikroORM } from '../../db/orm.js';
+import {
+  connectFacebookPage,
+  createDepartment,
+  createOperator,
+  signUpTenant,
+  useTestApi,
+} from '../../test/test-api.js';
+import type { Actor } from '../auth/actor.js';
+import { QueueScene } from './routing-fixtures.js';
+import { RoutingService } from './routing.service.js';
+
+const api = useTestApi();
+
+/** A tenant with a department, a page routed to it, and the queue written directly. */
+async function setUp() {
+  const admin = await signUpTenant(api);
+  const department = await createDepartment(api, admin.token);
+  const { page } = await connectFacebookPage(api, admin.token, { departmentId: department.id });
+  const queue = new QueueScene(api.orm.em.fork() as EntityManager, admin.tenant.id, page.id);
+  const woken: string[] = [];
+  const changed: string[] = [];
+  const routing = createRouting(api.orm, woken, changed);
+  return { admin, department, page, queue, routing, woken, changed };
+}
+
+function createRouting(orm: MikroORM, woken: string[] = [], changed: string[] = []) {
+  return new RoutingService(
+    orm.em.fork() as EntityManager,
+    async (tenantId) => void woken.push(tenantId),
+    async (ids) => void changed.push(...ids),
+  );
+}
+
+async function countsByOperator(queue: QueueScene): Promise<Map<string, number>> {
+  const counts = new Map<string, number>();
+  for (const operatorId of (await queue.holders()).values())
+    counts.set(operatorId, (counts.get(operatorId) ?? 0) + 1);
+  return counts;
+}
+
+describe('automatic distribution', () => {
+  it('gives the oldest waiting chat to the least loaded operator, then the longest idle', async () => {
+    const { department, queue, routing, changed } = await setUp();
+    const [a, b, c] = await queue.addOperators(3, { maxChats: 2, departmentIds: [department.id] });
+    const waiting = await queue.addWaiting(5, department.id);
+
+    const assigned = await routing.dispatch(queue.tenantId);
+
+    expect(assigned).toEqual(waiting);
+    const holders = await queue.holders();
+    expect(waiting.map((id) => holders.get(id))).toEqual([
+      a!.userId,
+      b!.userId,
+      c!.userId,
+      a!.userId,
+      b!.userId,
+    ]);
+    expect(changed).toEqual(waiting);
+  });
+
+  it('skips operators who are away, offline, full or of another department', async () => {
+    const { admin, department, queue, routing } = await setUp();
+    const other = await createDepartment(api, admin.token);
+    await queue.addOperators(1, { status: 'away', departmentIds: [department.id] });
+    await queue.addOperators(1, { status: 'offline', departmentIds: [department.id] });
+    await queue.addOperators(1, { maxChats: 0, departmentIds: [department.id] });
+    const [elsewhere] = await queue.addOperators(1, { departmentIds: [other.id] });
+    const waitingHere = await queue.addWaiting(1, department.id);
+    // A younger chat of the other department is not held up behind the first one.
+    const waitingThere = await queue.addWaiting(1, other.id);
+
+    expect(await routing.dispatch(queue.tenantId)).toEqual(waitingThere);
+    expect((await queue.holders()).get(waitingThere[0]!)).toBe(elsewhere!.userId);
+    expect((await queue.holders()).has(waitingHere[0]!)).toBe(false);
+  });
+
+  it('gives a chat without a department to any online operator', async () => {
+    const { admin, queue, routing } = await setUp();
+    const other = await createDepartment(api, admin.token);
+    const [anyone] = await queue.addOperators(1, { departmentIds: [other.id] });
+    const [waiting] = await queue.addWaiting(1, null);
+
+    await routing.dispatch(queue.tenantId);
+    expect((await queue.holders()).get(waiting!)).toBe(anyone!.userId);
+  });
+
+  it('spreads chats evenly between operators of equal capacity (max − min ≤ 1)', async () => {
+    const { department, queue, routing } = await setUp();
+    const operators = await queue.addOperators(7, { maxChats: 10, departmentIds: [department.id] });
+    await queue.addWaiting(45, department.id);
+
+    await routing.dispatch(queue.tenantId);
+    const counts = await countsByOperator(queue);
+    const loads = operators.map((operator) => counts.get(operator.userId) ?? 0);
+    expect(loads.reduce((sum, load) => sum + load, 0)).toBe(45);
+    expect(Math.max(...loads) - Math.min(...loads)).toBeLessThanOrEqual(1);
+  });
+});
+
+describe('taking, transferring and closing', () => {
+  async function signedInOperator(
+    setup: Awaited<ReturnType<typeof setUp>>,
+    status: 'online' | 'away' | 'offline',
+    maxChats: number | null = null,
+  ) {
+    const operator = await createOperator(api, setup.admin.token, {
+      departmentIds: [setup.department.id],
+      maxChats,
+    });
+    if (status !== 'offline') {
+      await api.request('PUT', '/api/me/status', { token: operator.token, body: { status } });
+    }
+    return operator;
+  }
+
+  it('lets an operator who is away take a waiting chat; a second take is refused', async () => {
+    const setup = await setUp();
+    const first = await signedInOperator(setup, 'away');
+    const second = await signedInOperator(setup, 'online');
+    const [waiting] = await setup.queue.addWaiting(1, setup.department.id);
+
+    const taken = await api.request('POST', `/api/conversations/${waiting}/take`, {
+      token: first.token,
+    });
+    expect(taken.status).toBe(200);
+    expect(taken.body).toMatchObject({ status: 'assigned', operatorId: first.user.id });
+
+    const late = await api.request('POST', `/api/conversations/${waiting}/take`, {
+      token: second.token,
+    });
+    expect(late.status).toBe(409);
+    expect(late.body.error.code).toBe('ALREADY_ASSIGNED');
+  });
+
+  it('refuses a take beyond capacity, and from an offline operator', async () => {
+    const setup = await setUp();
+    const full = await signedInOperator(setup, 'online', 1);
+    const offline = await signedInOperator(setup, 'offline');
+    const [one, two] = await setup.queue.addWaiting(2, setup.department.id);
+    await api.request('POST', `/api/conversations/${one}/take`, { token: full.token });
+
+    const atCapacity = await api.request('POST', `/api/conversations/${two}/take`, {
+      token: full.token,
+    });
+    expect(atCapacity.status).toBe(409);
+    expect(atCapacity.body.error.code).toBe('AT_CAPACITY');
+    const whileOffline = await api.request('POST', `/api/conversations/${two}/take`, {
+      token: offline.token,
+    });
+    expect(whileOffline.status).toBe(409);
+    expect(whileOffline.body.error.code).toBe('OPERATOR_OFFLINE');
+  });
+
+  it("hides another department's chats from an operator", async () => {
+    const setup = await setUp();
+    const elsewhere = await createDepartment(api, setup.admin.token);
+    const stranger = await createOperator(api, setup.admin.token, {
+      departmentIds: [elsewhere.id],
+    });
+    await api.request('PUT', '/api/me/status', {
+      token: stranger.token,
+      body: { status: 'online' },
+    });
+    const [waiting] = await setup.queue.addWaiting(1, setup.department.id);
+    const response = await api.request('POST', `/api/conversations/${waiting}/take`, {
+      token: stranger.token,
+    });
+    expect(response.status).toBe(404);
+  });
+
+  it('transfers to an operator with room, refuses one without, and back to a department', async () => {
+    const setup = await setUp();
+    const holder = await signedInOperator(setup, 'online');
+    const colleague = await signedInOperator(setup, 'away', 1);
+    const [chat, other] = await setup.queue.addWaiting(2, setup.department.id);
+    await api.request('POST', `/api/conversations/${chat}/take`, { token: holder.token });
+
+    const toColleague = await api.request('POST', `/api/conversations/${chat}/transfer`, {
+      token: holder.token,
+      body: { operatorId: colleague.user.id },
+    });
+    expect(toColleague.status).toBe(200);
+    expect(toColleague.body).toMatchObject({ status: 'assigned', operatorId: colleague.user.id });
+
+    // The former holder may no longer move it; the colleague is now full.
+    const notYours = await api.request('POST', `/api/conversations/${chat}/close`, {
+      token: holder.token,
+    });
+    expect(notYours.status).toBe(403);
+    await api.request('POST', `/api/conversations/${other}/take`, { token: holder.token });
+    const full = await api.request('POST', `/api/conversations/${other}/transfer`, {
+      token: holder.token,
+      body: { operatorId: colleague.user.id },
+    });
+    expect(full.body.error.code).toBe('AT_CAPACITY');
+
+    const elsewhere = await createDepartment(api, setup.admin.token);
+    const toDepartment = await api.request('POST', `/api/conversations/${chat}/transfer`, {
+      token: colleague.token,
+      body: { departmentId: elsewhere.id },
+    });
+    expect(toDepartment.status).toBe(200);
+    expect(toDepartment.body).toMatchObject({
+      status: 'queued',
+      operatorId: null,
+      departmentId: elsewhere.id,
+    });
+
+    const log = await api.request('GET', `/api/conversations/${chat}/events`, {
+      token: setup.admin.token,
+    });
+    expect(
+      log.body.items.map((event: { type: string; reason: string }) => [event.type, event.reason]),
+    ).toEqual([
+      ['taken', 'manual'],
+      ['transferred', 'transfer'],
+      ['queued', 'transfer'],
+    ]);
+    expect(log.body.items[1]).toMatchObject({
+      actor: { id: holder.user.id, name: 'Operator' },
+      operator: { id: colleague.user.id, name: 'Operator' },
+    });
+  });
+
+  it('closes a chat, freeing the slot and waking the dispatcher', async () => {
+    const setup = await setUp();
+    const [operator] = await setup.queue.addOperators(1, {
+      maxChats: 1,
+      departmentIds: [setup.department.id],
+    });
+    const [first, second] = await setup.queue.addWaiting(2, setup.department.id);
+    await setup.routing.dispatch(setup.queue.tenantId);
+    expect([...(await setup.queue.holders()).keys()]).toEqual([first]);
+
+    await setup.routing.close(operator!, first!);
+    expect(setup.woken).toContain(setup.queue.tenantId);
+    await setup.routing.dispatch(setup.queue.tenantId);
+    expect([...(await setup.queue.holders()).entries()]).toEqual([[second, operator!.userId]]);
+  });
+
+  it('returns the chats of an operator who goes offline to the queue, oldest first', async () => {
+    const setup = await setUp();
+    const operator = await signedInOperator(setup, 'online');
+    const chats = await setup.queue.addWaiting(3, setup.department.id);
+    for (const chat of chats)
+      await api.request('POST', `/api/conversations/${chat}/take`, { token: operator.token });
+
+    await api.request('PUT', '/api/me/status', {
+      token: operator.token,
+      body: { status: 'offline' },
+    });
+    const queue = await api.request('GET', '/api/conversations?status=queued', {
+      token: setup.admin.token,
+    });
+    expect(queue.body.items.map((conversation: { id: string }) => conversation.id)).toEqual(chats);
+    const log = await api.request('GET', `/api/conversations/${chats[0]}/events`, {
+      token: setup.admin.token,
+    });
+    expect(log.body.items.at(-1)).toMatchObject({
+      type: 'requeued',
+      reason: 'operator_offline',
+      operator: { id: operator.user.id },
+    });
+  });
+});
+
+describe('under concurrency', () => {
+  const extraOrms: MikroORM[] = [];
+  afterAll(async () => {
+    await Promise.all(extraOrms.map((orm) => orm.close()));
+  });
+
+  it('never assigns a chat twice nor exceeds capacity: 50 operators, 2 dispatchers, 1,000 chats', async () => {
+    const { department, queue } = await setUp();
+    const capacity = 20;
+    const operators = await queue.addOperators(50, {
+      maxChats: capacity,
+      departmentIds: [department.id],
+    });
+    const waiting = await queue.addWaiting(1000, department.id);
+    // Two dispatchers with their own connection pools, as two worker processes would have.
+    const dispatchers = await Promise.all(
+      [1, 2].map(async () => {
+        const orm = await initOrm(api.config);
+        extraOrms.push(orm);
+        return createRouting(orm);
+      }),
+    );
+    const takes = createRouting(api.orm);
+
+    const outcomes = { taken: 0, refused: 0 };
+    const operatorTakes = async (operator: Actor) => {
+      for (let attempt = 0; attempt < 10; attempt++) {
+        const chat = waiting[Math.floor(Math.random() * waiting.length)]!;
+        try {
+          await takes.take(operator, chat);
+          outcomes.taken += 1;
+        } catch (error) {
+          const code = (error as { code?: string }).code;
+          if (code !== 'ALREADY_ASSIGNED' && code !== 'AT_CAPACITY') throw error;
+          outcomes.refused += 1;
+        }
+      }
+    };
+    await Promise.all([
+      ...dispatchers.map(async (routing) => {
+        while ((await routing.dispatch(queue.tenantId)).length > 0);
+      }),
+      ...operators.map(operatorTakes),
+    ]);
+    // Whatever was left behind by contention, a last pass picks up.
+    await dispatchers[0]!.dispatch(queue.tenantId);
+
+    const holders = await queue.holders();
+    expect(holders.size).toBe(1000); // capacity exists for every chat: all assigned
+    const counts = await countsByOperator(queue);
+    expect(Math.max(...counts.values())).toBeLessThanOrEqual(capacity);
+    expect(outcomes.taken).toBeGreaterThan(0);
+
+    // Exactly one assignment event per chat: nobody got a chat someone else already had.
+    const events = await api.orm.em
+      .fork()
+      .getConnection()
+      .execute<{ conversation_id: string; assignments: string }[]>(
+        `select conversation_id, count(*) as assignments from conversation_event
+         where tenant_id = ? and type in ('assigned', 'taken') group by conversation_id`,
+        [queue.tenantId],
+      );
+    expect(events).toHaveLength(1000);
+    expect(events.every((row) => Number(row.assignments) === 1)).toBe(true);
+  }, 120_000);
+});
