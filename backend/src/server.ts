@@ -4,6 +4,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { fileURLToPath } from 'node:url';
 import type { Redis } from 'ioredis';
 import { createApp } from './app.js';
+import { scopeToTenant } from './db/tenant-filter.js';
 import type { Config } from './config.js';
 import type { JobQueues } from './jobs/job-queues.js';
 import { JobWorkers } from './jobs/job-workers.js';
@@ -81,9 +82,10 @@ function createRouting(
   const broadcaster = new ConversationBroadcaster(em, realtime, linkFile);
   const wakeDispatcher = (tenantId: string) =>
     queues.wake('routing-dispatch', { tenantId }, tenantId);
-  const routing = new RoutingService(em, wakeDispatcher, (conversationIds) =>
-    broadcaster.broadcast({ conversationIds }),
-  );
+  const routing = new RoutingService(em, wakeDispatcher, async (tenantId, conversationIds) => {
+    scopeToTenant(em, tenantId); // jobs (dispatch, sweep) start without a tenant
+    await broadcaster.broadcast({ conversationIds });
+  });
   return { routing, wakeDispatcher, broadcaster };
 }
 

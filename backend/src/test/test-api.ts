@@ -2,6 +2,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { randomBytes } from 'node:crypto';
+import { io, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, inject } from 'vitest';
 import { loadConfig, type Config } from '../config.js';
 import { initOrm } from '../db/orm.js';
@@ -280,4 +281,22 @@ export async function seedConversation(
   conversation.lastMessageAt = contact.lastInboundAt;
   await em.persist([contact, conversation, ...messages]).flush();
   return conversation;
+}
+
+/**
+ * A panel's socket.io connection as `token`'s user; `cleanup` collects it for disconnecting
+ * after the suite.
+ */
+export function connectSocket(
+  api: TestApi,
+  token: string,
+  cleanup: Socket[],
+  transports = ['websocket'],
+): Promise<Socket> {
+  const socket = io(api.url, { auth: { token }, transports, reconnection: false });
+  cleanup.push(socket);
+  return new Promise((resolve, reject) => {
+    socket.once('connect', () => resolve(socket));
+    socket.once('connect_error', reject);
+  });
 }

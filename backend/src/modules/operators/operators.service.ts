@@ -2,6 +2,7 @@ import { LockMode, UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { validate as isUuid } from 'uuid';
 import { findByIdOrFail } from '../../db/find.js';
+import { scopeToTenant } from '../../db/tenant-filter.js';
 import { ConflictError, NotFoundError } from '../../errors.js';
 import type { Actor } from '../auth/actor.js';
 import type { PasswordHasher } from '../auth/passwords.js';
@@ -116,6 +117,7 @@ export class OperatorsService {
     reasonWhenOffline: 'operator_offline' | 'connection_lost',
   ): Promise<User> {
     const user = await this.em.transactional(async (em) => {
+      scopeToTenant(em, tenantId); // also called by the worker's sweep, outside any request
       const locked = await em.findOneOrFail(
         User,
         { id: userId, tenant: tenantId },

@@ -1,6 +1,12 @@
-import { io, type Socket } from 'socket.io-client';
+import type { Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createOperator, signUpTenant, startTestApi, type TestApi } from '../../test/test-api.js';
+import {
+  connectSocket,
+  createOperator,
+  signUpTenant,
+  startTestApi,
+  type TestApi,
+} from '../../test/test-api.js';
 
 let api: TestApi;
 const sockets: Socket[] = [];
@@ -12,14 +18,8 @@ afterAll(async () => {
   await api.stop();
 });
 
-function connect(token: string, transports = ['websocket']): Promise<Socket> {
-  const socket = io(api.url, { auth: { token }, transports, reconnection: false });
-  sockets.push(socket);
-  return new Promise((resolve, reject) => {
-    socket.once('connect', () => resolve(socket));
-    socket.once('connect_error', reject);
-  });
-}
+const connect = (token: string, transports?: string[]) =>
+  connectSocket(api, token, sockets, transports);
 
 describe('realtime', () => {
   it("pushes an operator's status change to everyone in their tenant, and no one else", async () => {

@@ -29,13 +29,16 @@ export class RoutingSweeper {
     const now = this.clock().getTime();
 
     const working = await connection.execute<
-      { id: string; tenant_id: string; status_changed_at: Date }[]
+      { id: string; tenant_id: string; status_changed_at: string | Date }[]
     >(`select id, tenant_id, status_changed_at from app_user where status <> 'offline'`);
     const lastSeen = await this.presence.lastSeen(working.map((user) => user.id));
     let wentOffline = 0;
     for (const user of working) {
       // Going online counts as being seen: a panel gets the grace period to connect.
-      const aliveAt = Math.max(user.status_changed_at.getTime(), lastSeen.get(user.id) ?? 0);
+      const aliveAt = Math.max(
+        new Date(user.status_changed_at).getTime(),
+        lastSeen.get(user.id) ?? 0,
+      );
       if (now - aliveAt > this.graceMs) {
         await this.takeOffline(user.tenant_id, user.id);
         wentOffline += 1;

@@ -12,8 +12,8 @@ import { toConversationEventDto, type ConversationEventDto } from './routing.sch
 /** Tells the dispatcher of a tenant that there may be something to assign. */
 export type WakeDispatcher = (tenantId: string) => Promise<void>;
 
-/** Tells the panels which conversations changed, after the change is committed. */
-export type ConversationsChanged = (conversationIds: string[]) => Promise<void>;
+/** Tells the panels which conversations of a tenant changed, after the change is committed. */
+export type ConversationsChanged = (tenantId: string, conversationIds: string[]) => Promise<void>;
 
 export type TransferTarget = { operatorId: string } | { departmentId: string };
 
@@ -59,7 +59,7 @@ export class RoutingService {
       if (outcome !== 'contended') assigned.push(outcome);
     }
     if (assigned.length === MAX_ASSIGNMENTS_PER_PASS) await this.wakeDispatcher(tenantId);
-    if (assigned.length > 0) await this.conversationsChanged(assigned);
+    if (assigned.length > 0) await this.conversationsChanged(tenantId, assigned);
     return assigned;
   }
 
@@ -83,7 +83,7 @@ export class RoutingService {
         actorId: actor.userId,
       });
     });
-    await this.conversationsChanged([conversationId]);
+    await this.conversationsChanged(actor.tenantId, [conversationId]);
   }
 
   /**
@@ -125,7 +125,7 @@ export class RoutingService {
       }
     });
     await this.wakeDispatcher(actor.tenantId);
-    await this.conversationsChanged([conversationId]);
+    await this.conversationsChanged(actor.tenantId, [conversationId]);
   }
 
   /** Closes a conversation; its operator's slot frees up for the next waiting one. */
@@ -146,7 +146,7 @@ export class RoutingService {
       });
     });
     await this.wakeDispatcher(actor.tenantId);
-    await this.conversationsChanged([conversationId]);
+    await this.conversationsChanged(actor.tenantId, [conversationId]);
   }
 
   /**
@@ -174,7 +174,7 @@ export class RoutingService {
     });
     if (requeued.length > 0) {
       await this.wakeDispatcher(tenantId);
-      await this.conversationsChanged(requeued);
+      await this.conversationsChanged(tenantId, requeued);
     }
     return requeued;
   }

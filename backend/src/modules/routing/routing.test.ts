@@ -30,7 +30,7 @@ function createRouting(orm: MikroORM, woken: string[] = [], changed: string[] = 
   return new RoutingService(
     orm.em.fork() as EntityManager,
     async (tenantId) => void woken.push(tenantId),
-    async (ids) => void changed.push(...ids),
+    async (_tenantId, ids) => void changed.push(...ids),
   );
 }
 

@@ -1,0 +1,210 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { Socket } from 'socket.io-client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createLogger } from '../../logger.js';
+import { createRedis } from '../../redis.js';
+import {
+  connectFacebookPage,
+  createDepartment,
+  createOperator,
+  postDelivery,
+  signUpTenant,
+  startTestWorker,
+  useTestApi,
+  connectSocket,
+} from '../../test/test-api.js';
+import { delivery, entry, textMessage } from '../facebook/inbound/messenger-fixtures.js';
+import { PasswordHasher } from '../auth/passwords.js';
+import { OperatorsService } from '../operators/operators.service.js';
+import { OperatorPresence } from './operator-presence.js';
+import { QueueScene } from './routing-fixtures.js';
+import { RoutingSweeper } from './routing-sweeper.js';
+import { RoutingService } from './routing.service.js';
+
+const api = useTestApi();
+let worker: Awaited<ReturnType<typeof startTestWorker>>;
+const sockets: Socket[] = [];
+beforeAll(async () => {
+  worker = await startTestWorker(api);
+});
+afterAll(async () => {
+  sockets.forEach((socket) => socket.disconnect());
+  await worker?.stop();
+});
+
+const connect = (token: string, transports?: string[]) =>
+  connectSocket(api, token, sockets, transports);
+
+/** Resolves with the first `conversation.updated` on the socket that matches. */
+function nextUpdate(
+  socket: Socket,
+  matches: (conversation: { id: string; status: string; operatorId: string | null }) => boolean,
+) {
+  return new Promise<{ id: string; status: string; operatorId: string | null }>((resolve) => {
+    const listener = (conversation: { id: string; status: string; operatorId: string | null }) => {
+      if (!matches(conversation)) return;
+      socket.off('conversation.updated', listener);
+      resolve(conversation);
+    };
+    socket.on('conversation.updated', listener);
+  });
+}
+
+describe('the queue end to end', () => {
+  it('assigns a new visitor to an online operator live, and a reopened chat to them again', async () => {
+    const admin = await signUpTenant(api);
+    const department = await createDepartment(api, admin.token);
+    const connected = await connectFacebookPage(api, admin.token, {
+      departmentId: department.id,
+    });
+    const first = await createOperator(api, admin.token, { departmentIds: [department.id] });
+    const socket = await connect(first.token);
+    await api.request('PUT', '/api/me/status', { token: first.token, body: { status: 'online' } });
+    const pageId = connected.page.pageId;
+    const write = (text: string) =>
+      postDelivery(
+        api,
+        admin.tenant.key,
+        delivery(entry(pageId, textMessage({ psid: 'visitor-1', pageId, text }))),
+        connected.appSecret,
+      );
+
+    const assigned = nextUpdate(socket, (c) => c.status === 'assigned');
+    await write('hello');
+    const conversation = await assigned;
+    expect(conversation.operatorId).toBe(first.user.id);
+
+    // Closed; a colleague with nothing to do comes online; the visitor writes again.
+    await api.request('POST', `/api/conversations/${conversation.id}/close`, {
+      token: first.token,
+    });
+    const colleague = await createOperator(api, admin.token, { departmentIds: [department.id] });
+    await api.request('PUT', '/api/me/status', {
+      token: colleague.token,
+      body: { status: 'online' },
+    });
+    const reassigned = nextUpdate(
+      socket,
+      (c) => c.id === conversation.id && c.status === 'assigned',
+    );
+    await write('me again');
+    expect((await reassigned).operatorId).toBe(first.user.id);
+
+    const log = await api.request('GET', `/api/conversations/${conversation.id}/events`, {
+      token: admin.token,
+    });
+    expect(
+      log.body.items.map((event: { type: string; reason: string }) => [event.type, event.reason]),
+    ).toEqual([
+      ['queued', 'new_conversation'],
+      ['assigned', 'automatic'],
+      ['closed', 'manual'],
+      ['queued', 'visitor_wrote'],
+      ['assigned', 'previous_operator'],
+    ]);
+  });
+
+  it('leaves a chat waiting when nobody is online, and assigns it when someone comes online', async () => {
+    const admin = await signUpTenant(api);
+    const connected = await connectFacebookPage(api, admin.token);
+    const operator = await createOperator(api, admin.token);
+    const socket = await connect(operator.token);
+    const pageId = connected.page.pageId;
+    const queued = nextUpdate(socket, (c) => c.status === 'queued');
+    await postDelivery(
+      api,
+      admin.tenant.key,
+      delivery(entry(pageId, textMessage({ psid: 'visitor-2', pageId, text: 'anyone?' }))),
+      connected.appSecret,
+    );
+    const waiting = await queued;
+
+    const assigned = nextUpdate(socket, (c) => c.id === waiting.id && c.status === 'assigned');
+    await api.request('PUT', '/api/me/status', {
+      token: operator.token,
+      body: { status: 'online' },
+    });
+    expect((await assigned).operatorId).toBe(operator.user.id);
+  });
+});
+
+describe('the presence sweep', () => {
+  it('takes offline who has been gone past the grace period, and gives their chats back', async () => {
+    const admin = await signUpTenant(api);
+    const department = await createDepartment(api, admin.token);
+    const { page } = await connectFacebookPage(api, admin.token, { departmentId: department.id });
+    const em = api.orm.em.fork() as EntityManager;
+    const scene = new QueueScene(em, admin.tenant.id, page.id);
+    const [connected, gone, justLeft] = await scene.addOperators(3, {
+      departmentIds: [department.id],
+    });
+    const chats = await scene.addWaiting(3, department.id);
+    const routing = new RoutingService(
+      em,
+      async () => {},
+      async () => {},
+    );
+    await routing.dispatch(admin.tenant.id);
+
+    const grace = 60_000;
+    const clock = { now: Date.now() + 10 * grace }; // everyone went online long ago
+    const redis = createRedis(api.config, 'presence-test', createLogger(api.config));
+    const presence = new OperatorPresence(redis, api.config.redisPrefix, () => clock.now);
+    await presence.connected({ userId: connected!.userId, socketId: 'a' });
+    await presence.connected({ userId: justLeft!.userId, socketId: 'b' });
+    await presence.disconnected({ userId: justLeft!.userId, socketId: 'b' });
+    clock.now += grace - 1_000;
+    await presence.refresh([{ userId: connected!.userId, socketId: 'a' }]);
+    await presence.connected({ userId: 'someone-else', socketId: 'c' }); // not in this tenant
+
+    const operators = new OperatorsService(
+      em,
+      new PasswordHasher(),
+      { publish: () => {} },
+      {
+        wakeDispatcher: async () => {},
+        requeueHeldBy: routing.requeueHeldBy.bind(routing),
+      },
+    );
+    const sweeper = new RoutingSweeper(
+      em,
+      presence,
+      async (tenantId, userId) =>
+        void (await operators.changeStatus(tenantId, userId, 'offline', 'connection_lost')),
+      routing,
+      async () => {},
+      grace,
+      () => new Date(clock.now),
+    );
+    await sweeper.sweep();
+
+    const statuses = await em
+      .getConnection()
+      .execute<{ id: string; status: string }[]>(
+        'select id, status from app_user where tenant_id = ? and role = ?',
+        [admin.tenant.id, 'operator'],
+      );
+    expect(Object.fromEntries(statuses.map((user) => [user.id, user.status]))).toEqual({
+      [connected!.userId]: 'online',
+      [gone!.userId]: 'offline',
+      [justLeft!.userId]: 'online',
+    });
+    // (The test's worker may hand the requeued chat to someone else meanwhile: not to `gone`.)
+    expect([...(await scene.holders()).values()]).not.toContain(gone!.userId);
+    const log = await em
+      .getConnection()
+      .execute<{ conversation_id: string; reason: string; operator_id: string }[]>(
+        `select conversation_id, reason, operator_id from conversation_event
+         where tenant_id = ? and type = 'requeued'`,
+        [admin.tenant.id],
+      );
+    expect(log).toEqual([
+      {
+        conversation_id: expect.toBeOneOf(chats),
+        reason: 'connection_lost',
+        operator_id: gone!.userId,
+      },
+    ]);
+    redis.disconnect();
+  });
+});
