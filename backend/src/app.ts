@@ -28,6 +28,7 @@ import { registerOperatorRoutes } from './modules/operators/operators.routes.js'
 import type { OperatorsService } from './modules/operators/operators.service.js';
 import { registerRoutingRoutes } from './modules/routing/routing.routes.js';
 import type { RoutingService } from './modules/routing/routing.service.js';
+import type { QueueFiguresService } from './modules/routing/queue-figures.js';
 import { registerTenantRoutes } from './modules/tenants/tenants.routes.js';
 import type { TenantsService } from './modules/tenants/tenants.service.js';
 
@@ -41,6 +42,7 @@ export type ApiServices = {
   facebookWebhooks: FacebookWebhooksService;
   conversations: ConversationsService;
   routing: RoutingService;
+  queueFigures: QueueFiguresService;
   files: FilesService;
 };
 
@@ -68,7 +70,7 @@ export function createApp(options: {
   registerFacebookPageRoutes(router, services.facebookPages);
   registerFacebookWebhookRoutes(router, services.facebookWebhooks);
   registerConversationRoutes(router, services.conversations);
-  registerRoutingRoutes(router, services.routing, services.conversations);
+  registerRoutingRoutes(router, services);
   registerFileRoutes(router, services.files);
 
   let openApiDocument: object | undefined;

@@ -43,6 +43,7 @@ import type { RealtimePublisher } from './modules/realtime/realtime.events.js';
 import { OperatorPresence } from './modules/routing/operator-presence.js';
 import { ROUTING_SWEEP_INTERVAL_MS, RoutingSweeper } from './modules/routing/routing-sweeper.js';
 import { RoutingService } from './modules/routing/routing.service.js';
+import { QueueFiguresPublisher, QueueFiguresService } from './modules/routing/queue-figures.js';
 
 /** Something main.ts stops, in reverse order of starting, on SIGTERM. */
 export type Stoppable = { name: string; stop: () => Promise<void> };
@@ -78,15 +79,27 @@ function createRouting(
   queues: JobQueues,
   realtime: RealtimePublisher,
   linkFile: (fileId: string) => string,
+  logger: Logger,
 ) {
   const broadcaster = new ConversationBroadcaster(em, realtime, linkFile);
+  const figures = new QueueFiguresService(em);
+  const figuresPublisher = new QueueFiguresPublisher(figures, realtime, (error) =>
+    logger.warn({ err: error }, 'could not publish the queue figures'),
+  );
   const wakeDispatcher = (tenantId: string) =>
     queues.wake('routing-dispatch', { tenantId }, tenantId);
+  const queueChanged = (tenantId: string) => figuresPublisher.queueChanged(tenantId);
   const routing = new RoutingService(em, wakeDispatcher, async (tenantId, conversationIds) => {
     scopeToTenant(em, tenantId); // jobs (dispatch, sweep) start without a tenant
     await broadcaster.broadcast({ conversationIds });
+    queueChanged(tenantId);
   });
-  return { routing, wakeDispatcher, broadcaster };
+  const queueHooks = {
+    wakeDispatcher,
+    requeueHeldBy: routing.requeueHeldBy.bind(routing),
+    queueChanged,
+  };
+  return { routing, figures, wakeDispatcher, queueChanged, queueHooks, broadcaster };
 }
 
 /**
@@ -123,20 +136,18 @@ export async function startApi({
   });
   const { secrets, graph, storage, fileLinks, linkFile } = createIntegrations(config);
   const signingKeys = new WebhookSigningKeys(em, secrets);
-  const { routing, wakeDispatcher } = createRouting(em, queues, realtime, linkFile);
+  const { routing, figures, queueHooks } = createRouting(em, queues, realtime, linkFile, logger);
   const services = {
     auth,
     tenants,
     departments: new DepartmentsService(em),
-    operators: new OperatorsService(em, passwords, realtime, {
-      wakeDispatcher,
-      requeueHeldBy: routing.requeueHeldBy.bind(routing),
-    }),
+    operators: new OperatorsService(em, passwords, realtime, queueHooks),
     health: new HealthService(em, probeRedis, config.redisPrefix),
     facebookPages: new FacebookPagesService(em, graph, secrets, config, signingKeys),
     facebookWebhooks: new FacebookWebhooksService(em, signingKeys, queues, logger),
     conversations: new ConversationsService(em, linkFile),
     routing,
+    queueFigures: figures,
     files: new FilesService(em, storage, fileLinks),
   };
   if (config.seedDemoData) {
@@ -180,11 +191,14 @@ export async function startWorker({
   const { secrets, graph, storage, fileLinks, linkFile } = createIntegrations(config);
   const inbound = new InboundService(em);
   const realtime = new RealtimeEmitter(redis, config.redisPrefix);
-  const { routing, wakeDispatcher, broadcaster } = createRouting(em, queues, realtime, linkFile);
-  const operators = new OperatorsService(em, new PasswordHasher(), realtime, {
-    wakeDispatcher,
-    requeueHeldBy: routing.requeueHeldBy.bind(routing),
-  });
+  const { routing, wakeDispatcher, queueChanged, queueHooks, broadcaster } = createRouting(
+    em,
+    queues,
+    realtime,
+    linkFile,
+    logger,
+  );
+  const operators = new OperatorsService(em, new PasswordHasher(), realtime, queueHooks);
   const routingSweeper = new RoutingSweeper(
     em,
     new OperatorPresence(redis, config.redisPrefix),
@@ -231,7 +245,10 @@ export async function startWorker({
             createdMessageIds: outcome.newMessageIds,
             updatedMessageIds: outcome.updatedMessageIds,
           });
-          if (outcome.queuedConversationIds.size > 0) await wakeDispatcher(outcome.tenantId);
+          if (outcome.queuedConversationIds.size > 0) {
+            await wakeDispatcher(outcome.tenantId);
+            queueChanged(outcome.tenantId);
+          }
         }
       },
       'contact-profile': async ({ contactId }) => {

@@ -23,6 +23,8 @@ export type QueueHooks = {
   /** Capacity may have grown: someone came online, got more room or another department. */
   wakeDispatcher: WakeDispatcher;
   requeueHeldBy: RoutingService['requeueHeldBy'];
+  /** The live queue figures changed (someone's status). */
+  queueChanged: (tenantId: string) => void;
 };
 
 /** The people of a tenant: admins and operators (both are "operators" of the queue). */
@@ -131,6 +133,7 @@ export class OperatorsService {
       return locked;
     });
     this.announce(user);
+    this.queue.queueChanged(tenantId);
     if (status === 'offline') await this.queue.requeueHeldBy(tenantId, userId, reasonWhenOffline);
     if (status === 'online') await this.queue.wakeDispatcher(tenantId);
     return user;

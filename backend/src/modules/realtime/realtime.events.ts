@@ -1,5 +1,6 @@
 import type { ConversationDto, MessageDto } from '../conversations/conversations.schemas.js';
 import type { UserDto } from '../operators/operators.schemas.js';
+import type { QueueFigures } from '../routing/queue-figures.js';
 
 /** Every event the server pushes to the panel, with its payload: the full changed record. */
 export interface ServerToClientEvents {
@@ -7,6 +8,7 @@ export interface ServerToClientEvents {
   'conversation.updated': (conversation: ConversationDto) => void;
   'message.created': (message: MessageDto) => void;
   'message.updated': (message: MessageDto) => void;
+  'queue.updated': (figures: QueueFigures) => void;
 }
 
 export type RealtimeEventName = keyof ServerToClientEvents;

@@ -15,6 +15,7 @@ import {
 } from '../../test/test-api.js';
 import { delivery, entry, textMessage } from '../facebook/inbound/messenger-fixtures.js';
 import { PasswordHasher } from '../auth/passwords.js';
+import { TokenService } from '../auth/tokens.js';
 import { OperatorsService } from '../operators/operators.service.js';
 import { OperatorPresence } from './operator-presence.js';
 import { QueueScene } from './routing-fixtures.js';
@@ -34,6 +35,11 @@ afterAll(async () => {
 
 const connect = (token: string, transports?: string[]) =>
   connectSocket(api, token, sockets, transports);
+
+/** A session token for a user written straight into the database (QueueScene). */
+async function signInAs(actor: { userId: string; tenantId: string }) {
+  return { token: await new TokenService(api.config).issue(actor) };
+}
 
 /** Resolves with the first `conversation.updated` on the socket that matches. */
 function nextUpdate(
@@ -128,6 +134,54 @@ describe('the queue end to end', () => {
   });
 });
 
+describe('the queue figures', () => {
+  it('count waiting, serving and free room per department, and are pushed when they change', async () => {
+    const admin = await signUpTenant(api);
+    const department = await createDepartment(api, admin.token);
+    const { page } = await connectFacebookPage(api, admin.token, { departmentId: department.id });
+    const scene = new QueueScene(api.orm.em.fork() as EntityManager, admin.tenant.id, page.id);
+    const [busy] = await scene.addOperators(1, { maxChats: 3, departmentIds: [department.id] });
+    await scene.addOperators(1, { status: 'away', departmentIds: [department.id] });
+    const [oldest, , chat] = await scene.addWaiting(3, department.id);
+    await scene.addWaiting(1, null);
+    const socket = await connect(admin.token);
+    const pushed = new Promise<{ departments: { waiting: number }[] }>((resolve) =>
+      socket.once('queue.updated', resolve),
+    );
+
+    const taken = await api.request('POST', `/api/conversations/${chat}/take`, {
+      token: (await signInAs(busy!)).token,
+    });
+    expect(taken.status).toBe(200);
+    const figures = await api.request('GET', '/api/queue', { token: admin.token });
+    const oldestQueuedAt = (
+      await api.request('GET', `/api/conversations/${oldest}`, { token: admin.token })
+    ).body.queuedAt;
+    expect(figures.body.departments).toEqual([
+      {
+        departmentId: null,
+        waiting: 1,
+        oldestQueuedAt: expect.any(String),
+        inProgress: 0,
+        operatorsOnline: 1,
+        freeSlots: 2,
+      },
+      {
+        departmentId: department.id,
+        waiting: 2,
+        oldestQueuedAt,
+        inProgress: 1,
+        operatorsOnline: 1,
+        freeSlots: 2,
+      },
+    ]);
+    expect(figures.body.operators).toContainEqual(
+      expect.objectContaining({ id: busy!.userId, status: 'online', load: 1, capacity: 3 }),
+    );
+    expect((await pushed).departments.map((row) => row.waiting)).toEqual([1, 2]);
+  });
+});
+
 describe('the presence sweep', () => {
   it('takes offline who has been gone past the grace period, and gives their chats back', async () => {
     const admin = await signUpTenant(api);
@@ -164,6 +218,7 @@ describe('the presence sweep', () => {
       {
         wakeDispatcher: async () => {},
         requeueHeldBy: routing.requeueHeldBy.bind(routing),
+        queueChanged: () => {},
       },
     );
     const sweeper = new RoutingSweeper(

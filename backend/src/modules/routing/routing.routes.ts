@@ -5,12 +5,31 @@ import { conversationSchema } from '../conversations/conversations.schemas.js';
 import type { ConversationsService } from '../conversations/conversations.service.js';
 import { conversationEventSchema, transferSchema } from './routing.schemas.js';
 import type { RoutingService } from './routing.service.js';
+import { queueFiguresSchema, type QueueFiguresService } from './queue-figures.js';
 
 export function registerRoutingRoutes(
   router: ApiRouter,
-  routing: RoutingService,
-  conversations: ConversationsService,
+  {
+    routing,
+    conversations,
+    queueFigures,
+  }: {
+    routing: RoutingService;
+    conversations: ConversationsService;
+    queueFigures: QueueFiguresService;
+  },
 ): void {
+  router.route({
+    method: 'get',
+    path: '/api/queue',
+    access: 'authenticated',
+    tag: 'Queue',
+    summary:
+      "The live queue: per department waiting, longest wait, in progress, operators online and free slots; every operator's load",
+    responses: { 200: { description: 'As of `at`', schema: queueFiguresSchema } },
+    handler: ({ actor }) => queueFigures.current(actor.tenantId),
+  });
+
   const changed = { description: 'The conversation as it is now', schema: conversationSchema };
 
   router.route({
