@@ -54,6 +54,23 @@ describe('realtime', () => {
     expect((await api.request('GET', '/health')).status).toBe(200);
   });
 
+  it('reaches a socket of another api instance (the Redis adapter)', async () => {
+    const second = await startTestApi();
+    try {
+      const admin = await signUpTenant(api);
+      const operator = await createOperator(api, admin.token);
+      const socket = await connectSocket(second, admin.token, sockets);
+      const received = new Promise((resolve) => socket.once('operator.updated', resolve));
+      await api.request('PUT', '/api/me/status', {
+        token: operator.token,
+        body: { status: 'online' },
+      });
+      expect(await received).toMatchObject({ id: operator.user.id, status: 'online' });
+    } finally {
+      await second.stop();
+    }
+  });
+
   it('refuses a connection without a valid token', async () => {
     await expect(connect('not a token')).rejects.toThrow('UNAUTHENTICATED');
   });
