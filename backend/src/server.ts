@@ -190,7 +190,7 @@ export async function startWorker({
   const em = orm.em as EntityManager;
   const { secrets, graph, storage, fileLinks, linkFile } = createIntegrations(config);
   const inbound = new InboundService(em);
-  const realtime = new RealtimeEmitter(redis, config.redisPrefix);
+  const realtime = new RealtimeEmitter(redis, config.redisPrefix, logger);
   const { routing, wakeDispatcher, queueChanged, queueHooks, broadcaster } = createRouting(
     em,
     queues,

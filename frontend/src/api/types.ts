@@ -144,7 +144,30 @@ export interface ErrorBody {
   };
 }
 
-/** Events the server pushes over socket.io, each carrying the full changed record. */
+/** Sent with each event: its number in the business's sequence (absent on snapshots). */
+export interface EventMeta {
+  seq?: number;
+}
+
+/**
+ * Events the server pushes over socket.io, each carrying the full changed record, and its
+ * sequence number as a second argument.
+ */
 export interface ServerToClientEvents {
-  'operator.updated': (user: User) => void;
+  'operator.updated': (user: User, meta?: EventMeta) => void;
+}
+
+/** The answer to `resync`: what a reconnecting panel missed, or `complete: false` (reload). */
+export interface Resync {
+  complete: boolean;
+  events: { seq: number; event: keyof ServerToClientEvents; payload: unknown }[];
+}
+
+/** Connection-level messages, apart from the records above. */
+export interface RealtimeControlEvents {
+  'realtime.ready': (ready: { seq: number }) => void;
+}
+
+export interface ClientToServerEvents {
+  resync: (request: { after: number }, answer: (resync: Resync) => void) => void;
 }

@@ -14,6 +14,7 @@ const fakeSocket = vi.hoisted(() => {
     handlers,
     connected: false,
     on: vi.fn((event: string, handler: Handler) => handlers.set(event, handler)),
+    emit: vi.fn(),
     removeAllListeners: vi.fn(() => handlers.clear()),
     disconnect: vi.fn(),
   };
@@ -30,6 +31,7 @@ describe('realtime socket', () => {
     fakeSocket.handlers.clear();
     vi.mocked(io).mockClear();
     fakeSocket.disconnect.mockClear();
+    fakeSocket.emit.mockReset();
   });
 
   it('connects to the same origin with the session token', () => {
@@ -70,5 +72,59 @@ describe('realtime socket', () => {
 
     expect(() => fakeSocket.handlers.get('operator.updated')?.(null)).not.toThrow();
     disconnectRealtime();
+  });
+
+  describe('after a reconnection', () => {
+    async function loadedOperators() {
+      const colleague = makeUser({ status: 'offline' });
+      stubFetch({ 'GET /api/operators': jsonResponse(200, { items: [colleague] }) });
+      const operators = useOperatorsStore();
+      await operators.fetchAll();
+      return { operators, colleague };
+    }
+
+    it('replays exactly the events it missed', async () => {
+      const { operators, colleague } = await loadedOperators();
+      connectRealtime('jwt');
+      const ready = fakeSocket.handlers.get('realtime.ready')!;
+      ready({ seq: 10 });
+      fakeSocket.handlers.get('operator.updated')!({ ...colleague, status: 'away' }, { seq: 11 });
+      expect(fakeSocket.emit).not.toHaveBeenCalled();
+
+      ready({ seq: 13 }); // reconnected: two events went by meanwhile
+      expect(fakeSocket.emit).toHaveBeenCalledWith('resync', { after: 11 }, expect.any(Function));
+      const answer = fakeSocket.emit.mock.calls[0]![2] as (resync: unknown) => void;
+      answer({
+        complete: true,
+        events: [
+          { seq: 12, event: 'operator.updated', payload: { ...colleague, status: 'online' } },
+          {
+            seq: 13,
+            event: 'operator.updated',
+            payload: { ...colleague, status: 'online', name: 'Renamed' },
+          },
+        ],
+      });
+      expect(operators.items[0]).toMatchObject({ status: 'online', name: 'Renamed' });
+
+      ready({ seq: 13 }); // nothing missed this time
+      expect(fakeSocket.emit).toHaveBeenCalledTimes(1);
+      disconnectRealtime();
+    });
+
+    it('reloads what it holds when the server no longer keeps all it missed', async () => {
+      const { operators, colleague } = await loadedOperators();
+      connectRealtime('jwt');
+      const ready = fakeSocket.handlers.get('realtime.ready')!;
+      ready({ seq: 1 });
+      ready({ seq: 5000 });
+      stubFetch({
+        'GET /api/operators': jsonResponse(200, { items: [{ ...colleague, status: 'online' }] }),
+      });
+      const answer = fakeSocket.emit.mock.calls[0]![2] as (resync: unknown) => void;
+      answer({ complete: false, events: [] });
+      await vi.waitFor(() => expect(operators.items[0]?.status).toBe('online'));
+      disconnectRealtime();
+    });
   });
 });

@@ -2,7 +2,13 @@
 // a store action that applies it; nothing here refetches or owns state (Chatwoot's pattern).
 import { io } from 'socket.io-client';
 import type { Socket } from 'socket.io-client';
-import type { ServerToClientEvents } from '@/api/types';
+import type {
+  ClientToServerEvents,
+  EventMeta,
+  RealtimeControlEvents,
+  Resync,
+  ServerToClientEvents,
+} from '@/api/types';
 import { useOperatorsStore } from '@/stores/operators';
 import { useSessionStore } from '@/stores/session';
 
@@ -18,7 +24,48 @@ export const realtimeEventTable: EventTable = {
   },
 };
 
-let socket: Socket<ServerToClientEvents> | null = null;
+/**
+ * What the panel reloads when it missed more than the server still keeps (a long outage).
+ * Each store that holds server data refetches what it has loaded.
+ */
+export const realtimeReloaders: (() => Promise<void> | void)[] = [
+  () => {
+    const operators = useOperatorsStore();
+    if (operators.hasLoaded) return operators.fetchAll();
+  },
+];
+
+type PanelSocket = Socket<ServerToClientEvents & RealtimeControlEvents, ClientToServerEvents>;
+
+let socket: PanelSocket | null = null;
+/** The highest event number applied; null until the first connection reports where we are. */
+let lastSeq: number | null = null;
+
+function apply(event: keyof ServerToClientEvents, payload: unknown, meta?: EventMeta): void {
+  try {
+    (realtimeEventTable[event] as (payload: unknown) => void)(payload);
+  } catch (error) {
+    // A malformed event must not break the connection for the ones that follow.
+    console.error(`[realtime] handling ${event} failed`, error);
+  }
+  if (meta?.seq !== undefined) lastSeq = Math.max(lastSeq ?? 0, meta.seq);
+}
+
+/** After a reconnection: replay exactly what was missed, or reload when too much was. */
+function resync(connection: PanelSocket, serverSeq: number): void {
+  if (lastSeq === null || lastSeq >= serverSeq) {
+    lastSeq = Math.max(lastSeq ?? 0, serverSeq);
+    return;
+  }
+  connection.emit('resync', { after: lastSeq }, (missed: Resync) => {
+    if (!missed.complete) {
+      lastSeq = serverSeq;
+      for (const reload of realtimeReloaders) void reload();
+      return;
+    }
+    for (const entry of missed.events) apply(entry.event, entry.payload, { seq: entry.seq });
+  });
+}
 
 /**
  * Opens the connection for a signed-in user. socket.io retries by itself while the server is
@@ -27,28 +74,24 @@ let socket: Socket<ServerToClientEvents> | null = null;
  */
 export function connectRealtime(token: string): void {
   disconnectRealtime();
-  const connection: Socket<ServerToClientEvents> = io({
+  const connection: PanelSocket = io({
     auth: { token },
     reconnectionDelay: 1_000,
     reconnectionDelayMax: 15_000,
   });
   for (const event of Object.keys(realtimeEventTable) as (keyof ServerToClientEvents)[]) {
-    connection.on(event, (...args: Parameters<ServerToClientEvents[typeof event]>) => {
-      try {
-        realtimeEventTable[event](...args);
-      } catch (error) {
-        // A malformed event must not break the connection for the ones that follow.
-        console.error(`[realtime] handling ${event} failed`, error);
-      }
-    });
+    connection.on(event, (payload: unknown, meta?: EventMeta) => apply(event, payload, meta));
   }
+  connection.on('realtime.ready', ({ seq }) => resync(connection, seq));
   connection.on('connect_error', () => {
     // Expected while the API restarts or is absent (e.g. the dev server alone); see above.
   });
   socket = connection;
 }
 
+/** Ends the connection; a new session starts its sequence afresh. */
 export function disconnectRealtime(): void {
+  lastSeq = null;
   if (!socket) return;
   socket.removeAllListeners();
   socket.disconnect();

@@ -56,6 +56,7 @@ export class ConversationBroadcaster {
       const to = audienceOf.get(message.conversation.id);
       if (!to) continue;
       this.realtime.publish(
+        message.tenant.id,
         to,
         created.includes(message.id) ? 'message.created' : 'message.updated',
         toMessageDto(message, this.linkFile),
@@ -64,6 +65,7 @@ export class ConversationBroadcaster {
     for (const conversation of conversations) {
       const lastMessage = lastMessages.get(conversation.id) ?? null;
       this.realtime.publish(
+        conversation.tenant.id,
         audienceOf.get(conversation.id)!,
         'conversation.updated',
         toConversationDto(conversation, lastMessage, now, this.linkFile),

@@ -187,6 +187,11 @@ export class OperatorsService {
   }
 
   private announce(user: User): void {
-    this.realtime.publish(rooms.tenant(user.tenant.id), 'operator.updated', toUserDto(user));
+    this.realtime.publish(
+      user.tenant.id,
+      rooms.tenant(user.tenant.id),
+      'operator.updated',
+      toUserDto(user),
+    );
   }
 }

@@ -1,6 +1,7 @@
 import type { ConversationDto, MessageDto } from '../conversations/conversations.schemas.js';
 import type { UserDto } from '../operators/operators.schemas.js';
 import type { QueueFigures } from '../routing/queue-figures.js';
+import type { Resync } from './realtime-event-log.js';
 
 /** Every event the server pushes to the panel, with its payload: the full changed record. */
 export interface ServerToClientEvents {
@@ -9,6 +10,7 @@ export interface ServerToClientEvents {
   'message.created': (message: MessageDto) => void;
   'message.updated': (message: MessageDto) => void;
   'queue.updated': (figures: QueueFigures) => void;
+  'realtime.ready': (ready: RealtimeReady) => void;
 }
 
 export type RealtimeEventName = keyof ServerToClientEvents;
@@ -26,10 +28,25 @@ export const rooms = {
 
 /** How services push realtime events; socket.io stays behind this interface. */
 export interface RealtimePublisher {
-  /** Several rooms reach each socket once. */
+  /** Several rooms reach each socket once. Every event belongs to one tenant's sequence. */
   publish<E extends RealtimeEventName>(
+    tenantId: string,
     to: string | string[],
     event: E,
     payload: RealtimePayload<E>,
   ): void;
 }
+
+/**
+ * Sent with every event as a second argument: its number in the tenant's sequence (absent on
+ * snapshots such as `queue.updated`, which a reconnecting panel reloads instead).
+ */
+export type EventMeta = { seq?: number };
+
+/** Client → server: "I saw up to `after`; what did I miss?" (answered through the ack). */
+export interface ClientToServerEvents {
+  resync: (request: { after: number }, answer: (resync: Resync) => void) => void;
+}
+
+/** Server → one socket right after it connects: where the tenant's sequence stands. */
+export type RealtimeReady = { seq: number };

@@ -8,7 +8,14 @@ import { logErrors } from '../../redis.js';
 import type { Actor } from '../auth/actor.js';
 import type { AuthService } from '../auth/auth.service.js';
 import { SOCKET_REFRESH_MS, type OperatorPresence } from '../routing/operator-presence.js';
-import { rooms, type RealtimePublisher, type ServerToClientEvents } from './realtime.events.js';
+import { RealtimeEventLog } from './realtime-event-log.js';
+import {
+  rooms,
+  type ClientToServerEvents,
+  type RealtimePublisher,
+  type ServerToClientEvents,
+} from './realtime.events.js';
+import { SequencedPublisher } from './sequenced-publisher.js';
 
 type SocketData = { actor: Actor };
 
@@ -18,7 +25,7 @@ type SocketData = { actor: Actor };
  */
 export class RealtimeServer implements RealtimePublisher {
   private readonly io: Server<
-    Record<string, never>,
+    ClientToServerEvents,
     ServerToClientEvents,
     Record<string, never>,
     SocketData
@@ -39,6 +46,14 @@ export class RealtimeServer implements RealtimePublisher {
       logErrors(connection, logger, 'debug'),
     );
     this.io.adapter(createAdapter(publisher, subscriber, { key: `${redisPrefix}:socket.io` }));
+    const eventLog = new RealtimeEventLog(redis, redisPrefix);
+    this.publisher = new SequencedPublisher(
+      eventLog,
+      // socket.io's typed emit cannot follow the generic event name; the map keeps it honest.
+      (to, event, payload, meta) =>
+        (this.io.to(to).emit as (...args: unknown[]) => void)(event, payload, meta),
+      (error) => logger.warn({ err: error }, 'could not number a realtime event'),
+    );
     this.io.use((socket, next) => {
       const token: unknown = socket.handshake.auth['token'];
       RequestContext.create(orm.em, () => auth.authenticate(`Bearer ${String(token ?? '')}`))
@@ -62,6 +77,19 @@ export class RealtimeServer implements RealtimePublisher {
         ...(actor.role === 'admin' ? [rooms.admins(actor.tenantId)] : []),
         ...departmentIds.map((id) => rooms.department(id)),
       ]);
+      // A reconnecting panel asks for what it missed; only its own rooms' events come back.
+      socket.on('resync', (request, answer) => {
+        const after = Number(request?.after);
+        if (!Number.isInteger(after) || after < 0 || typeof answer !== 'function') return;
+        eventLog
+          .after(actor.tenantId, after, socket.rooms)
+          .then(answer)
+          .catch((error: unknown) => {
+            logger.warn({ err: error }, 'resync failed');
+            answer({ events: [], complete: false });
+          });
+      });
+      socket.emit('realtime.ready', { seq: await eventLog.latest(actor.tenantId) });
       logger.debug({ userId: actor.userId }, 'socket connected');
     });
     this.presenceRefresh = setInterval(() => {
@@ -77,10 +105,10 @@ export class RealtimeServer implements RealtimePublisher {
   /** Re-announces this instance's sockets, so that the sockets of a dead instance age out. */
   private readonly presenceRefresh: NodeJS.Timeout;
 
-  publish: RealtimePublisher['publish'] = (to, event, payload) => {
-    // socket.io's typed emit cannot follow the generic event name; the map above keeps it honest.
-    (this.io.to(to).emit as (event: string, payload: unknown) => void)(event, payload);
-  };
+  private readonly publisher: SequencedPublisher;
+
+  publish: RealtimePublisher['publish'] = (tenantId, to, event, payload) =>
+    this.publisher.publish(tenantId, to, event, payload);
 
   async close(): Promise<void> {
     clearInterval(this.presenceRefresh);

@@ -1,4 +1,6 @@
+import { Redis } from 'ioredis';
 import type { Socket } from 'socket.io-client';
+import { RealtimeEventLog, RESYNC_LIMIT } from './realtime-event-log.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   connectSocket,
@@ -9,12 +11,15 @@ import {
 } from '../../test/test-api.js';
 
 let api: TestApi;
+let redis: Redis;
 const sockets: Socket[] = [];
 beforeAll(async () => {
   api = await startTestApi();
+  redis = new Redis(api.config.redisUrl);
 });
 afterAll(async () => {
   sockets.forEach((socket) => socket.disconnect());
+  redis.disconnect();
   await api.stop();
 });
 
@@ -69,6 +74,66 @@ describe('realtime', () => {
     } finally {
       await second.stop();
     }
+  });
+
+  it("numbers each tenant's events, and replays what a reconnecting panel missed", async () => {
+    const admin = await signUpTenant(api);
+    const operator = await createOperator(api, admin.token);
+    const other = await createOperator(api, admin.token);
+    const setStatus = (who: { token: string }, status: string) =>
+      api.request('PUT', '/api/me/status', { token: who.token, body: { status } });
+
+    const first = await connectSocket(api, operator.token, sockets);
+    const ready = await new Promise<{ seq: number }>((resolve) =>
+      first.once('realtime.ready', resolve),
+    );
+    const live = new Promise<unknown[]>((resolve) =>
+      first.once('operator.updated', (...args: unknown[]) => resolve(args)),
+    );
+    await setStatus(operator, 'online');
+    expect(await live).toEqual([
+      expect.objectContaining({ status: 'online' }),
+      { seq: ready.seq + 1 },
+    ]);
+    first.disconnect();
+
+    await setStatus(other, 'online');
+    await setStatus(operator, 'away');
+    const again = await connectSocket(api, operator.token, sockets);
+    await new Promise((resolve) => again.once('realtime.ready', resolve));
+    const missed = await again.emitWithAck('resync', { after: ready.seq + 1 });
+    expect(missed).toEqual({
+      complete: true,
+      events: [
+        {
+          seq: ready.seq + 2,
+          event: 'operator.updated',
+          payload: expect.objectContaining({ id: other.user.id }),
+        },
+        {
+          seq: ready.seq + 3,
+          event: 'operator.updated',
+          payload: expect.objectContaining({ status: 'away' }),
+        },
+      ],
+    });
+    expect(await again.emitWithAck('resync', { after: ready.seq + 3 })).toEqual({
+      complete: true,
+      events: [],
+    });
+  });
+
+  it('tells a panel that missed more than the log keeps to reload', async () => {
+    const log = new RealtimeEventLog(redis, api.config.redisPrefix);
+    const tenantId = `tenant-${Date.now()}`;
+    for (let i = 0; i < RESYNC_LIMIT + 2; i++)
+      await log.append(tenantId, ['everyone'], 'operator.updated', {});
+    const rooms = new Set(['everyone']);
+    expect(await log.after(tenantId, 0, rooms)).toEqual({ events: [], complete: false });
+    const recent = await log.after(tenantId, RESYNC_LIMIT, rooms);
+    expect(recent.complete).toBe(true);
+    expect(recent.events.map((event) => event.seq)).toEqual([RESYNC_LIMIT + 1, RESYNC_LIMIT + 2]);
+    expect((await log.after(tenantId, RESYNC_LIMIT, new Set(['elsewhere']))).events).toEqual([]);
   });
 
   it('refuses a connection without a valid token', async () => {

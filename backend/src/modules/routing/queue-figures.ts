@@ -145,6 +145,7 @@ export class QueueFiguresPublisher {
     this.lastSentAt.set(tenantId, this.now());
     try {
       this.realtime.publish(
+        tenantId,
         rooms.tenant(tenantId),
         'queue.updated',
         await this.figures.current(tenantId),
