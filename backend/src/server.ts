@@ -42,7 +42,7 @@ import { TenantsService } from './modules/tenants/tenants.service.js';
 import type { RealtimePublisher } from './modules/realtime/realtime.events.js';
 import { OperatorPresence } from './modules/routing/operator-presence.js';
 import { ROUTING_SWEEP_INTERVAL_MS, RoutingSweeper } from './modules/routing/routing-sweeper.js';
-import { RoutingService } from './modules/routing/routing.service.js';
+import { RoutingService, type WakeDispatcher } from './modules/routing/routing.service.js';
 import { QueueFiguresPublisher, QueueFiguresService } from './modules/routing/queue-figures.js';
 
 /** Something main.ts stops, in reverse order of starting, on SIGTERM. */
@@ -73,6 +73,10 @@ function createIntegrations(config: Config) {
   };
 }
 
+function dispatcherWaker(queues: JobQueues): WakeDispatcher {
+  return (tenantId) => queues.wake('routing-dispatch', { tenantId }, tenantId);
+}
+
 /** The queue, as both processes use it: changes pushed to the panels, dispatch woken by job. */
 function createRouting(
   em: EntityManager,
@@ -86,13 +90,20 @@ function createRouting(
   const figuresPublisher = new QueueFiguresPublisher(figures, realtime, (error) =>
     logger.warn({ err: error }, 'could not publish the queue figures'),
   );
-  const wakeDispatcher = (tenantId: string) =>
-    queues.wake('routing-dispatch', { tenantId }, tenantId);
+  const wakeDispatcher = dispatcherWaker(queues);
   const queueChanged = (tenantId: string) => figuresPublisher.queueChanged(tenantId);
-  const routing = new RoutingService(em, wakeDispatcher, async (tenantId, conversationIds) => {
-    scopeToTenant(em, tenantId); // jobs (dispatch, sweep) start without a tenant
-    await broadcaster.broadcast({ conversationIds });
-    queueChanged(tenantId);
+  const routing = new RoutingService(em, {
+    wakeDispatcher,
+    conversationsChanged: async (tenantId, conversationIds) => {
+      scopeToTenant(em, tenantId); // jobs (dispatch, sweep) start without a tenant
+      await broadcaster.broadcast({ conversationIds });
+      queueChanged(tenantId);
+    },
+    scheduleFirstResponseCheck: (check, delay) =>
+      queues.enqueue('first-response-check', check, {
+        delay,
+        jobId: `first-response-${check.conversationId}-${Date.parse(check.assignedAt)}`,
+      }),
   });
   const queueHooks = {
     wakeDispatcher,
@@ -116,7 +127,7 @@ export async function startApi({
   const em = orm.em as EntityManager;
   const passwords = new PasswordHasher();
   const tokens = new TokenService(config);
-  const tenants = new TenantsService(em, config);
+  const tenants = new TenantsService(em, config, dispatcherWaker(queues));
   const throttle = new LoginThrottle(redis, config.redisPrefix);
   const auth = new AuthService(em, passwords, tokens, tenants, throttle);
   const probeRedis = createProbeRedis(config, logger);
@@ -265,6 +276,10 @@ export async function startWorker({
       },
       'routing-dispatch': async ({ tenantId }) => {
         await routing.dispatch(tenantId);
+      },
+      'first-response-check': async ({ conversationId, assignedAt }) => {
+        if (await routing.expireFirstResponse(conversationId, assignedAt))
+          logger.info({ conversationId }, 'first response timed out; back to the queue');
       },
       'routing-sweep': async () => {
         const swept = await routingSweeper.sweep();

@@ -23,6 +23,8 @@ export type JobPayloads = {
    * the dispatcher of every tenant with waiting conversations (a lost wake-up only delays).
    */
   'routing-sweep': Record<string, never>;
+  /** The first-response timeout of one automatic assignment (job id: conversation + time). */
+  'first-response-check': { conversationId: string; assignedAt: string };
 };
 
 export type JobName = keyof JobPayloads;
@@ -36,6 +38,7 @@ export const JOB_NAMES = [
   'attachment-download',
   'routing-dispatch',
   'routing-sweep',
+  'first-response-check',
 ] as const satisfies readonly JobName[];
 
 /** What a worker runs for each job: a thin call into a service. */

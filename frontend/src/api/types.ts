@@ -26,6 +26,8 @@ export interface Tenant {
   key: string;
   callbackUrl: string;
   defaultMaxChats: number;
+  /** An automatically assigned chat unanswered this long goes to someone else; null: off. */
+  firstResponseTimeoutSeconds: number | null;
 }
 
 export interface Department {
@@ -81,6 +83,7 @@ export type OperatorUpdateInput = Partial<OperatorCreateInput>;
 export interface TenantUpdateInput {
   name?: string;
   defaultMaxChats?: number;
+  firstResponseTimeoutSeconds?: number | null;
 }
 
 /** How far a page's setup has got; the panel turns each step green as it happens. */

@@ -25,6 +25,7 @@ export function makeTenant(overrides: Partial<Tenant> = {}): Tenant {
     key: 'tk_acme',
     callbackUrl: 'https://omni.example.com/api/webhooks/facebook/tk_acme',
     defaultMaxChats: 5,
+    firstResponseTimeoutSeconds: null,
     ...overrides,
   };
 }

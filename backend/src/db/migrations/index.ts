@@ -5,6 +5,7 @@ import { Migration20261121143427_conversations } from './Migration20261121143427
 import { Migration20261121144607_stored_files } from './Migration20261121144607_stored_files.js';
 import { Migration20261121144957_webhook_diagnostics } from './Migration20261121144957_webhook_diagnostics.js';
 import { Migration20261121160959_routing } from './Migration20261121160959_routing.js';
+import { Migration20261121162828_first_response_timeout } from './Migration20261121162828_first_response_timeout.js';
 
 /** Every migration, in order. `npm run db:migration:create` rewrites this file. */
 export const migrationsList: MigrationObject[] = [
@@ -17,4 +18,8 @@ export const migrationsList: MigrationObject[] = [
     class: Migration20261121144957_webhook_diagnostics,
   },
   { name: 'Migration20261121160959_routing', class: Migration20261121160959_routing },
+  {
+    name: 'Migration20261121162828_first_response_timeout',
+    class: Migration20261121162828_first_response_timeout,
+  },
 ];

@@ -151,6 +151,13 @@ describe('tenant settings', () => {
       body: { defaultMaxChats: 0 },
     });
     expect(invalid.status).toBe(400);
+    const tooShort = await api.request('PATCH', '/api/tenant', {
+      token: admin.token,
+      body: { firstResponseTimeoutSeconds: 5 },
+    });
+    expect(tooShort.body.error.details.fields).toEqual({
+      firstResponseTimeoutSeconds: 'Use at least 15 seconds.',
+    });
   });
 });
 

@@ -16,6 +16,8 @@ export class Conversation extends TenantOwnedEntity {
   operator: User | null = null;
   /** Who held it last: a reopened conversation is offered to them first. */
   lastOperator: User | null = null;
+  /** Did not answer in time after the dispatcher gave it to them: it goes to someone else. */
+  timedOutOperator: User | null = null;
   queuedAt: Date | null = new Date();
   assignedAt: Date | null = null;
   closedAt: Date | null = null;
@@ -52,6 +54,7 @@ export const ConversationSchema = new EntitySchema<Conversation, TenantOwnedEnti
     status: { enum: true, items: () => CONVERSATION_STATUSES, default: 'queued' },
     operator: { kind: 'm:1', entity: 'User', nullable: true, deleteRule: 'set null' },
     lastOperator: { kind: 'm:1', entity: 'User', nullable: true, deleteRule: 'set null' },
+    timedOutOperator: { kind: 'm:1', entity: 'User', nullable: true, deleteRule: 'set null' },
     queuedAt: { type: 'datetime', nullable: true },
     assignedAt: { type: 'datetime', nullable: true },
     closedAt: { type: 'datetime', nullable: true },

@@ -26,6 +26,7 @@ export const CONVERSATION_EVENT_REASONS = [
   'transfer',
   'operator_offline',
   'connection_lost',
+  'first_response_timeout',
 ] as const;
 export type ConversationEventReason = (typeof CONVERSATION_EVENT_REASONS)[number];
 

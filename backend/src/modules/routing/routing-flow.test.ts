@@ -193,11 +193,11 @@ describe('the presence sweep', () => {
       departmentIds: [department.id],
     });
     const chats = await scene.addWaiting(3, department.id);
-    const routing = new RoutingService(
-      em,
-      async () => {},
-      async () => {},
-    );
+    const routing = new RoutingService(em, {
+      wakeDispatcher: async () => {},
+      conversationsChanged: async () => {},
+      scheduleFirstResponseCheck: async () => {},
+    });
     await routing.dispatch(admin.tenant.id);
 
     const grace = 60_000;

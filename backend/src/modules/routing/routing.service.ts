@@ -15,6 +15,18 @@ export type WakeDispatcher = (tenantId: string) => Promise<void>;
 /** Tells the panels which conversations of a tenant changed, after the change is committed. */
 export type ConversationsChanged = (tenantId: string, conversationIds: string[]) => Promise<void>;
 
+/** Arranges for `expireFirstResponse` to run after `delayMs`. */
+export type ScheduleFirstResponseCheck = (
+  check: { conversationId: string; assignedAt: string },
+  delayMs: number,
+) => Promise<void>;
+
+export type RoutingHooks = {
+  wakeDispatcher: WakeDispatcher;
+  conversationsChanged: ConversationsChanged;
+  scheduleFirstResponseCheck: ScheduleFirstResponseCheck;
+};
+
 export type TransferTarget = { operatorId: string } | { departmentId: string };
 
 /** One dispatch pass assigns at most this many before it hands over to a fresh job. */
@@ -40,8 +52,7 @@ type LockedConversation = {
 export class RoutingService {
   constructor(
     private readonly em: EntityManager,
-    private readonly wakeDispatcher: WakeDispatcher,
-    private readonly conversationsChanged: ConversationsChanged,
+    private readonly hooks: RoutingHooks,
     private readonly clock: () => Date = () => new Date(),
   ) {}
 
@@ -52,15 +63,61 @@ export class RoutingService {
    * Safe to run in any number of processes at once. Returns the conversations assigned.
    */
   async dispatch(tenantId: string): Promise<string[]> {
-    const assigned: string[] = [];
+    const assigned: { conversationId: string; assignedAt: Date }[] = [];
     while (assigned.length < MAX_ASSIGNMENTS_PER_PASS) {
       const outcome = await this.transaction((sql) => this.assignNext(sql, tenantId));
       if (outcome === 'nothing') break;
       if (outcome !== 'contended') assigned.push(outcome);
     }
-    if (assigned.length === MAX_ASSIGNMENTS_PER_PASS) await this.wakeDispatcher(tenantId);
-    if (assigned.length > 0) await this.conversationsChanged(tenantId, assigned);
-    return assigned;
+    if (assigned.length === MAX_ASSIGNMENTS_PER_PASS) await this.hooks.wakeDispatcher(tenantId);
+    if (assigned.length === 0) return [];
+    const conversationIds = assigned.map((assignment) => assignment.conversationId);
+    await this.hooks.conversationsChanged(tenantId, conversationIds);
+    const timeoutSeconds = await this.firstResponseTimeoutSeconds(tenantId);
+    if (timeoutSeconds !== null) {
+      for (const { conversationId, assignedAt } of assigned) {
+        await this.hooks.scheduleFirstResponseCheck(
+          { conversationId, assignedAt: assignedAt.toISOString() },
+          timeoutSeconds * 1000,
+        );
+      }
+    }
+    return conversationIds;
+  }
+
+  /**
+   * The first-response timeout fired: if the operator the dispatcher chose still holds the
+   * chat from that same assignment and has not written to the visitor since, the chat goes
+   * back to the queue, and the dispatcher gives it to someone else.
+   */
+  async expireFirstResponse(conversationId: string, assignedAt: string): Promise<boolean> {
+    const expired = await this.transaction(async (sql) => {
+      const [conversation] = await sql<{ tenant_id: string; operator_id: string }>(
+        `select c.tenant_id, c.operator_id from conversation c
+         where c.id = ? and c.status = 'assigned' and c.assigned_at = ?
+           and not exists (select 1 from message m where m.conversation_id = c.id
+             and m.direction = 'out' and m.source = 'operator' and m.occurred_at >= c.assigned_at)
+         for update of c`,
+        [conversationId, new Date(assignedAt)],
+      );
+      if (!conversation) return null;
+      await sql(
+        `update conversation set status = 'queued', operator_id = null, last_operator_id = null,
+           timed_out_operator_id = ?, queued_at = ?, assigned_at = null, updated_at = ?
+         where id = ?`,
+        [conversation.operator_id, this.clock(), this.clock(), conversationId],
+      );
+      await this.record(sql, conversation.tenant_id, conversationId, {
+        type: 'requeued',
+        reason: 'first_response_timeout',
+        operatorId: conversation.operator_id,
+      });
+      return conversation.tenant_id;
+    });
+    if (!expired) return false;
+    await this.hooks.wakeDispatcher(expired);
+    await this.hooks.conversationsChanged(expired, [conversationId]);
+    return true;
   }
 
   /** An operator takes a waiting conversation (online or away: away only stops automatic chats). */
@@ -83,7 +140,7 @@ export class RoutingService {
         actorId: actor.userId,
       });
     });
-    await this.conversationsChanged(actor.tenantId, [conversationId]);
+    await this.hooks.conversationsChanged(actor.tenantId, [conversationId]);
   }
 
   /**
@@ -124,8 +181,8 @@ export class RoutingService {
         });
       }
     });
-    await this.wakeDispatcher(actor.tenantId);
-    await this.conversationsChanged(actor.tenantId, [conversationId]);
+    await this.hooks.wakeDispatcher(actor.tenantId);
+    await this.hooks.conversationsChanged(actor.tenantId, [conversationId]);
   }
 
   /** Closes a conversation; its operator's slot frees up for the next waiting one. */
@@ -145,8 +202,8 @@ export class RoutingService {
         operatorId: conversation.operator_id,
       });
     });
-    await this.wakeDispatcher(actor.tenantId);
-    await this.conversationsChanged(actor.tenantId, [conversationId]);
+    await this.hooks.wakeDispatcher(actor.tenantId);
+    await this.hooks.conversationsChanged(actor.tenantId, [conversationId]);
   }
 
   /**
@@ -173,8 +230,8 @@ export class RoutingService {
       return rows.map((row) => row.id);
     });
     if (requeued.length > 0) {
-      await this.wakeDispatcher(tenantId);
-      await this.conversationsChanged(tenantId, requeued);
+      await this.hooks.wakeDispatcher(tenantId);
+      await this.hooks.conversationsChanged(tenantId, requeued);
     }
     return requeued;
   }
@@ -190,19 +247,35 @@ export class RoutingService {
   }
 
   /** One assignment in its own transaction: the conversation id, or why there was none. */
-  private async assignNext(sql: Sql, tenantId: string): Promise<string | 'nothing' | 'contended'> {
+  private async firstResponseTimeoutSeconds(tenantId: string): Promise<number | null> {
+    const [tenant] = await this.em
+      .getConnection()
+      .execute<{ seconds: number | null }[]>(
+        'select first_response_timeout_seconds as seconds from tenant where id = ?',
+        [tenantId],
+      );
+    return tenant?.seconds ?? null;
+  }
+
+  private async assignNext(
+    sql: Sql,
+    tenantId: string,
+  ): Promise<{ conversationId: string; assignedAt: Date } | 'nothing' | 'contended'> {
     // The oldest waiting conversation that some online operator with room could take. Rows
     // another dispatcher is assigning right now are skipped, not waited for.
     const [conversation] = await sql<{
       id: string;
       department_id: string | null;
       last_operator_id: string | null;
+      timed_out_operator_id: string | null;
     }>(
       `with free_operator as (${FREE_OPERATORS_SQL})
-       select c.id, c.department_id, c.last_operator_id
+       select c.id, c.department_id, c.last_operator_id, c.timed_out_operator_id
        from conversation c join facebook_page p on p.id = c.page_id and p.active
        where c.tenant_id = ? and c.status = 'queued'
-         and exists (select 1 from free_operator f where ${IN_DEPARTMENT_SQL('f.id', 'c.department_id')})
+         and exists (select 1 from free_operator f
+                     where f.id is distinct from c.timed_out_operator_id
+                       and ${IN_DEPARTMENT_SQL('f.id', 'c.department_id')})
        order by c.queued_at, c.id
        limit 1
        for update of c skip locked`,
@@ -214,12 +287,13 @@ export class RoutingService {
     const [operator] = await sql<{ id: string }>(
       `with free_operator as (${FREE_OPERATORS_SQL})
        select u.id from free_operator f join app_user u on u.id = f.id
-       where ${IN_DEPARTMENT_SQL('f.id', '?')}
+       where f.id is distinct from ?::uuid and ${IN_DEPARTMENT_SQL('f.id', '?')}
        order by (f.id = ?) desc nulls last, f.load, f.last_assigned_at nulls first, f.id
        limit 1
        for update of u skip locked`,
       [
         tenantId,
+        conversation.timed_out_operator_id,
         conversation.department_id,
         conversation.department_id,
         conversation.last_operator_id,
@@ -229,11 +303,11 @@ export class RoutingService {
     // Counted again under the lock: the choice above may have read a load about to change.
     if (!(await this.hasRoom(sql, operator.id, ['online']))) return 'contended';
     const toPrevious = operator.id === conversation.last_operator_id;
-    await this.assign(sql, tenantId, conversation.id, operator.id, {
+    const assignedAt = await this.assign(sql, tenantId, conversation.id, operator.id, {
       type: 'assigned',
       reason: toPrevious ? 'previous_operator' : 'automatic',
     });
-    return conversation.id;
+    return { conversationId: conversation.id, assignedAt };
   }
 
   private async assign(
@@ -242,15 +316,16 @@ export class RoutingService {
     conversationId: string,
     operatorId: string,
     event: { type: ConversationEventType; reason: ConversationEventReason; actorId?: string },
-  ): Promise<void> {
+  ): Promise<Date> {
     const now = this.clock();
     await sql(
       `update conversation set status = 'assigned', operator_id = ?, last_operator_id = ?,
-         assigned_at = ?, updated_at = ? where id = ?`,
+         timed_out_operator_id = null, assigned_at = ?, updated_at = ? where id = ?`,
       [operatorId, operatorId, now, now, conversationId],
     );
     await sql('update app_user set last_assigned_at = ? where id = ?', [now, operatorId]);
     await this.record(sql, tenantId, conversationId, { ...event, operatorId });
+    return now;
   }
 
   /** Locks a conversation the actor may see (their departments, none, or theirs; admins all). */

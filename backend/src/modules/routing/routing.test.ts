@@ -22,16 +22,24 @@ async function setUp() {
   const queue = new QueueScene(api.orm.em.fork() as EntityManager, admin.tenant.id, page.id);
   const woken: string[] = [];
   const changed: string[] = [];
-  const routing = createRouting(api.orm, woken, changed);
-  return { admin, department, page, queue, routing, woken, changed };
+  const checks: ScheduledCheck[] = [];
+  const routing = createRouting(api.orm, woken, changed, checks);
+  return { admin, department, page, queue, routing, woken, changed, checks };
 }
 
-function createRouting(orm: MikroORM, woken: string[] = [], changed: string[] = []) {
-  return new RoutingService(
-    orm.em.fork() as EntityManager,
-    async (tenantId) => void woken.push(tenantId),
-    async (_tenantId, ids) => void changed.push(...ids),
-  );
+type ScheduledCheck = { conversationId: string; assignedAt: string; delayMs: number };
+
+function createRouting(
+  orm: MikroORM,
+  woken: string[] = [],
+  changed: string[] = [],
+  checks: ScheduledCheck[] = [],
+) {
+  return new RoutingService(orm.em.fork() as EntityManager, {
+    wakeDispatcher: async (tenantId) => void woken.push(tenantId),
+    conversationsChanged: async (_tenantId, ids) => void changed.push(...ids),
+    scheduleFirstResponseCheck: async (check, delayMs) => void checks.push({ ...check, delayMs }),
+  });
 }
 
 async function countsByOperator(queue: QueueScene): Promise<Map<string, number>> {
@@ -264,6 +272,59 @@ describe('taking, transferring and closing', () => {
       reason: 'operator_offline',
       operator: { id: operator.user.id },
     });
+  });
+});
+
+describe('the first-response timeout', () => {
+  it('is off by default: no check is scheduled', async () => {
+    const { department, queue, routing, checks } = await setUp();
+    await queue.addOperators(1, { departmentIds: [department.id] });
+    await queue.addWaiting(1, department.id);
+    await routing.dispatch(queue.tenantId);
+    expect(checks).toEqual([]);
+  });
+
+  it('gives an unanswered chat to another operator, and spares an answered one', async () => {
+    const { admin, department, queue, routing, checks } = await setUp();
+    const settings = await api.request('PATCH', '/api/tenant', {
+      token: admin.token,
+      body: { firstResponseTimeoutSeconds: 30 },
+    });
+    expect(settings.body.tenant.firstResponseTimeoutSeconds).toBe(30);
+    const [slow, busy] = await queue.addOperators(2, { departmentIds: [department.id] });
+    const [first, second, chat] = await queue.addWaiting(3, department.id);
+    await routing.dispatch(queue.tenantId); // first → slow, second → busy, chat → slow
+    expect((await queue.holders()).get(chat!)).toBe(slow!.userId);
+    const checkOf = (id: string) => checks.find((check) => check.conversationId === id)!;
+    expect(checkOf(chat!).delayMs).toBe(30_000);
+
+    // `busy` answered their chat; `slow` answered neither.
+    await api.orm.em
+      .fork()
+      .getConnection()
+      .execute(
+        `insert into message (id, tenant_id, conversation_id, page_id, direction, source, kind,
+           text, dedup_key, occurred_at, operator_id, status)
+         select gen_random_uuid(), tenant_id, id, page_id, 'out', 'operator', 'text', 'Hi!',
+           gen_random_uuid()::text, now(), operator_id, 'sent' from conversation where id = ?`,
+        [second],
+      );
+    expect(await routing.expireFirstResponse(second!, checkOf(second!).assignedAt)).toBe(false);
+    expect(await routing.expireFirstResponse(chat!, checkOf(chat!).assignedAt)).toBe(true);
+    expect(await routing.expireFirstResponse(chat!, checkOf(chat!).assignedAt)).toBe(false);
+
+    // Least loaded now, `slow` still does not get it back: `busy` does.
+    await routing.dispatch(queue.tenantId);
+    const holders = await queue.holders();
+    expect(holders.get(chat!)).toBe(busy!.userId);
+    expect(holders.get(first!)).toBe(slow!.userId);
+    const log = await api.request('GET', `/api/conversations/${chat}/events`, {
+      token: admin.token,
+    });
+    expect(log.body.items.slice(-2)).toMatchObject([
+      { type: 'requeued', reason: 'first_response_timeout', operator: { id: slow!.userId } },
+      { type: 'assigned', reason: 'automatic', operator: { id: busy!.userId } },
+    ]);
   });
 });
 

@@ -8,6 +8,11 @@ export const DEFAULT_MAX_CHATS = 5;
 export class Tenant extends BaseEntity {
   key: string = generateTenantKey();
   defaultMaxChats: number = DEFAULT_MAX_CHATS;
+  /**
+   * A chat the dispatcher assigned goes back to the queue (and to someone else) when its
+   * operator has not answered within this many seconds; null: never.
+   */
+  firstResponseTimeoutSeconds: number | null = null;
 
   constructor(public name: string) {
     super();
@@ -31,5 +36,6 @@ export const TenantSchema = new EntitySchema<Tenant, BaseEntity>({
     name: { type: 'string', length: 200 },
     key: { type: 'string', length: 64, unique: true },
     defaultMaxChats: { type: 'integer', default: DEFAULT_MAX_CHATS },
+    firstResponseTimeoutSeconds: { type: 'integer', nullable: true },
   },
 });

@@ -10,7 +10,7 @@ export function registerTenantRoutes(router: ApiRouter, tenants: TenantsService)
     path: '/api/tenant',
     access: 'admin',
     tag: 'Tenant',
-    summary: "Change the business's name or default chat capacity",
+    summary: "Change the business's name, default chat capacity or first-response timeout",
     body: updateTenantSchema,
     responses: {
       200: { description: 'The updated business', schema: z.object({ tenant: tenantSchema }) },

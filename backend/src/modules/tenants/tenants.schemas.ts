@@ -10,6 +10,10 @@ export const tenantSchema = z
       .string()
       .meta({ description: 'Paste this into the Facebook app as the callback URL.' }),
     defaultMaxChats: z.number().int(),
+    firstResponseTimeoutSeconds: z.number().int().nullable().meta({
+      description:
+        'An automatically assigned chat unanswered this long goes to another operator; null: off',
+    }),
   })
   .meta({ id: 'Tenant' });
 
@@ -18,6 +22,13 @@ export type TenantDto = z.infer<typeof tenantSchema>;
 export const updateTenantSchema = z.object({
   name: z.string().trim().min(1, 'Enter a name.').max(200).optional(),
   defaultMaxChats: z.number().int().min(1).max(100).optional(),
+  firstResponseTimeoutSeconds: z
+    .number()
+    .int()
+    .min(15, 'Use at least 15 seconds.')
+    .max(3600, 'Use at most an hour (3600 seconds).')
+    .nullable()
+    .optional(),
 });
 
 export type UpdateTenantInput = z.infer<typeof updateTenantSchema>;
@@ -29,5 +40,6 @@ export function toTenantDto(tenant: Tenant, publicUrl: string): TenantDto {
     key: tenant.key,
     callbackUrl: tenant.callbackUrl(publicUrl),
     defaultMaxChats: tenant.defaultMaxChats,
+    firstResponseTimeoutSeconds: tenant.firstResponseTimeoutSeconds,
   };
 }

@@ -1,6 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Config } from '../../config.js';
 import type { Actor } from '../auth/actor.js';
+import type { WakeDispatcher } from '../routing/routing.service.js';
 import { Tenant } from './tenant.entity.js';
 import { toTenantDto, type TenantDto, type UpdateTenantInput } from './tenants.schemas.js';
 
@@ -8,6 +9,8 @@ export class TenantsService {
   constructor(
     private readonly em: EntityManager,
     private readonly config: Pick<Config, 'publicUrl'>,
+    /** A larger default capacity may let waiting chats through. */
+    private readonly wakeDispatcher: WakeDispatcher = async () => {},
   ) {}
 
   async get(actor: Actor): Promise<TenantDto> {
@@ -18,7 +21,10 @@ export class TenantsService {
     const tenant = await this.em.findOneOrFail(Tenant, actor.tenantId);
     if (input.name !== undefined) tenant.name = input.name;
     if (input.defaultMaxChats !== undefined) tenant.defaultMaxChats = input.defaultMaxChats;
+    if (input.firstResponseTimeoutSeconds !== undefined)
+      tenant.firstResponseTimeoutSeconds = input.firstResponseTimeoutSeconds;
     await this.em.flush();
+    if (input.defaultMaxChats !== undefined) await this.wakeDispatcher(tenant.id);
     return this.present(tenant);
   }
 
