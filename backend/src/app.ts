@@ -29,6 +29,7 @@ import type { OperatorsService } from './modules/operators/operators.service.js'
 import { registerRoutingRoutes } from './modules/routing/routing.routes.js';
 import type { RoutingService } from './modules/routing/routing.service.js';
 import type { QueueFiguresService } from './modules/routing/queue-figures.js';
+import type { QueueStatsService } from './modules/routing/queue-stats.js';
 import { registerTenantRoutes } from './modules/tenants/tenants.routes.js';
 import type { TenantsService } from './modules/tenants/tenants.service.js';
 
@@ -43,6 +44,7 @@ export type ApiServices = {
   conversations: ConversationsService;
   routing: RoutingService;
   queueFigures: QueueFiguresService;
+  queueStats: QueueStatsService;
   files: FilesService;
 };
 

@@ -44,6 +44,7 @@ import { OperatorPresence } from './modules/routing/operator-presence.js';
 import { ROUTING_SWEEP_INTERVAL_MS, RoutingSweeper } from './modules/routing/routing-sweeper.js';
 import { RoutingService, type WakeDispatcher } from './modules/routing/routing.service.js';
 import { QueueFiguresPublisher, QueueFiguresService } from './modules/routing/queue-figures.js';
+import { QueueStatsService } from './modules/routing/queue-stats.js';
 
 /** Something main.ts stops, in reverse order of starting, on SIGTERM. */
 export type Stoppable = { name: string; stop: () => Promise<void> };
@@ -159,6 +160,7 @@ export async function startApi({
     conversations: new ConversationsService(em, linkFile),
     routing,
     queueFigures: figures,
+    queueStats: new QueueStatsService(em),
     files: new FilesService(em, storage, fileLinks),
   };
   if (config.seedDemoData) {

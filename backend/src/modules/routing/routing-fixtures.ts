@@ -49,11 +49,15 @@ export class QueueScene {
   }
 
   /**
-   * Waiting conversations (each with its own contact), one second apart in queue order; the
-   * first returned waited longest.
+   * Waiting conversations (each with its own contact, and its "queued" event in the log),
+   * one second apart in queue order from `start` (an hour ago by default); the first
+   * returned waited longest.
    */
-  async addWaiting(count: number, departmentId: string | null = null): Promise<string[]> {
-    const start = Date.now() - 3_600_000;
+  async addWaiting(
+    count: number,
+    departmentId: string | null = null,
+    start = Date.now() - 3_600_000,
+  ): Promise<string[]> {
     const rows = Array.from({ length: count }, (_, index) => ({
       contactId: uuidv7(),
       conversationId: uuidv7(),
@@ -83,8 +87,30 @@ export class QueueScene {
           row.queuedAt,
         ]),
       );
+      await connection.execute(
+        `insert into conversation_event (id, tenant_id, conversation_id, type, reason, occurred_at, department_id)
+         values ${batch.map(() => `(?, ?, ?, 'queued', 'new_conversation', ?, ?)`).join(', ')}`,
+        batch.flatMap((row) => [
+          uuidv7(),
+          this.tenantId,
+          row.conversationId,
+          row.queuedAt,
+          departmentId,
+        ]),
+      );
     }
     return rows.map((row) => row.conversationId);
+  }
+
+  /** A reply from the operator holding the conversation, as the Send API path stores it. */
+  async addOperatorReply(conversationId: string, at = new Date()): Promise<void> {
+    await this.em.getConnection().execute(
+      `insert into message (id, tenant_id, conversation_id, page_id, direction, source, kind,
+         text, dedup_key, occurred_at, operator_id, status)
+       select ?, tenant_id, id, page_id, 'out', 'operator', 'text', 'Hello!', ?, ?, operator_id,
+         'sent' from conversation where id = ?`,
+      [uuidv7(), uuidv7(), at, conversationId],
+    );
   }
 
   /** Who holds what: conversation id → operator id, for the assigned ones. */

@@ -6,6 +6,7 @@ import type { ConversationsService } from '../conversations/conversations.servic
 import { conversationEventSchema, transferSchema } from './routing.schemas.js';
 import type { RoutingService } from './routing.service.js';
 import { queueFiguresSchema, type QueueFiguresService } from './queue-figures.js';
+import { queueStatsQuerySchema, queueStatsSchema, type QueueStatsService } from './queue-stats.js';
 
 export function registerRoutingRoutes(
   router: ApiRouter,
@@ -13,12 +14,29 @@ export function registerRoutingRoutes(
     routing,
     conversations,
     queueFigures,
+    queueStats,
   }: {
     routing: RoutingService;
     conversations: ConversationsService;
     queueFigures: QueueFiguresService;
+    queueStats: QueueStatsService;
   },
 ): void {
+  router.route({
+    method: 'get',
+    path: '/api/queue/stats',
+    access: 'admin',
+    tag: 'Queue',
+    summary:
+      'Figures over a period: service level, speed of answer, handling time, unserved chats, chats per operator',
+    query: queueStatsQuerySchema,
+    responses: {
+      200: { description: 'For the period asked', schema: queueStatsSchema },
+      400: errorResponse('VALIDATION_FAILED: a bad or too long period'),
+    },
+    handler: ({ actor, query }) => queueStats.over(actor.tenantId, query),
+  });
+
   router.route({
     method: 'get',
     path: '/api/queue',

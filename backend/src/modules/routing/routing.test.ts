@@ -223,11 +223,12 @@ describe('taking, transferring and closing', () => {
     expect(
       log.body.items.map((event: { type: string; reason: string }) => [event.type, event.reason]),
     ).toEqual([
+      ['queued', 'new_conversation'],
       ['taken', 'manual'],
       ['transferred', 'transfer'],
       ['queued', 'transfer'],
     ]);
-    expect(log.body.items[1]).toMatchObject({
+    expect(log.body.items[2]).toMatchObject({
       actor: { id: holder.user.id, name: 'Operator' },
       operator: { id: colleague.user.id, name: 'Operator' },
     });
@@ -299,16 +300,7 @@ describe('the first-response timeout', () => {
     expect(checkOf(chat!).delayMs).toBe(30_000);
 
     // `busy` answered their chat; `slow` answered neither.
-    await api.orm.em
-      .fork()
-      .getConnection()
-      .execute(
-        `insert into message (id, tenant_id, conversation_id, page_id, direction, source, kind,
-           text, dedup_key, occurred_at, operator_id, status)
-         select gen_random_uuid(), tenant_id, id, page_id, 'out', 'operator', 'text', 'Hi!',
-           gen_random_uuid()::text, now(), operator_id, 'sent' from conversation where id = ?`,
-        [second],
-      );
+    await queue.addOperatorReply(second!);
     expect(await routing.expireFirstResponse(second!, checkOf(second!).assignedAt)).toBe(false);
     expect(await routing.expireFirstResponse(chat!, checkOf(chat!).assignedAt)).toBe(true);
     expect(await routing.expireFirstResponse(chat!, checkOf(chat!).assignedAt)).toBe(false);
@@ -325,6 +317,66 @@ describe('the first-response timeout', () => {
       { type: 'requeued', reason: 'first_response_timeout', operator: { id: slow!.userId } },
       { type: 'assigned', reason: 'automatic', operator: { id: busy!.userId } },
     ]);
+  });
+});
+
+describe('the queue statistics', () => {
+  it('measure waits, answers, handling, unserved chats and chats per operator', async () => {
+    const { admin, department, queue } = await setUp();
+    const start = Date.now() - 3_600_000;
+    const clock = { now: start };
+    const at = (seconds: number) => (clock.now = start + seconds * 1000);
+    const routing = new RoutingService(
+      api.orm.em.fork() as EntityManager,
+      {
+        wakeDispatcher: async () => {},
+        conversationsChanged: async () => {},
+        scheduleFirstResponseCheck: async () => {},
+      },
+      () => new Date(clock.now),
+    );
+    const [first, second] = await queue.addOperators(2, {
+      maxChats: 1,
+      departmentIds: [department.id],
+    });
+    // Queued at 0, 1, 2 and 3 s.
+    const [chat1, , , chat4] = await queue.addWaiting(4, department.id, start);
+    at(10);
+    await routing.dispatch(queue.tenantId); // chat1 waited 10 s, chat2 9 s
+    await queue.addOperatorReply(chat1!, new Date(start + 30_000)); // chat1 answered after 30 s
+    at(50);
+    await routing.close(first!, chat1!); // handled for 40 s
+    await routing.dispatch(queue.tenantId); // chat3 waited 48 s
+    at(60);
+    await routing.close({ userId: admin.user.id, tenantId: queue.tenantId, role: 'admin' }, chat4!);
+
+    const stats = await api.request(
+      'GET',
+      `/api/queue/stats?from=${new Date(start - 1000).toISOString()}&to=${new Date().toISOString()}`,
+      { token: admin.token },
+    );
+    expect(stats.status, JSON.stringify(stats.body)).toBe(200);
+    expect(stats.body).toMatchObject({
+      entered: 4,
+      assigned: 3,
+      assignedWithinTarget: 0.667,
+      answeredWithinTarget: 0.25,
+      averageWaitSeconds: 22.3,
+      averageSpeedOfAnswerSeconds: 30,
+      averageHandlingSeconds: 40,
+      closedWhileWaiting: 1,
+      perOperator: [
+        { operatorId: first!.userId, chats: 2 },
+        { operatorId: second!.userId, chats: 1 },
+      ],
+    });
+
+    const backwards = await api.request(
+      'GET',
+      `/api/queue/stats?from=${new Date().toISOString()}&to=${new Date(start).toISOString()}`,
+      { token: admin.token },
+    );
+    expect(backwards.status).toBe(400);
   });
 });
 
