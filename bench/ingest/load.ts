@@ -1,7 +1,7 @@
 import { Agent, request } from 'node:http';
 import autocannon from 'autocannon';
 import type { DeliveryFactory } from './deliveries.js';
-import { distribution, round, type Distribution } from './stats.js';
+import { distribution, round, type Distribution } from '../shared/stats.js';
 
 /** What the client saw of one phase against one server. */
 export type LoadResult = {

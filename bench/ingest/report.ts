@@ -1,7 +1,7 @@
 import type { CpuUsage } from './cpu.js';
 import type { LoadResult } from './load.js';
 import type { BenchOptions } from './options.js';
-import { round, type Distribution } from './stats.js';
+import { round, type Distribution } from '../shared/stats.js';
 import type { StorageResult } from './storage.js';
 
 /** One server under one phase. */

@@ -48,7 +48,7 @@ import {
   tail,
   waitUntilReady,
   type Child,
-} from './processes.js';
+} from '../shared/processes.js';
 import {
   cpuCosts,
   evaluateTarget,

@@ -1,7 +1,7 @@
 import pg from 'pg';
 import { parseBenchText } from './deliveries.js';
-import { sleep } from './processes.js';
-import { distribution, round, type Distribution } from './stats.js';
+import { sleep } from '../shared/processes.js';
+import { distribution, round, type Distribution } from '../shared/stats.js';
 
 /** What PostgreSQL says happened to the events of one phase. */
 export type StorageResult = {

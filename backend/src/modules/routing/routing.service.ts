@@ -7,6 +7,7 @@ import {
   type ConversationEventReason,
   type ConversationEventType,
 } from './conversation-event.entity.js';
+import { planAssignments, type CandidateOperator } from './assignment-plan.js';
 import { toConversationEventDto, type ConversationEventDto } from './routing.schemas.js';
 
 /** Tells the dispatcher of a tenant that there may be something to assign. */
@@ -29,8 +30,10 @@ export type RoutingHooks = {
 
 export type TransferTarget = { operatorId: string } | { departmentId: string };
 
-/** One dispatch pass assigns at most this many before it hands over to a fresh job. */
-const MAX_ASSIGNMENTS_PER_PASS = 200;
+/** One dispatch job assigns at most about this many before it hands over to a fresh job. */
+const MAX_ASSIGNMENTS_PER_PASS = 500;
+/** Chats planned in one transaction. */
+const BATCH_SIZE = 100;
 
 type Sql = <Row = Record<string, unknown>>(text: string, params?: unknown[]) => Promise<Row[]>;
 
@@ -63,26 +66,32 @@ export class RoutingService {
    * Safe to run in any number of processes at once. Returns the conversations assigned.
    */
   async dispatch(tenantId: string): Promise<string[]> {
-    const assigned: { conversationId: string; assignedAt: Date }[] = [];
-    while (assigned.length < MAX_ASSIGNMENTS_PER_PASS) {
-      const outcome = await this.transaction((sql) => this.assignNext(sql, tenantId));
-      if (outcome === 'nothing') break;
-      if (outcome !== 'contended') assigned.push(outcome);
-    }
-    if (assigned.length === MAX_ASSIGNMENTS_PER_PASS) await this.hooks.wakeDispatcher(tenantId);
-    if (assigned.length === 0) return [];
-    const conversationIds = assigned.map((assignment) => assignment.conversationId);
-    await this.hooks.conversationsChanged(tenantId, conversationIds);
+    const assigned: string[] = [];
     const timeoutSeconds = await this.firstResponseTimeoutSeconds(tenantId);
-    if (timeoutSeconds !== null) {
-      for (const { conversationId, assignedAt } of assigned) {
-        await this.hooks.scheduleFirstResponseCheck(
-          { conversationId, assignedAt: assignedAt.toISOString() },
-          timeoutSeconds * 1000,
-        );
-      }
+    // Each batch reaches the panels as soon as it is committed, while the next batch is being
+    // assigned: under a steady stream of new chats a pass goes on for a while, and the first
+    // ones must not wait for its end. Publications stay in order among themselves.
+    const publications = new PublicationChain();
+    while (assigned.length < MAX_ASSIGNMENTS_PER_PASS) {
+      const batch = await this.transaction((sql) => this.assignBatch(sql, tenantId));
+      if (batch === 'nothing') break;
+      const conversationIds = batch.map((assignment) => assignment.conversationId);
+      publications.add(async () => {
+        await this.hooks.conversationsChanged(tenantId, conversationIds);
+        if (timeoutSeconds === null) return;
+        for (const { conversationId, assignedAt } of batch) {
+          await this.hooks.scheduleFirstResponseCheck(
+            { conversationId, assignedAt: assignedAt.toISOString() },
+            timeoutSeconds * 1000,
+          );
+        }
+      });
+      assigned.push(...conversationIds);
     }
-    return conversationIds;
+    // More may wait: a fresh job goes on.
+    if (assigned.length >= MAX_ASSIGNMENTS_PER_PASS) await this.hooks.wakeDispatcher(tenantId);
+    await publications.settled();
+    return assigned;
   }
 
   /**
@@ -257,57 +266,108 @@ export class RoutingService {
     return tenant?.seconds ?? null;
   }
 
-  private async assignNext(
+  /**
+   * One pass in one transaction: lock the online operators nobody else is assigning to,
+   * count their load after the lock (so every earlier assignment is seen), lock the oldest
+   * waiting chats they could serve, plan who gets what, and write it all in four statements.
+   * Rows other dispatchers or takes hold are skipped, never waited for.
+   */
+  private async assignBatch(
     sql: Sql,
     tenantId: string,
-  ): Promise<{ conversationId: string; assignedAt: Date } | 'nothing' | 'contended'> {
-    // The oldest waiting conversation that some online operator with room could take. Rows
-    // another dispatcher is assigning right now are skipped, not waited for.
-    const [conversation] = await sql<{
+  ): Promise<{ conversationId: string; assignedAt: Date }[] | 'nothing'> {
+    const locked = await sql<{ id: string }>(
+      `select id from app_user where tenant_id = ? and status = 'online'
+       order by id for update skip locked`,
+      [tenantId],
+    );
+    if (locked.length === 0) return 'nothing';
+    const rows = await sql<{
+      id: string;
+      load: string;
+      capacity: number;
+      last_assigned_at: Date | string | null;
+      department_ids: string[];
+    }>(
+      `select u.id, coalesce(u.max_chats, t.default_max_chats) as capacity, u.last_assigned_at,
+         (select count(*) from conversation c where c.operator_id = u.id and c.status = 'assigned') as load,
+         array(select ud.department_id from user_department ud where ud.user_id = u.id) as department_ids
+       from app_user u join tenant t on t.id = u.tenant_id
+       where u.id = any(?::uuid[]) and u.status = 'online'`,
+      [pgArray(locked.map((row) => row.id))],
+    );
+    const operators: CandidateOperator[] = rows
+      .map((row) => ({
+        id: row.id,
+        load: Number(row.load),
+        capacity: row.capacity,
+        lastAssigned: row.last_assigned_at ? new Date(row.last_assigned_at).getTime() : null,
+        departmentIds: new Set(row.department_ids),
+      }))
+      .filter((operator) => operator.load < operator.capacity);
+    if (operators.length === 0) return 'nothing';
+
+    // Only chats someone here can serve, so a department nobody serves blocks no one else.
+    const departments = [...new Set(operators.flatMap((operator) => [...operator.departmentIds]))];
+    const waiting = await sql<{
       id: string;
       department_id: string | null;
       last_operator_id: string | null;
       timed_out_operator_id: string | null;
     }>(
-      `with free_operator as (${FREE_OPERATORS_SQL})
-       select c.id, c.department_id, c.last_operator_id, c.timed_out_operator_id
+      `select c.id, c.department_id, c.last_operator_id, c.timed_out_operator_id
        from conversation c join facebook_page p on p.id = c.page_id and p.active
        where c.tenant_id = ? and c.status = 'queued'
-         and exists (select 1 from free_operator f
-                     where f.id is distinct from c.timed_out_operator_id
-                       and ${IN_DEPARTMENT_SQL('f.id', 'c.department_id')})
+         and (c.department_id is null or c.department_id = any(?::uuid[]))
        order by c.queued_at, c.id
-       limit 1
+       limit ?
        for update of c skip locked`,
-      [tenantId, tenantId],
+      [tenantId, pgArray(departments), BATCH_SIZE],
     );
-    if (!conversation) return 'nothing';
-    // Its previous operator first, then the least loaded, then the longest idle. An operator
-    // another transaction is assigning to is skipped; their load is not final yet.
-    const [operator] = await sql<{ id: string }>(
-      `with free_operator as (${FREE_OPERATORS_SQL})
-       select u.id from free_operator f join app_user u on u.id = f.id
-       where f.id is distinct from ?::uuid and ${IN_DEPARTMENT_SQL('f.id', '?')}
-       order by (f.id = ?) desc nulls last, f.load, f.last_assigned_at nulls first, f.id
-       limit 1
-       for update of u skip locked`,
+    const plan = planAssignments(
+      waiting.map((chat) => ({
+        id: chat.id,
+        departmentId: chat.department_id,
+        lastOperatorId: chat.last_operator_id,
+        timedOutOperatorId: chat.timed_out_operator_id,
+      })),
+      operators,
+    );
+    if (plan.length === 0) return 'nothing';
+
+    const now = this.clock();
+    const conversationIds = pgArray(plan.map((step) => step.conversationId));
+    const operatorIds = pgArray(plan.map((step) => step.operatorId));
+    await sql(
+      `update conversation c set status = 'assigned', operator_id = v.operator_id,
+         last_operator_id = v.operator_id, timed_out_operator_id = null, assigned_at = ?,
+         updated_at = ?
+       from unnest(?::uuid[], ?::uuid[]) as v(id, operator_id) where c.id = v.id`,
+      [now, now, conversationIds, operatorIds],
+    );
+    // Microseconds apart in plan order, so the next pass sees who was idle longest.
+    await sql(
+      `update app_user u set last_assigned_at = ?::timestamptz + v.step * interval '1 microsecond'
+       from (select operator_id, max(step) as step
+             from unnest(?::uuid[]) with ordinality as p(operator_id, step) group by operator_id) v
+       where u.id = v.operator_id`,
+      [now, operatorIds],
+    );
+    await sql(
+      `insert into conversation_event (id, tenant_id, conversation_id, type, reason, occurred_at,
+         operator_id, operator_name, department_id)
+       select gen_random_uuid(), ?, v.id, 'assigned', v.reason, ?, v.operator_id, u.name, c.department_id
+       from unnest(?::uuid[], ?::uuid[], ?::text[]) as v(id, operator_id, reason)
+       join app_user u on u.id = v.operator_id join conversation c on c.id = v.id`,
       [
         tenantId,
-        conversation.timed_out_operator_id,
-        conversation.department_id,
-        conversation.department_id,
-        conversation.last_operator_id,
+        now,
+        conversationIds,
+        operatorIds,
+        pgArray(plan.map((step) => (step.toPrevious ? 'previous_operator' : 'automatic'))),
       ],
     );
-    if (!operator) return 'contended';
-    // Counted again under the lock: the choice above may have read a load about to change.
-    if (!(await this.hasRoom(sql, operator.id, ['online']))) return 'contended';
-    const toPrevious = operator.id === conversation.last_operator_id;
-    const assignedAt = await this.assign(sql, tenantId, conversation.id, operator.id, {
-      type: 'assigned',
-      reason: toPrevious ? 'previous_operator' : 'automatic',
-    });
-    return { conversationId: conversation.id, assignedAt };
+    return plan.map((step) => ({ conversationId: step.conversationId, assignedAt: now }));
   }
 
   private async assign(
@@ -369,7 +429,7 @@ export class RoutingService {
           : 'This operator is offline.',
       );
     }
-    if (!(await this.hasRoom(sql, operatorId, ['online', 'away']))) {
+    if (!(await this.hasRoom(sql, operatorId))) {
       throw new ConflictError(
         'AT_CAPACITY',
         who === 'yourself'
@@ -379,14 +439,14 @@ export class RoutingService {
     }
   }
 
-  private async hasRoom(sql: Sql, operatorId: string, statuses: string[]): Promise<boolean> {
+  private async hasRoom(sql: Sql, operatorId: string): Promise<boolean> {
     const [row] = await sql<{ has_room: boolean }>(
       `select (select count(*) from conversation held
                where held.operator_id = u.id and held.status = 'assigned')
               < coalesce(u.max_chats, t.default_max_chats) as has_room
        from app_user u join tenant t on t.id = u.tenant_id
-       where u.id = ? and u.status in (?)`,
-      [operatorId, statuses],
+       where u.id = ?`,
+      [operatorId],
     );
     return row?.has_room === true;
   }
@@ -445,20 +505,32 @@ export class RoutingService {
   }
 }
 
-/** Online operators of the tenant (the first parameter) with room for one more chat. */
-const FREE_OPERATORS_SQL = `
-  select u.id, u.last_assigned_at, held.load
-  from app_user u
-  join tenant t on t.id = u.tenant_id
-  cross join lateral (select count(*) as load from conversation c
-                      where c.operator_id = u.id and c.status = 'assigned') held
-  where u.tenant_id = ? and u.status = 'online'
-    and held.load < coalesce(u.max_chats, t.default_max_chats)`;
+/**
+ * Work run one after another in the background; `settled()` waits for all of it and then
+ * throws the first failure, if any (a failed step does not stop the following ones).
+ */
+class PublicationChain {
+  private tail: Promise<void> = Promise.resolve();
+  private failure: { error: unknown } | null = null;
 
-/** The operator serves the department, or there is none (any operator). */
-function IN_DEPARTMENT_SQL(operator: string, department: string): string {
-  return `(${department}::uuid is null or exists (select 1 from user_department ud
-    where ud.user_id = ${operator} and ud.department_id = ${department}::uuid))`;
+  add(step: () => Promise<void>): void {
+    this.tail = this.tail.then(step).catch((error: unknown) => {
+      this.failure ??= { error };
+    });
+  }
+
+  async settled(): Promise<void> {
+    await this.tail;
+    if (this.failure) throw this.failure.error;
+  }
+}
+
+/**
+ * A PostgreSQL array literal for `?::uuid[]` / `?::text[]` (the driver's formatter would
+ * spread a JS array into a list). Only for ids and fixed words: no quoting is done.
+ */
+function pgArray(values: string[]): string {
+  return `{${values.join(',')}}`;
 }
 
 function assertMayHandle(actor: Actor, conversation: LockedConversation): void {

@@ -101,7 +101,7 @@ export function startOmni(options: {
 
 /** The baseline server (bare-koa.ts), run through tsx's loader in a process of its own. */
 export function startBareKoa(port: number, logDir: string): Child {
-  const script = new URL('./bare-koa.ts', import.meta.url).pathname;
+  const script = new URL('../ingest/bare-koa.ts', import.meta.url).pathname;
   return spawnLogged(
     'bare-koa',
     ['--import', 'tsx', script, String(port)],
