@@ -1,12 +1,15 @@
 /**
  * Process entry point: `node dist/main.js [all|api|worker|migrate|check-worker]`.
- *  - all          migrations, then the api and the worker in one process (`npm start`)
+ *  - all          migrations, then the api, and the worker in a child process (`npm start`)
  *  - api          migrations (unless MIGRATE_ON_START=false), then HTTP + socket.io
  *  - worker       BullMQ consumers only
  *  - migrate      apply pending migrations and exit
  *  - check-worker exit 0 when a worker reported in recently (a container health check)
  * SIGTERM/SIGINT stop everything gracefully: no new requests or jobs, running ones finish.
  */
+import { fork } from 'node:child_process';
+import { setPriority } from 'node:os';
+import { fileURLToPath } from 'node:url';
 import { ConfigError, loadConfig, loadDotEnvFile, type Config } from './config.js';
 import { runMigrations } from './db/migrate.js';
 import { initOrm } from './db/orm.js';
@@ -42,9 +45,43 @@ async function main(): Promise<void> {
   stoppables.push({ name: 'queues', stop: () => queues.close() });
 
   const infrastructure = { config, orm, redis, queues, logger };
-  if (role === 'all' || role === 'worker') stoppables.push(await startWorker(infrastructure));
+  if (role === 'worker') stoppables.push(await startWorker(infrastructure));
+  if (role === 'all') stoppables.push(startWorkerProcess(logger));
   if (role === 'all' || role === 'api') stoppables.push(await startApi(infrastructure));
   stopGracefullyOnSignals(stoppables, config, logger);
+}
+
+/** How much lower the worker process's CPU priority is than the api's under `all`. */
+const WORKER_NICENESS = 10;
+
+/**
+ * The worker of `all`, as a child process of the api's: a backlog of CPU-heavy jobs then
+ * runs beside the api instead of inside its event loop, and at a lower priority, so that
+ * Facebook's deliveries are acknowledged at once even while the worker catches up. If the
+ * worker dies, so does the whole (a supervisor restarts both).
+ */
+function startWorkerProcess(logger: Logger): Stoppable {
+  const child = fork(fileURLToPath(import.meta.url), ['worker'], { stdio: 'inherit' });
+  try {
+    if (child.pid) setPriority(child.pid, WORKER_NICENESS);
+  } catch (error) {
+    logger.warn({ err: error }, 'could not lower the worker process priority');
+  }
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  child.once('exit', (code, signal) => {
+    // Ctrl-C reaches the worker too, so it may stop before the api does: that is fine.
+    if (isShuttingDown) return;
+    logger.fatal({ code, signal }, 'the worker process stopped; stopping Omni');
+    process.exitCode = 1;
+    process.kill(process.pid, 'SIGTERM');
+  });
+  return {
+    name: 'worker process',
+    stop: async () => {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+      await exited;
+    },
+  };
 }
 
 async function isWorkerAlive(config: Config): Promise<boolean> {
@@ -70,11 +107,13 @@ function parseRole(argument: string | undefined): Role {
   return role as Role;
 }
 
+/** Set once a graceful shutdown has begun. */
+let isShuttingDown = false;
+
 function stopGracefullyOnSignals(stoppables: Stoppable[], config: Config, logger: Logger): void {
-  let isStopping = false;
   const stop = async (signal: string) => {
-    if (isStopping) return;
-    isStopping = true;
+    if (isShuttingDown) return;
+    isShuttingDown = true;
     logger.info({ signal }, 'shutting down');
     const forceExit = setTimeout(() => {
       logger.error('shutdown took too long; exiting anyway');
@@ -89,10 +128,11 @@ function stopGracefullyOnSignals(stoppables: Stoppable[], config: Config, logger
         );
     }
     logger.flush();
-    process.exit(0);
+    process.exit(process.exitCode ?? 0);
   };
-  process.once('SIGTERM', () => void stop('SIGTERM'));
-  process.once('SIGINT', () => void stop('SIGINT'));
+  // A second signal during the shutdown is ignored rather than killing the process midway.
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+  process.on('SIGINT', () => void stop('SIGINT'));
 }
 
 main().catch((error: unknown) => {

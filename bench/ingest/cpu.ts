@@ -104,3 +104,16 @@ function readStat(pid: number): { name: string; ticks: number } | null {
 function pidsNamed(snap: Snapshot, name: string): number[] {
   return [...snap.pids.keys()].filter((pid) => names.get(pid) === name);
 }
+
+/** The processes `pid` started (Linux; none elsewhere), e.g. the worker that `all` forks. */
+export function childPidsOf(pid: number): number[] {
+  try {
+    return readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8')
+      .trim()
+      .split(/\s+/)
+      .filter(Boolean)
+      .map(Number);
+  } catch {
+    return [];
+  }
+}

@@ -19,7 +19,7 @@ export type BenchOptions = {
   /** After a phase, how long to wait for the worker to process the backlog. */
   drainTimeout: number;
   /**
-   * `all`: api + worker in one process (npm start); `split`: two processes (compose);
+   * `all`: what npm start runs (the api, and the worker it forks); `split`: two processes (compose);
    * `api-only`: no worker at all, to measure the acknowledgement path alone (nothing is
    * processed, so the time-to-stored figures stay empty).
    */

@@ -34,7 +34,7 @@ import { Redis } from 'ioredis';
 import type * as Testing from '@omni/backend/testing';
 import type { FakeGraphServer } from '../../backend/dist/modules/facebook/fake-graph/fake-graph-server.js';
 import type * as Fixtures from '../../backend/dist/modules/facebook/inbound/messenger-fixtures.js';
-import { CpuMeter } from './cpu.js';
+import { childPidsOf, CpuMeter } from './cpu.js';
 import { DeliveryFactory, psidOf } from './deliveries.js';
 import { runFixedRate, runSaturation, type LoadResult } from './load.js';
 import { parseOptions, type BenchOptions } from './options.js';
@@ -271,19 +271,23 @@ async function measureAll(
   const baselineFactory = factory();
   const omniTarget = `${setup.omniUrl}${setup.webhookPath}`;
   const baselineTarget = setup.baselineUrl ? `${setup.baselineUrl}${setup.webhookPath}` : null;
-  const meter = new CpuMeter(() => ({
-    omni: setup.omni.map((child) => child.process.pid ?? -1),
-    ...(setup.omni.length > 1
-      ? Object.fromEntries(
-          setup.omni.map((child) => [
-            child.name.replace('omni-', 'omni:'),
-            [child.process.pid ?? -1],
-          ]),
-        )
-      : {}),
-    'bare-koa': setup.baseline?.process.pid ? [setup.baseline.process.pid] : [],
-    bench: [process.pid],
-  }));
+  const meter = new CpuMeter(() => {
+    // `all` forks its worker: the parent is the api, the child the worker.
+    const parts: [string, number[]][] = setup.omni.flatMap((child): [string, number[]][] => {
+      const pid = child.process.pid ?? -1;
+      if (options.roles !== 'all') return [[child.name.replace('omni-', 'omni:'), [pid]]];
+      return [
+        ['omni:api', [pid]],
+        ['omni:worker', childPidsOf(pid)],
+      ];
+    });
+    return {
+      omni: parts.flatMap(([, pids]) => pids),
+      ...Object.fromEntries(parts),
+      'bare-koa': setup.baseline?.process.pid ? [setup.baseline.process.pid] : [],
+      bench: [process.pid],
+    };
+  });
 
   type Drive = (
     url: string,
