@@ -26,6 +26,8 @@ import { registerHealthRoutes } from './modules/health/health.routes.js';
 import type { HealthService } from './modules/health/health.service.js';
 import { registerOperatorRoutes } from './modules/operators/operators.routes.js';
 import type { OperatorsService } from './modules/operators/operators.service.js';
+import { registerReplyRoutes } from './modules/replies/replies.routes.js';
+import type { RepliesService } from './modules/replies/replies.service.js';
 import { registerRoutingRoutes } from './modules/routing/routing.routes.js';
 import type { RoutingService } from './modules/routing/routing.service.js';
 import type { QueueFiguresService } from './modules/routing/queue-figures.js';
@@ -43,6 +45,7 @@ export type ApiServices = {
   facebookWebhooks: FacebookWebhooksService;
   conversations: ConversationsService;
   routing: RoutingService;
+  replies: RepliesService;
   queueFigures: QueueFiguresService;
   queueStats: QueueStatsService;
   files: FilesService;
@@ -73,6 +76,7 @@ export function createApp(options: {
   registerFacebookWebhookRoutes(router, services.facebookWebhooks);
   registerConversationRoutes(router, services.conversations);
   registerRoutingRoutes(router, services);
+  registerReplyRoutes(router, services.replies);
   registerFileRoutes(router, services.files);
 
   let openApiDocument: object | undefined;

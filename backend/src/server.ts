@@ -42,6 +42,8 @@ import { TenantsService } from './modules/tenants/tenants.service.js';
 import type { RealtimePublisher } from './modules/realtime/realtime.events.js';
 import { OperatorPresence } from './modules/routing/operator-presence.js';
 import { ROUTING_SWEEP_INTERVAL_MS, RoutingSweeper } from './modules/routing/routing-sweeper.js';
+import { OutboundSender } from './modules/replies/outbound-sender.js';
+import { RepliesService } from './modules/replies/replies.service.js';
 import { RoutingService, type WakeDispatcher } from './modules/routing/routing.service.js';
 import { QueueFiguresPublisher, QueueFiguresService } from './modules/routing/queue-figures.js';
 import { QueueStatsService } from './modules/routing/queue-stats.js';
@@ -148,7 +150,14 @@ export async function startApi({
   });
   const { secrets, graph, storage, fileLinks, linkFile } = createIntegrations(config);
   const signingKeys = new WebhookSigningKeys(em, secrets);
-  const { routing, figures, queueHooks } = createRouting(em, queues, realtime, linkFile, logger);
+  const { routing, figures, queueHooks, broadcaster } = createRouting(
+    em,
+    queues,
+    realtime,
+    linkFile,
+    logger,
+  );
+  const conversations = new ConversationsService(em, linkFile);
   const services = {
     auth,
     tenants,
@@ -157,8 +166,20 @@ export async function startApi({
     health: new HealthService(em, probeRedis, config.redisPrefix),
     facebookPages: new FacebookPagesService(em, graph, secrets, config, signingKeys),
     facebookWebhooks: new FacebookWebhooksService(em, signingKeys, queues, logger),
-    conversations: new ConversationsService(em, linkFile),
+    conversations,
     routing,
+    replies: new RepliesService(
+      em,
+      conversations,
+      (messageId, jobKey) => queues.enqueue('outbound-send', { messageId }, { jobId: jobKey }),
+      ({ conversationId, createdMessageId, updatedMessageId }) =>
+        broadcaster.broadcast({
+          conversationIds: [conversationId],
+          createdMessageIds: createdMessageId ? [createdMessageId] : [],
+          updatedMessageIds: updatedMessageId ? [updatedMessageId] : [],
+        }),
+      linkFile,
+    ),
     queueFigures: figures,
     queueStats: new QueueStatsService(em),
     files: new FilesService(em, storage, fileLinks),
@@ -212,6 +233,7 @@ export async function startWorker({
     logger,
   );
   const operators = new OperatorsService(em, new PasswordHasher(), realtime, queueHooks);
+  const sender = new OutboundSender(em, graph, secrets);
   const routingSweeper = new RoutingSweeper(
     em,
     new OperatorPresence(redis, config.redisPrefix),
@@ -278,6 +300,25 @@ export async function startWorker({
       },
       'routing-dispatch': async ({ tenantId }) => {
         await routing.dispatch(tenantId);
+      },
+      'outbound-send': async ({ messageId }) => {
+        const outcome = await sender.send(messageId);
+        if (outcome.owner) {
+          scopeToTenant(em, outcome.owner.tenantId);
+          await broadcaster.broadcast({
+            conversationIds: [outcome.owner.conversationId],
+            updatedMessageIds: [messageId],
+          });
+        }
+        if (outcome.kind === 'check-later') {
+          // The echo of a call whose answer was lost may still come; look again then.
+          await queues.enqueue(
+            'outbound-send',
+            { messageId },
+            { delay: outcome.delayMs, jobId: `${messageId}-check-${Date.now()}` },
+          );
+        }
+        if (outcome.kind === 'retry') throw outcome.error; // BullMQ backs off and retries
       },
       'first-response-check': async ({ conversationId, assignedAt }) => {
         if (await routing.expireFirstResponse(conversationId, assignedAt))

@@ -25,6 +25,8 @@ export type JobPayloads = {
   'routing-sweep': Record<string, never>;
   /** The first-response timeout of one automatic assignment (job id: conversation + time). */
   'first-response-check': { conversationId: string; assignedAt: string };
+  /** Sends one stored reply through the Send API (job id: the message id, then per retry). */
+  'outbound-send': { messageId: string };
 };
 
 export type JobName = keyof JobPayloads;
@@ -39,6 +41,7 @@ export const JOB_NAMES = [
   'routing-dispatch',
   'routing-sweep',
   'first-response-check',
+  'outbound-send',
 ] as const satisfies readonly JobName[];
 
 /** What a worker runs for each job: a thin call into a service. */

@@ -27,6 +27,7 @@ const idOf: Record<string, (owner: Owner) => string> = {
   '/api/conversations/{id}/transfer': (owner) => owner.conversation.id,
   '/api/conversations/{id}/close': (owner) => owner.conversation.id,
   '/api/conversations/{id}/events': (owner) => owner.conversation.id,
+  '/api/messages/{id}/retry': (owner) => owner.messageId,
 };
 
 /** A body that passes validation for each method+path, so the check reaches the lookup. */
@@ -35,6 +36,7 @@ const validBody: Record<string, unknown> = {
   'patch /api/operators/{id}': { name: 'Stolen' },
   'patch /api/channels/facebook/{id}': { name: 'Stolen' },
   'post /api/conversations/{id}/transfer': { operatorId: '00000000-0000-7000-8000-000000000000' },
+  'post /api/conversations/{id}/messages': { text: 'Not yours' },
 };
 
 async function seedTenantA() {
@@ -43,7 +45,11 @@ async function seedTenantA() {
   const operator = await createOperator(api, admin.token, { departmentIds: [department.id] });
   const page = await connectFacebookPage(api, admin.token, { departmentId: department.id });
   const conversation = await seedConversation(api, page.page.id, { text: 'secret of tenant A' });
-  return { admin, department, operator, page, conversation };
+  const history = await api.request('GET', `/api/conversations/${conversation.id}/messages`, {
+    token: admin.token,
+  });
+  const messageId: string = history.body.items[0].id;
+  return { admin, department, operator, page, conversation, messageId };
 }
 
 describe('tenant isolation', () => {

@@ -6,6 +6,7 @@ import { Migration20261121144607_stored_files } from './Migration20261121144607_
 import { Migration20261121144957_webhook_diagnostics } from './Migration20261121144957_webhook_diagnostics.js';
 import { Migration20261121160959_routing } from './Migration20261121160959_routing.js';
 import { Migration20261121162828_first_response_timeout } from './Migration20261121162828_first_response_timeout.js';
+import { Migration20261121170452_outbound_sends } from './Migration20261121170452_outbound_sends.js';
 
 /** Every migration, in order. `npm run db:migration:create` rewrites this file. */
 export const migrationsList: MigrationObject[] = [
@@ -22,4 +23,5 @@ export const migrationsList: MigrationObject[] = [
     name: 'Migration20261121162828_first_response_timeout',
     class: Migration20261121162828_first_response_timeout,
   },
+  { name: 'Migration20261121170452_outbound_sends', class: Migration20261121170452_outbound_sends },
 ];

@@ -46,6 +46,13 @@ export class Message extends TenantOwnedEntity {
   status: MessageStatus | null = null;
   error: string | null = null;
   editedAt: Date | null = null;
+  /**
+   * Outbound only: when the last call to the Send API began (null: none is in flight or
+   * unresolved) and how many calls were made. A call whose outcome is unknown (a timeout, a
+   * crash) keeps its time, so nobody calls again before the echo had its chance to arrive.
+   */
+  sendStartedAt: Date | null = null;
+  sendAttempts = 0;
   /** Details that depend on the kind: quick reply payload, replied-to mid, reaction, referral, echo app. */
   details: Record<string, unknown> = {};
 
@@ -84,6 +91,8 @@ export const MessageSchema = new EntitySchema<Message, TenantOwnedEntity>({
     error: { type: 'text', nullable: true },
     editedAt: { type: 'datetime', nullable: true },
     details: { type: 'json', default: '{}' },
+    sendStartedAt: { type: 'datetime', nullable: true },
+    sendAttempts: { type: 'integer', default: 0 },
   },
   uniques: [{ name: 'message_page_dedup_key_unique', properties: ['page', 'dedupKey'] }],
   indexes: [

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { computeReplyWindow } from './reply-window.js';
+import { computeReplyWindow, replyMessagingType } from './reply-window.js';
 
 const lastInboundAt = new Date('2026-11-01T10:00:00Z');
 const hoursLater = (hours: number) => new Date(lastInboundAt.getTime() + hours * 3600_000);
@@ -26,5 +26,16 @@ describe('computeReplyWindow', () => {
 
   it('is closed when the visitor never wrote', () => {
     expect(computeReplyWindow(null, true, lastInboundAt).canReply).toBe(false);
+  });
+});
+
+describe('replyMessagingType', () => {
+  it('is RESPONSE for 24 hours, then HUMAN_AGENT until 7 days where the page has it, then none', () => {
+    expect(replyMessagingType(lastInboundAt, true, hoursLater(23.9))).toBe('RESPONSE');
+    expect(replyMessagingType(lastInboundAt, true, hoursLater(24))).toBe('HUMAN_AGENT');
+    expect(replyMessagingType(lastInboundAt, true, hoursLater(24 * 7 - 0.1))).toBe('HUMAN_AGENT');
+    expect(replyMessagingType(lastInboundAt, true, hoursLater(24 * 7))).toBeNull();
+    expect(replyMessagingType(lastInboundAt, false, hoursLater(24))).toBeNull();
+    expect(replyMessagingType(null, true, lastInboundAt)).toBeNull();
   });
 });

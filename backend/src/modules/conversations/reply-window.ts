@@ -26,3 +26,17 @@ export function computeReplyWindow(
   const canReply = now < closesAt || (humanAgentClosesAt !== null && now < humanAgentClosesAt);
   return { closesAt, humanAgentClosesAt, canReply };
 }
+
+/** How a human operator's reply goes out now, or null when the platform allows none. */
+export type ReplyMessagingType = 'RESPONSE' | 'HUMAN_AGENT';
+
+export function replyMessagingType(
+  lastInboundAt: Date | null,
+  isHumanAgentEnabled: boolean,
+  now: Date,
+): ReplyMessagingType | null {
+  const window = computeReplyWindow(lastInboundAt, isHumanAgentEnabled, now);
+  if (window.closesAt && now < window.closesAt) return 'RESPONSE';
+  if (window.humanAgentClosesAt && now < window.humanAgentClosesAt) return 'HUMAN_AGENT';
+  return null;
+}

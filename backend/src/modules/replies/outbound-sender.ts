@@ -1,0 +1,152 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { LockMode } from '@mikro-orm/core';
+import type { SecretBox } from '../../crypto/secret-box.js';
+import { TENANT_FILTER } from '../../db/tenant-filter.js';
+import { Message } from '../conversations/message.entity.js';
+import { replyMessagingType } from '../conversations/reply-window.js';
+import type { GraphClient } from '../facebook/graph/graph-client.js';
+import { GraphApiError } from '../facebook/graph/graph-errors.js';
+
+/**
+ * How long a send whose outcome is unknown (a timeout, a crash mid-call) waits for its echo
+ * (which carries Omni's message id as metadata) before it is tried again.
+ */
+export const ECHO_WAIT_MS = 30_000;
+/**
+ * Sends that failed for a reason that may pass are tried this many times in all (BullMQ
+ * allows each job one more attempt, so the last failure is always recorded here).
+ */
+export const MAX_SEND_ATTEMPTS = 4;
+
+/** What became of one attempt, for the job that made it. */
+export type SendOutcome = (
+  | { kind: 'done' }
+  /** Try again after `delayMs`: the echo of an unresolved call may still come. */
+  | { kind: 'check-later'; delayMs: number }
+  /** A failure that may pass (rate limit, temporary): BullMQ retries with back-off. */
+  | { kind: 'retry'; error: GraphApiError }
+) & {
+  /** Whose message it was, to tell the panels (null: no such message any more). */
+  owner: { tenantId: string; conversationId: string } | null;
+};
+
+/**
+ * Sends one stored reply through the Send API, exactly once. The message row is claimed in a
+ * transaction (status pending, no unresolved call), the window is checked again at the time
+ * of sending (a reply queued for a while may need HUMAN_AGENT, or may no longer be allowed),
+ * and Omni's message id goes in `metadata`, so that the echo confirms a send whose answer
+ * was lost. A call is only ever repeated when its failure is known, or after the echo had
+ * ECHO_WAIT_MS to arrive.
+ */
+export class OutboundSender {
+  constructor(
+    private readonly em: EntityManager,
+    private readonly graph: GraphClient,
+    private readonly secrets: SecretBox,
+    private readonly clock: () => Date = () => new Date(),
+  ) {}
+
+  async send(messageId: string): Promise<SendOutcome> {
+    const claim = await this.claim(messageId);
+    if (claim.kind !== 'claimed') return claim.outcome;
+    const { message, messagingType } = claim;
+    const owner = { tenantId: message.tenant.id, conversationId: message.conversation.id };
+    const { page, contact } = message.conversation;
+    try {
+      const { messageId: mid } = await this.graph.sendMessage(
+        {
+          recipientPsid: contact.psid,
+          message: { text: message.text ?? '', metadata: message.id },
+          ...(messagingType === 'HUMAN_AGENT'
+            ? { messagingType: 'MESSAGE_TAG', tag: 'HUMAN_AGENT' }
+            : { messagingType: 'RESPONSE' }),
+        },
+        {
+          accessToken: this.secrets.decrypt(page.accessTokenSealed),
+          appSecret: this.secrets.decrypt(page.appSecretSealed),
+        },
+      );
+      await this.finish(messageId, (fresh) => {
+        fresh.mid ??= mid;
+        // The echo may have confirmed it first, or a delivery receipt advanced it.
+        if (fresh.status === 'pending') fresh.status = 'sent';
+        fresh.sendStartedAt = null;
+      });
+      return { kind: 'done', owner };
+    } catch (error) {
+      if (!(error instanceof GraphApiError)) throw error;
+      if (error.isOutcomeUnknown) return { kind: 'check-later', delayMs: ECHO_WAIT_MS, owner };
+      if (error.isRetryable && message.sendAttempts < MAX_SEND_ATTEMPTS) {
+        await this.finish(messageId, (fresh) => {
+          fresh.sendStartedAt = null; // known not sent: the next attempt may go at once
+          fresh.error = error.reason;
+        });
+        return { kind: 'retry', error, owner };
+      }
+      await this.finish(messageId, (fresh) => {
+        if (fresh.status !== 'pending') return;
+        fresh.status = 'failed';
+        fresh.error = error.reason;
+        fresh.sendStartedAt = null;
+        if (error.kind === 'invalid_token') {
+          // Receiving goes on; sending waits until an admin replaces the token.
+          fresh.page.tokenValid = false;
+          fresh.page.recordError(error.reason);
+        }
+      });
+      return { kind: 'done', owner };
+    }
+  }
+
+  /** Takes the message for one call, or says why not (done, or wait for an echo). */
+  private async claim(messageId: string) {
+    return this.em.fork().transactional(async (em) => {
+      const message = await em.findOne(Message, messageId, {
+        filters: { [TENANT_FILTER]: false },
+        populate: ['conversation.contact', 'conversation.page'],
+        lockMode: LockMode.PESSIMISTIC_WRITE,
+        lockTableAliases: ['m0'],
+      });
+      if (!message)
+        return { kind: 'skip' as const, outcome: { kind: 'done', owner: null } as SendOutcome };
+      const owner = { tenantId: message.tenant.id, conversationId: message.conversation.id };
+      if (message.status !== 'pending') {
+        return { kind: 'skip' as const, outcome: { kind: 'done', owner } as SendOutcome };
+      }
+      const now = this.clock();
+      if (message.sendStartedAt) {
+        const waited = now.getTime() - message.sendStartedAt.getTime();
+        if (waited < ECHO_WAIT_MS) {
+          return {
+            kind: 'skip' as const,
+            outcome: { kind: 'check-later', delayMs: ECHO_WAIT_MS - waited, owner } as SendOutcome,
+          };
+        }
+      }
+      const { contact, page } = message.conversation;
+      const messagingType = replyMessagingType(contact.lastInboundAt, page.humanAgentEnabled, now);
+      if (!messagingType) {
+        message.status = 'failed';
+        message.error =
+          'The reply window closed before the message could be sent. The visitor has to write again first.';
+        return { kind: 'skip' as const, outcome: { kind: 'done', owner } as SendOutcome };
+      }
+      message.sendStartedAt = now;
+      message.sendAttempts += 1;
+      message.details = { ...message.details, messagingType };
+      return { kind: 'claimed' as const, message, messagingType };
+    });
+  }
+
+  private async finish(messageId: string, change: (message: Message) => void): Promise<void> {
+    await this.em.fork().transactional(async (em) => {
+      const message = await em.findOneOrFail(Message, messageId, {
+        filters: { [TENANT_FILTER]: false },
+        populate: ['page'],
+        lockMode: LockMode.PESSIMISTIC_WRITE,
+        lockTableAliases: ['m0'],
+      });
+      change(message);
+    });
+  }
+}

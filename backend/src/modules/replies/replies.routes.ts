@@ -1,0 +1,52 @@
+import { z } from 'zod';
+import type { ApiRouter } from '../../http/api-router.js';
+import { errorResponse, idParamsSchema } from '../../http/schemas.js';
+import { messageSchema } from '../conversations/conversations.schemas.js';
+import type { RepliesService } from './replies.service.js';
+
+/** Messenger's limit on a text message. */
+const MAX_TEXT_LENGTH = 2000;
+
+const replySchema = z.object({
+  text: z
+    .string()
+    .trim()
+    .min(1, 'Write something first.')
+    .max(MAX_TEXT_LENGTH, `Messenger accepts at most ${MAX_TEXT_LENGTH} characters.`),
+});
+
+export function registerReplyRoutes(router: ApiRouter, replies: RepliesService): void {
+  router.route({
+    method: 'post',
+    path: '/api/conversations/:id/messages',
+    access: 'authenticated',
+    tag: 'Replies',
+    summary: 'Reply to the visitor: stored as pending at once, then sent through the Send API',
+    params: idParamsSchema,
+    body: replySchema,
+    responses: {
+      202: { description: 'The pending message', schema: messageSchema },
+      400: errorResponse('VALIDATION_FAILED'),
+      403: errorResponse('FORBIDDEN: the chat is not yours'),
+      404: errorResponse('NOT_FOUND'),
+      409: errorResponse('CONVERSATION_CLOSED'),
+      422: errorResponse('REPLY_WINDOW_CLOSED, with details.closedAt'),
+    },
+    handler: ({ actor, params, body }) => replies.reply(actor, params.id, body),
+  });
+
+  router.route({
+    method: 'post',
+    path: '/api/messages/:id/retry',
+    access: 'authenticated',
+    tag: 'Replies',
+    summary: 'Send a failed reply again',
+    params: idParamsSchema,
+    responses: {
+      202: { description: 'The message, pending again', schema: messageSchema },
+      404: errorResponse('NOT_FOUND'),
+      409: errorResponse('NOT_RETRYABLE'),
+    },
+    handler: ({ actor, params }) => replies.retry(actor, params.id),
+  });
+}

@@ -1,0 +1,121 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { findByIdOrFail } from '../../db/find.js';
+import { ConflictError, ForbiddenError, UnprocessableError } from '../../errors.js';
+import type { Actor } from '../auth/actor.js';
+import { Conversation } from '../conversations/conversation.entity.js';
+import type { ConversationsService } from '../conversations/conversations.service.js';
+import {
+  toMessageDto,
+  type FileLinker,
+  type MessageDto,
+} from '../conversations/conversations.schemas.js';
+import { Message } from '../conversations/message.entity.js';
+import { computeReplyWindow, replyMessagingType } from '../conversations/reply-window.js';
+import { User } from '../operators/user.entity.js';
+
+/** Asks for one stored outbound message to be sent (the 'outbound-send' job). */
+export type RequestSend = (messageId: string, jobKey: string) => Promise<void>;
+
+/** Tells the panels about a new or changed message, after it is committed. */
+export type MessageChanged = (change: {
+  conversationId: string;
+  createdMessageId?: string;
+  updatedMessageId?: string;
+}) => Promise<void>;
+
+/**
+ * An operator's reply: checked against who holds the chat and Messenger's reply window,
+ * stored as pending and answered at once (202); a job sends it (outbound-sender.ts).
+ */
+export class RepliesService {
+  constructor(
+    private readonly em: EntityManager,
+    private readonly conversations: Pick<ConversationsService, 'get'>,
+    private readonly requestSend: RequestSend,
+    private readonly messageChanged: MessageChanged,
+    private readonly linkFile: FileLinker,
+    private readonly clock: () => Date = () => new Date(),
+  ) {}
+
+  async reply(actor: Actor, conversationId: string, input: { text: string }): Promise<MessageDto> {
+    await this.conversations.get(actor, conversationId); // 404 unless visible
+    const conversation = await findByIdOrFail(
+      this.em,
+      Conversation,
+      conversationId,
+      'The conversation',
+      {
+        populate: ['contact', 'page'],
+      },
+    );
+    if (actor.role !== 'admin' && conversation.operator?.id !== actor.userId) {
+      throw new ForbiddenError('Only the operator holding this chat (or an admin) can reply.');
+    }
+    if (conversation.status === 'closed') {
+      throw new ConflictError(
+        'CONVERSATION_CLOSED',
+        'This chat is closed. It reopens when the visitor writes again.',
+      );
+    }
+    const now = this.clock();
+    const { contact, page } = conversation;
+    if (!replyMessagingType(contact.lastInboundAt, page.humanAgentEnabled, now)) {
+      const window = computeReplyWindow(contact.lastInboundAt, page.humanAgentEnabled, now);
+      const closedAt = window.humanAgentClosesAt ?? window.closesAt;
+      throw new UnprocessableError(
+        'REPLY_WINDOW_CLOSED',
+        closedAt
+          ? 'Messenger lets a page reply only for a while after the visitor last wrote, and that time is over. The visitor has to write again first.'
+          : 'The visitor has not written to the page yet, so Messenger does not allow a reply.',
+        { closedAt: closedAt?.toISOString() ?? null },
+      );
+    }
+
+    const message = new Message(
+      conversation.tenant,
+      conversation,
+      page,
+      'out',
+      'operator',
+      'text',
+      now,
+      '',
+    );
+    // Unique on the page like every message; Facebook's mid arrives with the send or the echo.
+    message.dedupKey = `omni:${message.id}`;
+    message.text = input.text;
+    message.status = 'pending';
+    message.operator = this.em.getReference(User, actor.userId);
+    if (!conversation.lastMessageAt || conversation.lastMessageAt < now)
+      conversation.lastMessageAt = now;
+    conversation.unreadCount = 0; // replying means the operator has read the chat
+    await this.em.persist(message).flush();
+
+    await this.requestSend(message.id, message.id);
+    await this.messageChanged({ conversationId, createdMessageId: message.id });
+    return toMessageDto(message, this.linkFile);
+  }
+
+  /** A failed reply goes out again (the panel's Retry), through the same checks at send time. */
+  async retry(actor: Actor, messageId: string): Promise<MessageDto> {
+    const message = await findByIdOrFail(this.em, Message, messageId, 'The message');
+    await this.conversations.get(actor, message.conversation.id);
+    if (message.direction !== 'out' || message.source !== 'operator') {
+      throw new ConflictError('NOT_RETRYABLE', 'Only replies sent from Omni can be retried.');
+    }
+    if (message.status !== 'failed') {
+      throw new ConflictError('NOT_RETRYABLE', 'Only a message that failed can be sent again.');
+    }
+    message.status = 'pending';
+    message.error = null;
+    message.sendStartedAt = null;
+    message.sendAttempts = 0;
+    await this.em.flush();
+    await this.requestSend(message.id, `${message.id}-retry-${this.clock().getTime()}`);
+    await this.messageChanged({
+      conversationId: message.conversation.id,
+      updatedMessageId: message.id,
+    });
+    return toMessageDto(message, this.linkFile);
+  }
+}

@@ -1,0 +1,285 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SecretBox } from '../../crypto/secret-box.js';
+import {
+  connectFacebookPage,
+  createOperator,
+  postDelivery,
+  signUpTenant,
+  startTestWorker,
+  useTestApi,
+} from '../../test/test-api.js';
+import { fakeGraphErrors } from '../facebook/fake-graph/fake-graph-errors.js';
+import { registerRandomUser } from '../facebook/fake-graph/fake-graph-fixtures.js';
+import type { FakePage } from '../facebook/fake-graph/fake-graph.js';
+import { FetchGraphClient } from '../facebook/graph/fetch-graph-client.js';
+import {
+  deliveryReceipt,
+  delivery,
+  echo,
+  entry,
+  readReceipt,
+  textMessage,
+} from '../facebook/inbound/messenger-fixtures.js';
+import { ECHO_WAIT_MS, OutboundSender } from './outbound-sender.js';
+
+const api = useTestApi();
+let worker: Awaited<ReturnType<typeof startTestWorker>>;
+beforeAll(async () => {
+  worker = await startTestWorker(api);
+});
+afterAll(() => worker?.stop());
+
+const HOUR = 3_600_000;
+
+async function until<T>(read: () => Promise<T>, accept: (value: T) => boolean): Promise<T> {
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    const value = await read();
+    if (accept(value) || Date.now() > deadline) return value;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+/**
+ * A visitor who wrote `hoursAgo` ago to a page, and the operator holding their chat.
+ * Returns helpers to reply, read the history and deliver webhooks for that visitor.
+ */
+async function chatWithVisitor(options: { hoursAgo?: number; humanAgent?: boolean } = {}) {
+  const admin = await signUpTenant(api);
+  const connected = await connectFacebookPage(api, admin.token, {
+    humanAgentEnabled: options.humanAgent ?? false,
+  });
+  const pageId = connected.page.pageId;
+  const visitor = registerRandomUser(api.fakeGraph, { pageId } as FakePage);
+  const operator = await createOperator(api, admin.token);
+  await api.request('PUT', '/api/me/status', { token: operator.token, body: { status: 'online' } });
+  const deliver = (...items: Parameters<typeof entry>[1][]) =>
+    postDelivery(api, admin.tenant.key, delivery(entry(pageId, ...items)), connected.appSecret);
+  await deliver(
+    textMessage({
+      psid: visitor.psid,
+      pageId,
+      text: 'Hello?',
+      at: new Date(Date.now() - (options.hoursAgo ?? 0) * HOUR),
+    }),
+  );
+  const conversation = await until(
+    async () =>
+      (await api.request('GET', '/api/conversations', { token: admin.token })).body.items[0],
+    (found) => found?.status === 'assigned',
+  );
+  expect(conversation.operatorId).toBe(operator.user.id);
+  const history = async () =>
+    (
+      await api.request('GET', `/api/conversations/${conversation.id}/messages`, {
+        token: operator.token,
+      })
+    ).body.items as { id: string; direction: string; status: string; error: string | null }[];
+  const outbound = async () => (await history()).filter((message) => message.direction === 'out');
+  const reply = (text: string) =>
+    api.request('POST', `/api/conversations/${conversation.id}/messages`, {
+      token: operator.token,
+      body: { text },
+    });
+  /** Facebook's echo of the last message the page sent: its mid, text and our metadata. */
+  const echoLastSend = () => {
+    const sent = api.fakeGraph.sentMessages(pageId).at(-1)!;
+    return deliver(
+      echo({
+        psid: visitor.psid,
+        pageId,
+        mid: sent.messageId,
+        metadata: sent.metadata ?? undefined,
+        text: sent.text ?? undefined,
+      }),
+    );
+  };
+  return {
+    admin,
+    connected,
+    pageId,
+    visitor,
+    operator,
+    conversation,
+    deliver,
+    reply,
+    outbound,
+    echoLastSend,
+  };
+}
+
+describe('replies', () => {
+  it('go out as RESPONSE inside 24 hours; the echo confirms, receipts advance them', async () => {
+    const chat = await chatWithVisitor({ hoursAgo: 1 });
+    const accepted = await chat.reply('  Hi! How can I help?  ');
+    expect(accepted.status).toBe(202);
+    expect(accepted.body).toMatchObject({ status: 'pending', text: 'Hi! How can I help?' });
+
+    const [sent] = await until(chat.outbound, ([message]) => message?.status === 'sent');
+    expect(sent).toMatchObject({ id: accepted.body.id, status: 'sent' });
+    const calls = api.fakeGraph.sentMessages(chat.pageId);
+    expect(calls).toEqual([
+      expect.objectContaining({
+        recipientId: chat.visitor.psid,
+        messagingType: 'RESPONSE',
+        tag: null,
+        text: 'Hi! How can I help?',
+        metadata: accepted.body.id,
+      }),
+    ]);
+
+    // Facebook echoes it (same mid, our id as metadata): no second message appears.
+    await chat.echoLastSend();
+    await chat.deliver(
+      deliveryReceipt({ psid: chat.visitor.psid, pageId: chat.pageId, watermark: new Date() }),
+    );
+    const delivered = await until(chat.outbound, ([message]) => message?.status === 'delivered');
+    expect(delivered).toHaveLength(1);
+    await chat.deliver(
+      readReceipt({ psid: chat.visitor.psid, pageId: chat.pageId, watermark: new Date() }),
+    );
+    expect(await until(chat.outbound, ([message]) => message?.status === 'read')).toEqual([
+      expect.objectContaining({ id: accepted.body.id, status: 'read' }),
+    ]);
+  });
+
+  it('go out as HUMAN_AGENT between 24 hours and 7 days where the page has the feature', async () => {
+    const chat = await chatWithVisitor({ hoursAgo: 30, humanAgent: true });
+    const accepted = await chat.reply('Sorry for the wait!');
+    expect(accepted.status).toBe(202);
+    await until(chat.outbound, ([message]) => message?.status === 'sent');
+    expect(api.fakeGraph.sentMessages(chat.pageId)).toEqual([
+      expect.objectContaining({ messagingType: 'MESSAGE_TAG', tag: 'HUMAN_AGENT' }),
+    ]);
+  });
+
+  it('are refused after 24 hours without the feature, and after 7 days with it', async () => {
+    const without = await chatWithVisitor({ hoursAgo: 30 });
+    const refused = await without.reply('Too late?');
+    expect(refused.status).toBe(422);
+    expect(refused.body.error.code).toBe('REPLY_WINDOW_CLOSED');
+    expect(Date.parse(refused.body.error.details.closedAt)).toBeLessThan(Date.now() - 5 * HOUR);
+
+    const withFeature = await chatWithVisitor({ hoursAgo: 24 * 7 + 1, humanAgent: true });
+    expect((await withFeature.reply('Still there?')).body.error.code).toBe('REPLY_WINDOW_CLOSED');
+    expect(api.fakeGraph.sentMessages(without.pageId)).toEqual([]);
+    expect(api.fakeGraph.sentMessages(withFeature.pageId)).toEqual([]);
+  });
+
+  it('only from the operator holding the chat, or an admin', async () => {
+    const chat = await chatWithVisitor();
+    const colleague = await createOperator(api, chat.admin.token);
+    const response = await api.request(
+      'POST',
+      `/api/conversations/${chat.conversation.id}/messages`,
+      {
+        token: colleague.token,
+        body: { text: 'Mine now' },
+      },
+    );
+    expect(response.status).toBe(403);
+    const byAdmin = await api.request(
+      'POST',
+      `/api/conversations/${chat.conversation.id}/messages`,
+      {
+        token: chat.admin.token,
+        body: { text: 'Admin here' },
+      },
+    );
+    expect(byAdmin.status).toBe(202);
+    const empty = await chat.reply('   ');
+    expect(empty.status).toBe(400);
+  });
+});
+
+describe('failed sends', () => {
+  it('fail at once on a dead token, marking the page for its admin', async () => {
+    const chat = await chatWithVisitor();
+    api.fakeGraph.revokeToken(chat.connected.accessToken);
+    await chat.reply('Hello');
+    const [failed] = await until(chat.outbound, ([message]) => message?.status === 'failed');
+    expect(failed!.error).toMatch(/token is no longer valid/);
+    const page = await api.request('GET', `/api/channels/facebook/${chat.connected.page.id}`, {
+      token: chat.admin.token,
+    });
+    expect(page.body.status.tokenValid).toBe(false);
+    expect(api.fakeGraph.sentMessages(chat.pageId)).toEqual([]);
+  });
+
+  it('fail at once when the person is unavailable; a retry from the panel sends again', async () => {
+    const chat = await chatWithVisitor();
+    api.fakeGraph.failNext({ path: /messages$/ }, fakeGraphErrors.personUnavailable);
+    const accepted = await chat.reply('Hello');
+    const [failed] = await until(chat.outbound, ([message]) => message?.status === 'failed');
+    expect(failed!.error).toMatch(/can't receive messages/);
+
+    const retried = await api.request('POST', `/api/messages/${accepted.body.id}/retry`, {
+      token: chat.operator.token,
+    });
+    expect(retried.status).toBe(202);
+    await until(chat.outbound, ([message]) => message?.status === 'sent');
+    expect(api.fakeGraph.sentMessages(chat.pageId)).toHaveLength(1);
+  });
+
+  it('are retried when Facebook limits the rate, and sent once', async () => {
+    const chat = await chatWithVisitor();
+    api.fakeGraph.failNext({ path: /messages$/ }, fakeGraphErrors.rateLimited);
+    await chat.reply('Hello');
+    const [sent] = await until(chat.outbound, ([message]) => message?.status === 'sent');
+    expect(sent!.status).toBe('sent');
+    expect(api.fakeGraph.sentMessages(chat.pageId)).toHaveLength(1);
+  }, 20_000);
+});
+
+describe('a send whose answer was lost', () => {
+  it('is not sent again while its echo may still come, and the echo settles it', async () => {
+    const chat = await chatWithVisitor();
+    api.fakeGraph.failNext({ path: /messages$/ }, 'timeout-after-processing', 10);
+    const accepted = await chat.reply('Hello');
+    // The worker's own attempt times out after the client's limit; meanwhile drive a sender
+    // with a short timeout and our own clock.
+    const clock = { now: Date.now() };
+    const sender = new OutboundSender(
+      api.orm.em.fork() as EntityManager,
+      new FetchGraphClient({
+        baseUrl: api.fakeGraph.url,
+        version: api.config.facebookGraphVersion,
+        timeoutMs: 200,
+      }),
+      new SecretBox(api.config.encryptionKey),
+      () => new Date(clock.now),
+    );
+    await until(
+      async () => api.fakeGraph.sentMessages(chat.pageId).length,
+      (count) => count >= 1,
+    );
+    const first = await sender.send(accepted.body.id);
+    expect(first.kind).toBe('check-later'); // the worker's call is unresolved: no new call
+    expect(api.fakeGraph.sentMessages(chat.pageId)).toHaveLength(1);
+
+    await chat.echoLastSend();
+    await until(chat.outbound, ([message]) => message?.status === 'sent');
+    clock.now += ECHO_WAIT_MS + 1_000;
+    expect((await sender.send(accepted.body.id)).kind).toBe('done');
+    expect(api.fakeGraph.sentMessages(chat.pageId)).toHaveLength(1);
+  }, 30_000);
+
+  it('is not sent with a type the window no longer allows', async () => {
+    const chat = await chatWithVisitor({ hoursAgo: 23 });
+    api.fakeGraph.failNext({ path: /messages$/ }, 'timeout', 10);
+    const accepted = await chat.reply('Hello');
+    const sender = new OutboundSender(
+      api.orm.em.fork() as EntityManager,
+      new FetchGraphClient({
+        baseUrl: api.fakeGraph.url,
+        version: api.config.facebookGraphVersion,
+      }),
+      new SecretBox(api.config.encryptionKey),
+      () => new Date(Date.now() + 2 * HOUR + ECHO_WAIT_MS),
+    );
+    expect((await sender.send(accepted.body.id)).kind).toBe('done');
+    const [failed] = await until(chat.outbound, ([message]) => message?.status === 'failed');
+    expect(failed!.error).toMatch(/reply window closed/);
+  }, 30_000);
+});
