@@ -43,6 +43,7 @@ import type { RealtimePublisher } from './modules/realtime/realtime.events.js';
 import { OperatorPresence } from './modules/routing/operator-presence.js';
 import { ROUTING_SWEEP_INTERVAL_MS, RoutingSweeper } from './modules/routing/routing-sweeper.js';
 import { OutboundSender } from './modules/replies/outbound-sender.js';
+import { OUTBOUND_SWEEP_INTERVAL_MS, OutboundSweeper } from './modules/replies/outbound-sweeper.js';
 import { RepliesService } from './modules/replies/replies.service.js';
 import { RoutingService, type WakeDispatcher } from './modules/routing/routing.service.js';
 import { QueueFiguresPublisher, QueueFiguresService } from './modules/routing/queue-figures.js';
@@ -234,6 +235,7 @@ export async function startWorker({
   );
   const operators = new OperatorsService(em, new PasswordHasher(), realtime, queueHooks);
   const sender = new OutboundSender(em, graph, secrets);
+  const outboundSweeper = new OutboundSweeper(em, queues);
   const routingSweeper = new RoutingSweeper(
     em,
     new OperatorPresence(redis, config.redisPrefix),
@@ -320,6 +322,10 @@ export async function startWorker({
         }
         if (outcome.kind === 'retry') throw outcome.error; // BullMQ backs off and retries
       },
+      'outbound-sweep': async () => {
+        const count = await outboundSweeper.sweep();
+        if (count > 0) logger.info({ count }, 're-enqueued replies that were never sent');
+      },
       'first-response-check': async ({ conversationId, assignedAt }) => {
         if (await routing.expireFirstResponse(conversationId, assignedAt))
           logger.info({ conversationId }, 'first response timed out; back to the queue');
@@ -337,6 +343,7 @@ export async function startWorker({
   await queues.schedule('worker-heartbeat', {}, HEARTBEAT_INTERVAL_MS);
   await queues.schedule('webhook-sweep', {}, SWEEP_INTERVAL_MS);
   await queues.schedule('routing-sweep', {}, ROUTING_SWEEP_INTERVAL_MS);
+  await queues.schedule('outbound-sweep', {}, OUTBOUND_SWEEP_INTERVAL_MS);
   await queues.schedule('page-subscription-check', {}, SUBSCRIPTION_CHECK_INTERVAL_MS);
   logger.info('worker is consuming jobs');
   return { name: 'worker', stop: () => workers.close() };

@@ -27,6 +27,8 @@ export type JobPayloads = {
   'first-response-check': { conversationId: string; assignedAt: string };
   /** Sends one stored reply through the Send API (job id: the message id, then per retry). */
   'outbound-send': { messageId: string };
+  /** Re-enqueues replies stored but never sent (lost jobs, Redis outages). */
+  'outbound-sweep': Record<string, never>;
 };
 
 export type JobName = keyof JobPayloads;
@@ -42,6 +44,7 @@ export const JOB_NAMES = [
   'routing-sweep',
   'first-response-check',
   'outbound-send',
+  'outbound-sweep',
 ] as const satisfies readonly JobName[];
 
 /** What a worker runs for each job: a thin call into a service. */

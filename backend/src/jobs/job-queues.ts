@@ -59,6 +59,7 @@ export class JobQueues {
     name: N,
     jobs: { payload: JobPayloads[N]; jobId: string }[],
   ): Promise<void> {
+    if (jobs.length === 0) return;
     await this.queue(name).addBulk(
       jobs.map(({ payload, jobId }) => ({ name, data: payload, opts: { jobId } })),
     );

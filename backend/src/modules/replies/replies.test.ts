@@ -22,6 +22,7 @@ import {
   textMessage,
 } from '../facebook/inbound/messenger-fixtures.js';
 import { ECHO_WAIT_MS, OutboundSender } from './outbound-sender.js';
+import { OutboundSweeper } from './outbound-sweeper.js';
 
 const api = useTestApi();
 let worker: Awaited<ReturnType<typeof startTestWorker>>;
@@ -281,5 +282,36 @@ describe('a send whose answer was lost', () => {
     expect((await sender.send(accepted.body.id)).kind).toBe('done');
     const [failed] = await until(chat.outbound, ([message]) => message?.status === 'failed');
     expect(failed!.error).toMatch(/reply window closed/);
+  }, 30_000);
+});
+
+describe('the outbound sweep', () => {
+  it('queues again a reply whose job was lost, and leaves one whose call is unresolved', async () => {
+    const chat = await chatWithVisitor();
+    api.fakeGraph.failNext({ path: /messages$/ }, 'timeout-after-processing', 10);
+    const unresolved = await chat.reply('In flight');
+    await until(
+      async () => api.fakeGraph.sentMessages(chat.pageId).length,
+      (count) => count >= 1,
+    );
+    // A reply whose job never reached Redis: stored, never claimed.
+    const lost = await chat.reply('Lost');
+    await api.orm.em
+      .fork()
+      .getConnection()
+      .execute(
+        `update message set created_at = now() - interval '2 minutes',
+           send_started_at = case when id = ? then null else send_started_at end
+         where id in (?, ?)`,
+        [lost.body.id, lost.body.id, unresolved.body.id],
+      );
+    const queued: string[] = [];
+    const sweeper = new OutboundSweeper(api.orm.em.fork() as EntityManager, {
+      enqueueMany: async (_name, jobs) =>
+        void queued.push(...jobs.map((job) => (job.payload as { messageId: string }).messageId)),
+    });
+    await sweeper.sweep();
+    expect(queued).toContain(lost.body.id);
+    expect(queued).not.toContain(unresolved.body.id);
   }, 30_000);
 });
