@@ -28,6 +28,7 @@ import { registerOperatorRoutes } from './modules/operators/operators.routes.js'
 import type { OperatorsService } from './modules/operators/operators.service.js';
 import { registerReplyRoutes } from './modules/replies/replies.routes.js';
 import type { RepliesService } from './modules/replies/replies.service.js';
+import type { SenderActionsService } from './modules/replies/sender-actions.js';
 import { registerRoutingRoutes } from './modules/routing/routing.routes.js';
 import type { RoutingService } from './modules/routing/routing.service.js';
 import type { QueueFiguresService } from './modules/routing/queue-figures.js';
@@ -46,6 +47,7 @@ export type ApiServices = {
   conversations: ConversationsService;
   routing: RoutingService;
   replies: RepliesService;
+  senderActions: SenderActionsService;
   queueFigures: QueueFiguresService;
   queueStats: QueueStatsService;
   files: FilesService;
@@ -76,7 +78,7 @@ export function createApp(options: {
   registerFacebookWebhookRoutes(router, services.facebookWebhooks);
   registerConversationRoutes(router, services.conversations);
   registerRoutingRoutes(router, services);
-  registerReplyRoutes(router, services.replies);
+  registerReplyRoutes(router, services.replies, services.senderActions);
   registerFileRoutes(router, services.files);
 
   let openApiDocument: object | undefined;

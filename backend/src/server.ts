@@ -45,6 +45,7 @@ import { ROUTING_SWEEP_INTERVAL_MS, RoutingSweeper } from './modules/routing/rou
 import { OutboundSender } from './modules/replies/outbound-sender.js';
 import { OUTBOUND_SWEEP_INTERVAL_MS, OutboundSweeper } from './modules/replies/outbound-sweeper.js';
 import { RepliesService } from './modules/replies/replies.service.js';
+import { SenderActionSender, SenderActionsService } from './modules/replies/sender-actions.js';
 import { RoutingService, type WakeDispatcher } from './modules/routing/routing.service.js';
 import { QueueFiguresPublisher, QueueFiguresService } from './modules/routing/queue-figures.js';
 import { QueueStatsService } from './modules/routing/queue-stats.js';
@@ -181,6 +182,17 @@ export async function startApi({
         }),
       linkFile,
     ),
+    senderActions: new SenderActionsService(
+      em,
+      redis,
+      config.redisPrefix,
+      conversations,
+      (conversationId, action) =>
+        queues.enqueue('sender-action', {
+          conversationId,
+          action: action as 'mark_seen' | 'typing_on',
+        }),
+    ),
     queueFigures: figures,
     queueStats: new QueueStatsService(em),
     files: new FilesService(em, storage, fileLinks),
@@ -236,6 +248,7 @@ export async function startWorker({
   const operators = new OperatorsService(em, new PasswordHasher(), realtime, queueHooks);
   const sender = new OutboundSender(em, graph, secrets);
   const outboundSweeper = new OutboundSweeper(em, queues);
+  const senderActions = new SenderActionSender(em, graph, secrets);
   const routingSweeper = new RoutingSweeper(
     em,
     new OperatorPresence(redis, config.redisPrefix),
@@ -321,6 +334,14 @@ export async function startWorker({
           );
         }
         if (outcome.kind === 'retry') throw outcome.error; // BullMQ backs off and retries
+      },
+      'sender-action': async ({ conversationId, action }) => {
+        // Best effort: a refused "typing…" is not worth a retry, nor an error in the logs.
+        await senderActions
+          .send(conversationId, action)
+          .catch((error: unknown) =>
+            logger.debug({ err: error, conversationId, action }, 'sender action refused'),
+          );
       },
       'outbound-sweep': async () => {
         const count = await outboundSweeper.sweep();

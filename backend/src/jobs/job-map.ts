@@ -27,6 +27,8 @@ export type JobPayloads = {
   'first-response-check': { conversationId: string; assignedAt: string };
   /** Sends one stored reply through the Send API (job id: the message id, then per retry). */
   'outbound-send': { messageId: string };
+  /** "Seen" or "typing…" to the visitor, best effort (a refusal is logged, not retried). */
+  'sender-action': { conversationId: string; action: 'mark_seen' | 'typing_on' };
   /** Re-enqueues replies stored but never sent (lost jobs, Redis outages). */
   'outbound-sweep': Record<string, never>;
 };
@@ -45,6 +47,7 @@ export const JOB_NAMES = [
   'first-response-check',
   'outbound-send',
   'outbound-sweep',
+  'sender-action',
 ] as const satisfies readonly JobName[];
 
 /** What a worker runs for each job: a thin call into a service. */

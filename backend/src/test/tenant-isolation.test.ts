@@ -28,6 +28,8 @@ const idOf: Record<string, (owner: Owner) => string> = {
   '/api/conversations/{id}/close': (owner) => owner.conversation.id,
   '/api/conversations/{id}/events': (owner) => owner.conversation.id,
   '/api/messages/{id}/retry': (owner) => owner.messageId,
+  '/api/conversations/{id}/seen': (owner) => owner.conversation.id,
+  '/api/conversations/{id}/typing': (owner) => owner.conversation.id,
 };
 
 /** A body that passes validation for each method+path, so the check reaches the lookup. */

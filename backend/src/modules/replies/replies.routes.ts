@@ -3,6 +3,7 @@ import type { ApiRouter } from '../../http/api-router.js';
 import { errorResponse, idParamsSchema } from '../../http/schemas.js';
 import { messageSchema } from '../conversations/conversations.schemas.js';
 import type { RepliesService } from './replies.service.js';
+import type { SenderActionsService } from './sender-actions.js';
 
 /** Messenger's limit on a text message. */
 const MAX_TEXT_LENGTH = 2000;
@@ -15,7 +16,46 @@ const replySchema = z.object({
     .max(MAX_TEXT_LENGTH, `Messenger accepts at most ${MAX_TEXT_LENGTH} characters.`),
 });
 
-export function registerReplyRoutes(router: ApiRouter, replies: RepliesService): void {
+export function registerReplyRoutes(
+  router: ApiRouter,
+  replies: RepliesService,
+  senderActions: SenderActionsService,
+): void {
+  router.route({
+    method: 'post',
+    path: '/api/conversations/:id/seen',
+    access: 'authenticated',
+    tag: 'Replies',
+    summary:
+      'The operator opened the chat: clears their unread count; the visitor sees "seen" (best effort)',
+    params: idParamsSchema,
+    responses: {
+      202: { description: 'Done; the "seen" is on its way', schema: z.object({}) },
+      404: errorResponse('NOT_FOUND'),
+    },
+    handler: async ({ actor, params }) => {
+      await senderActions.markSeen(actor, params.id);
+      return {};
+    },
+  });
+
+  router.route({
+    method: 'post',
+    path: '/api/conversations/:id/typing',
+    access: 'authenticated',
+    tag: 'Replies',
+    summary: 'The operator is typing: the visitor sees "typing…" (throttled, best effort)',
+    params: idParamsSchema,
+    responses: {
+      202: { description: 'Noted', schema: z.object({}) },
+      404: errorResponse('NOT_FOUND'),
+    },
+    handler: async ({ actor, params }) => {
+      await senderActions.typing(actor, params.id);
+      return {};
+    },
+  });
+
   router.route({
     method: 'post',
     path: '/api/conversations/:id/messages',

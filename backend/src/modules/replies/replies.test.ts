@@ -315,3 +315,35 @@ describe('the outbound sweep', () => {
     expect(queued).not.toContain(unresolved.body.id);
   }, 30_000);
 });
+
+describe('sender actions', () => {
+  it('"seen" clears the unread count; "typing…" is sent once per burst; both best effort', async () => {
+    const chat = await chatWithVisitor({ hoursAgo: 1 });
+    const path = `/api/conversations/${chat.conversation.id}`;
+    expect(chat.conversation.unreadCount).toBe(1);
+
+    const seen = await api.request('POST', `${path}/seen`, { token: chat.operator.token });
+    expect(seen.status).toBe(202);
+    const after = await api.request('GET', path, { token: chat.operator.token });
+    expect(after.body.unreadCount).toBe(0);
+    for (let keystroke = 0; keystroke < 3; keystroke++) {
+      const typing = await api.request('POST', `${path}/typing`, { token: chat.operator.token });
+      expect(typing.status).toBe(202);
+    }
+    const actions = await until(
+      async () => api.fakeGraph.sentSenderActions(chat.pageId).map((sent) => sent.action),
+      (sent) => sent.length >= 2,
+    );
+    expect(actions.sort()).toEqual(['mark_seen', 'typing_on']);
+  });
+
+  it('are skipped when the window is closed, and never an error to the operator', async () => {
+    const chat = await chatWithVisitor({ hoursAgo: 30 });
+    const seen = await api.request('POST', `/api/conversations/${chat.conversation.id}/seen`, {
+      token: chat.operator.token,
+    });
+    expect(seen.status).toBe(202);
+    await new Promise((resolve) => setTimeout(resolve, 500)); // the job has run by then
+    expect(api.fakeGraph.sentSenderActions(chat.pageId)).toEqual([]);
+  });
+});

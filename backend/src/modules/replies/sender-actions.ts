@@ -1,0 +1,82 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { Redis } from 'ioredis';
+import type { SecretBox } from '../../crypto/secret-box.js';
+import { TENANT_FILTER } from '../../db/tenant-filter.js';
+import type { Actor } from '../auth/actor.js';
+import { Conversation } from '../conversations/conversation.entity.js';
+import type { ConversationsService } from '../conversations/conversations.service.js';
+import { replyMessagingType } from '../conversations/reply-window.js';
+import type { GraphClient, SenderAction } from '../facebook/graph/graph-client.js';
+
+/** "Typing…" lasts about 20 s in Messenger; telling it again every few seconds is plenty. */
+export const TYPING_THROTTLE_MS = 5_000;
+
+/** Asks for a sender action to be sent (the 'sender-action' job). */
+export type RequestSenderAction = (
+  conversationId: string,
+  action: 'mark_seen' | 'typing_on',
+) => Promise<void>;
+
+/**
+ * What the visitor sees of the operator besides messages: "seen" when the operator opens the
+ * chat, "typing…" while they type. Best effort from start to end: the panel's calls never
+ * fail because of Facebook, and the job drops what Facebook refuses.
+ */
+export class SenderActionsService {
+  constructor(
+    private readonly em: EntityManager,
+    private readonly redis: Redis,
+    private readonly redisPrefix: string,
+    private readonly conversations: Pick<ConversationsService, 'get'>,
+    private readonly requestSenderAction: RequestSenderAction,
+  ) {}
+
+  /** The operator opened the chat: their unread count is cleared and the visitor sees "seen". */
+  async markSeen(actor: Actor, conversationId: string): Promise<void> {
+    await this.conversations.get(actor, conversationId); // 404 unless visible
+    const conversation = await this.em.findOneOrFail(Conversation, conversationId);
+    if (conversation.operator?.id === actor.userId && conversation.unreadCount > 0) {
+      conversation.unreadCount = 0;
+      await this.em.flush();
+    }
+    await this.requestSenderAction(conversationId, 'mark_seen');
+  }
+
+  /** The operator is typing; throttled per conversation across every api instance. */
+  async typing(actor: Actor, conversationId: string): Promise<void> {
+    await this.conversations.get(actor, conversationId);
+    const key = `${this.redisPrefix}:typing:${conversationId}`;
+    const first = await this.redis.set(key, '1', 'PX', TYPING_THROTTLE_MS, 'NX');
+    if (first) await this.requestSenderAction(conversationId, 'typing_on');
+  }
+}
+
+/** The 'sender-action' job: sends the action when the window allows one. */
+export class SenderActionSender {
+  constructor(
+    private readonly em: EntityManager,
+    private readonly graph: GraphClient,
+    private readonly secrets: SecretBox,
+    private readonly clock: () => Date = () => new Date(),
+  ) {}
+
+  async send(
+    conversationId: string,
+    action: SenderAction,
+  ): Promise<'sent' | 'window-closed' | 'gone'> {
+    const conversation = await this.em.findOne(Conversation, conversationId, {
+      filters: { [TENANT_FILTER]: false },
+      populate: ['contact', 'page'],
+    });
+    if (!conversation) return 'gone';
+    const { contact, page } = conversation;
+    if (!replyMessagingType(contact.lastInboundAt, page.humanAgentEnabled, this.clock())) {
+      return 'window-closed';
+    }
+    await this.graph.sendSenderAction(contact.psid, action, {
+      accessToken: this.secrets.decrypt(page.accessTokenSealed),
+      appSecret: this.secrets.decrypt(page.appSecretSealed),
+    });
+    return 'sent';
+  }
+}
