@@ -46,6 +46,7 @@ import { OutboundSender } from './modules/replies/outbound-sender.js';
 import { OUTBOUND_SWEEP_INTERVAL_MS, OutboundSweeper } from './modules/replies/outbound-sweeper.js';
 import { RepliesService } from './modules/replies/replies.service.js';
 import { SenderActionSender, SenderActionsService } from './modules/replies/sender-actions.js';
+import { QUEUE_NOTICE_DELAY_MS, QueueNoticesService } from './modules/routing/queue-notices.js';
 import { RoutingService, type WakeDispatcher } from './modules/routing/routing.service.js';
 import { QueueFiguresPublisher, QueueFiguresService } from './modules/routing/queue-figures.js';
 import { QueueStatsService } from './modules/routing/queue-stats.js';
@@ -249,6 +250,7 @@ export async function startWorker({
   const sender = new OutboundSender(em, graph, secrets);
   const outboundSweeper = new OutboundSweeper(em, queues);
   const senderActions = new SenderActionSender(em, graph, secrets);
+  const queueNotices = new QueueNoticesService(em);
   const routingSweeper = new RoutingSweeper(
     em,
     new OperatorPresence(redis, config.redisPrefix),
@@ -298,6 +300,16 @@ export async function startWorker({
           if (outcome.queuedConversationIds.size > 0) {
             await wakeDispatcher(outcome.tenantId);
             queueChanged(outcome.tenantId);
+            for (const conversationId of outcome.queuedConversationIds) {
+              await queues.enqueue(
+                'queue-notice',
+                { conversationId },
+                {
+                  delay: QUEUE_NOTICE_DELAY_MS,
+                  jobId: `queue-notice-${conversationId}-${Date.now()}`,
+                },
+              );
+            }
           }
         }
       },
@@ -342,6 +354,16 @@ export async function startWorker({
           .catch((error: unknown) =>
             logger.debug({ err: error, conversationId, action }, 'sender action refused'),
           );
+      },
+      'queue-notice': async ({ conversationId }) => {
+        const notice = await queueNotices.prepare(conversationId);
+        if (!notice) return;
+        await queues.enqueue('outbound-send', { messageId: notice.id }, { jobId: notice.id });
+        scopeToTenant(em, notice.tenant.id);
+        await broadcaster.broadcast({
+          conversationIds: [conversationId],
+          createdMessageIds: [notice.id],
+        });
       },
       'outbound-sweep': async () => {
         const count = await outboundSweeper.sweep();

@@ -29,6 +29,8 @@ export type JobPayloads = {
   'outbound-send': { messageId: string };
   /** "Seen" or "typing…" to the visitor, best effort (a refusal is logged, not retried). */
   'sender-action': { conversationId: string; action: 'mark_seen' | 'typing_on' };
+  /** The automatic message to a visitor who started waiting, if the tenant wants one. */
+  'queue-notice': { conversationId: string };
   /** Re-enqueues replies stored but never sent (lost jobs, Redis outages). */
   'outbound-sweep': Record<string, never>;
 };
@@ -48,6 +50,7 @@ export const JOB_NAMES = [
   'outbound-send',
   'outbound-sweep',
   'sender-action',
+  'queue-notice',
 ] as const satisfies readonly JobName[];
 
 /** What a worker runs for each job: a thin call into a service. */

@@ -28,6 +28,10 @@ export interface Tenant {
   defaultMaxChats: number;
   /** An automatically assigned chat unanswered this long goes to someone else; null: off. */
   firstResponseTimeoutSeconds: number | null;
+  /** Language of the automatic messages to visitors. */
+  language: 'en' | 'ru' | 'bn';
+  queueNoticeEnabled: boolean;
+  offlineNoticeEnabled: boolean;
 }
 
 export interface Department {
@@ -84,6 +88,9 @@ export interface TenantUpdateInput {
   name?: string;
   defaultMaxChats?: number;
   firstResponseTimeoutSeconds?: number | null;
+  language?: 'en' | 'ru' | 'bn';
+  queueNoticeEnabled?: boolean;
+  offlineNoticeEnabled?: boolean;
 }
 
 /** How far a page's setup has got; the panel turns each step green as it happens. */

@@ -26,6 +26,9 @@ export function makeTenant(overrides: Partial<Tenant> = {}): Tenant {
     callbackUrl: 'https://omni.example.com/api/webhooks/facebook/tk_acme',
     defaultMaxChats: 5,
     firstResponseTimeoutSeconds: null,
+    language: 'en',
+    queueNoticeEnabled: false,
+    offlineNoticeEnabled: false,
     ...overrides,
   };
 }

@@ -7,6 +7,7 @@ import { Migration20261121144957_webhook_diagnostics } from './Migration20261121
 import { Migration20261121160959_routing } from './Migration20261121160959_routing.js';
 import { Migration20261121162828_first_response_timeout } from './Migration20261121162828_first_response_timeout.js';
 import { Migration20261121170452_outbound_sends } from './Migration20261121170452_outbound_sends.js';
+import { Migration20261121171805_queue_notices } from './Migration20261121171805_queue_notices.js';
 
 /** Every migration, in order. `npm run db:migration:create` rewrites this file. */
 export const migrationsList: MigrationObject[] = [
@@ -24,4 +25,5 @@ export const migrationsList: MigrationObject[] = [
     class: Migration20261121162828_first_response_timeout,
   },
   { name: 'Migration20261121170452_outbound_sends', class: Migration20261121170452_outbound_sends },
+  { name: 'Migration20261121171805_queue_notices', class: Migration20261121171805_queue_notices },
 ];

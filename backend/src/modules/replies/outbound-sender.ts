@@ -124,7 +124,9 @@ export class OutboundSender {
         }
       }
       const { contact, page } = message.conversation;
-      const messagingType = replyMessagingType(contact.lastInboundAt, page.humanAgentEnabled, now);
+      // HUMAN_AGENT is for a person's replies; Omni's automatic messages go as RESPONSE only.
+      const humanAgent = message.source === 'operator' && page.humanAgentEnabled;
+      const messagingType = replyMessagingType(contact.lastInboundAt, humanAgent, now);
       if (!messagingType) {
         message.status = 'failed';
         message.error =

@@ -4,6 +4,10 @@ import { BaseEntity } from '../../db/base.entity.js';
 
 export const DEFAULT_MAX_CHATS = 5;
 
+/** The languages Omni speaks to visitors in (the panel's own three). */
+export const TENANT_LANGUAGES = ['en', 'ru', 'bn'] as const;
+export type TenantLanguage = (typeof TENANT_LANGUAGES)[number];
+
 /** A business using Omni. Its `key` is public (it is in the webhook URL) but unguessable. */
 export class Tenant extends BaseEntity {
   key: string = generateTenantKey();
@@ -13,6 +17,12 @@ export class Tenant extends BaseEntity {
    * operator has not answered within this many seconds; null: never.
    */
   firstResponseTimeoutSeconds: number | null = null;
+  /** The language of the automatic messages visitors get. */
+  language: TenantLanguage = 'en';
+  /** Tell a visitor who starts waiting their place in the queue and the expected wait. */
+  queueNoticeEnabled = false;
+  /** Tell a visitor who starts waiting when nobody of the department is online. */
+  offlineNoticeEnabled = false;
 
   constructor(public name: string) {
     super();
@@ -37,5 +47,8 @@ export const TenantSchema = new EntitySchema<Tenant, BaseEntity>({
     key: { type: 'string', length: 64, unique: true },
     defaultMaxChats: { type: 'integer', default: DEFAULT_MAX_CHATS },
     firstResponseTimeoutSeconds: { type: 'integer', nullable: true },
+    language: { enum: true, items: () => TENANT_LANGUAGES, default: 'en' },
+    queueNoticeEnabled: { type: 'boolean', default: false },
+    offlineNoticeEnabled: { type: 'boolean', default: false },
   },
 });

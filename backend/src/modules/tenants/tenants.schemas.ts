@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Tenant } from './tenant.entity.js';
+import { TENANT_LANGUAGES, type Tenant } from './tenant.entity.js';
 
 export const tenantSchema = z
   .object({
@@ -13,6 +13,16 @@ export const tenantSchema = z
     firstResponseTimeoutSeconds: z.number().int().nullable().meta({
       description:
         'An automatically assigned chat unanswered this long goes to another operator; null: off',
+    }),
+    language: z
+      .enum(TENANT_LANGUAGES)
+      .meta({ description: 'Of the automatic messages to visitors' }),
+    queueNoticeEnabled: z.boolean().meta({
+      description:
+        'A visitor who starts waiting is told their place in the queue and the expected wait',
+    }),
+    offlineNoticeEnabled: z.boolean().meta({
+      description: 'A visitor who starts waiting is told when nobody of the department is online',
     }),
   })
   .meta({ id: 'Tenant' });
@@ -29,6 +39,9 @@ export const updateTenantSchema = z.object({
     .max(3600, 'Use at most an hour (3600 seconds).')
     .nullable()
     .optional(),
+  language: z.enum(TENANT_LANGUAGES).optional(),
+  queueNoticeEnabled: z.boolean().optional(),
+  offlineNoticeEnabled: z.boolean().optional(),
 });
 
 export type UpdateTenantInput = z.infer<typeof updateTenantSchema>;
@@ -41,5 +54,8 @@ export function toTenantDto(tenant: Tenant, publicUrl: string): TenantDto {
     callbackUrl: tenant.callbackUrl(publicUrl),
     defaultMaxChats: tenant.defaultMaxChats,
     firstResponseTimeoutSeconds: tenant.firstResponseTimeoutSeconds,
+    language: tenant.language,
+    queueNoticeEnabled: tenant.queueNoticeEnabled,
+    offlineNoticeEnabled: tenant.offlineNoticeEnabled,
   };
 }

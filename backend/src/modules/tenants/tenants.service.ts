@@ -23,6 +23,11 @@ export class TenantsService {
     if (input.defaultMaxChats !== undefined) tenant.defaultMaxChats = input.defaultMaxChats;
     if (input.firstResponseTimeoutSeconds !== undefined)
       tenant.firstResponseTimeoutSeconds = input.firstResponseTimeoutSeconds;
+    if (input.language !== undefined) tenant.language = input.language;
+    if (input.queueNoticeEnabled !== undefined)
+      tenant.queueNoticeEnabled = input.queueNoticeEnabled;
+    if (input.offlineNoticeEnabled !== undefined)
+      tenant.offlineNoticeEnabled = input.offlineNoticeEnabled;
     await this.em.flush();
     if (input.defaultMaxChats !== undefined) await this.wakeDispatcher(tenant.id);
     return this.present(tenant);

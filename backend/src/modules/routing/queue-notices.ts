@@ -1,0 +1,128 @@
+import { UniqueConstraintViolationException } from '@mikro-orm/core';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { TENANT_FILTER } from '../../db/tenant-filter.js';
+import { Conversation } from '../conversations/conversation.entity.js';
+import { Message } from '../conversations/message.entity.js';
+import { replyMessagingType } from '../conversations/reply-window.js';
+import type { TenantLanguage } from '../tenants/tenant.entity.js';
+
+/** A notice waits this long after the chat starts waiting: most chats are assigned by then. */
+export const QUEUE_NOTICE_DELAY_MS = 5_000;
+/** The expected wait is the average wait of the chats assigned in this period. */
+const RECENT_WAITS_PERIOD_MS = 60 * 60 * 1000;
+/** Without recent assignments to go by. */
+const DEFAULT_WAIT_MINUTES = 5;
+
+type NoticeTexts = {
+  queued: (position: string, minutes: string) => string;
+  offline: () => string;
+};
+
+/** The automatic messages, in each language a tenant may choose. */
+const TEXTS: Record<TenantLanguage, NoticeTexts> = {
+  en: {
+    queued: (position, minutes) =>
+      `Thanks for your message! You are number ${position} in the queue. Expected wait: about ${minutes} min.`,
+    offline: () =>
+      'Thanks for your message! Our team is offline right now; we will answer as soon as we are back.',
+  },
+  ru: {
+    queued: (position, minutes) =>
+      `Спасибо за сообщение! Ваш номер в очереди: ${position}. Примерное время ожидания — около ${minutes} мин.`,
+    offline: () =>
+      'Спасибо за сообщение! Сейчас все операторы не в сети; мы ответим, как только вернёмся.',
+  },
+  bn: {
+    queued: (position, minutes) =>
+      `আপনার বার্তার জন্য ধন্যবাদ! সারিতে আপনার অবস্থান ${position}। আনুমানিক অপেক্ষা: প্রায় ${minutes} মিনিট।`,
+    offline: () => 'আপনার বার্তার জন্য ধন্যবাদ! আমাদের দল এখন অফলাইনে আছে; ফিরে এসেই আমরা উত্তর দেব।',
+  },
+};
+
+/**
+ * The queue's automatic messages to a visitor who starts waiting (tenant settings, each
+ * optional): their place and the expected wait, or that nobody of the department is online.
+ * Stored as `automatic` messages and sent through the replies' outbound path (RESPONSE only,
+ * never tagged); at most one per stay in the queue.
+ */
+export class QueueNoticesService {
+  constructor(
+    private readonly em: EntityManager,
+    private readonly clock: () => Date = () => new Date(),
+  ) {}
+
+  /** The notice due to a conversation still waiting, stored as pending; null when none is. */
+  async prepare(conversationId: string): Promise<Message | null> {
+    const em = this.em.fork();
+    const conversation = await em.findOne(Conversation, conversationId, {
+      filters: { [TENANT_FILTER]: false },
+      populate: ['tenant', 'contact', 'page'],
+    });
+    if (!conversation || conversation.status !== 'queued' || !conversation.queuedAt) return null;
+    const { tenant, contact, page } = conversation;
+    if (!tenant.queueNoticeEnabled && !tenant.offlineNoticeEnabled) return null;
+    const now = this.clock();
+    // Automatic messages are never tagged: only inside the standard 24-hour window.
+    if (replyMessagingType(contact.lastInboundAt, false, now) !== 'RESPONSE') return null;
+
+    const connection = em.getConnection();
+    const departmentId = conversation.department?.id ?? null;
+    const [{ online } = { online: '0' }] = await connection.execute<{ online: string }[]>(
+      `select count(*) as online from app_user u
+       where u.tenant_id = ? and u.status = 'online'
+         and (?::uuid is null or exists (select 1 from user_department ud
+              where ud.user_id = u.id and ud.department_id = ?::uuid))`,
+      [tenant.id, departmentId, departmentId],
+    );
+    const texts = TEXTS[tenant.language];
+    const number = new Intl.NumberFormat(tenant.language);
+    let text: string;
+    if (Number(online) === 0) {
+      if (!tenant.offlineNoticeEnabled) return null;
+      text = texts.offline();
+    } else {
+      if (!tenant.queueNoticeEnabled) return null;
+      const [{ position, wait }] = (await connection.execute<
+        { position: string; wait: string | null }[]
+      >(
+        `select
+           (select count(*) from conversation c
+            where c.tenant_id = ? and c.status = 'queued'
+              and c.department_id is not distinct from ?::uuid
+              and (c.queued_at, c.id) <= (?::timestamptz, ?::uuid)) as position,
+           (select avg(extract(epoch from a.occurred_at - q.occurred_at))
+            from conversation_event a
+            cross join lateral (select max(e.occurred_at) as occurred_at from conversation_event e
+              where e.conversation_id = a.conversation_id and e.type in ('queued', 'requeued')
+                and e.occurred_at <= a.occurred_at) q
+            where a.tenant_id = ? and a.type in ('assigned', 'taken') and a.occurred_at >= ?
+              and a.department_id is not distinct from ?::uuid) as wait`,
+        [
+          tenant.id,
+          departmentId,
+          conversation.queuedAt,
+          conversation.id,
+          tenant.id,
+          new Date(now.getTime() - RECENT_WAITS_PERIOD_MS),
+          departmentId,
+        ],
+      )) as [{ position: string; wait: string | null }];
+      const minutes =
+        wait === null ? DEFAULT_WAIT_MINUTES : Math.max(1, Math.ceil(Number(wait) / 60));
+      text = texts.queued(number.format(Number(position)), number.format(minutes));
+    }
+
+    const notice = new Message(tenant, conversation, page, 'out', 'automatic', 'text', now, '');
+    // One per stay in the queue, however often the job runs.
+    notice.dedupKey = `notice:${conversation.id}:${conversation.queuedAt.getTime()}`;
+    notice.text = text;
+    notice.status = 'pending';
+    try {
+      await em.persist(notice).flush();
+    } catch (error) {
+      if (error instanceof UniqueConstraintViolationException) return null;
+      throw error;
+    }
+    return notice;
+  }
+}
