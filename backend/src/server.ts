@@ -142,6 +142,8 @@ export async function startApi({
   // away from Koa), but Koa's app needs the services, which need socket.io: hence the late bind.
   let handleRequest: RequestListener = (_request, response) => response.writeHead(503).end();
   const server = createServer((request, response) => handleRequest(request, response));
+  const { secrets, graph, storage, fileLinks, linkFile } = createIntegrations(config);
+  const conversations = new ConversationsService(em, linkFile);
   const realtime = new RealtimeServer({
     httpServer: server,
     redis,
@@ -149,9 +151,13 @@ export async function startApi({
     orm,
     auth,
     presence: new OperatorPresence(redis, config.redisPrefix),
+    mayWatch: async (actor, conversationId) => {
+      scopeToTenant(em, actor.tenantId); // sockets are not requests: no tenant yet
+      await conversations.get(actor, conversationId);
+      return true;
+    },
     logger,
   });
-  const { secrets, graph, storage, fileLinks, linkFile } = createIntegrations(config);
   const signingKeys = new WebhookSigningKeys(em, secrets);
   const { routing, figures, queueHooks, broadcaster } = createRouting(
     em,
@@ -160,7 +166,6 @@ export async function startApi({
     linkFile,
     logger,
   );
-  const conversations = new ConversationsService(em, linkFile);
   const services = {
     auth,
     tenants,

@@ -180,4 +180,10 @@ export interface RealtimeControlEvents {
 
 export interface ClientToServerEvents {
   resync: (request: { after: number }, answer: (resync: Resync) => void) => void;
+  /** Opened a conversation: its events reach this socket too (`ok: false` when not visible). */
+  'conversation.watch': (
+    request: { conversationId: string },
+    answer: (result: { ok: boolean }) => void,
+  ) => void;
+  'conversation.unwatch': (request: { conversationId: string }) => void;
 }

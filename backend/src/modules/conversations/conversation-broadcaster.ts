@@ -79,6 +79,7 @@ function audience(conversation: Conversation): string[] {
   return [
     conversation.department ? rooms.department(conversation.department.id) : rooms.tenant(tenantId),
     rooms.admins(tenantId),
+    rooms.conversation(conversation.id),
     ...(conversation.operator ? [rooms.operator(conversation.operator.id)] : []),
   ];
 }

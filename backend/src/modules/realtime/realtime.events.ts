@@ -24,6 +24,8 @@ export const rooms = {
   admins: (tenantId: string) => `admins:${tenantId}`,
   operator: (userId: string) => `operator:${userId}`,
   department: (departmentId: string) => `department:${departmentId}`,
+  /** Panels that have the conversation open (whoever may see it, e.g. an admin). */
+  conversation: (conversationId: string) => `conversation:${conversationId}`,
 };
 
 /** How services push realtime events; socket.io stays behind this interface. */
@@ -46,6 +48,12 @@ export type EventMeta = { seq?: number };
 /** Client → server: "I saw up to `after`; what did I miss?" (answered through the ack). */
 export interface ClientToServerEvents {
   resync: (request: { after: number }, answer: (resync: Resync) => void) => void;
+  /** Opened a conversation: its events reach this socket too. `ok: false` when not visible. */
+  'conversation.watch': (
+    request: { conversationId: string },
+    answer: (result: { ok: boolean }) => void,
+  ) => void;
+  'conversation.unwatch': (request: { conversationId: string }) => void;
 }
 
 /** Server → one socket right after it connects: where the tenant's sequence stands. */

@@ -38,9 +38,11 @@ export class RealtimeServer implements RealtimePublisher {
     orm: MikroORM;
     auth: AuthService;
     presence: OperatorPresence;
+    /** Whether the actor may see the conversation (and so watch it); rejects when not. */
+    mayWatch: (actor: Actor, conversationId: string) => Promise<boolean>;
     logger: Logger;
   }) {
-    const { httpServer, redis, redisPrefix, orm, auth, presence, logger } = options;
+    const { httpServer, redis, redisPrefix, orm, auth, presence, mayWatch, logger } = options;
     this.io = new Server(httpServer, { serveClient: false });
     const [publisher, subscriber] = [redis.duplicate(), redis.duplicate()].map((connection) =>
       logErrors(connection, logger, 'debug'),
@@ -65,32 +67,59 @@ export class RealtimeServer implements RealtimePublisher {
     });
     const track = (work: Promise<void>) =>
       work.catch((error: unknown) => logger.warn({ err: error }, 'could not record presence'));
-    this.io.on('connection', async (socket) => {
+    this.io.on('connection', (socket) => {
       const { actor } = socket.data;
       const ref = { userId: actor.userId, socketId: socket.id };
       void track(presence.connected(ref));
       socket.on('disconnect', () => void track(presence.disconnected(ref)));
-      const departmentIds = await RequestContext.create(orm.em, () => auth.departmentIdsOf(actor));
-      void socket.join([
-        rooms.tenant(actor.tenantId),
-        rooms.operator(actor.userId),
-        ...(actor.role === 'admin' ? [rooms.admins(actor.tenantId)] : []),
-        ...departmentIds.map((id) => rooms.department(id)),
-      ]);
+      // Handlers are in place before anything is awaited, so no early message is dropped;
+      // the ones that depend on the socket's rooms wait until it has joined them.
+      const joined = RequestContext.create(orm.em, () => auth.departmentIdsOf(actor)).then(
+        (departmentIds) =>
+          socket.join([
+            rooms.tenant(actor.tenantId),
+            rooms.operator(actor.userId),
+            ...(actor.role === 'admin' ? [rooms.admins(actor.tenantId)] : []),
+            ...departmentIds.map((id) => rooms.department(id)),
+          ]),
+      );
       // A reconnecting panel asks for what it missed; only its own rooms' events come back.
       socket.on('resync', (request, answer) => {
         const after = Number(request?.after);
         if (!Number.isInteger(after) || after < 0 || typeof answer !== 'function') return;
-        eventLog
-          .after(actor.tenantId, after, socket.rooms)
+        joined
+          .then(() => eventLog.after(actor.tenantId, after, socket.rooms))
           .then(answer)
           .catch((error: unknown) => {
             logger.warn({ err: error }, 'resync failed');
             answer({ events: [], complete: false });
           });
       });
-      socket.emit('realtime.ready', { seq: await eventLog.latest(actor.tenantId) });
-      logger.debug({ userId: actor.userId }, 'socket connected');
+      socket.on('conversation.watch', (request, answer) => {
+        const conversationId = String(request?.conversationId ?? '');
+        const reply = typeof answer === 'function' ? answer : () => {};
+        RequestContext.create(orm.em, () => mayWatch(actor, conversationId))
+          .catch(() => false)
+          .then(async (allowed) => {
+            if (allowed) await socket.join(rooms.conversation(conversationId));
+            reply({ ok: allowed });
+          })
+          .catch((error: unknown) => logger.warn({ err: error }, 'watch failed'));
+      });
+      socket.on('conversation.unwatch', (request) => {
+        void socket.leave(rooms.conversation(String(request?.conversationId ?? '')));
+      });
+      joined
+        .then(() => eventLog.latest(actor.tenantId))
+        .then((seq) => {
+          socket.emit('realtime.ready', { seq });
+          logger.debug({ userId: actor.userId }, 'socket connected');
+        })
+        .catch((error: unknown) => {
+          // Without its rooms the socket would miss events silently: better to reconnect.
+          logger.warn({ err: error }, 'could not set up a socket; disconnecting it');
+          socket.disconnect(true);
+        });
     });
     this.presenceRefresh = setInterval(() => {
       const sockets = [...this.io.of('/').sockets.values()].map((socket) => ({

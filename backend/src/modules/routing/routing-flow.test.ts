@@ -134,6 +134,27 @@ describe('the queue end to end', () => {
   });
 });
 
+describe('watching a conversation', () => {
+  it('is allowed to whoever may see it, and refused to others', async () => {
+    const admin = await signUpTenant(api);
+    const department = await createDepartment(api, admin.token);
+    const elsewhere = await createDepartment(api, admin.token);
+    const { page } = await connectFacebookPage(api, admin.token, { departmentId: department.id });
+    const scene = new QueueScene(api.orm.em.fork() as EntityManager, admin.tenant.id, page.id);
+    const [chat] = await scene.addWaiting(1, department.id);
+    const member = await createOperator(api, admin.token, { departmentIds: [department.id] });
+    const outsider = await createOperator(api, admin.token, { departmentIds: [elsewhere.id] });
+    const stranger = await signUpTenant(api);
+
+    const watch = async (token: string) =>
+      (await connect(token)).emitWithAck('conversation.watch', { conversationId: chat });
+    expect(await watch(member.token)).toEqual({ ok: true });
+    expect(await watch(admin.token)).toEqual({ ok: true });
+    expect(await watch(outsider.token)).toEqual({ ok: false });
+    expect(await watch(stranger.token)).toEqual({ ok: false });
+  });
+});
+
 describe('the queue figures', () => {
   it('count waiting, serving and free room per department, and are pushed when they change', async () => {
     const admin = await signUpTenant(api);
