@@ -144,6 +144,7 @@ export async function startApi({
   const server = createServer((request, response) => handleRequest(request, response));
   const { secrets, graph, storage, fileLinks, linkFile } = createIntegrations(config);
   const conversations = new ConversationsService(em, linkFile);
+  const files = new FilesService(em, storage, fileLinks);
   const realtime = new RealtimeServer({
     httpServer: server,
     redis,
@@ -187,6 +188,7 @@ export async function startApi({
           updatedMessageIds: updatedMessageId ? [updatedMessageId] : [],
         }),
       linkFile,
+      files,
     ),
     senderActions: new SenderActionsService(
       em,
@@ -201,7 +203,7 @@ export async function startApi({
     ),
     queueFigures: figures,
     queueStats: new QueueStatsService(em),
-    files: new FilesService(em, storage, fileLinks),
+    files,
   };
   if (config.seedDemoData) {
     await RequestContext.create(orm.em, () => seedDemoTenantIfEmpty(em, passwords, logger));
@@ -252,7 +254,10 @@ export async function startWorker({
     logger,
   );
   const operators = new OperatorsService(em, new PasswordHasher(), realtime, queueHooks);
-  const sender = new OutboundSender(em, graph, secrets);
+  // Facebook fetches an operator's file from Omni itself, through an expiring signed link.
+  const sender = new OutboundSender(em, graph, secrets, (fileId) =>
+    new URL(fileLinks.urlFor(fileId), config.publicUrl).toString(),
+  );
   const outboundSweeper = new OutboundSweeper(em, queues);
   const senderActions = new SenderActionSender(em, graph, secrets);
   const queueNotices = new QueueNoticesService(em);

@@ -30,6 +30,7 @@ const idOf: Record<string, (owner: Owner) => string> = {
   '/api/messages/{id}/retry': (owner) => owner.messageId,
   '/api/conversations/{id}/seen': (owner) => owner.conversation.id,
   '/api/conversations/{id}/typing': (owner) => owner.conversation.id,
+  '/api/conversations/{id}/attachments': (owner) => owner.conversation.id,
 };
 
 /** A body that passes validation for each method+path, so the check reaches the lookup. */

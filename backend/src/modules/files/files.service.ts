@@ -7,6 +7,7 @@ import { AppError, NotFoundError } from '../../errors.js';
 import { Message } from '../conversations/message.entity.js';
 import type { FileStorage } from './file-storage.js';
 import type { FileUrlSigner } from './file-urls.js';
+import type { Tenant } from '../tenants/tenant.entity.js';
 import { StoredFile } from './stored-file.entity.js';
 
 /** Messenger's own limit for attachments. */
@@ -70,6 +71,16 @@ export class FilesService {
       );
       return true;
     });
+  }
+
+  /** Keeps a file an operator uploaded (to send it to a visitor); the caller persists it. */
+  async storeUpload(
+    tenant: Tenant,
+    upload: { content: Buffer; contentType: string; fileName: string },
+  ): Promise<StoredFile> {
+    const storageKey = `${tenant.id}/${uuidv7()}`;
+    const { size } = await this.storage.put(storageKey, Readable.from(upload.content));
+    return new StoredFile(tenant, storageKey, upload.contentType, size, upload.fileName, null);
   }
 
   /** The bytes of a stored file, for a link made by FileUrlSigner. */

@@ -4,7 +4,7 @@ import type { SecretBox } from '../../crypto/secret-box.js';
 import { TENANT_FILTER } from '../../db/tenant-filter.js';
 import { Message } from '../conversations/message.entity.js';
 import { replyMessagingType } from '../conversations/reply-window.js';
-import type { GraphClient } from '../facebook/graph/graph-client.js';
+import type { GraphClient, SendMessageRequest } from '../facebook/graph/graph-client.js';
 import { GraphApiError } from '../facebook/graph/graph-errors.js';
 
 /**
@@ -43,6 +43,8 @@ export class OutboundSender {
     private readonly em: EntityManager,
     private readonly graph: GraphClient,
     private readonly secrets: SecretBox,
+    /** A public, expiring link to a stored file, for Facebook to fetch it from. */
+    private readonly publicFileLink: (fileId: string) => string,
     private readonly clock: () => Date = () => new Date(),
   ) {}
 
@@ -56,7 +58,7 @@ export class OutboundSender {
       const { messageId: mid } = await this.graph.sendMessage(
         {
           recipientPsid: contact.psid,
-          message: { text: message.text ?? '', metadata: message.id },
+          message: this.contentOf(message),
           ...(messagingType === 'HUMAN_AGENT'
             ? { messagingType: 'MESSAGE_TAG', tag: 'HUMAN_AGENT' }
             : { messagingType: 'RESPONSE' }),
@@ -96,6 +98,21 @@ export class OutboundSender {
       });
       return { kind: 'done', owner };
     }
+  }
+
+  /** Text, or the stored file by a signed link; our id as metadata, for the echo. */
+  private contentOf(message: Message): SendMessageRequest['message'] {
+    const file = message.attachments[0];
+    if (!file?.storedFileId) return { text: message.text ?? '', metadata: message.id };
+    const type =
+      file.kind === 'image' || file.kind === 'video' || file.kind === 'audio' ? file.kind : 'file';
+    return {
+      attachment: {
+        type,
+        payload: { url: this.publicFileLink(file.storedFileId), is_reusable: false },
+      },
+      metadata: message.id,
+    };
   }
 
   /** Takes the message for one call, or says why not (done, or wait for an echo). */

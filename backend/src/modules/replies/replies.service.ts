@@ -9,9 +9,19 @@ import {
   type FileLinker,
   type MessageDto,
 } from '../conversations/conversations.schemas.js';
-import { Message } from '../conversations/message.entity.js';
+import { Message, type MessageKind } from '../conversations/message.entity.js';
+import type { FilesService } from '../files/files.service.js';
 import { computeReplyWindow, replyMessagingType } from '../conversations/reply-window.js';
 import { User } from '../operators/user.entity.js';
+
+/** A file an operator uploads to send. */
+export type Upload = { content: Buffer; contentType: string; fileName: string };
+
+/** Messenger's attachment types, from the file's MIME type. */
+function attachmentKindOf(contentType: string): 'image' | 'video' | 'audio' | 'file' {
+  const family = contentType.split('/')[0];
+  return family === 'image' || family === 'video' || family === 'audio' ? family : 'file';
+}
 
 /** Asks for one stored outbound message to be sent (the 'outbound-send' job). */
 export type RequestSend = (messageId: string, jobKey: string) => Promise<void>;
@@ -34,19 +44,55 @@ export class RepliesService {
     private readonly requestSend: RequestSend,
     private readonly messageChanged: MessageChanged,
     private readonly linkFile: FileLinker,
+    private readonly files: Pick<FilesService, 'storeUpload'>,
     private readonly clock: () => Date = () => new Date(),
   ) {}
 
   async reply(actor: Actor, conversationId: string, input: { text: string }): Promise<MessageDto> {
+    const conversation = await this.replyableConversation(actor, conversationId);
+    const message = this.newReply(actor, conversation, 'text');
+    message.text = input.text;
+    return this.store(message);
+  }
+
+  /**
+   * An image, video, audio clip or file, kept in Omni's storage and sent to Messenger by a
+   * signed link to it (Messenger takes text and an attachment in separate messages).
+   */
+  async replyWithFile(actor: Actor, conversationId: string, upload: Upload): Promise<MessageDto> {
+    const conversation = await this.replyableConversation(actor, conversationId);
+    const file = await this.files.storeUpload(conversation.tenant, upload);
+    this.em.persist(file);
+    const kind = attachmentKindOf(upload.contentType);
+    const message = this.newReply(actor, conversation, kind);
+    message.attachments = [
+      {
+        kind,
+        url: null,
+        title: upload.fileName,
+        stickerId: null,
+        coordinates: null,
+        facebookType: kind,
+        storedFileId: file.id,
+      },
+    ];
+    return this.store(message);
+  }
+
+  /** Refuses (404, 403, 409, 422) unless the actor may reply in the chat now. */
+  async assertCanReply(actor: Actor, conversationId: string): Promise<void> {
+    await this.replyableConversation(actor, conversationId);
+  }
+
+  /** The chat, if the actor may reply in it now (holder or admin, open, window open). */
+  private async replyableConversation(actor: Actor, conversationId: string) {
     await this.conversations.get(actor, conversationId); // 404 unless visible
     const conversation = await findByIdOrFail(
       this.em,
       Conversation,
       conversationId,
       'The conversation',
-      {
-        populate: ['contact', 'page'],
-      },
+      { populate: ['contact', 'page'] },
     );
     if (actor.role !== 'admin' && conversation.operator?.id !== actor.userId) {
       throw new ForbiddenError('Only the operator holding this chat (or an admin) can reply.');
@@ -70,29 +116,39 @@ export class RepliesService {
         { closedAt: closedAt?.toISOString() ?? null },
       );
     }
+    return conversation;
+  }
 
+  private newReply(actor: Actor, conversation: Conversation, kind: MessageKind): Message {
+    const now = this.clock();
     const message = new Message(
       conversation.tenant,
       conversation,
-      page,
+      conversation.page,
       'out',
       'operator',
-      'text',
+      kind,
       now,
       '',
     );
     // Unique on the page like every message; Facebook's mid arrives with the send or the echo.
     message.dedupKey = `omni:${message.id}`;
-    message.text = input.text;
     message.status = 'pending';
     message.operator = this.em.getReference(User, actor.userId);
-    if (!conversation.lastMessageAt || conversation.lastMessageAt < now)
+    if (!conversation.lastMessageAt || conversation.lastMessageAt < now) {
       conversation.lastMessageAt = now;
+    }
     conversation.unreadCount = 0; // replying means the operator has read the chat
-    await this.em.persist(message).flush();
+    return message;
+  }
 
+  private async store(message: Message): Promise<MessageDto> {
+    await this.em.persist(message).flush();
     await this.requestSend(message.id, message.id);
-    await this.messageChanged({ conversationId, createdMessageId: message.id });
+    await this.messageChanged({
+      conversationId: message.conversation.id,
+      createdMessageId: message.id,
+    });
     return toMessageDto(message, this.linkFile);
   }
 

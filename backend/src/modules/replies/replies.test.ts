@@ -249,6 +249,7 @@ describe('a send whose answer was lost', () => {
         timeoutMs: 200,
       }),
       new SecretBox(api.config.encryptionKey),
+      (fileId) => `https://omni.test/files/${fileId}`,
       () => new Date(clock.now),
     );
     await until(
@@ -277,6 +278,7 @@ describe('a send whose answer was lost', () => {
         version: api.config.facebookGraphVersion,
       }),
       new SecretBox(api.config.encryptionKey),
+      (fileId) => `https://omni.test/files/${fileId}`,
       () => new Date(Date.now() + 2 * HOUR + ECHO_WAIT_MS),
     );
     expect((await sender.send(accepted.body.id)).kind).toBe('done');
@@ -345,5 +347,52 @@ describe('sender actions', () => {
     expect(seen.status).toBe(202);
     await new Promise((resolve) => setTimeout(resolve, 500)); // the job has run by then
     expect(api.fakeGraph.sentSenderActions(chat.pageId)).toEqual([]);
+  });
+});
+
+describe('files', () => {
+  it('go to Messenger as an attachment fetched from Omni by a signed link', async () => {
+    const chat = await chatWithVisitor();
+    const png = Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex');
+    const form = new FormData();
+    form.append('file', new Blob([png], { type: 'image/png' }), 'receipt.png');
+    const response = await fetch(
+      `${api.url}/api/conversations/${chat.conversation.id}/attachments`,
+      { method: 'POST', headers: { authorization: `Bearer ${chat.operator.token}` }, body: form },
+    );
+    expect(response.status).toBe(202);
+    const accepted = (await response.json()) as {
+      id: string;
+      kind: string;
+      attachments: unknown[];
+    };
+    expect(accepted).toMatchObject({
+      kind: 'image',
+      attachments: [expect.objectContaining({ kind: 'image', title: 'receipt.png' })],
+    });
+
+    await until(chat.outbound, ([message]) => message?.status === 'sent');
+    const [sent] = api.fakeGraph.sentMessages(chat.pageId);
+    const attachment = sent!.message['attachment'] as { type: string; payload: { url: string } };
+    expect(attachment.type).toBe('image');
+    expect(sent!.metadata).toBe(accepted.id);
+    const link = new URL(attachment.payload.url);
+    expect(link.origin).toBe(new URL(api.config.publicUrl).origin);
+    const fetched = await fetch(`${api.url}${link.pathname}${link.search}`);
+    expect(fetched.status).toBe(200);
+    expect(Buffer.from(await fetched.arrayBuffer())).toEqual(png);
+  });
+
+  it('are refused without a file', async () => {
+    const chat = await chatWithVisitor();
+    const response = await fetch(
+      `${api.url}/api/conversations/${chat.conversation.id}/attachments`,
+      {
+        method: 'POST',
+        headers: { authorization: `Bearer ${chat.operator.token}` },
+        body: new FormData(),
+      },
+    );
+    expect(response.status).toBe(400);
   });
 });
