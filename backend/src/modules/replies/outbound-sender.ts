@@ -18,6 +18,9 @@ export const ECHO_WAIT_MS = 30_000;
  */
 export const MAX_SEND_ATTEMPTS = 4;
 
+const DEAD_TOKEN_REASON =
+  "The page's access token is no longer valid — an admin must replace it, then retry.";
+
 /** What became of one attempt, for the job that made it. */
 export type SendOutcome = (
   | { kind: 'done' }
@@ -141,6 +144,12 @@ export class OutboundSender {
         }
       }
       const { contact, page } = message.conversation;
+      if (!page.tokenValid) {
+        // Facebook already refused this token: no call until an admin replaces it.
+        message.status = 'failed';
+        message.error = DEAD_TOKEN_REASON;
+        return { kind: 'skip' as const, outcome: { kind: 'done', owner } as SendOutcome };
+      }
       // HUMAN_AGENT is for a person's replies; Omni's automatic messages go as RESPONSE only.
       const humanAgent = message.source === 'operator' && page.humanAgentEnabled;
       const messagingType = replyMessagingType(contact.lastInboundAt, humanAgent, now);

@@ -205,6 +205,18 @@ describe('failed sends', () => {
       token: chat.admin.token,
     });
     expect(page.body.status.tokenValid).toBe(false);
+
+    // The next reply is not even tried with the dead token.
+    const sendCalls = () =>
+      api.fakeGraph.requests().filter((request) => request.path.endsWith('/messages')).length;
+    const sendCallsBefore = sendCalls();
+    await chat.reply('Hello again');
+    const both = await until(chat.outbound, (messages) =>
+      messages.every((message) => message.status === 'failed'),
+    );
+    expect(both).toHaveLength(2);
+    expect(both[1]!.error).toMatch(/replace it/);
+    expect(sendCalls()).toBe(sendCallsBefore);
     expect(api.fakeGraph.sentMessages(chat.pageId)).toEqual([]);
   });
 
