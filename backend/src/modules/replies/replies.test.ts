@@ -245,6 +245,37 @@ describe('failed sends', () => {
   }, 20_000);
 });
 
+describe('each Send API refusal', () => {
+  it.each([
+    ['the window closed (10/2018278)', fakeGraphErrors.outsideWindow, /reply window has closed/],
+    ['a missing permission (200)', fakeGraphErrors.pagesMessagingNotApproved, /permission/],
+    [
+      'an invalid parameter (100)',
+      fakeGraphErrors.invalidParameter,
+      /refused the request as invalid/,
+    ],
+    ['a page restriction (10/1893063)', fakeGraphErrors.pageRestricted, /restricted this page/],
+  ])(
+    'fails the reply at once on %s, with a reason an operator understands',
+    async (_, failure, reason) => {
+      const chat = await chatWithVisitor();
+      api.fakeGraph.failNext({ path: /messages$/ }, failure);
+      await chat.reply('Hello');
+      const [failed] = await until(chat.outbound, ([message]) => message?.status === 'failed');
+      expect(failed!.error).toMatch(reason);
+      expect(api.fakeGraph.sentMessages(chat.pageId)).toEqual([]);
+    },
+  );
+
+  it('retries a temporary failure (HTTP 500, code 2) and sends once', async () => {
+    const chat = await chatWithVisitor();
+    api.fakeGraph.failNext({ path: /messages$/ }, fakeGraphErrors.temporaryFailure);
+    await chat.reply('Hello');
+    await until(chat.outbound, ([message]) => message?.status === 'sent');
+    expect(api.fakeGraph.sentMessages(chat.pageId)).toHaveLength(1);
+  }, 20_000);
+});
+
 describe('a send whose answer was lost', () => {
   it('is not sent again while its echo may still come, and the echo settles it', async () => {
     const chat = await chatWithVisitor();
