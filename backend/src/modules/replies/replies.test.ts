@@ -245,6 +245,35 @@ describe('failed sends', () => {
   }, 20_000);
 });
 
+describe('exactly once', () => {
+  it('sends a reply once however many workers pick it up at the same moment', async () => {
+    const chat = await chatWithVisitor();
+    api.fakeGraph.setLatency(100); // every call in flight long enough to overlap
+    try {
+      const accepted = await chat.reply('Just once');
+      const senders = Array.from(
+        { length: 3 },
+        () =>
+          new OutboundSender(
+            api.orm.em.fork() as EntityManager,
+            new FetchGraphClient({
+              baseUrl: api.fakeGraph.url,
+              version: api.config.facebookGraphVersion,
+            }),
+            new SecretBox(api.config.encryptionKey),
+            (fileId) => `https://omni.test/files/${fileId}`,
+          ),
+      );
+      // Three more workers race the test worker's own job.
+      await Promise.all(senders.map((sender) => sender.send(accepted.body.id)));
+      await until(chat.outbound, ([message]) => message?.status === 'sent');
+      expect(api.fakeGraph.sentMessages(chat.pageId)).toHaveLength(1);
+    } finally {
+      api.fakeGraph.setLatency(0);
+    }
+  });
+});
+
 describe('each Send API refusal', () => {
   it.each([
     ['the window closed (10/2018278)', fakeGraphErrors.outsideWindow, /reply window has closed/],
