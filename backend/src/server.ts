@@ -288,6 +288,7 @@ export async function startWorker({
           throw error;
         });
         if (outcome) {
+          scopeToTenant(em, outcome.tenantId); // the broadcast below reads as this tenant
           // One profile fetch per contact per day at most, however many messages arrive.
           const day = new Date().toISOString().slice(0, 10);
           for (const download of outcome.attachmentDownloads) {
@@ -310,7 +311,8 @@ export async function startWorker({
           if (outcome.queuedConversationIds.size > 0) {
             await wakeDispatcher(outcome.tenantId);
             queueChanged(outcome.tenantId);
-            for (const conversationId of outcome.queuedConversationIds) {
+            const notices = await queueNotices.isEnabledFor(outcome.tenantId);
+            for (const conversationId of notices ? outcome.queuedConversationIds : []) {
               await queues.enqueue(
                 'queue-notice',
                 { conversationId },

@@ -25,11 +25,15 @@ export class ConversationBroadcaster {
   }): Promise<void> {
     const created = [...(change.createdMessageIds ?? [])];
     const updated = [...(change.updatedMessageIds ?? [])];
-    const messages = await this.em.find(
-      Message,
-      { id: { $in: [...created, ...updated] } },
-      { orderBy: { occurredAt: 'asc' } },
-    );
+    const messageIds = [...created, ...updated];
+    const messages =
+      messageIds.length === 0
+        ? []
+        : await this.em.find(
+            Message,
+            { id: { $in: messageIds } },
+            { orderBy: { occurredAt: 'asc' } },
+          );
     const conversations = await this.em.find(
       Conversation,
       {

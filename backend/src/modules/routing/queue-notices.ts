@@ -51,6 +51,17 @@ export class QueueNoticesService {
     private readonly clock: () => Date = () => new Date(),
   ) {}
 
+  /** Whether the tenant wants any notice at all (spares a job per new chat when not). */
+  async isEnabledFor(tenantId: string): Promise<boolean> {
+    const [row] = await this.em
+      .getConnection()
+      .execute<{ enabled: boolean }[]>(
+        'select queue_notice_enabled or offline_notice_enabled as enabled from tenant where id = ?',
+        [tenantId],
+      );
+    return row?.enabled === true;
+  }
+
   /** The notice due to a conversation still waiting, stored as pending; null when none is. */
   async prepare(conversationId: string): Promise<Message | null> {
     const em = this.em.fork();

@@ -45,18 +45,15 @@ export class InboundService {
   constructor(private readonly em: EntityManager) {}
 
   async processEvent(eventId: string): Promise<InboundOutcome | null> {
-    const stored = await this.em.findOne(WebhookEvent, eventId, {
-      filters: { [TENANT_FILTER]: false },
-    });
-    if (!stored || stored.status !== 'pending' || stored.rawBody === null) return null;
-    scopeToTenant(this.em, stored.tenant.id);
-    const events = parseDelivery(stored.rawBody, { pageIds: new Set(stored.pageIds) });
-
     return this.em.transactional(async (em) => {
-      const event = await em.findOneOrFail(WebhookEvent, eventId, {
+      const event = await em.findOne(WebhookEvent, eventId, {
+        filters: { [TENANT_FILTER]: false },
         lockMode: LockMode.PESSIMISTIC_WRITE,
       });
-      if (event.status !== 'pending') return null; // another worker got there first
+      // Gone, done by another worker, or kept for diagnosis only.
+      if (!event || event.status !== 'pending' || event.rawBody === null) return null;
+      scopeToTenant(em, event.tenant.id);
+      const events = parseDelivery(event.rawBody, { pageIds: new Set(event.pageIds) });
       const pages = await em.find(FacebookPage, { pageId: { $in: event.pageIds } });
       const pagesById = new Map(pages.map((page) => [page.pageId, page]));
       const outcome: InboundOutcome = {
@@ -198,17 +195,13 @@ export class InboundService {
         'run',
         em.getTransactionContext(),
       );
-    // Lock the contact row alone. An ORM lock query joins the (filtered) page relation and
-    // `FOR UPDATE` would lock the page row too: two events of one page then deadlock.
-    await em
-      .getConnection()
-      .execute(
-        'select id from contact where page_id = ? and psid = ? for update',
-        [page.id, psid],
-        'all',
-        em.getTransactionContext(),
-      );
-    const contact = await em.findOneOrFail(Contact, { page, psid }, { refresh: true });
+    // Lock the contact row alone (`FOR UPDATE OF c0`): the ORM joins the filtered page, and
+    // locking that row too made every two events of one page deadlock.
+    const contact = await em.findOneOrFail(
+      Contact,
+      { page, psid },
+      { lockMode: LockMode.PESSIMISTIC_WRITE, lockTableAliases: ['c0'], refresh: true },
+    );
     if (inserted.affectedRows > 0 || isProfileStale(contact, new Date())) {
       outcome.contactIdsNeedingProfile.add(contact.id);
     }
@@ -420,8 +413,17 @@ export class InboundService {
     outcome.conversationIds.add(message.conversation.id);
   }
 
+  /** Uses the unique (page, dedup key) index alone; the ORM would join every filtered relation. */
   private async isKnown(em: EntityManager, page: FacebookPage, dedupKey: string): Promise<boolean> {
-    return (await em.count(Message, { page, dedupKey })) > 0;
+    const rows = await em
+      .getConnection()
+      .execute(
+        'select 1 from message where page_id = ? and dedup_key = ? limit 1',
+        [page.id, dedupKey],
+        'all',
+        em.getTransactionContext(),
+      );
+    return rows.length > 0;
   }
 }
 
