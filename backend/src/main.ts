@@ -49,6 +49,8 @@ async function main(): Promise<void> {
   if (role === 'all') stoppables.push(startWorkerProcess(logger));
   if (role === 'all' || role === 'api') stoppables.push(await startApi(infrastructure));
   stopGracefullyOnSignals(stoppables, config, logger);
+  // The worker `all` forked: if its api process dies without stopping it, it stops too.
+  if (process.connected) process.once('disconnect', () => process.kill(process.pid, 'SIGTERM'));
 }
 
 /** How much lower the worker process's CPU priority is than the api's under `all`. */
