@@ -10,12 +10,15 @@ import {
   startFakeGraphServer,
 } from '@omni/backend/testing';
 import type { TestProject } from 'vitest/node';
+import { startFakeGraphControl } from './fake-graph-control.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
     baseUrl: string;
     /** A page the fake Graph API knows, for tests that connect one. */
     fakePage: { pageId: string; name: string; accessToken: string; appSecret: string };
+    /** Controls of the fake Graph API for the tests (see fake-graph-control.ts). */
+    fakeGraphControlUrl: string;
   }
 }
 
@@ -40,6 +43,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   // Facebook is unreachable here: Omni talks to the project's fake Graph API.
   const fakeGraph = await startFakeGraphServer();
   const fakePage = registerRandomPage(fakeGraph, { name: 'Acme Coffee' });
+  const control = await startFakeGraphControl(fakeGraph);
   const port = await findFreePort();
   const baseUrl = `http://127.0.0.1:${port}`;
   const omni = spawn(process.execPath, [backendEntry, 'all'], {
@@ -63,11 +67,13 @@ export default async function setup(project: TestProject): Promise<() => Promise
     await waitForHealth(baseUrl, omni);
   } catch (error) {
     omni.kill('SIGKILL');
+    await control.close();
     await fakeGraph.close();
     await environment.dispose();
     throw error;
   }
   project.provide('baseUrl', baseUrl);
+  project.provide('fakeGraphControlUrl', control.url);
   project.provide('fakePage', {
     pageId: fakePage.pageId,
     name: fakePage.name,
@@ -77,6 +83,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
 
   return async () => {
     const exitCode = await stopGracefully(omni);
+    await control.close();
     await fakeGraph.close();
     await environment.dispose();
     if (exitCode !== 0) throw new Error(`Omni exited with code ${exitCode} on SIGTERM`);

@@ -6,9 +6,12 @@ import { configureHttpAuth } from './api/http';
 import { createAppI18n, persistLocale } from './i18n';
 import { connectRealtime, disconnectRealtime } from './realtime/socket';
 import { createAppRouter, installNavigationGuards } from './router';
+import { useConversationsStore } from './stores/conversations';
 import { useDepartmentsStore } from './stores/departments';
 import { useFacebookPagesStore } from './stores/facebook-pages';
+import { useMessagesStore } from './stores/messages';
 import { useOperatorsStore } from './stores/operators';
+import { useQueueStore } from './stores/queue';
 import { useSessionStore } from './stores/session';
 
 // The wiring of the panel, in one place: who reads the token, what ends a session, what a
@@ -52,6 +55,9 @@ watch(
       useDepartmentsStore(pinia).reset();
       useOperatorsStore(pinia).reset();
       useFacebookPagesStore(pinia).reset();
+      useConversationsStore(pinia).reset();
+      useMessagesStore(pinia).reset();
+      useQueueStore(pinia).reset();
     }
   },
   { immediate: true },

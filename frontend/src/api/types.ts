@@ -154,6 +154,144 @@ export interface ErrorBody {
   };
 }
 
+export type ConversationStatus = 'queued' | 'assigned' | 'closed';
+export type MessageStatus = 'pending' | 'sent' | 'delivered' | 'read' | 'failed';
+export type MessageSource = 'visitor' | 'operator' | 'page_inbox' | 'automatic';
+export type MessageKind =
+  | 'text'
+  | 'image'
+  | 'video'
+  | 'audio'
+  | 'file'
+  | 'location'
+  | 'sticker'
+  | 'fallback'
+  | 'postback'
+  | 'reaction'
+  | 'referral'
+  | 'other';
+
+export interface Attachment {
+  kind: string;
+  /** Facebook's link; it expires after a while. */
+  url: string | null;
+  title: string | null;
+  stickerId: string | null;
+  coordinates: { lat: number; long: number } | null;
+  /** Omni's own copy (a signed link); null until downloaded. Preferred over `url`. */
+  fileUrl: string | null;
+}
+
+export interface Message {
+  id: string;
+  conversationId: string;
+  direction: 'in' | 'out';
+  kind: MessageKind;
+  text: string | null;
+  attachments: Attachment[];
+  source: MessageSource;
+  operatorId: string | null;
+  /** Outbound delivery state; null for the visitor's messages. */
+  status: MessageStatus | null;
+  /** Why sending failed, in words an operator understands. */
+  error: string | null;
+  editedAt: string | null;
+  details: Record<string, unknown>;
+  /** The platform's time of the message: the history's order. */
+  createdAt: string;
+}
+
+export interface ReplyWindow {
+  /** End of the 24-hour window after the visitor's last message (null: never wrote). */
+  closesAt: string | null;
+  /** With the page's human-agent switch on: the 7-day limit. */
+  humanAgentClosesAt: string | null;
+  canReply: boolean;
+}
+
+export interface Conversation {
+  id: string;
+  status: ConversationStatus;
+  departmentId: string | null;
+  operatorId: string | null;
+  channel: { type: 'facebook'; pageId: string; pageName: string };
+  contact: {
+    id: string;
+    psid: string;
+    name: string;
+    avatarUrl: string | null;
+    /** When this visitor first wrote to the page. */
+    firstContactAt: string;
+  };
+  lastMessage: Message | null;
+  lastInboundAt: string | null;
+  replyWindow: ReplyWindow;
+  queuedAt: string | null;
+  assignedAt: string | null;
+  closedAt: string | null;
+  unreadCount: number;
+}
+
+export interface PageResponse<T> {
+  items: T[];
+  nextCursor: string | null;
+}
+
+export type ConversationEventType =
+  'queued' | 'assigned' | 'taken' | 'transferred' | 'requeued' | 'closed';
+
+export type ConversationEventReason =
+  | 'new_conversation'
+  | 'visitor_wrote'
+  | 'automatic'
+  | 'previous_operator'
+  | 'manual'
+  | 'transfer'
+  | 'operator_offline'
+  | 'connection_lost'
+  | 'first_response_timeout';
+
+/** One line of a conversation's queue history. */
+export interface ConversationEvent {
+  id: string;
+  type: ConversationEventType;
+  reason: ConversationEventReason;
+  occurredAt: string;
+  /** Who did it; null when Omni's dispatcher did. */
+  actor: { id: string | null; name: string } | null;
+  /** The operator it went to or came from. */
+  operator: { id: string | null; name: string } | null;
+  departmentId: string | null;
+}
+
+export interface DepartmentQueueFigures {
+  /** null: pages without a department. */
+  departmentId: string | null;
+  waiting: number;
+  oldestQueuedAt: string | null;
+  inProgress: number;
+  operatorsOnline: number;
+  freeSlots: number;
+}
+
+export interface OperatorLoad {
+  id: string;
+  name: string;
+  status: PresenceStatus;
+  load: number;
+  capacity: number;
+  departmentIds: string[];
+}
+
+/** The live queue of the business. */
+export interface QueueFigures {
+  at: string;
+  departments: DepartmentQueueFigures[];
+  operators: OperatorLoad[];
+}
+
+export type TransferTarget = { operatorId: string } | { departmentId: string };
+
 /** Sent with each event: its number in the business's sequence (absent on snapshots). */
 export interface EventMeta {
   seq?: number;
@@ -165,6 +303,10 @@ export interface EventMeta {
  */
 export interface ServerToClientEvents {
   'operator.updated': (user: User, meta?: EventMeta) => void;
+  'conversation.updated': (conversation: Conversation, meta?: EventMeta) => void;
+  'message.created': (message: Message, meta?: EventMeta) => void;
+  'message.updated': (message: Message, meta?: EventMeta) => void;
+  'queue.updated': (figures: QueueFigures) => void;
 }
 
 /** The answer to `resync`: what a reconnecting panel missed, or `complete: false` (reload). */

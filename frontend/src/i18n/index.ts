@@ -35,6 +35,9 @@ export function detectLocale(): AppLocale {
 const dateFormats = {
   date: { year: 'numeric', month: 'short', day: 'numeric' },
   dateTime: { year: 'numeric', month: 'short', day: 'numeric', hour: 'numeric', minute: '2-digit' },
+  shortDate: { month: 'short', day: 'numeric' },
+  time: { hour: 'numeric', minute: '2-digit' },
+  weekdayTime: { weekday: 'short', hour: 'numeric', minute: '2-digit' },
 } as const;
 
 export function createAppI18n(locale: AppLocale = detectLocale()) {

@@ -9,7 +9,10 @@ import type {
   Resync,
   ServerToClientEvents,
 } from '@/api/types';
+import { useConversationsStore } from '@/stores/conversations';
+import { useMessagesStore } from '@/stores/messages';
 import { useOperatorsStore } from '@/stores/operators';
+import { useQueueStore } from '@/stores/queue';
 import { useSessionStore } from '@/stores/session';
 
 type EventTable = {
@@ -22,6 +25,10 @@ export const realtimeEventTable: EventTable = {
     useOperatorsStore().upsert(user);
     useSessionStore().applyUserUpdate(user);
   },
+  'conversation.updated': (conversation) => useConversationsStore().upsert(conversation),
+  'message.created': (message) => useMessagesStore().upsert(message),
+  'message.updated': (message) => useMessagesStore().upsert(message),
+  'queue.updated': (figures) => useQueueStore().apply(figures),
 };
 
 /**
@@ -33,6 +40,12 @@ export const realtimeReloaders: (() => Promise<void> | void)[] = [
     const operators = useOperatorsStore();
     if (operators.hasLoaded) return operators.fetchAll();
   },
+  () => useConversationsStore().reload(),
+  () => useMessagesStore().reload(),
+  () => {
+    const queue = useQueueStore();
+    if (queue.figures) return queue.fetch();
+  },
 ];
 
 type PanelSocket = Socket<ServerToClientEvents & RealtimeControlEvents, ClientToServerEvents>;
@@ -40,6 +53,8 @@ type PanelSocket = Socket<ServerToClientEvents & RealtimeControlEvents, ClientTo
 let socket: PanelSocket | null = null;
 /** The highest event number applied; null until the first connection reports where we are. */
 let lastSeq: number | null = null;
+/** The conversation open in the panel; its room is joined again after every reconnection. */
+let watchedConversationId: string | null = null;
 
 function apply(event: keyof ServerToClientEvents, payload: unknown, meta?: EventMeta): void {
   try {
@@ -82,16 +97,39 @@ export function connectRealtime(token: string): void {
   for (const event of Object.keys(realtimeEventTable) as (keyof ServerToClientEvents)[]) {
     connection.on(event, (payload: unknown, meta?: EventMeta) => apply(event, payload, meta));
   }
-  connection.on('realtime.ready', ({ seq }) => resync(connection, seq));
+  connection.on('realtime.ready', ({ seq }) => {
+    resync(connection, seq);
+    if (watchedConversationId) emitWatch(connection, watchedConversationId);
+  });
   connection.on('connect_error', () => {
     // Expected while the API restarts or is absent (e.g. the dev server alone); see above.
   });
   socket = connection;
 }
 
+function emitWatch(connection: PanelSocket, conversationId: string): void {
+  connection.emit('conversation.watch', { conversationId }, () => {
+    // ok: false means the chat is not visible to us; its events simply do not come.
+  });
+}
+
+/**
+ * Follows one conversation's events (an admin reading a chat of any department, an operator
+ * reading one transferred away). One at a time: opening another stops the previous.
+ */
+export function watchConversation(conversationId: string | null): void {
+  if (watchedConversationId === conversationId) return;
+  if (watchedConversationId && socket?.connected) {
+    socket.emit('conversation.unwatch', { conversationId: watchedConversationId });
+  }
+  watchedConversationId = conversationId;
+  if (conversationId && socket?.connected) emitWatch(socket, conversationId);
+}
+
 /** Ends the connection; a new session starts its sequence afresh. */
 export function disconnectRealtime(): void {
   lastSeq = null;
+  watchedConversationId = null;
   if (!socket) return;
   socket.removeAllListeners();
   socket.disconnect();

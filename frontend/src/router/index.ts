@@ -41,7 +41,7 @@ export const routes: RouteRecordRaw[] = [
     children: [
       { path: '', name: 'home', redirect: { name: 'workspace' } },
       {
-        path: 'workspace',
+        path: 'workspace/:conversationId?',
         name: 'workspace',
         component: () => import('@/views/workspace/WorkspaceView.vue'),
         meta: { titleKey: 'nav.workspace' },

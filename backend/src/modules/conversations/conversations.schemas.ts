@@ -56,6 +56,9 @@ export const conversationSchema = z
       psid: z.string(),
       name: z.string(),
       avatarUrl: z.string().nullable(),
+      firstContactAt: z.iso
+        .datetime()
+        .meta({ description: 'When this visitor first wrote to the page' }),
     }),
     lastMessage: messageSchema.nullable(),
     lastInboundAt: z.iso.datetime().nullable(),
@@ -140,6 +143,7 @@ export function toConversationDto(
       psid: contact.psid,
       name: contact.displayName,
       avatarUrl: contact.avatarUrl,
+      firstContactAt: contact.createdAt.toISOString(),
     },
     lastMessage: lastMessage ? toMessageDto(lastMessage, linkFile) : null,
     lastInboundAt: iso(contact.lastInboundAt),
