@@ -1,4 +1,4 @@
-import type { Department, FacebookPage, Tenant, User } from '@/api/types';
+import type { Conversation, Department, FacebookPage, Message, Tenant, User } from '@/api/types';
 
 let sequence = 0;
 const nextId = () => String(++sequence);
@@ -73,5 +73,55 @@ export function makeFacebookPage(
     },
     createdAt: '2025-01-15T10:00:00.000Z',
     ...rest,
+  };
+}
+
+export function makeMessage(overrides: Partial<Message> = {}): Message {
+  const id = nextId();
+  return {
+    id,
+    conversationId: 'c1',
+    direction: 'in',
+    kind: 'text',
+    text: `Message ${id}`,
+    attachments: [],
+    source: 'visitor',
+    operatorId: null,
+    status: null,
+    error: null,
+    editedAt: null,
+    details: {},
+    createdAt: '2025-01-15T10:00:00.000Z',
+    ...overrides,
+  };
+}
+
+export function makeConversation(overrides: Partial<Conversation> = {}): Conversation {
+  const id = nextId();
+  return {
+    id,
+    status: 'queued',
+    departmentId: null,
+    operatorId: null,
+    channel: { type: 'facebook', pageId: '1000', pageName: 'Acme' },
+    contact: {
+      id: `contact-${id}`,
+      psid: `psid-${id}`,
+      name: `Visitor ${id}`,
+      avatarUrl: null,
+      firstContactAt: '2025-01-15T09:00:00.000Z',
+    },
+    lastMessage: null,
+    lastInboundAt: '2025-01-15T10:00:00.000Z',
+    replyWindow: {
+      closesAt: '2025-01-16T10:00:00.000Z',
+      humanAgentClosesAt: null,
+      canReply: true,
+    },
+    queuedAt: '2025-01-15T10:00:00.000Z',
+    assignedAt: null,
+    closedAt: null,
+    unreadCount: 0,
+    ...overrides,
   };
 }

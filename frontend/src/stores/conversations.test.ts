@@ -1,0 +1,175 @@
+import { createPinia, setActivePinia } from 'pinia';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { configureHttpAuth } from '@/api/http';
+import { makeConversation, makeUser } from '@/test/factories';
+import { errorResponse, jsonResponse, stubFetch } from '@/test/fetch-mock';
+import { useConversationsStore, type ConversationArrival } from './conversations';
+import { useSessionStore } from './session';
+
+const me = makeUser({ id: 'me', status: 'online' });
+
+describe('conversations store', () => {
+  beforeEach(() => {
+    setActivePinia(createPinia());
+    configureHttpAuth({ getToken: () => 'jwt', onUnauthenticated: () => {} });
+    useSessionStore().user = me;
+  });
+
+  it('derives the queue (oldest first) and my chats (latest first) from the records', () => {
+    const store = useConversationsStore();
+    store.upsert(makeConversation({ id: 'late', queuedAt: '2025-01-15T10:05:00.000Z' }));
+    store.upsert(makeConversation({ id: 'early', queuedAt: '2025-01-15T10:01:00.000Z' }));
+    store.upsert(
+      makeConversation({
+        id: 'mine-old',
+        status: 'assigned',
+        operatorId: 'me',
+        assignedAt: '2025-01-15T09:00:00.000Z',
+      }),
+    );
+    store.upsert(
+      makeConversation({
+        id: 'mine-new',
+        status: 'assigned',
+        operatorId: 'me',
+        assignedAt: '2025-01-15T11:00:00.000Z',
+      }),
+    );
+    store.upsert(makeConversation({ id: 'theirs', status: 'assigned', operatorId: 'other' }));
+
+    expect(store.queue.map((item) => item.id)).toEqual(['early', 'late']);
+    expect(store.mine.map((item) => item.id)).toEqual(['mine-new', 'mine-old']);
+  });
+
+  it('moves a chat between lists when a colleague takes it or it is assigned to me', () => {
+    const store = useConversationsStore();
+    const waiting = makeConversation({ id: 'w' });
+    store.upsert(waiting);
+    const arrivals: ConversationArrival[] = [];
+    store.onArrival((arrival) => arrivals.push(arrival));
+
+    store.upsert({ ...waiting, status: 'assigned', operatorId: 'colleague' });
+    expect(store.queue).toEqual([]);
+    expect(store.mine).toEqual([]);
+
+    store.upsert({ ...waiting, status: 'assigned', operatorId: 'me' });
+    expect(store.mine.map((item) => item.id)).toEqual(['w']);
+    expect(arrivals).toEqual(['assigned-to-me']);
+
+    // The same record again (a message in it) is not a new arrival.
+    store.upsert({ ...waiting, status: 'assigned', operatorId: 'me', unreadCount: 1 });
+    expect(arrivals).toEqual(['assigned-to-me']);
+    expect(store.unreadTotal).toBe(1);
+  });
+
+  it('announces chats that start waiting, but not those loaded with a list', async () => {
+    const loaded = makeConversation();
+    stubFetch({
+      'GET /api/conversations?status=queued': jsonResponse(200, {
+        items: [loaded],
+        nextCursor: null,
+      }),
+      'GET /api/conversations?status=assigned&mine=true': jsonResponse(200, {
+        items: [],
+        nextCursor: null,
+      }),
+    });
+    const store = useConversationsStore();
+    const arrivals: string[] = [];
+    store.onArrival((arrival, conversation) => arrivals.push(`${arrival}:${conversation.id}`));
+
+    await store.fetchWorkspace();
+    const newcomer = makeConversation();
+    store.upsert(newcomer);
+
+    expect(arrivals).toEqual([`started-waiting:${newcomer.id}`]);
+    expect(store.queue).toHaveLength(2);
+  });
+
+  it('keeps newcomers past the last loaded page out of a partly loaded queue', async () => {
+    const first = makeConversation({ queuedAt: '2025-01-15T10:00:00.000Z' });
+    const second = makeConversation({ queuedAt: '2025-01-15T10:01:00.000Z' });
+    const third = makeConversation({ queuedAt: '2025-01-15T10:02:00.000Z' });
+    stubFetch({
+      'GET /api/conversations?status=queued': jsonResponse(200, {
+        items: [first],
+        nextCursor: 'next',
+      }),
+      'GET /api/conversations?status=queued&cursor=next': jsonResponse(200, {
+        items: [second],
+        nextCursor: null,
+      }),
+      'GET /api/conversations?status=assigned&mine=true': jsonResponse(200, {
+        items: [],
+        nextCursor: null,
+      }),
+    });
+    const store = useConversationsStore();
+    await store.fetchWorkspace();
+
+    // Arrived live, but the list has not reached it yet: no gap in the middle.
+    store.upsert(third);
+    expect(store.queue.map((item) => item.id)).toEqual([first.id]);
+
+    await store.loadMore('queue');
+    expect(store.queue.map((item) => item.id)).toEqual([first.id, second.id, third.id]);
+  });
+
+  it('takes a chat and keeps the queue unchanged when someone was faster', async () => {
+    const waiting = makeConversation();
+    stubFetch({
+      [`POST /api/conversations/${waiting.id}/take`]: errorResponse(409, 'ALREADY_ASSIGNED'),
+    });
+    const store = useConversationsStore();
+    store.upsert(waiting);
+
+    await expect(store.take(waiting.id)).rejects.toMatchObject({ code: 'ALREADY_ASSIGNED' });
+    expect(store.busyId).toBeNull();
+    expect(store.queue).toHaveLength(1);
+  });
+
+  it('drops waiting and held chats that a reload no longer returns', async () => {
+    const stale = makeConversation();
+    const fresh = makeConversation();
+    stubFetch({
+      'GET /api/conversations?status=queued': jsonResponse(200, {
+        items: [fresh],
+        nextCursor: null,
+      }),
+      'GET /api/conversations?status=assigned&mine=true': jsonResponse(200, {
+        items: [],
+        nextCursor: null,
+      }),
+    });
+    const store = useConversationsStore();
+    await store.fetchWorkspace();
+    store.upsert(stale);
+
+    await store.reload();
+
+    expect(store.queue.map((item) => item.id)).toEqual([fresh.id]);
+    expect(store.byId.has(stale.id)).toBe(false);
+  });
+
+  it('searches the closed history and ignores an answer to an older query', async () => {
+    const old = makeConversation({ status: 'closed' });
+    const match = makeConversation({ status: 'closed' });
+    let answerSlowly: (response: Response) => void = () => {};
+    stubFetch({
+      'GET /api/conversations?status=closed&q=ol': () =>
+        new Promise<Response>((resolve) => (answerSlowly = resolve)),
+      'GET /api/conversations?status=closed&q=olga': jsonResponse(200, {
+        items: [match],
+        nextCursor: null,
+      }),
+    });
+    const store = useConversationsStore();
+
+    const slow = store.searchClosed('ol');
+    await store.searchClosed('olga');
+    answerSlowly(jsonResponse(200, { items: [old], nextCursor: null }));
+    await slow;
+
+    expect(store.closed.map((item) => item.id)).toEqual([match.id]);
+  });
+});
