@@ -220,6 +220,7 @@ const bn: MessageSchema = {
     title: 'কথোপকথনের লগ',
     someone: 'একজন অপারেটর',
     loadFailed: 'লগ লোড করা গেল না।',
+    transferredToDepartment: '{actor} এটি {department} বিভাগের সারিতে পাঠিয়েছেন',
     types: {
       queued: 'সারিতে এসেছে',
       assigned: '{operator}-কে দেওয়া হয়েছে',

@@ -223,6 +223,7 @@ const en = {
     title: 'Conversation log',
     someone: 'an operator',
     loadFailed: 'Could not load the log.',
+    transferredToDepartment: '{actor} moved it to the {department} queue',
     types: {
       queued: 'Entered the queue',
       assigned: 'Assigned to {operator}',

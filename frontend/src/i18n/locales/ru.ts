@@ -226,6 +226,7 @@ const ru: MessageSchema = {
     title: 'Журнал диалога',
     someone: 'оператор',
     loadFailed: 'Не удалось загрузить журнал.',
+    transferredToDepartment: 'Передан в очередь отдела «{department}»: {actor}',
     types: {
       queued: 'Поступил в очередь',
       assigned: 'Назначен: {operator}',
