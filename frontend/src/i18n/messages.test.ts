@@ -73,6 +73,13 @@ describe('messages', () => {
       'FACEBOOK_PAGE_MISMATCH',
       'PAGE_ALREADY_CONNECTED',
       'FACEBOOK_UNAVAILABLE',
+      'ALREADY_ASSIGNED',
+      'AT_CAPACITY',
+      'OPERATOR_OFFLINE',
+      'CONVERSATION_CLOSED',
+      'REPLY_WINDOW_CLOSED',
+      'NOT_RETRYABLE',
+      'PAYLOAD_TOO_LARGE',
     ]) {
       expect(english.has(`errors.${code}`), code).toBe(true);
     }

@@ -214,7 +214,7 @@ const bn: MessageSchema = {
     noDepartment: 'কোনো বিভাগ নয় (যেকোনো অপারেটর)',
     firstContact: 'প্রথম যোগাযোগ',
     lastMessage: 'শেষ বার্তা',
-    psid: 'Messenger ID',
+    psid: 'Messenger আইডি',
   },
   eventLog: {
     title: 'কথোপকথনের লগ',
