@@ -7,6 +7,7 @@ import type {
   Message,
   PageResponse,
   QueueFigures,
+  QueueStats,
   TransferTarget,
 } from './types';
 
@@ -93,4 +94,10 @@ export function sendTyping(id: string): Promise<void> {
 
 export function getQueueFigures(): Promise<QueueFigures> {
   return http.get('/api/queue');
+}
+
+/** Figures over a period from the conversation log (admins). */
+export function getQueueStats(period: { from: string; to: string }): Promise<QueueStats> {
+  const query = new URLSearchParams(period).toString();
+  return http.get(`/api/queue/stats?${query}`);
 }

@@ -290,6 +290,23 @@ export interface QueueFigures {
   operators: OperatorLoad[];
 }
 
+/** Service figures over a period; shares are 0–1, null when nothing happened. */
+export interface QueueStats {
+  from: string;
+  to: string;
+  entered: number;
+  assigned: number;
+  /** Assigned within 20 s. */
+  assignedWithinTarget: number | null;
+  /** Answered by an operator within 60 s. */
+  answeredWithinTarget: number | null;
+  averageWaitSeconds: number | null;
+  averageSpeedOfAnswerSeconds: number | null;
+  averageHandlingSeconds: number | null;
+  closedWhileWaiting: number;
+  perOperator: { operatorId: string | null; name: string; chats: number }[];
+}
+
 export type TransferTarget = { operatorId: string } | { departmentId: string };
 
 /** Sent with each event: its number in the business's sequence (absent on snapshots). */

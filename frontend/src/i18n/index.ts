@@ -40,6 +40,10 @@ const dateFormats = {
   weekdayTime: { weekday: 'short', hour: 'numeric', minute: '2-digit' },
 } as const;
 
+const numberFormats = {
+  percent: { style: 'percent', maximumFractionDigits: 0 },
+} as const;
+
 export function createAppI18n(locale: AppLocale = detectLocale()) {
   return createI18n({
     legacy: false,
@@ -47,6 +51,7 @@ export function createAppI18n(locale: AppLocale = detectLocale()) {
     fallbackLocale: 'en',
     messages: { en, ru, bn } satisfies Record<AppLocale, MessageSchema>,
     datetimeFormats: { en: dateFormats, ru: dateFormats, bn: dateFormats },
+    numberFormats: { en: numberFormats, ru: numberFormats, bn: numberFormats },
     missingWarn: import.meta.env.DEV,
     fallbackWarn: false,
   });

@@ -70,6 +70,12 @@ export const routes: RouteRecordRaw[] = [
             meta: { titleKey: 'nav.pages' },
           },
           {
+            path: 'queue',
+            name: 'admin-queue',
+            component: () => import('@/views/admin/queue/QueueOverviewView.vue'),
+            meta: { titleKey: 'nav.queue' },
+          },
+          {
             path: 'settings',
             name: 'admin-settings',
             component: () => import('@/views/admin/settings/SettingsView.vue'),
