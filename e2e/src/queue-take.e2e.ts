@@ -41,6 +41,16 @@ describe('taking a chat from the shared queue', () => {
       .toBe('1');
     await saveScreenshot(borisPanel, 'workspace-queue');
 
+    // The admin's live overview counts the waiting visitor in Support.
+    const adminPanel = await openPanel(browser(), business.adminToken, '/admin/queue');
+    const supportWaiting = adminPanel
+      .getByTestId('queue-departments')
+      .locator('tr', { hasText: 'Support' })
+      .locator('td')
+      .first();
+    await expect.poll(() => supportWaiting.textContent()).toContain('1');
+    await saveScreenshot(adminPanel, 'admin-live-queue');
+
     await annaRow.click();
     await annaPanel.getByTestId('chat-take').click();
     await expect
@@ -53,6 +63,7 @@ describe('taking a chat from the shared queue', () => {
     await expect
       .poll(() => borisPanel.getByTestId('workspace-count-queue').textContent())
       .toBe('0');
+    await expect.poll(() => supportWaiting.textContent()).toContain('0');
 
     await annaPanel.getByTestId('workspace-tab-mine').click();
     await rowOf(annaPanel, 'Wendy Waiting').waitFor();

@@ -14,7 +14,7 @@ import {
 /**
  * A Support operator hands a chat to the Sales department; a Sales operator takes it from
  * their queue and closes it; the visitor writes again and the conversation reopens into the
- * queue.
+ * queue of the page's department.
  */
 const browser = useBrowser();
 
@@ -56,14 +56,17 @@ describe('transfer, close and reopen', () => {
     await expect.poll(() => log.textContent()).toContain('Closed by Sara Sales');
     expect(await log.textContent()).toContain('Sam Support moved it to the Sales queue');
 
+    // Nobody online now, so the reopened chat waits in the page's department (Support).
+    await setStatus(support.token, 'away');
     await deliver(business, [visitorMessage(business, visitor, 'One more question!')]);
     await expect
       .poll(() => salesPanel.getByTestId('chat-view').getAttribute('data-status'), {
         timeout: 15_000,
       })
       .toBe('queued');
-    await salesPanel.getByTestId('workspace-tab-queue').click();
-    await rowOf(salesPanel, 'Tom Transfer').waitFor();
-    await salesPanel.getByTestId('message-text').getByText('One more question!').waitFor();
+    await supportPanel.getByTestId('workspace-tab-queue').click();
+    await rowOf(supportPanel, 'Tom Transfer').click();
+    await supportPanel.getByTestId('message-text').getByText('One more question!').waitFor();
+    expect(await supportPanel.getByTestId('chat-view').getAttribute('data-status')).toBe('queued');
   });
 });
