@@ -173,7 +173,9 @@ export async function startApi({
     departments: new DepartmentsService(em),
     operators: new OperatorsService(em, passwords, realtime, queueHooks),
     health: new HealthService(em, probeRedis, config.redisPrefix),
-    facebookPages: new FacebookPagesService(em, graph, secrets, config, signingKeys),
+    facebookPages: new FacebookPagesService(em, graph, secrets, config, signingKeys, (pageId) =>
+      broadcaster.broadcastOpenOfPage(pageId),
+    ),
     facebookWebhooks: new FacebookWebhooksService(em, signingKeys, queues, logger),
     conversations,
     routing,

@@ -43,7 +43,7 @@ describe('the reply window', () => {
     await api(business.adminToken, 'PATCH', `/api/channels/facebook/${business.channelId}`, {
       humanAgentEnabled: true,
     });
-    await panel.reload();
+    // No reload: the page change reaches the open panel and the composer comes back.
     await panel.getByTestId('composer-human-agent').waitFor();
     const input = panel.getByTestId('composer-input').locator('textarea');
     await input.fill('Sorry for the wait: yes, from 10 to 4.');

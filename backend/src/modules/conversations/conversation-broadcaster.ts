@@ -18,6 +18,16 @@ export class ConversationBroadcaster {
     private readonly clock: () => Date = () => new Date(),
   ) {}
 
+  /** Pushes every open conversation of a page again (its settings changed what they show). */
+  async broadcastOpenOfPage(pageId: string): Promise<void> {
+    const open = await this.em.find(
+      Conversation,
+      { page: pageId, status: { $ne: 'closed' } },
+      { fields: ['id'] },
+    );
+    if (open.length > 0) await this.broadcast({ conversationIds: open.map(({ id }) => id) });
+  }
+
   async broadcast(change: {
     conversationIds: Iterable<string>;
     createdMessageIds?: Iterable<string>;

@@ -29,6 +29,8 @@ export class FacebookPagesService {
     private readonly config: Pick<Config, 'publicUrl'>,
     /** The webhook's cached app secrets, dropped when a page changes. */
     private readonly signingKeys: Pick<WebhookSigningKeys, 'forget'>,
+    /** Tells open panels that the page's conversations changed (e.g. their reply window). */
+    private readonly pageConversationsChanged: (pageId: string) => Promise<void> = async () => {},
   ) {}
 
   async list(_actor: Actor): Promise<FacebookPageDto[]> {
@@ -81,6 +83,8 @@ export class FacebookPagesService {
     const page = await this.findPage(id);
     if (input.name !== undefined) page.name = input.name;
     if (input.verifyToken !== undefined) page.verifyToken = input.verifyToken;
+    const replyWindowChanged =
+      input.humanAgentEnabled !== undefined && input.humanAgentEnabled !== page.humanAgentEnabled;
     if (input.humanAgentEnabled !== undefined) page.humanAgentEnabled = input.humanAgentEnabled;
     if (input.departmentId !== undefined)
       page.department = await this.findDepartment(input.departmentId);
@@ -118,6 +122,8 @@ export class FacebookPagesService {
     await this.saveUniquely(page, { id: page.pageId, name: page.pageName });
     if (credentialsChanged || (input.active === true && !page.subscribed))
       await this.subscribe(page, credentials);
+    // Operators see at once that they may (or may no longer) answer as a human agent.
+    if (replyWindowChanged) await this.pageConversationsChanged(page.id);
     return this.present(page);
   }
 
