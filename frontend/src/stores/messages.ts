@@ -69,8 +69,11 @@ export const useMessagesStore = defineStore('messages', () => {
     try {
       const page = await conversationsApi.listMessages(conversationId, history.nextCursor);
       const known = new Set(history.items.map((item) => item.id));
-      history.items = [...page.items.filter((item) => !known.has(item.id)), ...history.items];
-      history.items.sort(byTime);
+      // Sorted as a plain array and assigned once: sorting the reactive one would trigger
+      // every row's watchers thousands of times in a long history.
+      history.items = [...page.items.filter((item) => !known.has(item.id)), ...history.items].sort(
+        byTime,
+      );
       history.nextCursor = page.nextCursor;
     } finally {
       history.isLoadingOlder = false;
@@ -86,8 +89,10 @@ export const useMessagesStore = defineStore('messages', () => {
       history.items[index] = message;
       return;
     }
-    history.items.push(message);
-    history.items.sort(byTime);
+    // Nearly always the newest: found from the end, inserted with one splice.
+    let at = history.items.length;
+    while (at > 0 && byTime(history.items[at - 1]!, message) > 0) at -= 1;
+    history.items.splice(at, 0, message);
   }
 
   function replaceLocal(conversationId: string, localId: string, message: Message | null): void {
