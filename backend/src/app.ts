@@ -1,6 +1,6 @@
 import { bodyParser } from '@koa/bodyparser';
 import type { MikroORM } from '@mikro-orm/core';
-import Koa from 'koa';
+import Koa, { type Middleware } from 'koa';
 import helmet from 'koa-helmet';
 import type { Config } from './config.js';
 import { ApiRouter } from './http/api-router.js';
@@ -14,6 +14,9 @@ import { registerAuthRoutes } from './modules/auth/auth.routes.js';
 import type { AuthService } from './modules/auth/auth.service.js';
 import { registerConversationRoutes } from './modules/conversations/conversations.routes.js';
 import type { ConversationsService } from './modules/conversations/conversations.service.js';
+import { registerDemoRoutes } from './modules/demo/demo.routes.js';
+import type { DemoService } from './modules/demo/demo.service.js';
+import type { MessengerSimulator } from './modules/demo/messenger-simulator.js';
 import { registerDepartmentRoutes } from './modules/departments/departments.routes.js';
 import type { DepartmentsService } from './modules/departments/departments.service.js';
 import { registerFacebookPageRoutes } from './modules/facebook/facebook-pages.routes.js';
@@ -51,6 +54,9 @@ export type ApiServices = {
   queueFigures: QueueFiguresService;
   queueStats: QueueStatsService;
   files: FilesService;
+  demo: DemoService;
+  /** null unless demo mode is on. */
+  simulator: MessengerSimulator | null;
 };
 
 /** Request bodies above this are refused with 413 before they are parsed. */
@@ -63,6 +69,8 @@ export function createApp(options: {
   logger: Logger;
   services: ApiServices;
   panelDir: string;
+  /** Demo mode's sandbox Graph API (mounted at SANDBOX_GRAPH_PATH), or null. */
+  sandboxGraph?: Middleware | null;
 }): Koa<AppState> {
   const { config, orm, logger, services, panelDir } = options;
   // Behind a load balancer, X-Forwarded-For carries the client address (login throttling).
@@ -80,6 +88,7 @@ export function createApp(options: {
   registerRoutingRoutes(router, services);
   registerReplyRoutes(router, services.replies, services.senderActions);
   registerFileRoutes(router, services.files);
+  registerDemoRoutes(router, services);
 
   let openApiDocument: object | undefined;
   router.koaRouter.get('/api/openapi.json', (ctx) => {
@@ -102,6 +111,8 @@ export function createApp(options: {
     }),
   );
   app.use(ormRequestContext(orm));
+  // Before the JSON parser and the panel: it reads Graph's JSON and form bodies itself.
+  if (options.sandboxGraph) app.use(options.sandboxGraph);
   const parseJson = bodyParser({
     enableTypes: ['json'],
     jsonLimit: JSON_BODY_LIMIT,

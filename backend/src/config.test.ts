@@ -19,6 +19,8 @@ describe('loadConfig', () => {
       facebookGraphUrl: 'https://graph.facebook.com',
       facebookGraphVersion: 'v25.0',
       seedDemoData: true,
+      demoMode: true,
+      sandboxGraphUrl: 'http://127.0.0.1:5001/sandbox-graph',
     });
     expect(config.encryptionKey).toHaveLength(32);
     expect(Object.isFrozen(config)).toBe(true);
@@ -60,6 +62,19 @@ describe('loadConfig', () => {
     expect(config.isProduction).toBe(true);
     expect(config.publicUrl).toBe('https://omni.example.com');
     expect(config.seedDemoData).toBe(false);
+    expect(config.demoMode).toBe(false);
+  });
+
+  it('refuses demo mode in production unless it is explicitly allowed', () => {
+    expect(() => loadConfig({ ...productionSecrets, DEMO_MODE: 'true' })).toThrow(
+      /ALLOW_DEMO_IN_PRODUCTION/,
+    );
+    const reviewServer = loadConfig({
+      ...productionSecrets,
+      DEMO_MODE: 'true',
+      ALLOW_DEMO_IN_PRODUCTION: 'true',
+    });
+    expect(reviewServer).toMatchObject({ demoMode: true, seedDemoData: true });
   });
 
   it('treats an empty variable as unset', () => {

@@ -16,6 +16,9 @@ const booleanFromEnv = z
 
 const urlWithoutTrailingSlash = z.url().transform((value) => value.replace(/\/+$/, ''));
 
+/** Where the api serves the sandbox Graph API in demo mode. */
+export const SANDBOX_GRAPH_PATH = '/sandbox-graph';
+
 const environmentSchema = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
   HOST: z.string().min(1).default('0.0.0.0'),
@@ -55,6 +58,9 @@ const environmentSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   MIGRATE_ON_START: booleanFromEnv.default(true),
   SEED_DEMO_DATA: booleanFromEnv.optional(),
+  DEMO_MODE: booleanFromEnv.optional(),
+  ALLOW_DEMO_IN_PRODUCTION: booleanFromEnv.default(false),
+  SANDBOX_GRAPH_URL: urlWithoutTrailingSlash.optional(),
   PANEL_DIR: z.string().optional(),
   STORAGE_DIR: z.string().optional(),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(10_000),
@@ -79,6 +85,10 @@ export type Config = Readonly<{
   logLevel: z.infer<typeof environmentSchema>['LOG_LEVEL'];
   migrateOnStart: boolean;
   seedDemoData: boolean;
+  /** Demo logins on the login page, the sandbox Graph API and the Messenger simulator. */
+  demoMode: boolean;
+  /** Where sandbox pages' Graph calls go (Omni's own sandbox Graph, served by the api). */
+  sandboxGraphUrl: string;
   panelDir: string | undefined;
   /** Where Omni keeps files (downloaded attachments). */
   storageDir: string;
@@ -121,6 +131,13 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
     }
   }
 
+  const demoMode = values.DEMO_MODE ?? !isProduction;
+  if (isProduction && demoMode && !values.ALLOW_DEMO_IN_PRODUCTION) {
+    throw new ConfigError(
+      'Invalid configuration: DEMO_MODE shows demo passwords on the login page; in production set ALLOW_DEMO_IN_PRODUCTION=true as well if that is really wanted (an App Review server).',
+    );
+  }
+
   return Object.freeze({
     env: values.NODE_ENV,
     isProduction,
@@ -138,7 +155,10 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
     facebookGraphVersion: values.FACEBOOK_GRAPH_VERSION,
     logLevel: values.LOG_LEVEL,
     migrateOnStart: values.MIGRATE_ON_START,
-    seedDemoData: values.SEED_DEMO_DATA ?? !isProduction,
+    seedDemoData: values.SEED_DEMO_DATA ?? demoMode,
+    demoMode,
+    sandboxGraphUrl:
+      values.SANDBOX_GRAPH_URL ?? `http://127.0.0.1:${values.PORT}${SANDBOX_GRAPH_PATH}`,
     panelDir: values.PANEL_DIR,
     storageDir: values.STORAGE_DIR ?? fileURLToPath(new URL('../../data/files', import.meta.url)),
     shutdownTimeoutMs: values.SHUTDOWN_TIMEOUT_MS,

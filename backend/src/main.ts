@@ -1,9 +1,11 @@
 /**
- * Process entry point: `node dist/main.js [all|api|worker|migrate|check-worker]`.
+ * Process entry point: `node dist/main.js [all|api|worker|migrate|demo-seed|demo-reset|check-worker]`.
  *  - all          migrations, then the api, and the worker in a child process (`npm start`)
  *  - api          migrations (unless MIGRATE_ON_START=false), then HTTP + socket.io
  *  - worker       BullMQ consumers only
  *  - migrate      apply pending migrations and exit
+ *  - demo-seed    migrations, then the demo business unless it exists (`npm run demo:seed`)
+ *  - demo-reset   migrations, then the demo business deleted and seeded afresh
  *  - check-worker exit 0 when a worker reported in recently (a container health check)
  * SIGTERM/SIGINT stop everything gracefully: no new requests or jobs, running ones finish.
  */
@@ -11,7 +13,12 @@ import { fork } from 'node:child_process';
 import { setPriority } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { ConfigError, loadConfig, loadDotEnvFile, type Config } from './config.js';
+import { RequestContext } from '@mikro-orm/core';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { SecretBox } from './crypto/secret-box.js';
 import { runMigrations } from './db/migrate.js';
+import { PasswordHasher } from './modules/auth/passwords.js';
+import { ensureDemoTenant, resetDemoTenant } from './modules/demo/demo.seeder.js';
 import { initOrm } from './db/orm.js';
 import { JobQueues } from './jobs/job-queues.js';
 import { createLogger, type Logger } from './logger.js';
@@ -19,7 +26,15 @@ import { Redis } from 'ioredis';
 import { createRedis, redisKeys } from './redis.js';
 import { startApi, startWorker, type Stoppable } from './server.js';
 
-const ROLES = ['all', 'api', 'worker', 'migrate', 'check-worker'] as const;
+const ROLES = [
+  'all',
+  'api',
+  'worker',
+  'migrate',
+  'demo-seed',
+  'demo-reset',
+  'check-worker',
+] as const;
 type Role = (typeof ROLES)[number];
 
 async function main(): Promise<void> {
@@ -34,10 +49,22 @@ async function main(): Promise<void> {
   const orm = await initOrm(config, logger);
   const stoppables: Stoppable[] = [{ name: 'database', stop: () => orm.close() }];
 
-  if (role === 'migrate' || ((role === 'all' || role === 'api') && config.migrateOnStart)) {
+  const isOneOff = role === 'migrate' || role === 'demo-seed' || role === 'demo-reset';
+  if (isOneOff || ((role === 'all' || role === 'api') && config.migrateOnStart)) {
     await runMigrations(orm, config.databaseUrl, logger);
   }
-  if (role === 'migrate') return void (await orm.close());
+  if (role === 'demo-seed' || role === 'demo-reset') {
+    await RequestContext.create(orm.em, () =>
+      (role === 'demo-seed' ? ensureDemoTenant : resetDemoTenant)({
+        em: orm.em as EntityManager,
+        passwords: new PasswordHasher(),
+        secrets: new SecretBox(config.encryptionKey),
+        encryptionKey: config.encryptionKey,
+        logger,
+      }),
+    );
+  }
+  if (isOneOff) return void (await orm.close());
 
   const redis = createRedis(config, role, logger);
   const queues = new JobQueues(redis, config.redisPrefix, logger);

@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import type { Redis } from 'ioredis';
 import { createApp } from './app.js';
 import { scopeToTenant } from './db/tenant-filter.js';
-import type { Config } from './config.js';
+import { SANDBOX_GRAPH_PATH, type Config } from './config.js';
 import type { JobQueues } from './jobs/job-queues.js';
 import { JobWorkers } from './jobs/job-workers.js';
 import type { Logger } from './logger.js';
@@ -15,6 +15,10 @@ import { LoginThrottle } from './modules/auth/login-throttle.js';
 import { PasswordHasher } from './modules/auth/passwords.js';
 import { TokenService } from './modules/auth/tokens.js';
 import { seedDemoTenantIfEmpty } from './modules/demo/demo.seeder.js';
+import { DemoService } from './modules/demo/demo.service.js';
+import { MessengerSimulator } from './modules/demo/messenger-simulator.js';
+import { SandboxAwareGraphClient } from './modules/demo/sandbox-aware-graph-client.js';
+import { SandboxGraph } from './modules/demo/sandbox-graph.js';
 import { SecretBox } from './crypto/secret-box.js';
 import { LocalFileStorage } from './modules/files/file-storage.js';
 import { FileUrlSigner } from './modules/files/file-urls.js';
@@ -67,12 +71,21 @@ const defaultPanelDir = fileURLToPath(new URL('../../frontend/dist', import.meta
 /** What both processes use to reach Facebook and stored files. */
 function createIntegrations(config: Config) {
   const fileLinks = new FileUrlSigner(config.jwtSecret);
+  const facebook = new FetchGraphClient({
+    baseUrl: config.facebookGraphUrl,
+    version: config.facebookGraphVersion,
+  });
   return {
     secrets: new SecretBox(config.encryptionKey),
-    graph: new FetchGraphClient({
-      baseUrl: config.facebookGraphUrl,
-      version: config.facebookGraphVersion,
-    }),
+    graph: config.demoMode
+      ? new SandboxAwareGraphClient(
+          facebook,
+          new FetchGraphClient({
+            baseUrl: config.sandboxGraphUrl,
+            version: config.facebookGraphVersion,
+          }),
+        )
+      : facebook,
     storage: new LocalFileStorage(config.storageDir),
     fileLinks,
     linkFile: (fileId: string) => fileLinks.urlFor(fileId),
@@ -160,6 +173,7 @@ export async function startApi({
     logger,
   });
   const signingKeys = new WebhookSigningKeys(em, secrets);
+  const sandboxGraph = config.demoMode ? new SandboxGraph(em, secrets, config.publicUrl) : null;
   const { routing, figures, queueHooks, broadcaster } = createRouting(
     em,
     queues,
@@ -206,10 +220,23 @@ export async function startApi({
     queueFigures: figures,
     queueStats: new QueueStatsService(em),
     files,
+    demo: new DemoService(em, config),
+    simulator: sandboxGraph
+      ? new MessengerSimulator(em, secrets, sandboxGraph, config.publicUrl)
+      : null,
   };
   if (config.seedDemoData) {
-    await RequestContext.create(orm.em, () => seedDemoTenantIfEmpty(em, passwords, logger));
+    await RequestContext.create(orm.em, () =>
+      seedDemoTenantIfEmpty({
+        em,
+        passwords,
+        secrets,
+        encryptionKey: config.encryptionKey,
+        logger,
+      }),
+    );
   }
+  await sandboxGraph?.load();
 
   const app = createApp({
     config,
@@ -217,6 +244,7 @@ export async function startApi({
     logger,
     services,
     panelDir: config.panelDir ?? defaultPanelDir,
+    sandboxGraph: sandboxGraph?.middleware(SANDBOX_GRAPH_PATH) ?? null,
   });
   handleRequest = app.callback();
   await new Promise<void>((resolve, reject) => {

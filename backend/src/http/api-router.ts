@@ -6,8 +6,11 @@ import { ForbiddenError, ValidationError } from '../errors.js';
 import type { Actor } from '../modules/auth/actor.js';
 import type { AppState } from './state.js';
 
-/** Who may call a route: anyone, any signed-in user, or tenant admins only. */
-export type Access = 'public' | 'authenticated' | 'admin';
+/**
+ * Who may call a route: anyone, any signed-in user, tenant admins only, or admins and
+ * reviewers (the demo's App Review kit and simulator).
+ */
+export type Access = 'public' | 'authenticated' | 'admin' | 'demo';
 
 type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';
 
@@ -66,6 +69,9 @@ export class ApiRouter {
         const actor = await this.authenticate(ctx.get('Authorization') || undefined);
         if (spec.access === 'admin' && actor.role !== 'admin') {
           throw new ForbiddenError('Only tenant admins can do this.');
+        }
+        if (spec.access === 'demo' && actor.role === 'operator') {
+          throw new ForbiddenError('Only admins and the App Review login can do this.');
         }
         ctx.state.actor = actor;
       }

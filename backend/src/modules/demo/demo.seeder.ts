@@ -1,48 +1,115 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomInt } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { secretHint, type SecretBox } from '../../crypto/secret-box.js';
 import type { Logger } from '../../logger.js';
 import type { PasswordHasher } from '../auth/passwords.js';
 import { Department } from '../departments/department.entity.js';
+import { FacebookPage } from '../facebook/facebook-page.entity.js';
 import { User } from '../operators/user.entity.js';
 import { Tenant } from '../tenants/tenant.entity.js';
+import {
+  DEMO_DEPARTMENT_NAME,
+  DEMO_LOGINS,
+  DEMO_PAGE_NAME,
+  DEMO_TENANT_NAME,
+  SANDBOX_TOKEN_PREFIX,
+  demoPassword,
+} from './demo-identity.js';
 
-export const DEMO_ADMIN_EMAIL = 'admin@demo.omni.test';
-export const DEMO_OPERATOR_EMAIL = 'operator@demo.omni.test';
+type SeedDependencies = {
+  em: EntityManager;
+  passwords: PasswordHasher;
+  secrets: SecretBox;
+  encryptionKey: Buffer;
+  logger: Logger;
+};
+
+export function findDemoTenant(em: EntityManager): Promise<Tenant | null> {
+  return em.findOne(Tenant, { isDemo: true });
+}
 
 /**
- * On an empty database, creates a demo business to look around in: a department, an admin
- * and an operator. Passwords are random and printed once. Never runs when any tenant exists.
+ * Creates the demo business: department Support, an admin, two operators and a reviewer
+ * (passwords derived, see demoPassword), and a sandbox Facebook page whose Graph calls go to
+ * Omni's own sandbox Graph API in demo mode. The page counts as set up: there is no Facebook
+ * to verify its webhook or subscribe it.
  */
-export async function seedDemoTenantIfEmpty(
-  em: EntityManager,
-  passwords: PasswordHasher,
-  logger: Logger,
-): Promise<void> {
-  if ((await em.count(Tenant)) > 0) return;
-  const tenant = new Tenant('Demo Company');
-  const support = new Department(tenant, 'Support');
-  const adminPassword = randomBytes(9).toString('base64url');
-  const operatorPassword = randomBytes(9).toString('base64url');
-  const admin = new User(
+export async function seedDemoTenant({
+  em,
+  passwords,
+  secrets,
+  encryptionKey,
+  logger,
+}: SeedDependencies): Promise<Tenant> {
+  const tenant = new Tenant(DEMO_TENANT_NAME);
+  tenant.isDemo = true;
+  const support = new Department(tenant, DEMO_DEPARTMENT_NAME);
+  const users: User[] = [];
+  for (const login of DEMO_LOGINS) {
+    const password = demoPassword(encryptionKey, tenant.id, login.email);
+    const user = new User(
+      tenant,
+      login.email,
+      login.name,
+      await passwords.hash(password),
+      login.role,
+    );
+    if (login.role !== 'admin') user.departments.add(support);
+    users.push(user);
+  }
+  const accessToken = `${SANDBOX_TOKEN_PREFIX}${randomBytes(24).toString('base64url')}`;
+  const appSecret = randomBytes(16).toString('hex');
+  const page = new FacebookPage(
     tenant,
-    DEMO_ADMIN_EMAIL,
-    'Demo Admin',
-    await passwords.hash(adminPassword),
-    'admin',
+    DEMO_PAGE_NAME,
+    `9${String(randomInt(0, 2 ** 47)).padStart(15, '0')}`,
+    DEMO_PAGE_NAME,
+    secrets.encrypt(accessToken),
+    secretHint(accessToken),
+    secrets.encrypt(appSecret),
+    secretHint(appSecret),
+    randomBytes(18).toString('base64url'),
   );
-  const operator = new User(
-    tenant,
-    DEMO_OPERATOR_EMAIL,
-    'Demo Operator',
-    await passwords.hash(operatorPassword),
-    'operator',
-  );
-  admin.departments.add(support);
-  operator.departments.add(support);
-  await em.persist([tenant, support, admin, operator]).flush();
-  // Deliberately in the message text: these are throwaway demo credentials, shown once.
+  page.sandbox = true;
+  page.department = support;
+  page.webhookVerifiedAt = new Date();
+  page.subscribed = true;
+  await em.persist([tenant, support, ...users, page]).flush();
   logger.info(
-    `Created the demo business. Sign in as admin ${DEMO_ADMIN_EMAIL} / ${adminPassword} ` +
-      `or operator ${DEMO_OPERATOR_EMAIL} / ${operatorPassword} (shown once).`,
+    `Created the demo business "${DEMO_TENANT_NAME}". Sign in as ` +
+      DEMO_LOGINS.map(
+        (login) =>
+          `${login.role} ${login.email} / ${demoPassword(encryptionKey, tenant.id, login.email)}`,
+      ).join(', ') +
+      '.',
   );
+  return tenant;
+}
+
+/** On an empty database (`npm start` the first time), the demo business. */
+export async function seedDemoTenantIfEmpty(dependencies: SeedDependencies): Promise<void> {
+  if ((await dependencies.em.count(Tenant, {})) > 0) return;
+  await seedDemoTenant(dependencies);
+}
+
+/** `npm run demo:seed`: the demo business unless it exists. */
+export async function ensureDemoTenant(dependencies: SeedDependencies): Promise<void> {
+  if (await findDemoTenant(dependencies.em)) {
+    dependencies.logger.info('The demo business already exists (npm run demo:reset recreates it).');
+    return;
+  }
+  await seedDemoTenant(dependencies);
+}
+
+/**
+ * `npm run demo:reset`: deletes the demo business with everything it holds (conversations,
+ * messages, files' records) and seeds it afresh, for a clean screencast.
+ */
+export async function resetDemoTenant(dependencies: SeedDependencies): Promise<Tenant> {
+  const existing = await findDemoTenant(dependencies.em);
+  if (existing) {
+    await dependencies.em.nativeDelete(Tenant, { id: existing.id });
+    dependencies.em.clear();
+  }
+  return seedDemoTenant(dependencies);
 }

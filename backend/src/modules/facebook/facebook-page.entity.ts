@@ -12,6 +12,8 @@ export class FacebookPage extends TenantOwnedEntity {
   humanAgentEnabled = false;
   /** An inactive page's events are stored but not routed. */
   active = true;
+  /** The demo's page: in demo mode its Graph calls go to Omni's own sandbox Graph API. */
+  sandbox = false;
 
   // Setup status, shown as the admin's checklist.
   tokenValid = true;
@@ -60,6 +62,7 @@ export const FacebookPageSchema = new EntitySchema<FacebookPage, TenantOwnedEnti
     department: { kind: 'm:1', entity: 'Department', nullable: true, deleteRule: 'set null' },
     humanAgentEnabled: { type: 'boolean', default: false },
     active: { type: 'boolean', default: true },
+    sandbox: { type: 'boolean', default: false },
     tokenValid: { type: 'boolean', default: true },
     webhookVerifiedAt: { type: 'datetime', nullable: true },
     subscribed: { type: 'boolean', default: false },

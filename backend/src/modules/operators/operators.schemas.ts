@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { emailSchema, passwordSchema, personNameSchema } from '../../http/schemas.js';
-import { OPERATOR_STATUSES, USER_ROLES, type User } from './user.entity.js';
+import { ASSIGNABLE_ROLES, OPERATOR_STATUSES, USER_ROLES, type User } from './user.entity.js';
 
 export const userSchema = z
   .object({
@@ -28,7 +28,7 @@ export const createOperatorSchema = z.object({
   email: emailSchema,
   name: personNameSchema,
   password: passwordSchema,
-  role: z.enum(USER_ROLES).default('operator'),
+  role: z.enum(ASSIGNABLE_ROLES).default('operator'),
   departmentIds: departmentIdsSchema.default([]),
   maxChats: maxChatsSchema.default(null),
 });
@@ -39,7 +39,7 @@ export const updateOperatorSchema = z.object({
   email: emailSchema.optional(),
   name: personNameSchema.optional(),
   password: passwordSchema.optional(),
-  role: z.enum(USER_ROLES).optional(),
+  role: z.enum(ASSIGNABLE_ROLES).optional(),
   departmentIds: departmentIdsSchema.optional(),
   maxChats: maxChatsSchema.optional(),
 });

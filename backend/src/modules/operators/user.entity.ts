@@ -3,8 +3,13 @@ import { TenantOwnedEntity } from '../../db/tenant-owned.entity.js';
 import type { Department } from '../departments/department.entity.js';
 import type { Tenant } from '../tenants/tenant.entity.js';
 
-export const USER_ROLES = ['admin', 'operator'] as const;
+/**
+ * A reviewer works like an operator and may also open the demo's App Review kit and
+ * simulator; only the demo seeder creates one (the API assigns admin or operator).
+ */
+export const USER_ROLES = ['admin', 'operator', 'reviewer'] as const;
 export type UserRole = (typeof USER_ROLES)[number];
+export const ASSIGNABLE_ROLES = ['admin', 'operator'] as const;
 
 /** online: receives chats; away: keeps current chats, gets no new ones; offline: neither. */
 export const OPERATOR_STATUSES = ['online', 'away', 'offline'] as const;

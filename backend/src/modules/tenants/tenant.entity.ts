@@ -23,6 +23,8 @@ export class Tenant extends BaseEntity {
   queueNoticeEnabled = false;
   /** Tell a visitor who starts waiting when nobody of the department is online. */
   offlineNoticeEnabled = false;
+  /** The demo business (npm run demo:seed): its sandbox page, simulator and App Review kit. */
+  isDemo = false;
 
   constructor(public name: string) {
     super();
@@ -50,5 +52,6 @@ export const TenantSchema = new EntitySchema<Tenant, BaseEntity>({
     language: { enum: true, items: () => TENANT_LANGUAGES, default: 'en' },
     queueNoticeEnabled: { type: 'boolean', default: false },
     offlineNoticeEnabled: { type: 'boolean', default: false },
+    isDemo: { type: 'boolean', default: false },
   },
 });

@@ -24,6 +24,9 @@ export const tenantSchema = z
     offlineNoticeEnabled: z.boolean().meta({
       description: 'A visitor who starts waiting is told when nobody of the department is online',
     }),
+    demo: z.boolean().meta({
+      description: 'The demo business, with its Messenger simulator and App Review kit (demo mode)',
+    }),
   })
   .meta({ id: 'Tenant' });
 
@@ -46,7 +49,7 @@ export const updateTenantSchema = z.object({
 
 export type UpdateTenantInput = z.infer<typeof updateTenantSchema>;
 
-export function toTenantDto(tenant: Tenant, publicUrl: string): TenantDto {
+export function toTenantDto(tenant: Tenant, publicUrl: string, demoMode: boolean): TenantDto {
   return {
     id: tenant.id,
     name: tenant.name,
@@ -57,5 +60,6 @@ export function toTenantDto(tenant: Tenant, publicUrl: string): TenantDto {
     language: tenant.language,
     queueNoticeEnabled: tenant.queueNoticeEnabled,
     offlineNoticeEnabled: tenant.offlineNoticeEnabled,
+    demo: demoMode && tenant.isDemo,
   };
 }

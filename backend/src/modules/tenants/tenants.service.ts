@@ -8,7 +8,7 @@ import { toTenantDto, type TenantDto, type UpdateTenantInput } from './tenants.s
 export class TenantsService {
   constructor(
     private readonly em: EntityManager,
-    private readonly config: Pick<Config, 'publicUrl'>,
+    private readonly config: Pick<Config, 'publicUrl' | 'demoMode'>,
     /** A larger default capacity may let waiting chats through. */
     private readonly wakeDispatcher: WakeDispatcher = async () => {},
   ) {}
@@ -34,6 +34,6 @@ export class TenantsService {
   }
 
   present(tenant: Tenant): TenantDto {
-    return toTenantDto(tenant, this.config.publicUrl);
+    return toTenantDto(tenant, this.config.publicUrl, this.config.demoMode);
   }
 }

@@ -1,0 +1,160 @@
+import { z } from 'zod';
+import type { ApiRouter } from '../../http/api-router.js';
+import { errorResponse } from '../../http/schemas.js';
+import { NotFoundError } from '../../errors.js';
+import { findPersona, findSampleImage, personaPicture, samplePicture } from './demo-identity.js';
+import type { DemoService } from './demo.service.js';
+import {
+  simulatorSendSchema,
+  threadItemSchema,
+  type MessengerSimulator,
+} from './messenger-simulator.js';
+
+const loginSchema = z.object({
+  role: z.enum(['admin', 'operator', 'reviewer']),
+  name: z.string(),
+  email: z.string(),
+  password: z.string(),
+});
+
+const personaQuerySchema = z.object({ personaId: z.string() });
+const pictureParamsSchema = z.object({ file: z.string().regex(/^[a-z]+\.svg$/, 'Not a picture.') });
+
+/** Demo routes: the login page's demo accounts, the simulator, the App Review kit, pictures. */
+export function registerDemoRoutes(
+  router: ApiRouter,
+  { demo, simulator }: { demo: DemoService; simulator: MessengerSimulator | null },
+): void {
+  router.route({
+    method: 'get',
+    path: '/api/demo',
+    access: 'public',
+    tag: 'Demo',
+    summary: 'Whether demo mode is on, and then the demo logins (shown on the login page)',
+    responses: {
+      200: {
+        description: 'Demo mode and its logins',
+        schema: z.object({ enabled: z.boolean(), logins: z.array(loginSchema) }),
+      },
+    },
+    handler: () => demo.info(),
+  });
+
+  router.route({
+    method: 'get',
+    path: '/api/demo/review-kit',
+    access: 'demo',
+    tag: 'Demo',
+    summary: "The App Review kit's facts: the reviewer's login and the addresses to visit",
+    responses: {
+      200: { description: 'The kit' },
+      403: errorResponse('FORBIDDEN: operators'),
+      404: errorResponse('NOT_FOUND: not the demo business, or demo mode is off'),
+    },
+    handler: ({ actor }) => demo.reviewKit(actor),
+  });
+
+  const simulatorOrFail = () => {
+    if (!simulator) throw new NotFoundError('The Messenger simulator (demo mode only)');
+    return simulator;
+  };
+
+  router.route({
+    method: 'get',
+    path: '/api/demo/simulator',
+    access: 'demo',
+    tag: 'Demo',
+    summary: "The simulator's page, personas, quick replies and sample pictures",
+    responses: {
+      200: { description: 'What the simulator offers' },
+      404: errorResponse('NOT_FOUND: not the demo business, or demo mode is off'),
+    },
+    handler: ({ actor }) => simulatorOrFail().setup(actor),
+  });
+
+  router.route({
+    method: 'get',
+    path: '/api/demo/simulator/thread',
+    access: 'demo',
+    tag: 'Demo',
+    summary: "One persona's Messenger thread as the visitor sees it",
+    query: personaQuerySchema,
+    responses: {
+      200: {
+        description: 'Oldest first',
+        schema: z.object({ items: z.array(threadItemSchema), typing: z.boolean() }),
+      },
+      404: errorResponse('NOT_FOUND'),
+    },
+    handler: ({ actor, query }) => simulatorOrFail().thread(actor, query.personaId),
+  });
+
+  router.route({
+    method: 'post',
+    path: '/api/demo/simulator/messages',
+    access: 'demo',
+    tag: 'Demo',
+    summary: "Send as the visitor: a signed webhook to the business's callback URL",
+    body: simulatorSendSchema,
+    responses: {
+      202: { description: 'Delivered to Omni', schema: threadItemSchema },
+      400: errorResponse('VALIDATION_FAILED'),
+      404: errorResponse('NOT_FOUND'),
+      502: errorResponse('WEBHOOK_NOT_DELIVERED: the callback URL did not accept it'),
+    },
+    handler: ({ actor, body }) => simulatorOrFail().send(actor, body),
+  });
+
+  router.route({
+    method: 'post',
+    path: '/api/demo/simulator/read',
+    access: 'demo',
+    tag: 'Demo',
+    summary: "The visitor saw the page's replies: delivery and read receipts to Omni",
+    body: personaQuerySchema,
+    responses: {
+      202: { description: 'Sent', schema: z.object({}) },
+      404: errorResponse('NOT_FOUND'),
+    },
+    handler: async ({ actor, body }) => {
+      await simulatorOrFail().markRead(actor, body.personaId);
+      return {};
+    },
+  });
+
+  // Pictures: the personas' Messenger photos and the samples a visitor can send. Public, as
+  // Facebook's CDN links are: Omni's worker downloads the samples like any attachment.
+  router.route({
+    method: 'get',
+    path: '/api/demo/personas/:file',
+    access: 'public',
+    tag: 'Demo',
+    summary: "A persona's profile picture",
+    params: pictureParamsSchema,
+    responses: { 200: { description: 'SVG' }, 404: errorResponse('NOT_FOUND') },
+    handler: ({ params, ctx }) => {
+      const persona = findPersona(params.file.replace(/\.svg$/, ''));
+      if (!persona) throw new NotFoundError('The picture');
+      ctx.type = 'image/svg+xml';
+      ctx.set('Cache-Control', 'public, max-age=86400');
+      return personaPicture(persona);
+    },
+  });
+
+  router.route({
+    method: 'get',
+    path: '/api/demo/media/:file',
+    access: 'public',
+    tag: 'Demo',
+    summary: 'A sample picture the simulated visitor can send',
+    params: pictureParamsSchema,
+    responses: { 200: { description: 'SVG' }, 404: errorResponse('NOT_FOUND') },
+    handler: ({ params, ctx }) => {
+      const image = findSampleImage(params.file.replace(/\.svg$/, ''));
+      if (!image) throw new NotFoundError('The picture');
+      ctx.type = 'image/svg+xml';
+      ctx.set('Cache-Control', 'public, max-age=86400');
+      return samplePicture(image);
+    },
+  });
+}

@@ -1,0 +1,244 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { describe, expect, it } from 'vitest';
+import { SecretBox } from '../../crypto/secret-box.js';
+import { TENANT_FILTER, scopeToTenant } from '../../db/tenant-filter.js';
+import { createLogger } from '../../logger.js';
+import { signUpTenant, useTestApi } from '../../test/test-api.js';
+import { PasswordHasher } from '../auth/passwords.js';
+import type { Actor } from '../auth/actor.js';
+import { FacebookPage } from '../facebook/facebook-page.entity.js';
+import type { GraphClient } from '../facebook/graph/graph-client.js';
+import { WebhookEvent } from '../facebook/webhook-event.entity.js';
+import { User } from '../operators/user.entity.js';
+import { Tenant } from '../tenants/tenant.entity.js';
+import { DEMO_LOGINS, SANDBOX_TOKEN_PREFIX, personaPsid } from './demo-identity.js';
+import { ensureDemoTenant, resetDemoTenant } from './demo.seeder.js';
+import { DemoService } from './demo.service.js';
+import { MessengerSimulator } from './messenger-simulator.js';
+import { SandboxAwareGraphClient } from './sandbox-aware-graph-client.js';
+import { SandboxGraph } from './sandbox-graph.js';
+
+const api = useTestApi();
+
+type Login = { role: string; email: string; password: string };
+
+function seedDependencies() {
+  const em = api.orm.em.fork() as EntityManager;
+  return {
+    em,
+    passwords: new PasswordHasher(),
+    secrets: new SecretBox(api.config.encryptionKey),
+    encryptionKey: api.config.encryptionKey,
+    logger: createLogger({ ...api.config, logLevel: 'silent' }),
+  };
+}
+
+async function demoLogins(): Promise<Login[]> {
+  const response = await api.request('GET', '/api/demo');
+  expect(response.status).toBe(200);
+  expect(response.body.enabled).toBe(true);
+  return response.body.logins as Login[];
+}
+
+async function signIn(login: Login): Promise<string> {
+  const response = await api.request('POST', '/api/auth/login', {
+    body: { email: login.email, password: login.password },
+  });
+  expect(response.status, login.email).toBe(200);
+  expect(response.body.user.role).toBe(login.role);
+  return response.body.token as string;
+}
+
+describe('the demo business', () => {
+  it('is seeded once, with a sandbox page, and the logins shown on the login page work', async () => {
+    await resetDemoTenant(seedDependencies());
+    await ensureDemoTenant(seedDependencies()); // a second seed changes nothing
+
+    const em = api.orm.em.fork();
+    const tenants = await em.find(Tenant, { isDemo: true });
+    expect(tenants).toHaveLength(1);
+    const page = await em.findOneOrFail(
+      FacebookPage,
+      { tenant: tenants[0]!, sandbox: true },
+      { filters: { [TENANT_FILTER]: false } },
+    );
+    expect(new SecretBox(api.config.encryptionKey).decrypt(page.accessTokenSealed)).toMatch(
+      new RegExp(`^${SANDBOX_TOKEN_PREFIX}`),
+    );
+
+    const logins = await demoLogins();
+    expect(logins.map((login) => login.email)).toEqual(DEMO_LOGINS.map((login) => login.email));
+    const adminToken = await signIn(logins[0]!);
+    const me = await api.request('GET', '/api/me', { token: adminToken });
+    expect(me.body.tenant).toMatchObject({ name: 'Omni Demo Coffee', demo: true });
+    for (const login of logins.slice(1)) await signIn(login);
+  });
+
+  it('lets the reviewer work chats and open the kit, and nothing of the admin area', async () => {
+    const logins = await demoLogins();
+    const reviewer = await signIn(logins.find((login) => login.role === 'reviewer')!);
+    const operator = await signIn(logins.find((login) => login.role === 'operator')!);
+
+    const kit = await api.request('GET', '/api/demo/review-kit', { token: reviewer });
+    expect(kit.status).toBe(200);
+    expect(kit.body).toMatchObject({
+      loginUrl: `${api.config.publicUrl}/login`,
+      simulatorUrl: `${api.config.publicUrl}/simulator`,
+      pageName: 'Omni Demo Café',
+      logins: [{ role: 'reviewer', email: 'reviewer@demo.omni.test' }],
+    });
+    expect((await api.request('GET', '/api/demo/simulator', { token: reviewer })).status).toBe(200);
+    expect((await api.request('GET', '/api/conversations', { token: reviewer })).status).toBe(200);
+    const online = await api.request('PUT', '/api/me/status', {
+      token: reviewer,
+      body: { status: 'online' },
+    });
+    expect(online.status).toBe(200);
+    for (const path of ['/api/operators', '/api/departments/x', '/api/channels/facebook']) {
+      const method = path === '/api/departments/x' ? 'PATCH' : 'GET';
+      const body = method === 'GET' ? undefined : { name: 'x' };
+      const response = await api.request(method, path, { token: reviewer, body });
+      expect(response.status, path).toBe(403);
+    }
+
+    // Operators have no kit; another business has no demo at all.
+    expect((await api.request('GET', '/api/demo/review-kit', { token: operator })).status).toBe(
+      403,
+    );
+    expect((await api.request('GET', '/api/demo/simulator', { token: operator })).status).toBe(403);
+    const stranger = await signUpTenant(api);
+    for (const path of ['/api/demo/review-kit', '/api/demo/simulator']) {
+      expect((await api.request('GET', path, { token: stranger.token })).status, path).toBe(404);
+    }
+  });
+
+  it('cannot be given the reviewer role through the API', async () => {
+    const logins = await demoLogins();
+    const admin = await signIn(logins[0]!);
+    const response = await api.request('POST', '/api/operators', {
+      token: admin,
+      body: {
+        email: 'new-reviewer@example.test',
+        name: 'Sneaky',
+        password: 'long enough',
+        role: 'reviewer',
+      },
+    });
+    expect(response.status).toBe(400);
+    expect(response.body.error.code).toBe('VALIDATION_FAILED');
+  });
+
+  it('reset replaces everything: the old logins and sessions stop working, new ones work', async () => {
+    const before = await demoLogins();
+    const oldToken = await signIn(before[1]!);
+
+    await resetDemoTenant(seedDependencies());
+
+    const after = await demoLogins();
+    expect(after[1]!.password).not.toBe(before[1]!.password);
+    const stale = await api.request('POST', '/api/auth/login', {
+      body: { email: before[1]!.email, password: before[1]!.password },
+    });
+    expect(stale.status).toBe(401);
+    expect((await api.request('GET', '/api/me', { token: oldToken })).status).toBe(401);
+    await signIn(after[1]!);
+    const em = api.orm.em.fork();
+    expect(await em.count(Tenant, { isDemo: true })).toBe(1);
+    expect(
+      await em.count(User, { email: before[1]!.email }, { filters: { [TENANT_FILTER]: false } }),
+    ).toBe(1);
+  });
+
+  it('outside demo mode shows no logins and no kit', async () => {
+    const em = api.orm.em.fork() as EntityManager;
+    const demo = new DemoService(em, { ...api.config, demoMode: false });
+    expect(await demo.info()).toEqual({ enabled: false, logins: [] });
+    const tenant = await em.findOneOrFail(Tenant, { isDemo: true });
+    const admin = await em.findOneOrFail(
+      User,
+      { tenant, role: 'admin' },
+      { filters: { [TENANT_FILTER]: false } },
+    );
+    const actor: Actor = { userId: admin.id, tenantId: tenant.id, role: 'admin' };
+    await expect(demo.reviewKit(actor)).rejects.toMatchObject({ code: 'NOT_FOUND' });
+  });
+});
+
+describe('the Messenger simulator', () => {
+  it('posts signed webhooks that the callback URL accepts, and shows what the visitor sees', async () => {
+    const em = api.orm.em.fork() as EntityManager;
+    const tenant = await em.findOneOrFail(Tenant, { isDemo: true });
+    const admin = await em.findOneOrFail(
+      User,
+      { tenant, role: 'admin' },
+      { filters: { [TENANT_FILTER]: false } },
+    );
+    const actor: Actor = { userId: admin.id, tenantId: tenant.id, role: 'admin' };
+    scopeToTenant(em, tenant.id); // as a request of the demo admin would be
+    const secrets = new SecretBox(api.config.encryptionKey);
+    const sandbox = new SandboxGraph(em, secrets, api.url);
+    await sandbox.load();
+    // The test api listens on an ephemeral port: the callback URL is built on it.
+    const simulator = new MessengerSimulator(em, secrets, sandbox, api.url);
+    const storedDeliveries = () =>
+      api.orm.em.fork().count(WebhookEvent, { tenant }, { filters: false });
+
+    const before = await storedDeliveries();
+    const item = await simulator.send(actor, { personaId: 'maya', text: 'Do you have oat milk?' });
+    expect(item).toMatchObject({
+      from: 'visitor',
+      text: 'Do you have oat milk?',
+      status: 'delivered',
+    });
+    expect(await storedDeliveries()).toBe(before + 1);
+
+    // What Omni sends through the sandbox Graph API reaches the visitor's thread.
+    const page = await em.findOneOrFail(FacebookPage, { sandbox: true });
+    const psid = personaPsid(page.pageId, 'maya');
+    const now = Date.now();
+    sandbox.graph.recordSenderAction({
+      pageId: page.pageId,
+      recipientId: psid,
+      action: 'mark_seen',
+      at: new Date(now),
+    });
+    sandbox.graph.recordMessage({
+      pageId: page.pageId,
+      recipientId: psid,
+      messageId: 'm_reply',
+      messagingType: 'RESPONSE',
+      tag: null,
+      message: { text: 'We do!' },
+      text: 'We do!',
+      metadata: null,
+      at: new Date(now + 1),
+    });
+    const thread = await simulator.thread(actor, 'maya');
+    expect(thread.items.map((entry) => [entry.from, entry.text, entry.status])).toEqual([
+      ['visitor', 'Do you have oat milk?', 'seen'],
+      ['page', 'We do!', null],
+    ]);
+
+    // The visitor reads the reply: delivery and read receipts, one more signed delivery.
+    await simulator.markRead(actor, 'maya');
+    expect(await storedDeliveries()).toBe(before + 2);
+    await expect(simulator.send(actor, { personaId: 'nobody', text: 'x' })).rejects.toMatchObject({
+      code: 'VALIDATION_FAILED',
+    });
+  });
+
+  it('sends each call of a sandbox page to the sandbox Graph API, every other to Facebook', async () => {
+    const calls: string[] = [];
+    const fake = (name: string) =>
+      ({
+        getPageIdentity: async () => {
+          calls.push(name);
+          return { id: '1', name };
+        },
+      }) as unknown as GraphClient;
+    const graph = new SandboxAwareGraphClient(fake('facebook'), fake('sandbox'));
+    await graph.getPageIdentity({ accessToken: `${SANDBOX_TOKEN_PREFIX}abc`, appSecret: 's' });
+    await graph.getPageIdentity({ accessToken: 'EAAGreal', appSecret: 's' });
+    expect(calls).toEqual(['sandbox', 'facebook']);
+  });
+});

@@ -1,0 +1,46 @@
+import type {
+  GraphClient,
+  PageCredentials,
+  SendMessageRequest,
+  SenderAction,
+} from '../facebook/graph/graph-client.js';
+import { isSandboxToken } from './demo-identity.js';
+
+/**
+ * In demo mode, routes each Graph call by its page token: the demo's sandbox pages to Omni's
+ * own sandbox Graph API, every real page to Facebook. Services stay unaware of the sandbox.
+ */
+export class SandboxAwareGraphClient implements GraphClient {
+  constructor(
+    private readonly facebook: GraphClient,
+    private readonly sandbox: GraphClient,
+  ) {}
+
+  private for(credentials: PageCredentials): GraphClient {
+    return isSandboxToken(credentials.accessToken) ? this.sandbox : this.facebook;
+  }
+
+  getPageIdentity(credentials: PageCredentials) {
+    return this.for(credentials).getPageIdentity(credentials);
+  }
+
+  subscribePage(pageId: string, credentials: PageCredentials) {
+    return this.for(credentials).subscribePage(pageId, credentials);
+  }
+
+  getSubscribedFields(pageId: string, credentials: PageCredentials) {
+    return this.for(credentials).getSubscribedFields(pageId, credentials);
+  }
+
+  getUserProfile(psid: string, credentials: PageCredentials) {
+    return this.for(credentials).getUserProfile(psid, credentials);
+  }
+
+  sendMessage(request: SendMessageRequest, credentials: PageCredentials) {
+    return this.for(credentials).sendMessage(request, credentials);
+  }
+
+  sendSenderAction(psid: string, action: SenderAction, credentials: PageCredentials) {
+    return this.for(credentials).sendSenderAction(psid, action, credentials);
+  }
+}
