@@ -19,6 +19,8 @@ declare module 'vitest' {
     fakePage: { pageId: string; name: string; accessToken: string; appSecret: string };
     /** Controls of the fake Graph API for the tests (see fake-graph-control.ts). */
     fakeGraphControlUrl: string;
+    /** The environment Omni runs with, for one-off commands (npm run demo:seed). */
+    omniEnvironment: Record<string, string>;
   }
 }
 
@@ -46,21 +48,24 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const control = await startFakeGraphControl(fakeGraph);
   const port = await findFreePort();
   const baseUrl = `http://127.0.0.1:${port}`;
+  // Demo mode is on (as in development), so the demo e2e can seed the demo business; the
+  // other tests make their own businesses and never see it.
+  const omniEnvironment = {
+    NODE_ENV: 'test',
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    PUBLIC_URL: baseUrl,
+    DATABASE_URL: environment.databaseUrl,
+    REDIS_URL: environment.redisUrl,
+    REDIS_PREFIX: environment.redisPrefix,
+    SEED_DEMO_DATA: 'false',
+    DEMO_MODE: 'true',
+    FACEBOOK_GRAPH_URL: fakeGraph.url,
+    STORAGE_DIR: join(tmpdir(), `${environment.redisPrefix}-files`),
+    LOG_LEVEL: 'warn',
+  };
   const omni = spawn(process.execPath, [backendEntry, 'all'], {
-    env: {
-      ...process.env,
-      NODE_ENV: 'test',
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      PUBLIC_URL: baseUrl,
-      DATABASE_URL: environment.databaseUrl,
-      REDIS_URL: environment.redisUrl,
-      REDIS_PREFIX: environment.redisPrefix,
-      SEED_DEMO_DATA: 'false',
-      FACEBOOK_GRAPH_URL: fakeGraph.url,
-      STORAGE_DIR: join(tmpdir(), `${environment.redisPrefix}-files`),
-      LOG_LEVEL: 'warn',
-    },
+    env: { ...process.env, ...omniEnvironment },
     stdio: ['ignore', 'inherit', 'inherit'],
   });
   try {
@@ -74,6 +79,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   }
   project.provide('baseUrl', baseUrl);
   project.provide('fakeGraphControlUrl', control.url);
+  project.provide('omniEnvironment', omniEnvironment);
   project.provide('fakePage', {
     pageId: fakePage.pageId,
     name: fakePage.name,
