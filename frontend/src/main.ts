@@ -7,6 +7,7 @@ import { createAppI18n, persistLocale } from './i18n';
 import { connectRealtime, disconnectRealtime } from './realtime/socket';
 import { createAppRouter, installNavigationGuards } from './router';
 import { useConversationsStore } from './stores/conversations';
+import { useDemoStore } from './stores/demo';
 import { useDepartmentsStore } from './stores/departments';
 import { useFacebookPagesStore } from './stores/facebook-pages';
 import { useMessagesStore } from './stores/messages';
@@ -58,6 +59,7 @@ watch(
       useConversationsStore(pinia).reset();
       useMessagesStore(pinia).reset();
       useQueueStore(pinia).reset();
+      useDemoStore(pinia).reset();
     }
   },
   { immediate: true },

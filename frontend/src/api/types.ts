@@ -1,6 +1,10 @@
 // Types mirroring the public HTTP contract (docs/api.md). Ids are strings; dates are ISO strings.
 
-export type UserRole = 'admin' | 'operator';
+/** reviewer: an operator of the demo tenant who may also open the App Review kit and simulator. */
+export type UserRole = 'admin' | 'operator' | 'reviewer';
+
+/** Who may open the App Review kit and the Messenger simulator (of a demo tenant only). */
+export const REVIEW_KIT_ROLES: readonly UserRole[] = ['admin', 'reviewer'];
 
 /** online = receives new chats; away = keeps current chats, gets no new ones; offline = neither. */
 export type PresenceStatus = 'online' | 'away' | 'offline';
@@ -32,6 +36,8 @@ export interface Tenant {
   language: 'en' | 'ru' | 'bn';
   queueNoticeEnabled: boolean;
   offlineNoticeEnabled: boolean;
+  /** The demo tenant (sandbox page) of a server running in demo mode. */
+  demo: boolean;
 }
 
 export interface Department {
@@ -345,4 +351,70 @@ export interface ClientToServerEvents {
     answer: (result: { ok: boolean }) => void,
   ) => void;
   'conversation.unwatch': (request: { conversationId: string }) => void;
+}
+
+/** A seeded account of the demo tenant, shown on the login page and in the App Review kit. */
+export interface DemoLogin {
+  role: UserRole;
+  name: string;
+  email: string;
+  password: string;
+}
+
+/** `GET /api/demo`: public; `logins` is empty when the server is not in demo mode. */
+export interface DemoInfo {
+  enabled: boolean;
+  logins: DemoLogin[];
+}
+
+/** A made-up Messenger user the simulator writes as. */
+export interface SimulatorPersona {
+  id: string;
+  name: string;
+  avatarUrl: string;
+}
+
+export interface SimulatorSetup {
+  /** The demo tenant's sandbox page. */
+  page: { pageId: string; name: string };
+  personas: SimulatorPersona[];
+  quickReplies: { title: string; payload: string }[];
+  sampleImages: { id: string; title: string; url: string }[];
+}
+
+/**
+ * One message of the visitor's Messenger thread. `status` is only on the visitor's own messages:
+ * sent = posted, delivered = Omni acknowledged the webhook, seen = an operator opened it.
+ */
+export interface SimulatorThreadItem {
+  id: string;
+  from: 'visitor' | 'page';
+  text: string | null;
+  imageUrl: string | null;
+  at: string;
+  status: 'sent' | 'delivered' | 'seen' | null;
+}
+
+export interface SimulatorThread {
+  items: SimulatorThreadItem[];
+  /** The page shows "typing…" right now. */
+  typing: boolean;
+}
+
+/** What the visitor sends: a text, a sample image, or a quick reply (its title as the text). */
+export interface SimulatorMessageInput {
+  personaId: string;
+  text?: string;
+  imageId?: string;
+  quickReplyPayload?: string;
+}
+
+/** The values the App Review kit's texts are filled in with. */
+export interface ReviewKit {
+  loginUrl: string;
+  panelUrl: string;
+  simulatorUrl: string;
+  callbackUrl: string;
+  pageName: string;
+  logins: DemoLogin[];
 }

@@ -77,6 +77,28 @@ describe('navigation guards', () => {
     expect(route.name).toBe('workspace');
   });
 
+  it('sends a reviewer home to the App Review kit, and from /admin/* to the workspace', async () => {
+    expect((await navigate(fakeSession('reviewer'), '/login')).name).toBe('app-review');
+    expect((await navigate(fakeSession('reviewer'), '/admin/operators')).name).toBe('workspace');
+    expect((await navigate(fakeSession('reviewer'), '/workspace')).name).toBe('workspace');
+  });
+
+  it('opens the App Review kit and the simulator to admins and reviewers only', async () => {
+    for (const role of ['admin', 'reviewer'] as const) {
+      expect((await navigate(fakeSession(role), '/app-review')).name).toBe('app-review');
+      expect((await navigate(fakeSession(role), '/simulator')).name).toBe('simulator');
+    }
+    expect((await navigate(fakeSession('operator'), '/app-review')).name).toBe('workspace');
+    expect((await navigate(fakeSession('operator'), '/simulator')).name).toBe('workspace');
+  });
+
+  it('asks for a session before the simulator, and comes back to it', async () => {
+    const route = await navigate(fakeSession(null), '/simulator');
+
+    expect(route.name).toBe('login');
+    expect(route.query.redirect).toBe('/simulator');
+  });
+
   it('shows the not-found page for unknown addresses', async () => {
     expect((await navigate(fakeSession('operator'), '/nope')).name).toBe('not-found');
   });
@@ -93,6 +115,18 @@ describe('resolveAccess', () => {
       name: 'login',
       query: {},
     });
+  });
+
+  it('keeps admin pages to admins: a reviewer is no admin', () => {
+    expect(
+      resolveAccess(target({ requiresAdmin: true }), { isAuthenticated: true, role: 'reviewer' }),
+    ).toEqual({ name: 'workspace' });
+    expect(
+      resolveAccess(target({ requiresReviewKit: true }), {
+        isAuthenticated: true,
+        role: 'reviewer',
+      }),
+    ).toBe(true);
   });
 
   it('allows public pages to everyone', () => {

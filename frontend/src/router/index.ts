@@ -6,14 +6,17 @@ import type {
   Router,
   RouterHistory,
 } from 'vue-router';
+import { REVIEW_KIT_ROLES } from '@/api/types';
 import type { UserRole } from '@/api/types';
 
 declare module 'vue-router' {
   interface RouteMeta {
     /** Only for a signed-in user (inherited by child routes). */
     requiresAuth?: boolean;
-    /** Only for role admin; operators are sent to their workspace. */
+    /** Only for role admin; operators (and reviewers) are sent to their workspace. */
     requiresAdmin?: boolean;
+    /** The App Review kit and the simulator: admins and reviewers; operators go to the workspace. */
+    requiresReviewKit?: boolean;
     /** Login and signup: a signed-in user is sent home instead. */
     isGuestOnly?: boolean;
     /** i18n key of the document title. */
@@ -35,6 +38,13 @@ export const routes: RouteRecordRaw[] = [
     meta: { isGuestOnly: true, titleKey: 'auth.signupTitle' },
   },
   {
+    // Full screen, outside the shell: a presenter shows it beside the panel as "the phone".
+    path: '/simulator',
+    name: 'simulator',
+    component: () => import('@/views/demo/SimulatorView.vue'),
+    meta: { requiresAuth: true, requiresReviewKit: true, titleKey: 'simulator.title' },
+  },
+  {
     path: '/',
     component: () => import('@/views/shell/AppShell.vue'),
     meta: { requiresAuth: true },
@@ -45,6 +55,12 @@ export const routes: RouteRecordRaw[] = [
         name: 'workspace',
         component: () => import('@/views/workspace/WorkspaceView.vue'),
         meta: { titleKey: 'nav.workspace' },
+      },
+      {
+        path: 'app-review',
+        name: 'app-review',
+        component: () => import('@/views/demo/AppReviewKitView.vue'),
+        meta: { requiresReviewKit: true, titleKey: 'reviewKit.title' },
       },
       {
         path: 'admin',
@@ -93,9 +109,14 @@ export const routes: RouteRecordRaw[] = [
   },
 ];
 
-/** Where a user lands after signing in: admins set the business up, operators answer chats. */
+/**
+ * Where a user lands after signing in: admins set the business up, operators answer chats,
+ * Meta's reviewer starts from the kit's written steps.
+ */
 export function homeRouteFor(role: UserRole): RouteLocationRaw {
-  return role === 'admin' ? { path: '/admin' } : { name: 'workspace' };
+  if (role === 'admin') return { path: '/admin' };
+  if (role === 'reviewer') return { name: 'app-review' };
+  return { name: 'workspace' };
 }
 
 /** Accepts only paths inside the panel, so ?redirect= cannot send anyone to another site. */
@@ -123,6 +144,9 @@ export function resolveAccess(
     return homeRouteFor(state.role);
   }
   if (to.meta.requiresAdmin && state.role !== 'admin') {
+    return { name: 'workspace' };
+  }
+  if (to.meta.requiresReviewKit && !(state.role && REVIEW_KIT_ROLES.includes(state.role))) {
     return { name: 'workspace' };
   }
   return true;

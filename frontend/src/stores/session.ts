@@ -3,6 +3,7 @@ import { computed, ref } from 'vue';
 import * as authApi from '@/api/auth';
 import { isApiError } from '@/api/http';
 import * as tenantApi from '@/api/tenant';
+import { REVIEW_KIT_ROLES } from '@/api/types';
 import type {
   LoginInput,
   PresenceStatus,
@@ -42,6 +43,10 @@ export const useSessionStore = defineStore('session', () => {
 
   const isAuthenticated = computed(() => !!token.value && !!user.value);
   const isAdmin = computed(() => user.value?.role === 'admin');
+  /** The App Review kit and the Messenger simulator: only in the demo tenant. */
+  const hasDemoTools = computed(
+    () => !!tenant.value?.demo && !!user.value && REVIEW_KIT_ROLES.includes(user.value.role),
+  );
   const status = computed<PresenceStatus>(() => user.value?.status ?? 'offline');
 
   let pendingRestore: Promise<void> | null = null;
@@ -150,6 +155,7 @@ export const useSessionStore = defineStore('session', () => {
     isSavingTenant,
     isAuthenticated,
     isAdmin,
+    hasDemoTools,
     status,
     login,
     signup,

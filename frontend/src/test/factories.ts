@@ -29,6 +29,7 @@ export function makeTenant(overrides: Partial<Tenant> = {}): Tenant {
     language: 'en',
     queueNoticeEnabled: false,
     offlineNoticeEnabled: false,
+    demo: false,
     ...overrides,
   };
 }

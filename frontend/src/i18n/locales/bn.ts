@@ -85,6 +85,10 @@ const bn: MessageSchema = {
     pages: 'Facebook পেজ',
     queue: 'লাইভ সারি',
     settings: 'সেটিংস',
+    demo: 'ডেমো',
+    appReview: 'App Review কিট',
+    simulator: 'Messenger সিমুলেটর',
+    newTab: 'নতুন ট্যাবে খুলবে',
   },
   presence: {
     label: 'আপনার অবস্থা',
@@ -99,6 +103,7 @@ const bn: MessageSchema = {
   roles: {
     admin: 'অ্যাডমিন',
     operator: 'অপারেটর',
+    reviewer: 'রিভিউয়ার',
   },
   userMenu: {
     open: 'অ্যাকাউন্ট মেনু',
@@ -297,6 +302,8 @@ const bn: MessageSchema = {
     passwordEditHint: 'বর্তমান পাসওয়ার্ড রাখতে ফাঁকা রাখুন।',
     roleOperatorHint: 'চ্যাটের উত্তর দেন।',
     roleAdminHint: 'চ্যাটের উত্তর দেন এবং ওয়ার্কস্পেস পরিচালনা করেন।',
+    roleReviewerHint:
+      'ডেমোর জন্য Meta-র রিভিউয়ার: চ্যাটের উত্তর দেন এবং App Review কিট খুলতে পারেন। শুধু ভূমিকা বদলাতে চাইলে একটি বেছে নিন।',
     ownRoleLocked: 'আপনি নিজের ভূমিকা বদলাতে পারবেন না।',
     departmentsPlaceholder: 'বিভাগ বেছে নিন',
     departmentsHint: 'অপারেটর তাঁর বিভাগগুলোতে পাঠানো পেজের চ্যাট পান।',
@@ -432,6 +439,58 @@ const bn: MessageSchema = {
     callbackUrlHint:
       'এই URL-টি আপনার Facebook অ্যাপে বসান (Messenger → Webhooks → Callback URL)। এই ওয়ার্কস্পেসের সব পেজ এটি ব্যবহার করে; পেজ যুক্ত করুন Facebook পেজ অংশে।',
     copyFailed: 'কপি করা গেল না। URL-টি নির্বাচন করে নিজে কপি করুন।',
+  },
+  demoLogins: {
+    title: 'ডেমো অ্যাকাউন্ট',
+    hint: 'এই সার্ভারে একটি ডেমো ওয়ার্কস্পেস চলছে। ফর্ম পূরণ করতে একটি অ্যাকাউন্ট বেছে নিন।',
+    use: 'ব্যবহার করুন',
+    useAccount: '{email} দিয়ে ফর্ম পূরণ করুন',
+  },
+  simulator: {
+    title: 'Messenger সিমুলেটর',
+    writingAs: 'যে লিখছে',
+    pageMeta: 'Messenger · স্যান্ডবক্স পেজ',
+    threadLabel: '{page}-এর সঙ্গে কথোপকথন',
+    threadIntro: 'স্যান্ডবক্স পেজ · উত্তর আসে Omni থেকে',
+    typing: 'টাইপ করছে…',
+    status: {
+      sent: 'পাঠানো হয়েছে',
+      delivered: 'পৌঁছেছে',
+      seen: 'দেখা হয়েছে',
+    },
+    quickReplies: 'দ্রুত উত্তর',
+    sendPhoto: 'ছবি পাঠান',
+    sendPhotoNamed: '“{title}” ছবিটি পাঠান',
+    inputLabel: 'বার্তা',
+    inputPlaceholder: 'Aa',
+    send: 'পাঠান',
+    offline: 'Omni-র সঙ্গে যোগাযোগ হচ্ছে না। আবার চেষ্টা করা হচ্ছে…',
+    presenterNote:
+      'এখানে আপনি ভিজিটরের ভূমিকায়। প্রতিটি বার্তা আপনার callback URL-এ একটি আসল স্বাক্ষরিত webhook; উত্তর আসে Omni থেকে (স্যান্ডবক্স) Send API দিয়ে।',
+    pageInfo: 'পেজ “{name}”, ID {id}',
+    legend: {
+      sent: 'ভিজিটর বার্তাটি পাঠিয়েছেন',
+      delivered: 'Omni webhook গ্রহণ করেছে',
+      seen: 'একজন অপারেটর চ্যাটটি খুলেছেন',
+    },
+    openPanel: 'অপারেটর প্যানেল খুলুন',
+    unavailableTitle: 'সিমুলেটরটি এখানে পাওয়া যাবে না',
+    unavailableText: 'এটি শুধু ডেমো ওয়ার্কস্পেসে, তার অ্যাডমিন ও রিভিউয়ারের জন্য কাজ করে।',
+    loadFailed: 'সিমুলেটর লোড করা যায়নি।',
+  },
+  reviewKit: {
+    title: 'App Review কিট',
+    subtitle:
+      'Meta-র App Review যা চায়, পেস্ট করার জন্য তৈরি: ডেমো লগইনসহ পরীক্ষার ধাপ, প্রতিটি অনুমতি কেন দরকার, আর স্ক্রিনকাস্টের স্ক্রিপ্ট।',
+    language: 'লেখার ভাষা',
+    copyAllSteps: 'সব ধাপ কপি করুন',
+    copyFailed: 'কপি করা গেল না। লেখাটি নির্বাচন করে নিজে কপি করুন।',
+    checklistProgress: '{total}টির মধ্যে {done}টি রেকর্ড হয়েছে',
+    resetChecklist: 'চেকলিস্ট রিসেট করুন',
+    unavailableTitle: 'App Review কিট এখানে পাওয়া যাবে না',
+    unavailableText:
+      'এটি ডেমো ওয়ার্কস্পেসের অংশ: ডেমো মোডের সার্ভারে এটি তৈরি করুন এবং তার অ্যাডমিন বা রিভিউয়ার হিসেবে সাইন ইন করুন।',
+    loadFailed: 'App Review কিট লোড করা যায়নি।',
   },
   notFound: {
     title: 'পেজ পাওয়া যায়নি',

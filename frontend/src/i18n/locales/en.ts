@@ -86,6 +86,10 @@ const en = {
     pages: 'Facebook pages',
     queue: 'Live queue',
     settings: 'Settings',
+    demo: 'Demo',
+    appReview: 'App Review kit',
+    simulator: 'Messenger simulator',
+    newTab: 'opens in a new tab',
   },
   presence: {
     label: 'Your status',
@@ -100,6 +104,7 @@ const en = {
   roles: {
     admin: 'Admin',
     operator: 'Operator',
+    reviewer: 'Reviewer',
   },
   userMenu: {
     open: 'Account menu',
@@ -301,6 +306,8 @@ const en = {
     passwordEditHint: 'Leave blank to keep the current password.',
     roleOperatorHint: 'Answers chats.',
     roleAdminHint: 'Answers chats and manages the workspace.',
+    roleReviewerHint:
+      'Meta’s reviewer of the demo: answers chats and opens the App Review kit. Pick a role only to change it.',
     ownRoleLocked: 'You cannot change your own role.',
     departmentsPlaceholder: 'Choose departments',
     departmentsHint: 'Operators get the chats of pages routed to their departments.',
@@ -438,6 +445,58 @@ const en = {
     callbackUrlHint:
       'Paste this URL into your Facebook app (Messenger → Webhooks → Callback URL). All pages of this workspace share it; add pages under Facebook pages.',
     copyFailed: 'Copy failed. Select the URL and copy it by hand.',
+  },
+  demoLogins: {
+    title: 'Demo accounts',
+    hint: 'This server runs a demo workspace. Pick an account to fill in the form.',
+    use: 'Use',
+    useAccount: 'Fill in the form with {email}',
+  },
+  simulator: {
+    title: 'Messenger simulator',
+    writingAs: 'Write as',
+    pageMeta: 'Messenger · sandbox page',
+    threadLabel: 'Conversation with {page}',
+    threadIntro: 'Sandbox page · replies come from Omni',
+    typing: 'typing…',
+    status: {
+      sent: 'Sent',
+      delivered: 'Delivered',
+      seen: 'Seen',
+    },
+    quickReplies: 'Quick replies',
+    sendPhoto: 'Send a photo',
+    sendPhotoNamed: 'Send the photo “{title}”',
+    inputLabel: 'Message',
+    inputPlaceholder: 'Aa',
+    send: 'Send',
+    offline: 'Cannot reach Omni. Trying again…',
+    presenterNote:
+      'This plays the visitor. Every message is a real signed webhook to your callback URL; replies come from Omni through the (sandbox) Send API.',
+    pageInfo: 'Page “{name}”, ID {id}',
+    legend: {
+      sent: 'the visitor posted it',
+      delivered: 'Omni acknowledged the webhook',
+      seen: 'an operator opened the chat',
+    },
+    openPanel: 'Open the operator panel',
+    unavailableTitle: 'The simulator is not available here',
+    unavailableText: 'It works only in the demo workspace, for its admin and reviewer.',
+    loadFailed: 'Could not load the simulator.',
+  },
+  reviewKit: {
+    title: 'App Review kit',
+    subtitle:
+      'What Meta’s App Review asks for, ready to paste: test steps with the demo login, why each permission is needed, and the screencast script.',
+    language: 'Texts in',
+    copyAllSteps: 'Copy all steps',
+    copyFailed: 'Copy failed. Select the text and copy it by hand.',
+    checklistProgress: '{done} of {total} recorded',
+    resetChecklist: 'Reset checklist',
+    unavailableTitle: 'The App Review kit is not available here',
+    unavailableText:
+      'It belongs to the demo workspace: seed it on a server in demo mode and sign in as its admin or reviewer.',
+    loadFailed: 'Could not load the App Review kit.',
   },
   notFound: {
     title: 'Page not found',

@@ -89,6 +89,10 @@ const ru: MessageSchema = {
     pages: 'Страницы Facebook',
     queue: 'Очередь сейчас',
     settings: 'Настройки',
+    demo: 'Демо',
+    appReview: 'Набор для App Review',
+    simulator: 'Симулятор',
+    newTab: 'откроется в новой вкладке',
   },
   presence: {
     label: 'Ваш статус',
@@ -103,6 +107,7 @@ const ru: MessageSchema = {
   roles: {
     admin: 'Администратор',
     operator: 'Оператор',
+    reviewer: 'Проверяющий',
   },
   userMenu: {
     open: 'Меню аккаунта',
@@ -305,6 +310,8 @@ const ru: MessageSchema = {
     passwordEditHint: 'Оставьте пустым, чтобы сохранить текущий пароль.',
     roleOperatorHint: 'Отвечает в чатах.',
     roleAdminHint: 'Отвечает в чатах и управляет пространством.',
+    roleReviewerHint:
+      'Проверяющий Meta в демо: отвечает на чаты и открывает набор для App Review. Выберите роль, только чтобы её сменить.',
     ownRoleLocked: 'Нельзя изменить собственную роль.',
     departmentsPlaceholder: 'Выберите отделы',
     departmentsHint: 'Оператор получает чаты страниц, направленных в его отделы.',
@@ -443,6 +450,59 @@ const ru: MessageSchema = {
     callbackUrlHint:
       'Вставьте этот URL в приложение Facebook (Messenger → Webhooks → Callback URL). Он общий для всех страниц пространства; страницы подключаются в разделе «Страницы Facebook».',
     copyFailed: 'Не удалось скопировать. Выделите URL и скопируйте вручную.',
+  },
+  demoLogins: {
+    title: 'Демо-аккаунты',
+    hint: 'На этом сервере работает демо-пространство. Выберите аккаунт, чтобы заполнить форму.',
+    use: 'Подставить',
+    useAccount: 'Заполнить форму данными {email}',
+  },
+  simulator: {
+    title: 'Симулятор Messenger',
+    writingAs: 'От имени',
+    pageMeta: 'Messenger · тестовая страница',
+    threadLabel: 'Переписка со страницей {page}',
+    threadIntro: 'Тестовая страница · отвечает Omni',
+    typing: 'печатает…',
+    status: {
+      sent: 'Отправлено',
+      delivered: 'Доставлено',
+      seen: 'Просмотрено',
+    },
+    quickReplies: 'Быстрые ответы',
+    sendPhoto: 'Отправить фото',
+    sendPhotoNamed: 'Отправить фото «{title}»',
+    inputLabel: 'Сообщение',
+    inputPlaceholder: 'Aa',
+    send: 'Отправить',
+    offline: 'Нет связи с Omni. Пробуем снова…',
+    presenterNote:
+      'Здесь вы играете посетителя. Каждое сообщение — настоящий подписанный вебхук на ваш Callback URL; ответы приходят из Omni через (тестовый) Send API.',
+    pageInfo: 'Страница «{name}», ID {id}',
+    legend: {
+      sent: 'посетитель отправил сообщение',
+      delivered: 'Omni принял вебхук',
+      seen: 'оператор открыл чат',
+    },
+    openPanel: 'Открыть панель оператора',
+    unavailableTitle: 'Симулятор здесь недоступен',
+    unavailableText:
+      'Он работает только в демо-пространстве — для его администратора и проверяющего.',
+    loadFailed: 'Не удалось загрузить симулятор.',
+  },
+  reviewKit: {
+    title: 'Набор для App Review',
+    subtitle:
+      'Всё, что просит App Review от Meta, готовое к вставке: шаги проверки с демо-логином, зачем нужно каждое разрешение и сценарий скринкаста.',
+    language: 'Язык текстов',
+    copyAllSteps: 'Копировать все шаги',
+    copyFailed: 'Не удалось скопировать. Выделите текст и скопируйте вручную.',
+    checklistProgress: 'Записано {done} из {total}',
+    resetChecklist: 'Сбросить отметки',
+    unavailableTitle: 'Набор для App Review здесь недоступен',
+    unavailableText:
+      'Он относится к демо-пространству: создайте его на сервере в демо-режиме и войдите как его администратор или проверяющий.',
+    loadFailed: 'Не удалось загрузить набор для App Review.',
   },
   notFound: {
     title: 'Страница не найдена',
