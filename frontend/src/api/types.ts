@@ -127,6 +127,8 @@ export interface FacebookPage {
   active: boolean;
   /** Operators may reply up to 7 days after the visitor's last message (HUMAN_AGENT tag). */
   humanAgentEnabled: boolean;
+  /** The demo's page: Omni's sandbox Graph API plays Facebook for it. */
+  sandbox: boolean;
   callbackUrl: string;
   /** The confirmation code (verify token) of the webhook handshake. */
   verifyToken: string;

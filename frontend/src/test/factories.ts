@@ -60,6 +60,7 @@ export function makeFacebookPage(
     departmentId: null,
     active: true,
     humanAgentEnabled: false,
+    sandbox: false,
     callbackUrl: 'https://omni.example.com/api/webhooks/facebook/tk_acme',
     verifyToken: 'confirm-code-12345',
     accessTokenHint: 'ab12',

@@ -71,6 +71,8 @@ describe('the demo business', () => {
     const adminToken = await signIn(logins[0]!);
     const me = await api.request('GET', '/api/me', { token: adminToken });
     expect(me.body.tenant).toMatchObject({ name: 'Omni Demo Coffee', demo: true });
+    const pages = await api.request('GET', '/api/channels/facebook', { token: adminToken });
+    expect(pages.body.items).toMatchObject([{ name: 'Omni Demo Café', sandbox: true }]);
     for (const login of logins.slice(1)) await signIn(login);
   });
 

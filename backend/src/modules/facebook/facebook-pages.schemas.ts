@@ -49,6 +49,9 @@ export const facebookPageSchema = z
     departmentId: z.string().nullable(),
     active: z.boolean(),
     humanAgentEnabled: z.boolean(),
+    sandbox: z.boolean().meta({
+      description: "The demo's page: Omni's sandbox Graph API plays Facebook for it.",
+    }),
     callbackUrl: z.string(),
     verifyToken: z.string(),
     accessTokenHint: z
@@ -79,6 +82,7 @@ export function toFacebookPageDto(page: FacebookPage, callbackUrl: string): Face
     departmentId: page.department?.id ?? null,
     active: page.active,
     humanAgentEnabled: page.humanAgentEnabled,
+    sandbox: page.sandbox,
     callbackUrl,
     verifyToken: page.verifyToken,
     accessTokenHint: page.accessTokenHint,

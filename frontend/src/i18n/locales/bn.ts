@@ -353,6 +353,9 @@ const bn: MessageSchema = {
     humanAgent: 'Human agent',
     humanAgentHint:
       'অপারেটররা ভিজিটরের শেষ বার্তার পর ২৪ ঘণ্টার বদলে ৭ দিন পর্যন্ত উত্তর দিতে পারবেন। আপনার অ্যাপের জন্য Facebook-এর Human Agent ফিচারের অনুমোদন লাগে।',
+    sandboxTag: 'স্যান্ডবক্স',
+    sandboxHint:
+      'ডেমো পেজ: Facebook-এর বদলে Omni-র নিজস্ব স্যান্ডবক্স Graph API উত্তর দেয়, আর ভিজিটরের ভূমিকা নেয় Messenger সিমুলেটর।',
     humanAgentTag: 'Human agent (৭ দিন)',
     connect: 'পেজ যুক্ত করুন',
     tokenRefused: 'Facebook এই টোকেন প্রত্যাখ্যান করেছে: {reason}',

@@ -358,6 +358,9 @@ const en = {
     humanAgent: 'Human agent',
     humanAgentHint:
       'Lets operators answer up to 7 days after the visitor’s last message, instead of 24 hours. Needs Facebook’s approval of the Human Agent feature for your app.',
+    sandboxTag: 'Sandbox',
+    sandboxHint:
+      "The demo's page: Omni's sandbox Graph API plays Facebook for it, and the Messenger simulator plays its visitors.",
     humanAgentTag: 'Human agent (7 days)',
     connect: 'Connect page',
     tokenRefused: 'Facebook refused this token: {reason}',

@@ -363,6 +363,9 @@ const ru: MessageSchema = {
     humanAgent: 'Human agent',
     humanAgentHint:
       'Операторы смогут отвечать в течение 7 дней после последнего сообщения посетителя, а не 24 часов. Нужно одобрение функции Human Agent для вашего приложения в Facebook.',
+    sandboxTag: 'Песочница',
+    sandboxHint:
+      'Демо-страница: вместо Facebook отвечает встроенный в Omni песочный Graph API, а посетителей играет симулятор Messenger.',
     humanAgentTag: 'Human agent (7 дней)',
     connect: 'Подключить',
     tokenRefused: 'Facebook отклонил этот маркер: {reason}',
