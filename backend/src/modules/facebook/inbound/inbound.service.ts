@@ -22,6 +22,21 @@ import {
 /** After this many failed attempts a delivery is marked failed rather than retried. */
 export const MAX_PROCESSING_ATTEMPTS = 10;
 
+/**
+ * How long an edit waits for the message it edits. Deliveries are processed concurrently, so
+ * an edit can be handled before the delivery that carries its message: its delivery is
+ * retried (BullMQ's backoff: 1, 2, 4 s) while it is this young and has failed fewer times than
+ * this; then the edit (of a message Omni never got) is kept as a diagnostic, well before
+ * MAX_PROCESSING_ATTEMPTS could fail the delivery's other events.
+ */
+export const EDIT_WAITS_FOR_MESSAGE_MS = 60_000;
+export const EDIT_WAITS_FOR_MESSAGE_ATTEMPTS = 3;
+
+/** Thrown to process the delivery again later (its job is retried; nothing is committed). */
+export class NotYetProcessableError extends Error {
+  override readonly name = 'NotYetProcessableError';
+}
+
 /** What changed while processing, for the realtime panel and follow-up jobs after commit. */
 export type InboundOutcome = {
   tenantId: string;
@@ -73,7 +88,7 @@ export class InboundService {
           event.diagnostics = [...event.diagnostics, { type, pageId, psid }];
           continue;
         }
-        await this.apply(em, page, messengerEvent, outcome);
+        await this.apply(em, page, messengerEvent, outcome, event);
       }
       const lastEventAt = events.at(-1)?.occurredAt;
       for (const page of pages)
@@ -106,6 +121,7 @@ export class InboundService {
     page: FacebookPage,
     event: MessengerEvent,
     outcome: InboundOutcome,
+    delivery: WebhookEvent,
   ): Promise<void> {
     const contact = await this.lockContact(em, page, event.psid, outcome);
     if (
@@ -167,15 +183,7 @@ export class InboundService {
       case 'read':
         return this.advanceOutbound(em, page, contact, 'read', event.watermark, [], outcome);
       case 'message_edit':
-        return this.applyEdit(
-          em,
-          page,
-          event.mid,
-          event.text,
-          event.occurredAt,
-          event.editCount,
-          outcome,
-        );
+        return this.applyEdit(em, page, event, outcome, delivery);
     }
   }
 
@@ -396,19 +404,27 @@ export class InboundService {
   private async applyEdit(
     em: EntityManager,
     page: FacebookPage,
-    mid: string,
-    text: string,
-    at: Date,
-    editCount: number,
+    edit: Extract<MessengerEvent, { type: 'message_edit' }>,
     outcome: InboundOutcome,
+    delivery: WebhookEvent,
   ): Promise<void> {
-    const message = await em.findOne(Message, { page, mid });
-    if (!message) return;
+    const message = await em.findOne(Message, { page, mid: edit.mid });
+    if (!message) {
+      const isYoung = Date.now() - delivery.createdAt.getTime() < EDIT_WAITS_FOR_MESSAGE_MS;
+      if (isYoung && delivery.attempts < EDIT_WAITS_FOR_MESSAGE_ATTEMPTS) {
+        throw new NotYetProcessableError(`The edited message ${edit.mid} is not stored yet.`);
+      }
+      delivery.diagnostics = [
+        ...delivery.diagnostics,
+        { type: 'message_edit', pageId: edit.pageId, psid: edit.psid },
+      ];
+      return;
+    }
     const previousCount = Number(message.details['editCount'] ?? 0);
-    if (editCount <= previousCount) return; // an older edit arriving late
-    message.text = text;
-    message.editedAt = at;
-    message.details = { ...message.details, editCount };
+    if (edit.editCount <= previousCount) return; // an older edit arriving late
+    message.text = edit.text;
+    message.editedAt = edit.occurredAt;
+    message.details = { ...message.details, editCount: edit.editCount };
     outcome.updatedMessageIds.add(message.id);
     outcome.conversationIds.add(message.conversation.id);
   }

@@ -342,6 +342,41 @@ describe('every kind of event', () => {
     expect(message).toMatchObject({ text: 'hello!', editedAt: expect.any(String) });
   });
 
+  it('an edit handled before its message waits for it; one whose message never came is kept for diagnosis', async () => {
+    const setup = await setUp();
+    const visitor = { psid: setup.psid, pageId: setup.pageId };
+    const mid = newMid();
+    await send(setup, messageEdit({ ...visitor, mid, text: 'fixed text', editCount: 1 }));
+    await send(setup, textMessage({ ...visitor, mid, text: 'fixd text' }));
+    await settled(setup);
+    const [conversation] = await conversations(setup);
+    const [message] = await history(setup, conversation!.id);
+    expect(message).toMatchObject({ text: 'fixed text', editedAt: expect.any(String) });
+
+    // An edit of a message Omni never received: retried while young, then a diagnostic.
+    await send(setup, messageEdit({ ...visitor, mid: newMid(), text: 'lost', editCount: 1 }));
+    await api.orm.em
+      .fork()
+      .getConnection()
+      .execute(
+        `update webhook_event set created_at = now() - interval '2 minutes'
+         where tenant_id = ? and status = 'pending'`,
+        [setup.admin.tenant.id],
+      );
+    await settled(setup);
+    const events = await api.orm.em
+      .fork()
+      .find(
+        WebhookEvent,
+        { tenant: setup.admin.tenant.id },
+        { filters: { [TENANT_FILTER]: false } },
+      );
+    expect(events.map((event) => event.status)).toEqual(['processed', 'processed', 'processed']);
+    expect(events.flatMap((event) => event.diagnostics.map((d) => d.type))).toEqual([
+      'message_edit',
+    ]);
+  });
+
   it("shows replies typed in Facebook's Page Inbox as outbound page_inbox messages", async () => {
     const setup = await setUp();
     await send(
