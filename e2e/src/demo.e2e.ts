@@ -82,6 +82,11 @@ describe('the demo business and its App Review kit', () => {
 
     // The simulator, in a second window, plays the visitor.
     const phone = await newTab();
+    // The phone is not an operator's panel: it must not keep the reviewer "present".
+    const realtimeRequests: string[] = [];
+    phone.on('request', (request) => {
+      if (request.url().includes('/socket.io/')) realtimeRequests.push(request.url());
+    });
     await phone.goto(`${baseUrl}/login`);
     await phone.evaluate((value) => localStorage.setItem('omni.token', value), token);
     await phone.goto(`${baseUrl}/simulator`);
@@ -119,6 +124,7 @@ describe('the demo business and its App Review kit', () => {
     const reply = panel.getByTestId('message').filter({ hasText: 'waiting at the counter' });
     await expect.poll(() => reply.getAttribute('data-status'), { timeout: 15_000 }).toBe('read');
     await saveScreenshot(phone, 'demo-simulator');
+    expect(realtimeRequests).toEqual([]);
     await saveScreenshot(panel, 'demo-operator-panel');
 
     // A reset restores the seed: new passwords, no conversations.

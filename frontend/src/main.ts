@@ -45,24 +45,32 @@ configureHttpAuth({
 
 installNavigationGuards(router, session);
 
+// The realtime connection also tells the queue the operator is here (presence), so a page
+// that is not the operator's panel (the demo's simulator, playing the visitor) opens none.
 watch(
-  () => (session.isAuthenticated ? session.token : null),
-  (token) => {
-    if (token) {
-      connectRealtime(token);
-    } else {
-      disconnectRealtime();
-      // Never show one tenant's lists to the next person who signs in on this tab.
-      useDepartmentsStore(pinia).reset();
-      useOperatorsStore(pinia).reset();
-      useFacebookPagesStore(pinia).reset();
-      useConversationsStore(pinia).reset();
-      useMessagesStore(pinia).reset();
-      useQueueStore(pinia).reset();
-      useDemoStore(pinia).reset();
-    }
+  () => {
+    const route = router.currentRoute.value;
+    // Before the first navigation resolves (no route matched yet) there is nothing to decide.
+    const wantsRealtime = route.matched.length > 0 && !route.meta.withoutRealtime;
+    return session.isAuthenticated && wantsRealtime ? session.token : null;
   },
+  (token) => (token ? connectRealtime(token) : disconnectRealtime()),
   { immediate: true },
+);
+
+watch(
+  () => session.isAuthenticated,
+  (isAuthenticated) => {
+    if (isAuthenticated) return;
+    // Never show one tenant's lists to the next person who signs in on this tab.
+    useDepartmentsStore(pinia).reset();
+    useOperatorsStore(pinia).reset();
+    useFacebookPagesStore(pinia).reset();
+    useConversationsStore(pinia).reset();
+    useMessagesStore(pinia).reset();
+    useQueueStore(pinia).reset();
+    useDemoStore(pinia).reset();
+  },
 );
 
 app.use(router);

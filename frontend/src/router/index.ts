@@ -21,6 +21,8 @@ declare module 'vue-router' {
     isGuestOnly?: boolean;
     /** i18n key of the document title. */
     titleKey?: string;
+    /** Opens no realtime connection, so it does not count as the operator being present. */
+    withoutRealtime?: boolean;
   }
 }
 
@@ -42,7 +44,12 @@ export const routes: RouteRecordRaw[] = [
     path: '/simulator',
     name: 'simulator',
     component: () => import('@/views/demo/SimulatorView.vue'),
-    meta: { requiresAuth: true, requiresReviewKit: true, titleKey: 'simulator.title' },
+    meta: {
+      requiresAuth: true,
+      requiresReviewKit: true,
+      withoutRealtime: true,
+      titleKey: 'simulator.title',
+    },
   },
   {
     path: '/',
