@@ -49,6 +49,17 @@ async function signIn(login: Login): Promise<string> {
   return response.body.token as string;
 }
 
+/** The demo business and its admin, as services see a signed-in admin. */
+async function demoAdmin(em: EntityManager): Promise<{ tenant: Tenant; actor: Actor }> {
+  const tenant = await em.findOneOrFail(Tenant, { isDemo: true });
+  const admin = await em.findOneOrFail(
+    User,
+    { tenant, role: 'admin' },
+    { filters: { [TENANT_FILTER]: false } },
+  );
+  return { tenant, actor: { userId: admin.id, tenantId: tenant.id, role: 'admin' } };
+}
+
 describe('the demo business', () => {
   it('is seeded once, with a sandbox page, and the logins shown on the login page work', async () => {
     await resetDemoTenant(seedDependencies());
@@ -155,13 +166,7 @@ describe('the demo business', () => {
     const em = api.orm.em.fork() as EntityManager;
     const demo = new DemoService(em, { ...api.config, demoMode: false });
     expect(await demo.info()).toEqual({ enabled: false, logins: [] });
-    const tenant = await em.findOneOrFail(Tenant, { isDemo: true });
-    const admin = await em.findOneOrFail(
-      User,
-      { tenant, role: 'admin' },
-      { filters: { [TENANT_FILTER]: false } },
-    );
-    const actor: Actor = { userId: admin.id, tenantId: tenant.id, role: 'admin' };
+    const { actor } = await demoAdmin(em);
     await expect(demo.reviewKit(actor)).rejects.toMatchObject({ code: 'NOT_FOUND' });
   });
 });
@@ -169,13 +174,7 @@ describe('the demo business', () => {
 describe('the Messenger simulator', () => {
   it('posts signed webhooks that the callback URL accepts, and shows what the visitor sees', async () => {
     const em = api.orm.em.fork() as EntityManager;
-    const tenant = await em.findOneOrFail(Tenant, { isDemo: true });
-    const admin = await em.findOneOrFail(
-      User,
-      { tenant, role: 'admin' },
-      { filters: { [TENANT_FILTER]: false } },
-    );
-    const actor: Actor = { userId: admin.id, tenantId: tenant.id, role: 'admin' };
+    const { tenant, actor } = await demoAdmin(em);
     scopeToTenant(em, tenant.id); // as a request of the demo admin would be
     const secrets = new SecretBox(api.config.encryptionKey);
     const sandbox = new SandboxGraph(em, secrets, api.url);
