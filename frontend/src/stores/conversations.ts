@@ -1,5 +1,5 @@
 import { defineStore } from 'pinia';
-import { computed, reactive, ref } from 'vue';
+import { computed, reactive, ref, shallowReactive } from 'vue';
 import * as conversationsApi from '@/api/conversations';
 import type { Conversation, TransferTarget } from '@/api/types';
 import { useSessionStore } from './session';
@@ -61,20 +61,18 @@ export const useConversationsStore = defineStore('conversations', () => {
     return sorted.filter((item) => order(item, lastLoaded) <= 0);
   }
 
-  const loadedHorizon: Record<'queue' | 'mine', Conversation | undefined> = {
+  /** The last record each paged list loaded; shallow: only replacing it matters. */
+  const loadedHorizon = shallowReactive<Record<'queue' | 'mine', Conversation | undefined>>({
     queue: undefined,
     mine: undefined,
-  };
-  const horizonVersion = ref(0);
+  });
 
   const queue = computed(() => {
-    void horizonVersion.value;
     const waiting = [...byId.value.values()].filter((item) => item.status === 'queued');
     return visible(lists.queue, waiting, byWaitingSince, loadedHorizon.queue);
   });
 
   const mine = computed(() => {
-    void horizonVersion.value;
     const held = [...byId.value.values()].filter(
       (item) => item.status === 'assigned' && item.operatorId === myId.value,
     );
@@ -128,7 +126,6 @@ export const useConversationsStore = defineStore('conversations', () => {
       list.nextCursor = page.nextCursor;
       list.hasLoaded = true;
       loadedHorizon[name] = page.items.at(-1) ?? loadedHorizon[name];
-      horizonVersion.value += 1;
       return page.items.map((item) => item.id);
     } finally {
       list.isLoading = false;
