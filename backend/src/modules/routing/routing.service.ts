@@ -1,5 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { v7 as uuidv7, validate as isUuid } from 'uuid';
+import { pgArray, sqlTransaction, type Sql } from '../../db/sql.js';
 import { ConflictError, ForbiddenError, NotFoundError } from '../../errors.js';
 import type { Actor } from '../auth/actor.js';
 import {
@@ -34,8 +35,6 @@ export type TransferTarget = { operatorId: string } | { departmentId: string };
 const MAX_ASSIGNMENTS_PER_PASS = 500;
 /** Chats planned in one transaction. */
 const BATCH_SIZE = 100;
-
-type Sql = <Row = Record<string, unknown>>(text: string, params?: unknown[]) => Promise<Row[]>;
 
 /** What the queue knows of one conversation, read under its row lock. */
 type LockedConversation = {
@@ -488,20 +487,8 @@ export class RoutingService {
     );
   }
 
-  /** A transaction, retried when PostgreSQL picked it as a deadlock victim. */
-  private async transaction<T>(work: (sql: Sql) => Promise<T>): Promise<T> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await this.em.fork().transactional(async (em) => {
-          const connection = em.getConnection();
-          const sql: Sql = (text, params = []) =>
-            connection.execute(text, params, 'all', em.getTransactionContext());
-          return work(sql);
-        });
-      } catch (error) {
-        if (attempt >= 3 || !isDeadlock(error)) throw error;
-      }
-    }
+  private transaction<T>(work: (sql: Sql) => Promise<T>): Promise<T> {
+    return sqlTransaction(this.em, work);
   }
 }
 
@@ -525,14 +512,6 @@ class PublicationChain {
   }
 }
 
-/**
- * A PostgreSQL array literal for `?::uuid[]` / `?::text[]` (the driver's formatter would
- * spread a JS array into a list). Only for ids and fixed words: no quoting is done.
- */
-function pgArray(values: string[]): string {
-  return `{${values.join(',')}}`;
-}
-
 function assertMayHandle(actor: Actor, conversation: LockedConversation): void {
   if (conversation.status === 'closed') throw conversationClosed();
   if (
@@ -549,9 +528,4 @@ function conversationClosed(): ConflictError {
     'CONVERSATION_CLOSED',
     'This chat is closed. It reopens when the visitor writes again.',
   );
-}
-
-function isDeadlock(error: unknown): boolean {
-  const code = (error as { code?: string } | null)?.code;
-  return code === '40P01';
 }

@@ -1,0 +1,54 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+
+/**
+ * Plain SQL inside one transaction, for the set-based hot paths (the dispatcher, inbound
+ * processing) where a statement per batch beats the unit of work's statement per row.
+ * Placeholders are `?`; rows come back as the ORM's driver parses them (timestamps as text).
+ */
+export type Sql = <Row = Record<string, unknown>>(
+  text: string,
+  params?: unknown[],
+) => Promise<Row[]>;
+
+/** Attempts of a transaction that PostgreSQL picked as a deadlock victim. */
+const DEADLOCK_ATTEMPTS = 3;
+
+/** Runs `work` in its own transaction (a fresh fork), retried when it was a deadlock victim. */
+export async function sqlTransaction<T>(
+  em: EntityManager,
+  work: (sql: Sql) => Promise<T>,
+): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await em.fork().transactional(async (transactionEm) => {
+        const connection = transactionEm.getConnection();
+        const sql: Sql = (text, params = []) =>
+          connection.execute(text, params, 'all', transactionEm.getTransactionContext());
+        return work(sql);
+      });
+    } catch (error) {
+      if (attempt >= DEADLOCK_ATTEMPTS || !isDeadlock(error)) throw error;
+    }
+  }
+}
+
+/**
+ * A PostgreSQL array literal for `?::uuid[]` / `?::text[]` (the driver's formatter would
+ * spread a JS array into a list). Only for ids and fixed words: no quoting is done.
+ */
+export function pgArray(values: string[]): string {
+  return `{${values.join(',')}}`;
+}
+
+/**
+ * Rows for `jsonb_to_recordset(?::jsonb) as r(column type, …)`: many rows of any text in
+ * one parameter, quoted by JSON, where `pgArray` would need escaping.
+ */
+export function pgRecords(rows: object[]): string {
+  return JSON.stringify(rows);
+}
+
+function isDeadlock(error: unknown): boolean {
+  const code = (error as { code?: string } | null)?.code;
+  return code === '40P01';
+}
