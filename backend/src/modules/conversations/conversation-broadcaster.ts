@@ -56,7 +56,9 @@ export class ConversationBroadcaster {
           ],
         },
       },
-      { populate: ['contact', 'page'] },
+      // One simple query per table: its plan stays good even before PostgreSQL has
+      // statistics (a join of the filtered relations is planned as nested sequential scans).
+      { populate: ['contact', 'page'], strategy: 'select-in' },
     );
     const audienceOf = new Map(
       conversations.map((conversation) => [conversation.id, audience(conversation)]),
