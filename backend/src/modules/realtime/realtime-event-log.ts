@@ -22,21 +22,36 @@ local seq = redis.call('INCR', KEYS[1])
 redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[1], '*', 'seq', seq, 'entry', ARGV[2])
 return seq`;
 
+type WithAppendCommand = {
+  appendRealtimeEvent(
+    seqKey: string,
+    streamKey: string,
+    maxLength: number,
+    entry: string,
+  ): Promise<number>;
+};
+
 /**
  * Every tenant's realtime events, numbered 1, 2, 3… and kept for a while in a Redis stream,
  * so that a panel that lost its connection replays exactly what it missed (no gap, however
  * many api instances and workers publish).
  */
 export class RealtimeEventLog {
+  private readonly redis: Redis & WithAppendCommand;
+
   constructor(
-    private readonly redis: Redis,
+    redis: Redis,
     private readonly prefix: string,
-  ) {}
+  ) {
+    // A defined command runs by its SHA (EVALSHA): the script is not sent with every event.
+    if (!('appendRealtimeEvent' in redis)) {
+      redis.defineCommand('appendRealtimeEvent', { numberOfKeys: 2, lua: APPEND_SCRIPT });
+    }
+    this.redis = redis as Redis & WithAppendCommand;
+  }
 
   async append(tenantId: string, rooms: string[], event: RealtimeEventName, payload: unknown) {
-    const seq = await this.redis.eval(
-      APPEND_SCRIPT,
-      2,
+    const seq = await this.redis.appendRealtimeEvent(
       this.seqKey(tenantId),
       this.streamKey(tenantId),
       EVENT_LOG_LENGTH,
