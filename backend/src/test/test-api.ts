@@ -16,6 +16,7 @@ import { Message } from '../modules/conversations/message.entity.js';
 import { FacebookPage } from '../modules/facebook/facebook-page.entity.js';
 import { startFakeGraphServer } from '../modules/facebook/fake-graph/fake-graph-server.js';
 import { registerRandomPage } from '../modules/facebook/fake-graph/fake-graph-fixtures.js';
+import { createTestEnvironment, type TestEnvironment } from '../testing/test-environment.js';
 import { createHmac } from 'node:crypto';
 
 /** Configuration for this test run: the run's database and Redis prefix, quiet logs. */
@@ -26,7 +27,7 @@ export function testConfig(overrides: Record<string, string> = {}): Config {
     REDIS_URL: inject('redisUrl'),
     REDIS_PREFIX: inject('redisPrefix'),
     PORT: '1', // replaced by an ephemeral port below
-    LOG_LEVEL: 'silent',
+    LOG_LEVEL: process.env['TEST_LOG_LEVEL'] ?? 'silent', // TEST_LOG_LEVEL=warn to debug a test
     SEED_DEMO_DATA: 'false',
     MIGRATE_ON_START: 'false',
     STORAGE_DIR: join(tmpdir(), `omni-test-files-${inject('redisPrefix')}`),
@@ -101,14 +102,37 @@ export async function startTestApi(overrides: Record<string, string> = {}) {
 
 /**
  * Starts the api before the file's tests and stops it after them. The returned object
- * forwards to the running api, so tests read `api.request(...)` as usual.
+ * forwards to the running api, so tests read `api.request(...)` as usual. With
+ * `ownDatabase`, the file gets a database and Redis prefix of its own: for tests that work
+ * on every pending row, which another file's worker would otherwise take too.
  */
-export function useTestApi(overrides: Record<string, string> = {}): TestApi {
+export function useTestApi(
+  overrides: Record<string, string> = {},
+  options: { ownDatabase?: boolean } = {},
+): TestApi {
   let current: TestApi | undefined;
+  let environment: TestEnvironment | undefined;
   beforeAll(async () => {
+    if (options.ownDatabase) {
+      const databaseServer = new URL(inject('databaseUrl'));
+      databaseServer.pathname = '';
+      environment = await createTestEnvironment({
+        databaseServerUrl: databaseServer.toString(),
+        redisUrl: inject('redisUrl'),
+        label: 'test_file',
+      });
+      overrides = {
+        DATABASE_URL: environment.databaseUrl,
+        REDIS_PREFIX: environment.redisPrefix,
+        ...overrides,
+      };
+    }
     current = await startTestApi(overrides);
   });
-  afterAll(() => current?.stop());
+  afterAll(async () => {
+    await current?.stop();
+    await environment?.dispose();
+  });
   return new Proxy({} as TestApi, {
     get(_target, property: keyof TestApi) {
       if (!current) throw new Error('The test api starts in beforeAll; use it inside tests.');
