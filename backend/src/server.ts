@@ -25,7 +25,11 @@ import { FileUrlSigner } from './modules/files/file-urls.js';
 import { FilesService } from './modules/files/files.service.js';
 import { ConversationBroadcaster } from './modules/conversations/conversation-broadcaster.js';
 import { ConversationsService } from './modules/conversations/conversations.service.js';
-import { ContactProfilesService } from './modules/conversations/contact-profiles.service.js';
+import {
+  ContactProfilesService,
+  PROFILE_FETCH_ATTEMPTS,
+} from './modules/conversations/contact-profiles.service.js';
+import { InboundFollowUps } from './modules/facebook/inbound/inbound-follow-ups.js';
 import { InboundService } from './modules/facebook/inbound/inbound.service.js';
 import { SWEEP_INTERVAL_MS, WebhookSweeper } from './modules/facebook/inbound/webhook-sweeper.js';
 import { RealtimeEmitter } from './modules/realtime/realtime.emitter.js';
@@ -50,7 +54,7 @@ import { OutboundSender } from './modules/replies/outbound-sender.js';
 import { OUTBOUND_SWEEP_INTERVAL_MS, OutboundSweeper } from './modules/replies/outbound-sweeper.js';
 import { RepliesService } from './modules/replies/replies.service.js';
 import { SenderActionSender, SenderActionsService } from './modules/replies/sender-actions.js';
-import { QUEUE_NOTICE_DELAY_MS, QueueNoticesService } from './modules/routing/queue-notices.js';
+import { QueueNoticesService } from './modules/routing/queue-notices.js';
 import { RoutingService, type WakeDispatcher } from './modules/routing/routing.service.js';
 import { QueueFiguresPublisher, QueueFiguresService } from './modules/routing/queue-figures.js';
 import { QueueStatsService } from './modules/routing/queue-stats.js';
@@ -274,7 +278,7 @@ export async function startWorker({
 }: Infrastructure): Promise<Stoppable> {
   const em = orm.em as EntityManager;
   const { secrets, graph, storage, fileLinks, linkFile } = createIntegrations(config);
-  const inbound = new InboundService(em);
+  const inbound = new InboundService(em, logger);
   const realtime = new RealtimeEmitter(redis, config.redisPrefix, logger);
   const { routing, wakeDispatcher, queueChanged, queueHooks, broadcaster } = createRouting(
     em,
@@ -302,6 +306,14 @@ export async function startWorker({
     config.presenceGraceMs,
   );
   const sweeper = new WebhookSweeper(em, queues);
+  const inboundFollowUps = new InboundFollowUps({
+    em,
+    queues,
+    broadcaster,
+    wakeDispatcher,
+    queueChanged,
+    queueNotices,
+  });
   const files = new FilesService(em, storage, fileLinks);
   const profiles = new ContactProfilesService(em, graph, secrets);
   const subscriptions = new PageSubscriptionsService(em, graph, secrets, logger);
@@ -312,51 +324,33 @@ export async function startWorker({
     logger,
     processors: {
       'worker-heartbeat': recordWorkerHeartbeat(redis, config.redisPrefix),
-      'inbound-event': async ({ eventId }) => {
-        const outcome = await inbound.processEvent(eventId).catch(async (error: unknown) => {
-          await inbound.recordFailure(eventId, error);
-          throw error;
-        });
-        if (outcome) {
-          scopeToTenant(em, outcome.tenantId); // the broadcast below reads as this tenant
-          // One profile fetch per contact per day at most, however many messages arrive.
-          const day = new Date().toISOString().slice(0, 10);
-          for (const download of outcome.attachmentDownloads) {
-            await queues.enqueue('attachment-download', download, {
-              jobId: `attachment-${download.messageId}-${download.index}`,
-            });
-          }
-          for (const contactId of outcome.contactIdsNeedingProfile) {
-            await queues.enqueue(
-              'contact-profile',
-              { contactId },
-              { jobId: `profile-${contactId}-${day}` },
-            );
-          }
-          await broadcaster.broadcast({
-            conversationIds: outcome.conversationIds,
-            createdMessageIds: outcome.newMessageIds,
-            updatedMessageIds: outcome.updatedMessageIds,
-          });
-          if (outcome.queuedConversationIds.size > 0) {
-            await wakeDispatcher(outcome.tenantId);
-            queueChanged(outcome.tenantId);
-            const notices = await queueNotices.isEnabledFor(outcome.tenantId);
-            for (const conversationId of notices ? outcome.queuedConversationIds : []) {
-              await queues.enqueue(
-                'queue-notice',
-                { conversationId },
-                {
-                  delay: QUEUE_NOTICE_DELAY_MS,
-                  jobId: `queue-notice-${conversationId}-${Date.now()}`,
-                },
-              );
-            }
-          }
+      'inbound-drain': async ({ lane }) => {
+        const drained = await inbound.drain((outcomes) =>
+          RequestContext.create(em, () => inboundFollowUps.run(outcomes)),
+        );
+        if (drained.more) await queues.wake('inbound-drain', { lane }, lane);
+        if (drained.retryInMs !== null) {
+          await queues.enqueue(
+            'inbound-drain',
+            { lane },
+            { delay: drained.retryInMs, jobId: `inbound-retry-${lane}-${Date.now()}` },
+          );
         }
       },
-      'contact-profile': async ({ contactId }) => {
-        await broadcaster.broadcast({ conversationIds: await profiles.refresh(contactId) });
+      'contact-profiles': async ({ contactIds, attempt = 1 }) => {
+        const { changed, retry } = await profiles.refresh(contactIds);
+        for (const { tenantId, conversationIds } of changed) {
+          scopeToTenant(em, tenantId);
+          await broadcaster.broadcast({ conversationIds });
+        }
+        // Later events ask again anyway (PROFILE_REQUEST_TIMEOUT_MS); this is sooner.
+        if (retry.length > 0 && attempt < PROFILE_FETCH_ATTEMPTS) {
+          await queues.enqueue(
+            'contact-profiles',
+            { contactIds: retry, attempt: attempt + 1 },
+            { delay: 5_000 * 2 ** (attempt - 1) },
+          );
+        }
       },
       'page-subscription-check': async () => {
         const { checked, resubscribed } = await subscriptions.checkAll();
@@ -421,7 +415,7 @@ export async function startWorker({
       },
       'webhook-sweep': async () => {
         const count = await sweeper.sweep();
-        if (count > 0) logger.info({ count }, 're-enqueued stored webhook deliveries');
+        if (count > 0) logger.debug({ count }, 'woke the inbound workers for due deliveries');
       },
     },
   });

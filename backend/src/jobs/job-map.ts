@@ -6,15 +6,18 @@
 export type JobPayloads = {
   /** Records that a worker process is alive (read by /health). */
   'worker-heartbeat': Record<string, never>;
-  /** Applies one stored webhook delivery (job id = the event id). */
-  'inbound-event': { eventId: string };
+  /**
+   * Processes stored webhook deliveries in batches until none is pending. Woken per lane
+   * (wake-ups of a lane merge); lanes run side by side.
+   */
+  'inbound-drain': { lane: string };
   /** Checks every active page's subscription to the app and renews it when Facebook dropped it. */
   'page-subscription-check': Record<string, never>;
   /** Keeps Omni's own copy of an inbound attachment (Facebook's links expire). */
   'attachment-download': { messageId: string; index: number };
-  /** Fetches a visitor's name and photo from the User Profile API. */
-  'contact-profile': { contactId: string };
-  /** Re-enqueues stored deliveries that no worker finished (lost jobs, Redis outages, crashes). */
+  /** Fetches visitors' names and photos from the User Profile API (`attempt`: of a retry). */
+  'contact-profiles': { contactIds: string[]; attempt?: number };
+  /** Wakes the inbound drainers when stored deliveries wait (lost wake-ups, Redis outages, crashes). */
   'webhook-sweep': Record<string, never>;
   /** Assigns a tenant's waiting conversations to free operators until none can be. */
   'routing-dispatch': { tenantId: string };
@@ -39,9 +42,9 @@ export type JobName = keyof JobPayloads;
 
 export const JOB_NAMES = [
   'worker-heartbeat',
-  'inbound-event',
+  'inbound-drain',
   'webhook-sweep',
-  'contact-profile',
+  'contact-profiles',
   'page-subscription-check',
   'attachment-download',
   'routing-dispatch',

@@ -54,14 +54,14 @@ export class JobQueues {
     });
   }
 
-  /** Several jobs of one kind in one round trip; `jobId` of each as in `enqueue`. */
+  /** Several jobs of one kind in one round trip; `jobId` and `delay` of each as in `enqueue`. */
   async enqueueMany<N extends JobName>(
     name: N,
-    jobs: { payload: JobPayloads[N]; jobId: string }[],
+    jobs: { payload: JobPayloads[N]; jobId: string; delay?: number }[],
   ): Promise<void> {
     if (jobs.length === 0) return;
     await this.queue(name).addBulk(
-      jobs.map(({ payload, jobId }) => ({ name, data: payload, opts: { jobId } })),
+      jobs.map(({ payload, jobId, delay }) => ({ name, data: payload, opts: { jobId, delay } })),
     );
   }
 

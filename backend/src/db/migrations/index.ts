@@ -9,6 +9,7 @@ import { Migration20261121162828_first_response_timeout } from './Migration20261
 import { Migration20261121170452_outbound_sends } from './Migration20261121170452_outbound_sends.js';
 import { Migration20261121171805_queue_notices } from './Migration20261121171805_queue_notices.js';
 import { Migration20261121185656_demo } from './Migration20261121185656_demo.js';
+import { Migration20261121203113_batched_inbound } from './Migration20261121203113_batched_inbound.js';
 
 /** Every migration, in order. `npm run db:migration:create` rewrites this file. */
 export const migrationsList: MigrationObject[] = [
@@ -28,4 +29,8 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261121170452_outbound_sends', class: Migration20261121170452_outbound_sends },
   { name: 'Migration20261121171805_queue_notices', class: Migration20261121171805_queue_notices },
   { name: 'Migration20261121185656_demo', class: Migration20261121185656_demo },
+  {
+    name: 'Migration20261121203113_batched_inbound',
+    class: Migration20261121203113_batched_inbound,
+  },
 ];

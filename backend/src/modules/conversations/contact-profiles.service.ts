@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { SecretBox } from '../../crypto/secret-box.js';
-import { scopeToTenant, TENANT_FILTER } from '../../db/tenant-filter.js';
+import { TENANT_FILTER } from '../../db/tenant-filter.js';
 import type { GraphClient } from '../facebook/graph/graph-client.js';
 import { GraphApiError } from '../facebook/graph/graph-errors.js';
 import { Contact } from './contact.entity.js';
@@ -9,17 +9,39 @@ import { Conversation } from './conversation.entity.js';
 /** Profile pictures are signed URLs that expire; names change. Refresh after this long. */
 export const PROFILE_MAX_AGE_MS = 3 * 24 * 60 * 60 * 1000;
 
-export function isProfileStale(contact: Contact, now: Date): boolean {
+/** A fetch asked for but not done after this long is asked for again (its job failed). */
+export const PROFILE_REQUEST_TIMEOUT_MS = 10 * 60 * 1000;
+
+/** Whether a visitor's new event should ask for their profile: missing or old, and not asked for lately. */
+export function needsProfile(
+  contact: Pick<Contact, 'profileFetchedAt' | 'profileRequestedAt'>,
+  now: Date,
+): boolean {
+  const age = (at: Date | null) => (at ? now.getTime() - at.getTime() : Infinity);
   return (
-    !contact.profileFetchedAt ||
-    now.getTime() - contact.profileFetchedAt.getTime() > PROFILE_MAX_AGE_MS
+    age(contact.profileFetchedAt) > PROFILE_MAX_AGE_MS &&
+    age(contact.profileRequestedAt) > PROFILE_REQUEST_TIMEOUT_MS
   );
 }
 
+/** Jobs that try a visitor's profile again after a failure that may pass (5 s, 10 s apart). */
+export const PROFILE_FETCH_ATTEMPTS = 3;
+
+/** Graph calls made at once by one refresh: the API is slow next to everything else here. */
+const PARALLEL_FETCHES = 8;
+
+export type RefreshedProfiles = {
+  /** Per tenant, the conversations whose cards show a new name or photo. */
+  changed: { tenantId: string; conversationIds: string[] }[];
+  /** Contacts whose fetch failed in a way that may pass (a timeout, a 5xx): try again later. */
+  retry: string[];
+};
+
 /**
- * Fetches a visitor's name and photo from the User Profile API, in its own job so that a
- * slow or refusing Graph API never delays a message. A refusal leaves the readable
- * placeholder name; a dead token marks the page for its admin and is not retried.
+ * Fetches visitors' names and photos from the User Profile API, in jobs of their own so that
+ * a slow or refusing Graph API never delays a message. One job takes all the new visitors of
+ * an inbound batch: the calls run side by side and the rows are written in one flush. A
+ * refusal leaves the readable placeholder name; a dead token marks the page for its admin.
  */
 export class ContactProfilesService {
   constructor(
@@ -29,14 +51,37 @@ export class ContactProfilesService {
     private readonly clock: () => Date = () => new Date(),
   ) {}
 
-  /** Returns the ids of the contact's conversations, whose cards show the new name. */
-  async refresh(contactId: string): Promise<string[]> {
-    const contact = await this.em.findOne(Contact, contactId, {
-      filters: { [TENANT_FILTER]: false },
-      populate: ['page'],
-    });
-    if (!contact) return [];
-    scopeToTenant(this.em, contact.tenant.id);
+  async refresh(contactIds: string[]): Promise<RefreshedProfiles> {
+    const contacts = await this.em.find(
+      Contact,
+      { id: { $in: contactIds } },
+      { filters: { [TENANT_FILTER]: false }, populate: ['page'] },
+    );
+    const retry: string[] = [];
+    for (let start = 0; start < contacts.length; start += PARALLEL_FETCHES) {
+      const chunk = contacts.slice(start, start + PARALLEL_FETCHES);
+      const outcomes = await Promise.all(chunk.map((contact) => this.fetchInto(contact)));
+      chunk.forEach((contact, index) => outcomes[index] === 'retry' && retry.push(contact.id));
+    }
+    await this.em.flush();
+    const fetched = contacts.filter((contact) => !retry.includes(contact.id));
+    const conversations = await this.em.find(
+      Conversation,
+      { contact: { $in: fetched.map((contact) => contact.id) } },
+      { filters: { [TENANT_FILTER]: false }, fields: ['id', 'tenant'] },
+    );
+    const byTenant = new Map<string, string[]>();
+    for (const conversation of conversations) {
+      const tenantId = conversation.tenant.id;
+      byTenant.set(tenantId, [...(byTenant.get(tenantId) ?? []), conversation.id]);
+    }
+    return {
+      changed: [...byTenant].map(([tenantId, ids]) => ({ tenantId, conversationIds: ids })),
+      retry,
+    };
+  }
+
+  private async fetchInto(contact: Contact): Promise<'done' | 'retry'> {
     const { page } = contact;
     try {
       const profile = await this.graph.getUserProfile(contact.psid, {
@@ -48,7 +93,7 @@ export class ContactProfilesService {
       contact.avatarUrl = profile.profilePicUrl;
       contact.profileStatus = profile.firstName || profile.lastName ? 'fetched' : 'unavailable';
     } catch (error) {
-      if (!(error instanceof GraphApiError) || error.isRetryable) throw error; // BullMQ retries
+      if (!(error instanceof GraphApiError) || error.isRetryable) return 'retry';
       contact.profileStatus = 'unavailable';
       if (error.kind === 'invalid_token') {
         page.tokenValid = false;
@@ -56,8 +101,6 @@ export class ContactProfilesService {
       }
     }
     contact.profileFetchedAt = this.clock();
-    await this.em.flush();
-    const conversations = await this.em.find(Conversation, { contact }, { fields: ['id'] });
-    return conversations.map((conversation) => conversation.id);
+    return 'done';
   }
 }

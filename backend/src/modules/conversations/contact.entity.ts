@@ -13,6 +13,8 @@ export class Contact extends TenantOwnedEntity {
   avatarUrl: string | null = null;
   profileStatus: ProfileStatus = 'pending';
   profileFetchedAt: Date | null = null;
+  /** When a profile fetch was last asked for, so that a visitor's burst of messages asks once. */
+  profileRequestedAt: Date | null = null;
   /**
    * The visitor's last action that opens Messenger's reply window, at the platform's time.
    * The window belongs to the thread (page + visitor), so it lives here.
@@ -45,6 +47,7 @@ export const ContactSchema = new EntitySchema<Contact, TenantOwnedEntity>({
     avatarUrl: { type: 'text', nullable: true },
     profileStatus: { enum: true, items: () => PROFILE_STATUSES, default: 'pending' },
     profileFetchedAt: { type: 'datetime', nullable: true },
+    profileRequestedAt: { type: 'datetime', nullable: true },
     lastInboundAt: { type: 'datetime', nullable: true },
     displayName: { type: 'string', persist: false, getter: true },
   },

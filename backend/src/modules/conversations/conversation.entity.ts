@@ -33,15 +33,6 @@ export class Conversation extends TenantOwnedEntity {
   ) {
     super(tenant);
   }
-
-  /** A visitor wrote to a closed conversation: it goes back to the queue. */
-  reopen(now = new Date()): void {
-    this.status = 'queued';
-    this.queuedAt = now;
-    this.operator = null;
-    this.assignedAt = null;
-    this.closedAt = null;
-  }
 }
 
 export const ConversationSchema = new EntitySchema<Conversation, TenantOwnedEntity>({
@@ -71,6 +62,8 @@ export const ConversationSchema = new EntitySchema<Conversation, TenantOwnedEnti
       name: 'conversation_tenant_status_queued_at_index',
       properties: ['tenant', 'status', 'queuedAt'],
     },
+    // A contact's latest conversation, which a visitor's new message continues or reopens.
+    { name: 'conversation_contact_created_at_index', properties: ['contact', 'createdAt'] },
     // An operator's load: the conversations they hold.
     { name: 'conversation_operator_status_index', properties: ['operator', 'status'] },
   ],

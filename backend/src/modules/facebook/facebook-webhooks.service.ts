@@ -8,6 +8,7 @@ import { AppError, ForbiddenError, NotFoundError, UnauthenticatedError } from '.
 import type { JobQueues } from '../../jobs/job-queues.js';
 import type { Logger } from '../../logger.js';
 import { Tenant } from '../tenants/tenant.entity.js';
+import { wakeInboundDrainers } from './inbound/inbound.service.js';
 import { FacebookPage } from './facebook-page.entity.js';
 import type { TenantSigningKeys, WebhookSigningKeys } from './webhook-signing-keys.js';
 
@@ -44,14 +45,14 @@ export class FacebookWebhooksService {
   constructor(
     private readonly em: EntityManager,
     private readonly signingKeys: WebhookSigningKeys,
-    private readonly queues: Pick<JobQueues, 'enqueueMany'>,
+    private readonly queues: Pick<JobQueues, 'wake'>,
     private readonly logger: Logger,
   ) {}
 
   /**
-   * Deliveries arriving together are stored by one multi-row INSERT and enqueued by one
-   * Redis round trip: per delivery, the ORM and the two round trips cost more than the rest
-   * of the acknowledgement.
+   * Deliveries arriving together are stored by one multi-row INSERT and announced to the
+   * workers once: per delivery, the ORM and the round trips cost more than the rest of the
+   * acknowledgement.
    */
   private readonly storing = new GroupCommit<StoredDelivery>(async (deliveries) => {
     // Plain rows through the query builder: entities would cost more than the INSERT itself.
@@ -67,7 +68,7 @@ export class FacebookWebhooksService {
           ignored_reason: delivery.ignoredReason,
         })),
       );
-    this.enqueueProcessing(deliveries.filter((delivery) => !delivery.ignoredReason));
+    if (deliveries.some((delivery) => !delivery.ignoredReason)) this.wakeWorkers();
   });
 
   /**
@@ -157,22 +158,13 @@ export class FacebookWebhooksService {
   }
 
   /**
-   * Not awaited: the delivery is already safe in PostgreSQL, and Facebook must get its 200
-   * even while Redis is down. If this enqueue never happens, the sweeper does it.
+   * Not awaited: the deliveries are already safe in PostgreSQL, and Facebook must get its 200
+   * even while Redis is down. If this wake-up never arrives, the sweeper sends another.
    */
-  private enqueueProcessing(events: StoredDelivery[]): void {
-    if (events.length === 0) return;
-    this.queues
-      .enqueueMany(
-        'inbound-event',
-        events.map((event) => ({ payload: { eventId: event.id }, jobId: event.id })),
-      )
-      .catch((error: unknown) =>
-        this.logger.warn(
-          { err: error, eventIds: events.map((event) => event.id) },
-          'could not enqueue webhook events; the sweeper will',
-        ),
-      );
+  private wakeWorkers(): void {
+    wakeInboundDrainers(this.queues).catch((error: unknown) =>
+      this.logger.warn({ err: error }, 'could not wake the inbound workers; the sweeper will'),
+    );
   }
 }
 

@@ -7,7 +7,7 @@ export type WebhookEventStatus = (typeof WEBHOOK_EVENT_STATUSES)[number];
 
 /**
  * One webhook delivery from Facebook, stored before it is acknowledged: the durable record
- * that the worker processes (and the sweeper re-enqueues if a job is lost). `rawBody` is the
+ * that workers claim and process in batches (the sweeper wakes them if a wake-up is lost). `rawBody` is the
  * exact signed text; deliveries that are acknowledged but not processed (a page this tenant
  * does not have) keep only why, never an unverified body.
  */
@@ -16,6 +16,8 @@ export class WebhookEvent extends TenantOwnedEntity {
   processedAt: Date | null = null;
   attempts = 0;
   lastError: string | null = null;
+  /** Not to be processed before this (a failed attempt's backoff, an edit waiting for its message). */
+  processAfter: Date | null = null;
   /** Events kept for diagnosis only (opt-ins, handover, unknown shapes): type, page and visitor. */
   diagnostics: { type: string; pageId: string; psid: string }[] = [];
 
@@ -43,10 +45,14 @@ export const WebhookEventSchema = new EntitySchema<WebhookEvent, TenantOwnedEnti
     processedAt: { type: 'datetime', nullable: true },
     attempts: { type: 'integer', default: 0 },
     lastError: { type: 'text', nullable: true },
+    processAfter: { type: 'datetime', nullable: true },
     diagnostics: { type: 'json', default: '[]' },
   },
   indexes: [
-    // The sweeper looks for old pending events.
-    { name: 'webhook_event_pending_created_at_index', properties: ['status', 'createdAt'] },
+    // Workers claim the oldest pending deliveries; processed ones, nearly all, stay out of it.
+    {
+      name: 'webhook_event_pending_index',
+      expression: `create index "webhook_event_pending_index" on "webhook_event" ("created_at") where "status" = 'pending'`,
+    },
   ],
 });

@@ -1,47 +1,29 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { TENANT_FILTER } from '../../../db/tenant-filter.js';
 import type { JobQueues } from '../../../jobs/job-queues.js';
-import { WebhookEvent } from '../webhook-event.entity.js';
+import { wakeInboundDrainers } from './inbound.service.js';
 
 export const SWEEP_INTERVAL_MS = 30_000;
-/** A stored delivery still pending after this long lost its job (or Redis was down). */
-const STALE_AFTER_MS = 30_000;
-const BATCH_SIZE = 500;
 
 /**
- * PostgreSQL holds every delivery; Redis only says "work on it". This puts back into the
- * queue what was stored but never finished, so a Redis outage or a killed worker delays
- * processing and loses nothing. Enqueueing twice is harmless: processing is idempotent.
+ * PostgreSQL holds every delivery; Redis only says "work on it". This wakes the inbound
+ * drainers whenever a delivery is due and pending, so a wake-up lost in a Redis outage, a
+ * killed worker or a retry's backoff delays processing and loses nothing. Waking drainers
+ * that are busy anyway changes nothing: wake-ups merge, and deliveries are claimed once.
  */
 export class WebhookSweeper {
   constructor(
     private readonly em: EntityManager,
-    private readonly queues: Pick<JobQueues, 'enqueue'>,
-    private readonly clock: () => Date = () => new Date(),
+    private readonly queues: Pick<JobQueues, 'wake'>,
   ) {}
 
+  /** How many deliveries are due (the drainers were woken if any). */
   async sweep(): Promise<number> {
-    const now = this.clock();
-    const stale = await this.em.find(
-      WebhookEvent,
-      { status: 'pending', createdAt: { $lt: new Date(now.getTime() - STALE_AFTER_MS) } },
-      {
-        filters: { [TENANT_FILTER]: false },
-        fields: ['id'],
-        orderBy: { createdAt: 'asc' },
-        limit: BATCH_SIZE,
-      },
+    const [row] = await this.em.getConnection().execute<{ due: number }[]>(
+      `select count(*)::int as due from webhook_event
+       where status = 'pending' and (process_after is null or process_after <= now())`,
     );
-    // A new job id per sweep round: BullMQ keeps finished jobs' ids for a while and would
-    // silently ignore the same id again.
-    const round = Math.floor(now.getTime() / SWEEP_INTERVAL_MS);
-    for (const event of stale) {
-      await this.queues.enqueue(
-        'inbound-event',
-        { eventId: event.id },
-        { jobId: `${event.id}-sweep-${round}` },
-      );
-    }
-    return stale.length;
+    const due = row?.due ?? 0;
+    if (due > 0) await wakeInboundDrainers(this.queues);
+    return due;
   }
 }

@@ -1,0 +1,575 @@
+import { pgArray, pgRecords, type Sql } from '../../../db/sql.js';
+import type { ConversationStatus } from '../../conversations/conversation.entity.js';
+import type { MessageStatus } from '../../conversations/message.entity.js';
+
+/**
+ * The statements of inbound processing, each one for a whole batch of deliveries: rows go in
+ * as one JSON parameter (`jsonb_to_recordset`), so a batch of a hundred deliveries costs
+ * about as many round trips as one. Everything runs in the caller's transaction.
+ */
+
+/** A stored delivery claimed for processing (its row stays locked until commit). */
+export type ClaimedDelivery = {
+  id: string;
+  tenantId: string;
+  rawBody: string;
+  pageIds: string[];
+  attempts: number;
+  createdAt: Date;
+};
+
+/** What processing needs of a page: `id` is Omni's row, `pageId` Facebook's. */
+export type PageRow = {
+  id: string;
+  tenantId: string;
+  pageId: string;
+  departmentId: string | null;
+  lastEventAt: Date | null;
+};
+
+/** A contact, locked for the rest of the transaction. */
+export type LockedContact = {
+  id: string;
+  pageRowId: string;
+  psid: string;
+  lastInboundAt: Date | null;
+  profileFetchedAt: Date | null;
+  profileRequestedAt: Date | null;
+};
+
+export type ConversationRow = { id: string; contactId: string; status: ConversationStatus };
+
+export type NewConversation = {
+  id: string;
+  tenantId: string;
+  contactId: string;
+  pageRowId: string;
+  departmentId: string | null;
+  queuedAt: Date;
+  lastMessageAt: Date;
+  unreadCount: number;
+};
+
+/** New lines of an existing conversation; `reopenAt`: it was closed and goes back to the queue. */
+export type ConversationUpdate = {
+  id: string;
+  reopenAt: Date | null;
+  departmentId: string | null;
+  lastMessageAt: Date;
+  unreadCount: number;
+};
+
+export type NewMessage = {
+  id: string;
+  tenantId: string;
+  conversationId: string;
+  pageRowId: string;
+  direction: 'in' | 'out';
+  source: 'visitor' | 'page_inbox';
+  kind: string;
+  text: string | null;
+  attachments: unknown[];
+  mid: string | null;
+  dedupKey: string;
+  occurredAt: Date;
+  status: MessageStatus | null;
+  details: Record<string, unknown>;
+};
+
+export type QueuedRecord = {
+  id: string;
+  tenantId: string;
+  conversationId: string;
+  reason: 'new_conversation' | 'visitor_wrote';
+  occurredAt: Date;
+  departmentId: string | null;
+};
+
+/** A message that changed, with the conversation to push again. */
+export type ChangedMessage = { id: string; tenantId: string; conversationId: string };
+
+export type Receipt = { pageRowId: string; contactId: string; watermark: Date; mids: string[] };
+
+export type Diagnostic = { type: string; pageId: string; psid: string };
+
+type KeyOnPage = { pageRowId: string; key: string };
+
+/** The ORM's connection hands timestamps over as text (it parses them itself). */
+type Timestamp = string | Date;
+
+export class InboundStore {
+  constructor(private readonly sql: Sql) {}
+
+  /**
+   * The oldest pending deliveries that are due, locked; another worker skips them and takes
+   * the next ones, so workers never wait for each other here.
+   */
+  async claim(selection: { limit: number } | { ids: string[] }): Promise<ClaimedDelivery[]> {
+    const byIds = 'ids' in selection;
+    const rows = await this.sql<{
+      id: string;
+      tenant_id: string;
+      raw_body: string;
+      page_ids: string[];
+      attempts: number;
+      created_at: Timestamp;
+    }>(
+      `select id, tenant_id, raw_body, page_ids, attempts, created_at from webhook_event
+       where status = 'pending' and raw_body is not null
+         and (process_after is null or process_after <= now())
+         ${byIds ? 'and id = any(?::uuid[])' : ''}
+       order by created_at limit ? for update skip locked`,
+      byIds ? [pgArray(selection.ids), selection.ids.length] : [selection.limit],
+    );
+    return rows.map((row) => ({
+      id: row.id,
+      tenantId: row.tenant_id,
+      rawBody: row.raw_body,
+      pageIds: row.page_ids,
+      attempts: row.attempts,
+      createdAt: toDate(row.created_at),
+    }));
+  }
+
+  async pages(keys: { tenantId: string; pageId: string }[]): Promise<PageRow[]> {
+    if (keys.length === 0) return [];
+    const rows = await this.sql<{
+      id: string;
+      tenant_id: string;
+      page_id: string;
+      department_id: string | null;
+      last_event_at: Timestamp | null;
+    }>(
+      `select p.id, p.tenant_id, p.page_id, p.department_id, p.last_event_at
+       from facebook_page p
+       join jsonb_to_recordset(?::jsonb) as r(tenant_id uuid, page_id text)
+         on p.tenant_id = r.tenant_id and p.page_id = r.page_id`,
+      [pgRecords(keys.map((key) => ({ tenant_id: key.tenantId, page_id: key.pageId })))],
+    );
+    return rows.map((row) => ({
+      id: row.id,
+      tenantId: row.tenant_id,
+      pageId: row.page_id,
+      departmentId: row.department_id,
+      lastEventAt: toDateOrNull(row.last_event_at),
+    }));
+  }
+
+  /**
+   * Creates the contacts not seen before, then locks every contact of the batch, always in
+   * (page, psid) order so that two workers with overlapping batches cannot deadlock. The
+   * unique (page, psid) decides who creates a contact; the lock serialises a visitor's events.
+   */
+  async lockContacts(
+    contacts: { id: string; tenantId: string; pageRowId: string; psid: string }[],
+  ): Promise<LockedContact[]> {
+    if (contacts.length === 0) return [];
+    await this.sql(
+      `insert into contact (id, tenant_id, page_id, psid)
+       select r.id, r.tenant_id, r.page_id, r.psid
+       from jsonb_to_recordset(?::jsonb) as r(id uuid, tenant_id uuid, page_id uuid, psid text)
+       order by r.page_id, r.psid
+       on conflict (page_id, psid) do nothing`,
+      [
+        pgRecords(
+          contacts.map((contact) => ({
+            id: contact.id,
+            tenant_id: contact.tenantId,
+            page_id: contact.pageRowId,
+            psid: contact.psid,
+          })),
+        ),
+      ],
+    );
+    const rows = await this.sql<{
+      id: string;
+      page_id: string;
+      psid: string;
+      last_inbound_at: Timestamp | null;
+      profile_fetched_at: Timestamp | null;
+      profile_requested_at: Timestamp | null;
+    }>(
+      `select c.id, c.page_id, c.psid, c.last_inbound_at, c.profile_fetched_at,
+         c.profile_requested_at
+       from contact c
+       join jsonb_to_recordset(?::jsonb) as r(page_id uuid, psid text)
+         on c.page_id = r.page_id and c.psid = r.psid
+       order by c.page_id, c.psid
+       for update of c`,
+      [pgRecords(contacts.map((contact) => ({ page_id: contact.pageRowId, psid: contact.psid })))],
+    );
+    return rows.map((row) => ({
+      id: row.id,
+      pageRowId: row.page_id,
+      psid: row.psid,
+      lastInboundAt: toDateOrNull(row.last_inbound_at),
+      profileFetchedAt: toDateOrNull(row.profile_fetched_at),
+      profileRequestedAt: toDateOrNull(row.profile_requested_at),
+    }));
+  }
+
+  /** Moves contacts' reply windows forward (never back: a late delivery cannot extend one). */
+  async openReplyWindows(windows: { contactId: string; lastInboundAt: Date }[]): Promise<void> {
+    if (windows.length === 0) return;
+    await this.sql(
+      `update contact c set last_inbound_at = r.last_inbound_at, updated_at = now()
+       from jsonb_to_recordset(?::jsonb) as r(id uuid, last_inbound_at timestamptz)
+       where c.id = r.id and (c.last_inbound_at is null or c.last_inbound_at < r.last_inbound_at)`,
+      [
+        pgRecords(
+          windows.map((window) => ({
+            id: window.contactId,
+            last_inbound_at: window.lastInboundAt,
+          })),
+        ),
+      ],
+    );
+  }
+
+  async markProfilesRequested(contactIds: string[], at: Date): Promise<void> {
+    if (contactIds.length === 0) return;
+    await this.sql('update contact set profile_requested_at = ? where id = any(?::uuid[])', [
+      at,
+      pgArray(contactIds),
+    ]);
+  }
+
+  /** Which of these (page, dedup key) pairs are stored messages already. */
+  async knownDedupKeys(keys: KeyOnPage[]): Promise<Set<string>> {
+    return this.existing('dedup_key', keys);
+  }
+
+  /** Which of these (page, mid) pairs are stored messages. */
+  async knownMids(keys: KeyOnPage[]): Promise<Set<string>> {
+    return this.existing('mid', keys);
+  }
+
+  /**
+   * Omni's own outbound messages that these echoes may confirm: by Omni's message id (the
+   * echo's metadata) or by Facebook's mid.
+   */
+  async outboundFor(
+    ids: string[],
+    mids: KeyOnPage[],
+  ): Promise<{ id: string; pageRowId: string; mid: string | null; conversationId: string }[]> {
+    if (ids.length === 0 && mids.length === 0) return [];
+    const rows = await this.sql<{
+      id: string;
+      page_id: string;
+      mid: string | null;
+      conversation_id: string;
+    }>(
+      `select m.id, m.page_id, m.mid, m.conversation_id from message m
+       where m.direction = 'out' and m.id = any(?::uuid[])
+       union
+       select m.id, m.page_id, m.mid, m.conversation_id from message m
+       join jsonb_to_recordset(?::jsonb) as r(page_id uuid, key text)
+         on m.page_id = r.page_id and m.mid = r.key
+       where m.direction = 'out'`,
+      [pgArray(ids), pgRecords(mids.map(toKeyRecord))],
+    );
+    return rows.map((row) => ({
+      id: row.id,
+      pageRowId: row.page_id,
+      mid: row.mid,
+      conversationId: row.conversation_id,
+    }));
+  }
+
+  /** The echo came: the message was sent, and now has Facebook's mid. */
+  async confirmSent(echoed: { id: string; mid: string }[]): Promise<void> {
+    if (echoed.length === 0) return;
+    await this.sql(
+      `update message m set mid = r.mid, updated_at = now(),
+         status = case when m.status in ('pending', 'failed') then 'sent' else m.status end
+       from jsonb_to_recordset(?::jsonb) as r(id uuid, mid text)
+       where m.id = r.id`,
+      [pgRecords(echoed)],
+    );
+  }
+
+  /**
+   * Each contact's latest conversation, locked: a colleague closing it meanwhile either
+   * commits first (and the visitor's message reopens it) or waits for this batch.
+   */
+  async lockLatestConversations(contactIds: string[]): Promise<ConversationRow[]> {
+    if (contactIds.length === 0) return [];
+    const rows = await this.sql<{ id: string; contact_id: string; status: ConversationStatus }>(
+      `select c.id, c.contact_id, c.status from conversation c
+       where c.id in (
+         select distinct on (x.contact_id) x.id from conversation x
+         where x.contact_id = any(?::uuid[])
+         order by x.contact_id, x.created_at desc)
+       order by c.id
+       for update`,
+      [pgArray(contactIds)],
+    );
+    return rows.map((row) => ({ id: row.id, contactId: row.contact_id, status: row.status }));
+  }
+
+  async insertConversations(conversations: NewConversation[]): Promise<void> {
+    if (conversations.length === 0) return;
+    await this.sql(
+      `insert into conversation (id, tenant_id, contact_id, page_id, department_id, status,
+         queued_at, last_message_at, unread_count)
+       select r.id, r.tenant_id, r.contact_id, r.page_id, r.department_id, 'queued',
+         r.queued_at, r.last_message_at, r.unread_count
+       from jsonb_to_recordset(?::jsonb) as r(id uuid, tenant_id uuid, contact_id uuid,
+         page_id uuid, department_id uuid, queued_at timestamptz, last_message_at timestamptz,
+         unread_count int)`,
+      [
+        pgRecords(
+          conversations.map((conversation) => ({
+            id: conversation.id,
+            tenant_id: conversation.tenantId,
+            contact_id: conversation.contactId,
+            page_id: conversation.pageRowId,
+            department_id: conversation.departmentId,
+            queued_at: conversation.queuedAt,
+            last_message_at: conversation.lastMessageAt,
+            unread_count: conversation.unreadCount,
+          })),
+        ),
+      ],
+    );
+  }
+
+  /**
+   * Adds new lines to conversations. A closed one reopens into the queue of the page's
+   * department, free of its operator (who stays its last operator, offered it first).
+   */
+  async updateConversations(updates: ConversationUpdate[]): Promise<void> {
+    if (updates.length === 0) return;
+    await this.sql(
+      `update conversation c set
+         status = case when r.reopen_at is null then c.status else 'queued' end,
+         queued_at = coalesce(r.reopen_at, c.queued_at),
+         operator_id = case when r.reopen_at is null then c.operator_id end,
+         assigned_at = case when r.reopen_at is null then c.assigned_at end,
+         closed_at = case when r.reopen_at is null then c.closed_at end,
+         department_id = case when r.reopen_at is null then c.department_id else r.department_id end,
+         last_message_at = greatest(c.last_message_at, r.last_message_at),
+         unread_count = c.unread_count + r.unread_count,
+         updated_at = now()
+       from jsonb_to_recordset(?::jsonb) as r(id uuid, reopen_at timestamptz, department_id uuid,
+         last_message_at timestamptz, unread_count int)
+       where c.id = r.id`,
+      [
+        pgRecords(
+          updates.map((update) => ({
+            id: update.id,
+            reopen_at: update.reopenAt,
+            department_id: update.departmentId,
+            last_message_at: update.lastMessageAt,
+            unread_count: update.unreadCount,
+          })),
+        ),
+      ],
+    );
+  }
+
+  async insertMessages(messages: NewMessage[]): Promise<void> {
+    if (messages.length === 0) return;
+    await this.sql(
+      `insert into message (id, tenant_id, conversation_id, page_id, direction, source, kind,
+         text, attachments, mid, dedup_key, occurred_at, status, details)
+       select r.id, r.tenant_id, r.conversation_id, r.page_id, r.direction, r.source, r.kind,
+         r.text, r.attachments, r.mid, r.dedup_key, r.occurred_at, r.status, r.details
+       from jsonb_to_recordset(?::jsonb) as r(id uuid, tenant_id uuid, conversation_id uuid,
+         page_id uuid, direction text, source text, kind text, text text, attachments jsonb,
+         mid text, dedup_key text, occurred_at timestamptz, status text, details jsonb)`,
+      [
+        pgRecords(
+          messages.map((message) => ({
+            id: message.id,
+            tenant_id: message.tenantId,
+            conversation_id: message.conversationId,
+            page_id: message.pageRowId,
+            direction: message.direction,
+            source: message.source,
+            kind: message.kind,
+            text: message.text,
+            attachments: message.attachments,
+            mid: message.mid,
+            dedup_key: message.dedupKey,
+            occurred_at: message.occurredAt,
+            status: message.status,
+            details: message.details,
+          })),
+        ),
+      ],
+    );
+  }
+
+  /** Applies the newest edit of each message; an older edit arriving late changes nothing. */
+  async applyEdits(
+    edits: { pageRowId: string; mid: string; text: string; editedAt: Date; editCount: number }[],
+  ): Promise<ChangedMessage[]> {
+    if (edits.length === 0) return [];
+    return this.changed(
+      await this.sql(
+        `update message m set text = r.text, edited_at = r.edited_at, updated_at = now(),
+           details = m.details || jsonb_build_object('editCount', r.edit_count)
+         from jsonb_to_recordset(?::jsonb) as r(page_id uuid, mid text, text text,
+           edited_at timestamptz, edit_count int)
+         where m.page_id = r.page_id and m.mid = r.mid
+           and coalesce((m.details ->> 'editCount')::int, 0) < r.edit_count
+         returning m.id, m.tenant_id, m.conversation_id`,
+        [
+          pgRecords(
+            edits.map((edit) => ({
+              page_id: edit.pageRowId,
+              mid: edit.mid,
+              text: edit.text,
+              edited_at: edit.editedAt,
+              edit_count: edit.editCount,
+            })),
+          ),
+        ],
+      ),
+    );
+  }
+
+  /**
+   * Delivery and read receipts move the page's messages to the visitor forward, never back:
+   * everything up to the watermark, and the mids a delivery names.
+   */
+  async advanceOutbound(to: 'delivered' | 'read', receipts: Receipt[]): Promise<ChangedMessage[]> {
+    if (receipts.length === 0) return [];
+    const from = to === 'delivered' ? ['sent'] : ['sent', 'delivered'];
+    return this.changed(
+      await this.sql(
+        `update message m set status = ?, updated_at = now()
+         from jsonb_to_recordset(?::jsonb) as r(page_id uuid, contact_id uuid,
+           watermark timestamptz, mids jsonb), conversation c
+         where c.contact_id = r.contact_id and m.conversation_id = c.id
+           and m.page_id = r.page_id and m.direction = 'out' and m.status = any(?::text[])
+           and (m.occurred_at <= r.watermark or r.mids @> jsonb_build_array(m.mid))
+         returning m.id, m.tenant_id, m.conversation_id`,
+        [
+          to,
+          pgRecords(
+            receipts.map((receipt) => ({
+              page_id: receipt.pageRowId,
+              contact_id: receipt.contactId,
+              watermark: receipt.watermark,
+              mids: receipt.mids,
+            })),
+          ),
+          pgArray(from),
+        ],
+      ),
+    );
+  }
+
+  /** The conversation log's "queued" lines of new and reopened conversations. */
+  async recordQueued(records: QueuedRecord[]): Promise<void> {
+    if (records.length === 0) return;
+    await this.sql(
+      `insert into conversation_event (id, tenant_id, conversation_id, type, reason,
+         occurred_at, department_id)
+       select r.id, r.tenant_id, r.conversation_id, 'queued', r.reason, r.occurred_at,
+         r.department_id
+       from jsonb_to_recordset(?::jsonb) as r(id uuid, tenant_id uuid, conversation_id uuid,
+         reason text, occurred_at timestamptz, department_id uuid)`,
+      [
+        pgRecords(
+          records.map((record) => ({
+            id: record.id,
+            tenant_id: record.tenantId,
+            conversation_id: record.conversationId,
+            reason: record.reason,
+            occurred_at: record.occurredAt,
+            department_id: record.departmentId,
+          })),
+        ),
+      ],
+    );
+  }
+
+  async recordPagesLastEvent(pages: { id: string; lastEventAt: Date }[]): Promise<void> {
+    if (pages.length === 0) return;
+    await this.sql(
+      `update facebook_page p set last_event_at = r.last_event_at
+       from jsonb_to_recordset(?::jsonb) as r(id uuid, last_event_at timestamptz)
+       where p.id = r.id`,
+      [pgRecords(pages.map((page) => ({ id: page.id, last_event_at: page.lastEventAt })))],
+    );
+  }
+
+  async markProcessed(deliveries: { id: string; diagnostics: Diagnostic[] }[]): Promise<void> {
+    if (deliveries.length === 0) return;
+    await this.sql(
+      `update webhook_event e set status = 'processed', processed_at = clock_timestamp(),
+         attempts = e.attempts + 1, diagnostics = e.diagnostics || r.diagnostics,
+         process_after = null, updated_at = now()
+       from jsonb_to_recordset(?::jsonb) as r(id uuid, diagnostics jsonb)
+       where e.id = r.id`,
+      [pgRecords(deliveries)],
+    );
+  }
+
+  /**
+   * Counts an attempt that could not complete and sets when to try again; after
+   * `maxAttempts` the delivery is failed (kept for diagnosis) instead of retried forever.
+   */
+  async postpone(
+    deliveries: { id: string; reason: string; delayMs: number }[],
+    maxAttempts: number,
+  ): Promise<void> {
+    if (deliveries.length === 0) return;
+    await this.sql(
+      `update webhook_event e set attempts = e.attempts + 1, last_error = r.reason,
+         process_after = now() + r.delay_ms * interval '1 millisecond', updated_at = now(),
+         status = case when e.attempts + 1 >= ? then 'failed' else e.status end
+       from jsonb_to_recordset(?::jsonb) as r(id uuid, reason text, delay_ms int)
+       where e.id = r.id and e.status = 'pending'`,
+      [
+        maxAttempts,
+        pgRecords(
+          deliveries.map((delivery) => ({
+            id: delivery.id,
+            reason: delivery.reason.slice(0, 2000),
+            delay_ms: delivery.delayMs,
+          })),
+        ),
+      ],
+    );
+  }
+
+  private async existing(column: 'dedup_key' | 'mid', keys: KeyOnPage[]): Promise<Set<string>> {
+    if (keys.length === 0) return new Set();
+    const rows = await this.sql<{ page_id: string; key: string }>(
+      `select distinct m.page_id, m.${column} as key from message m
+       join jsonb_to_recordset(?::jsonb) as r(page_id uuid, key text)
+         on m.page_id = r.page_id and m.${column} = r.key`,
+      [pgRecords(keys.map(toKeyRecord))],
+    );
+    return new Set(rows.map((row) => keyOnPage(row.page_id, row.key)));
+  }
+
+  private changed(rows: Record<string, unknown>[]): ChangedMessage[] {
+    return rows.map((row) => ({
+      id: row['id'] as string,
+      tenantId: row['tenant_id'] as string,
+      conversationId: row['conversation_id'] as string,
+    }));
+  }
+}
+
+/** One string for a (page row, key) pair, for sets and maps. */
+export function keyOnPage(pageRowId: string, key: string): string {
+  return `${pageRowId} ${key}`;
+}
+
+function toKeyRecord(key: KeyOnPage): { page_id: string; key: string } {
+  return { page_id: key.pageRowId, key: key.key };
+}
+
+function toDate(value: Timestamp): Date {
+  return new Date(value);
+}
+
+function toDateOrNull(value: Timestamp | null): Date | null {
+  return value === null ? null : new Date(value);
+}
