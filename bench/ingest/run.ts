@@ -363,6 +363,8 @@ async function measureAll(
       : `its backlog did NOT drain within ${Math.min(options.drainTimeout, 10)} s (${await db.pendingEvents()} pending).`,
   );
 
+  await db.analyze();
+
   const results: Record<string, PhaseResults> = {};
   for (const { label, phase, drive } of phases) {
     process.stdout.write(`${label}: Omni… `);
