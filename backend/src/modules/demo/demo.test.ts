@@ -2,11 +2,13 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { describe, expect, it } from 'vitest';
 import { SecretBox } from '../../crypto/secret-box.js';
 import { TENANT_FILTER, scopeToTenant } from '../../db/tenant-filter.js';
+import { SANDBOX_GRAPH_PATH } from '../../config.js';
 import { createLogger } from '../../logger.js';
 import { signUpTenant, useTestApi } from '../../test/test-api.js';
 import { PasswordHasher } from '../auth/passwords.js';
 import type { Actor } from '../auth/actor.js';
 import { FacebookPage } from '../facebook/facebook-page.entity.js';
+import { FetchGraphClient } from '../facebook/graph/fetch-graph-client.js';
 import type { GraphClient } from '../facebook/graph/graph-client.js';
 import { WebhookEvent } from '../facebook/webhook-event.entity.js';
 import { User } from '../operators/user.entity.js';
@@ -226,6 +228,39 @@ describe('the Messenger simulator', () => {
     await expect(simulator.send(actor, { personaId: 'nobody', text: 'x' })).rejects.toMatchObject({
       code: 'VALIDATION_FAILED',
     });
+  });
+
+  it('answers the first Graph call for a sandbox page another process has just made', async () => {
+    const secrets = new SecretBox(api.config.encryptionKey);
+    const graph = new FetchGraphClient({
+      baseUrl: `${api.url}${SANDBOX_GRAPH_PATH}`,
+      version: api.config.facebookGraphVersion,
+    });
+    const credentialsOf = async () => {
+      const page = await api.orm.em
+        .fork()
+        .findOneOrFail(FacebookPage, { sandbox: true }, { filters: false });
+      return {
+        pageId: page.pageId,
+        accessToken: secrets.decrypt(page.accessTokenSealed),
+        appSecret: secrets.decrypt(page.appSecretSealed),
+      };
+    };
+    await ensureDemoTenant(seedDependencies());
+    // The api's sandbox has just answered for the current page…
+    const before = await credentialsOf();
+    expect(await graph.getPageIdentity(before)).toMatchObject({ id: before.pageId });
+    // …when demo:reset, in its own process, replaces it with a new page and token.
+    await resetDemoTenant(seedDependencies());
+    const after = await credentialsOf();
+    expect(after.accessToken).not.toBe(before.accessToken);
+    expect(await graph.getPageIdentity(after)).toMatchObject({ id: after.pageId });
+    const maya = await graph.getUserProfile(personaPsid(after.pageId, 'maya'), after);
+    expect(maya).toMatchObject({ firstName: 'Maya', lastName: 'Rahman' });
+    // A token no page has is still refused as Facebook would.
+    await expect(
+      graph.getPageIdentity({ accessToken: `${SANDBOX_TOKEN_PREFIX}nope`, appSecret: 'x' }),
+    ).rejects.toMatchObject({ kind: 'invalid_token' });
   });
 
   it('sends each call of a sandbox page to the sandbox Graph API, every other to Facebook', async () => {

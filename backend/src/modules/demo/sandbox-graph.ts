@@ -7,9 +7,6 @@ import { createFakeGraphRouter } from '../facebook/fake-graph/fake-graph-router.
 import { FakeGraph } from '../facebook/fake-graph/fake-graph.js';
 import { PERSONAS, personaPsid } from './demo-identity.js';
 
-/** How often the sandbox looks for sandbox pages created by another process (demo:reset). */
-const RELOAD_INTERVAL_MS = 3_000;
-
 /**
  * Omni's own Graph API for the demo's sandbox pages: the fake Graph of the tests (one
  * implementation of the platform's facts), mounted in the api at SANDBOX_GRAPH_PATH. It
@@ -20,8 +17,7 @@ const RELOAD_INTERVAL_MS = 3_000;
  */
 export class SandboxGraph {
   readonly graph = new FakeGraph();
-  private loadedAt = 0;
-  private loading: Promise<void> | null = null;
+  private loading: { startedAt: number; done: Promise<void> } | null = null;
 
   constructor(
     private readonly em: EntityManager,
@@ -31,12 +27,24 @@ export class SandboxGraph {
   ) {}
 
   /** Registers every sandbox page (and its personas) the database holds. */
-  load(): Promise<void> {
-    this.loading ??= this.readPages().finally(() => {
-      this.loading = null;
-      this.loadedAt = Date.now();
-    });
-    return this.loading;
+  async load(): Promise<void> {
+    await this.loadStartedAfter(performance.now());
+  }
+
+  /**
+   * Waits for a read of the database that began at `time` or later, so that a page committed
+   * before then is seen; concurrent callers share one read.
+   */
+  private async loadStartedAfter(time: number): Promise<void> {
+    while (this.loading && this.loading.startedAt < time) await this.loading.done;
+    if (!this.loading) {
+      const startedAt = performance.now();
+      const done = this.readPages().finally(() => {
+        if (this.loading?.done === done) this.loading = null;
+      });
+      this.loading = { startedAt, done };
+    }
+    await this.loading.done;
   }
 
   private async readPages(): Promise<void> {
@@ -62,13 +70,20 @@ export class SandboxGraph {
     }
   }
 
-  /** The Graph API's routes under `prefix`, reloading pages another process may have made. */
+  /**
+   * The Graph API's routes under `prefix`. A token it does not know yet may be a page that
+   * another process made since it last looked (demo:seed, demo:reset): it reads the database
+   * again before refusing it, so the first call for a new page never fails.
+   */
   middleware(prefix: string): Middleware {
+    const router = createFakeGraphRouter(this.graph, {
+      prefix,
+      lookUpToken: () => this.loadStartedAfter(performance.now()),
+    });
     // The router types its own state; mounted in the api, it is one middleware among others.
-    const routes = createFakeGraphRouter(this.graph, { prefix }).routes() as unknown as Middleware;
+    const routes = router.routes() as unknown as Middleware;
     return async (ctx, next) => {
       if (ctx.path !== prefix && !ctx.path.startsWith(`${prefix}/`)) return next();
-      if (Date.now() - this.loadedAt > RELOAD_INTERVAL_MS) await this.load();
       return routes(ctx, next);
     };
   }

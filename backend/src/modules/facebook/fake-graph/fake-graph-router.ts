@@ -63,6 +63,11 @@ const PAGE_TOKEN_SCOPES = ['pages_messaging', 'pages_manage_metadata', 'pages_sh
 export type FakeGraphRouterOptions = {
   /** Where the fake is mounted inside another Koa app, e.g. "/sandbox-graph". */
   prefix?: string;
+  /**
+   * Asked before a token is refused as unknown, to register its page if it exists somewhere
+   * the fake has not looked yet (the demo's sandbox reads pages from the database).
+   */
+  lookUpToken?: (token: string) => Promise<void>;
 };
 
 /** The fake's routes, to mount in a Koa app (Omni's demo mode) with `app.use(router.routes())`. */
@@ -72,7 +77,7 @@ export function createFakeGraphRouter(
 ): Router<FakeGraphState> {
   const prefix = options.prefix ?? '';
   const router = new Router<FakeGraphState>(prefix ? { prefix } : {});
-  const authenticate = authenticatePage(graph);
+  const authenticate = authenticatePage(graph, options.lookUpToken);
 
   // Graph takes JSON and form bodies; an unreadable body counts as no parameters.
   router.use(bodyParser({ enableTypes: ['json', 'form'], onError: () => undefined }));
@@ -211,13 +216,17 @@ function graphPath(ctx: Context, prefix: string): { version: string; path: strin
  * refuses revoked tokens, and checks appsecret_proof: a wrong proof always fails, a missing
  * one only when the app requires it.
  */
-function authenticatePage(graph: FakeGraph): FakeGraphMiddleware {
+function authenticatePage(
+  graph: FakeGraph,
+  lookUpToken: FakeGraphRouterOptions['lookUpToken'],
+): FakeGraphMiddleware {
   return async function authenticate(ctx, next) {
     const { graphParams } = ctx.state;
     const token = stringParam(graphParams, 'access_token') ?? bearerToken(ctx);
     if (!token) throw new GraphErrorResponse(fakeGraphErrors.tokenRequired);
     const revocation = graph.revocationOf(token);
     if (revocation) throw new GraphErrorResponse(revocation);
+    if (!graph.findPageByToken(token)) await lookUpToken?.(token);
     const page = graph.findPageByToken(token);
     if (!page) throw new GraphErrorResponse(fakeGraphErrors.invalidToken);
 
