@@ -96,6 +96,7 @@ export function createApp(options: {
     ctx.body = openApiDocument;
   });
 
+  const publicOrigin = new URL(config.publicUrl).origin;
   app.use(requestId(logger));
   app.use(errorHandler(logger));
   app.use(
@@ -104,7 +105,10 @@ export function createApp(options: {
         directives: {
           // naive-ui injects its styles at run time; Facebook profile photos come from its CDNs.
           'style-src': ["'self'", "'unsafe-inline'"],
-          'img-src': ["'self'", 'data:', 'blob:', 'https:'],
+          // Omni's own links (stored files, demo photos) are built on PUBLIC_URL, which may
+          // not be the address the panel was opened at (127.0.0.1 for localhost).
+          'img-src': ["'self'", publicOrigin, 'data:', 'blob:', 'https:'],
+          'media-src': ["'self'", publicOrigin, 'blob:', 'https:'],
           'connect-src': ["'self'"],
         },
       },

@@ -35,6 +35,20 @@ describe('the built panel', () => {
     expect((await api.request('GET', '/assets/gone.js')).status).toBe(404);
   });
 
+  it("lets the panel show Omni's files and photos when opened at another address than PUBLIC_URL", async () => {
+    const policy = (await api.request('GET', '/workspace')).headers.get('content-security-policy');
+    const directive = (name: string) =>
+      policy
+        ?.split(';')
+        .map((part) => part.trim().split(/\s+/))
+        .find(([directiveName]) => directiveName === name)
+        ?.slice(1);
+    const publicOrigin = new URL(api.config.publicUrl).origin;
+    expect(directive('img-src')).toContain(publicOrigin);
+    expect(directive('media-src')).toContain(publicOrigin);
+    expect(directive('script-src')).toEqual(["'self'"]);
+  });
+
   it('leaves API paths to the API', async () => {
     const response = await api.request('GET', '/api/unknown');
     expect(response.status).toBe(404);
