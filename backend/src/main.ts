@@ -19,6 +19,7 @@ import { SecretBox } from './crypto/secret-box.js';
 import { runMigrations } from './db/migrate.js';
 import { PasswordHasher } from './modules/auth/passwords.js';
 import { ensureDemoTenant, resetDemoTenant } from './modules/demo/demo.seeder.js';
+import { createFileStorage } from './modules/files/file-storage.js';
 import { initOrm } from './db/orm.js';
 import { JobQueues } from './jobs/job-queues.js';
 import { createLogger, type Logger } from './logger.js';
@@ -61,6 +62,7 @@ async function main(): Promise<void> {
         secrets: new SecretBox(config.encryptionKey),
         encryptionKey: config.encryptionKey,
         logger,
+        storage: createFileStorage(config),
       }),
     );
   }

@@ -20,7 +20,7 @@ import { MessengerSimulator } from './modules/demo/messenger-simulator.js';
 import { SandboxAwareGraphClient } from './modules/demo/sandbox-aware-graph-client.js';
 import { SandboxGraph } from './modules/demo/sandbox-graph.js';
 import { SecretBox } from './crypto/secret-box.js';
-import { LocalFileStorage } from './modules/files/file-storage.js';
+import { createFileStorage } from './modules/files/file-storage.js';
 import { FileUrlSigner } from './modules/files/file-urls.js';
 import { FilesService } from './modules/files/files.service.js';
 import { ConversationBroadcaster } from './modules/conversations/conversation-broadcaster.js';
@@ -90,7 +90,7 @@ function createIntegrations(config: Config) {
           }),
         )
       : facebook,
-    storage: new LocalFileStorage(config.storageDir),
+    storage: createFileStorage(config),
     fileLinks,
     linkFile: (fileId: string) => fileLinks.urlFor(fileId),
   };
@@ -191,8 +191,14 @@ export async function startApi({
     departments: new DepartmentsService(em),
     operators: new OperatorsService(em, passwords, realtime, queueHooks),
     health: new HealthService(em, probeRedis, config.redisPrefix),
-    facebookPages: new FacebookPagesService(em, graph, secrets, config, signingKeys, (pageId) =>
-      broadcaster.broadcastOpenOfPage(pageId),
+    facebookPages: new FacebookPagesService(
+      em,
+      graph,
+      secrets,
+      config,
+      signingKeys,
+      storage,
+      (pageId) => broadcaster.broadcastOpenOfPage(pageId),
     ),
     facebookWebhooks: new FacebookWebhooksService(em, signingKeys, queues, logger),
     conversations,

@@ -1,10 +1,13 @@
 import { randomBytes, randomInt } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { secretHint, type SecretBox } from '../../crypto/secret-box.js';
+import { sqlTransaction } from '../../db/sql.js';
 import type { Logger } from '../../logger.js';
 import type { PasswordHasher } from '../auth/passwords.js';
 import { Department } from '../departments/department.entity.js';
 import { FacebookPage } from '../facebook/facebook-page.entity.js';
+import type { FileStorage } from '../files/file-storage.js';
+import { deleteFileRecordsOfTenant } from '../files/stored-file-records.js';
 import { User } from '../operators/user.entity.js';
 import { Tenant } from '../tenants/tenant.entity.js';
 import {
@@ -103,13 +106,20 @@ export async function ensureDemoTenant(dependencies: SeedDependencies): Promise<
 
 /**
  * `npm run demo:reset`: deletes the demo business with everything it holds (conversations,
- * messages, files' records) and seeds it afresh, for a clean screencast.
+ * messages, files) and seeds it afresh, for a clean screencast.
  */
-export async function resetDemoTenant(dependencies: SeedDependencies): Promise<Tenant> {
+export async function resetDemoTenant(
+  dependencies: SeedDependencies & { storage: Pick<FileStorage, 'remove'> },
+): Promise<Tenant> {
   const existing = await findDemoTenant(dependencies.em);
   if (existing) {
-    await dependencies.em.nativeDelete(Tenant, { id: existing.id });
+    const storageKeys = await sqlTransaction(dependencies.em, async (sql) => {
+      const keys = await deleteFileRecordsOfTenant(sql, existing.id);
+      await sql('delete from tenant where id = ?', [existing.id]); // cascades to all it holds
+      return keys;
+    });
     dependencies.em.clear();
+    await dependencies.storage.remove(storageKeys);
   }
   return seedDemoTenant(dependencies);
 }

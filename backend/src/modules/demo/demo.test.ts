@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { describe, expect, it } from 'vitest';
 import { SecretBox } from '../../crypto/secret-box.js';
@@ -11,6 +12,8 @@ import { FacebookPage } from '../facebook/facebook-page.entity.js';
 import { FetchGraphClient } from '../facebook/graph/fetch-graph-client.js';
 import type { GraphClient } from '../facebook/graph/graph-client.js';
 import { WebhookEvent } from '../facebook/webhook-event.entity.js';
+import { createFileStorage } from '../files/file-storage.js';
+import { StoredFile } from '../files/stored-file.entity.js';
 import { User } from '../operators/user.entity.js';
 import { Tenant } from '../tenants/tenant.entity.js';
 import { DEMO_LOGINS, SANDBOX_TOKEN_PREFIX, personaPsid } from './demo-identity.js';
@@ -32,6 +35,7 @@ function seedDependencies() {
     secrets: new SecretBox(api.config.encryptionKey),
     encryptionKey: api.config.encryptionKey,
     logger: createLogger({ ...api.config, logLevel: 'silent' }),
+    storage: createFileStorage(api.config),
   };
 }
 
@@ -146,8 +150,18 @@ describe('the demo business', () => {
   it('reset replaces everything: the old logins and sessions stop working, new ones work', async () => {
     const before = await demoLogins();
     const oldToken = await signIn(before[1]!);
+    // A file the demo business kept (a picture a visitor sent).
+    const storage = createFileStorage(api.config);
+    const { tenant } = await demoAdmin(api.orm.em.fork() as EntityManager);
+    const fileKey = `${tenant.id}/a-picture`;
+    await storage.put(fileKey, Readable.from(Buffer.from('a picture')));
+    await api.orm.em
+      .fork()
+      .persist(new StoredFile(tenant, fileKey, 'image/png', 9, 'a.png', null))
+      .flush();
 
     await resetDemoTenant(seedDependencies());
+    expect(await storage.open(fileKey)).toBeNull();
 
     const after = await demoLogins();
     expect(after[1]!.password).not.toBe(before[1]!.password);

@@ -3,10 +3,13 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Config } from '../../config.js';
 import { secretHint, type SecretBox } from '../../crypto/secret-box.js';
 import { findByIdOrFail } from '../../db/find.js';
+import { sqlTransaction } from '../../db/sql.js';
 import { TENANT_FILTER } from '../../db/tenant-filter.js';
 import { AppError, ConflictError, UnprocessableError } from '../../errors.js';
 import type { Actor } from '../auth/actor.js';
 import { Department } from '../departments/department.entity.js';
+import type { FileStorage } from '../files/file-storage.js';
+import { deleteFileRecordsOfPage } from '../files/stored-file-records.js';
 import { Tenant } from '../tenants/tenant.entity.js';
 import { FacebookPage } from './facebook-page.entity.js';
 import {
@@ -29,6 +32,8 @@ export class FacebookPagesService {
     private readonly config: Pick<Config, 'publicUrl'>,
     /** The webhook's cached app secrets, dropped when a page changes. */
     private readonly signingKeys: Pick<WebhookSigningKeys, 'forget'>,
+    /** Where the files of the page's conversations are, deleted with the page. */
+    private readonly storage: Pick<FileStorage, 'remove'>,
     /** Tells open panels that the page's conversations changed (e.g. their reply window). */
     private readonly pageConversationsChanged: (pageId: string) => Promise<void> = async () => {},
   ) {}
@@ -128,10 +133,16 @@ export class FacebookPagesService {
   }
 
   /** Events for a deleted page are acknowledged and dropped from then on. */
+  /** Deletes the page with its conversations, their messages and files (the admin was told). */
   async remove(_actor: Actor, id: string): Promise<void> {
     const page = await this.findPage(id);
-    await this.em.remove(page).flush();
+    const storageKeys = await sqlTransaction(this.em, async (sql) => {
+      const keys = await deleteFileRecordsOfPage(sql, page.id);
+      await sql('delete from facebook_page where id = ?', [page.id]); // cascades to its chats
+      return keys;
+    });
     this.signingKeys.forget(page.tenant.id);
+    await this.storage.remove(storageKeys);
   }
 
   private async subscribe(page: FacebookPage, credentials: PageCredentials): Promise<void> {

@@ -1,12 +1,18 @@
+import { randomUUID } from 'node:crypto';
+import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { TENANT_FILTER } from '../../db/tenant-filter.js';
 import {
   connectFacebookPage,
   createDepartment,
   createOperator,
+  seedConversation,
   signUpTenant,
   useTestApi,
 } from '../../test/test-api.js';
+import { Message } from '../conversations/message.entity.js';
+import { LocalFileStorage } from '../files/file-storage.js';
+import { StoredFile } from '../files/stored-file.entity.js';
 import { registerRandomPage } from './fake-graph/fake-graph-fixtures.js';
 import { computeAppSecretProof } from './graph/fetch-graph-client.js';
 import { FacebookPage } from './facebook-page.entity.js';
@@ -280,6 +286,56 @@ describe('changing a Facebook page', () => {
       (await api.request('GET', `/api/channels/facebook/${page.id}`, { token: admin.token }))
         .status,
     ).toBe(404);
+  });
+
+  it("is deleted with its conversations and their files, leaving the tenant's other pages alone", async () => {
+    const admin = await signUpTenant(api);
+    const { page: deleted } = await connectFacebookPage(api, admin.token);
+    const { page: kept } = await connectFacebookPage(api, admin.token);
+    const storage = new LocalFileStorage(api.config.storageDir);
+    const imageOf = async (pageRecordId: string) => {
+      const conversation = await seedConversation(api, pageRecordId);
+      const em = api.orm.em.fork();
+      const message = await em.findOneOrFail(Message, { conversation }, { filters: false });
+      const key = `${admin.tenant.id}/${randomUUID()}`;
+      await storage.put(key, Readable.from(Buffer.from('a picture')));
+      const file = new StoredFile(message.tenant, key, 'image/png', 9, 'a.png', null);
+      message.attachments = [
+        {
+          kind: 'image',
+          url: 'https://cdn.example/a.png',
+          title: null,
+          stickerId: null,
+          coordinates: null,
+          facebookType: 'image',
+          storedFileId: file.id,
+        },
+      ];
+      await em.persist(file).flush();
+      return { conversationId: conversation.id, fileId: file.id, key };
+    };
+    const gone = await imageOf(deleted.id);
+    const stays = await imageOf(kept.id);
+
+    const response = await api.request('DELETE', `/api/channels/facebook/${deleted.id}`, {
+      token: admin.token,
+    });
+    expect(response.status).toBe(204);
+    const em = api.orm.em.fork();
+    const filesLeft = await em.find(
+      StoredFile,
+      { id: { $in: [gone.fileId, stays.fileId] } },
+      { filters: false },
+    );
+    expect(filesLeft.map((file) => file.id)).toEqual([stays.fileId]);
+    expect(await storage.open(gone.key)).toBeNull();
+    const keptBytes = await storage.open(stays.key);
+    expect(keptBytes).not.toBeNull();
+    keptBytes!.destroy();
+    const conversation = (id: string) =>
+      api.request('GET', `/api/conversations/${id}`, { token: admin.token });
+    expect((await conversation(gone.conversationId)).status).toBe(404);
+    expect((await conversation(stays.conversationId)).status).toBe(200);
   });
 
   it('is managed by admins only, and validated', async () => {

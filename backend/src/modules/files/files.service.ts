@@ -62,15 +62,18 @@ export class FilesService {
       attachment.url,
     );
     // Re-read under the transaction, so two downloads of the same attachment link only one.
-    return this.em.transactional(async (em) => {
-      const fresh = await em.findOneOrFail(Message, messageId, { refresh: true });
-      if (fresh.attachments[index]?.storedFileId) return false;
+    const linked = await this.em.transactional(async (em) => {
+      const fresh = await em.findOne(Message, messageId, { refresh: true });
+      if (!fresh || fresh.attachments[index]?.storedFileId) return false;
       em.persist(file);
       fresh.attachments = fresh.attachments.map((item, position) =>
         position === index ? { ...item, storedFileId: file.id } : item,
       );
       return true;
     });
+    // Another download linked its copy first, or the page was deleted meanwhile.
+    if (!linked) await this.storage.remove([storageKey]);
+    return linked;
   }
 
   /** Keeps a file an operator uploaded (to send it to a visitor); the caller persists it. */

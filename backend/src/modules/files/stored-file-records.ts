@@ -1,0 +1,32 @@
+import type { Sql } from '../../db/sql.js';
+
+/*
+ * Deleting what holds files deletes the files too: first their records, in the transaction
+ * that deletes the holder, then (once it has committed) their bytes with FileStorage.remove.
+ */
+
+/**
+ * Deletes the records of the files a page's messages hold (visitors' attachments Omni kept,
+ * operators' uploads) and returns where their bytes are.
+ */
+export async function deleteFileRecordsOfPage(sql: Sql, pageRowId: string): Promise<string[]> {
+  const rows = await sql<{ storage_key: string }>(
+    `delete from stored_file
+     where id in (
+       select (attachment->>'storedFileId')::uuid
+       from message, jsonb_array_elements(message.attachments) as attachment
+       where message.page_id = ? and attachment->>'storedFileId' is not null)
+     returning storage_key`,
+    [pageRowId],
+  );
+  return rows.map((row) => row.storage_key);
+}
+
+/** Deletes the records of every file of a tenant and returns where their bytes are. */
+export async function deleteFileRecordsOfTenant(sql: Sql, tenantId: string): Promise<string[]> {
+  const rows = await sql<{ storage_key: string }>(
+    'delete from stored_file where tenant_id = ? returning storage_key',
+    [tenantId],
+  );
+  return rows.map((row) => row.storage_key);
+}
