@@ -105,10 +105,9 @@ export function createApp(options: {
         directives: {
           // naive-ui injects its styles at run time; Facebook profile photos come from its CDNs.
           'style-src': ["'self'", "'unsafe-inline'"],
-          // Omni's own links (stored files, demo photos) are built on PUBLIC_URL, which may
-          // not be the address the panel was opened at (127.0.0.1 for localhost).
+          // The demo visitors' photos are links on PUBLIC_URL, which need not be the address
+          // the panel was opened at (127.0.0.1 for localhost).
           'img-src': ["'self'", publicOrigin, 'data:', 'blob:', 'https:'],
-          'media-src': ["'self'", publicOrigin, 'blob:', 'https:'],
           'connect-src': ["'self'"],
         },
       },

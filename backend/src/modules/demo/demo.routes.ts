@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { ApiRouter } from '../../http/api-router.js';
+import { allowEmbeddingElsewhere } from '../../http/embedding.js';
 import { errorResponse } from '../../http/schemas.js';
 import { NotFoundError } from '../../errors.js';
 import { findPersona, findSampleImage, personaPicture, samplePicture } from './demo-identity.js';
@@ -137,6 +138,7 @@ export function registerDemoRoutes(
       if (!persona) throw new NotFoundError('The picture');
       ctx.type = 'image/svg+xml';
       ctx.set('Cache-Control', 'public, max-age=86400');
+      allowEmbeddingElsewhere(ctx);
       return personaPicture(persona);
     },
   });
@@ -154,6 +156,7 @@ export function registerDemoRoutes(
       if (!image) throw new NotFoundError('The picture');
       ctx.type = 'image/svg+xml';
       ctx.set('Cache-Control', 'public, max-age=86400');
+      allowEmbeddingElsewhere(ctx);
       return samplePicture(image);
     },
   });

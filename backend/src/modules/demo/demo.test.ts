@@ -10,7 +10,7 @@ import { PasswordHasher } from '../auth/passwords.js';
 import type { Actor } from '../auth/actor.js';
 import { FacebookPage } from '../facebook/facebook-page.entity.js';
 import { FetchGraphClient } from '../facebook/graph/fetch-graph-client.js';
-import type { GraphClient } from '../facebook/graph/graph-client.js';
+import { SUBSCRIBED_FIELDS, type GraphClient } from '../facebook/graph/graph-client.js';
 import { WebhookEvent } from '../facebook/webhook-event.entity.js';
 import { createFileStorage } from '../files/file-storage.js';
 import { StoredFile } from '../files/stored-file.entity.js';
@@ -271,6 +271,8 @@ describe('the Messenger simulator', () => {
     expect(await graph.getPageIdentity(after)).toMatchObject({ id: after.pageId });
     const maya = await graph.getUserProfile(personaPsid(after.pageId, 'maya'), after);
     expect(maya).toMatchObject({ firstName: 'Maya', lastName: 'Rahman' });
+    // Set up from the start, as the seeder says: subscribed to the app.
+    expect(await graph.getSubscribedFields(after.pageId, after)).toEqual([...SUBSCRIBED_FIELDS]);
     // A token no page has is still refused as Facebook would.
     await expect(
       graph.getPageIdentity({ accessToken: `${SANDBOX_TOKEN_PREFIX}nope`, appSecret: 'x' }),

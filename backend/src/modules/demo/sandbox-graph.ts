@@ -5,6 +5,7 @@ import { TENANT_FILTER } from '../../db/tenant-filter.js';
 import { FacebookPage } from '../facebook/facebook-page.entity.js';
 import { createFakeGraphRouter } from '../facebook/fake-graph/fake-graph-router.js';
 import { FakeGraph } from '../facebook/fake-graph/fake-graph.js';
+import { SUBSCRIBED_FIELDS } from '../facebook/graph/graph-client.js';
 import { PERSONAS, personaPsid } from './demo-identity.js';
 
 /**
@@ -52,6 +53,7 @@ export class SandboxGraph {
       .fork()
       .find(FacebookPage, { sandbox: true }, { filters: { [TENANT_FILTER]: false } });
     for (const page of pages) {
+      const isNew = !this.graph.findPage(page.pageId);
       this.graph.registerPage({
         pageId: page.pageId,
         name: page.pageName,
@@ -67,6 +69,8 @@ export class SandboxGraph {
           profilePic: `${this.publicUrl}/api/demo/personas/${persona.id}.svg`,
         });
       }
+      // The seeder counts the page as set up: it is subscribed to the app from the start.
+      if (isNew) this.graph.setSubscription(page.pageId, [...SUBSCRIBED_FIELDS]);
     }
   }
 
