@@ -28,13 +28,17 @@ export const queueStatsSchema = z
       .number()
       .nullable()
       .meta({
-        description: `Share (0–1) of those assigned within ${ASSIGNED_WITHIN_SECONDS} s`,
+        description:
+          `Share (0–1) of queue entries assigned within ${ASSIGNED_WITHIN_SECONDS} s, of those ` +
+          `assigned or waiting longer (a chat still waiting less, or closed sooner, is not judged yet)`,
       }),
     answeredWithinTarget: z
       .number()
       .nullable()
       .meta({
-        description: `Share (0–1) of queue entries an operator answered within ${ANSWERED_WITHIN_SECONDS} s`,
+        description:
+          `Share (0–1) of queue entries an operator answered within ${ANSWERED_WITHIN_SECONDS} s, of ` +
+          `those answered or unanswered for longer (a chat closed sooner without an answer is not judged)`,
       }),
     averageWaitSeconds: z.number().nullable().meta({ description: 'Queue entry to assignment' }),
     averageSpeedOfAnswerSeconds: z
@@ -64,7 +68,10 @@ const ASSIGNMENT_TYPES = `('assigned', 'taken', 'transferred')`;
  * chats went round the operators.
  */
 export class QueueStatsService {
-  constructor(private readonly em: EntityManager) {}
+  constructor(
+    private readonly em: EntityManager,
+    private readonly clock: () => Date = () => new Date(),
+  ) {}
 
   async over(tenantId: string, query: QueueStatsQuery): Promise<QueueStats> {
     const from = new Date(query.from);
@@ -78,40 +85,59 @@ export class QueueStatsService {
     if (department !== null && !isUuid(department)) {
       throw new ValidationError({ departmentId: 'This is not a department of yours.' });
     }
+    const now = this.clock();
     const connection = this.em.getConnection();
-    // Each queue entry with what happened next, and the first operator reply after it.
+    // Each queue entry of the period with what came next (even after the period: its outcome
+    // is known now), the first operator reply after it, and the first close after it.
     const [queue] = await connection.execute<Record<string, string | null>[]>(
-      `with event as (
-         select e.*, lead(e.type) over w as next_type, lead(e.occurred_at) over w as next_at
-         from conversation_event e
-         where e.tenant_id = ? and e.occurred_at >= ? and e.occurred_at < ?
-           and (?::uuid is null or e.department_id = ?::uuid)
-         window w as (partition by e.conversation_id order by e.occurred_at, e.id)
-       ), entry as (
-         select event.*,
+      `with entry as (
+         select e.occurred_at, next.type as next_type, next.occurred_at as next_at,
            (select min(m.occurred_at) from message m
-            where m.conversation_id = event.conversation_id and m.direction = 'out'
-              and m.source = 'operator' and m.occurred_at >= event.occurred_at) as replied_at
-         from event where type in ('queued', 'requeued')
+            where m.conversation_id = e.conversation_id and m.direction = 'out'
+              and m.source = 'operator' and m.occurred_at >= e.occurred_at) as replied_at,
+           (select min(c.occurred_at) from conversation_event c
+            where c.conversation_id = e.conversation_id and c.type = 'closed'
+              and c.occurred_at >= e.occurred_at) as closed_at
+         from conversation_event e
+         left join lateral (
+           select n.type, n.occurred_at from conversation_event n
+           where n.conversation_id = e.conversation_id
+             and (n.occurred_at, n.id) > (e.occurred_at, e.id)
+           order by n.occurred_at, n.id limit 1
+         ) next on true
+         where e.tenant_id = ? and e.occurred_at >= ? and e.occurred_at < ?
+           and e.type in ('queued', 'requeued')
+           and (?::uuid is null or e.department_id = ?::uuid)
+       ), judged as (
+         select entry.*,
+           next_type in ${ASSIGNMENT_TYPES} as assigned,
+           coalesce(next_at, ?::timestamptz) - occurred_at as waited,
+           coalesce(closed_at, ?::timestamptz) - occurred_at as unanswered_for
+         from entry
        )
        select
          count(*) as entered,
-         count(*) filter (where next_type in ${ASSIGNMENT_TYPES}) as assigned,
-         count(*) filter (where next_type in ${ASSIGNMENT_TYPES}
-           and next_at - occurred_at <= make_interval(secs => ?)) as assigned_in_time,
+         count(*) filter (where assigned) as assigned,
+         count(*) filter (where assigned and waited <= make_interval(secs => ?)) as assigned_in_time,
+         count(*) filter (where assigned or waited > make_interval(secs => ?)) as assignment_judged,
          count(*) filter (where replied_at - occurred_at <= make_interval(secs => ?)) as answered_in_time,
-         avg(extract(epoch from next_at - occurred_at))
-           filter (where next_type in ${ASSIGNMENT_TYPES}) as average_wait,
+         count(*) filter (where replied_at is not null
+           or unanswered_for > make_interval(secs => ?)) as answer_judged,
+         avg(extract(epoch from waited)) filter (where assigned) as average_wait,
          avg(extract(epoch from replied_at - occurred_at)) as average_speed_of_answer,
          count(*) filter (where next_type = 'closed') as closed_while_waiting
-       from entry`,
+       from judged`,
       [
         tenantId,
         from,
         to,
         department,
         department,
+        now,
+        now,
         ASSIGNED_WITHIN_SECONDS,
+        ASSIGNED_WITHIN_SECONDS,
+        ANSWERED_WITHIN_SECONDS,
         ANSWERED_WITHIN_SECONDS,
       ],
     );
@@ -150,8 +176,14 @@ export class QueueStatsService {
       to: to.toISOString(),
       entered,
       assigned,
-      assignedWithinTarget: share(count(queue?.['assigned_in_time']), assigned),
-      answeredWithinTarget: share(count(queue?.['answered_in_time']), entered),
+      assignedWithinTarget: share(
+        count(queue?.['assigned_in_time']),
+        count(queue?.['assignment_judged']),
+      ),
+      answeredWithinTarget: share(
+        count(queue?.['answered_in_time']),
+        count(queue?.['answer_judged']),
+      ),
       averageWaitSeconds: seconds(queue?.['average_wait']),
       averageSpeedOfAnswerSeconds: seconds(queue?.['average_speed_of_answer']),
       averageHandlingSeconds: seconds(handling?.average),
