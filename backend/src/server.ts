@@ -191,15 +191,13 @@ export async function startApi({
     departments: new DepartmentsService(em),
     operators: new OperatorsService(em, passwords, realtime, queueHooks),
     health: new HealthService(em, probeRedis, config.redisPrefix),
-    facebookPages: new FacebookPagesService(
-      em,
-      graph,
-      secrets,
-      config,
-      signingKeys,
-      storage,
-      (pageId) => broadcaster.broadcastOpenOfPage(pageId),
-    ),
+    facebookPages: new FacebookPagesService(em, graph, secrets, config, signingKeys, storage, {
+      conversationsChanged: (pageId) => broadcaster.broadcastOpenOfPage(pageId),
+      conversationsRemoved: async (tenantId) => {
+        await queueHooks.wakeDispatcher(tenantId);
+        queueHooks.queueChanged(tenantId);
+      },
+    }),
     facebookWebhooks: new FacebookWebhooksService(em, signingKeys, queues, logger),
     conversations,
     routing,

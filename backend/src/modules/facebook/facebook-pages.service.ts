@@ -23,6 +23,14 @@ import type { GraphClient, PageCredentials, PageIdentity } from './graph/graph-c
 import { GraphApiError } from './graph/graph-errors.js';
 import type { WebhookSigningKeys } from './webhook-signing-keys.js';
 
+/** What the rest of Omni must hear when a page's change reaches its conversations. */
+export type PageConversationHooks = {
+  /** Open panels show the page's conversations again (e.g. their reply window changed). */
+  conversationsChanged: (pageId: string) => Promise<void>;
+  /** The page's conversations are gone: their operators have room, the queue figures changed. */
+  conversationsRemoved: (tenantId: string) => Promise<void>;
+};
+
 /** The tenant admin's Facebook pages: Webim's form, checked against the Graph API. */
 export class FacebookPagesService {
   constructor(
@@ -34,8 +42,7 @@ export class FacebookPagesService {
     private readonly signingKeys: Pick<WebhookSigningKeys, 'forget'>,
     /** Where the files of the page's conversations are, deleted with the page. */
     private readonly storage: Pick<FileStorage, 'remove'>,
-    /** Tells open panels that the page's conversations changed (e.g. their reply window). */
-    private readonly pageConversationsChanged: (pageId: string) => Promise<void> = async () => {},
+    private readonly hooks: PageConversationHooks,
   ) {}
 
   async list(_actor: Actor): Promise<FacebookPageDto[]> {
@@ -128,7 +135,7 @@ export class FacebookPagesService {
     if (credentialsChanged || (input.active === true && !page.subscribed))
       await this.subscribe(page, credentials);
     // Operators see at once that they may (or may no longer) answer as a human agent.
-    if (replyWindowChanged) await this.pageConversationsChanged(page.id);
+    if (replyWindowChanged) await this.hooks.conversationsChanged(page.id);
     return this.present(page);
   }
 
@@ -143,6 +150,7 @@ export class FacebookPagesService {
     });
     this.signingKeys.forget(page.tenant.id);
     await this.storage.remove(storageKeys);
+    await this.hooks.conversationsRemoved(page.tenant.id);
   }
 
   private async subscribe(page: FacebookPage, credentials: PageCredentials): Promise<void> {

@@ -134,6 +134,47 @@ describe('the queue end to end', () => {
   });
 });
 
+describe('deleting a page', () => {
+  it("gives its operators' freed room to the next waiting chat at once", async () => {
+    const admin = await signUpTenant(api);
+    const deleted = await connectFacebookPage(api, admin.token);
+    const kept = await connectFacebookPage(api, admin.token);
+    const operator = await createOperator(api, admin.token, { maxChats: 1 });
+    const socket = await connect(operator.token);
+    await api.request('PUT', '/api/me/status', {
+      token: operator.token,
+      body: { status: 'online' },
+    });
+    const write = (connected: typeof deleted, psid: string) =>
+      postDelivery(
+        api,
+        admin.tenant.key,
+        delivery(
+          entry(
+            connected.page.pageId,
+            textMessage({ psid, pageId: connected.page.pageId, text: 'hello' }),
+          ),
+        ),
+        connected.appSecret,
+      );
+    const held = nextUpdate(socket, (c) => c.status === 'assigned');
+    await write(deleted, 'visitor-of-the-deleted-page');
+    await held;
+    const queued = nextUpdate(socket, (c) => c.status === 'queued');
+    await write(kept, 'visitor-of-the-kept-page');
+    const waiting = await queued;
+
+    const assigned = nextUpdate(socket, (c) => c.id === waiting.id && c.status === 'assigned');
+    const response = await api.request('DELETE', `/api/channels/facebook/${deleted.page.id}`, {
+      token: admin.token,
+    });
+    expect(response.status).toBe(204);
+    // Well before the routing sweep (every 15 s) would notice.
+    const soon = new Promise<null>((resolve) => setTimeout(() => resolve(null), 5_000));
+    expect(await Promise.race([assigned, soon])).toMatchObject({ operatorId: operator.user.id });
+  });
+});
+
 describe('watching a conversation', () => {
   it('is allowed to whoever may see it, and refused to others', async () => {
     const admin = await signUpTenant(api);
