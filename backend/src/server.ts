@@ -47,7 +47,7 @@ import { HEARTBEAT_INTERVAL_MS, recordWorkerHeartbeat } from './modules/health/h
 import { OperatorsService } from './modules/operators/operators.service.js';
 import { RealtimeServer } from './modules/realtime/realtime.server.js';
 import { TenantsService } from './modules/tenants/tenants.service.js';
-import type { RealtimePublisher } from './modules/realtime/realtime.events.js';
+import { rooms, type RealtimePublisher } from './modules/realtime/realtime.events.js';
 import { OperatorPresence } from './modules/routing/operator-presence.js';
 import { ROUTING_SWEEP_INTERVAL_MS, RoutingSweeper } from './modules/routing/routing-sweeper.js';
 import { OutboundSender } from './modules/replies/outbound-sender.js';
@@ -193,7 +193,8 @@ export async function startApi({
     health: new HealthService(em, probeRedis, config.redisPrefix),
     facebookPages: new FacebookPagesService(em, graph, secrets, config, signingKeys, storage, {
       conversationsChanged: (pageId) => broadcaster.broadcastOpenOfPage(pageId),
-      conversationsRemoved: async (tenantId) => {
+      pageDeleted: async (tenantId, page) => {
+        realtime.publish(tenantId, rooms.tenant(tenantId), 'page.deleted', page);
         await queueHooks.wakeDispatcher(tenantId);
         queueHooks.queueChanged(tenantId);
       },

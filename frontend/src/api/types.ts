@@ -332,6 +332,8 @@ export interface ServerToClientEvents {
   'message.created': (message: Message, meta?: EventMeta) => void;
   'message.updated': (message: Message, meta?: EventMeta) => void;
   'queue.updated': (figures: QueueFigures) => void;
+  /** A Facebook page was deleted with its conversations (`pageId`: their `channel.pageId`). */
+  'page.deleted': (page: { id: string; pageId: string }, meta?: EventMeta) => void;
 }
 
 /** The answer to `resync`: what a reconnecting panel missed, or `complete: false` (reload). */

@@ -1,9 +1,11 @@
 import { createPinia, setActivePinia } from 'pinia';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { configureHttpAuth } from '@/api/http';
+import { useConversationsStore } from '@/stores/conversations';
+import { useFacebookPagesStore } from '@/stores/facebook-pages';
 import { useOperatorsStore } from '@/stores/operators';
 import { useSessionStore } from '@/stores/session';
-import { makeTenant, makeUser } from '@/test/factories';
+import { makeConversation, makeFacebookPage, makeTenant, makeUser } from '@/test/factories';
 import { jsonResponse, stubFetch } from '@/test/fetch-mock';
 
 type Handler = (...args: unknown[]) => void;
@@ -63,6 +65,26 @@ describe('realtime socket', () => {
 
     expect(operators.items.find((o) => o.id === colleague.id)?.status).toBe('online');
     expect(session.status).toBe('away');
+    disconnectRealtime();
+  });
+
+  it("applies page.deleted: the page leaves the admin's list and its chats the workspace", () => {
+    const conversations = useConversationsStore();
+    const pages = useFacebookPagesStore();
+    conversations.upsert(
+      makeConversation({
+        id: 'gone',
+        channel: { type: 'facebook', pageId: 'fb-1', pageName: 'Old' },
+      }),
+    );
+    conversations.upsert(makeConversation({ id: 'kept' }));
+    pages.upsert(makeFacebookPage({ id: 'page-1', pageId: 'fb-1' }));
+
+    connectRealtime('jwt');
+    fakeSocket.handlers.get('page.deleted')?.({ id: 'page-1', pageId: 'fb-1' });
+
+    expect([...conversations.byId.keys()]).toEqual(['kept']);
+    expect(pages.items).toEqual([]);
     disconnectRealtime();
   });
 

@@ -10,6 +10,7 @@ import type {
   ServerToClientEvents,
 } from '@/api/types';
 import { useConversationsStore } from '@/stores/conversations';
+import { useFacebookPagesStore } from '@/stores/facebook-pages';
 import { useMessagesStore } from '@/stores/messages';
 import { useOperatorsStore } from '@/stores/operators';
 import { useQueueStore } from '@/stores/queue';
@@ -29,6 +30,10 @@ export const realtimeEventTable: EventTable = {
   'message.created': (message) => useMessagesStore().upsert(message),
   'message.updated': (message) => useMessagesStore().upsert(message),
   'queue.updated': (figures) => useQueueStore().apply(figures),
+  'page.deleted': ({ id, pageId }) => {
+    useConversationsStore().forgetPage(pageId);
+    useFacebookPagesStore().forget(id);
+  },
 };
 
 /**

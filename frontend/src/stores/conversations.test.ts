@@ -62,6 +62,28 @@ describe('conversations store', () => {
     expect(store.unreadTotal).toBe(1);
   });
 
+  it("drops a deleted page's chats from every list, and only those", () => {
+    const store = useConversationsStore();
+    const gonePage = { type: 'facebook' as const, pageId: 'gone', pageName: 'Old page' };
+    store.upsert(makeConversation({ id: 'waiting-gone', channel: gonePage }));
+    store.upsert(
+      makeConversation({
+        id: 'mine-gone',
+        status: 'assigned',
+        operatorId: 'me',
+        channel: gonePage,
+      }),
+    );
+    store.upsert(makeConversation({ id: 'waiting-kept' }));
+    store.upsert(makeConversation({ id: 'mine-kept', status: 'assigned', operatorId: 'me' }));
+
+    store.forgetPage('gone');
+
+    expect(store.queue.map((item) => item.id)).toEqual(['waiting-kept']);
+    expect(store.mine.map((item) => item.id)).toEqual(['mine-kept']);
+    expect(store.byId.has('mine-gone')).toBe(false);
+  });
+
   it('announces chats that start waiting, but not those loaded with a list', async () => {
     const loaded = makeConversation();
     stubFetch({

@@ -105,6 +105,17 @@ export const useConversationsStore = defineStore('conversations', () => {
     for (const listener of arrivalListeners) listener(arrival, next);
   }
 
+  /**
+   * Drops the conversations of a deleted page (`page.deleted`); a view that still shows one
+   * fetches it again and is told it no longer exists.
+   */
+  function forgetPage(facebookPageId: string): void {
+    for (const [id, conversation] of byId.value) {
+      if (conversation.channel.pageId === facebookPageId) byId.value.delete(id);
+    }
+    closedIds.value = closedIds.value.filter((id) => byId.value.has(id));
+  }
+
   /** Called for chats that become mine or start waiting while the panel is open. */
   function onArrival(listener: ArrivalListener): () => void {
     arrivalListeners.add(listener);
@@ -242,6 +253,7 @@ export const useConversationsStore = defineStore('conversations', () => {
     unreadTotal,
     busyId,
     upsert,
+    forgetPage,
     onArrival,
     fetchWorkspace,
     loadMore,

@@ -66,10 +66,15 @@ export const useFacebookPagesStore = defineStore('facebook-pages', () => {
     uiFlags.deletingId = id;
     try {
       await pagesApi.deleteFacebookPage(id);
-      items.value = items.value.filter((item) => item.id !== id);
+      forget(id);
     } finally {
       uiFlags.deletingId = null;
     }
+  }
+
+  /** A page deleted here or by another admin (`page.deleted`). */
+  function forget(id: string): void {
+    items.value = items.value.filter((item) => item.id !== id);
   }
 
   /** Applies a full record from the API (and, later, from a realtime event). */
@@ -93,6 +98,7 @@ export const useFacebookPagesStore = defineStore('facebook-pages', () => {
     fetchAll,
     create,
     update,
+    forget,
     setActive,
     remove,
     upsert,

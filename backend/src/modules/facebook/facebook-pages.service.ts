@@ -7,6 +7,7 @@ import { sqlTransaction } from '../../db/sql.js';
 import { TENANT_FILTER } from '../../db/tenant-filter.js';
 import { AppError, ConflictError, UnprocessableError } from '../../errors.js';
 import type { Actor } from '../auth/actor.js';
+import type { DeletedPage } from '../realtime/realtime.events.js';
 import { Department } from '../departments/department.entity.js';
 import type { FileStorage } from '../files/file-storage.js';
 import { deleteFileRecordsOfPage } from '../files/stored-file-records.js';
@@ -27,8 +28,11 @@ import type { WebhookSigningKeys } from './webhook-signing-keys.js';
 export type PageConversationHooks = {
   /** Open panels show the page's conversations again (e.g. their reply window changed). */
   conversationsChanged: (pageId: string) => Promise<void>;
-  /** The page's conversations are gone: their operators have room, the queue figures changed. */
-  conversationsRemoved: (tenantId: string) => Promise<void>;
+  /**
+   * The page is gone with its conversations: panels drop them, their operators have room,
+   * the queue figures changed.
+   */
+  pageDeleted: (tenantId: string, page: DeletedPage) => Promise<void>;
 };
 
 /** The tenant admin's Facebook pages: Webim's form, checked against the Graph API. */
@@ -150,7 +154,7 @@ export class FacebookPagesService {
     });
     this.signingKeys.forget(page.tenant.id);
     await this.storage.remove(storageKeys);
-    await this.hooks.conversationsRemoved(page.tenant.id);
+    await this.hooks.pageDeleted(page.tenant.id, { id: page.id, pageId: page.pageId });
   }
 
   private async subscribe(page: FacebookPage, credentials: PageCredentials): Promise<void> {

@@ -10,6 +10,8 @@ export interface ServerToClientEvents {
   'message.created': (message: MessageDto) => void;
   'message.updated': (message: MessageDto) => void;
   'queue.updated': (figures: QueueFigures) => void;
+  /** A Facebook page was deleted, and with it its conversations: panels drop them. */
+  'page.deleted': (page: DeletedPage) => void;
   'realtime.ready': (ready: RealtimeReady) => void;
 }
 
@@ -55,6 +57,9 @@ export interface ClientToServerEvents {
   ) => void;
   'conversation.unwatch': (request: { conversationId: string }) => void;
 }
+
+/** The page's record id, and Facebook's id of it as its conversations' `channel.pageId` show it. */
+export type DeletedPage = { id: string; pageId: string };
 
 /** Server → one socket right after it connects: where the tenant's sequence stands. */
 export type RealtimeReady = { seq: number };

@@ -135,7 +135,7 @@ describe('the queue end to end', () => {
 });
 
 describe('deleting a page', () => {
-  it("gives its operators' freed room to the next waiting chat at once", async () => {
+  it("tells the panels, and gives its operators' freed room to the next waiting chat at once", async () => {
     const admin = await signUpTenant(api);
     const deleted = await connectFacebookPage(api, admin.token);
     const kept = await connectFacebookPage(api, admin.token);
@@ -165,10 +165,13 @@ describe('deleting a page', () => {
     const waiting = await queued;
 
     const assigned = nextUpdate(socket, (c) => c.id === waiting.id && c.status === 'assigned');
+    const announced = new Promise((resolve) => socket.once('page.deleted', resolve));
     const response = await api.request('DELETE', `/api/channels/facebook/${deleted.page.id}`, {
       token: admin.token,
     });
     expect(response.status).toBe(204);
+    // Panels drop the page's chats.
+    expect(await announced).toEqual({ id: deleted.page.id, pageId: deleted.page.pageId });
     // Well before the routing sweep (every 15 s) would notice.
     const soon = new Promise<null>((resolve) => setTimeout(() => resolve(null), 5_000));
     expect(await Promise.race([assigned, soon])).toMatchObject({ operatorId: operator.user.id });
