@@ -27,17 +27,14 @@ export class SandboxGraph {
     private readonly publicUrl: string,
   ) {}
 
-  /** Registers every sandbox page (and its personas) the database holds. */
-  async load(): Promise<void> {
-    await this.loadStartedAfter(performance.now());
-  }
-
   /**
-   * Waits for a read of the database that began at `time` or later, so that a page committed
-   * before then is seen; concurrent callers share one read.
+   * Registers every sandbox page (and its personas) the database holds, as read by a query
+   * that starts after this call, so a page committed before it is seen; concurrent callers
+   * share one read.
    */
-  private async loadStartedAfter(time: number): Promise<void> {
-    while (this.loading && this.loading.startedAt < time) await this.loading.done;
+  async load(): Promise<void> {
+    const calledAt = performance.now();
+    while (this.loading && this.loading.startedAt < calledAt) await this.loading.done;
     if (!this.loading) {
       const startedAt = performance.now();
       const done = this.readPages().finally(() => {
@@ -82,7 +79,7 @@ export class SandboxGraph {
   middleware(prefix: string): Middleware {
     const router = createFakeGraphRouter(this.graph, {
       prefix,
-      lookUpToken: () => this.loadStartedAfter(performance.now()),
+      lookUpToken: () => this.load(),
     });
     // The router types its own state; mounted in the api, it is one middleware among others.
     const routes = router.routes() as unknown as Middleware;

@@ -7,10 +7,10 @@ import { sqlTransaction } from '../../db/sql.js';
 import { TENANT_FILTER } from '../../db/tenant-filter.js';
 import { AppError, ConflictError, UnprocessableError } from '../../errors.js';
 import type { Actor } from '../auth/actor.js';
-import type { DeletedPage } from '../realtime/realtime.events.js';
 import { Department } from '../departments/department.entity.js';
 import type { FileStorage } from '../files/file-storage.js';
 import { deleteFileRecordsOfPage } from '../files/stored-file-records.js';
+import type { DeletedPage } from '../realtime/realtime.events.js';
 import { Tenant } from '../tenants/tenant.entity.js';
 import { FacebookPage } from './facebook-page.entity.js';
 import {
@@ -143,8 +143,10 @@ export class FacebookPagesService {
     return this.present(page);
   }
 
-  /** Events for a deleted page are acknowledged and dropped from then on. */
-  /** Deletes the page with its conversations, their messages and files (the admin was told). */
+  /**
+   * Deletes the page with its conversations, their messages and files (the admin was told).
+   * Events for a deleted page are acknowledged and dropped from then on.
+   */
   async remove(_actor: Actor, id: string): Promise<void> {
     const page = await this.findPage(id);
     const storageKeys = await sqlTransaction(this.em, async (sql) => {
