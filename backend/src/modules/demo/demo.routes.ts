@@ -125,39 +125,41 @@ export function registerDemoRoutes(
 
   // Pictures: the personas' Messenger photos and the samples a visitor can send. Public, as
   // Facebook's CDN links are: Omni's worker downloads the samples like any attachment.
-  router.route({
-    method: 'get',
-    path: '/api/demo/personas/:file',
-    access: 'public',
-    tag: 'Demo',
-    summary: "A persona's profile picture",
-    params: pictureParamsSchema,
-    responses: { 200: { description: 'SVG' }, 404: errorResponse('NOT_FOUND') },
-    handler: ({ params, ctx }) => {
-      const persona = findPersona(params.file.replace(/\.svg$/, ''));
-      if (!persona) throw new NotFoundError('The picture');
-      ctx.type = 'image/svg+xml';
-      ctx.set('Cache-Control', 'public, max-age=86400');
-      allowEmbeddingElsewhere(ctx);
-      return personaPicture(persona);
+  const pictures = [
+    {
+      path: '/api/demo/personas/:file',
+      summary: "A persona's profile picture",
+      draw: (name: string) => {
+        const persona = findPersona(name);
+        return persona && personaPicture(persona);
+      },
     },
-  });
-
-  router.route({
-    method: 'get',
-    path: '/api/demo/media/:file',
-    access: 'public',
-    tag: 'Demo',
-    summary: 'A sample picture the simulated visitor can send',
-    params: pictureParamsSchema,
-    responses: { 200: { description: 'SVG' }, 404: errorResponse('NOT_FOUND') },
-    handler: ({ params, ctx }) => {
-      const image = findSampleImage(params.file.replace(/\.svg$/, ''));
-      if (!image) throw new NotFoundError('The picture');
-      ctx.type = 'image/svg+xml';
-      ctx.set('Cache-Control', 'public, max-age=86400');
-      allowEmbeddingElsewhere(ctx);
-      return samplePicture(image);
+    {
+      path: '/api/demo/media/:file',
+      summary: 'A sample picture the simulated visitor can send',
+      draw: (name: string) => {
+        const image = findSampleImage(name);
+        return image && samplePicture(image);
+      },
     },
-  });
+  ];
+  for (const { path, summary, draw } of pictures) {
+    router.route({
+      method: 'get',
+      path,
+      access: 'public',
+      tag: 'Demo',
+      summary,
+      params: pictureParamsSchema,
+      responses: { 200: { description: 'SVG' }, 404: errorResponse('NOT_FOUND') },
+      handler: ({ params, ctx }) => {
+        const svg = draw(params.file.replace(/\.svg$/, ''));
+        if (!svg) throw new NotFoundError('The picture');
+        ctx.type = 'image/svg+xml';
+        ctx.set('Cache-Control', 'public, max-age=86400');
+        allowEmbeddingElsewhere(ctx);
+        return svg;
+      },
+    });
+  }
 }
