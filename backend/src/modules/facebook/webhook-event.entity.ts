@@ -1,9 +1,37 @@
 import { EntitySchema } from '@mikro-orm/core';
 import { TenantOwnedEntity } from '../../db/tenant-owned.entity.js';
+import { truncateCodePoints } from '../../text/truncate.js';
 import type { Tenant } from '../tenants/tenant.entity.js';
 
 export const WEBHOOK_EVENT_STATUSES = ['pending', 'processed', 'failed', 'ignored'] as const;
 export type WebhookEventStatus = (typeof WEBHOOK_EVENT_STATUSES)[number];
+
+/** An event kept for diagnosis only (opt-ins, handover, unknown shapes): type, page and visitor. */
+export type WebhookDiagnostic = { type: string; pageId: string; psid: string };
+
+/**
+ * Bounds on what a row keeps for diagnosis. A signed delivery (any tenant can sign its own)
+ * may carry thousands of odd events, a sender id of a megabyte or an error quoting all of it;
+ * without bounds one delivery could store far more than its body.
+ */
+export const DIAGNOSTICS_PER_DELIVERY = 50;
+const DIAGNOSTIC_FIELD_CODE_POINTS = 100;
+/** `last_error` and `ignored_reason`. */
+export const REASON_CODE_POINTS = 1_000;
+
+/** The first DIAGNOSTICS_PER_DELIVERY diagnoses, each field cut to a bound. */
+export function boundDiagnostics(diagnostics: WebhookDiagnostic[]): WebhookDiagnostic[] {
+  return diagnostics.slice(0, DIAGNOSTICS_PER_DELIVERY).map((diagnostic) => ({
+    type: truncateCodePoints(diagnostic.type, DIAGNOSTIC_FIELD_CODE_POINTS),
+    pageId: truncateCodePoints(diagnostic.pageId, DIAGNOSTIC_FIELD_CODE_POINTS),
+    psid: truncateCodePoints(diagnostic.psid, DIAGNOSTIC_FIELD_CODE_POINTS),
+  }));
+}
+
+/** A reason (why ignored, why failed) cut to REASON_CODE_POINTS. */
+export function boundReason(reason: string): string {
+  return truncateCodePoints(reason, REASON_CODE_POINTS);
+}
 
 /**
  * One webhook delivery from Facebook, stored before it is acknowledged: the durable record
@@ -18,8 +46,8 @@ export class WebhookEvent extends TenantOwnedEntity {
   lastError: string | null = null;
   /** Not to be processed before this (a failed attempt's backoff, an edit waiting for its message). */
   processAfter: Date | null = null;
-  /** Events kept for diagnosis only (opt-ins, handover, unknown shapes): type, page and visitor. */
-  diagnostics: { type: string; pageId: string; psid: string }[] = [];
+  /** At most DIAGNOSTICS_PER_DELIVERY, see boundDiagnostics. */
+  diagnostics: WebhookDiagnostic[] = [];
 
   constructor(
     tenant: Tenant,

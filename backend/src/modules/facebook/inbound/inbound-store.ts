@@ -1,6 +1,12 @@
 import { pgArray, pgRecords, type Sql } from '../../../db/sql.js';
 import type { ConversationStatus } from '../../conversations/conversation.entity.js';
 import type { MessageStatus } from '../../conversations/message.entity.js';
+import {
+  boundDiagnostics,
+  boundReason,
+  DIAGNOSTICS_PER_DELIVERY,
+  type WebhookDiagnostic,
+} from '../webhook-event.entity.js';
 
 /**
  * The statements of inbound processing, each one for a whole batch of deliveries: rows go in
@@ -90,7 +96,7 @@ export type ChangedMessage = { id: string; tenantId: string; conversationId: str
 
 export type Receipt = { pageRowId: string; contactId: string; watermark: Date; mids: string[] };
 
-export type Diagnostic = { type: string; pageId: string; psid: string };
+export type Diagnostic = WebhookDiagnostic;
 
 type KeyOnPage = { pageRowId: string; key: string };
 
@@ -497,15 +503,25 @@ export class InboundStore {
     );
   }
 
+  /** Diagnoses are bounded, also across replays of one delivery (they add to what is kept). */
   async markProcessed(deliveries: { id: string; diagnostics: Diagnostic[] }[]): Promise<void> {
     if (deliveries.length === 0) return;
     await this.sql(
       `update webhook_event e set status = 'processed', processed_at = clock_timestamp(),
-         attempts = e.attempts + 1, diagnostics = e.diagnostics || r.diagnostics,
+         attempts = e.attempts + 1,
+         diagnostics = jsonb_path_query_array(e.diagnostics || r.diagnostics,
+           '$[0 to ${DIAGNOSTICS_PER_DELIVERY - 1}]'),
          process_after = null, updated_at = now()
        from jsonb_to_recordset(?::jsonb) as r(id uuid, diagnostics jsonb)
        where e.id = r.id`,
-      [pgRecords(deliveries)],
+      [
+        pgRecords(
+          deliveries.map((delivery) => ({
+            id: delivery.id,
+            diagnostics: boundDiagnostics(delivery.diagnostics),
+          })),
+        ),
+      ],
     );
   }
 
@@ -529,7 +545,7 @@ export class InboundStore {
         pgRecords(
           deliveries.map((delivery) => ({
             id: delivery.id,
-            reason: delivery.reason.slice(0, 2000),
+            reason: boundReason(delivery.reason),
             delay_ms: delivery.delayMs,
           })),
         ),

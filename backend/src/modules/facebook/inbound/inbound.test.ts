@@ -20,7 +20,7 @@ import { JobQueues } from '../../../jobs/job-queues.js';
 import { createLogger } from '../../../logger.js';
 import { createRedis } from '../../../redis.js';
 import { Tenant } from '../../tenants/tenant.entity.js';
-import { WebhookEvent } from '../webhook-event.entity.js';
+import { DIAGNOSTICS_PER_DELIVERY, WebhookEvent } from '../webhook-event.entity.js';
 import {
   attachment,
   attachmentMessage,
@@ -98,6 +98,13 @@ async function settled(setup: Setup): Promise<void> {
       { timeout: 10_000 },
     )
     .toBe(0);
+}
+
+/** The tenant's webhook_event rows. */
+function storedDeliveries(setup: Setup): Promise<WebhookEvent[]> {
+  return api.orm.em
+    .fork()
+    .find(WebhookEvent, { tenant: setup.admin.tenant.id }, { filters: { [TENANT_FILTER]: false } });
 }
 
 async function conversations(setup: Setup) {
@@ -318,15 +325,27 @@ describe('every kind of event', () => {
     );
     await settled(setup);
     expect(await conversations(setup)).toEqual([]);
-    const [event] = await api.orm.em
-      .fork()
-      .find(
-        WebhookEvent,
-        { tenant: setup.admin.tenant.id },
-        { filters: { [TENANT_FILTER]: false } },
-      );
+    const [event] = await storedDeliveries(setup);
     expect(event!.status).toBe('processed');
     expect(event!.diagnostics.map((diagnostic) => diagnostic.type)).toEqual(['optin', 'handover']);
+  });
+
+  it('keeps a bounded diagnosis of a delivery full of odd events, never splitting an emoji', async () => {
+    const setup = await setUp();
+    const huge = `a${'😀'.repeat(1_000)}`;
+    const optins = Array.from({ length: 100 }, () =>
+      optin({ pageId: setup.pageId, userRef: huge, psid: huge }),
+    );
+    await send(setup, ...optins);
+    await settled(setup);
+    const [event] = await storedDeliveries(setup);
+    expect(event!.status).toBe('processed');
+    expect(event!.diagnostics).toHaveLength(DIAGNOSTICS_PER_DELIVERY);
+    for (const diagnostic of event!.diagnostics) {
+      expect(diagnostic.psid.startsWith('a😀😀')).toBe(true);
+      expect([...diagnostic.psid].length).toBeLessThanOrEqual(100);
+      expect(/\p{Cs}/u.test(diagnostic.psid)).toBe(false); // no half of a surrogate pair
+    }
   });
 
   it('edits change the text and mark it edited; a late older edit does not win', async () => {
@@ -364,13 +383,7 @@ describe('every kind of event', () => {
         [setup.admin.tenant.id],
       );
     await settled(setup);
-    const events = await api.orm.em
-      .fork()
-      .find(
-        WebhookEvent,
-        { tenant: setup.admin.tenant.id },
-        { filters: { [TENANT_FILTER]: false } },
-      );
+    const events = await storedDeliveries(setup);
     expect(events.map((event) => event.status)).toEqual(['processed', 'processed', 'processed']);
     expect(events.flatMap((event) => event.diagnostics.map((d) => d.type))).toEqual([
       'message_edit',
