@@ -65,6 +65,8 @@ const environmentSchema = z.object({
   STORAGE_DIR: z.string().optional(),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(10_000),
   PRESENCE_GRACE_SECONDS: z.coerce.number().int().min(1).default(60),
+  WEBHOOK_UNVERIFIED_PER_MINUTE: z.coerce.number().int().min(1).default(120),
+  WEBHOOK_RAW_BODY_RETENTION_DAYS: z.coerce.number().int().min(1).default(7),
 });
 
 export type Config = Readonly<{
@@ -95,6 +97,10 @@ export type Config = Readonly<{
   shutdownTimeoutMs: number;
   /** An operator whose panels have all been disconnected this long is taken offline. */
   presenceGraceMs: number;
+  /** Webhook deliveries per tenant key and minute that cannot be verified before 429. */
+  webhookUnverifiedPerMinute: number;
+  /** Processed, ignored and failed webhook deliveries (with their raw bodies) are kept this long. */
+  webhookRawBodyRetentionDays: number;
 }>;
 
 /** Thrown when the environment is wrong; its message names every offending variable. */
@@ -163,6 +169,8 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
     storageDir: values.STORAGE_DIR ?? fileURLToPath(new URL('../../data/files', import.meta.url)),
     shutdownTimeoutMs: values.SHUTDOWN_TIMEOUT_MS,
     presenceGraceMs: values.PRESENCE_GRACE_SECONDS * 1000,
+    webhookUnverifiedPerMinute: values.WEBHOOK_UNVERIFIED_PER_MINUTE,
+    webhookRawBodyRetentionDays: values.WEBHOOK_RAW_BODY_RETENTION_DAYS,
   });
 }
 

@@ -39,6 +39,7 @@ import {
   SUBSCRIPTION_CHECK_INTERVAL_MS,
 } from './modules/facebook/page-subscriptions.service.js';
 import { FacebookWebhooksService } from './modules/facebook/facebook-webhooks.service.js';
+import { WebhookRefusals } from './modules/facebook/webhook-refusals.js';
 import { WebhookSigningKeys } from './modules/facebook/webhook-signing-keys.js';
 import { FetchGraphClient } from './modules/facebook/graph/fetch-graph-client.js';
 import { DepartmentsService } from './modules/departments/departments.service.js';
@@ -199,7 +200,13 @@ export async function startApi({
         queueHooks.queueChanged(tenantId);
       },
     }),
-    facebookWebhooks: new FacebookWebhooksService(em, signingKeys, queues, logger),
+    facebookWebhooks: new FacebookWebhooksService(
+      em,
+      signingKeys,
+      new WebhookRefusals(redis, config.redisPrefix, logger, config.webhookUnverifiedPerMinute),
+      queues,
+      logger,
+    ),
     conversations,
     routing,
     replies: new RepliesService(

@@ -7,9 +7,15 @@ import { scopeToTenant } from '../../db/tenant-filter.js';
 import { AppError, ForbiddenError, NotFoundError, UnauthenticatedError } from '../../errors.js';
 import type { JobQueues } from '../../jobs/job-queues.js';
 import type { Logger } from '../../logger.js';
-import { Tenant } from '../tenants/tenant.entity.js';
+import { truncateCodePoints } from '../../text/truncate.js';
 import { wakeInboundDrainers } from './inbound/inbound.service.js';
 import { FacebookPage } from './facebook-page.entity.js';
+import { boundReason } from './webhook-event.entity.js';
+import {
+  WebhookThrottledError,
+  type WebhookRefusalReason,
+  type WebhookRefusals,
+} from './webhook-refusals.js';
 import type { TenantSigningKeys, WebhookSigningKeys } from './webhook-signing-keys.js';
 
 export type HandshakeQuery = { mode?: string; verifyToken?: string; challenge?: string };
@@ -24,7 +30,28 @@ type StoredDelivery = {
 };
 
 export type ReceivedDelivery =
-  { outcome: 'stored'; eventId: string } | { outcome: 'ignored'; reason: string };
+  | { outcome: 'stored'; eventId: string }
+  | { outcome: 'ignored'; reason: string }
+  | { outcome: 'acknowledged'; reason: WebhookRefusalReason };
+
+/** What checking a delivery decided, before anything is stored or counted. */
+type Verdict =
+  | { kind: 'process'; pageIds: string[] }
+  /** Signed by the tenant's app but nothing Omni processes: a row says why, without the body. */
+  | { kind: 'ignore'; pageIds: string[]; reason: string }
+  /** Not stored; counted; answered with `error`, or 200 when there is none. */
+  | { kind: 'refuse'; reason: WebhookRefusalReason; error?: AppError };
+
+/** Who produced a delivery's signature, as far as the tenant's app secrets can tell. */
+type Signer =
+  | { kind: 'pages'; pageIds: string[] }
+  | { kind: 'not-the-pages' }
+  | { kind: 'tenant-app' }
+  | { kind: 'nobody' };
+
+/** Of an ignored delivery's page ids, these many are kept (each cut like a diagnosis). */
+const IGNORED_PAGE_IDS_KEPT = 20;
+const PAGE_ID_CODE_POINTS = 100;
 
 /** Only the envelope is checked here; entries are parsed by the worker that processes them. */
 const deliveryEnvelopeSchema = z.object({
@@ -45,6 +72,7 @@ export class FacebookWebhooksService {
   constructor(
     private readonly em: EntityManager,
     private readonly signingKeys: WebhookSigningKeys,
+    private readonly refusals: WebhookRefusals,
     private readonly queues: Pick<JobQueues, 'wake'>,
     private readonly logger: Logger,
   ) {}
@@ -79,10 +107,11 @@ export class FacebookWebhooksService {
     const refusal = new ForbiddenError(
       'The verify token does not match any page of this workspace.',
     );
-    const tenant = await this.em.findOne(Tenant, { key: tenantKey });
-    if (!tenant || query.mode !== 'subscribe' || !query.verifyToken || !query.challenge)
-      throw refusal;
-    scopeToTenant(this.em, tenant.id);
+    if (query.mode !== 'subscribe' || !query.verifyToken || !query.challenge) throw refusal;
+    // The signing keys' cache knows unknown keys too: a flood of them costs no query each.
+    const tenant = await this.signingKeys.lookup(tenantKey);
+    if (!tenant) throw refusal;
+    scopeToTenant(this.em, tenant.tenantId);
     const pages = await this.em.find(FacebookPage, {});
     const matching = pages.filter((page) => isSameSecret(page.verifyToken, query.verifyToken!));
     if (matching.length === 0) throw refusal;
@@ -95,66 +124,115 @@ export class FacebookWebhooksService {
   /**
    * Verifies `X-Hub-Signature-256` over the exact bytes received with the app secret of the
    * pages the entries name, and commits the delivery before the caller acknowledges it.
+   * Nothing that cannot be verified is stored: it is counted (WebhookRefusals), and a tenant
+   * key past its limit of such deliveries gets 429 without any database work.
    */
   async receive(
     tenantKey: string,
     rawBody: Buffer,
     signatureHeader: string | undefined,
   ): Promise<ReceivedDelivery> {
-    let keys = await this.signingKeys.lookup(tenantKey);
-    if (!keys) throw new NotFoundError('The webhook address');
-    const signature = SIGNATURE_HEADER.exec(signatureHeader ?? '')?.[1];
-    if (!signature) {
-      throw new UnauthenticatedError(
-        'The delivery has no valid X-Hub-Signature-256 header.',
-        'SIGNATURE_MISSING',
-      );
+    // While throttled only the keys this process holds may verify a delivery (no query), so
+    // Facebook's own deliveries still get through a flood of forged ones.
+    const isThrottled = this.refusals.isThrottled(tenantKey);
+    const keys = isThrottled
+      ? this.signingKeys.cached(tenantKey)
+      : await this.signingKeys.lookup(tenantKey);
+    if (!keys && isThrottled) {
+      this.refusals.recordThrottled(tenantKey);
+      throw new WebhookThrottledError(this.refusals.retryAfterSeconds(tenantKey));
     }
-    const envelope = parseEnvelope(rawBody);
-    const pageIds = [...new Set(envelope.entry.map((entry) => entry.id))];
-    if (envelope.object !== 'page') {
-      return this.ignore(keys.tenantId, pageIds, `UNSUPPORTED_OBJECT:${envelope.object}`);
+    if (!keys) {
+      this.refusals.recordUnknownTenant();
+      throw new NotFoundError('The webhook address');
     }
 
-    let signedBy = pagesSigning(keys, pageIds, rawBody, signature);
-    if (!signedBy?.length) {
-      // A page added or a secret replaced a moment ago, possibly on another api instance.
-      keys = await this.signingKeys.reloadAfterMiss(keys, tenantKey);
-      signedBy = pagesSigning(keys, pageIds, rawBody, signature);
-    }
-    if (!signedBy) {
-      // Not ours to process (a deleted page, another product of the same app): acknowledge,
-      // so Facebook does not retry for an hour and unsubscribe, and keep a note of it.
-      return this.ignore(keys.tenantId, pageIds, 'UNKNOWN_PAGE');
-    }
-    if (signedBy.length === 0) {
-      throw new AppError(
-        'SIGNATURE_INVALID',
-        "The delivery's signature does not match the page's app secret.",
-        403,
-      );
+    const verdict = await this.check(keys, tenantKey, rawBody, signatureHeader, !isThrottled);
+    if (verdict.kind === 'refuse') {
+      const tenant = { id: keys.tenantId, key: tenantKey };
+      if (await this.refusals.record(tenant, verdict.reason))
+        throw new WebhookThrottledError(this.refusals.retryAfterSeconds(tenantKey));
+      if (verdict.error) throw verdict.error;
+      return { outcome: 'acknowledged', reason: verdict.reason };
     }
     const id = uuidv7();
+    if (verdict.kind === 'ignore') {
+      // Only why is kept of a delivery not ours to process, never its body.
+      await this.storing.submit({
+        id,
+        tenantId: keys.tenantId,
+        rawBody: null,
+        pageIds: verdict.pageIds,
+        ignoredReason: verdict.reason,
+      });
+      return { outcome: 'ignored', reason: verdict.reason };
+    }
     await this.storing.submit({
       id,
       tenantId: keys.tenantId,
       rawBody: rawBody.toString('utf8'),
-      pageIds: signedBy,
+      pageIds: verdict.pageIds,
       ignoredReason: null,
     });
     return { outcome: 'stored', eventId: id };
   }
 
-  /** Only why is kept of a delivery not ours to process, never its unverified body. */
-  private async ignore(tenantId: string, pageIds: string[], reason: string) {
-    await this.storing.submit({
-      id: uuidv7(),
-      tenantId,
-      rawBody: null,
-      pageIds,
-      ignoredReason: reason,
-    });
-    return { outcome: 'ignored' as const, reason };
+  private async check(
+    cachedKeys: TenantSigningKeys,
+    tenantKey: string,
+    rawBody: Buffer,
+    signatureHeader: string | undefined,
+    mayReloadKeys: boolean,
+  ): Promise<Verdict> {
+    const signature = SIGNATURE_HEADER.exec(signatureHeader ?? '')?.[1];
+    if (!signature) {
+      const error = new UnauthenticatedError(
+        'The delivery has no valid X-Hub-Signature-256 header.',
+        'SIGNATURE_MISSING',
+      );
+      return { kind: 'refuse', reason: 'SIGNATURE_MISSING', error };
+    }
+    const envelope = parseEnvelope(rawBody);
+    if (envelope instanceof AppError)
+      return { kind: 'refuse', reason: 'MALFORMED', error: envelope };
+    const pageIds = [...new Set(envelope.entry.map((entry) => entry.id))];
+
+    const verify = (keys: TenantSigningKeys) =>
+      whoSigned(keys, envelope.object, pageIds, rawBody, signature);
+    let signer = verify(cachedKeys);
+    if ((signer.kind === 'not-the-pages' || signer.kind === 'nobody') && mayReloadKeys) {
+      // A page added or a secret replaced a moment ago, possibly on another api instance.
+      signer = verify(await this.signingKeys.reloadAfterMiss(cachedKeys, tenantKey));
+    }
+
+    if (envelope.object !== 'page') {
+      if (signer.kind === 'nobody') return { kind: 'refuse', reason: 'UNVERIFIABLE' };
+      const reason = boundReason(`UNSUPPORTED_OBJECT:${envelope.object}`);
+      return { kind: 'ignore', pageIds: boundPageIds(pageIds), reason };
+    }
+    switch (signer.kind) {
+      case 'pages':
+        return { kind: 'process', pageIds: signer.pageIds };
+      case 'not-the-pages': {
+        const error = new AppError(
+          'SIGNATURE_INVALID',
+          "The delivery's signature does not match the page's app secret.",
+          403,
+        );
+        return { kind: 'refuse', reason: 'SIGNATURE_INVALID', error };
+      }
+      // Facebook signs with the app secret, which Omni knows only through the tenant's pages:
+      // a delivery for a page the tenant does not have here (deleted in Omni but still
+      // subscribed, or another product of the app) can be verified only when another of its
+      // pages shares the app. Either way it is answered 200 and not stored: Facebook retries
+      // a refused delivery for hours and disables a webhook that keeps failing, which would
+      // cut off the tenant's other pages of that app. Unverifiable ones count towards the
+      // key's limit, so a forged flood of them ends in 429.
+      case 'tenant-app':
+        return { kind: 'refuse', reason: 'UNKNOWN_PAGE' };
+      case 'nobody':
+        return { kind: 'refuse', reason: 'UNVERIFIABLE' };
+    }
   }
 
   /**
@@ -169,33 +247,47 @@ export class FacebookWebhooksService {
 }
 
 /**
- * The pages of the tenant named in the delivery whose app secret produced its signature
- * (entries of one delivery come from one app, so normally all of them); null when it names
- * no page of the tenant at all.
+ * For a Messenger delivery naming pages of the tenant: those whose app secret produced the
+ * signature (entries of one delivery come from one app, so normally all of them). Otherwise
+ * (no page of the tenant, or another object): whether any of the tenant's app secrets did.
  */
-function pagesSigning(
+function whoSigned(
   keys: TenantSigningKeys,
+  object: string,
   pageIds: string[],
   rawBody: Buffer,
   signature: string,
-): string[] | null {
-  const known = pageIds.filter((pageId) => keys.appSecrets.has(pageId));
-  if (known.length === 0) return null;
-  return known.filter((pageId) =>
-    isValidSignature(rawBody, signature, keys.appSecrets.get(pageId)!),
-  );
+): Signer {
+  const known = object === 'page' ? pageIds.filter((pageId) => keys.appSecrets.has(pageId)) : [];
+  if (known.length > 0) {
+    const signedBy = known.filter((pageId) =>
+      isValidSignature(rawBody, signature, keys.appSecrets.get(pageId)!),
+    );
+    return signedBy.length > 0 ? { kind: 'pages', pageIds: signedBy } : { kind: 'not-the-pages' };
+  }
+  const appSecrets = new Set(keys.appSecrets.values());
+  return [...appSecrets].some((secret) => isValidSignature(rawBody, signature, secret))
+    ? { kind: 'tenant-app' }
+    : { kind: 'nobody' };
 }
 
-function parseEnvelope(rawBody: Buffer): z.infer<typeof deliveryEnvelopeSchema> {
+function boundPageIds(pageIds: string[]): string[] {
+  return pageIds
+    .slice(0, IGNORED_PAGE_IDS_KEPT)
+    .map((pageId) => truncateCodePoints(pageId, PAGE_ID_CODE_POINTS));
+}
+
+/** The envelope, or the error that says why the body is not one. */
+function parseEnvelope(rawBody: Buffer): z.infer<typeof deliveryEnvelopeSchema> | AppError {
   let json: unknown;
   try {
     json = JSON.parse(rawBody.toString('utf8'));
   } catch {
-    throw new AppError('INVALID_JSON', 'The delivery is not valid JSON.', 400);
+    return new AppError('INVALID_JSON', 'The delivery is not valid JSON.', 400);
   }
   const envelope = deliveryEnvelopeSchema.safeParse(json);
   if (!envelope.success) {
-    throw new AppError(
+    return new AppError(
       'INVALID_PAYLOAD',
       'The delivery is not a Messenger webhook payload ({"object", "entry": […]}).',
       400,

@@ -1,4 +1,5 @@
-import { describe, expect, it } from 'vitest';
+import { Redis } from 'ioredis';
+import { afterAll, describe, expect, it } from 'vitest';
 import { TENANT_FILTER } from '../../db/tenant-filter.js';
 import {
   connectFacebookPage,
@@ -9,7 +10,7 @@ import {
   type ConnectedPage,
 } from '../../test/test-api.js';
 import { TcpProxy } from '../../test/tcp-proxy.js';
-import { WebhookEvent } from './webhook-event.entity.js';
+import { REASON_CODE_POINTS, WebhookEvent } from './webhook-event.entity.js';
 
 const api = useTestApi();
 
@@ -173,7 +174,7 @@ describe('webhook deliveries', () => {
     expect(await storedEvents(tenant.id)).toEqual([]);
   });
 
-  it('for a page this workspace does not have are acknowledged and noted, without the body', async () => {
+  it('for a page this workspace does not have are acknowledged and not stored', async () => {
     const { tenant, path } = await setUp();
     const body = textDelivery(['999000111222333']);
     const response = await api.request('POST', path, {
@@ -181,14 +182,7 @@ describe('webhook deliveries', () => {
       headers: signedHeaders(body, 'whatever'),
     });
     expect(response.status).toBe(200);
-    expect(await storedEvents(tenant.id)).toEqual([
-      expect.objectContaining({
-        status: 'ignored',
-        ignoredReason: 'UNKNOWN_PAGE',
-        rawBody: null,
-        pageIds: ['999000111222333'],
-      }),
-    ]);
+    expect(await storedEvents(tenant.id)).toEqual([]);
   });
 
   it("of another tenant's page are not accepted through this tenant's address", async () => {
@@ -200,9 +194,7 @@ describe('webhook deliveries', () => {
       headers: signedHeaders(body, other.connected.appSecret),
     });
     expect(response.status).toBe(200);
-    expect((await storedEvents(tenant.id)).map((event) => event.ignoredReason)).toEqual([
-      'UNKNOWN_PAGE',
-    ]);
+    expect(await storedEvents(tenant.id)).toEqual([]);
     expect(await storedEvents(other.tenant.id)).toEqual([]);
   });
 
@@ -290,5 +282,111 @@ describe('webhook deliveries', () => {
       ).status,
     ).toBe(200);
     expect((await storedEvents(tenant.id)).map((event) => event.status)).toEqual(['pending']);
+  });
+});
+
+describe('the webhook cannot be used to fill the disk', () => {
+  let redis: Redis | undefined;
+  afterAll(() => redis?.disconnect());
+
+  /** What the whole table holds: rows and bytes (indexes and TOAST included). */
+  async function webhookEventTable(): Promise<{ rows: number; bytes: number }> {
+    const [row] = await api.orm.em
+      .fork()
+      .getConnection()
+      .execute<{ rows: number; bytes: string }[]>(
+        `select (select count(*)::int from webhook_event) as rows,
+           pg_total_relation_size('webhook_event') as bytes`,
+      );
+    return { rows: row!.rows, bytes: Number(row!.bytes) };
+  }
+
+  /** The tenant key's count of unverifiable deliveries in the current window (Redis). */
+  async function countedFor(tenantKey: string): Promise<number> {
+    redis ??= new Redis(api.config.redisUrl);
+    return Number(await redis.get(`${api.config.redisPrefix}:webhook-unverified:${tenantKey}`));
+  }
+
+  it('stores nothing of a flood of unsigned, forged and unknown-page deliveries, and counts it', async () => {
+    const { connected, path, tenant } = await setUp();
+    const before = await webhookEventTable();
+    const body = textDelivery([connected.page.pageId], 'x'.repeat(50_000));
+    const flood = [
+      ...Array.from({ length: 10 }, () => ({ headers: { 'content-type': 'application/json' } })),
+      ...Array.from({ length: 10 }, () => ({ headers: signedHeaders(body, 'a guessed secret') })),
+    ].map((options) => ({ ...options, rawBody: body }));
+    for (const pageId of ['1', '2', '3', '4', '5', '6', '7', '8', '9', '10']) {
+      const forUnknownPage = textDelivery([pageId], 'x'.repeat(50_000));
+      flood.push({ rawBody: forUnknownPage, headers: signedHeaders(forUnknownPage, 'guess') });
+    }
+    const unsupported = JSON.stringify({ object: 'instagram', entry: [{ id: '1' }] });
+    flood.push({ rawBody: unsupported, headers: signedHeaders(unsupported, 'guess') });
+
+    const statuses = await Promise.all(
+      flood.map((options) => api.request('POST', path, options).then((r) => r.status)),
+    );
+    expect(statuses.filter((status) => status === 401)).toHaveLength(10);
+    expect(statuses.filter((status) => status === 403)).toHaveLength(10);
+    // Unknown pages and other objects: acknowledged, as Facebook's own would be.
+    expect(statuses.filter((status) => status === 200)).toHaveLength(11);
+    expect(await webhookEventTable()).toEqual(before);
+    expect(await storedEvents(tenant.id)).toEqual([]);
+    expect(await countedFor(tenant.key)).toBe(31);
+  });
+
+  it('keeps a validly signed delivery of another object, without its body and with a bounded reason', async () => {
+    const { connected, path, tenant } = await setUp();
+    const object = `${'o'.repeat(REASON_CODE_POINTS)}😀😀`;
+    const body = JSON.stringify({ object, entry: [{ id: connected.page.pageId }] });
+    const signed = await api.request('POST', path, {
+      rawBody: body,
+      headers: signedHeaders(body, connected.appSecret),
+    });
+    expect(signed.status).toBe(200);
+    const [event, ...others] = await storedEvents(tenant.id);
+    expect(others).toEqual([]);
+    expect(event).toMatchObject({ status: 'ignored', rawBody: null });
+    expect(event!.ignoredReason!.startsWith('UNSUPPORTED_OBJECT:ooo')).toBe(true);
+    expect([...event!.ignoredReason!]).toHaveLength(REASON_CODE_POINTS);
+    expect(/\p{Cs}/u.test(event!.ignoredReason!)).toBe(false);
+  });
+
+  it('answers 429 past the limit without any database work, and still takes what Facebook signs', async () => {
+    const databaseUrl = new URL(api.config.databaseUrl);
+    const proxy = new TcpProxy(databaseUrl.hostname, Number(databaseUrl.port || 5432));
+    databaseUrl.hostname = '127.0.0.1';
+    databaseUrl.port = String(await proxy.start());
+    const limitedApi = await startTestApi({
+      DATABASE_URL: databaseUrl.toString(),
+      WEBHOOK_UNVERIFIED_PER_MINUTE: '5',
+    });
+    try {
+      const admin = await signUpTenant(limitedApi);
+      const connected = await connectFacebookPage(limitedApi, admin.token);
+      const path = `/api/webhooks/facebook/${admin.tenant.key}`;
+      const genuine = textDelivery([connected.page.pageId]);
+      const post = (headers: Record<string, string>) =>
+        limitedApi.request('POST', path, { rawBody: genuine, headers });
+      expect((await post(signedHeaders(genuine, connected.appSecret))).status).toBe(200);
+
+      const unsigned = { 'content-type': 'application/json' };
+      for (let attempt = 1; attempt <= 5; attempt++)
+        expect((await post(unsigned)).status).toBe(401);
+      const throttled = await post(unsigned);
+      expect(throttled.status).toBe(429);
+      expect(throttled.body.error.code).toBe('TOO_MANY_UNVERIFIED_DELIVERIES');
+
+      await proxy.cut(); // no database: a request that needed one would fail with 5xx
+      for (const headers of [unsigned, signedHeaders(genuine, 'forged')]) {
+        expect((await post(headers)).status).toBe(429);
+      }
+      await proxy.restore();
+      // The page's secret is still in memory: Facebook's deliveries get through the flood.
+      expect((await post(signedHeaders(genuine, connected.appSecret))).status).toBe(200);
+      expect(await storedEvents(admin.tenant.id)).toHaveLength(2);
+    } finally {
+      await limitedApi.stop();
+      await proxy.cut();
+    }
   });
 });

@@ -1,9 +1,10 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { SecretBox } from '../../crypto/secret-box.js';
 import { connectFacebookPage, signUpTenant, useTestApi } from '../../test/test-api.js';
 import {
   SIGNING_KEYS_RELOAD_INTERVAL_MS,
   SIGNING_KEYS_TTL_MS,
+  UNKNOWN_KEY_TTL_MS,
   WebhookSigningKeys,
 } from './webhook-signing-keys.js';
 
@@ -12,12 +13,9 @@ const api = useTestApi();
 /** Keys as another api instance holds them: its own cache and clock. */
 function anotherInstance() {
   const clock = { now: 1_000_000 };
-  const keys = new WebhookSigningKeys(
-    api.orm.em.fork(),
-    new SecretBox(api.config.encryptionKey),
-    () => clock.now,
-  );
-  return { keys, clock };
+  const em = api.orm.em.fork();
+  const keys = new WebhookSigningKeys(em, new SecretBox(api.config.encryptionKey), () => clock.now);
+  return { keys, clock, em };
 }
 
 describe('webhook signing keys', () => {
@@ -64,5 +62,18 @@ describe('webhook signing keys', () => {
     expect([...fresh.appSecrets.keys()].sort()).toEqual(
       [first.page.pageId, second.page.pageId].sort(),
     );
+  });
+
+  it('ask PostgreSQL about an unknown key once a minute, however often it is asked for', async () => {
+    const { keys, clock, em } = anotherInstance();
+    const queries = vi.spyOn(em, 'fork'); // every load works in a fork of its own
+    for (let request = 0; request < 100; request++)
+      expect(await keys.lookup('no-such-key')).toBeNull();
+    expect(queries).toHaveBeenCalledTimes(1);
+    expect(await keys.lookup('k'.repeat(65))).toBeNull(); // longer than any tenant key
+    expect(queries).toHaveBeenCalledTimes(1);
+    clock.now += UNKNOWN_KEY_TTL_MS;
+    expect(await keys.lookup('no-such-key')).toBeNull();
+    expect(queries).toHaveBeenCalledTimes(2);
   });
 });

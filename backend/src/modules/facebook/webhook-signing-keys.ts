@@ -15,17 +15,29 @@ export type TenantSigningKeys = {
 export const SIGNING_KEYS_TTL_MS = 5_000;
 /** A delivery the cached keys cannot verify reloads them, but at most this often per tenant. */
 export const SIGNING_KEYS_RELOAD_INTERVAL_MS = 1_000;
+/**
+ * How long a key that is no tenant's is answered from memory. Keys are random (18 bytes), so
+ * no tenant signs up with one that was asked for before; the bound only limits memory.
+ */
+export const UNKNOWN_KEY_TTL_MS = 60_000;
+/** Unknown keys remembered at most (the oldest are dropped first). */
+export const UNKNOWN_KEYS_KEPT = 10_000;
+/** The tenant key column's length: a longer key is no tenant's without asking. */
+const TENANT_KEY_MAX_LENGTH = 64;
 
 /**
  * The webhook's hot path reads a tenant's page secrets from memory: looking them up and
  * decrypting them on every delivery cost most of the acknowledgement's CPU. Entries live a
  * few seconds; a delivery naming an unknown page or failing the signature reloads them
  * (rate-limited, so forged deliveries cannot turn into a query each), and this process's own
- * page changes drop them at once. Another api instance's change is seen within the TTL, and
+ * page changes drop them at once. A key that is no tenant's is remembered as such for a
+ * minute, so a flood to it does not cost a query per request either. Another api instance's change is seen within the TTL, and
  * Facebook retries whatever was refused meanwhile.
  */
 export class WebhookSigningKeys {
   private readonly byTenantKey = new Map<string, TenantSigningKeys>();
+  /** Keys that are no tenant's → when that was found: a flood to one costs no query each. */
+  private readonly unknownKeys = new Map<string, number>();
 
   constructor(
     private readonly em: EntityManager,
@@ -37,7 +49,15 @@ export class WebhookSigningKeys {
   async lookup(tenantKey: string): Promise<TenantSigningKeys | null> {
     const cached = this.byTenantKey.get(tenantKey);
     if (cached && this.now() - cached.loadedAt < SIGNING_KEYS_TTL_MS) return cached;
+    if (tenantKey.length > TENANT_KEY_MAX_LENGTH) return null;
+    const unknownSince = this.unknownKeys.get(tenantKey);
+    if (unknownSince !== undefined && this.now() - unknownSince < UNKNOWN_KEY_TTL_MS) return null;
     return this.load(tenantKey);
+  }
+
+  /** The keys this process holds, however old, without asking PostgreSQL. */
+  cached(tenantKey: string): TenantSigningKeys | null {
+    return this.byTenantKey.get(tenantKey) ?? null;
   }
 
   /** Fresher keys after a miss, unless they were loaded a moment ago. */
@@ -57,6 +77,7 @@ export class WebhookSigningKeys {
     const tenant = await em.findOne(Tenant, { key: tenantKey }, { fields: ['id'] });
     if (!tenant) {
       this.byTenantKey.delete(tenantKey);
+      this.rememberUnknown(tenantKey);
       return null;
     }
     const pages = await em.find(
@@ -73,5 +94,14 @@ export class WebhookSigningKeys {
     };
     this.byTenantKey.set(tenantKey, keys);
     return keys;
+  }
+
+  private rememberUnknown(tenantKey: string): void {
+    this.unknownKeys.delete(tenantKey); // re-inserted last: the Map's order is the age order
+    this.unknownKeys.set(tenantKey, this.now());
+    if (this.unknownKeys.size > UNKNOWN_KEYS_KEPT) {
+      const oldest = this.unknownKeys.keys().next().value!;
+      this.unknownKeys.delete(oldest);
+    }
   }
 }
