@@ -53,13 +53,16 @@ export function registerFacebookWebhookRoutes(
     responses: {
       200: {
         description:
-          'Stored (or acknowledged and recorded when it names no page of this workspace)',
+          'Stored; or acknowledged without storing when it names no page of this workspace (a page deleted here but still subscribed: Facebook signs with an app secret Omni may not have)',
       },
       400: errorResponse('INVALID_JSON | INVALID_PAYLOAD'),
       401: errorResponse('SIGNATURE_MISSING'),
       403: errorResponse('SIGNATURE_INVALID'),
       404: errorResponse('NOT_FOUND: unknown tenant key'),
       413: errorResponse('PAYLOAD_TOO_LARGE'),
+      429: errorResponse(
+        'TOO_MANY_UNVERIFIED_DELIVERIES: too many unverifiable deliveries to this address in the last minute',
+      ),
     },
     handler: async ({ params, ctx }) => {
       // The signature covers the exact bytes, so the body is read raw, never re-serialised.
