@@ -32,6 +32,10 @@ import {
 import { InboundFollowUps } from './modules/facebook/inbound/inbound-follow-ups.js';
 import { InboundService } from './modules/facebook/inbound/inbound.service.js';
 import { SWEEP_INTERVAL_MS, WebhookSweeper } from './modules/facebook/inbound/webhook-sweeper.js';
+import {
+  RETENTION_SWEEP_INTERVAL_MS,
+  WebhookRetention,
+} from './modules/facebook/inbound/webhook-retention.js';
 import { RealtimeEmitter } from './modules/realtime/realtime.emitter.js';
 import { FacebookPagesService } from './modules/facebook/facebook-pages.service.js';
 import {
@@ -318,6 +322,7 @@ export async function startWorker({
     config.presenceGraceMs,
   );
   const sweeper = new WebhookSweeper(em, queues);
+  const retention = new WebhookRetention(em, config.webhookRawBodyRetentionDays);
   const inboundFollowUps = new InboundFollowUps({
     em,
     queues,
@@ -429,10 +434,15 @@ export async function startWorker({
         const count = await sweeper.sweep();
         if (count > 0) logger.debug({ count }, 'woke the inbound workers for due deliveries');
       },
+      'webhook-retention': async () => {
+        const count = await retention.removeExpired();
+        if (count > 0) logger.info({ count }, 'deleted webhook deliveries past their retention');
+      },
     },
   });
   await queues.schedule('worker-heartbeat', {}, HEARTBEAT_INTERVAL_MS);
   await queues.schedule('webhook-sweep', {}, SWEEP_INTERVAL_MS);
+  await queues.schedule('webhook-retention', {}, RETENTION_SWEEP_INTERVAL_MS);
   await queues.schedule('routing-sweep', {}, ROUTING_SWEEP_INTERVAL_MS);
   await queues.schedule('outbound-sweep', {}, OUTBOUND_SWEEP_INTERVAL_MS);
   await queues.schedule('page-subscription-check', {}, SUBSCRIPTION_CHECK_INTERVAL_MS);

@@ -19,6 +19,8 @@ export type JobPayloads = {
   'contact-profiles': { contactIds: string[]; attempt?: number };
   /** Wakes the inbound drainers when stored deliveries wait (lost wake-ups, Redis outages, crashes). */
   'webhook-sweep': Record<string, never>;
+  /** Deletes finished webhook deliveries (raw bodies) older than WEBHOOK_RAW_BODY_RETENTION_DAYS. */
+  'webhook-retention': Record<string, never>;
   /** Assigns a tenant's waiting conversations to free operators until none can be. */
   'routing-dispatch': { tenantId: string };
   /**
@@ -44,6 +46,7 @@ export const JOB_NAMES = [
   'worker-heartbeat',
   'inbound-drain',
   'webhook-sweep',
+  'webhook-retention',
   'contact-profiles',
   'page-subscription-check',
   'attachment-download',

@@ -82,5 +82,10 @@ export const WebhookEventSchema = new EntitySchema<WebhookEvent, TenantOwnedEnti
       name: 'webhook_event_pending_index',
       expression: `create index "webhook_event_pending_index" on "webhook_event" ("created_at") where "status" = 'pending'`,
     },
+    // The retention sweep deletes finished deliveries by age (WebhookRetention).
+    {
+      name: 'webhook_event_finished_index',
+      expression: `create index "webhook_event_finished_index" on "webhook_event" ("created_at") where "status" <> 'pending'`,
+    },
   ],
 });
