@@ -231,6 +231,24 @@ export async function connectFacebookPage(
   return { page: response.body, accessToken: fake.accessToken, appSecret: fake.appSecret };
 }
 
+/**
+ * Another page of the same Facebook app as `first` (so the same app secret: Facebook may
+ * batch both pages' entries into one delivery), connected through the API.
+ */
+export async function connectPageOfSameApp(
+  api: TestApi,
+  adminToken: string,
+  first: ConnectedPage,
+): Promise<ConnectedPage> {
+  const fake = registerRandomPage(api.fakeGraph, { appSecret: first.appSecret });
+  const response = await api.request('POST', '/api/channels/facebook', {
+    token: adminToken,
+    body: { name: 'Same app', accessToken: fake.accessToken, appSecret: fake.appSecret },
+  });
+  if (response.status !== 201) throw new Error(`page failed: ${JSON.stringify(response.body)}`);
+  return { page: response.body, accessToken: fake.accessToken, appSecret: fake.appSecret };
+}
+
 /** Headers Facebook sends with a delivery: the HMAC-SHA256 of the exact bytes with the app secret. */
 export function signedHeaders(rawBody: string, appSecret: string): Record<string, string> {
   const signature = createHmac('sha256', appSecret).update(rawBody).digest('hex');

@@ -22,6 +22,7 @@ import {
 } from './facebook-pages.schemas.js';
 import type { GraphClient, PageCredentials, PageIdentity } from './graph/graph-client.js';
 import { GraphApiError } from './graph/graph-errors.js';
+import { deleteWebhookEventsOfPage } from './webhook-event-records.js';
 import type { WebhookSigningKeys } from './webhook-signing-keys.js';
 
 /** What the rest of Omni must hear when a page's change reaches its conversations. */
@@ -144,14 +145,18 @@ export class FacebookPagesService {
   }
 
   /**
-   * Deletes the page with its conversations, their messages and files (the admin was told).
-   * Events for a deleted page are acknowledged and dropped from then on.
+   * Deletes the page with its conversations, their messages and files (the admin was told),
+   * and its webhook deliveries (see deleteWebhookEventsOfPage): nothing a visitor wrote
+   * through it stays in the database. Deliveries for a deleted page are acknowledged and not
+   * stored from then on.
    */
   async remove(_actor: Actor, id: string): Promise<void> {
     const page = await this.findPage(id);
     const storageKeys = await sqlTransaction(this.em, async (sql) => {
       const keys = await deleteFileRecordsOfPage(sql, page.id);
-      await sql('delete from facebook_page where id = ?', [page.id]); // cascades to its chats
+      // Cascades to its contacts, conversations, their messages and events.
+      await sql('delete from facebook_page where id = ?', [page.id]);
+      await deleteWebhookEventsOfPage(sql, page.tenant.id, page.pageId);
       return keys;
     });
     this.signingKeys.forget(page.tenant.id);

@@ -10,6 +10,7 @@ import type { Logger } from '../../logger.js';
 import { truncateCodePoints } from '../../text/truncate.js';
 import { wakeInboundDrainers } from './inbound/inbound.service.js';
 import { FacebookPage } from './facebook-page.entity.js';
+import { keepEntriesOf } from './webhook-event-records.js';
 import { boundReason } from './webhook-event.entity.js';
 import {
   WebhookThrottledError,
@@ -36,7 +37,7 @@ export type ReceivedDelivery =
 
 /** What checking a delivery decided, before anything is stored or counted. */
 type Verdict =
-  | { kind: 'process'; pageIds: string[] }
+  | { kind: 'process'; pageIds: string[]; rawBody: string }
   /** Signed by the tenant's app but nothing Omni processes: a row says why, without the body. */
   | { kind: 'ignore'; pageIds: string[]; reason: string }
   /** Not stored; counted; answered with `error`, or 200 when there is none. */
@@ -170,7 +171,7 @@ export class FacebookWebhooksService {
     await this.storing.submit({
       id,
       tenantId: keys.tenantId,
-      rawBody: rawBody.toString('utf8'),
+      rawBody: verdict.rawBody,
       pageIds: verdict.pageIds,
       ignoredReason: null,
     });
@@ -211,8 +212,17 @@ export class FacebookWebhooksService {
       return { kind: 'ignore', pageIds: boundPageIds(pageIds), reason };
     }
     switch (signer.kind) {
-      case 'pages':
-        return { kind: 'process', pageIds: signer.pageIds };
+      case 'pages': {
+        const signedBy = new Set(signer.pageIds);
+        const text = rawBody.toString('utf8');
+        // Entries of pages the tenant does not have here (deleted ones, say) are not kept:
+        // the text is stored exactly as signed only when every entry is the tenant's.
+        const kept =
+          signedBy.size === pageIds.length
+            ? text
+            : keepEntriesOf(text, (pageId) => signedBy.has(pageId))!;
+        return { kind: 'process', pageIds: signer.pageIds, rawBody: kept };
+      }
       case 'not-the-pages': {
         const error = new AppError(
           'SIGNATURE_INVALID',

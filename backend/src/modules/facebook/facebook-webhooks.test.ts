@@ -3,6 +3,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { TENANT_FILTER } from '../../db/tenant-filter.js';
 import {
   connectFacebookPage,
+  connectPageOfSameApp,
   signedHeaders,
   signUpTenant,
   startTestApi,
@@ -198,20 +199,25 @@ describe('webhook deliveries', () => {
     expect(await storedEvents(other.tenant.id)).toEqual([]);
   });
 
+  it("keep only this workspace's pages' entries of a delivery that also names others", async () => {
+    const { tenant, connected, path } = await setUp();
+    const body = textDelivery([connected.page.pageId, '999000111222333']);
+    const response = await api.request('POST', path, {
+      rawBody: body,
+      headers: signedHeaders(body, connected.appSecret),
+    });
+    expect(response.status).toBe(200);
+    const [event] = await storedEvents(tenant.id);
+    expect(event!.pageIds).toEqual([connected.page.pageId]);
+    const stored = JSON.parse(event!.rawBody!) as { entry: { id: string }[] };
+    expect(stored.entry.map((entry) => entry.id)).toEqual([connected.page.pageId]);
+  });
+
   it('with entries of several pages sharing one app secret are stored once', async () => {
     const admin = await signUpTenant(api);
     const first = await connectFacebookPage(api, admin.token);
-    const fake = api.fakeGraph.registerPage({
-      pageId: `${Date.now()}1`,
-      name: 'Second',
-      accessToken: `${first.accessToken}-2`,
-      appSecret: first.appSecret,
-    });
-    await api.request('POST', '/api/channels/facebook', {
-      token: admin.token,
-      body: { name: 'Second', accessToken: fake.accessToken, appSecret: fake.appSecret },
-    });
-    const body = textDelivery([first.page.pageId, fake.pageId]);
+    const second = await connectPageOfSameApp(api, admin.token, first);
+    const body = textDelivery([first.page.pageId, second.page.pageId]);
     const response = await api.request('POST', `/api/webhooks/facebook/${admin.tenant.key}`, {
       rawBody: body,
       headers: signedHeaders(body, first.appSecret),
@@ -219,7 +225,7 @@ describe('webhook deliveries', () => {
     expect(response.status).toBe(200);
     const events = await storedEvents(admin.tenant.id);
     expect(events).toHaveLength(1);
-    expect(events[0]?.pageIds.sort()).toEqual([first.page.pageId, fake.pageId].sort());
+    expect(events[0]?.pageIds.sort()).toEqual([first.page.pageId, second.page.pageId].sort());
   });
 
   it('answer 5xx while PostgreSQL is unreachable, so that Facebook retries them', async () => {

@@ -144,7 +144,14 @@ export async function applyDeliveries(
   await store.markProcessed(
     deliveries
       .filter((delivery) => !waiting.postponed.has(delivery.id))
-      .map((delivery) => ({ id: delivery.id, diagnostics: diagnostics.get(delivery.id)! })),
+      .map((delivery) => ({
+        id: delivery.id,
+        diagnostics: diagnostics.get(delivery.id)!,
+        // Its pages were deleted since it arrived: what the visitors wrote goes with them.
+        isOfDeletedPages: delivery.pageIds.every(
+          (pageId) => !pageOf.has(`${delivery.tenantId} ${pageId}`),
+        ),
+      })),
   );
   return { outcomes: outcomes.all(), postponed: [...waiting.postponed] };
 }

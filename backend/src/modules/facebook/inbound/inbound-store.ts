@@ -503,22 +503,31 @@ export class InboundStore {
     );
   }
 
-  /** Diagnoses are bounded, also across replays of one delivery (they add to what is kept). */
-  async markProcessed(deliveries: { id: string; diagnostics: Diagnostic[] }[]): Promise<void> {
+  /**
+   * Diagnoses are bounded, also across replays of one delivery (they add to what is kept).
+   * A delivery of pages deleted meanwhile keeps neither its body nor its diagnoses.
+   */
+  async markProcessed(
+    deliveries: { id: string; diagnostics: Diagnostic[]; isOfDeletedPages: boolean }[],
+  ): Promise<void> {
     if (deliveries.length === 0) return;
     await this.sql(
       `update webhook_event e set status = 'processed', processed_at = clock_timestamp(),
          attempts = e.attempts + 1,
-         diagnostics = jsonb_path_query_array(e.diagnostics || r.diagnostics,
-           '$[0 to ${DIAGNOSTICS_PER_DELIVERY - 1}]'),
+         diagnostics = case when r.is_of_deleted_pages then '[]'::jsonb
+           else jsonb_path_query_array(e.diagnostics || r.diagnostics,
+             '$[0 to ${DIAGNOSTICS_PER_DELIVERY - 1}]') end,
+         raw_body = case when r.is_of_deleted_pages then null else e.raw_body end,
          process_after = null, updated_at = now()
-       from jsonb_to_recordset(?::jsonb) as r(id uuid, diagnostics jsonb)
+       from jsonb_to_recordset(?::jsonb) as r(id uuid, diagnostics jsonb,
+         is_of_deleted_pages boolean)
        where e.id = r.id`,
       [
         pgRecords(
           deliveries.map((delivery) => ({
             id: delivery.id,
             diagnostics: boundDiagnostics(delivery.diagnostics),
+            is_of_deleted_pages: delivery.isOfDeletedPages,
           })),
         ),
       ],
