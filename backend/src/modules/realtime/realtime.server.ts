@@ -3,6 +3,7 @@ import { RequestContext, type MikroORM } from '@mikro-orm/core';
 import { createAdapter } from '@socket.io/redis-adapter';
 import type { Redis } from 'ioredis';
 import { Server } from 'socket.io';
+import { UnauthenticatedError } from '../../errors.js';
 import type { Logger } from '../../logger.js';
 import { logErrors } from '../../redis.js';
 import type { Actor } from '../auth/actor.js';
@@ -70,7 +71,12 @@ export class RealtimeServer implements RealtimePublisher, SocketControl {
           socket.data.expiresAt = expiresAt;
           next();
         })
-        .catch(() => next(new Error('UNAUTHENTICATED')));
+        // The panel signs in again on UNAUTHENTICATED only; on anything else it retries.
+        .catch((error: unknown) =>
+          next(
+            new Error(error instanceof UnauthenticatedError ? 'UNAUTHENTICATED' : 'UNAVAILABLE'),
+          ),
+        );
     });
     const track = (work: Promise<void>) =>
       work.catch((error: unknown) => logger.warn({ err: error }, 'could not record presence'));
