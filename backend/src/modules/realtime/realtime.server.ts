@@ -149,7 +149,9 @@ export class RealtimeServer implements RealtimePublisher, SocketControl {
         })
         .catch((error: unknown) => {
           // Without its rooms the socket would miss events silently: better to reconnect.
-          logger.warn({ err: error }, 'could not set up a socket; disconnecting it');
+          // (A session that ended meanwhile is no fault: its reconnection is refused.)
+          if (error instanceof UnauthenticatedError) logger.debug('session ended while connecting');
+          else logger.warn({ err: error }, 'could not set up a socket; disconnecting it');
           socket.disconnect(true);
         });
     });

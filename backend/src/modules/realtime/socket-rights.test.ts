@@ -1,5 +1,8 @@
+import { Redis } from 'ioredis';
+import { decodeJwt } from 'jose';
 import type { Socket } from 'socket.io-client';
 import { afterAll, describe, expect, it } from 'vitest';
+import { createLogger } from '../../logger.js';
 import {
   connectFacebookPage,
   connectSocket,
@@ -10,6 +13,8 @@ import {
   signUpTenant,
   useTestApi,
 } from '../../test/test-api.js';
+import { RealtimeEmitter } from './realtime.emitter.js';
+import { rooms } from './realtime.events.js';
 
 const api = useTestApi();
 const sockets: Socket[] = [];
@@ -155,5 +160,27 @@ describe('sockets follow their user’s rights', () => {
     await drain(socket, operator.token);
     expect(messages).toEqual([]);
     expect(socket.connected).toBe(true);
+  });
+
+  it('are cut by the worker too, which has no sockets (through Redis)', async () => {
+    const admin = await signUpTenant(api);
+    const operator = await createOperator(api, admin.token);
+    const login = await api.request('POST', '/api/auth/login', {
+      body: { email: operator.user.email, password: 'operator password' },
+    });
+    const kept = await connect(operator.token);
+    const other = await connect(login.body.token);
+    const redis = new Redis(api.config.redisUrl);
+    try {
+      const worker = new RealtimeEmitter(redis, api.config.redisPrefix, createLogger(api.config));
+      const cut = disconnected(other);
+      const keptSession = rooms.session(String(decodeJwt(operator.token).jti));
+      worker.disconnect(rooms.operator(operator.user.id), keptSession);
+      expect(await cut).toBe('io server disconnect');
+      await drain(kept, operator.token);
+      expect(kept.connected).toBe(true);
+    } finally {
+      redis.disconnect();
+    }
   });
 });
