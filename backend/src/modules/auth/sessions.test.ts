@@ -156,3 +156,11 @@ describe('expiry', () => {
     }
   });
 });
+
+describe('the contract', () => {
+  it('documents logout and the password change in the OpenAPI document', async () => {
+    const { body } = await api.request('GET', '/api/openapi.json');
+    expect(body.paths['/api/auth/logout'].post.responses).toHaveProperty('204');
+    expect(body.paths['/api/me/password'].put.responses).toHaveProperty('400');
+  });
+});
