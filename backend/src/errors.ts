@@ -22,6 +22,13 @@ export class ValidationError extends AppError {
   }
 }
 
+/** A request that is well-formed but wrong in a way its caller can fix (e.g. WRONG_PASSWORD). */
+export class BadRequestError extends AppError {
+  constructor(code: string, message: string, details?: Record<string, unknown>) {
+    super(code, message, 400, details);
+  }
+}
+
 export class UnauthenticatedError extends AppError {
   constructor(message = 'Sign in to continue.', code = 'UNAUTHENTICATED') {
     super(code, message, 401);

@@ -13,6 +13,7 @@ import { createProbeRedis } from './redis.js';
 import { AuthService } from './modules/auth/auth.service.js';
 import { LoginThrottle } from './modules/auth/login-throttle.js';
 import { PasswordHasher } from './modules/auth/passwords.js';
+import { SessionsService } from './modules/auth/sessions.service.js';
 import { TokenService } from './modules/auth/tokens.js';
 import { seedDemoTenantIfEmpty } from './modules/demo/demo.seeder.js';
 import { DemoService } from './modules/demo/demo.service.js';
@@ -52,7 +53,11 @@ import { HEARTBEAT_INTERVAL_MS, recordWorkerHeartbeat } from './modules/health/h
 import { OperatorsService } from './modules/operators/operators.service.js';
 import { RealtimeServer } from './modules/realtime/realtime.server.js';
 import { TenantsService } from './modules/tenants/tenants.service.js';
-import { rooms, type RealtimePublisher } from './modules/realtime/realtime.events.js';
+import {
+  rooms,
+  type RealtimePublisher,
+  type SocketControl,
+} from './modules/realtime/realtime.events.js';
 import { OperatorPresence } from './modules/routing/operator-presence.js';
 import { ROUTING_SWEEP_INTERVAL_MS, RoutingSweeper } from './modules/routing/routing-sweeper.js';
 import { OutboundSender } from './modules/replies/outbound-sender.js';
@@ -109,7 +114,7 @@ function dispatcherWaker(queues: JobQueues): WakeDispatcher {
 function createRouting(
   em: EntityManager,
   queues: JobQueues,
-  realtime: RealtimePublisher,
+  realtime: RealtimePublisher & SocketControl,
   linkFile: (fileId: string) => string,
   logger: Logger,
 ) {
@@ -157,7 +162,14 @@ export async function startApi({
   const tokens = new TokenService(config);
   const tenants = new TenantsService(em, config, dispatcherWaker(queues));
   const throttle = new LoginThrottle(redis, config.redisPrefix);
-  const auth = new AuthService(em, passwords, tokens, tenants, throttle);
+  // Sessions cut sockets through the realtime server, which authenticates through auth:
+  // the server is bound once it exists, before the api accepts any request.
+  const sockets: SocketControl = {
+    disconnect: (room, except) => realtime.disconnect(room, except),
+    leave: (room, unless) => realtime.leave(room, unless),
+  };
+  const sessions = new SessionsService(em, tokens, sockets);
+  const auth = new AuthService(em, passwords, tokens, tenants, throttle, sessions);
   const probeRedis = createProbeRedis(config, logger);
 
   // socket.io must see the server's request listener when it attaches (it routes /socket.io/
@@ -194,7 +206,7 @@ export async function startApi({
     auth,
     tenants,
     departments: new DepartmentsService(em),
-    operators: new OperatorsService(em, passwords, realtime, queueHooks),
+    operators: new OperatorsService(em, passwords, realtime, queueHooks, sessions),
     health: new HealthService(em, probeRedis, config.redisPrefix),
     facebookPages: new FacebookPagesService(em, graph, secrets, config, signingKeys, storage, {
       conversationsChanged: (pageId) => broadcaster.broadcastOpenOfPage(pageId),
@@ -303,7 +315,13 @@ export async function startWorker({
     linkFile,
     logger,
   );
-  const operators = new OperatorsService(em, new PasswordHasher(), realtime, queueHooks);
+  const operators = new OperatorsService(
+    em,
+    new PasswordHasher(),
+    realtime,
+    queueHooks,
+    new SessionsService(em, new TokenService(config), realtime),
+  );
   // Facebook fetches an operator's file from Omni itself, through an expiring signed link.
   const sender = new OutboundSender(em, graph, secrets, (fileId) =>
     new URL(fileLinks.urlFor(fileId), config.publicUrl).toString(),

@@ -28,20 +28,20 @@ persistLocale(i18n.global.locale.value);
 
 const session = useSessionStore(pinia);
 
-configureHttpAuth({
-  getToken: () => session.token,
-  onUnauthenticated: () => {
-    const current = router.currentRoute.value;
-    session.clearSession();
-    // During the first navigation the guard itself sends the visitor to /login.
-    if (current.meta.requiresAuth) {
-      void router.replace({
-        name: 'login',
-        query: { redirect: current.fullPath, reason: 'expired' },
-      });
-    }
-  },
-});
+/** The server no longer honours the token (API 401, socket refused): back to the login. */
+function endSession(): void {
+  const current = router.currentRoute.value;
+  session.clearSession();
+  // During the first navigation the guard itself sends the visitor to /login.
+  if (current.meta.requiresAuth) {
+    void router.replace({
+      name: 'login',
+      query: { redirect: current.fullPath, reason: 'expired' },
+    });
+  }
+}
+
+configureHttpAuth({ getToken: () => session.token, onUnauthenticated: endSession });
 
 installNavigationGuards(router, session);
 
@@ -54,7 +54,7 @@ watch(
     const wantsRealtime = route.matched.length > 0 && !route.meta.withoutRealtime;
     return session.isAuthenticated && wantsRealtime ? session.token : null;
   },
-  (token) => (token ? connectRealtime(token) : disconnectRealtime()),
+  (token) => (token ? connectRealtime(token, endSession) : disconnectRealtime()),
   { immediate: true },
 );
 

@@ -17,6 +17,10 @@ import { FacebookPage } from '../modules/facebook/facebook-page.entity.js';
 import { startFakeGraphServer } from '../modules/facebook/fake-graph/fake-graph-server.js';
 import { registerRandomPage } from '../modules/facebook/fake-graph/fake-graph-fixtures.js';
 import { createTestEnvironment, type TestEnvironment } from '../testing/test-environment.js';
+import { scopeToTenant } from '../db/tenant-filter.js';
+import { SessionsService } from '../modules/auth/sessions.service.js';
+import { TokenService } from '../modules/auth/tokens.js';
+import { User } from '../modules/operators/user.entity.js';
 import { createHmac } from 'node:crypto';
 
 /** Configuration for this test run: the run's database and Redis prefix, quiet logs. */
@@ -161,6 +165,20 @@ export async function signUpTenant(
   });
   if (response.status !== 201) throw new Error(`signup failed: ${JSON.stringify(response.body)}`);
   return { ...(response.body as SignedIn), password };
+}
+
+/** A session token for a user written straight into the database (who has no password). */
+export async function openSessionFor(
+  api: TestApi,
+  user: { userId: string; tenantId: string },
+): Promise<string> {
+  const em = api.orm.em.fork();
+  scopeToTenant(em, user.tenantId);
+  const sessions = new SessionsService(em, new TokenService(api.config), {
+    disconnect: () => {},
+    leave: () => {},
+  });
+  return sessions.open(await em.findOneOrFail(User, user.userId));
 }
 
 export async function createDepartment(
@@ -341,4 +359,9 @@ export function connectSocket(
     socket.once('connect', () => resolve(socket));
     socket.once('connect_error', reject);
   });
+}
+
+/** Resolves with the reason when the socket's connection ends ('io server disconnect': cut). */
+export function disconnected(socket: Socket): Promise<string> {
+  return new Promise((resolve) => socket.once('disconnect', (reason) => resolve(reason)));
 }

@@ -1,5 +1,6 @@
 import { http } from './http';
 import type {
+  ChangePasswordInput,
   LoginInput,
   MeResponse,
   PresenceStatus,
@@ -25,4 +26,14 @@ export function fetchMe(): Promise<MeResponse> {
 export async function setMyStatus(status: PresenceStatus): Promise<User> {
   const { user } = await http.put<{ user: User }>('/api/me/status', { status });
   return user;
+}
+
+/** Ends the session of `token` on the server (REST and its sockets). */
+export function logout(token: string): Promise<void> {
+  return http.post<void>('/api/auth/logout', undefined, { bearer: token });
+}
+
+/** Every other session of the user ends; this one goes on. 400 WRONG_PASSWORD / WEAK_PASSWORD. */
+export function changePassword(input: ChangePasswordInput): Promise<void> {
+  return http.put<void>('/api/me/password', input);
 }

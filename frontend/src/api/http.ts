@@ -63,6 +63,11 @@ export interface RequestOptions {
   body?: unknown;
   /** false for calls that must not carry the session token (login, signup). Default true. */
   authenticated?: boolean;
+  /**
+   * A token to send instead of the session's: logout ends a token the panel already forgot.
+   * A 401 to such a call ends nothing.
+   */
+  bearer?: string;
   signal?: AbortSignal;
 }
 
@@ -93,7 +98,7 @@ export async function request<T>(
   options: RequestOptions = {},
 ): Promise<T> {
   const headers: Record<string, string> = { Accept: 'application/json' };
-  const token = options.authenticated === false ? null : authBridge.getToken();
+  const token = options.bearer ?? (options.authenticated === false ? null : authBridge.getToken());
   if (token) headers.Authorization = `Bearer ${token}`;
   // A FormData body (a file upload) sets its own multipart Content-Type with the boundary.
   const isForm = options.body instanceof FormData;
@@ -132,7 +137,7 @@ export async function request<T>(
           CLIENT_ERROR_CODES.unexpected,
           `The server answered ${response.status} ${response.statusText}`.trim(),
         );
-    if (response.status === 401 && token) authBridge.onUnauthenticated();
+    if (response.status === 401 && token && !options.bearer) authBridge.onUnauthenticated();
     throw error;
   }
 

@@ -74,6 +74,12 @@ export interface LoginInput {
   password: string;
 }
 
+/** PUT /api/me/password: 400 WRONG_PASSWORD, WEAK_PASSWORD or VALIDATION_FAILED. */
+export interface ChangePasswordInput {
+  currentPassword: string;
+  newPassword: string;
+}
+
 export interface DepartmentInput {
   name: string;
 }

@@ -80,6 +80,8 @@ describe('messages', () => {
       'REPLY_WINDOW_CLOSED',
       'NOT_RETRYABLE',
       'PAYLOAD_TOO_LARGE',
+      'WRONG_PASSWORD',
+      'WEAK_PASSWORD',
     ]) {
       expect(english.has(`errors.${code}`), code).toBe(true);
     }

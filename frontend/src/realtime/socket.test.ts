@@ -19,6 +19,8 @@ const fakeSocket = vi.hoisted(() => {
     emit: vi.fn(),
     removeAllListeners: vi.fn(() => handlers.clear()),
     disconnect: vi.fn(),
+    connect: vi.fn(),
+    active: true,
   };
 });
 
@@ -33,6 +35,7 @@ describe('realtime socket', () => {
     fakeSocket.handlers.clear();
     vi.mocked(io).mockClear();
     fakeSocket.disconnect.mockClear();
+    fakeSocket.connect.mockClear();
     fakeSocket.emit.mockReset();
   });
 
@@ -94,6 +97,59 @@ describe('realtime socket', () => {
 
     expect(() => fakeSocket.handlers.get('operator.updated')?.(null)).not.toThrow();
     disconnectRealtime();
+  });
+
+  describe('when the server ends or re-scopes the session', () => {
+    it('sends the user to sign in when the handshake is refused as UNAUTHENTICATED', () => {
+      const onSessionEnded = vi.fn();
+      connectRealtime('jwt', onSessionEnded);
+      const connectError = fakeSocket.handlers.get('connect_error')!;
+
+      connectError(new Error('xhr poll error')); // the server is away: keep trying
+      expect(onSessionEnded).not.toHaveBeenCalled();
+      connectError(new Error('UNAUTHENTICATED'));
+      expect(onSessionEnded).toHaveBeenCalledTimes(1);
+      disconnectRealtime();
+    });
+
+    it('reconnects after being cut, then reads the user and everything it holds again', async () => {
+      const me = makeUser({ role: 'admin' });
+      const { operators, colleague } = await (async () => {
+        const other = makeUser({ status: 'offline' });
+        stubFetch({ 'GET /api/operators': jsonResponse(200, { items: [other] }) });
+        const store = useOperatorsStore();
+        await store.fetchAll();
+        return { operators: store, colleague: other };
+      })();
+      const session = useSessionStore();
+      session.token = 'jwt';
+      session.user = me;
+      configureHttpAuth({ getToken: () => session.token, onUnauthenticated: () => {} });
+      connectRealtime('jwt');
+      fakeSocket.handlers.get('realtime.ready')!({ seq: 3 });
+
+      fakeSocket.handlers.get('disconnect')!('transport close'); // socket.io retries itself
+      expect(fakeSocket.connect).not.toHaveBeenCalled();
+      fakeSocket.handlers.get('disconnect')!('io server disconnect'); // demoted, say
+      expect(fakeSocket.connect).toHaveBeenCalledTimes(1);
+
+      stubFetch({
+        'GET /api/me': jsonResponse(200, {
+          user: { ...me, role: 'operator' },
+          tenant: makeTenant(),
+        }),
+        'GET /api/operators': jsonResponse(200, { items: [{ ...colleague, status: 'online' }] }),
+      });
+      fakeSocket.handlers.get('realtime.ready')!({ seq: 3 });
+      await vi.waitFor(() => expect(session.user?.role).toBe('operator'));
+      await vi.waitFor(() => expect(operators.items[0]?.status).toBe('online'));
+      expect(fakeSocket.emit).not.toHaveBeenCalledWith(
+        'resync',
+        expect.anything(),
+        expect.anything(),
+      );
+      disconnectRealtime();
+    });
   });
 
   describe('after a reconnection', () => {

@@ -60,6 +60,11 @@ let socket: PanelSocket | null = null;
 let lastSeq: number | null = null;
 /** The conversation open in the panel; its room is joined again after every reconnection. */
 let watchedConversationId: string | null = null;
+/**
+ * The server cut the connection: the user's rights changed (role, departments) or the
+ * session ended. What the panel holds was read with the old rights, so it reloads.
+ */
+let wasCutByServer = false;
 
 function apply(event: keyof ServerToClientEvents, payload: unknown, meta?: EventMeta): void {
   try {
@@ -71,28 +76,38 @@ function apply(event: keyof ServerToClientEvents, payload: unknown, meta?: Event
   if (meta?.seq !== undefined) lastSeq = Math.max(lastSeq ?? 0, meta.seq);
 }
 
+/** Reads everything the panel holds again; from now on, events after `serverSeq` apply. */
+function reloadAll(serverSeq: number): void {
+  lastSeq = serverSeq;
+  for (const reload of realtimeReloaders) void reload();
+}
+
 /** After a reconnection: replay exactly what was missed, or reload when too much was. */
 function resync(connection: PanelSocket, serverSeq: number): void {
+  if (wasCutByServer) {
+    wasCutByServer = false;
+    void useSessionStore()
+      .refresh()
+      .catch(() => {}); // a 401 here ends the session through the HTTP client
+    reloadAll(serverSeq);
+    return;
+  }
   if (lastSeq === null || lastSeq >= serverSeq) {
     lastSeq = Math.max(lastSeq ?? 0, serverSeq);
     return;
   }
   connection.emit('resync', { after: lastSeq }, (missed: Resync) => {
-    if (!missed.complete) {
-      lastSeq = serverSeq;
-      for (const reload of realtimeReloaders) void reload();
-      return;
-    }
+    if (!missed.complete) return reloadAll(serverSeq);
     for (const entry of missed.events) apply(entry.event, entry.payload, { seq: entry.seq });
   });
 }
 
 /**
  * Opens the connection for a signed-in user. socket.io retries by itself while the server is
- * unreachable; a rejected handshake (bad token) stops retrying, and the next API call's 401 ends
- * the session. Either way nothing is thrown at the panel.
+ * unreachable. A refused handshake (the session ended: logged out elsewhere, password changed,
+ * expired, user deleted) calls `onSessionEnded`. Nothing is thrown at the panel.
  */
-export function connectRealtime(token: string): void {
+export function connectRealtime(token: string, onSessionEnded: () => void = () => {}): void {
   disconnectRealtime();
   const connection: PanelSocket = io({
     auth: { token },
@@ -106,8 +121,18 @@ export function connectRealtime(token: string): void {
     resync(connection, seq);
     if (watchedConversationId) emitWatch(connection, watchedConversationId);
   });
-  connection.on('connect_error', () => {
-    // Expected while the API restarts or is absent (e.g. the dev server alone); see above.
+  connection.on('connect_error', (error) => {
+    if (error.message === 'UNAUTHENTICATED') return onSessionEnded();
+    // Expected while the API restarts or is absent (e.g. the dev server alone): socket.io
+    // retries by itself, except after a handshake the server refused (UNAVAILABLE).
+    if (!connection.active) setTimeout(() => socket === connection && connection.connect(), 5_000);
+  });
+  connection.on('disconnect', (reason) => {
+    // socket.io does not retry after the server cut the connection: reconnecting rejoins the
+    // rooms the user may have now, or is refused when the session is over.
+    if (reason !== 'io server disconnect') return;
+    wasCutByServer = true;
+    connection.connect();
   });
   socket = connection;
 }
@@ -135,6 +160,7 @@ export function watchConversation(conversationId: string | null): void {
 export function disconnectRealtime(): void {
   lastSeq = null;
   watchedConversationId = null;
+  wasCutByServer = false;
   if (!socket) return;
   socket.removeAllListeners();
   socket.disconnect();

@@ -67,30 +67,40 @@ describe('session store', () => {
     expect(localStorage.getItem(TOKEN_STORAGE_KEY)).toBe('jwt-new');
   });
 
-  it('logout goes offline first, then clears token, user and tenant', async () => {
+  it('logout goes offline first, forgets the session, then ends the token on the server', async () => {
     const user = makeUser({ status: 'online' });
     const { requests } = stubFetch({
       'POST /api/auth/login': jsonResponse(200, { token: 'jwt-1', user, tenant: makeTenant() }),
       'PUT /api/me/status': jsonResponse(200, { user: { ...user, status: 'offline' } }),
+      'POST /api/auth/logout': () => {
+        expect(session.token).toBeNull(); // the panel's socket closes before the server cuts it
+        return new Response(null, { status: 204 });
+      },
     });
     const session = useWiredSessionStore();
     await session.login({ email: user.email, password: 'secret123' });
 
     await session.logout();
 
-    expect(requests.map((r) => `${r.method} ${r.path}`)).toContain('PUT /api/me/status');
-    expect(requests.at(-1)?.body).toEqual({ status: 'offline' });
+    expect(requests.map((r) => `${r.method} ${r.path}`)).toEqual([
+      'POST /api/auth/login',
+      'PUT /api/me/status',
+      'POST /api/auth/logout',
+    ]);
+    expect(requests[1]?.body).toEqual({ status: 'offline' });
+    expect(requests[2]?.headers.Authorization).toBe('Bearer jwt-1');
     expect(session.token).toBeNull();
     expect(session.user).toBeNull();
     expect(session.tenant).toBeNull();
     expect(localStorage.getItem(TOKEN_STORAGE_KEY)).toBeNull();
   });
 
-  it('logout still clears the session when going offline fails', async () => {
+  it('logout still clears the session when the server calls fail', async () => {
     const user = makeUser({ status: 'away' });
     stubFetch({
       'POST /api/auth/login': jsonResponse(200, { token: 'jwt-1', user, tenant: makeTenant() }),
       'PUT /api/me/status': errorResponse(500, 'INTERNAL'),
+      'POST /api/auth/logout': errorResponse(401, 'UNAUTHENTICATED'),
     });
     const session = useWiredSessionStore();
     await session.login({ email: user.email, password: 'secret123' });

@@ -5,6 +5,7 @@ import { isApiError } from '@/api/http';
 import * as tenantApi from '@/api/tenant';
 import { REVIEW_KIT_ROLES } from '@/api/types';
 import type {
+  ChangePasswordInput,
   LoginInput,
   PresenceStatus,
   SessionResponse,
@@ -40,6 +41,7 @@ export const useSessionStore = defineStore('session', () => {
   const tenant = ref<Tenant | null>(null);
   const isChangingStatus = ref(false);
   const isSavingTenant = ref(false);
+  const isChangingPassword = ref(false);
 
   const isAuthenticated = computed(() => !!token.value && !!user.value);
   const isAdmin = computed(() => user.value?.role === 'admin');
@@ -100,12 +102,23 @@ export const useSessionStore = defineStore('session', () => {
     return pendingRestore;
   }
 
+  /** Reads the user and tenant again (their role or departments may have changed). */
+  async function refresh(): Promise<void> {
+    if (!token.value) return;
+    const response = await authApi.fetchMe();
+    user.value = response.user;
+    tenant.value = response.tenant;
+  }
+
   /**
-   * Going offline first stops the queue from assigning new chats to someone who has left.
-   * It is best effort: a failure must never keep a person logged in.
+   * Going offline first stops the queue from assigning new chats to someone who has left; then
+   * the server ends the token. Both are best effort: a failure must never keep a person logged
+   * in. The panel forgets the session before ending it, so its socket is closed by the panel
+   * rather than cut by the server (which would read as "your session has ended").
    */
   async function logout(): Promise<void> {
-    if (token.value && user.value && user.value.status !== 'offline') {
+    const ending = token.value;
+    if (ending && user.value && user.value.status !== 'offline') {
       try {
         await authApi.setMyStatus('offline');
       } catch {
@@ -113,6 +126,23 @@ export const useSessionStore = defineStore('session', () => {
       }
     }
     clearSession();
+    if (ending) {
+      try {
+        await authApi.logout(ending);
+      } catch {
+        // ignored on purpose, see above; the token still expires on its own
+      }
+    }
+  }
+
+  /** The server keeps this session and ends the others. */
+  async function changePassword(input: ChangePasswordInput): Promise<void> {
+    isChangingPassword.value = true;
+    try {
+      await authApi.changePassword(input);
+    } finally {
+      isChangingPassword.value = false;
+    }
   }
 
   /** Optimistic: the switch moves at once and moves back if the server refuses. */
@@ -153,6 +183,7 @@ export const useSessionStore = defineStore('session', () => {
     tenant,
     isChangingStatus,
     isSavingTenant,
+    isChangingPassword,
     isAuthenticated,
     isAdmin,
     hasDemoTools,
@@ -160,7 +191,9 @@ export const useSessionStore = defineStore('session', () => {
     login,
     signup,
     restore,
+    refresh,
     logout,
+    changePassword,
     clearSession,
     setStatus,
     applyUserUpdate,

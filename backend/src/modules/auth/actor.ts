@@ -5,4 +5,6 @@ export type Actor = Readonly<{
   userId: string;
   tenantId: string;
   role: UserRole;
+  /** The sign-in the request came with; absent when a job or a test acts for the user. */
+  sessionId?: string;
 }>;

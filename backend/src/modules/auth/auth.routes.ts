@@ -3,7 +3,13 @@ import type { ApiRouter } from '../../http/api-router.js';
 import { errorResponse } from '../../http/schemas.js';
 import { setStatusSchema, userSchema } from '../operators/operators.schemas.js';
 import type { OperatorsService } from '../operators/operators.service.js';
-import { identitySchema, logInSchema, sessionSchema, signUpSchema } from './auth.schemas.js';
+import {
+  changePasswordSchema,
+  identitySchema,
+  logInSchema,
+  sessionSchema,
+  signUpSchema,
+} from './auth.schemas.js';
 import type { AuthService } from './auth.service.js';
 
 export function registerAuthRoutes(
@@ -39,6 +45,30 @@ export function registerAuthRoutes(
       429: errorResponse('TOO_MANY_ATTEMPTS, with retryAfterSeconds in details'),
     },
     handler: ({ body, ctx }) => auth.logIn(body, ctx.ip),
+  });
+
+  router.route({
+    method: 'post',
+    path: '/api/auth/logout',
+    access: 'authenticated',
+    tag: 'Auth',
+    summary: 'End this session: its token stops working at once, on REST and socket.io',
+    responses: { 204: { description: 'Signed out' }, 401: errorResponse('UNAUTHENTICATED') },
+    handler: ({ actor }) => auth.logOut(actor),
+  });
+
+  router.route({
+    method: 'put',
+    path: '/api/me/password',
+    access: 'authenticated',
+    tag: 'Me',
+    summary: 'Change your password; every other session of yours ends (this one goes on)',
+    body: changePasswordSchema,
+    responses: {
+      204: { description: 'Changed' },
+      400: errorResponse('WRONG_PASSWORD | WEAK_PASSWORD | VALIDATION_FAILED'),
+    },
+    handler: ({ actor, body }) => auth.changePassword(actor, body),
   });
 
   router.route({

@@ -19,6 +19,13 @@ export const logInSchema = z.object({
 
 export type LogInInput = z.infer<typeof logInSchema>;
 
+export const changePasswordSchema = z.object({
+  currentPassword: z.string().min(1, 'Enter your current password.').max(200),
+  newPassword: passwordSchema,
+});
+
+export type ChangePasswordInput = z.infer<typeof changePasswordSchema>;
+
 export const identitySchema = z
   .object({ user: userSchema, tenant: tenantSchema })
   .meta({ id: 'Identity' });

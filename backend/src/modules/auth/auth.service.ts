@@ -1,17 +1,27 @@
-import { UniqueConstraintViolationException } from '@mikro-orm/core';
+import { LockMode, UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { validate as isUuid } from 'uuid';
 import { scopeToTenant, TENANT_FILTER } from '../../db/tenant-filter.js';
-import { ConflictError, UnauthenticatedError } from '../../errors.js';
+import { BadRequestError, ConflictError, UnauthenticatedError } from '../../errors.js';
 import { toUserDto } from '../operators/operators.schemas.js';
 import { User } from '../operators/user.entity.js';
 import { Tenant } from '../tenants/tenant.entity.js';
 import type { TenantsService } from '../tenants/tenants.service.js';
 import type { Actor } from './actor.js';
-import type { Identity, LogInInput, Session, SignUpInput } from './auth.schemas.js';
+import type {
+  ChangePasswordInput,
+  Identity,
+  LogInInput,
+  Session,
+  SignUpInput,
+} from './auth.schemas.js';
 import type { LoginThrottle } from './login-throttle.js';
 import type { PasswordHasher } from './passwords.js';
+import type { SessionsService } from './sessions.service.js';
 import type { TokenService } from './tokens.js';
+import { UserSession } from './user-session.entity.js';
+
+/** The rooms a socket joins follow from these, read afresh whenever it connects. */
+export type SocketRights = { role: User['role']; departmentIds: string[] };
 
 export class AuthService {
   constructor(
@@ -20,6 +30,7 @@ export class AuthService {
     private readonly tokens: TokenService,
     private readonly tenants: TenantsService,
     private readonly throttle: LoginThrottle,
+    private readonly sessions: SessionsService,
   ) {}
 
   /** A new tenant whose first user is its admin. */
@@ -66,25 +77,70 @@ export class AuthService {
 
   /**
    * Turns a bearer header into the acting user and switches the tenant filter on for the rest
-   * of the request. The user is re-read every time, so a deleted user or a changed role takes
-   * effect at once rather than when the token expires.
+   * of the request. The session and the user are re-read every time, so a logout, a password
+   * change, a deleted user or a changed role take effect at once rather than when the token
+   * expires.
    */
   async authenticate(authorizationHeader: string | undefined): Promise<Actor> {
     const token = /^Bearer (\S+)$/i.exec(authorizationHeader ?? '')?.[1];
     if (!token) throw new UnauthenticatedError();
-    const claims = await this.tokens.verify(token);
-    if (!isUuid(claims.userId)) throw new UnauthenticatedError();
-    scopeToTenant(this.em, claims.tenantId);
-    const user = await this.em.findOne(User, { id: claims.userId });
-    if (!user) throw new UnauthenticatedError('Your account no longer exists. Sign in again.');
-    return { userId: user.id, tenantId: user.tenant.id, role: user.role };
+    return (await this.authenticateToken(token)).actor;
   }
 
-  /** The departments a user belongs to (their realtime rooms). */
-  async departmentIdsOf(actor: Actor): Promise<string[]> {
+  /** The same check for a socket's handshake, which also needs to know when the token expires. */
+  async authenticateToken(token: string): Promise<{ actor: Actor; expiresAt: Date }> {
+    const claims = await this.tokens.verify(token);
+    scopeToTenant(this.em, claims.tenantId);
+    const user = await this.sessions.userOf(claims);
+    if (!user) throw new UnauthenticatedError('Your session has ended. Sign in again.');
+    return {
+      actor: {
+        userId: user.id,
+        tenantId: user.tenant.id,
+        role: user.role,
+        sessionId: claims.sessionId,
+      },
+      expiresAt: claims.expiresAt,
+    };
+  }
+
+  /**
+   * What a connecting socket may join, read after it joined its user's and session's rooms:
+   * a change committed after this read finds the socket there and disconnects it.
+   */
+  async socketRightsOf(actor: Actor): Promise<SocketRights> {
     scopeToTenant(this.em, actor.tenantId);
-    const user = await this.em.findOneOrFail(User, actor.userId, { populate: ['departments'] });
-    return user.departments.getItems().map((department) => department.id);
+    const user = await this.em.findOne(User, actor.userId, { populate: ['departments'] });
+    const sessionHolds =
+      user && actor.sessionId
+        ? (await this.em.count(UserSession, { id: actor.sessionId, user: user.id })) > 0
+        : false;
+    if (!user || !sessionHolds) throw new UnauthenticatedError();
+    return { role: user.role, departmentIds: user.departments.getItems().map(({ id }) => id) };
+  }
+
+  /** Logout: the caller's token stops working at once; their other sessions go on. */
+  async logOut(actor: Actor): Promise<void> {
+    if (actor.sessionId) await this.sessions.end(actor.sessionId);
+  }
+
+  /**
+   * A new password ends every other session of the user (someone who knew the old one may
+   * hold one); the caller's own session goes on, so the panel keeps working without a new token.
+   */
+  async changePassword(actor: Actor, input: ChangePasswordInput): Promise<void> {
+    const newHash = await this.passwords.hash(input.newPassword);
+    await this.em.transactional(async () => {
+      const user = await this.em.findOneOrFail(User, actor.userId, {
+        lockMode: LockMode.PESSIMISTIC_WRITE,
+      });
+      if (!(await this.passwords.verify(user.passwordHash, input.currentPassword))) {
+        throw new BadRequestError('WRONG_PASSWORD', 'Your current password is not right.');
+      }
+      user.passwordHash = newHash;
+      await this.sessions.endAllOf(user.id, actor.sessionId);
+    });
+    this.sessions.disconnectUser(actor.userId, actor.sessionId);
   }
 
   async describe(actor: Actor): Promise<Identity> {
@@ -97,7 +153,7 @@ export class AuthService {
   private async openSession(user: User): Promise<Session> {
     scopeToTenant(this.em, user.tenant.id);
     await this.em.populate(user, ['departments', 'tenant']);
-    const token = await this.tokens.issue({ userId: user.id, tenantId: user.tenant.id });
+    const token = await this.sessions.open(user);
     return { token, user: toUserDto(user), tenant: this.tenants.present(user.tenant) };
   }
 }

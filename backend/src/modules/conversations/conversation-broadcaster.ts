@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { rooms, type RealtimePublisher } from '../realtime/realtime.events.js';
+import { rooms, type RealtimePublisher, type SocketControl } from '../realtime/realtime.events.js';
 import { Conversation } from './conversation.entity.js';
 import { toConversationDto, toMessageDto, type FileLinker } from './conversations.schemas.js';
 import { findLastMessages } from './last-messages.js';
@@ -9,11 +9,16 @@ import { Message } from './message.entity.js';
  * Pushes changed conversations and messages to the panels that may see them: the
  * conversation's department (or the whole tenant when it has none), the tenant's admins,
  * and the operator holding it. Called after the change is committed.
+ *
+ * Panels that opened a conversation also get its events through its room; once it moved
+ * (transferred, requeued to another department), the sockets there whose user may no longer
+ * see it leave that room. Who may see it is exactly the audience's other rooms, which the
+ * sockets' rooms mirror (they are re-scoped when a role or department changes).
  */
 export class ConversationBroadcaster {
   constructor(
     private readonly em: EntityManager,
-    private readonly realtime: RealtimePublisher,
+    private readonly realtime: RealtimePublisher & Pick<SocketControl, 'leave'>,
     private readonly linkFile: FileLinker,
     private readonly clock: () => Date = () => new Date(),
   ) {}
@@ -85,6 +90,11 @@ export class ConversationBroadcaster {
         audienceOf.get(conversation.id)!,
         'conversation.updated',
         toConversationDto(conversation, lastMessage, now, this.linkFile),
+      );
+      const watchers = rooms.conversation(conversation.id);
+      this.realtime.leave(
+        watchers,
+        audienceOf.get(conversation.id)!.filter((room) => room !== watchers),
       );
     }
   }

@@ -6,6 +6,7 @@ import { scopeToTenant } from '../../db/tenant-filter.js';
 import { ConflictError, NotFoundError } from '../../errors.js';
 import type { Actor } from '../auth/actor.js';
 import type { PasswordHasher } from '../auth/passwords.js';
+import type { SessionsService } from '../auth/sessions.service.js';
 import { Department } from '../departments/department.entity.js';
 import { rooms, type RealtimePublisher } from '../realtime/realtime.events.js';
 import type { RoutingService, WakeDispatcher } from '../routing/routing.service.js';
@@ -34,6 +35,7 @@ export class OperatorsService {
     private readonly passwords: PasswordHasher,
     private readonly realtime: RealtimePublisher,
     private readonly queue: QueueHooks,
+    private readonly sessions: Pick<SessionsService, 'endAllOf' | 'disconnectUser'>,
   ) {}
 
   async list(_actor: Actor): Promise<UserDto[]> {
@@ -64,33 +66,48 @@ export class OperatorsService {
     return toUserDto(user);
   }
 
+  /**
+   * A new password ends the user's sessions (but the acting admin's own, when they edit
+   * themself); a new role or other departments re-scope their sockets. Both at once, after
+   * the commit: the user's REST requests re-read the role and departments anyway.
+   */
   async update(actor: Actor, id: string, input: UpdateOperatorInput): Promise<UserDto> {
+    let disconnect: { keepSessionId?: string } | null = null;
     return this.em
       .transactional(async (): Promise<User> => {
         const user = await this.findUser(id);
         if (input.role === 'operator' && user.role === 'admin') {
           await this.assertAnotherAdminRemains(actor, user);
         }
+        const rightsBefore = rightsOf(user);
         if (input.email !== undefined) user.email = input.email;
         if (input.name !== undefined) user.name = input.name;
         if (input.role !== undefined) user.role = input.role;
         if (input.maxChats !== undefined) user.maxChats = input.maxChats;
-        if (input.password !== undefined)
+        if (input.password !== undefined) {
           user.passwordHash = await this.passwords.hash(input.password);
+          await this.sessions.endAllOf(user.id, keptSession(actor, user));
+        }
         if (input.departmentIds !== undefined) {
           user.departments.set(await this.findDepartments(input.departmentIds));
         }
+        // New rights re-scope every socket of the user, the acting admin's own included.
+        if (rightsOf(user) !== rightsBefore) disconnect = {};
+        else if (input.password !== undefined)
+          disconnect = { keepSessionId: keptSession(actor, user) };
         await this.saveWithUniqueEmail(user);
         this.announce(user);
         return user;
       })
       .then(async (user) => {
+        if (disconnect) this.sessions.disconnectUser(user.id, disconnect.keepSessionId);
         if (input.maxChats !== undefined || input.departmentIds !== undefined)
           await this.queue.wakeDispatcher(actor.tenantId);
         return toUserDto(user);
       });
   }
 
+  /** The user's sessions end with the row (foreign key); their sockets are cut at once. */
   async remove(actor: Actor, id: string): Promise<void> {
     await this.em.transactional(async () => {
       const user = await this.findUser(id);
@@ -100,6 +117,7 @@ export class OperatorsService {
       if (user.role === 'admin') await this.assertAnotherAdminRemains(actor, user);
       await this.em.remove(user).flush();
     });
+    this.sessions.disconnectUser(id);
   }
 
   async setStatus(actor: Actor, status: OperatorStatus): Promise<UserDto> {
@@ -194,4 +212,15 @@ export class OperatorsService {
       toUserDto(user),
     );
   }
+}
+
+/** What a user's sockets are scoped by: their role and their departments. */
+function rightsOf(user: User): string {
+  const departmentIds = user.departments.getItems().map((department) => department.id);
+  return JSON.stringify([user.role, departmentIds.sort()]);
+}
+
+/** An admin changing their own password or rights keeps the session they are using. */
+function keptSession(actor: Actor, user: User): string | undefined {
+  return actor.userId === user.id ? actor.sessionId : undefined;
 }

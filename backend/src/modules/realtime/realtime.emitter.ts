@@ -2,26 +2,35 @@ import { Emitter } from '@socket.io/redis-emitter';
 import type { Redis } from 'ioredis';
 import type { Logger } from '../../logger.js';
 import { RealtimeEventLog } from './realtime-event-log.js';
-import type { RealtimePublisher } from './realtime.events.js';
+import type { RealtimePublisher, SocketControl } from './realtime.events.js';
 import { SequencedPublisher } from './sequenced-publisher.js';
+import { createSocketControl } from './socket-control.js';
 
 /**
  * Publishing from a process without sockets (the worker): events go through Redis to the
  * socket.io adapter of every api instance, which delivers them to the rooms' sockets.
  */
-export class RealtimeEmitter implements RealtimePublisher {
+export class RealtimeEmitter implements RealtimePublisher, SocketControl {
+  private readonly emitter: Emitter;
   private readonly publisher: SequencedPublisher;
 
   constructor(redis: Redis, redisPrefix: string, logger: Logger) {
-    const emitter = new Emitter(redis, { key: `${redisPrefix}:socket.io` });
+    this.emitter = new Emitter(redis, { key: `${redisPrefix}:socket.io` });
     this.publisher = new SequencedPublisher(
       new RealtimeEventLog(redis, redisPrefix),
       (to, event, payload, meta) =>
-        (emitter.to(to).emit as (...args: unknown[]) => void)(event, payload, meta),
+        (this.emitter.to(to).emit as (...args: unknown[]) => void)(event, payload, meta),
       (error) => logger.warn({ err: error }, 'could not number a realtime event'),
     );
+    this.sockets = createSocketControl(this.publisher, this.emitter);
   }
 
   publish: RealtimePublisher['publish'] = (tenantId, to, event, payload) =>
     this.publisher.publish(tenantId, to, event, payload);
+
+  private readonly sockets: SocketControl;
+
+  disconnect: SocketControl['disconnect'] = (room, except) => this.sockets.disconnect(room, except);
+
+  leave: SocketControl['leave'] = (room, unless) => this.sockets.leave(room, unless);
 }

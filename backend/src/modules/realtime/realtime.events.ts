@@ -24,7 +24,10 @@ export const rooms = {
   tenant: (tenantId: string) => `tenant:${tenantId}`,
   /** A tenant's admins, who see every conversation. */
   admins: (tenantId: string) => `admins:${tenantId}`,
+  /** Every socket of one user, whichever session it came with. */
   operator: (userId: string) => `operator:${userId}`,
+  /** The sockets opened with one sign-in's token (logout ends exactly these). */
+  session: (sessionId: string) => `session:${sessionId}`,
   department: (departmentId: string) => `department:${departmentId}`,
   /** Panels that have the conversation open (whoever may see it, e.g. an admin). */
   conversation: (conversationId: string) => `conversation:${conversationId}`,
@@ -39,6 +42,22 @@ export interface RealtimePublisher {
     event: E,
     payload: RealtimePayload<E>,
   ): void;
+}
+
+/**
+ * How services take rights back from live sockets, on every api instance (through the Redis
+ * adapter or emitter). Each applies after the events published before it have gone out, so a
+ * panel sees the change (e.g. its new role) before it loses the connection.
+ */
+export interface SocketControl {
+  /**
+   * Disconnects the sockets in `room` (but not those also in `except`). A panel reconnects
+   * on its own: if its session still holds, it joins the rooms its user may have now; if not,
+   * the handshake is refused (UNAUTHENTICATED) and it signs in again.
+   */
+  disconnect(room: string, except?: string): void;
+  /** The sockets in `room` that are in none of `unless` leave it. */
+  leave(room: string, unless: string[]): void;
 }
 
 /**

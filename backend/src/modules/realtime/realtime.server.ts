@@ -3,6 +3,7 @@ import { RequestContext, type MikroORM } from '@mikro-orm/core';
 import { createAdapter } from '@socket.io/redis-adapter';
 import type { Redis } from 'ioredis';
 import { Server } from 'socket.io';
+import { UnauthenticatedError } from '../../errors.js';
 import type { Logger } from '../../logger.js';
 import { logErrors } from '../../redis.js';
 import type { Actor } from '../auth/actor.js';
@@ -14,16 +15,21 @@ import {
   type ClientToServerEvents,
   type RealtimePublisher,
   type ServerToClientEvents,
+  type SocketControl,
 } from './realtime.events.js';
 import { SequencedPublisher } from './sequenced-publisher.js';
+import { createSocketControl } from './socket-control.js';
 
-type SocketData = { actor: Actor };
+type SocketData = { actor: Actor; expiresAt: Date };
+
+/** setTimeout's limit (about 24.8 days); a later expiry is re-armed when this one fires. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /**
  * socket.io on the api's HTTP server, authenticated with the same JWT as the API. The Redis
  * adapter carries every event to every api instance, so any instance reaches any operator.
  */
-export class RealtimeServer implements RealtimePublisher {
+export class RealtimeServer implements RealtimePublisher, SocketControl {
   private readonly io: Server<
     ClientToServerEvents,
     ServerToClientEvents,
@@ -56,30 +62,47 @@ export class RealtimeServer implements RealtimePublisher {
         (this.io.to(to).emit as (...args: unknown[]) => void)(event, payload, meta),
       (error) => logger.warn({ err: error }, 'could not number a realtime event'),
     );
+    this.sockets = createSocketControl(this.publisher, this.io);
     this.io.use((socket, next) => {
       const token: unknown = socket.handshake.auth['token'];
-      RequestContext.create(orm.em, () => auth.authenticate(`Bearer ${String(token ?? '')}`))
-        .then((actor) => {
+      RequestContext.create(orm.em, () => auth.authenticateToken(String(token ?? '')))
+        .then(({ actor, expiresAt }) => {
           socket.data.actor = actor;
+          socket.data.expiresAt = expiresAt;
           next();
         })
-        .catch(() => next(new Error('UNAUTHENTICATED')));
+        // The panel signs in again on UNAUTHENTICATED only; on anything else it retries.
+        .catch((error: unknown) =>
+          next(
+            new Error(error instanceof UnauthenticatedError ? 'UNAUTHENTICATED' : 'UNAVAILABLE'),
+          ),
+        );
     });
     const track = (work: Promise<void>) =>
       work.catch((error: unknown) => logger.warn({ err: error }, 'could not record presence'));
     this.io.on('connection', (socket) => {
-      const { actor } = socket.data;
+      const { actor, expiresAt } = socket.data;
       const ref = { userId: actor.userId, socketId: socket.id };
       void track(presence.connected(ref));
-      socket.on('disconnect', () => void track(presence.disconnected(ref)));
+      const expiry = disconnectAt(socket, expiresAt);
+      socket.on('disconnect', () => {
+        clearTimeout(expiry.timer);
+        void track(presence.disconnected(ref));
+      });
+      // The user's and the session's rooms are joined before the rights are read: a logout,
+      // password change or new role committed after that read finds the socket in them and
+      // disconnects it, so no change slips between the read and the join.
+      void socket.join([
+        rooms.tenant(actor.tenantId),
+        rooms.operator(actor.userId),
+        ...(actor.sessionId ? [rooms.session(actor.sessionId)] : []),
+      ]);
       // Handlers are in place before anything is awaited, so no early message is dropped;
       // the ones that depend on the socket's rooms wait until it has joined them.
-      const joined = RequestContext.create(orm.em, () => auth.departmentIdsOf(actor)).then(
-        (departmentIds) =>
+      const joined = RequestContext.create(orm.em, () => auth.socketRightsOf(actor)).then(
+        ({ role, departmentIds }) =>
           socket.join([
-            rooms.tenant(actor.tenantId),
-            rooms.operator(actor.userId),
-            ...(actor.role === 'admin' ? [rooms.admins(actor.tenantId)] : []),
+            ...(role === 'admin' ? [rooms.admins(actor.tenantId)] : []),
             ...departmentIds.map((id) => rooms.department(id)),
           ]),
       );
@@ -98,12 +121,21 @@ export class RealtimeServer implements RealtimePublisher {
       socket.on('conversation.watch', (request, answer) => {
         const conversationId = String(request?.conversationId ?? '');
         const reply = typeof answer === 'function' ? answer : () => {};
-        RequestContext.create(orm.em, () => mayWatch(actor, conversationId))
-          .catch(() => false)
+        const room = rooms.conversation(conversationId);
+        const mayWatchNow = () =>
+          RequestContext.create(orm.em, () => mayWatch(actor, conversationId)).catch(() => false);
+        // Checked again once joined: a transfer committed after the second check finds the
+        // socket in the room and takes it out (ConversationBroadcaster); one committed before
+        // it makes the check fail.
+        mayWatchNow()
           .then(async (allowed) => {
-            if (allowed) await socket.join(rooms.conversation(conversationId));
-            reply({ ok: allowed });
+            if (!allowed) return false;
+            await socket.join(room);
+            if (await mayWatchNow()) return true;
+            await socket.leave(room);
+            return false;
           })
+          .then((ok) => reply({ ok }))
           .catch((error: unknown) => logger.warn({ err: error }, 'watch failed'));
       });
       socket.on('conversation.unwatch', (request) => {
@@ -117,7 +149,9 @@ export class RealtimeServer implements RealtimePublisher {
         })
         .catch((error: unknown) => {
           // Without its rooms the socket would miss events silently: better to reconnect.
-          logger.warn({ err: error }, 'could not set up a socket; disconnecting it');
+          // (A session that ended meanwhile is no fault: its reconnection is refused.)
+          if (error instanceof UnauthenticatedError) logger.debug('session ended while connecting');
+          else logger.warn({ err: error }, 'could not set up a socket; disconnecting it');
           socket.disconnect(true);
         });
     });
@@ -139,8 +173,29 @@ export class RealtimeServer implements RealtimePublisher {
   publish: RealtimePublisher['publish'] = (tenantId, to, event, payload) =>
     this.publisher.publish(tenantId, to, event, payload);
 
+  private readonly sockets: SocketControl;
+
+  disconnect: SocketControl['disconnect'] = (room, except) => this.sockets.disconnect(room, except);
+
+  leave: SocketControl['leave'] = (room, unless) => this.sockets.leave(room, unless);
+
   async close(): Promise<void> {
     clearInterval(this.presenceRefresh);
     await this.io.close();
   }
+}
+
+/** A socket lives no longer than its token: it is disconnected when the token expires. */
+function disconnectAt(socket: { disconnect(close: boolean): unknown }, expiresAt: Date) {
+  const expiry: { timer?: NodeJS.Timeout } = {};
+  const arm = () => {
+    const remaining = expiresAt.getTime() - Date.now();
+    expiry.timer =
+      remaining > MAX_TIMER_MS
+        ? setTimeout(arm, MAX_TIMER_MS)
+        : setTimeout(() => socket.disconnect(true), Math.max(remaining, 0));
+    expiry.timer.unref();
+  };
+  arm();
+  return expiry;
 }

@@ -24,6 +24,11 @@ export type EmitToRooms = (
  * reconnecting one that misses it reloads, since the log has a gap.
  */
 export class SequencedPublisher implements RealtimePublisher {
+  /** Settles once the last event published (or the last ordered action) has gone out. */
+  private lastSent: Promise<void> = Promise.resolve();
+  /** Settles once the last ordered action ran: events published after it wait for it. */
+  private lastAction: Promise<void> = Promise.resolve();
+
   constructor(
     private readonly log: RealtimeEventLog,
     private readonly emit: EmitToRooms,
@@ -38,12 +43,30 @@ export class SequencedPublisher implements RealtimePublisher {
   ): void {
     const rooms = [to].flat();
     if (SNAPSHOT_EVENTS.has(event)) return this.emit(rooms, event, payload, {});
-    this.log.append(tenantId, rooms, event, payload).then(
-      (seq) => this.emit(rooms, event, payload, { seq }),
-      (error: unknown) => {
-        this.onError(error);
-        this.emit(rooms, event, payload, {});
-      },
+    const action = this.lastAction;
+    this.lastSent = this.log.append(tenantId, rooms, event, payload).then(
+      (seq) => action.then(() => this.emit(rooms, event, payload, { seq })),
+      (error: unknown) =>
+        action.then(() => {
+          this.onError(error);
+          this.emit(rooms, event, payload, {});
+        }),
     );
+  }
+
+  /**
+   * Runs `action` (a room change, a disconnection) after every event published so far has
+   * been sent and before any event published from now on.
+   */
+  afterPublished(action: () => void): void {
+    const run = () => {
+      try {
+        action();
+      } catch (error) {
+        this.onError(error);
+      }
+    };
+    this.lastAction = this.lastSent.then(run, run);
+    this.lastSent = this.lastAction;
   }
 }

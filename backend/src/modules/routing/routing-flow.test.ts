@@ -12,10 +12,10 @@ import {
   startTestWorker,
   useTestApi,
   connectSocket,
+  openSessionFor,
 } from '../../test/test-api.js';
 import { delivery, entry, textMessage } from '../facebook/inbound/messenger-fixtures.js';
 import { PasswordHasher } from '../auth/passwords.js';
-import { TokenService } from '../auth/tokens.js';
 import { OperatorsService } from '../operators/operators.service.js';
 import { OperatorPresence } from './operator-presence.js';
 import { QueueScene } from './routing-fixtures.js';
@@ -38,7 +38,7 @@ const connect = (token: string, transports?: string[]) =>
 
 /** A session token for a user written straight into the database (QueueScene). */
 async function signInAs(actor: { userId: string; tenantId: string }) {
-  return { token: await new TokenService(api.config).issue(actor) };
+  return { token: await openSessionFor(api, actor) };
 }
 
 /** Resolves with the first `conversation.updated` on the socket that matches. */
@@ -285,6 +285,7 @@ describe('the presence sweep', () => {
         requeueHeldBy: routing.requeueHeldBy.bind(routing),
         queueChanged: () => {},
       },
+      { endAllOf: async () => {}, disconnectUser: () => {} },
     );
     const sweeper = new RoutingSweeper(
       em,

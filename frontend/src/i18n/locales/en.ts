@@ -75,6 +75,8 @@ const en = {
     REPLY_WINDOW_CLOSED: 'Messenger no longer allows a reply in this conversation.',
     NOT_RETRYABLE: 'This message cannot be sent again.',
     PAYLOAD_TOO_LARGE: 'Messenger accepts files up to 25 MB.',
+    WRONG_PASSWORD: 'Your current password is not right.',
+    WEAK_PASSWORD: 'Choose a longer or less common password.',
     generic: 'Something went wrong. Please try again.',
   },
   nav: {
@@ -110,6 +112,16 @@ const en = {
     open: 'Account menu',
     workspace: 'Workspace',
     logout: 'Log out',
+    changePassword: 'Change password',
+  },
+  password: {
+    title: 'Change password',
+    current: 'Current password',
+    new: 'New password',
+    newHint: 'You stay signed in here; your other devices are signed out.',
+    save: 'Change password',
+    changed: 'Your password is changed. Every other session of yours has been signed out.',
+    close: 'Close',
   },
   workspace: {
     conversations: 'Conversations',
