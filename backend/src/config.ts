@@ -65,6 +65,7 @@ const environmentSchema = z.object({
   STORAGE_DIR: z.string().optional(),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(10_000),
   PRESENCE_GRACE_SECONDS: z.coerce.number().int().min(1).default(60),
+  SIGNUPS_PER_ADDRESS_PER_HOUR: z.coerce.number().int().min(1).default(5),
 });
 
 export type Config = Readonly<{
@@ -95,6 +96,8 @@ export type Config = Readonly<{
   shutdownTimeoutMs: number;
   /** An operator whose panels have all been disconnected this long is taken offline. */
   presenceGraceMs: number;
+  /** Businesses one client address may create per hour. */
+  signUpsPerAddressPerHour: number;
 }>;
 
 /** Thrown when the environment is wrong; its message names every offending variable. */
@@ -163,6 +166,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
     storageDir: values.STORAGE_DIR ?? fileURLToPath(new URL('../../data/files', import.meta.url)),
     shutdownTimeoutMs: values.SHUTDOWN_TIMEOUT_MS,
     presenceGraceMs: values.PRESENCE_GRACE_SECONDS * 1000,
+    signUpsPerAddressPerHour: values.SIGNUPS_PER_ADDRESS_PER_HOUR,
   });
 }
 

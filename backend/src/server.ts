@@ -13,6 +13,7 @@ import { createProbeRedis } from './redis.js';
 import { AuthService } from './modules/auth/auth.service.js';
 import { LoginThrottle } from './modules/auth/login-throttle.js';
 import { PasswordHasher } from './modules/auth/passwords.js';
+import { SignUpThrottle } from './modules/auth/sign-up-throttle.js';
 import { TokenService } from './modules/auth/tokens.js';
 import { seedDemoTenantIfEmpty } from './modules/demo/demo.seeder.js';
 import { DemoService } from './modules/demo/demo.service.js';
@@ -151,8 +152,10 @@ export async function startApi({
   const passwords = new PasswordHasher();
   const tokens = new TokenService(config);
   const tenants = new TenantsService(em, config, dispatcherWaker(queues));
-  const throttle = new LoginThrottle(redis, config.redisPrefix);
-  const auth = new AuthService(em, passwords, tokens, tenants, throttle);
+  const auth = new AuthService(em, passwords, tokens, tenants, {
+    logIn: new LoginThrottle(redis, config.redisPrefix),
+    signUp: new SignUpThrottle(redis, config.redisPrefix, config.signUpsPerAddressPerHour),
+  });
   const probeRedis = createProbeRedis(config, logger);
 
   // socket.io must see the server's request listener when it attaches (it routes /socket.io/

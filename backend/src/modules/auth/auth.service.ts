@@ -11,7 +11,11 @@ import type { Actor } from './actor.js';
 import type { Identity, LogInInput, Session, SignUpInput } from './auth.schemas.js';
 import type { LoginThrottle } from './login-throttle.js';
 import type { PasswordHasher } from './passwords.js';
+import type { SignUpThrottle } from './sign-up-throttle.js';
 import type { TokenService } from './tokens.js';
+
+/** What sign-up and sign-in count per client address. */
+export type AuthThrottles = { logIn: LoginThrottle; signUp: SignUpThrottle };
 
 export class AuthService {
   constructor(
@@ -19,11 +23,12 @@ export class AuthService {
     private readonly passwords: PasswordHasher,
     private readonly tokens: TokenService,
     private readonly tenants: TenantsService,
-    private readonly throttle: LoginThrottle,
+    private readonly throttles: AuthThrottles,
   ) {}
 
-  /** A new tenant whose first user is its admin. */
-  async signUp(input: SignUpInput): Promise<Session> {
+  /** A new tenant whose first user is its admin; sign-ups are limited per client address. */
+  async signUp(input: SignUpInput, clientAddress: string): Promise<Session> {
+    await this.throttles.signUp.count(clientAddress);
     const tenant = new Tenant(input.tenantName);
     const admin = new User(
       tenant,
@@ -47,20 +52,22 @@ export class AuthService {
 
   /**
    * Emails are unique across tenants, so login needs no tenant: it looks across them on
-   * purpose. Repeated failures for an email or from an address are throttled.
+   * purpose. The attempt is counted before the password is checked (see LoginThrottle), so
+   * guesses beyond the limits are refused without being tried.
    */
   async logIn(input: LogInInput, clientAddress: string): Promise<Session> {
-    await this.throttle.assertAllowed(input.email, clientAddress);
     const user = await this.em.findOne(
       User,
       { email: input.email },
-      { filters: { [TENANT_FILTER]: false } },
+      { filters: { [TENANT_FILTER]: false }, populate: ['tenant'] },
     );
+    const attempt = await this.throttles.logIn.begin(input.email, clientAddress, {
+      isDemoAccount: user?.isDemoAccount() ?? false,
+    });
     if (!(await this.passwords.verify(user?.passwordHash, input.password)) || !user) {
-      await this.throttle.recordFailure(input.email, clientAddress);
       throw new UnauthenticatedError('Wrong email or password.', 'INVALID_CREDENTIALS');
     }
-    await this.throttle.recordSuccess(input.email);
+    await attempt.succeeded();
     return this.openSession(user);
   }
 

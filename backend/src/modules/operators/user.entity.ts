@@ -1,4 +1,4 @@
-import { Collection, EntitySchema } from '@mikro-orm/core';
+import { Collection, EntitySchema, wrap } from '@mikro-orm/core';
 import { TenantOwnedEntity } from '../../db/tenant-owned.entity.js';
 import type { Department } from '../departments/department.entity.js';
 import type { Tenant } from '../tenants/tenant.entity.js';
@@ -33,6 +33,18 @@ export class User extends TenantOwnedEntity {
     public role: UserRole,
   ) {
     super(tenant);
+  }
+
+  /**
+   * A login of the seeded demo business: its password is shown on the login page in demo
+   * mode, so strangers' failed guesses must not lock it (see LoginThrottle).
+   * Needs `tenant` loaded.
+   */
+  isDemoAccount(): boolean {
+    if (!wrap(this.tenant).isInitialized()) {
+      throw new Error('Load the user with its tenant before asking whether it is a demo account.');
+    }
+    return this.tenant.isDemo;
   }
 
   changeStatus(status: OperatorStatus, now = new Date()): void {
