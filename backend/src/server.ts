@@ -245,6 +245,7 @@ export async function startApi({
         secrets,
         encryptionKey: config.encryptionKey,
         logger,
+        isProduction: config.isProduction,
       }),
     );
   }

@@ -58,6 +58,7 @@ export function registerOperatorRoutes(router: ApiRouter, operators: OperatorsSe
     responses: {
       200: { description: 'The updated user', schema: userSchema },
       400: errorResponse('VALIDATION_FAILED, or WEAK_PASSWORD'),
+      403: errorResponse("DEMO_ACCOUNT: a demo login's password cannot change"),
       404: errorResponse('NOT_FOUND'),
       409: errorResponse('EMAIL_TAKEN | LAST_ADMIN'),
     },

@@ -75,8 +75,11 @@ export class OperatorsService {
         if (input.name !== undefined) user.name = input.name;
         if (input.role !== undefined) user.role = input.role;
         if (input.maxChats !== undefined) user.maxChats = input.maxChats;
-        if (input.password !== undefined)
+        if (input.password !== undefined) {
+          await this.em.populate(user, ['tenant']);
+          user.assertPasswordChangeable();
           user.passwordHash = await this.passwords.hash(input.password);
+        }
         if (input.departmentIds !== undefined) {
           user.departments.set(await this.findDepartments(input.departmentIds));
         }
