@@ -64,7 +64,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
     STORAGE_DIR: join(tmpdir(), `${environment.redisPrefix}-files`),
     LOG_LEVEL: 'warn',
     // Every test signs up its own business, all from 127.0.0.1.
-    SIGNUPS_PER_ADDRESS_PER_HOUR: '1000',
+    SIGNUP_LIMIT_PER_HOUR: '1000',
   };
   const omni = spawn(process.execPath, [backendEntry, 'all'], {
     env: { ...process.env, ...omniEnvironment },

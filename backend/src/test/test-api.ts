@@ -32,7 +32,7 @@ export function testConfig(overrides: Record<string, string> = {}): Config {
     MIGRATE_ON_START: 'false',
     STORAGE_DIR: join(tmpdir(), `omni-test-files-${inject('redisPrefix')}`),
     // Every test file signs up from 127.0.0.1 into one Redis prefix; auth.test.ts tests the limit.
-    SIGNUPS_PER_ADDRESS_PER_HOUR: '1000000',
+    SIGNUP_LIMIT_PER_HOUR: '1000000',
     ...overrides,
   });
 }

@@ -10,7 +10,7 @@ import { LOGIN_LIMITS } from './login-throttle.js';
 import { PasswordHasher } from './passwords.js';
 
 // X-Forwarded-For names the client: each test signs in and up from addresses of its own.
-const api = useTestApi({ TRUST_PROXY: 'true', SIGNUPS_PER_ADDRESS_PER_HOUR: '5' });
+const api = useTestApi({ TRUST_PROXY: 'true', SIGNUP_LIMIT_PER_HOUR: '5' });
 
 function logIn(email: string, password: string, address = randomClientAddress()) {
   return api.request('POST', '/api/auth/login', {

@@ -4,7 +4,7 @@ import { rateLimitKeyOf } from './client-address.js';
 import { consumeAll, createLimiter } from './login-throttle.js';
 
 /**
- * Bounds how many businesses one address can create (SIGNUPS_PER_ADDRESS_PER_HOUR): a
+ * Bounds how many businesses one address can create (SIGNUP_LIMIT_PER_HOUR): a
  * sign-up costs a password hash and rows that live until deleted. Every attempt that passes
  * validation counts, a taken email too (so sign-up cannot be used to test emails in bulk).
  */
