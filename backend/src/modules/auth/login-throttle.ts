@@ -32,7 +32,7 @@ const KNOWN_ADDRESS_SECONDS = 30 * 24 * 60 * 60;
 
 type Limit = { points: number; durationSeconds: number };
 
-/** A limiter shared by every api instance through Redis; in memory while Redis is down. */
+/** A limiter shared by every api instance through Redis; in memory while Redis is away. */
 export function createLimiter(
   redis: Redis,
   keyPrefix: string,
@@ -44,6 +44,9 @@ export function createLimiter(
     points,
     duration: durationSeconds,
     insuranceLimiter: new RateLimiterMemory({ points, duration: durationSeconds }),
+    // The shared connection queues commands while Redis is away (BullMQ needs that): count
+    // in memory at once rather than hold every sign-in until it is back.
+    rejectIfRedisNotReady: true,
   });
 }
 
@@ -55,14 +58,16 @@ export function createLimiter(
 export async function consumeAll(
   counters: { limiter: RateLimiterAbstract; key: string }[],
   what: string,
-): Promise<void> {
+): Promise<RateLimiterRes[]> {
   const outcomes = await Promise.allSettled(
     counters.map(({ limiter, key }) => limiter.consume(key)),
   );
   const refusals = outcomes.flatMap((outcome) =>
     outcome.status === 'rejected' ? [outcome.reason as unknown] : [],
   );
-  if (refusals.length === 0) return;
+  if (refusals.length === 0) {
+    return outcomes.map((outcome) => (outcome as PromiseFulfilledResult<RateLimiterRes>).value);
+  }
   await Promise.allSettled(
     counters.map(({ limiter, key }, index) =>
       outcomes[index]!.status === 'fulfilled' ? limiter.reward(key, 1) : null,
@@ -128,25 +133,37 @@ export class LoginThrottle {
       !options.isDemoAccount && !(await this.isKnownAddress(emailKey, address));
     const fromNewAddress = { limiter: this.byEmailFromNewAddresses, key: emailKey };
     if (isGlobalCounted) counters.push(fromNewAddress);
-    await consumeAll(counters, 'failed sign-ins');
+    const [emailAndAddressState] = await consumeAll(counters, 'failed sign-ins');
     return {
       succeeded: async () => {
+        // Rewards rather than delete(), which would wait out a Redis outage.
         await Promise.all([
-          this.byEmailAndAddress.delete(emailAndAddress.key),
+          this.byEmailAndAddress.reward(emailAndAddress.key, emailAndAddressState!.consumedPoints),
           this.byAddress.reward(address, 1),
           isGlobalCounted ? this.byEmailFromNewAddresses.reward(emailKey, 1) : null,
-          this.redis
-            .set(this.knownAddressKey(emailKey, address), '1', 'EX', KNOWN_ADDRESS_SECONDS)
-            .catch(() => undefined), // only a convenience for the user: never fail a sign-in
+          this.rememberAddress(emailKey, address),
         ]);
       },
     };
   }
 
   private async isKnownAddress(emailKey: string, address: string): Promise<boolean> {
-    // Redis down: treat it as new, the safe side (the insurance limiter still counts).
+    // Redis down: treat it as new, the safe side (the insurance limiter still counts). Not
+    // ready means its commands would wait for the reconnection, and the sign-in with them.
+    if (!this.isRedisReady()) return false;
     const known = await this.redis.exists(this.knownAddressKey(emailKey, address)).catch(() => 0);
     return known === 1;
+  }
+
+  private async rememberAddress(emailKey: string, address: string): Promise<void> {
+    if (!this.isRedisReady()) return; // only a convenience for the user: never hold a sign-in
+    await this.redis
+      .set(this.knownAddressKey(emailKey, address), '1', 'EX', KNOWN_ADDRESS_SECONDS)
+      .catch(() => undefined);
+  }
+
+  private isRedisReady(): boolean {
+    return this.redis.status === 'ready';
   }
 
   private knownAddressKey(emailKey: string, address: string): string {
