@@ -3,7 +3,8 @@ import vue from '@vitejs/plugin-vue';
 import { defineConfig } from 'vite';
 
 /** The API, health check and socket.io all live on the backend (port 5001); the panel is same-origin. */
-const backendUrl = process.env.OMNI_API_URL ?? 'http://localhost:5001';
+// 127.0.0.1, not localhost: outside production the api listens on IPv4 loopback only.
+const backendUrl = process.env.OMNI_API_URL ?? 'http://127.0.0.1:5001';
 
 export default defineConfig({
   plugins: [vue()],

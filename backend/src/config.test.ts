@@ -26,6 +26,35 @@ describe('loadConfig', () => {
     expect(Object.isFrozen(config)).toBe(true);
   });
 
+  it('listens on 127.0.0.1 outside production unless HOST says otherwise, on 0.0.0.0 in production', () => {
+    expect(loadConfig({}).host).toBe('127.0.0.1');
+    expect(loadConfig({ NODE_ENV: 'test' }).host).toBe('127.0.0.1');
+    expect(loadConfig({ HOST: '::1' }).host).toBe('::1');
+    expect(loadConfig(productionSecrets).host).toBe('0.0.0.0');
+    expect(loadConfig({ ...productionSecrets, HOST: '10.0.0.5' }).host).toBe('10.0.0.5');
+  });
+
+  it('refuses to listen beyond this machine with the development secrets, naming them', () => {
+    expect(() => loadConfig({ HOST: '0.0.0.0' })).toThrow(ConfigError);
+    expect(() => loadConfig({ HOST: '0.0.0.0' })).toThrow(
+      /HOST=0\.0\.0\.0 is reachable from other machines, so JWT_SECRET and ENCRYPTION_KEY must be set/,
+    );
+    const development = loadConfig({});
+    expect(() =>
+      loadConfig({
+        NODE_ENV: 'test',
+        HOST: '::',
+        JWT_SECRET: productionSecrets.JWT_SECRET,
+        ENCRYPTION_KEY: development.encryptionKey.toString('base64'),
+      }),
+    ).toThrow(/so ENCRYPTION_KEY must be set/);
+    const withSecrets = { ...productionSecrets, NODE_ENV: 'development' };
+    expect(loadConfig({ ...withSecrets, HOST: '0.0.0.0' }).host).toBe('0.0.0.0');
+    for (const loopback of ['localhost', '127.0.0.1', '127.1.2.3', '::1', '[::1]']) {
+      expect(loadConfig({ HOST: loopback }).host).toBe(loopback);
+    }
+  });
+
   it('names the variable whose value is wrong', () => {
     expect(() => loadConfig({ PORT: 'eighty' })).toThrow(ConfigError);
     expect(() => loadConfig({ PORT: 'eighty' })).toThrow(/PORT/);

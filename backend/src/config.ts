@@ -21,7 +21,7 @@ export const SANDBOX_GRAPH_PATH = '/sandbox-graph';
 
 const environmentSchema = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
-  HOST: z.string().min(1).default('0.0.0.0'),
+  HOST: z.string().min(1).optional(),
   PORT: z.coerce.number().int().min(1).max(65535).default(5001),
   PUBLIC_URL: urlWithoutTrailingSlash.default('http://localhost:5001'),
   TRUST_PROXY: booleanFromEnv.default(false),
@@ -69,6 +69,7 @@ const environmentSchema = z.object({
   PRESENCE_GRACE_SECONDS: z.coerce.number().int().min(1).default(60),
   WEBHOOK_UNVERIFIED_PER_MINUTE: z.coerce.number().int().min(1).default(120),
   WEBHOOK_RAW_BODY_RETENTION_DAYS: z.coerce.number().int().min(1).default(7),
+  SIGNUP_LIMIT_PER_HOUR: z.coerce.number().int().min(1).default(5),
 });
 
 export type Config = Readonly<{
@@ -103,6 +104,8 @@ export type Config = Readonly<{
   webhookUnverifiedPerMinute: number;
   /** Processed, ignored and failed webhook deliveries (with their raw bodies) are kept this long. */
   webhookRawBodyRetentionDays: number;
+  /** Businesses one client address may create per hour. */
+  signUpsPerAddressPerHour: number;
 }>;
 
 /** Thrown when the environment is wrong; its message names every offending variable. */
@@ -139,6 +142,21 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
     }
   }
 
+  // Outside production, only this machine can reach Omni unless HOST says otherwise.
+  const host = values.HOST ?? (isProduction ? '0.0.0.0' : '127.0.0.1');
+  const defaultSecrets = [
+    !values.JWT_SECRET || values.JWT_SECRET === DEV_JWT_SECRET ? 'JWT_SECRET' : null,
+    !values.ENCRYPTION_KEY || values.ENCRYPTION_KEY === DEV_ENCRYPTION_KEY
+      ? 'ENCRYPTION_KEY'
+      : null,
+  ].filter((name) => name !== null);
+  if (defaultSecrets.length > 0 && !isLoopbackHost(host)) {
+    // The development secrets are public: anyone who reaches Omni could forge sessions.
+    throw new ConfigError(
+      `Invalid configuration: HOST=${host} is reachable from other machines, so ${defaultSecrets.join(' and ')} must be set (the development defaults are public); or leave HOST unset to listen on 127.0.0.1.`,
+    );
+  }
+
   const demoMode = values.DEMO_MODE ?? !isProduction;
   if (isProduction && demoMode && !values.ALLOW_DEMO_IN_PRODUCTION) {
     throw new ConfigError(
@@ -149,7 +167,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
   return Object.freeze({
     env: values.NODE_ENV,
     isProduction,
-    host: values.HOST,
+    host,
     port: values.PORT,
     publicUrl: values.PUBLIC_URL,
     trustProxy: values.TRUST_PROXY,
@@ -173,6 +191,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
     presenceGraceMs: values.PRESENCE_GRACE_SECONDS * 1000,
     webhookUnverifiedPerMinute: values.WEBHOOK_UNVERIFIED_PER_MINUTE,
     webhookRawBodyRetentionDays: values.WEBHOOK_RAW_BODY_RETENTION_DAYS,
+    signUpsPerAddressPerHour: values.SIGNUP_LIMIT_PER_HOUR,
   });
 }
 
@@ -183,6 +202,14 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
  */
 export function loadDotEnvFile(path = fileURLToPath(new URL('../../.env', import.meta.url))): void {
   if (existsSync(path)) process.loadEnvFile(path);
+}
+
+/** Whether only this machine can connect to `host` (localhost, 127.0.0.0/8, ::1). */
+export function isLoopbackHost(host: string): boolean {
+  const address = host.replace(/^\[(.*)\]$/, '$1').toLowerCase();
+  return (
+    address === 'localhost' || address === '::1' || /^(::ffff:)?127(\.\d{1,3}){3}$/.test(address)
+  );
 }
 
 /** An empty variable (`FOO=`) means "not set", as most deployment tools write it. */

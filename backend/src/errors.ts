@@ -16,9 +16,17 @@ export class AppError extends Error {
   }
 }
 
+/**
+ * 400 with a message per field. The code is VALIDATION_FAILED unless a more precise one
+ * applies to the whole request (WEAK_PASSWORD: see http/schemas.ts passwordSchema).
+ */
 export class ValidationError extends AppError {
-  constructor(fields: Record<string, string>, message = 'Some fields are missing or invalid.') {
-    super('VALIDATION_FAILED', message, 400, { fields });
+  constructor(
+    fields: Record<string, string>,
+    message = 'Some fields are missing or invalid.',
+    code = 'VALIDATION_FAILED',
+  ) {
+    super(code, message, 400, { fields });
   }
 }
 
@@ -56,5 +64,32 @@ export class ConflictError extends AppError {
 export class UnprocessableError extends AppError {
   constructor(code: string, message: string, details?: Record<string, unknown>) {
     super(code, message, 422, details);
+  }
+}
+
+/**
+ * 429: the caller must wait `retryAfterSeconds` (also in details); the error handler sends it
+ * as the `Retry-After` header, so every rate limit answers the same way.
+ */
+export class RateLimitedError extends AppError {
+  constructor(
+    code: string,
+    message: string,
+    readonly retryAfterSeconds: number,
+  ) {
+    super(code, message, 429, { retryAfterSeconds });
+  }
+}
+
+/** Too many sign-ins or sign-ups: TOO_MANY_ATTEMPTS, with the wait in whole minutes. */
+export class TooManyAttemptsError extends RateLimitedError {
+  constructor(retryAfterSeconds: number, what = 'attempts') {
+    const seconds = Math.max(1, Math.ceil(retryAfterSeconds));
+    const minutes = Math.ceil(seconds / 60);
+    super(
+      'TOO_MANY_ATTEMPTS',
+      `Too many ${what}. Try again in ${minutes} minute${minutes === 1 ? '' : 's'}.`,
+      seconds,
+    );
   }
 }

@@ -62,6 +62,7 @@ async function main(): Promise<void> {
         secrets: new SecretBox(config.encryptionKey),
         encryptionKey: config.encryptionKey,
         logger,
+        isProduction: config.isProduction,
         storage: createFileStorage(config),
       }),
     );

@@ -14,6 +14,7 @@ import { AuthService } from './modules/auth/auth.service.js';
 import { LoginThrottle } from './modules/auth/login-throttle.js';
 import { PasswordHasher } from './modules/auth/passwords.js';
 import { SessionsService } from './modules/auth/sessions.service.js';
+import { SignUpThrottle } from './modules/auth/sign-up-throttle.js';
 import { TokenService } from './modules/auth/tokens.js';
 import { seedDemoTenantIfEmpty } from './modules/demo/demo.seeder.js';
 import { DemoService } from './modules/demo/demo.service.js';
@@ -161,7 +162,6 @@ export async function startApi({
   const passwords = new PasswordHasher();
   const tokens = new TokenService(config);
   const tenants = new TenantsService(em, config, dispatcherWaker(queues));
-  const throttle = new LoginThrottle(redis, config.redisPrefix);
   // Sessions cut sockets through the realtime server, which authenticates through auth:
   // the server is bound once it exists, before the api accepts any request.
   const sockets: SocketControl = {
@@ -169,7 +169,17 @@ export async function startApi({
     leave: (room, unless) => realtime.leave(room, unless),
   };
   const sessions = new SessionsService(em, tokens, sockets);
-  const auth = new AuthService(em, passwords, tokens, tenants, throttle, sessions);
+  const auth = new AuthService(
+    em,
+    passwords,
+    tokens,
+    tenants,
+    {
+      logIn: new LoginThrottle(redis, config.redisPrefix),
+      signUp: new SignUpThrottle(redis, config.redisPrefix, config.signUpsPerAddressPerHour),
+    },
+    sessions,
+  );
   const probeRedis = createProbeRedis(config, logger);
 
   // socket.io must see the server's request listener when it attaches (it routes /socket.io/
@@ -265,6 +275,7 @@ export async function startApi({
         secrets,
         encryptionKey: config.encryptionKey,
         logger,
+        isProduction: config.isProduction,
       }),
     );
   }

@@ -63,6 +63,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
     FACEBOOK_GRAPH_URL: fakeGraph.url,
     STORAGE_DIR: join(tmpdir(), `${environment.redisPrefix}-files`),
     LOG_LEVEL: 'warn',
+    // Every test signs up its own business, all from 127.0.0.1.
+    SIGNUP_LIMIT_PER_HOUR: '1000',
   };
   const omni = spawn(process.execPath, [backendEntry, 'all'], {
     env: { ...process.env, ...omniEnvironment },

@@ -4,6 +4,7 @@ import type { z } from 'zod';
 import { type ZodType } from 'zod';
 import { ForbiddenError, ValidationError } from '../errors.js';
 import type { Actor } from '../modules/auth/actor.js';
+import { ERROR_CODE_PARAM } from './schemas.js';
 import type { AppState } from './state.js';
 
 /**
@@ -93,8 +94,22 @@ export class ApiRouter {
 function parseInput<T>(schema: ZodType<T> | undefined, value: unknown): T {
   if (!schema) return undefined as T;
   const result = schema.safeParse(value ?? {});
-  if (!result.success) throw new ValidationError(fieldErrors(result.error));
+  if (!result.success) {
+    const precise = preciseIssue(result.error);
+    throw precise
+      ? new ValidationError(fieldErrors(result.error), precise.message, precise.code)
+      : new ValidationError(fieldErrors(result.error));
+  }
   return result.data;
+}
+
+/** The first issue a schema gave a code of its own (see ERROR_CODE_PARAM), if any. */
+function preciseIssue(error: z.ZodError): { code: string; message: string } | undefined {
+  for (const issue of error.issues) {
+    const code = (issue as { params?: Record<string, unknown> }).params?.[ERROR_CODE_PARAM];
+    if (typeof code === 'string') return { code, message: issue.message };
+  }
+  return undefined;
 }
 
 function fieldErrors(error: z.ZodError): Record<string, string> {

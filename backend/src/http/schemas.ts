@@ -1,5 +1,16 @@
 import { z } from 'zod';
 import 'zod-openapi';
+import {
+  describePasswordWeakness,
+  MIN_PASSWORD_LENGTH,
+  WEAK_PASSWORD,
+} from '../modules/auth/password-policy.js';
+
+/**
+ * A zod issue whose `params[ERROR_CODE_PARAM]` is set gives the whole 400 that code instead
+ * of VALIDATION_FAILED (the api router reads it); the fields are reported all the same.
+ */
+export const ERROR_CODE_PARAM = 'errorCode';
 
 /** Input building blocks shared by several features. */
 export const emailSchema = z
@@ -8,10 +19,26 @@ export const emailSchema = z
   .toLowerCase()
   .pipe(z.email('Enter a valid email address.').max(254));
 
+/**
+ * Every new password (sign-up, operators, password change): the policy of
+ * modules/auth/password-policy.ts, refused as 400 WEAK_PASSWORD.
+ */
 export const passwordSchema = z
   .string()
-  .min(8, 'Use at least 8 characters.')
-  .max(200, 'Use at most 200 characters.');
+  .max(200, 'Use at most 200 characters.')
+  .superRefine((password, context) => {
+    const weakness = describePasswordWeakness(password);
+    if (weakness) {
+      context.addIssue({
+        code: 'custom',
+        message: weakness,
+        params: { [ERROR_CODE_PARAM]: WEAK_PASSWORD },
+      });
+    }
+  })
+  .meta({
+    description: `At least ${MIN_PASSWORD_LENGTH} characters, not one of the common passwords (else 400 WEAK_PASSWORD).`,
+  });
 
 export const personNameSchema = z
   .string()

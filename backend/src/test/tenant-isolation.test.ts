@@ -137,7 +137,7 @@ describe('tenant isolation', () => {
       body: {
         email: `x-${Date.now()}@example.test`,
         name: 'X',
-        password: 'password1',
+        password: 'intruder password',
         departmentIds: [owner.department.id],
       },
     });

@@ -35,6 +35,8 @@ export function testConfig(overrides: Record<string, string> = {}): Config {
     SEED_DEMO_DATA: 'false',
     MIGRATE_ON_START: 'false',
     STORAGE_DIR: join(tmpdir(), `omni-test-files-${inject('redisPrefix')}`),
+    // Every test file signs up from 127.0.0.1 into one Redis prefix; auth.test.ts tests the limit.
+    SIGNUP_LIMIT_PER_HOUR: '1000000',
     ...overrides,
   });
 }
@@ -148,6 +150,15 @@ export function useTestApi(
 export const uniqueEmail = (label = 'user') =>
   `${label}-${randomBytes(5).toString('hex')}@example.test`;
 
+/** An address of the documentation range 2001:db8::/32, a fresh /64 (one limit key) each time. */
+export const randomClientAddress = () =>
+  `2001:db8:${randomBytes(4)
+    .toString('hex')
+    .replace(/(.{4})/, '$1:')}::1`;
+
+/** Headers that make a request come from `address` when the api has TRUST_PROXY on. */
+export const fromAddress = (address: string) => ({ 'x-forwarded-for': address });
+
 export type SignedIn = {
   token: string;
   user: { id: string; email: string; role: string; departmentIds: string[] };
@@ -162,6 +173,8 @@ export async function signUpTenant(
   const password = 'correct horse battery';
   const response = await api.request('POST', '/api/auth/signup', {
     body: { tenantName: name, name: 'Admin', email: uniqueEmail('admin'), password },
+    // Under TRUST_PROXY, each sign-up from its own address: tests do not share a limit.
+    headers: fromAddress(randomClientAddress()),
   });
   if (response.status !== 201) throw new Error(`signup failed: ${JSON.stringify(response.body)}`);
   return { ...(response.body as SignedIn), password };

@@ -61,6 +61,9 @@ describe('messages', () => {
     for (const code of [
       'INVALID_CREDENTIALS',
       'EMAIL_TAKEN',
+      'WEAK_PASSWORD',
+      'TOO_MANY_ATTEMPTS',
+      'DEMO_ACCOUNT',
       'DEPARTMENT_NAME_TAKEN',
       'CANNOT_DELETE_SELF',
       'LAST_ADMIN',

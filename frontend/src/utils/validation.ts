@@ -1,5 +1,8 @@
-/** Server rule (api contract): passwords have at least 8 characters. */
-export const MIN_PASSWORD_LENGTH = 8;
+/**
+ * Server rule (api contract): passwords have at least 10 characters and are not common ones;
+ * only the server knows the list, and answers WEAK_PASSWORD.
+ */
+export const MIN_PASSWORD_LENGTH = 10;
 
 /** Bounds of a per-operator or tenant-wide limit of simultaneous chats. */
 export const MAX_CHATS_RANGE = { min: 1, max: 100 } as const;

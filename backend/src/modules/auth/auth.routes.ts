@@ -26,10 +26,11 @@ export function registerAuthRoutes(
     body: signUpSchema,
     responses: {
       201: { description: 'Signed in as the new admin', schema: sessionSchema },
-      400: errorResponse('VALIDATION_FAILED'),
+      400: errorResponse('VALIDATION_FAILED, or WEAK_PASSWORD'),
       409: errorResponse('EMAIL_TAKEN'),
+      429: errorResponse('TOO_MANY_ATTEMPTS from this address, with Retry-After'),
     },
-    handler: ({ body }) => auth.signUp(body),
+    handler: ({ body, ctx }) => auth.signUp(body, ctx.ip),
   });
 
   router.route({
@@ -42,7 +43,7 @@ export function registerAuthRoutes(
     responses: {
       200: { description: 'Signed in', schema: sessionSchema },
       401: errorResponse('INVALID_CREDENTIALS'),
-      429: errorResponse('TOO_MANY_ATTEMPTS, with retryAfterSeconds in details'),
+      429: errorResponse('TOO_MANY_ATTEMPTS, with Retry-After (and retryAfterSeconds in details)'),
     },
     handler: ({ body, ctx }) => auth.logIn(body, ctx.ip),
   });
@@ -67,8 +68,10 @@ export function registerAuthRoutes(
     responses: {
       204: { description: 'Changed' },
       400: errorResponse('WRONG_PASSWORD | WEAK_PASSWORD | VALIDATION_FAILED'),
+      403: errorResponse('DEMO_ACCOUNT: the demo logins keep their passwords'),
+      429: errorResponse('TOO_MANY_ATTEMPTS, with Retry-After'),
     },
-    handler: ({ actor, body }) => auth.changePassword(actor, body),
+    handler: ({ actor, body, ctx }) => auth.changePassword(actor, body, ctx.ip),
   });
 
   router.route({

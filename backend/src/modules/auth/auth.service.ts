@@ -17,11 +17,15 @@ import type {
 import type { LoginThrottle } from './login-throttle.js';
 import type { PasswordHasher } from './passwords.js';
 import type { SessionsService } from './sessions.service.js';
+import type { SignUpThrottle } from './sign-up-throttle.js';
 import type { TokenService } from './tokens.js';
 import { UserSession } from './user-session.entity.js';
 
 /** The rooms a socket joins follow from these, read afresh whenever it connects. */
 export type SocketRights = { role: User['role']; departmentIds: string[] };
+
+/** What sign-up and sign-in count per client address. */
+export type AuthThrottles = { logIn: LoginThrottle; signUp: SignUpThrottle };
 
 export class AuthService {
   constructor(
@@ -29,12 +33,13 @@ export class AuthService {
     private readonly passwords: PasswordHasher,
     private readonly tokens: TokenService,
     private readonly tenants: TenantsService,
-    private readonly throttle: LoginThrottle,
+    private readonly throttles: AuthThrottles,
     private readonly sessions: SessionsService,
   ) {}
 
-  /** A new tenant whose first user is its admin. */
-  async signUp(input: SignUpInput): Promise<Session> {
+  /** A new tenant whose first user is its admin; sign-ups are limited per client address. */
+  async signUp(input: SignUpInput, clientAddress: string): Promise<Session> {
+    await this.throttles.signUp.count(clientAddress);
     const tenant = new Tenant(input.tenantName);
     const admin = new User(
       tenant,
@@ -58,20 +63,22 @@ export class AuthService {
 
   /**
    * Emails are unique across tenants, so login needs no tenant: it looks across them on
-   * purpose. Repeated failures for an email or from an address are throttled.
+   * purpose. The attempt is counted before the password is checked (see LoginThrottle), so
+   * guesses beyond the limits are refused without being tried.
    */
   async logIn(input: LogInInput, clientAddress: string): Promise<Session> {
-    await this.throttle.assertAllowed(input.email, clientAddress);
     const user = await this.em.findOne(
       User,
       { email: input.email },
-      { filters: { [TENANT_FILTER]: false } },
+      { filters: { [TENANT_FILTER]: false }, populate: ['tenant'] },
     );
+    const attempt = await this.throttles.logIn.begin(input.email, clientAddress, {
+      isDemoAccount: user?.isDemoAccount() ?? false,
+    });
     if (!(await this.passwords.verify(user?.passwordHash, input.password)) || !user) {
-      await this.throttle.recordFailure(input.email, clientAddress);
       throw new UnauthenticatedError('Wrong email or password.', 'INVALID_CREDENTIALS');
     }
-    await this.throttle.recordSuccess(input.email);
+    await attempt.succeeded();
     return this.openSession(user);
   }
 
@@ -128,15 +135,26 @@ export class AuthService {
    * A new password ends every other session of the user (someone who knew the old one may
    * hold one); the caller's own session goes on, so the panel keeps working without a new token.
    */
-  async changePassword(actor: Actor, input: ChangePasswordInput): Promise<void> {
+  async changePassword(
+    actor: Actor,
+    input: ChangePasswordInput,
+    clientAddress: string,
+  ): Promise<void> {
     const newHash = await this.passwords.hash(input.newPassword);
     await this.em.transactional(async () => {
       const user = await this.em.findOneOrFail(User, actor.userId, {
         lockMode: LockMode.PESSIMISTIC_WRITE,
+        populate: ['tenant'],
+      });
+      user.assertPasswordChangeable();
+      // A stolen session must not become a way to guess the password: same limits as sign-in.
+      const attempt = await this.throttles.logIn.begin(user.email, clientAddress, {
+        isDemoAccount: false,
       });
       if (!(await this.passwords.verify(user.passwordHash, input.currentPassword))) {
         throw new BadRequestError('WRONG_PASSWORD', 'Your current password is not right.');
       }
+      await attempt.succeeded();
       user.passwordHash = newHash;
       await this.sessions.endAllOf(user.id, actor.sessionId);
     });

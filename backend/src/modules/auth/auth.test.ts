@@ -1,13 +1,40 @@
-import { describe, expect, it } from 'vitest';
-import { signUpTenant, useTestApi, uniqueEmail } from '../../test/test-api.js';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import {
+  fromAddress,
+  randomClientAddress,
+  signUpTenant,
+  uniqueEmail,
+  useTestApi,
+} from '../../test/test-api.js';
+import { LOGIN_LIMITS } from './login-throttle.js';
+import { PasswordHasher } from './passwords.js';
 
-const api = useTestApi();
+// X-Forwarded-For names the client: each test signs in and up from addresses of its own.
+const api = useTestApi({ TRUST_PROXY: 'true', SIGNUP_LIMIT_PER_HOUR: '5' });
+
+function logIn(email: string, password: string, address = randomClientAddress()) {
+  return api.request('POST', '/api/auth/login', {
+    body: { email, password },
+    headers: fromAddress(address),
+  });
+}
+
+function signUp(body: Record<string, unknown>, address = randomClientAddress()) {
+  return api.request('POST', '/api/auth/signup', { body, headers: fromAddress(address) });
+}
+
+afterEach(() => {
+  vi.restoreAllMocks();
+});
 
 describe('sign up', () => {
   it('creates a tenant whose first user is its admin, and signs them in', async () => {
     const email = uniqueEmail('Founder');
-    const response = await api.request('POST', '/api/auth/signup', {
-      body: { tenantName: '  Acme Support ', name: 'Ann', email, password: 'long enough' },
+    const response = await signUp({
+      tenantName: '  Acme Support ',
+      name: 'Ann',
+      email,
+      password: 'long enough',
     });
     expect(response.status).toBe(201);
     expect(response.body.user).toEqual({
@@ -31,18 +58,14 @@ describe('sign up', () => {
   it('refuses an email that already has an account, whatever its case', async () => {
     const email = uniqueEmail();
     const body = { tenantName: 'One', name: 'A', email, password: 'long enough' };
-    expect((await api.request('POST', '/api/auth/signup', { body })).status).toBe(201);
-    const again = await api.request('POST', '/api/auth/signup', {
-      body: { ...body, email: email.toUpperCase() },
-    });
+    expect((await signUp(body)).status).toBe(201);
+    const again = await signUp({ ...body, email: email.toUpperCase() });
     expect(again.status).toBe(409);
     expect(again.body.error.code).toBe('EMAIL_TAKEN');
   });
 
   it('explains every invalid field', async () => {
-    const response = await api.request('POST', '/api/auth/signup', {
-      body: { tenantName: '', name: 'A', email: 'not-an-email', password: 'short' },
-    });
+    const response = await signUp({ tenantName: '', name: 'A', email: 'not-an-email' });
     expect(response.status).toBe(400);
     expect(response.body.error.code).toBe('VALIDATION_FAILED');
     expect(Object.keys(response.body.error.details.fields).sort()).toEqual([
@@ -50,16 +73,83 @@ describe('sign up', () => {
       'password',
       'tenantName',
     ]);
-    expect(response.body.error.details.fields.password).toBe('Use at least 8 characters.');
+  });
+
+  it('refuses short and common passwords with WEAK_PASSWORD, naming every invalid field', async () => {
+    const base = { tenantName: 'Weak Co', name: 'A', email: uniqueEmail() };
+    const short = await signUp({ ...base, password: 'nine char' });
+    expect(short.status).toBe(400);
+    expect(short.body.error).toEqual({
+      code: 'WEAK_PASSWORD',
+      message: 'Use at least 10 characters.',
+      details: { fields: { password: 'Use at least 10 characters.' } },
+    });
+    for (const password of ['password123', 'QWERTYUIOP', '1234567890', 'iloveyou12']) {
+      const common = await signUp({ ...base, password });
+      expect(common.status, password).toBe(400);
+      expect(common.body.error.code, password).toBe('WEAK_PASSWORD');
+      expect(common.body.error.details.fields.password).toMatch(/most common/);
+    }
+    const alongOtherMistakes = await signUp({ ...base, email: 'nope', password: 'short' });
+    expect(alongOtherMistakes.body.error.code).toBe('WEAK_PASSWORD');
+    expect(Object.keys(alongOtherMistakes.body.error.details.fields).sort()).toEqual([
+      'email',
+      'password',
+    ]);
+    expect((await signUp({ ...base, password: 'ten chars!' })).status).toBe(201);
+  });
+
+  it('holds operators created by an admin to the same password rule', async () => {
+    const admin = await signUpTenant(api);
+    const response = await api.request('POST', '/api/operators', {
+      token: admin.token,
+      body: { email: uniqueEmail(), name: 'Weak', password: 'password1234', role: 'operator' },
+    });
+    expect(response.status).toBe(400);
+    expect(response.body.error.code).toBe('WEAK_PASSWORD');
+  });
+
+  it('is limited per address: a flood gets 429 with Retry-After, other addresses carry on', async () => {
+    const address = randomClientAddress();
+    const attempt = () =>
+      signUp(
+        { tenantName: 'Flood', name: 'F', email: uniqueEmail('flood'), password: 'flood password' },
+        address,
+      );
+    const responses = await Promise.all(Array.from({ length: 8 }, attempt));
+    expect(responses.map((response) => response.status).sort()).toEqual([
+      201, 201, 201, 201, 201, 429, 429, 429,
+    ]);
+    const refused = responses.find((response) => response.status === 429)!;
+    expect(refused.body.error.code).toBe('TOO_MANY_ATTEMPTS');
+    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(55 * 60);
+    expect(Number(refused.headers.get('retry-after'))).toBe(
+      refused.body.error.details.retryAfterSeconds,
+    );
+    // The same /64 is the same subscriber.
+    const sameNetwork = address.replace(/::1$/, '::2');
+    expect(
+      (
+        await signUp(
+          { tenantName: 'X', name: 'X', email: uniqueEmail(), password: 'flood password' },
+          sameNetwork,
+        )
+      ).status,
+    ).toBe(429);
+    const elsewhere = await signUp({
+      tenantName: 'Elsewhere',
+      name: 'E',
+      email: uniqueEmail(),
+      password: 'flood password',
+    });
+    expect(elsewhere.status).toBe(201);
   });
 });
 
 describe('log in', () => {
   it('signs in with the right password, case-insensitively on the email', async () => {
     const admin = await signUpTenant(api);
-    const response = await api.request('POST', '/api/auth/login', {
-      body: { email: admin.user.email.toUpperCase(), password: admin.password },
-    });
+    const response = await logIn(admin.user.email.toUpperCase(), admin.password);
     expect(response.status).toBe(200);
     expect(response.body.user.id).toBe(admin.user.id);
     expect(response.body.token).toEqual(expect.any(String));
@@ -67,12 +157,8 @@ describe('log in', () => {
 
   it('answers the same 401 for a wrong password and an unknown email', async () => {
     const admin = await signUpTenant(api);
-    const wrongPassword = await api.request('POST', '/api/auth/login', {
-      body: { email: admin.user.email, password: 'wrong password' },
-    });
-    const unknownEmail = await api.request('POST', '/api/auth/login', {
-      body: { email: uniqueEmail('nobody'), password: 'whatever1' },
-    });
+    const wrongPassword = await logIn(admin.user.email, 'wrong password');
+    const unknownEmail = await logIn(uniqueEmail('nobody'), 'whatever1');
     for (const response of [wrongPassword, unknownEmail]) {
       expect(response.status).toBe(401);
       expect(response.body.error).toEqual({
@@ -162,42 +248,97 @@ describe('tenant settings', () => {
 });
 
 describe('password guessing', () => {
-  it('is stopped after 5 failures for an email, even with the right password next', async () => {
+  const { perEmailAndAddress, perAddress, perEmailFromNewAddresses } = LOGIN_LIMITS;
+
+  it('is stopped after 5 failures for an email from an address, even with the right password next', async () => {
     const admin = await signUpTenant(api);
-    for (let attempt = 1; attempt <= 5; attempt++) {
-      const response = await api.request('POST', '/api/auth/login', {
-        body: { email: admin.user.email, password: `guess ${attempt}` },
-      });
-      expect(response.status).toBe(401);
+    const address = randomClientAddress();
+    for (let attempt = 1; attempt <= perEmailAndAddress.points; attempt++) {
+      expect((await logIn(admin.user.email, `guess ${attempt}`, address)).status).toBe(401);
     }
-    const blocked = await api.request('POST', '/api/auth/login', {
-      body: { email: admin.user.email, password: admin.password },
-    });
+    const blocked = await logIn(admin.user.email, admin.password, address);
     expect(blocked.status).toBe(429);
     expect(blocked.body.error).toMatchObject({
       code: 'TOO_MANY_ATTEMPTS',
       message: 'Too many failed sign-ins. Try again in 15 minutes.',
       details: { retryAfterSeconds: expect.any(Number) },
     });
+    expect(blocked.headers.get('retry-after')).toBe(
+      String(blocked.body.error.details.retryAfterSeconds),
+    );
 
     const someoneElse = await signUpTenant(api);
-    const unaffected = await api.request('POST', '/api/auth/login', {
-      body: { email: someoneElse.user.email, password: someoneElse.password },
-    });
-    expect(unaffected.status).toBe(200);
+    expect((await logIn(someoneElse.user.email, someoneElse.password, address)).status).toBe(200);
   });
 
-  it('forgets earlier failures after a successful sign-in', async () => {
+  it('checks at most the limit of 30 simultaneous guesses; the rest get 429 with Retry-After', async () => {
     const admin = await signUpTenant(api);
-    const fail = () =>
-      api.request('POST', '/api/auth/login', {
-        body: { email: admin.user.email, password: 'wrong one' },
-      });
+    const verify = vi.spyOn(PasswordHasher.prototype, 'verify');
+    const address = randomClientAddress();
+    const responses = await Promise.all(
+      Array.from({ length: 30 }, (_, index) => logIn(admin.user.email, `guess ${index}`, address)),
+    );
+    expect(verify).toHaveBeenCalledTimes(perEmailAndAddress.points);
+    const statuses = responses.map((response) => response.status);
+    expect(statuses.filter((status) => status === 401)).toHaveLength(perEmailAndAddress.points);
+    expect(statuses.filter((status) => status === 429)).toHaveLength(
+      30 - perEmailAndAddress.points,
+    );
+    for (const response of responses.filter((each) => each.status === 429)) {
+      expect(response.body.error.code).toBe('TOO_MANY_ATTEMPTS');
+      expect(Number(response.headers.get('retry-after'))).toBeGreaterThan(14 * 60);
+    }
+  });
+
+  it("cannot lock a user out from elsewhere: failures from one address leave another's sign-in alone", async () => {
+    const admin = await signUpTenant(api);
+    const attacker = randomClientAddress();
+    for (let attempt = 0; attempt < perEmailAndAddress.points + 3; attempt++) {
+      await logIn(admin.user.email, `guess ${attempt}`, attacker);
+    }
+    expect((await logIn(admin.user.email, admin.password, attacker)).status).toBe(429);
+    expect((await logIn(admin.user.email, admin.password, randomClientAddress())).status).toBe(200);
+  });
+
+  it('forgets earlier failures from an address after a successful sign-in from it', async () => {
+    const admin = await signUpTenant(api);
+    const address = randomClientAddress();
+    const fail = () => logIn(admin.user.email, 'wrong one', address);
     for (let attempt = 0; attempt < 4; attempt++) await fail();
-    const success = await api.request('POST', '/api/auth/login', {
-      body: { email: admin.user.email, password: admin.password },
-    });
-    expect(success.status).toBe(200);
+    expect((await logIn(admin.user.email, admin.password, address)).status).toBe(200);
     for (let attempt = 0; attempt < 4; attempt++) expect((await fail()).status).toBe(401);
+  });
+
+  it('limits one address spraying guesses over many accounts', async () => {
+    const address = randomClientAddress();
+    const responses = await Promise.all(
+      Array.from({ length: perAddress.points + 5 }, () =>
+        logIn(uniqueEmail('sprayed'), 'a guess', address),
+      ),
+    );
+    const statuses = responses.map((response) => response.status);
+    expect(statuses.filter((status) => status === 401)).toHaveLength(perAddress.points);
+    expect(statuses.filter((status) => status === 429)).toHaveLength(5);
+  });
+
+  it('bounds guessing spread over many addresses, except from where the user signed in before', async () => {
+    const admin = await signUpTenant(api);
+    const home = randomClientAddress();
+    expect((await logIn(admin.user.email, admin.password, home)).status).toBe(200);
+    const botnet = Array.from(
+      { length: Math.ceil(perEmailFromNewAddresses.points / perEmailAndAddress.points) + 1 },
+      randomClientAddress,
+    );
+    const verify = vi.spyOn(PasswordHasher.prototype, 'verify');
+    await Promise.all(
+      botnet.map(async (address) => {
+        for (let attempt = 0; attempt < perEmailAndAddress.points; attempt++) {
+          await logIn(admin.user.email, `guess ${attempt}`, address);
+        }
+      }),
+    );
+    expect(verify).toHaveBeenCalledTimes(perEmailFromNewAddresses.points);
+    expect((await logIn(admin.user.email, admin.password, randomClientAddress())).status).toBe(429);
+    expect((await logIn(admin.user.email, admin.password, home)).status).toBe(200);
   });
 });

@@ -1,69 +1,177 @@
+import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
-import type { RateLimiterRes } from 'rate-limiter-flexible';
-import { RateLimiterMemory, RateLimiterRedis } from 'rate-limiter-flexible';
-import { AppError } from '../../errors.js';
+import {
+  RateLimiterMemory,
+  RateLimiterRedis,
+  RateLimiterRes,
+  type RateLimiterAbstract,
+} from 'rate-limiter-flexible';
+import { TooManyAttemptsError } from '../../errors.js';
+import { rateLimitKeyOf } from './client-address.js';
 
-const WINDOW_SECONDS = 15 * 60;
-/** Failed sign-ins allowed per email, then per client address, within the window. */
-const FAILURES_PER_EMAIL = 5;
-const FAILURES_PER_ADDRESS = 50;
+/**
+ * The limits, each counting attempts whose password turned out wrong (an attempt is counted
+ * before its password is checked and given back when it was right):
+ *  - per email and address: 5 in 15 minutes. What stops a guesser, without locking the
+ *    account: the real user, from another address, is not affected.
+ *  - per address: 50 in 15 minutes, across all emails (one address spraying many accounts).
+ *  - per email from addresses it never signed in from: 100 an hour. Bounds guessing spread
+ *    over many addresses (a botnet, an IPv6 range) to 2,400 a day, whatever their number.
+ *    Addresses the account signed in from during the last 30 days are exempt, so a stranger
+ *    who exhausts it cannot lock the real user out of their usual places; only a first
+ *    sign-in from somewhere new may have to wait. Demo accounts skip it altogether: their
+ *    passwords are public on the login page, and the demo must keep working for reviewers.
+ */
+export const LOGIN_LIMITS = {
+  perEmailAndAddress: { points: 5, durationSeconds: 15 * 60 },
+  perAddress: { points: 50, durationSeconds: 15 * 60 },
+  perEmailFromNewAddresses: { points: 100, durationSeconds: 60 * 60 },
+} as const;
 
-export class TooManyAttemptsError extends AppError {
-  constructor(retryAfterSeconds: number) {
-    const minutes = Math.max(1, Math.ceil(retryAfterSeconds / 60));
-    super(
-      'TOO_MANY_ATTEMPTS',
-      `Too many failed sign-ins. Try again in ${minutes} minute${minutes === 1 ? '' : 's'}.`,
-      429,
-      { retryAfterSeconds },
-    );
-  }
+const KNOWN_ADDRESS_SECONDS = 30 * 24 * 60 * 60;
+
+type Limit = { points: number; durationSeconds: number };
+
+/** A limiter shared by every api instance through Redis; in memory while Redis is away. */
+export function createLimiter(
+  redis: Redis,
+  keyPrefix: string,
+  { points, durationSeconds }: Limit,
+): RateLimiterRedis {
+  return new RateLimiterRedis({
+    storeClient: redis,
+    keyPrefix,
+    points,
+    duration: durationSeconds,
+    insuranceLimiter: new RateLimiterMemory({ points, duration: durationSeconds }),
+    // The shared connection queues commands while Redis is away (BullMQ needs that): count
+    // in memory at once rather than hold every sign-in until it is back.
+    rejectIfRedisNotReady: true,
+  });
 }
 
 /**
- * Slows password guessing: counts failed sign-ins per email and per client address in Redis
- * (so every api instance shares the count) and refuses further attempts for a while. A
- * successful sign-in clears the email's count. If Redis is down, counting falls back to memory.
+ * Consumes one point of each counter, atomically per counter. If any refuses, the others get
+ * their point back (a refused attempt is not made, so it counts nowhere) and TOO_MANY_ATTEMPTS
+ * is thrown with the longest wait.
+ */
+export async function consumeAll(
+  counters: { limiter: RateLimiterAbstract; key: string }[],
+  what: string,
+): Promise<RateLimiterRes[]> {
+  const outcomes = await Promise.allSettled(
+    counters.map(({ limiter, key }) => limiter.consume(key)),
+  );
+  const refusals = outcomes.flatMap((outcome) =>
+    outcome.status === 'rejected' ? [outcome.reason as unknown] : [],
+  );
+  if (refusals.length === 0) {
+    return outcomes.map((outcome) => (outcome as PromiseFulfilledResult<RateLimiterRes>).value);
+  }
+  await Promise.allSettled(
+    counters.map(({ limiter, key }, index) =>
+      outcomes[index]!.status === 'fulfilled' ? limiter.reward(key, 1) : null,
+    ),
+  );
+  const waitMs = Math.max(
+    0,
+    ...refusals.map((refusal) => {
+      // Anything but a RateLimiterRes is a store failure the insurance limiter could not absorb.
+      if (!(refusal instanceof RateLimiterRes)) throw refusal;
+      return refusal.msBeforeNext;
+    }),
+  );
+  throw new TooManyAttemptsError(waitMs / 1000, what);
+}
+
+/** One sign-in attempt that got past the limits: report a right password with `succeeded`. */
+export type LoginAttempt = { succeeded: () => Promise<void> };
+
+/**
+ * Slows password guessing (see LOGIN_LIMITS). Counting happens before the password is
+ * checked, atomically in Redis, so concurrent guesses cannot all slip through between a
+ * read and a write: of 30 simultaneous guesses, 5 are checked and 25 refused.
  */
 export class LoginThrottle {
-  private readonly byEmail: RateLimiterRedis;
+  private readonly byEmailAndAddress: RateLimiterRedis;
   private readonly byAddress: RateLimiterRedis;
+  private readonly byEmailFromNewAddresses: RateLimiterRedis;
 
-  constructor(redis: Redis, redisPrefix: string) {
-    const limiter = (name: string, points: number) =>
-      new RateLimiterRedis({
-        storeClient: redis,
-        keyPrefix: `${redisPrefix}:login-failures:${name}`,
-        points,
-        duration: WINDOW_SECONDS,
-        insuranceLimiter: new RateLimiterMemory({ points, duration: WINDOW_SECONDS }),
-      });
-    this.byEmail = limiter('email', FAILURES_PER_EMAIL);
-    this.byAddress = limiter('address', FAILURES_PER_ADDRESS);
-  }
-
-  async assertAllowed(email: string, clientAddress: string): Promise<void> {
-    const [emailState, addressState] = await Promise.all([
-      this.byEmail.get(email),
-      this.byAddress.get(clientAddress),
-    ]);
-    const retryAfterMs = Math.max(
-      msUntilAllowed(emailState, FAILURES_PER_EMAIL),
-      msUntilAllowed(addressState, FAILURES_PER_ADDRESS),
+  constructor(
+    private readonly redis: Redis,
+    private readonly redisPrefix: string,
+  ) {
+    const prefix = `${redisPrefix}:login-attempts`;
+    this.byEmailAndAddress = createLimiter(
+      redis,
+      `${prefix}:email-address`,
+      LOGIN_LIMITS.perEmailAndAddress,
     );
-    if (retryAfterMs > 0) throw new TooManyAttemptsError(Math.ceil(retryAfterMs / 1000));
+    this.byAddress = createLimiter(redis, `${prefix}:address`, LOGIN_LIMITS.perAddress);
+    this.byEmailFromNewAddresses = createLimiter(
+      redis,
+      `${prefix}:email-new-address`,
+      LOGIN_LIMITS.perEmailFromNewAddresses,
+    );
   }
 
-  async recordFailure(email: string, clientAddress: string): Promise<void> {
-    // consume() rejects once the limit is passed; the next assertAllowed() reports it.
-    await Promise.allSettled([this.byEmail.consume(email), this.byAddress.consume(clientAddress)]);
+  /**
+   * Counts an attempt for `email` from `clientAddress`, or throws TOO_MANY_ATTEMPTS (429)
+   * without it being made. Call before checking the password.
+   */
+  async begin(
+    email: string,
+    clientAddress: string,
+    options: { isDemoAccount: boolean },
+  ): Promise<LoginAttempt> {
+    const address = rateLimitKeyOf(clientAddress);
+    const emailKey = hashed(email);
+    const emailAndAddress = { limiter: this.byEmailAndAddress, key: `${emailKey}:${address}` };
+    const fromAddress = { limiter: this.byAddress, key: address };
+    const counters = [emailAndAddress, fromAddress];
+    const isGlobalCounted =
+      !options.isDemoAccount && !(await this.isKnownAddress(emailKey, address));
+    const fromNewAddress = { limiter: this.byEmailFromNewAddresses, key: emailKey };
+    if (isGlobalCounted) counters.push(fromNewAddress);
+    const [emailAndAddressState] = await consumeAll(counters, 'failed sign-ins');
+    return {
+      succeeded: async () => {
+        // Rewards rather than delete(), which would wait out a Redis outage.
+        await Promise.all([
+          this.byEmailAndAddress.reward(emailAndAddress.key, emailAndAddressState!.consumedPoints),
+          this.byAddress.reward(address, 1),
+          isGlobalCounted ? this.byEmailFromNewAddresses.reward(emailKey, 1) : null,
+          this.rememberAddress(emailKey, address),
+        ]);
+      },
+    };
   }
 
-  async recordSuccess(email: string): Promise<void> {
-    await this.byEmail.delete(email);
+  private async isKnownAddress(emailKey: string, address: string): Promise<boolean> {
+    // Redis down: treat it as new, the safe side (the insurance limiter still counts). Not
+    // ready means its commands would wait for the reconnection, and the sign-in with them.
+    if (!this.isRedisReady()) return false;
+    const known = await this.redis.exists(this.knownAddressKey(emailKey, address)).catch(() => 0);
+    return known === 1;
+  }
+
+  private async rememberAddress(emailKey: string, address: string): Promise<void> {
+    if (!this.isRedisReady()) return; // only a convenience for the user: never hold a sign-in
+    await this.redis
+      .set(this.knownAddressKey(emailKey, address), '1', 'EX', KNOWN_ADDRESS_SECONDS)
+      .catch(() => undefined);
+  }
+
+  private isRedisReady(): boolean {
+    return this.redis.status === 'ready';
+  }
+
+  private knownAddressKey(emailKey: string, address: string): string {
+    return `${this.redisPrefix}:login-known-address:${emailKey}:${address}`;
   }
 }
 
-function msUntilAllowed(state: RateLimiterRes | null, limit: number): number {
-  return state && state.consumedPoints >= limit ? state.msBeforeNext : 0;
+/** Emails are personal data: Redis keys hold a digest of them instead. */
+function hashed(email: string): string {
+  return createHash('sha256').update(email.toLowerCase()).digest('base64url').slice(0, 22);
 }

@@ -1,6 +1,7 @@
 import { decodeJwt, SignJWT } from 'jose';
 import type { Socket } from 'socket.io-client';
 import { afterAll, describe, expect, it } from 'vitest';
+import { LOGIN_LIMITS } from './login-throttle.js';
 import {
   connectSocket,
   disconnected,
@@ -113,6 +114,26 @@ describe('changing one’s password', () => {
     expect(response.body.error.code).toBe('WRONG_PASSWORD');
     expect((await me(other)).status).toBe(200);
     await logIn(admin.user.email, admin.password);
+  });
+
+  it('counts wrong current passwords like sign-ins: a held session cannot guess at speed', async () => {
+    const admin = await signUpTenant(api);
+    const guesses = await Promise.all(
+      Array.from({ length: LOGIN_LIMITS.perEmailAndAddress.points + 3 }, (_, attempt) =>
+        api.request('PUT', '/api/me/password', {
+          token: admin.token,
+          body: {
+            currentPassword: `guess number ${attempt}`,
+            newPassword: 'a brand new passphrase',
+          },
+        }),
+      ),
+    );
+    const statuses = guesses.map((response) => response.status);
+    expect(statuses.filter((status) => status === 400)).toHaveLength(
+      LOGIN_LIMITS.perEmailAndAddress.points,
+    );
+    expect(statuses.filter((status) => status === 429)).toHaveLength(3);
   });
 
   it('validates the new password with the sign-up rules', async () => {

@@ -25,6 +25,11 @@ type SeedDependencies = {
   secrets: SecretBox;
   encryptionKey: Buffer;
   logger: Logger;
+  /**
+   * Production logs are shipped and kept: there the seeder never logs the demo logins'
+   * passwords (the login page shows them in demo mode). On a developer's console it does.
+   */
+  isProduction: boolean;
 };
 
 export function findDemoTenant(em: EntityManager): Promise<Tenant | null> {
@@ -43,6 +48,7 @@ export async function seedDemoTenant({
   secrets,
   encryptionKey,
   logger,
+  isProduction,
 }: SeedDependencies): Promise<Tenant> {
   const tenant = new Tenant(DEMO_TENANT_NAME);
   tenant.isDemo = true;
@@ -78,13 +84,14 @@ export async function seedDemoTenant({
   page.webhookVerifiedAt = new Date();
   page.subscribed = true;
   await em.persist([tenant, support, ...users, page]).flush();
+  const logins = DEMO_LOGINS.map((login) =>
+    isProduction
+      ? `${login.role} ${login.email}`
+      : `${login.role} ${login.email} / ${demoPassword(encryptionKey, tenant.id, login.email)}`,
+  );
   logger.info(
-    `Created the demo business "${DEMO_TENANT_NAME}". Sign in as ` +
-      DEMO_LOGINS.map(
-        (login) =>
-          `${login.role} ${login.email} / ${demoPassword(encryptionKey, tenant.id, login.email)}`,
-      ).join(', ') +
-      '.',
+    `Created the demo business "${DEMO_TENANT_NAME}". Sign in as ${logins.join(', ')}` +
+      (isProduction ? ' (the passwords are on the login page in demo mode).' : '.'),
   );
   return tenant;
 }

@@ -1,11 +1,14 @@
-import { Readable } from 'node:stream';
+import { PassThrough, Readable } from 'node:stream';
+import { pino } from 'pino';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { describe, expect, it } from 'vitest';
 import { SecretBox } from '../../crypto/secret-box.js';
 import { TENANT_FILTER, scopeToTenant } from '../../db/tenant-filter.js';
 import { SANDBOX_GRAPH_PATH } from '../../config.js';
-import { createLogger } from '../../logger.js';
-import { signUpTenant, useTestApi } from '../../test/test-api.js';
+import { createLogger, type Logger } from '../../logger.js';
+import { fromAddress, randomClientAddress, signUpTenant, useTestApi } from '../../test/test-api.js';
+import { LOGIN_LIMITS } from '../auth/login-throttle.js';
+import { describePasswordWeakness } from '../auth/password-policy.js';
 import { PasswordHasher } from '../auth/passwords.js';
 import type { Actor } from '../auth/actor.js';
 import { FacebookPage } from '../facebook/facebook-page.entity.js';
@@ -23,11 +26,12 @@ import { MessengerSimulator } from './messenger-simulator.js';
 import { SandboxAwareGraphClient } from './sandbox-aware-graph-client.js';
 import { SandboxGraph } from './sandbox-graph.js';
 
-const api = useTestApi();
+// X-Forwarded-For names the client: the lock-out test plays strangers at many addresses.
+const api = useTestApi({ TRUST_PROXY: 'true' });
 
 type Login = { role: string; email: string; password: string };
 
-function seedDependencies() {
+function seedDependencies(overrides: { isProduction?: boolean; logger?: Logger } = {}) {
   const em = api.orm.em.fork() as EntityManager;
   return {
     em,
@@ -36,6 +40,8 @@ function seedDependencies() {
     encryptionKey: api.config.encryptionKey,
     logger: createLogger({ ...api.config, logLevel: 'silent' }),
     storage: createFileStorage(api.config),
+    isProduction: false,
+    ...overrides,
   };
 }
 
@@ -176,6 +182,75 @@ describe('the demo business', () => {
     expect(
       await em.count(User, { email: before[1]!.email }, { filters: { [TENANT_FILTER]: false } }),
     ).toBe(1);
+  });
+
+  it('keeps its passwords: neither its admin nor the account itself can change one, and every login still works', async () => {
+    const logins = await demoLogins();
+    const adminToken = await signIn(logins[0]!);
+    const users = await api.request('GET', '/api/operators', { token: adminToken });
+    for (const user of users.body.items as { id: string; email: string }[]) {
+      const change = await api.request('PATCH', `/api/operators/${user.id}`, {
+        token: adminToken,
+        body: { password: 'a brand new password' },
+      });
+      expect(change.status, user.email).toBe(403);
+      expect(change.body.error.code).toBe('DEMO_ACCOUNT');
+    }
+    for (const login of logins) {
+      const ownChange = await api.request('PUT', '/api/me/password', {
+        token: await signIn(login),
+        body: { currentPassword: login.password, newPassword: 'a brand new password' },
+      });
+      expect(ownChange.status, login.email).toBe(403);
+      expect(ownChange.body.error.code).toBe('DEMO_ACCOUNT');
+    }
+    for (const login of logins) {
+      expect(describePasswordWeakness(login.password)).toBeNull(); // the rule for new passwords
+      await signIn(login);
+    }
+  });
+
+  it('cannot be locked out by strangers: guesses from many addresses leave a new one alone', async () => {
+    const reviewer = (await demoLogins()).find((login) => login.role === 'reviewer')!;
+    const { perEmailAndAddress, perEmailFromNewAddresses } = LOGIN_LIMITS;
+    const strangers = Array.from(
+      { length: Math.ceil(perEmailFromNewAddresses.points / perEmailAndAddress.points) + 1 },
+      randomClientAddress,
+    );
+    await Promise.all(
+      strangers.map(async (address) => {
+        for (let attempt = 0; attempt <= perEmailAndAddress.points; attempt++) {
+          await api.request('POST', '/api/auth/login', {
+            body: { email: reviewer.email, password: `a guess ${attempt}` },
+            headers: fromAddress(address),
+          });
+        }
+      }),
+    );
+    const fromReviewer = await api.request('POST', '/api/auth/login', {
+      body: { email: reviewer.email, password: reviewer.password },
+      headers: fromAddress(randomClientAddress()),
+    });
+    expect(fromReviewer.status).toBe(200);
+  });
+
+  it('logs the logins with their passwords on a developer console, never in production', async () => {
+    const seedLogging = async (isProduction: boolean) => {
+      const lines: string[] = [];
+      const stream = new PassThrough();
+      stream.on('data', (chunk: Buffer) => lines.push(chunk.toString()));
+      await resetDemoTenant(seedDependencies({ isProduction, logger: pino(stream) }));
+      await new Promise((resolve) => setImmediate(resolve));
+      return { log: lines.join(''), logins: await demoLogins() };
+    };
+    const production = await seedLogging(true);
+    expect(production.log).toContain('Created the demo business');
+    for (const login of production.logins) {
+      expect(production.log).toContain(login.email);
+      expect(production.log).not.toContain(login.password);
+    }
+    const development = await seedLogging(false);
+    for (const login of development.logins) expect(development.log).toContain(login.password);
   });
 
   it('outside demo mode shows no logins and no kit', async () => {

@@ -40,6 +40,7 @@ export function registerOperatorRoutes(router: ApiRouter, operators: OperatorsSe
     body: createOperatorSchema,
     responses: {
       201: { description: 'The new user', schema: userSchema },
+      400: errorResponse('VALIDATION_FAILED, or WEAK_PASSWORD'),
       404: errorResponse('NOT_FOUND: a department id is unknown'),
       409: errorResponse('EMAIL_TAKEN'),
     },
@@ -56,6 +57,8 @@ export function registerOperatorRoutes(router: ApiRouter, operators: OperatorsSe
     body: updateOperatorSchema,
     responses: {
       200: { description: 'The updated user', schema: userSchema },
+      400: errorResponse('VALIDATION_FAILED, or WEAK_PASSWORD'),
+      403: errorResponse("DEMO_ACCOUNT: a demo login's password cannot change"),
       404: errorResponse('NOT_FOUND'),
       409: errorResponse('EMAIL_TAKEN | LAST_ADMIN'),
     },

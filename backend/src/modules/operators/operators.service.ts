@@ -85,6 +85,8 @@ export class OperatorsService {
         if (input.role !== undefined) user.role = input.role;
         if (input.maxChats !== undefined) user.maxChats = input.maxChats;
         if (input.password !== undefined) {
+          await this.em.populate(user, ['tenant']);
+          user.assertPasswordChangeable();
           user.passwordHash = await this.passwords.hash(input.password);
           await this.sessions.endAllOf(user.id, keptSession(actor, user));
         }

@@ -177,7 +177,7 @@ describe('operators', () => {
     );
     const create = await api.request('POST', '/api/operators', {
       token: operator.token,
-      body: { email: uniqueEmail(), name: 'X', password: 'password1' },
+      body: { email: uniqueEmail(), name: 'X', password: 'intruder password' },
     });
     expect(create.status).toBe(403);
   });

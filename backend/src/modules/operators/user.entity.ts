@@ -1,4 +1,5 @@
-import { Collection, EntitySchema } from '@mikro-orm/core';
+import { Collection, EntitySchema, wrap } from '@mikro-orm/core';
+import { AppError } from '../../errors.js';
 import { TenantOwnedEntity } from '../../db/tenant-owned.entity.js';
 import type { Department } from '../departments/department.entity.js';
 import type { Tenant } from '../tenants/tenant.entity.js';
@@ -35,10 +36,38 @@ export class User extends TenantOwnedEntity {
     super(tenant);
   }
 
+  /**
+   * A login of the seeded demo business: its password is derived (demo-identity.ts) and
+   * shown on the login page, so it never changes and it is never locked by strangers.
+   * Needs `tenant` loaded.
+   */
+  isDemoAccount(): boolean {
+    if (!wrap(this.tenant).isInitialized()) {
+      throw new Error('Load the user with its tenant before asking whether it is a demo account.');
+    }
+    return this.tenant.isDemo;
+  }
+
+  /** Every path that sets a password calls this first (needs `tenant` loaded). */
+  assertPasswordChangeable(): void {
+    if (this.isDemoAccount()) throw new DemoAccountPasswordError();
+  }
+
   changeStatus(status: OperatorStatus, now = new Date()): void {
     if (this.status === status) return;
     this.status = status;
     this.statusChangedAt = now;
+  }
+}
+
+/** 403 DEMO_ACCOUNT: the demo's logins keep their passwords so the public demo keeps working. */
+export class DemoAccountPasswordError extends AppError {
+  constructor() {
+    super(
+      'DEMO_ACCOUNT',
+      'The demo accounts keep their passwords so that the demo keeps working for everyone (npm run demo:reset makes new ones).',
+      403,
+    );
   }
 }
 

@@ -38,7 +38,7 @@ const en = {
     tenantNamePlaceholder: 'Acme Inc.',
     yourName: 'Your name',
     yourNamePlaceholder: 'Jane Cooper',
-    passwordHint: 'At least 8 characters.',
+    passwordHint: 'At least {min} characters, and not a common password.',
     signupSubmit: 'Create workspace',
     haveAccount: 'Already have an account?',
     toLogin: 'Sign in',
@@ -53,6 +53,10 @@ const en = {
   errors: {
     INVALID_CREDENTIALS: 'Wrong email or password.',
     EMAIL_TAKEN: 'An account with this email already exists.',
+    WEAK_PASSWORD:
+      'This password is too easy to guess. Choose a longer one that is not a common password.',
+    TOO_MANY_ATTEMPTS: 'Too many attempts. Wait a few minutes, then try again.',
+    DEMO_ACCOUNT: 'The demo accounts keep their passwords so that the demo keeps working.',
     DEPARTMENT_NAME_TAKEN: 'A department with this name already exists.',
     CANNOT_DELETE_SELF: 'You cannot delete your own account.',
     LAST_ADMIN: 'The workspace needs at least one admin. Make someone else an admin first.',
@@ -314,7 +318,8 @@ const en = {
     namePlaceholder: 'Full name',
     email: 'Email',
     password: 'Password',
-    passwordCreateHint: 'At least 8 characters. Share it with the operator privately.',
+    passwordCreateHint:
+      'At least {min} characters, not a common password. Share it with the operator privately.',
     passwordEditHint: 'Leave blank to keep the current password.',
     roleOperatorHint: 'Answers chats.',
     roleAdminHint: 'Answers chats and manages the workspace.',

@@ -39,7 +39,7 @@ const ru: MessageSchema = {
     tenantNamePlaceholder: 'ООО «Ромашка»',
     yourName: 'Ваше имя',
     yourNamePlaceholder: 'Анна Иванова',
-    passwordHint: 'Не менее 8 символов.',
+    passwordHint: 'Не менее {min} символов, и не из числа распространённых паролей.',
     signupSubmit: 'Создать пространство',
     haveAccount: 'Уже есть аккаунт?',
     toLogin: 'Войти',
@@ -54,6 +54,10 @@ const ru: MessageSchema = {
   errors: {
     INVALID_CREDENTIALS: 'Неверная эл. почта или пароль.',
     EMAIL_TAKEN: 'Аккаунт с такой эл. почтой уже существует.',
+    WEAK_PASSWORD:
+      'Такой пароль легко подобрать. Выберите пароль длиннее и не из числа распространённых.',
+    TOO_MANY_ATTEMPTS: 'Слишком много попыток. Подождите несколько минут и попробуйте снова.',
+    DEMO_ACCOUNT: 'Пароли демо-аккаунтов не меняются, чтобы демо продолжало работать.',
     DEPARTMENT_NAME_TAKEN: 'Отдел с таким названием уже есть.',
     CANNOT_DELETE_SELF: 'Нельзя удалить собственный аккаунт.',
     LAST_ADMIN:
@@ -318,7 +322,8 @@ const ru: MessageSchema = {
     namePlaceholder: 'Имя и фамилия',
     email: 'Эл. почта',
     password: 'Пароль',
-    passwordCreateHint: 'Не менее 8 символов. Передайте пароль оператору лично.',
+    passwordCreateHint:
+      'Не менее {min} символов, не из распространённых. Передайте пароль оператору лично.',
     passwordEditHint: 'Оставьте пустым, чтобы сохранить текущий пароль.',
     roleOperatorHint: 'Отвечает в чатах.',
     roleAdminHint: 'Отвечает в чатах и управляет пространством.',

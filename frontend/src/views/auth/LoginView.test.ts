@@ -1,11 +1,9 @@
-import { enableAutoUnmount, flushPromises, mount } from '@vue/test-utils';
-import { createPinia } from 'pinia';
+import { enableAutoUnmount } from '@vue/test-utils';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createMemoryHistory, createRouter } from 'vue-router';
 import { configureHttpAuth } from '@/api/http';
 import type { DemoInfo } from '@/api/types';
 import { errorResponse, jsonResponse, stubFetch } from '@/test/fetch-mock';
-import { createTestI18n } from '@/test/i18n';
+import { mountAuthView } from '@/test/mount-auth-view';
 import LoginView from './LoginView.vue';
 
 enableAutoUnmount(afterEach);
@@ -21,19 +19,7 @@ const demo: DemoInfo = {
 async function mountLogin(answer: Response) {
   const { requests } = stubFetch({ 'GET /api/demo': answer });
   configureHttpAuth({ getToken: () => 'stale-token', onUnauthenticated: () => {} });
-  const Stub = { render: () => null };
-  const router = createRouter({
-    history: createMemoryHistory(),
-    routes: [
-      { path: '/login', name: 'login', component: LoginView },
-      { path: '/signup', name: 'signup', component: Stub },
-    ],
-  });
-  await router.push('/login');
-  const wrapper = mount(LoginView, {
-    global: { plugins: [createPinia(), router, createTestI18n()] },
-  });
-  await flushPromises();
+  const wrapper = await mountAuthView(LoginView, 'login');
   return { wrapper, requests };
 }
 

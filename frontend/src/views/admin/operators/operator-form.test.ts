@@ -40,13 +40,13 @@ describe('validateOperatorForm', () => {
 
   it('rejects a short password on create and on edit', () => {
     const operator = makeUser();
-    const short = validForm({ password: 'short' });
+    const short = validForm({ password: 'nine char' });
 
     expect(validateOperatorForm(short, { kind: 'create' }).password?.key).toBe(
       'validation.passwordLength',
     );
     expect(validateOperatorForm(short, { kind: 'edit', operator }).password?.params).toEqual({
-      min: 8,
+      min: 10,
     });
   });
 
