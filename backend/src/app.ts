@@ -62,6 +62,25 @@ export type ApiServices = {
 /** Request bodies above this are refused with 413 before they are parsed. */
 const JSON_BODY_LIMIT = '1mb';
 
+/**
+ * Every route of the API, declared through ApiRouter (so validated and documented alike).
+ * Registering only reads the services: tests walk `router.specs` with stand-ins for them.
+ */
+export function registerApiRoutes(router: ApiRouter, services: ApiServices): void {
+  registerHealthRoutes(router, services.health);
+  registerAuthRoutes(router, services.auth, services.operators);
+  registerTenantRoutes(router, services.tenants);
+  registerDepartmentRoutes(router, services.departments);
+  registerOperatorRoutes(router, services.operators);
+  registerFacebookPageRoutes(router, services.facebookPages);
+  registerFacebookWebhookRoutes(router, services.facebookWebhooks);
+  registerConversationRoutes(router, services.conversations);
+  registerRoutingRoutes(router, services);
+  registerReplyRoutes(router, services.replies, services.senderActions);
+  registerFileRoutes(router, services.files);
+  registerDemoRoutes(router, services);
+}
+
 /** The Koa application: middleware chain, API routes, OpenAPI document and the panel. */
 export function createApp(options: {
   config: Config;
@@ -77,18 +96,7 @@ export function createApp(options: {
   const app = new Koa<AppState>({ proxy: config.trustProxy });
 
   const router = new ApiRouter((header) => services.auth.authenticate(header));
-  registerHealthRoutes(router, services.health);
-  registerAuthRoutes(router, services.auth, services.operators);
-  registerTenantRoutes(router, services.tenants);
-  registerDepartmentRoutes(router, services.departments);
-  registerOperatorRoutes(router, services.operators);
-  registerFacebookPageRoutes(router, services.facebookPages);
-  registerFacebookWebhookRoutes(router, services.facebookWebhooks);
-  registerConversationRoutes(router, services.conversations);
-  registerRoutingRoutes(router, services);
-  registerReplyRoutes(router, services.replies, services.senderActions);
-  registerFileRoutes(router, services.files);
-  registerDemoRoutes(router, services);
+  registerApiRoutes(router, services);
 
   let openApiDocument: object | undefined;
   router.koaRouter.get('/api/openapi.json', (ctx) => {

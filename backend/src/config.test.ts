@@ -67,6 +67,20 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ DATABASE_URL: 'mysql://x' })).toThrow(/DATABASE_URL/);
   });
 
+  it('takes the key being retired during a rotation as ENCRYPTION_KEY_PREVIOUS', () => {
+    expect(loadConfig({}).encryptionKeyPrevious).toBeNull();
+    const previous = Buffer.alloc(32, 9);
+    const rotating = loadConfig({
+      ...productionSecrets,
+      ENCRYPTION_KEY_PREVIOUS: previous.toString('base64'),
+    });
+    expect(rotating.encryptionKeyPrevious).toEqual(previous);
+    expect(rotating.encryptionKey).toEqual(Buffer.alloc(32, 7));
+    expect(() => loadConfig({ ENCRYPTION_KEY_PREVIOUS: 'c2hvcnQ=' })).toThrow(
+      /ENCRYPTION_KEY_PREVIOUS must be 32 random bytes/,
+    );
+  });
+
   it('refuses to start in production without secrets, naming them', () => {
     expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(
       'Invalid configuration: JWT_SECRET and ENCRYPTION_KEY must be set when NODE_ENV=production.',

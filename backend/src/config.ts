@@ -14,6 +14,13 @@ const booleanFromEnv = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
   .transform((value) => value === 'true' || value === '1' || value === 'yes');
 
+const encryptionKeySchema = z
+  .string()
+  .refine(
+    (value) => Buffer.from(value, 'base64').length === 32,
+    'must be 32 random bytes, base64-encoded (openssl rand -base64 32)',
+  );
+
 const urlWithoutTrailingSlash = z.url().transform((value) => value.replace(/\/+$/, ''));
 
 /** Where the api serves the sandbox Graph API in demo mode. */
@@ -45,13 +52,8 @@ const environmentSchema = z.object({
     .int()
     .min(1)
     .default(12 * 60 * 60),
-  ENCRYPTION_KEY: z
-    .string()
-    .refine(
-      (value) => Buffer.from(value, 'base64').length === 32,
-      'must be 32 random bytes, base64-encoded (openssl rand -base64 32)',
-    )
-    .optional(),
+  ENCRYPTION_KEY: encryptionKeySchema.optional(),
+  ENCRYPTION_KEY_PREVIOUS: encryptionKeySchema.optional(),
   FACEBOOK_GRAPH_URL: urlWithoutTrailingSlash.default('https://graph.facebook.com'),
   FACEBOOK_GRAPH_VERSION: z
     .string()
@@ -84,7 +86,10 @@ export type Config = Readonly<{
   redisPrefix: string;
   jwtSecret: string;
   jwtTtlSeconds: number;
+  /** Seals every secret stored from now on, and opens them. */
   encryptionKey: Buffer;
+  /** During a key rotation, the key being retired: it only opens what it sealed. */
+  encryptionKeyPrevious: Buffer | null;
   facebookGraphUrl: string;
   facebookGraphVersion: string;
   logLevel: z.infer<typeof environmentSchema>['LOG_LEVEL'];
@@ -177,6 +182,9 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
     jwtSecret: values.JWT_SECRET ?? DEV_JWT_SECRET,
     jwtTtlSeconds: values.JWT_TTL_SECONDS,
     encryptionKey: Buffer.from(values.ENCRYPTION_KEY ?? DEV_ENCRYPTION_KEY, 'base64'),
+    encryptionKeyPrevious: values.ENCRYPTION_KEY_PREVIOUS
+      ? Buffer.from(values.ENCRYPTION_KEY_PREVIOUS, 'base64')
+      : null,
     facebookGraphUrl: values.FACEBOOK_GRAPH_URL,
     facebookGraphVersion: values.FACEBOOK_GRAPH_VERSION,
     logLevel: values.LOG_LEVEL,

@@ -1,11 +1,12 @@
 /**
- * Process entry point: `node dist/main.js [all|api|worker|migrate|demo-seed|demo-reset|check-worker]`.
+ * Process entry point: `node dist/main.js [all|api|worker|migrate|demo-seed|demo-reset|reseal-secrets|check-worker]`.
  *  - all          migrations, then the api, and the worker in a child process (`npm start`)
  *  - api          migrations (unless MIGRATE_ON_START=false), then HTTP + socket.io
  *  - worker       BullMQ consumers only
  *  - migrate      apply pending migrations and exit
  *  - demo-seed    migrations, then the demo business unless it exists (`npm run demo:seed`)
  *  - demo-reset   migrations, then the demo business deleted and seeded afresh
+ *  - reseal-secrets  every stored secret sealed again with ENCRYPTION_KEY (`npm run secrets:reseal`)
  *  - check-worker exit 0 when a worker reported in recently (a container health check)
  * SIGTERM/SIGINT stop everything gracefully: no new requests or jobs, running ones finish.
  */
@@ -15,7 +16,9 @@ import { fileURLToPath } from 'node:url';
 import { ConfigError, loadConfig, loadDotEnvFile, type Config } from './config.js';
 import { RequestContext } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { resealSecrets } from './crypto/reseal-secrets.js';
 import { SecretBox } from './crypto/secret-box.js';
+import { sealedSecretColumns } from './db/entities.js';
 import { runMigrations } from './db/migrate.js';
 import { PasswordHasher } from './modules/auth/passwords.js';
 import { ensureDemoTenant, resetDemoTenant } from './modules/demo/demo.seeder.js';
@@ -34,6 +37,7 @@ const ROLES = [
   'migrate',
   'demo-seed',
   'demo-reset',
+  'reseal-secrets',
   'check-worker',
 ] as const;
 type Role = (typeof ROLES)[number];
@@ -50,8 +54,13 @@ async function main(): Promise<void> {
   const orm = await initOrm(config, logger);
   const stoppables: Stoppable[] = [{ name: 'database', stop: () => orm.close() }];
 
-  const isOneOff = role === 'migrate' || role === 'demo-seed' || role === 'demo-reset';
-  if (isOneOff || ((role === 'all' || role === 'api') && config.migrateOnStart)) {
+  const isOneOff =
+    role === 'migrate' ||
+    role === 'demo-seed' ||
+    role === 'demo-reset' ||
+    role === 'reseal-secrets';
+  const migrates = isOneOff && role !== 'reseal-secrets';
+  if (migrates || ((role === 'all' || role === 'api') && config.migrateOnStart)) {
     await runMigrations(orm, config.databaseUrl, logger);
   }
   if (role === 'demo-seed' || role === 'demo-reset') {
@@ -59,13 +68,24 @@ async function main(): Promise<void> {
       (role === 'demo-seed' ? ensureDemoTenant : resetDemoTenant)({
         em: orm.em as EntityManager,
         passwords: new PasswordHasher(),
-        secrets: new SecretBox(config.encryptionKey),
+        secrets: new SecretBox(config.encryptionKey, config.encryptionKeyPrevious),
         encryptionKey: config.encryptionKey,
         logger,
         isProduction: config.isProduction,
         storage: createFileStorage(config),
       }),
     );
+  }
+  if (role === 'reseal-secrets') {
+    const report = await resealSecrets({
+      em: orm.em as EntityManager,
+      secrets: new SecretBox(config.encryptionKey, config.encryptionKeyPrevious),
+      tables: sealedSecretColumns,
+      logger,
+    });
+    logger.info(report, 'secrets resealed with ENCRYPTION_KEY');
+    // Values neither key opens stay as they were: ENCRYPTION_KEY_PREVIOUS must not go yet.
+    if (report.unreadable.length > 0) process.exitCode = 1;
   }
   if (isOneOff) return void (await orm.close());
 

@@ -91,7 +91,7 @@ function createIntegrations(config: Config) {
     version: config.facebookGraphVersion,
   });
   return {
-    secrets: new SecretBox(config.encryptionKey),
+    secrets: new SecretBox(config.encryptionKey, config.encryptionKeyPrevious),
     graph: config.demoMode
       ? new SandboxAwareGraphClient(
           facebook,

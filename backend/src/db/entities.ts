@@ -1,3 +1,4 @@
+import type { SealedColumns } from '../crypto/reseal-secrets.js';
 import { BaseEntitySchema } from './base.entity.js';
 import { TenantOwnedEntitySchema } from './tenant-owned.entity.js';
 import { ContactSchema } from '../modules/conversations/contact.entity.js';
@@ -5,7 +6,10 @@ import { ConversationSchema } from '../modules/conversations/conversation.entity
 import { MessageSchema } from '../modules/conversations/message.entity.js';
 import { StoredFileSchema } from '../modules/files/stored-file.entity.js';
 import { DepartmentSchema } from '../modules/departments/department.entity.js';
-import { FacebookPageSchema } from '../modules/facebook/facebook-page.entity.js';
+import {
+  FACEBOOK_PAGE_SECRETS,
+  FacebookPageSchema,
+} from '../modules/facebook/facebook-page.entity.js';
 import { WebhookEventSchema } from '../modules/facebook/webhook-event.entity.js';
 import { ConversationEventSchema } from '../modules/routing/conversation-event.entity.js';
 import { UserSchema } from '../modules/operators/user.entity.js';
@@ -27,4 +31,9 @@ export const entitySchemas = [
   MessageSchema,
   StoredFileSchema,
   ConversationEventSchema,
+];
+
+/** Every column that holds SecretBox values: what `npm run secrets:reseal` rewrites. */
+export const sealedSecretColumns: SealedColumns[] = [
+  { table: 'facebook_page', columns: Object.values(FACEBOOK_PAGE_SECRETS) },
 ];

@@ -1,7 +1,6 @@
 import Router from '@koa/router';
 import type { Context, Middleware } from 'koa';
-import type { z } from 'zod';
-import { type ZodType } from 'zod';
+import { type ZodType, type z } from 'zod';
 import { ForbiddenError, ValidationError } from '../errors.js';
 import type { Actor } from '../modules/auth/actor.js';
 import { ERROR_CODE_PARAM } from './schemas.js';
@@ -61,6 +60,11 @@ export class ApiRouter {
   route<TAccess extends Access, TBody = undefined, TQuery = undefined, TParams = undefined>(
     spec: RouteSpec<TAccess, TBody, TQuery, TParams>,
   ): void {
+    // Every input reaches the handler through a schema: a path parameter without one would
+    // hand services whatever string the URL held.
+    if (/:\w/.test(spec.path) && !spec.params) {
+      throw new Error(`${spec.method} ${spec.path}: declare a params schema for its parameters`);
+    }
     this.specs.push(spec as unknown as AnyRouteSpec);
     const successStatus = Number(
       Object.keys(spec.responses).find((status) => status.startsWith('2')) ?? 200,
@@ -77,9 +81,7 @@ export class ApiRouter {
         ctx.state.actor = actor;
       }
       const input = {
-        body: parseInput(spec.body, ctx.request.body),
-        query: parseInput(spec.query, ctx.query),
-        params: parseInput(spec.params, ctx.params),
+        ...parseInputs(spec, ctx),
         actor: ctx.state.actor,
         ctx,
       } as HandlerInput<TAccess, TBody, TQuery, TParams>;
@@ -91,16 +93,37 @@ export class ApiRouter {
   }
 }
 
-function parseInput<T>(schema: ZodType<T> | undefined, value: unknown): T {
-  if (!schema) return undefined as T;
-  const result = schema.safeParse(value ?? {});
-  if (!result.success) {
-    const precise = preciseIssue(result.error);
+/**
+ * Validates params, query and body with the spec's schemas; every offending field of the
+ * three is named in one 400. The code is VALIDATION_FAILED unless a schema gave one of its
+ * own (ERROR_CODE_PARAM, e.g. WEAK_PASSWORD). Without a schema the input is not read at
+ * all, so a route that takes no query ignores whatever query string it gets.
+ */
+function parseInputs(
+  spec: { params?: ZodType; query?: ZodType; body?: ZodType },
+  ctx: Context,
+): { params: unknown; query: unknown; body: unknown } {
+  const fields: Record<string, string> = {};
+  let precise: { code: string; message: string } | undefined;
+  const parse = (schema: ZodType | undefined, value: unknown): unknown => {
+    if (!schema) return undefined;
+    const result = schema.safeParse(value ?? {});
+    if (result.success) return result.data;
+    for (const issue of result.error.issues) fields[issue.path.join('.') || '_'] ??= issue.message;
+    precise ??= preciseIssue(result.error);
+    return undefined;
+  };
+  const input = {
+    params: parse(spec.params, ctx.params),
+    query: parse(spec.query, ctx.query),
+    body: parse(spec.body, ctx.request.body),
+  };
+  if (Object.keys(fields).length > 0) {
     throw precise
-      ? new ValidationError(fieldErrors(result.error), precise.message, precise.code)
-      : new ValidationError(fieldErrors(result.error));
+      ? new ValidationError(fields, precise.message, precise.code)
+      : new ValidationError(fields);
   }
-  return result.data;
+  return input;
 }
 
 /** The first issue a schema gave a code of its own (see ERROR_CODE_PARAM), if any. */
@@ -110,13 +133,4 @@ function preciseIssue(error: z.ZodError): { code: string; message: string } | un
     if (typeof code === 'string') return { code, message: issue.message };
   }
   return undefined;
-}
-
-function fieldErrors(error: z.ZodError): Record<string, string> {
-  const fields: Record<string, string> = {};
-  for (const issue of error.issues) {
-    const field = issue.path.join('.') || '_';
-    fields[field] ??= issue.message;
-  }
-  return fields;
 }

@@ -46,8 +46,10 @@ function toOperation(spec: AnyRouteSpec): ZodOpenApiOperationObject {
     summary: spec.summary,
     tags: [spec.tag],
     ...(spec.access === 'public' ? {} : { security: [{ bearer: [] }] }),
-    ...(spec.params ? { requestParams: { path: spec.params as z.ZodObject } } : {}),
-    ...(spec.query ? { requestParams: { query: spec.query as z.ZodObject } } : {}),
+    requestParams: {
+      ...(spec.params ? { path: spec.params as z.ZodObject } : {}),
+      ...(spec.query ? { query: spec.query as z.ZodObject } : {}),
+    },
     ...(spec.body
       ? { requestBody: { content: { 'application/json': { schema: spec.body } } } }
       : {}),

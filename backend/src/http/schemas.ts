@@ -46,8 +46,13 @@ export const personNameSchema = z
   .min(1, 'Enter a name.')
   .max(120, 'Use at most 120 characters.');
 
-/** Path ids are validated by the services (a malformed id is simply "not found"). */
-export const idParamsSchema = z.object({ id: z.string() });
+/**
+ * An id of one of Omni's records (a UUID, as PostgreSQL stores it). A malformed id is bad
+ * input (400 VALIDATION_FAILED); a well-formed unknown or other tenant's one is 404 NOT_FOUND.
+ */
+export const idSchema = z.guid('Not a valid id.');
+
+export const idParamsSchema = z.object({ id: idSchema });
 
 export const errorResponseSchema = z
   .object({

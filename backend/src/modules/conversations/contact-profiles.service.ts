@@ -84,10 +84,10 @@ export class ContactProfilesService {
   private async fetchInto(contact: Contact): Promise<'done' | 'retry'> {
     const { page } = contact;
     try {
-      const profile = await this.graph.getUserProfile(contact.psid, {
-        accessToken: this.secrets.decrypt(page.accessTokenSealed),
-        appSecret: this.secrets.decrypt(page.appSecretSealed),
-      });
+      const profile = await this.graph.getUserProfile(
+        contact.psid,
+        page.openCredentials(this.secrets),
+      );
       contact.firstName = profile.firstName;
       contact.lastName = profile.lastName;
       contact.avatarUrl = profile.profilePicUrl;

@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { keysetCursorSchema } from '../../http/cursor.js';
+import { idSchema } from '../../http/schemas.js';
 import type { Conversation } from './conversation.entity.js';
 import { CONVERSATION_STATUSES } from './conversation.entity.js';
 import {
@@ -79,14 +81,14 @@ export type ConversationDto = z.infer<typeof conversationSchema>;
 export const listConversationsQuerySchema = z.object({
   status: z.enum(CONVERSATION_STATUSES).optional(),
   mine: z.enum(['true', 'false']).optional(),
-  departmentId: z.string().optional(),
+  departmentId: idSchema.optional(),
   q: z.string().trim().max(200).optional(),
-  cursor: z.string().max(500).optional(),
+  cursor: keysetCursorSchema.optional(),
 });
 
 export type ListConversationsQuery = z.infer<typeof listConversationsQuerySchema>;
 
-export const cursorQuerySchema = z.object({ cursor: z.string().max(500).optional() });
+export const cursorQuerySchema = z.object({ cursor: keysetCursorSchema.optional() });
 
 export const pageOf = <T extends z.ZodType>(item: T) =>
   z.object({ items: z.array(item), nextCursor: z.string().nullable() });

@@ -1,7 +1,8 @@
 import type { FilterQuery } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { findByIdOrFail } from '../../db/find.js';
-import { NotFoundError, ValidationError } from '../../errors.js';
+import { NotFoundError } from '../../errors.js';
+import { encodeKeysetCursor, type KeysetCursor } from '../../http/cursor.js';
 import type { Actor } from '../auth/actor.js';
 import { User } from '../operators/user.entity.js';
 import { Conversation } from './conversation.entity.js';
@@ -19,8 +20,6 @@ import { Message } from './message.entity.js';
 const PAGE_SIZE = 50;
 
 export type Page<T> = { items: T[]; nextCursor: string | null };
-
-type Cursor = { at: string; id: string };
 
 /** Reading conversations and their history, as the signed-in user may see them. */
 export class ConversationsService {
@@ -57,13 +56,13 @@ export class ConversationsService {
         ],
       });
     }
-    const cursor = decodeCursor(query.cursor);
+    const cursor = query.cursor;
     if (cursor) {
       const comparison = isQueue ? '$gt' : '$lt';
       conditions.push({
         $or: [
-          { [orderField]: { [comparison]: new Date(cursor.at) } },
-          { [orderField]: new Date(cursor.at), id: { [comparison]: cursor.id } },
+          { [orderField]: { [comparison]: cursor.at } },
+          { [orderField]: cursor.at, id: { [comparison]: cursor.id } },
         ],
       } as FilterQuery<Conversation>);
     }
@@ -96,7 +95,7 @@ export class ConversationsService {
       ),
       nextCursor:
         hasMore && last
-          ? encodeCursor({ at: (last[orderField] ?? new Date(0)).toISOString(), id: last.id })
+          ? encodeKeysetCursor({ at: last[orderField] ?? new Date(0), id: last.id })
           : null,
     };
   }
@@ -131,10 +130,9 @@ export class ConversationsService {
   async listMessages(
     actor: Actor,
     conversationId: string,
-    cursorText: string | undefined,
+    cursor: KeysetCursor | undefined,
   ): Promise<Page<MessageDto>> {
     const conversation = await this.findVisible(actor, conversationId);
-    const cursor = decodeCursor(cursorText);
     const messages = await this.em.find(
       Message,
       {
@@ -142,8 +140,8 @@ export class ConversationsService {
         ...(cursor
           ? {
               $or: [
-                { occurredAt: { $lt: new Date(cursor.at) } },
-                { occurredAt: new Date(cursor.at), id: { $lt: cursor.id } },
+                { occurredAt: { $lt: cursor.at } },
+                { occurredAt: cursor.at, id: { $lt: cursor.id } },
               ],
             }
           : {}),
@@ -156,9 +154,7 @@ export class ConversationsService {
     return {
       items: items.reverse().map((message) => toMessageDto(message, this.linkFile)),
       nextCursor:
-        hasMore && oldest
-          ? encodeCursor({ at: oldest.occurredAt.toISOString(), id: oldest.id })
-          : null,
+        hasMore && oldest ? encodeKeysetCursor({ at: oldest.occurredAt, id: oldest.id }) : null,
     };
   }
 
@@ -185,24 +181,4 @@ export class ConversationsService {
       ],
     };
   }
-}
-
-function encodeCursor(cursor: Cursor): string {
-  return Buffer.from(JSON.stringify(cursor)).toString('base64url');
-}
-
-function decodeCursor(text: string | undefined): Cursor | null {
-  if (!text) return null;
-  try {
-    const cursor = JSON.parse(Buffer.from(text, 'base64url').toString('utf8')) as Cursor;
-    if (
-      typeof cursor.at === 'string' &&
-      typeof cursor.id === 'string' &&
-      !Number.isNaN(Date.parse(cursor.at))
-    )
-      return cursor;
-  } catch {
-    // fall through
-  }
-  throw new ValidationError({ cursor: 'This cursor is not one the API gave out.' });
 }

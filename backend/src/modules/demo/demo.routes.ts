@@ -18,7 +18,7 @@ const loginSchema = z.object({
   password: z.string(),
 });
 
-const personaQuerySchema = z.object({ personaId: z.string() });
+const personaQuerySchema = z.object({ personaId: z.string().max(100) });
 const pictureParamsSchema = z.object({ file: z.string().regex(/^[a-z]+\.svg$/, 'Not a picture.') });
 
 /** Demo routes: the login page's demo accounts, the simulator, the App Review kit, pictures. */

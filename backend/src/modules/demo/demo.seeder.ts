@@ -1,6 +1,6 @@
 import { randomBytes, randomInt } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { secretHint, type SecretBox } from '../../crypto/secret-box.js';
+import type { SecretBox } from '../../crypto/secret-box.js';
 import { sqlTransaction } from '../../db/sql.js';
 import type { Logger } from '../../logger.js';
 import type { PasswordHasher } from '../auth/passwords.js';
@@ -73,10 +73,8 @@ export async function seedDemoTenant({
     DEMO_PAGE_NAME,
     `9${String(randomInt(0, 2 ** 47)).padStart(15, '0')}`,
     DEMO_PAGE_NAME,
-    secrets.encrypt(accessToken),
-    secretHint(accessToken),
-    secrets.encrypt(appSecret),
-    secretHint(appSecret),
+    { accessToken, appSecret },
+    secrets,
     randomBytes(18).toString('base64url'),
   );
   page.sandbox = true;

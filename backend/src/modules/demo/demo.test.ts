@@ -85,7 +85,7 @@ describe('the demo business', () => {
       { tenant: tenants[0]!, sandbox: true },
       { filters: { [TENANT_FILTER]: false } },
     );
-    expect(new SecretBox(api.config.encryptionKey).decrypt(page.accessTokenSealed)).toMatch(
+    expect(page.openAccessToken(new SecretBox(api.config.encryptionKey))).toMatch(
       new RegExp(`^${SANDBOX_TOKEN_PREFIX}`),
     );
 
@@ -331,8 +331,7 @@ describe('the Messenger simulator', () => {
         .findOneOrFail(FacebookPage, { sandbox: true }, { filters: false });
       return {
         pageId: page.pageId,
-        accessToken: secrets.decrypt(page.accessTokenSealed),
-        appSecret: secrets.decrypt(page.appSecretSealed),
+        ...page.openCredentials(secrets),
       };
     };
     await ensureDemoTenant(seedDependencies());

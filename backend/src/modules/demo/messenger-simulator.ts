@@ -205,7 +205,7 @@ export class MessengerSimulator {
       object: 'page',
       entry: [{ id: page.pageId, time: Date.now(), messaging }],
     });
-    const signature = createHmac('sha256', this.secrets.decrypt(page.appSecretSealed))
+    const signature = createHmac('sha256', page.openAppSecret(this.secrets))
       .update(body)
       .digest('hex');
     const response = await this.postWebhook(tenant.callbackUrl(this.publicUrl), {

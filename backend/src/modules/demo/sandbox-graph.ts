@@ -54,8 +54,7 @@ export class SandboxGraph {
       this.graph.registerPage({
         pageId: page.pageId,
         name: page.pageName,
-        accessToken: this.secrets.decrypt(page.accessTokenSealed),
-        appSecret: this.secrets.decrypt(page.appSecretSealed),
+        ...page.openCredentials(this.secrets),
       });
       for (const persona of PERSONAS) {
         this.graph.registerUser({

@@ -86,15 +86,26 @@ describe('departments', () => {
     }
   });
 
-  it('answer 404 for an unknown or malformed id', async () => {
+  it('answer 404 for an unknown id and 400 for a malformed one', async () => {
     const admin = await signUpTenant(api);
-    for (const id of ['0190a1b2-0000-7000-8000-000000000000', 'not-a-uuid']) {
-      const response = await api.request('PATCH', `/api/departments/${id}`, {
+    const unknown = await api.request(
+      'PATCH',
+      '/api/departments/0190a1b2-0000-7000-8000-000000000000',
+      {
         token: admin.token,
         body: { name: 'X' },
-      });
-      expect(response.status).toBe(404);
-      expect(response.body.error.code).toBe('NOT_FOUND');
-    }
+      },
+    );
+    expect(unknown.status).toBe(404);
+    expect(unknown.body.error.code).toBe('NOT_FOUND');
+    const malformed = await api.request('PATCH', '/api/departments/not-a-uuid', {
+      token: admin.token,
+      body: { name: 'X' },
+    });
+    expect(malformed.status).toBe(400);
+    expect(malformed.body.error).toMatchObject({
+      code: 'VALIDATION_FAILED',
+      details: { fields: { id: 'Not a valid id.' } },
+    });
   });
 });

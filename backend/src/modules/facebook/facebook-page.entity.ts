@@ -1,7 +1,18 @@
 import { EntitySchema } from '@mikro-orm/core';
+import { secretHint, type SecretBox } from '../../crypto/secret-box.js';
 import { TenantOwnedEntity } from '../../db/tenant-owned.entity.js';
 import type { Department } from '../departments/department.entity.js';
 import type { Tenant } from '../tenants/tenant.entity.js';
+import type { PageCredentials } from './graph/graph-client.js';
+
+/**
+ * The sealed columns of `facebook_page` and what each holds: bound into the ciphertext with
+ * the row's id, so a value copied to another page or column does not open.
+ */
+export const FACEBOOK_PAGE_SECRETS = {
+  accessTokenSealed: { column: 'access_token_sealed', purpose: 'facebook_page.access_token' },
+  appSecretSealed: { column: 'app_secret_sealed', purpose: 'facebook_page.app_secret' },
+} as const;
 
 /**
  * A Facebook Page a tenant connected, with Webim's fields. The access token and app secret
@@ -24,6 +35,11 @@ export class FacebookPage extends TenantOwnedEntity {
   lastError: string | null = null;
   lastErrorAt: Date | null = null;
 
+  accessTokenSealed!: string;
+  accessTokenHint!: string;
+  appSecretSealed!: string;
+  appSecretHint!: string;
+
   constructor(
     tenant: Tenant,
     /** The admin's own label. */
@@ -31,14 +47,42 @@ export class FacebookPage extends TenantOwnedEntity {
     /** Facebook's id and name of the page, as the Graph API reported them for the token. */
     public pageId: string,
     public pageName: string,
-    public accessTokenSealed: string,
-    public accessTokenHint: string,
-    public appSecretSealed: string,
-    public appSecretHint: string,
+    credentials: PageCredentials,
+    secrets: SecretBox,
     /** The confirmation code Facebook sends back in the webhook handshake. */
     public verifyToken: string,
   ) {
     super(tenant);
+    this.sealCredentials(secrets, credentials);
+  }
+
+  /** Stores the token and app secret sealed to this page, with their hints. */
+  sealCredentials(secrets: SecretBox, credentials: PageCredentials): void {
+    this.accessTokenSealed = secrets.seal(
+      credentials.accessToken,
+      this.sealContext('accessTokenSealed'),
+    );
+    this.accessTokenHint = secretHint(credentials.accessToken);
+    this.appSecretSealed = secrets.seal(credentials.appSecret, this.sealContext('appSecretSealed'));
+    this.appSecretHint = secretHint(credentials.appSecret);
+  }
+
+  /** The token and app secret, for a Graph API call on this page's behalf. */
+  openCredentials(secrets: SecretBox): PageCredentials {
+    return { accessToken: this.openAccessToken(secrets), appSecret: this.openAppSecret(secrets) };
+  }
+
+  openAccessToken(secrets: SecretBox): string {
+    return secrets.open(this.accessTokenSealed, this.sealContext('accessTokenSealed'));
+  }
+
+  /** The app secret alone: it signs (and so checks) the app's webhook deliveries. */
+  openAppSecret(secrets: SecretBox): string {
+    return secrets.open(this.appSecretSealed, this.sealContext('appSecretSealed'));
+  }
+
+  private sealContext(property: keyof typeof FACEBOOK_PAGE_SECRETS) {
+    return { purpose: FACEBOOK_PAGE_SECRETS[property].purpose, rowId: this.id };
   }
 
   recordError(message: string, now = new Date()): void {

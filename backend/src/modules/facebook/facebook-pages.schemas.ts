@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
+import { idSchema } from '../../http/schemas.js';
 import type { FacebookPage } from './facebook-page.entity.js';
 
 /** A strong confirmation code for the webhook handshake when the admin does not type one. */
@@ -22,7 +23,7 @@ export const createFacebookPageSchema = z.object({
   accessToken: secretInput('page access token'),
   verifyToken: verifyTokenSchema.optional(),
   appSecret: secretInput('app secret'),
-  departmentId: z.string().nullable().default(null),
+  departmentId: idSchema.nullable().default(null),
   humanAgentEnabled: z.boolean().default(false),
 });
 
@@ -33,7 +34,7 @@ export const updateFacebookPageSchema = z.object({
   accessToken: secretInput('page access token').optional(),
   verifyToken: verifyTokenSchema.optional(),
   appSecret: secretInput('app secret').optional(),
-  departmentId: z.string().nullable().optional(),
+  departmentId: idSchema.nullable().optional(),
   humanAgentEnabled: z.boolean().optional(),
   active: z.boolean().optional(),
 });

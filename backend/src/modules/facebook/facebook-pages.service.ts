@@ -1,7 +1,7 @@
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Config } from '../../config.js';
-import { secretHint, type SecretBox } from '../../crypto/secret-box.js';
+import type { SecretBox } from '../../crypto/secret-box.js';
 import { findByIdOrFail } from '../../db/find.js';
 import { sqlTransaction } from '../../db/sql.js';
 import { TENANT_FILTER } from '../../db/tenant-filter.js';
@@ -79,10 +79,8 @@ export class FacebookPagesService {
       input.name,
       identity.id,
       identity.name,
-      this.secrets.encrypt(input.accessToken),
-      secretHint(input.accessToken),
-      this.secrets.encrypt(input.appSecret),
-      secretHint(input.appSecret),
+      credentials,
+      this.secrets,
       input.verifyToken ?? generateVerifyToken(),
     );
     page.department = department;
@@ -116,8 +114,8 @@ export class FacebookPagesService {
 
     const credentialsChanged = input.accessToken !== undefined || input.appSecret !== undefined;
     const credentials = {
-      accessToken: input.accessToken ?? this.secrets.decrypt(page.accessTokenSealed),
-      appSecret: input.appSecret ?? this.secrets.decrypt(page.appSecretSealed),
+      accessToken: input.accessToken ?? page.openAccessToken(this.secrets),
+      appSecret: input.appSecret ?? page.openAppSecret(this.secrets),
     };
     if (credentialsChanged) {
       const identity = await this.resolveIdentity(credentials);
@@ -128,10 +126,7 @@ export class FacebookPagesService {
         );
       }
       page.pageName = identity.name;
-      page.accessTokenSealed = this.secrets.encrypt(credentials.accessToken);
-      page.accessTokenHint = secretHint(credentials.accessToken);
-      page.appSecretSealed = this.secrets.encrypt(credentials.appSecret);
-      page.appSecretHint = secretHint(credentials.appSecret);
+      page.sealCredentials(this.secrets, credentials);
       page.tokenValid = true;
       page.lastError = null;
       page.lastErrorAt = null;

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
+import { SecretBox } from '../../crypto/secret-box.js';
 import { TENANT_FILTER } from '../../db/tenant-filter.js';
 import {
   connectFacebookPage,
@@ -88,7 +89,10 @@ describe('connecting a Facebook page', () => {
     const stored = JSON.stringify(row);
     expect(stored).not.toContain(accessToken);
     expect(stored).not.toContain(appSecret);
-    expect(row['access_token_sealed']).toMatch(/^v1\./);
+    const secrets = new SecretBox(api.config.encryptionKey);
+    for (const column of ['access_token_sealed', 'app_secret_sealed']) {
+      expect(secrets.isCurrent(row[column] as string), column).toBe(true); // v2, current key
+    }
   });
 
   it("refuses a token Facebook refuses, with Facebook's reason, and saves nothing", async () => {

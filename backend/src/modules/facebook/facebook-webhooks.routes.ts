@@ -7,11 +7,11 @@ import type { FacebookWebhooksService } from './facebook-webhooks.service.js';
 /** Facebook's deliveries are small; anything bigger is refused before it is read whole. */
 export const WEBHOOK_BODY_LIMIT = '1mb';
 
-const tenantKeyParamsSchema = z.object({ tenantKey: z.string() });
+const tenantKeyParamsSchema = z.object({ tenantKey: z.string().max(100) });
 
 const handshakeQuerySchema = z.object({
-  'hub.mode': z.string().optional(),
-  'hub.verify_token': z.string().optional(),
+  'hub.mode': z.string().max(50).optional(),
+  'hub.verify_token': z.string().max(200).optional(),
   'hub.challenge': z.string().max(200).optional(),
 });
 

@@ -38,10 +38,7 @@ export class PageSubscriptionsService {
 
   /** True when the page had to be subscribed again. One page's failure never stops the others. */
   private async check(page: FacebookPage): Promise<boolean> {
-    const credentials = {
-      accessToken: this.secrets.decrypt(page.accessTokenSealed),
-      appSecret: this.secrets.decrypt(page.appSecretSealed),
-    };
+    const credentials = page.openCredentials(this.secrets);
     page.subscriptionCheckedAt = this.clock();
     try {
       const fields = new Set(await this.graph.getSubscribedFields(page.pageId, credentials));

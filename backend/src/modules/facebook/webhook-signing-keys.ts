@@ -87,9 +87,7 @@ export class WebhookSigningKeys {
     );
     const keys: TenantSigningKeys = {
       tenantId: tenant.id,
-      appSecrets: new Map(
-        pages.map((page) => [page.pageId, this.secrets.decrypt(page.appSecretSealed)]),
-      ),
+      appSecrets: new Map(pages.map((page) => [page.pageId, page.openAppSecret(this.secrets)])),
       loadedAt: this.now(),
     };
     this.byTenantKey.set(tenantKey, keys);

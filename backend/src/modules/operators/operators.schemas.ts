@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { emailSchema, passwordSchema, personNameSchema } from '../../http/schemas.js';
+import { emailSchema, idSchema, passwordSchema, personNameSchema } from '../../http/schemas.js';
 import { ASSIGNABLE_ROLES, OPERATOR_STATUSES, USER_ROLES, type User } from './user.entity.js';
 
 export const userSchema = z
@@ -22,7 +22,7 @@ export const userSchema = z
 export type UserDto = z.infer<typeof userSchema>;
 
 const maxChatsSchema = z.number().int().min(1).max(100).nullable();
-const departmentIdsSchema = z.array(z.string()).max(200);
+const departmentIdsSchema = z.array(idSchema).max(200);
 
 export const createOperatorSchema = z.object({
   email: emailSchema,

@@ -66,10 +66,7 @@ export class OutboundSender {
             ? { messagingType: 'MESSAGE_TAG', tag: 'HUMAN_AGENT' }
             : { messagingType: 'RESPONSE' }),
         },
-        {
-          accessToken: this.secrets.decrypt(page.accessTokenSealed),
-          appSecret: this.secrets.decrypt(page.appSecretSealed),
-        },
+        page.openCredentials(this.secrets),
       );
       await this.finish(messageId, (fresh) => {
         fresh.mid ??= mid;

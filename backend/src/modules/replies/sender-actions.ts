@@ -73,10 +73,7 @@ export class SenderActionSender {
     if (!replyMessagingType(contact.lastInboundAt, page.humanAgentEnabled, this.clock())) {
       return 'window-closed';
     }
-    await this.graph.sendSenderAction(contact.psid, action, {
-      accessToken: this.secrets.decrypt(page.accessTokenSealed),
-      appSecret: this.secrets.decrypt(page.appSecretSealed),
-    });
+    await this.graph.sendSenderAction(contact.psid, action, page.openCredentials(this.secrets));
     return 'sent';
   }
 }

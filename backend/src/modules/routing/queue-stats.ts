@@ -2,6 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { validate as isUuid } from 'uuid';
 import { z } from 'zod';
 import { ValidationError } from '../../errors.js';
+import { idSchema } from '../../http/schemas.js';
 
 /** Service-level thresholds, as contact centres usually state them. */
 export const ASSIGNED_WITHIN_SECONDS = 20;
@@ -13,7 +14,7 @@ const MAX_PERIOD_DAYS = 93;
 export const queueStatsQuerySchema = z.object({
   from: z.iso.datetime({ offset: true }),
   to: z.iso.datetime({ offset: true }),
-  departmentId: z.string().optional(),
+  departmentId: idSchema.optional(),
 });
 
 export type QueueStatsQuery = z.infer<typeof queueStatsQuerySchema>;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { idSchema } from '../../http/schemas.js';
 import type { ConversationEvent } from './conversation-event.entity.js';
 import {
   CONVERSATION_EVENT_REASONS,
@@ -6,8 +7,8 @@ import {
 } from './conversation-event.entity.js';
 
 export const transferSchema = z.union([
-  z.object({ operatorId: z.string() }).strict(),
-  z.object({ departmentId: z.string() }).strict(),
+  z.object({ operatorId: idSchema }).strict(),
+  z.object({ departmentId: idSchema }).strict(),
 ]);
 
 const personSchema = z.object({ id: z.string().nullable(), name: z.string() }).nullable();
