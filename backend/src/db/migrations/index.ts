@@ -10,6 +10,7 @@ import { Migration20261121170452_outbound_sends } from './Migration2026112117045
 import { Migration20261121171805_queue_notices } from './Migration20261121171805_queue_notices.js';
 import { Migration20261121185656_demo } from './Migration20261121185656_demo.js';
 import { Migration20261121203113_batched_inbound } from './Migration20261121203113_batched_inbound.js';
+import { Migration20261202164133_stored_file_owners } from './Migration20261202164133_stored_file_owners.js';
 
 /** Every migration, in order. `npm run db:migration:create` rewrites this file. */
 export const migrationsList: MigrationObject[] = [
@@ -32,5 +33,9 @@ export const migrationsList: MigrationObject[] = [
   {
     name: 'Migration20261121203113_batched_inbound',
     class: Migration20261121203113_batched_inbound,
+  },
+  {
+    name: 'Migration20261202164133_stored_file_owners',
+    class: Migration20261202164133_stored_file_owners,
   },
 ];
