@@ -87,7 +87,9 @@ export function createApp(options: {
   registerConversationRoutes(router, services.conversations);
   registerRoutingRoutes(router, services);
   registerReplyRoutes(router, services.replies, services.senderActions);
-  registerFileRoutes(router, services.files);
+  registerFileRoutes(router, services.files, {
+    servedToOtherOrigins: config.filesPublicUrl !== null,
+  });
   registerDemoRoutes(router, services);
 
   let openApiDocument: object | undefined;
@@ -97,6 +99,8 @@ export function createApp(options: {
   });
 
   const publicOrigin = new URL(config.publicUrl).origin;
+  // File links point at FILES_PUBLIC_URL when it is set (a separate origin for their bytes).
+  const filesOrigins = config.filesPublicUrl ? [new URL(config.filesPublicUrl).origin] : [];
   app.use(requestId(logger));
   app.use(errorHandler(logger));
   app.use(
@@ -107,7 +111,8 @@ export function createApp(options: {
           'style-src': ["'self'", "'unsafe-inline'"],
           // The demo visitors' photos are links on PUBLIC_URL, which need not be the address
           // the panel was opened at (127.0.0.1 for localhost).
-          'img-src': ["'self'", publicOrigin, 'data:', 'blob:', 'https:'],
+          'img-src': ["'self'", publicOrigin, ...filesOrigins, 'data:', 'blob:', 'https:'],
+          'media-src': ["'self'", ...filesOrigins],
           'connect-src': ["'self'"],
         },
       },

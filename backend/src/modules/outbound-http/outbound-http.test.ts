@@ -1,7 +1,6 @@
-import { createServer, type RequestListener, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { text } from 'node:stream/consumers';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { useLoopbackServers } from '../../test/loopback-server.js';
 import {
   OutboundHttp,
   OutboundResponseTooLargeError,
@@ -12,27 +11,7 @@ import {
 import { isPublicAddress } from './public-address.js';
 import { UrlAllowList } from './url-allow-list.js';
 
-const servers: Server[] = [];
-afterEach(async () => {
-  await Promise.all(
-    servers.splice(0).map((server) => {
-      server.closeAllConnections();
-      return new Promise((resolve) => server.close(resolve));
-    }),
-  );
-});
-
-/** A real HTTP server on 127.0.0.1 that counts the requests it got. */
-async function listen(handler: RequestListener = (_request, response) => response.end('secret')) {
-  const hits: string[] = [];
-  const server = createServer((request, response) => {
-    hits.push(request.url ?? '');
-    handler(request, response);
-  });
-  servers.push(server);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, hits };
-}
+const listen = useLoopbackServers();
 
 function policy(entries: string[], overrides: Partial<OutboundPolicy> = {}): OutboundPolicy {
   return {
