@@ -10,7 +10,7 @@ import {
   useTestApi,
 } from '../../test/test-api.js';
 import { Message } from '../conversations/message.entity.js';
-import { FACEBOOK_ATTACHMENT_HOSTS } from '../../config.js';
+import { FACEBOOK_ATTACHMENT_HOSTS, loadConfig } from '../../config.js';
 import { OutboundHttp, type HostResolver } from '../outbound-http/outbound-http.js';
 import { UrlAllowList } from '../outbound-http/url-allow-list.js';
 import { createFileStorage } from './file-storage.js';
@@ -46,7 +46,7 @@ async function messageWithImage(url: string) {
 }
 
 /** The service as the worker builds it; `allow` and `resolveHost` as each test needs. */
-function filesService(allow: string[] = [], resolveHost?: HostResolver): FilesService {
+function filesService(allow: readonly string[] = [], resolveHost?: HostResolver): FilesService {
   return new FilesService(
     api.orm.em.fork() as EntityManager,
     createFileStorage(api.config),
@@ -172,6 +172,22 @@ describe('an attachment link that points anywhere but the allowed CDNs', () => {
       'refused',
     );
     expect(await storedBytesOf(tenantId)).toEqual([]);
+  });
+});
+
+describe("the demo's pictures", () => {
+  it('are fetched by the demo configuration, and nothing else of its origin is', async () => {
+    const demo = loadConfig({ DEMO_MODE: 'true', PUBLIC_URL: api.url });
+    const picture = await messageWithImage(`${api.url}/api/demo/media/cup.png`);
+    expect(
+      await filesService(demo.attachmentUrlAllowList).downloadAttachment(picture.messageId, 0),
+    ).toBe('stored');
+    expect((await storedFilesOf(picture.tenantId))[0]).toMatchObject({ contentType: 'image/png' });
+    // GET /api/demo lists the demo logins' passwords: never a tenant's "attachment".
+    const passwords = await messageWithImage(`${api.url}/api/demo`);
+    expect(
+      await filesService(demo.attachmentUrlAllowList).downloadAttachment(passwords.messageId, 0),
+    ).toBe('refused');
   });
 });
 
