@@ -117,11 +117,10 @@ export class OutboundHttp {
     if (!allowed) throw new OutboundUrlRefusedError(`${url.host} is not on the allow-list`);
     const host = url.hostname.replace(/^\[(.*)\]$/, '$1');
     const family = isIP(host);
+    // A failed lookup may be temporary (the caller may retry); an empty answer is not.
     const addresses =
-      family === 0
-        ? await this.resolveHost(host).catch(() => [])
-        : [{ address: host, family: family as 4 | 6 }];
-    if (addresses.length === 0) throw new OutboundUrlRefusedError(`${host} does not resolve`);
+      family === 0 ? await this.resolveHost(host) : [{ address: host, family: family as 4 | 6 }];
+    if (addresses.length === 0) throw new OutboundUrlRefusedError(`${host} has no address`);
     // One private answer is enough to refuse: the connection could pick any of them.
     if (allowed.mustBePublic && !addresses.every(({ address }) => isPublicAddress(address)))
       throw new OutboundUrlRefusedError(`${host} resolves to a non-public address`);
