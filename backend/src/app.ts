@@ -66,7 +66,11 @@ const JSON_BODY_LIMIT = '1mb';
  * Every route of the API, declared through ApiRouter (so validated and documented alike).
  * Registering only reads the services: tests walk `router.specs` with stand-ins for them.
  */
-export function registerApiRoutes(router: ApiRouter, services: ApiServices): void {
+export function registerApiRoutes(
+  router: ApiRouter,
+  services: ApiServices,
+  config: Pick<Config, 'filesPublicUrl'>,
+): void {
   registerHealthRoutes(router, services.health);
   registerAuthRoutes(router, services.auth, services.operators);
   registerTenantRoutes(router, services.tenants);
@@ -77,7 +81,9 @@ export function registerApiRoutes(router: ApiRouter, services: ApiServices): voi
   registerConversationRoutes(router, services.conversations);
   registerRoutingRoutes(router, services);
   registerReplyRoutes(router, services.replies, services.senderActions);
-  registerFileRoutes(router, services.files);
+  registerFileRoutes(router, services.files, {
+    servedToOtherOrigins: config.filesPublicUrl !== null,
+  });
   registerDemoRoutes(router, services);
 }
 
@@ -96,7 +102,7 @@ export function createApp(options: {
   const app = new Koa<AppState>({ proxy: config.trustProxy });
 
   const router = new ApiRouter((header) => services.auth.authenticate(header));
-  registerApiRoutes(router, services);
+  registerApiRoutes(router, services, config);
 
   let openApiDocument: object | undefined;
   router.koaRouter.get('/api/openapi.json', (ctx) => {
@@ -105,6 +111,8 @@ export function createApp(options: {
   });
 
   const publicOrigin = new URL(config.publicUrl).origin;
+  // File links point at FILES_PUBLIC_URL when it is set (a separate origin for their bytes).
+  const filesOrigins = config.filesPublicUrl ? [new URL(config.filesPublicUrl).origin] : [];
   app.use(requestId(logger));
   app.use(errorHandler(logger));
   app.use(
@@ -115,7 +123,8 @@ export function createApp(options: {
           'style-src': ["'self'", "'unsafe-inline'"],
           // The demo visitors' photos are links on PUBLIC_URL, which need not be the address
           // the panel was opened at (127.0.0.1 for localhost).
-          'img-src': ["'self'", publicOrigin, 'data:', 'blob:', 'https:'],
+          'img-src': ["'self'", publicOrigin, ...filesOrigins, 'data:', 'blob:', 'https:'],
+          'media-src': ["'self'", ...filesOrigins],
           'connect-src': ["'self'"],
         },
       },

@@ -120,6 +120,29 @@ describe('loadConfig', () => {
     expect(reviewServer).toMatchObject({ demoMode: true, seedDemoData: true });
   });
 
+  it("fetches attachments from Facebook's CDNs only, plus exactly the demo pictures' path in demo mode", () => {
+    expect(loadConfig({ ...productionSecrets }).attachmentUrlAllowList).toEqual([
+      '*.fbcdn.net',
+      '*.fbsbx.com',
+      '*.facebook.com',
+      '*.cdninstagram.com',
+    ]);
+    expect(
+      loadConfig({ ATTACHMENT_URL_ALLOWLIST: 'cdn.example.com, http://10.0.0.5/media/' }),
+    ).toMatchObject({
+      attachmentUrlAllowList: [
+        'cdn.example.com',
+        'http://10.0.0.5/media/',
+        'http://localhost:5001/api/demo/media/',
+      ],
+      filesPublicUrl: null,
+    });
+    expect(() => loadConfig({ ATTACHMENT_URL_ALLOWLIST: '*' })).toThrow(/ATTACHMENT_URL_ALLOWLIST/);
+    expect(loadConfig({ FILES_PUBLIC_URL: 'https://files.omni.example/' }).filesPublicUrl).toBe(
+      'https://files.omni.example',
+    );
+  });
+
   it('treats an empty variable as unset', () => {
     expect(loadConfig({ PORT: '' }).port).toBe(5001);
   });

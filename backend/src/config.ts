@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
+import { UrlAllowList } from './modules/outbound-http/url-allow-list.js';
 
 /**
  * Development-only secrets. They let `npm start` work on a fresh clone and survive restarts
@@ -22,6 +23,27 @@ const encryptionKeySchema = z
   );
 
 const urlWithoutTrailingSlash = z.url().transform((value) => value.replace(/\/+$/, ''));
+
+/**
+ * Where Messenger attachments live: Facebook's and Instagram's CDNs (scontent.*.fbcdn.net,
+ * cdn.fbsbx.com, lookaside.fbsbx.com, …). https on the default port, public addresses only.
+ */
+export const FACEBOOK_ATTACHMENT_HOSTS = [
+  '*.fbcdn.net',
+  '*.fbsbx.com',
+  '*.facebook.com',
+  '*.cdninstagram.com',
+] as const;
+
+/** Where the api serves the demo's sample pictures (the simulated visitor's attachments). */
+export const DEMO_MEDIA_PATH = '/api/demo/media/';
+
+const commaSeparatedList = z.string().transform((value) =>
+  value
+    .split(',')
+    .map((item) => item.trim())
+    .filter(Boolean),
+);
 
 /** Where the api serves the sandbox Graph API in demo mode. */
 export const SANDBOX_GRAPH_PATH = '/sandbox-graph';
@@ -65,6 +87,16 @@ const environmentSchema = z.object({
   DEMO_MODE: booleanFromEnv.optional(),
   ALLOW_DEMO_IN_PRODUCTION: booleanFromEnv.default(false),
   SANDBOX_GRAPH_URL: urlWithoutTrailingSlash.optional(),
+  ATTACHMENT_URL_ALLOWLIST: commaSeparatedList
+    .default([...FACEBOOK_ATTACHMENT_HOSTS])
+    .superRefine((entries, context) => {
+      try {
+        UrlAllowList.parse(entries);
+      } catch (error) {
+        context.addIssue({ code: 'custom', message: (error as Error).message });
+      }
+    }),
+  FILES_PUBLIC_URL: urlWithoutTrailingSlash.optional(),
   PANEL_DIR: z.string().optional(),
   STORAGE_DIR: z.string().optional(),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(10_000),
@@ -100,6 +132,13 @@ export type Config = Readonly<{
   /** Where sandbox pages' Graph calls go (Omni's own sandbox Graph, served by the api). */
   sandboxGraphUrl: string;
   panelDir: string | undefined;
+  /**
+   * Where attachment downloads may go (UrlAllowList entries): host patterns (https, public
+   * addresses) and exact URL prefixes. In demo mode the demo's sample pictures are added.
+   */
+  attachmentUrlAllowList: readonly string[];
+  /** The origin that serves file links (/api/files/…), when not the panel's own. */
+  filesPublicUrl: string | null;
   /** Where Omni keeps files (downloaded attachments). */
   storageDir: string;
   shutdownTimeoutMs: number;
@@ -194,6 +233,13 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
     sandboxGraphUrl:
       values.SANDBOX_GRAPH_URL ?? `http://127.0.0.1:${values.PORT}${SANDBOX_GRAPH_PATH}`,
     panelDir: values.PANEL_DIR,
+    // Only the demo pictures' path of PUBLIC_URL: the rest of it (such as the demo accounts'
+    // passwords under /api/demo/) must stay out of a tenant's reach.
+    attachmentUrlAllowList: Object.freeze([
+      ...values.ATTACHMENT_URL_ALLOWLIST,
+      ...(demoMode ? [`${values.PUBLIC_URL}${DEMO_MEDIA_PATH}`] : []),
+    ]),
+    filesPublicUrl: values.FILES_PUBLIC_URL ?? null,
     storageDir: values.STORAGE_DIR ?? fileURLToPath(new URL('../../data/files', import.meta.url)),
     shutdownTimeoutMs: values.SHUTDOWN_TIMEOUT_MS,
     presenceGraceMs: values.PRESENCE_GRACE_SECONDS * 1000,

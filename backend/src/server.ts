@@ -25,6 +25,8 @@ import { SecretBox } from './crypto/secret-box.js';
 import { createFileStorage } from './modules/files/file-storage.js';
 import { FileUrlSigner } from './modules/files/file-urls.js';
 import { FilesService } from './modules/files/files.service.js';
+import { OutboundHttp } from './modules/outbound-http/outbound-http.js';
+import { UrlAllowList } from './modules/outbound-http/url-allow-list.js';
 import { ConversationBroadcaster } from './modules/conversations/conversation-broadcaster.js';
 import { ConversationsService } from './modules/conversations/conversations.service.js';
 import {
@@ -85,7 +87,7 @@ const defaultPanelDir = fileURLToPath(new URL('../../frontend/dist', import.meta
 
 /** What both processes use to reach Facebook and stored files. */
 function createIntegrations(config: Config) {
-  const fileLinks = new FileUrlSigner(config.jwtSecret);
+  const fileLinks = new FileUrlSigner(config.jwtSecret, config.filesPublicUrl);
   const facebook = new FetchGraphClient({
     baseUrl: config.facebookGraphUrl,
     version: config.facebookGraphVersion,
@@ -103,6 +105,11 @@ function createIntegrations(config: Config) {
       : facebook,
     storage: createFileStorage(config),
     fileLinks,
+    // Every request whose URL a tenant or a visitor can influence goes through OutboundHttp.
+    attachmentDownloads: {
+      http: new OutboundHttp(),
+      allowList: UrlAllowList.parse(config.attachmentUrlAllowList),
+    },
     linkFile: (fileId: string) => fileLinks.urlFor(fileId),
   };
 }
@@ -186,9 +193,10 @@ export async function startApi({
   // away from Koa), but Koa's app needs the services, which need socket.io: hence the late bind.
   let handleRequest: RequestListener = (_request, response) => response.writeHead(503).end();
   const server = createServer((request, response) => handleRequest(request, response));
-  const { secrets, graph, storage, fileLinks, linkFile } = createIntegrations(config);
+  const { secrets, graph, storage, fileLinks, linkFile, attachmentDownloads } =
+    createIntegrations(config);
   const conversations = new ConversationsService(em, linkFile);
-  const files = new FilesService(em, storage, fileLinks);
+  const files = new FilesService(em, storage, fileLinks, attachmentDownloads);
   const realtime = new RealtimeServer({
     httpServer: server,
     redis,
@@ -316,7 +324,8 @@ export async function startWorker({
   logger,
 }: Infrastructure): Promise<Stoppable> {
   const em = orm.em as EntityManager;
-  const { secrets, graph, storage, fileLinks, linkFile } = createIntegrations(config);
+  const { secrets, graph, storage, fileLinks, linkFile, attachmentDownloads } =
+    createIntegrations(config);
   const inbound = new InboundService(em, logger);
   const realtime = new RealtimeEmitter(redis, config.redisPrefix, logger);
   const { routing, wakeDispatcher, queueChanged, queueHooks, broadcaster } = createRouting(
@@ -360,7 +369,7 @@ export async function startWorker({
     queueChanged,
     queueNotices,
   });
-  const files = new FilesService(em, storage, fileLinks);
+  const files = new FilesService(em, storage, fileLinks, attachmentDownloads);
   const profiles = new ContactProfilesService(em, graph, secrets);
   const subscriptions = new PageSubscriptionsService(em, graph, secrets, logger);
   const workers = new JobWorkers({
@@ -403,8 +412,11 @@ export async function startWorker({
         logger.info({ checked, resubscribed }, 'checked page subscriptions');
       },
       'attachment-download': async ({ messageId, index }) => {
-        if (await files.downloadAttachment(messageId, index)) {
+        const outcome = await files.downloadAttachment(messageId, index);
+        if (outcome === 'stored') {
           await broadcaster.broadcast({ conversationIds: [], updatedMessageIds: [messageId] });
+        } else if (outcome === 'refused') {
+          logger.warn({ messageId, index }, 'attachment link refused (ATTACHMENT_URL_ALLOWLIST)');
         }
       },
       'routing-dispatch': async ({ tenantId }) => {

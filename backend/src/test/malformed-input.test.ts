@@ -17,7 +17,9 @@ const api = useTestApi();
 function registeredRoutes(): AnyRouteSpec[] {
   const router = new ApiRouter(() => Promise.reject(new Error('not used')));
   const standIn = new Proxy({}, { get: () => ({}) });
-  registerApiRoutes(router, new Proxy({}, { get: () => standIn }) as ApiServices);
+  registerApiRoutes(router, new Proxy({}, { get: () => standIn }) as ApiServices, {
+    filesPublicUrl: null,
+  });
   return router.specs;
 }
 

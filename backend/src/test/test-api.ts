@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { randomBytes } from 'node:crypto';
 import { io, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, inject } from 'vitest';
-import { loadConfig, type Config } from '../config.js';
+import { FACEBOOK_ATTACHMENT_HOSTS, loadConfig, type Config } from '../config.js';
 import { initOrm } from '../db/orm.js';
 import { JobQueues } from '../jobs/job-queues.js';
 import { createLogger } from '../logger.js';
@@ -14,6 +14,7 @@ import { Contact } from '../modules/conversations/contact.entity.js';
 import { Conversation } from '../modules/conversations/conversation.entity.js';
 import { Message } from '../modules/conversations/message.entity.js';
 import { FacebookPage } from '../modules/facebook/facebook-page.entity.js';
+import { FAKE_CDN_PATH } from '../modules/facebook/fake-graph/fake-graph-router.js';
 import { startFakeGraphServer } from '../modules/facebook/fake-graph/fake-graph-server.js';
 import { registerRandomPage } from '../modules/facebook/fake-graph/fake-graph-fixtures.js';
 import { createTestEnvironment, type TestEnvironment } from '../testing/test-environment.js';
@@ -52,7 +53,15 @@ export type TestApi = Awaited<ReturnType<typeof startTestApi>>;
 export async function startTestApi(overrides: Record<string, string> = {}) {
   const fakeGraph = await startFakeGraphServer();
   const config = {
-    ...testConfig({ FACEBOOK_GRAPH_URL: fakeGraph.url, ...overrides }),
+    ...testConfig({
+      FACEBOOK_GRAPH_URL: fakeGraph.url,
+      // Facebook's CDNs and, on loopback, exactly the fake CDN's path (fakeGraph.cdnUrl).
+      ATTACHMENT_URL_ALLOWLIST: [
+        ...FACEBOOK_ATTACHMENT_HOSTS,
+        `${fakeGraph.url}${FAKE_CDN_PATH}`,
+      ].join(','),
+      ...overrides,
+    }),
     port: 0,
     host: '127.0.0.1',
   };

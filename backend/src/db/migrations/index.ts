@@ -11,6 +11,7 @@ import { Migration20261121171805_queue_notices } from './Migration20261121171805
 import { Migration20261121185656_demo } from './Migration20261121185656_demo.js';
 import { Migration20261121203113_batched_inbound } from './Migration20261121203113_batched_inbound.js';
 import { Migration20261202163849_user_sessions } from './Migration20261202163849_user_sessions.js';
+import { Migration20261202164133_stored_file_owners } from './Migration20261202164133_stored_file_owners.js';
 import { Migration20261202164523_webhook_retention } from './Migration20261202164523_webhook_retention.js';
 
 /** Every migration, in order. `npm run db:migration:create` rewrites this file. */
@@ -36,6 +37,10 @@ export const migrationsList: MigrationObject[] = [
     class: Migration20261121203113_batched_inbound,
   },
   { name: 'Migration20261202163849_user_sessions', class: Migration20261202163849_user_sessions },
+  {
+    name: 'Migration20261202164133_stored_file_owners',
+    class: Migration20261202164133_stored_file_owners,
+  },
   {
     name: 'Migration20261202164523_webhook_retention',
     class: Migration20261202164523_webhook_retention,

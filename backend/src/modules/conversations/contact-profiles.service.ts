@@ -3,6 +3,7 @@ import type { SecretBox } from '../../crypto/secret-box.js';
 import { TENANT_FILTER } from '../../db/tenant-filter.js';
 import type { GraphClient } from '../facebook/graph/graph-client.js';
 import { GraphApiError } from '../facebook/graph/graph-errors.js';
+import { imageUrlOrNull } from '../outbound-http/web-urls.js';
 import { Contact } from './contact.entity.js';
 import { Conversation } from './conversation.entity.js';
 
@@ -90,7 +91,7 @@ export class ContactProfilesService {
       );
       contact.firstName = profile.firstName;
       contact.lastName = profile.lastName;
-      contact.avatarUrl = profile.profilePicUrl;
+      contact.avatarUrl = imageUrlOrNull(profile.profilePicUrl);
       contact.profileStatus = profile.firstName || profile.lastName ? 'fetched' : 'unavailable';
     } catch (error) {
       if (!(error instanceof GraphApiError) || error.isRetryable) return 'retry';

@@ -71,11 +71,6 @@ export function findSampleImage(id: string): SampleImage | undefined {
   return SAMPLE_IMAGES.find((image) => image.id === id);
 }
 
-export function samplePicture(image: SampleImage): string {
-  const [background, accent] = image.colors;
-  return `<svg xmlns="http://www.w3.org/2000/svg" width="480" height="320" viewBox="0 0 480 320"><rect width="480" height="320" fill="${background}"/><rect x="40" y="40" width="400" height="240" rx="24" fill="none" stroke="${accent}" stroke-width="8"/><text x="240" y="180" font-family="Helvetica, Arial, sans-serif" font-size="44" font-weight="700" fill="${accent}" text-anchor="middle">${image.label}</text></svg>`;
-}
-
 /** Quick replies the page offers in the simulator (as a Messenger bot would). */
 export const QUICK_REPLIES = [
   { title: 'Track my order', payload: 'TRACK_ORDER' },

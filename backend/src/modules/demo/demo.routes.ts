@@ -3,7 +3,8 @@ import type { ApiRouter } from '../../http/api-router.js';
 import { allowEmbeddingElsewhere } from '../../http/embedding.js';
 import { errorResponse } from '../../http/schemas.js';
 import { NotFoundError } from '../../errors.js';
-import { findPersona, findSampleImage, personaPicture, samplePicture } from './demo-identity.js';
+import { findPersona, findSampleImage, personaPicture } from './demo-identity.js';
+import { SAMPLE_PICTURE_PNG_BASE64 } from './demo-sample-pictures.js';
 import type { DemoService } from './demo.service.js';
 import {
   simulatorSendSchema,
@@ -19,7 +20,9 @@ const loginSchema = z.object({
 });
 
 const personaQuerySchema = z.object({ personaId: z.string().max(100) });
-const pictureParamsSchema = z.object({ file: z.string().regex(/^[a-z]+\.svg$/, 'Not a picture.') });
+const pictureParamsSchema = z.object({
+  file: z.string().regex(/^[a-z]+\.(svg|png)$/, 'Not a picture.'),
+});
 
 /** Demo routes: the login page's demo accounts, the simulator, the App Review kit, pictures. */
 export function registerDemoRoutes(
@@ -125,10 +128,14 @@ export function registerDemoRoutes(
 
   // Pictures: the personas' Messenger photos and the samples a visitor can send. Public, as
   // Facebook's CDN links are: Omni's worker downloads the samples like any attachment.
+  // Personas' photos stay SVG (the panel shows them by their link); sample pictures are PNG,
+  // as Omni's copy of an attachment shows in place only when it is a raster image.
   const pictures = [
     {
       path: '/api/demo/personas/:file',
       summary: "A persona's profile picture",
+      extension: '.svg',
+      contentType: 'image/svg+xml',
       draw: (name: string) => {
         const persona = findPersona(name);
         return persona && personaPicture(persona);
@@ -137,13 +144,15 @@ export function registerDemoRoutes(
     {
       path: '/api/demo/media/:file',
       summary: 'A sample picture the simulated visitor can send',
+      extension: '.png',
+      contentType: 'image/png',
       draw: (name: string) => {
         const image = findSampleImage(name);
-        return image && samplePicture(image);
+        return image && Buffer.from(SAMPLE_PICTURE_PNG_BASE64[image.id], 'base64');
       },
     },
   ];
-  for (const { path, summary, draw } of pictures) {
+  for (const { path, summary, extension, contentType, draw } of pictures) {
     router.route({
       method: 'get',
       path,
@@ -151,14 +160,16 @@ export function registerDemoRoutes(
       tag: 'Demo',
       summary,
       params: pictureParamsSchema,
-      responses: { 200: { description: 'SVG' }, 404: errorResponse('NOT_FOUND') },
+      responses: { 200: { description: contentType }, 404: errorResponse('NOT_FOUND') },
       handler: ({ params, ctx }) => {
-        const svg = draw(params.file.replace(/\.svg$/, ''));
-        if (!svg) throw new NotFoundError('The picture');
-        ctx.type = 'image/svg+xml';
+        const picture = params.file.endsWith(extension)
+          ? draw(params.file.slice(0, -extension.length))
+          : undefined;
+        if (!picture) throw new NotFoundError('The picture');
+        ctx.type = contentType;
         ctx.set('Cache-Control', 'public, max-age=86400');
         allowEmbeddingElsewhere(ctx);
-        return svg;
+        return picture;
       },
     });
   }

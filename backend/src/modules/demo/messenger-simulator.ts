@@ -2,6 +2,7 @@ import { createHmac, randomBytes } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { z } from 'zod';
 import type { SecretBox } from '../../crypto/secret-box.js';
+import { DEMO_MEDIA_PATH } from '../../config.js';
 import { AppError, NotFoundError, ValidationError } from '../../errors.js';
 import type { Actor } from '../auth/actor.js';
 import { FacebookPage } from '../facebook/facebook-page.entity.js';
@@ -236,7 +237,7 @@ export class MessengerSimulator {
   }
 
   private imageUrl(imageId: string): string {
-    return `${this.publicUrl}/api/demo/media/${imageId}.svg`;
+    return `${this.publicUrl}${DEMO_MEDIA_PATH}${imageId}.png`;
   }
 }
 

@@ -11,13 +11,15 @@ import type { Sql } from '../../db/sql.js';
  */
 export async function deleteFileRecordsOfPage(sql: Sql, pageRowId: string): Promise<string[]> {
   const rows = await sql<{ storage_key: string }>(
+    // page_id names every file stored since it exists; the attachments still name older ones.
     `delete from stored_file
-     where id in (
-       select (attachment->>'storedFileId')::uuid
-       from message, jsonb_array_elements(message.attachments) as attachment
-       where message.page_id = ? and attachment->>'storedFileId' is not null)
+     where page_id = ?
+        or id in (
+          select (attachment->>'storedFileId')::uuid
+          from message, jsonb_array_elements(message.attachments) as attachment
+          where message.page_id = ? and attachment->>'storedFileId' is not null)
      returning storage_key`,
-    [pageRowId],
+    [pageRowId, pageRowId],
   );
   return rows.map((row) => row.storage_key);
 }

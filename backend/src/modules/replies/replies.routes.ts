@@ -116,7 +116,6 @@ export function registerReplyRoutes(
       if (!file) throw new ValidationError({ file: 'Choose a file to send.' });
       return replies.replyWithFile(actor, params.id, {
         content: file.buffer,
-        contentType: file.mimetype || 'application/octet-stream',
         fileName: file.originalname,
       });
     },

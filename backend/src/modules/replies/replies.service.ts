@@ -15,7 +15,8 @@ import { computeReplyWindow, replyMessagingType } from '../conversations/reply-w
 import { User } from '../operators/user.entity.js';
 
 /** A file an operator uploads to send. */
-export type Upload = { content: Buffer; contentType: string; fileName: string };
+/** A file an operator sent; its type is sniffed from the bytes, never taken from the browser. */
+export type Upload = { content: Buffer; fileName: string };
 
 /** Messenger's attachment types, from the file's MIME type. */
 function attachmentKindOf(contentType: string): 'image' | 'video' | 'audio' | 'file' {
@@ -62,9 +63,11 @@ export class RepliesService {
   async replyWithFile(actor: Actor, conversationId: string, upload: Upload): Promise<MessageDto> {
     const conversation = await this.replyableConversation(actor, conversationId);
     const file = await this.files.storeUpload(conversation.tenant, upload);
-    this.em.persist(file);
-    const kind = attachmentKindOf(upload.contentType);
+    const kind = attachmentKindOf(file.contentType);
     const message = this.newReply(actor, conversation, kind);
+    file.message = message;
+    file.page = conversation.page;
+    this.em.persist(file);
     message.attachments = [
       {
         kind,

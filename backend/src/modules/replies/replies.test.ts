@@ -423,15 +423,21 @@ describe('sender actions', () => {
 });
 
 describe('files', () => {
+  /** The operator sends a file from the composer (multipart, field "file"). */
+  function upload(chat: Awaited<ReturnType<typeof chatWithVisitor>>, file: Blob, name: string) {
+    const form = new FormData();
+    form.append('file', file, name);
+    return fetch(`${api.url}/api/conversations/${chat.conversation.id}/attachments`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${chat.operator.token}` },
+      body: form,
+    });
+  }
+
   it('go to Messenger as an attachment fetched from Omni by a signed link', async () => {
     const chat = await chatWithVisitor();
     const png = Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex');
-    const form = new FormData();
-    form.append('file', new Blob([png], { type: 'image/png' }), 'receipt.png');
-    const response = await fetch(
-      `${api.url}/api/conversations/${chat.conversation.id}/attachments`,
-      { method: 'POST', headers: { authorization: `Bearer ${chat.operator.token}` }, body: form },
-    );
+    const response = await upload(chat, new Blob([png], { type: 'image/png' }), 'receipt.png');
     expect(response.status).toBe(202);
     const accepted = (await response.json()) as {
       id: string;
@@ -453,6 +459,27 @@ describe('files', () => {
     const fetched = await fetch(`${api.url}${link.pathname}${link.search}`);
     expect(fetched.status).toBe(200);
     expect(Buffer.from(await fetched.arrayBuffer())).toEqual(png);
+  });
+
+  it('are typed by their bytes: an SVG the browser calls an image is a file that downloads in a sandbox', async () => {
+    const chat = await chatWithVisitor();
+    const svg =
+      '<svg xmlns="http://www.w3.org/2000/svg"><script>alert(localStorage.token)</script></svg>';
+    // The browser says PNG; the bytes say otherwise.
+    const response = await upload(chat, new Blob([svg], { type: 'image/png' }), 'look.svg');
+    expect(response.status).toBe(202);
+    const accepted = (await response.json()) as {
+      kind: string;
+      attachments: { fileUrl: string }[];
+    };
+    expect(accepted.kind).toBe('file');
+    const served = await fetch(`${api.url}${accepted.attachments[0]!.fileUrl}`);
+    expect(served.status).toBe(200);
+    expect(served.headers.get('content-type')).toBe('application/octet-stream');
+    expect(served.headers.get('content-disposition')).toMatch(/^attachment;/);
+    expect(served.headers.get('content-security-policy')).toBe("sandbox; default-src 'none'");
+    expect(served.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(await served.text()).toBe(svg);
   });
 
   it('are refused without a file', async () => {

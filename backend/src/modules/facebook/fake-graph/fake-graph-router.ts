@@ -133,8 +133,28 @@ export function createFakeGraphRouter(
 /** The fake on its own, as a Koa application. */
 export function createFakeGraphApp(graph: FakeGraph): Koa {
   const app = new Koa();
+  app.use(serveFakeCdn(graph));
   app.use(createFakeGraphRouter(graph).routes());
   return app;
+}
+
+/** Where the standalone fake serves its CDN files (attachment links in tests). */
+export const FAKE_CDN_PATH = '/fake-cdn/';
+
+/** Facebook's CDN, in the small: the files tests published, or a redirect they asked for. */
+function serveFakeCdn(graph: FakeGraph): Middleware {
+  return async (ctx, next) => {
+    if (ctx.method !== 'GET' || !ctx.path.startsWith(FAKE_CDN_PATH)) return next();
+    const file = graph.takeCdnFile(ctx.path.slice(FAKE_CDN_PATH.length));
+    if (!file) {
+      ctx.status = 404;
+    } else if ('redirectTo' in file) {
+      ctx.redirect(file.redirectTo);
+    } else {
+      ctx.type = file.contentType;
+      ctx.body = file.content;
+    }
+  };
 }
 
 /** Records the call, waits the configured latency, then fails it as told or answers it. */

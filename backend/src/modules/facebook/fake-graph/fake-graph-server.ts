@@ -1,7 +1,7 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { FakeGraph } from './fake-graph.js';
-import { createFakeGraphApp } from './fake-graph-router.js';
+import { createFakeGraphApp, FAKE_CDN_PATH } from './fake-graph-router.js';
 
 /**
  * The fake Graph API listening on 127.0.0.1, for tests and the e2e suite: point
@@ -16,6 +16,11 @@ export class FakeGraphServer extends FakeGraph {
     const address = this.server.address() as AddressInfo | null;
     if (!address) throw new Error('The fake Graph server is not listening.');
     return `http://127.0.0.1:${address.port}`;
+  }
+
+  /** The link of a file published with publishCdnFile. */
+  cdnUrl(name: string): string {
+    return `${this.url}${FAKE_CDN_PATH}${name}`;
   }
 
   /** Listens on 127.0.0.1; port 0 (the default) picks a free one. */

@@ -99,12 +99,17 @@ const RECORD_LIMIT = 10_000;
 /** The app the fake pretends Omni is when a page is registered without one. */
 export const FAKE_APP = { appId: '100000000000001', appName: 'Omni' } as const;
 
+/** A file on the fake's CDN, as attachment links point at: bytes, or a redirect elsewhere. */
+export type FakeCdnFile = { content: Buffer; contentType: string } | { redirectTo: string };
+
 export class FakeGraph {
   private readonly pages = new Map<string, FakePage>();
   private readonly users = new Map<string, FakeUser>();
   private readonly revokedTokens = new Map<string, GraphErrorSpec>();
   private readonly subscriptions = new Map<string, string[]>();
   private readonly attachmentOwners = new Map<string, string>();
+  private readonly cdnFiles = new Map<string, FakeCdnFile>();
+  private readonly cdnDownloads = new Map<string, number>();
   private failureRules: FailureRule[] = [];
   private recordedRequests: RecordedRequest[] = [];
   private recordedMessages: SentMessage[] = [];
@@ -182,7 +187,22 @@ export class FakeGraph {
     this.latency = 0;
   }
 
+  /** Puts a file on the fake CDN under `name` (FakeGraphServer.cdnUrl gives its link). */
+  publishCdnFile(name: string, file: FakeCdnFile): void {
+    this.cdnFiles.set(name, file);
+  }
+
+  /** How many times the CDN file `name` was asked for. */
+  cdnDownloadCount(name: string): number {
+    return this.cdnDownloads.get(name) ?? 0;
+  }
+
   // ---- Used by the router ---------------------------------------------------------------
+
+  takeCdnFile(name: string): FakeCdnFile | undefined {
+    this.cdnDownloads.set(name, this.cdnDownloadCount(name) + 1);
+    return this.cdnFiles.get(name);
+  }
 
   get latencyMs(): number {
     return this.latency;

@@ -576,45 +576,103 @@ describe("the visitor's profile", () => {
 });
 
 describe('attachments', () => {
+  /** A 1×1 PNG: real magic numbers, so sniffing finds image/png. */
+  const picture = Buffer.from(
+    '89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d4944415478da63f8cfc0f01f0005000201a2d4e6f40000000049454e44ae426082',
+    'hex',
+  );
+
+  async function attachmentsOf(setup: Setup) {
+    const [conversation] = await conversations(setup);
+    return (await history(setup, conversation!.id))[0]!.attachments;
+  }
+
   it("are copied into Omni's storage and served through a signed link that expires", async () => {
     const setup = await setUp();
-    const picture = Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex');
-    const cdn = createServer((_request, response) => {
-      response.writeHead(200, { 'content-type': 'image/png', 'content-length': picture.length });
-      response.end(picture);
+    const name = `photo-${newMid()}.png`;
+    // The CDN says "text/html": the stored type comes from the bytes.
+    api.fakeGraph.publishCdnFile(name, { content: picture, contentType: 'text/html' });
+    const url = `${api.fakeGraph.cdnUrl(name)}?oh=signed`;
+    await send(
+      setup,
+      attachmentMessage({
+        psid: setup.psid,
+        pageId: setup.pageId,
+        attachments: [attachment('image', { url })],
+      }),
+    );
+    await settled(setup);
+    await expect
+      .poll(async () => (await attachmentsOf(setup))[0]!.fileUrl, { timeout: 10_000 })
+      .toEqual(expect.stringMatching(/^\/api\/files\//));
+    const { fileUrl: link, url: original } = (await attachmentsOf(setup))[0]!;
+    expect(original).toBe(url);
+
+    const served = await fetch(`${api.url}${link}`);
+    expect(served.status).toBe(200);
+    expect(served.headers.get('content-type')).toBe('image/png');
+    expect(Buffer.from(await served.arrayBuffer())).toEqual(picture);
+
+    const flipped = link!.slice(0, -1) + (link!.endsWith('0') ? '1' : '0');
+    const tampered = await fetch(`${api.url}${flipped}`);
+    expect(tampered.status).toBe(403);
+    const expired = link!.replace(/expires=\d+/, `expires=${Date.now() - 1000}`);
+    expect((await fetch(`${api.url}${expired}`)).status).toBe(403);
+  });
+
+  it('that point at internal addresses, redirect there or are not http(s) are never fetched nor kept', async () => {
+    const setup = await setUp();
+    const hits: string[] = [];
+    const internal = createServer((request, response) => {
+      hits.push(request.url ?? '');
+      response.writeHead(200, { 'content-type': 'image/png' }).end(picture);
     });
-    await new Promise<void>((resolve) => cdn.listen(0, '127.0.0.1', resolve));
-    const url = `http://127.0.0.1:${(cdn.address() as AddressInfo).port}/v/photo.png?oh=signed`;
+    await new Promise<void>((resolve) => internal.listen(0, '127.0.0.1', resolve));
+    const internalUrl = `http://127.0.0.1:${(internal.address() as AddressInfo).port}`;
+    const redirect = `redirect-${newMid()}`;
+    api.fakeGraph.publishCdnFile(redirect, { redirectTo: `${internalUrl}/health` });
+    const good = `good-${newMid()}.png`;
+    api.fakeGraph.publishCdnFile(good, { content: picture, contentType: 'image/png' });
     try {
       await send(
         setup,
         attachmentMessage({
           psid: setup.psid,
           pageId: setup.pageId,
-          attachments: [attachment('image', { url })],
+          attachments: [
+            attachment('image', { url: `${internalUrl}/health` }),
+            attachment('image', { url: `${api.url}/api/demo/accounts` }),
+            attachment('image', { url: 'http://10.0.0.1/admin' }),
+            attachment('image', { url: api.fakeGraph.cdnUrl(redirect) }),
+            attachment('file', {
+              url: 'data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==',
+            }),
+            attachment('file', { url: 'javascript:alert(1)' }),
+            attachment('image', { url: api.fakeGraph.cdnUrl(good) }),
+          ],
         }),
       );
       await settled(setup);
-      const [conversation] = await conversations(setup);
-      const fileUrl = async () => (await history(setup, conversation!.id))[0]!.attachments[0]!;
+      // The one allowed link is copied; by then the others had their (refused) turn too.
       await expect
-        .poll(async () => (await fileUrl()).fileUrl, { timeout: 10_000 })
-        .toEqual(expect.stringMatching(/^\/api\/files\//));
-      const { fileUrl: link, url: original } = await fileUrl();
-      expect(original).toBe(url);
-
-      const served = await fetch(`${api.url}${link}`);
-      expect(served.status).toBe(200);
-      expect(served.headers.get('content-type')).toBe('image/png');
-      expect(Buffer.from(await served.arrayBuffer())).toEqual(picture);
-
-      const flipped = link!.slice(0, -1) + (link!.endsWith('0') ? '1' : '0');
-      const tampered = await fetch(`${api.url}${flipped}`);
-      expect(tampered.status).toBe(403);
-      const expired = link!.replace(/expires=\d+/, `expires=${Date.now() - 1000}`);
-      expect((await fetch(`${api.url}${expired}`)).status).toBe(403);
+        .poll(async () => (await attachmentsOf(setup))[6]!.fileUrl, { timeout: 10_000 })
+        .not.toBeNull();
+      await expect.poll(() => api.fakeGraph.cdnDownloadCount(redirect)).toBe(1);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      const attachments = await attachmentsOf(setup);
+      expect(attachments.map((item) => item.fileUrl !== null)).toEqual([
+        false,
+        false,
+        false,
+        false,
+        false,
+        false,
+        true,
+      ]);
+      expect(attachments.slice(4, 6).map((item) => item.url)).toEqual([null, null]);
+      expect(hits).toEqual([]);
     } finally {
-      cdn.close();
+      internal.close();
     }
   });
 });

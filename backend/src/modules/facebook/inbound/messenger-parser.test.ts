@@ -131,6 +131,24 @@ describe('visitor messages', () => {
     );
   });
 
+  it.each([
+    'data:text/html,<script>alert(1)</script>',
+    'file:///etc/passwd',
+    'javascript:alert(document.cookie)',
+    'JaVaScRiPt:alert(1)',
+    'ftp://files.example/a.png',
+    'not a url',
+  ])('an attachment whose link is not http(s) keeps no link: %s', (url) => {
+    const mid = newMid();
+    const item = attachmentMessage({ ...VISITOR, mid, attachments: [attachment('file', { url })] });
+    expect(parseOne(item)).toStrictEqual(
+      visitorMessage({
+        mid,
+        attachments: [parsedAttachment({ kind: 'file', facebookType: 'file' })],
+      }),
+    );
+  });
+
   it('a legacy location: coordinates, no url', () => {
     const mid = newMid();
     const item = locationMessage({ ...VISITOR, mid, lat: 52.5163, long: -13.3777 });

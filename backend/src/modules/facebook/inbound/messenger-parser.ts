@@ -7,6 +7,7 @@ import type {
   MessengerEvent,
   Referral,
 } from './messenger-events.js';
+import { httpUrlOrNull } from '../../outbound-http/web-urls.js';
 
 /**
  * Turns a verified webhook delivery into normalised events (messenger-events.ts), following the
@@ -240,7 +241,7 @@ function parseAttachment(attachment: JsonObject): InboundAttachment {
   return {
     kind: isLegacySticker ? 'sticker' : (ATTACHMENT_KINDS.get(facebookType) ?? 'other'),
     // Older fallbacks (shared links) put url and title beside a null payload.
-    url: asString(payload?.['url']) ?? asString(attachment['url']),
+    url: httpUrlOrNull(asString(payload?.['url']) ?? asString(attachment['url'])),
     title: asString(payload?.['title']) ?? asString(attachment['title']),
     stickerId,
     coordinates: parseCoordinates(payload?.['coordinates']),
