@@ -78,7 +78,6 @@ const bn: MessageSchema = {
     NOT_RETRYABLE: 'এই বার্তাটি আবার পাঠানো যাবে না।',
     PAYLOAD_TOO_LARGE: 'Messenger সর্বোচ্চ ২৫ MB পর্যন্ত ফাইল গ্রহণ করে।',
     WRONG_PASSWORD: 'আপনার বর্তমান পাসওয়ার্ডটি সঠিক নয়।',
-    WEAK_PASSWORD: 'আরও লম্বা বা কম প্রচলিত একটি পাসওয়ার্ড বেছে নিন।',
     generic: 'কিছু একটা ভুল হয়েছে। আবার চেষ্টা করুন।',
   },
   nav: {

@@ -80,7 +80,6 @@ const en = {
     NOT_RETRYABLE: 'This message cannot be sent again.',
     PAYLOAD_TOO_LARGE: 'Messenger accepts files up to 25 MB.',
     WRONG_PASSWORD: 'Your current password is not right.',
-    WEAK_PASSWORD: 'Choose a longer or less common password.',
     generic: 'Something went wrong. Please try again.',
   },
   nav: {
