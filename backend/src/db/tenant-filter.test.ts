@@ -13,6 +13,7 @@ describe('tenant filter', () => {
       'Message',
       'StoredFile',
       'User',
+      'UserSession',
       'WebhookEvent',
     ]);
   });
