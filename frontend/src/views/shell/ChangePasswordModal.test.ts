@@ -54,7 +54,7 @@ describe('ChangePasswordModal', () => {
     expect(modalText()).toContain('Your current password is not right.');
 
     await fillAndSave('old password', 'password123');
-    expect(modalText()).toContain('Choose a longer or less common password.');
+    expect(modalText()).toContain('This password is too easy to guess.');
     expect(modalText()).not.toContain('Your current password is not right.');
   });
 
