@@ -381,6 +381,7 @@ describe('the webhook cannot be used to fill the disk', () => {
       const throttled = await post(unsigned);
       expect(throttled.status).toBe(429);
       expect(throttled.body.error.code).toBe('TOO_MANY_UNVERIFIED_DELIVERIES');
+      expect(Number(throttled.headers.get('retry-after'))).toBeGreaterThan(0);
 
       await proxy.cut(); // no database: a request that needed one would fail with 5xx
       for (const headers of [unsigned, signedHeaders(genuine, 'forged')]) {

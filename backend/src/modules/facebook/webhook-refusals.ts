@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
-import { AppError } from '../../errors.js';
+import { RateLimitedError } from '../../errors.js';
 import type { Logger } from '../../logger.js';
 
 /**
@@ -31,13 +31,12 @@ const WARNING_INTERVAL_MS = 60_000;
 const UNKNOWN_TENANTS = '';
 
 /** 429 to a tenant key past its limit of unverified deliveries. */
-export class WebhookThrottledError extends AppError {
+export class WebhookThrottledError extends RateLimitedError {
   constructor(retryAfterSeconds: number) {
     super(
       'TOO_MANY_UNVERIFIED_DELIVERIES',
       'Too many deliveries to this address could not be verified. Try again later.',
-      429,
-      { retryAfterSeconds },
+      retryAfterSeconds,
     );
   }
 }

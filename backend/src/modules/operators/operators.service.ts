@@ -67,8 +67,8 @@ export class OperatorsService {
   }
 
   /**
-   * A new password ends the user's sessions (but the acting admin's own, when they edit
-   * themself); a new role or other departments re-scope their sockets. Both at once, after
+   * A new password or role ends the user's sessions (but the acting admin's own, when they
+   * edit themself); other departments re-scope their sockets. Both at once, after
    * the commit: the user's REST requests re-read the role and departments anyway.
    */
   async update(actor: Actor, id: string, input: UpdateOperatorInput): Promise<UserDto> {
@@ -80,6 +80,7 @@ export class OperatorsService {
           await this.assertAnotherAdminRemains(actor, user);
         }
         const rightsBefore = rightsOf(user);
+        const roleBefore = user.role;
         if (input.email !== undefined) user.email = input.email;
         if (input.name !== undefined) user.name = input.name;
         if (input.role !== undefined) user.role = input.role;
@@ -88,15 +89,18 @@ export class OperatorsService {
           await this.em.populate(user, ['tenant']);
           user.assertPasswordChangeable();
           user.passwordHash = await this.passwords.hash(input.password);
-          await this.sessions.endAllOf(user.id, keptSession(actor, user));
         }
+        // A new password or role ends the user's sessions: whoever holds one signs in again
+        // under what now holds (a demoted admin's open tabs must not keep admin screens).
+        const endsSessions =
+          input.password !== undefined || (input.role !== undefined && input.role !== roleBefore);
+        if (endsSessions) await this.sessions.endAllOf(user.id, keptSession(actor, user));
         if (input.departmentIds !== undefined) {
           user.departments.set(await this.findDepartments(input.departmentIds));
         }
         // New rights re-scope every socket of the user, the acting admin's own included.
         if (rightsOf(user) !== rightsBefore) disconnect = {};
-        else if (input.password !== undefined)
-          disconnect = { keepSessionId: keptSession(actor, user) };
+        else if (endsSessions) disconnect = { keepSessionId: keptSession(actor, user) };
         await this.saveWithUniqueEmail(user);
         this.announce(user);
         return user;

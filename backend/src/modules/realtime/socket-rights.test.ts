@@ -78,7 +78,7 @@ describe('sockets follow their user’s rights', () => {
     await expect(connect(operator.token)).rejects.toThrow('UNAUTHENTICATED');
   });
 
-  it('of a demoted admin no longer receive what only admins see', async () => {
+  it('of a demoted admin end with the session and no longer receive what only admins see', async () => {
     const { admin, support, transfer } = await tenantWithAChat();
     const demoted = await createOperator(api, admin.token, { role: 'admin' });
     const socket = await connect(demoted.token);
@@ -90,15 +90,23 @@ describe('sockets follow their user’s rights', () => {
     expect(response.status).toBe(200);
     expect(await cut).toBe('io server disconnect');
 
-    // The session holds: the panel reconnects, with the rooms of an operator.
-    const again = await connect(demoted.token);
+    // A new role ends the session: the old token is refused everywhere.
+    expect((await api.request('GET', '/api/me', { token: demoted.token })).status).toBe(401);
+    await expect(connect(demoted.token)).rejects.toThrow('UNAUTHENTICATED');
+    // Signed in again, the panel has the rooms of an operator.
+    const login = await api.request('POST', '/api/auth/login', {
+      body: { email: demoted.user.email, password: 'operator password' },
+    });
+    expect(login.status).toBe(200);
+    const newToken = login.body.token as string;
+    const again = await connect(newToken);
     const oldSocket = record(socket, 'conversation.updated');
     const newSocket = record(again, 'conversation.updated');
     const adminSocket = await connect(admin.token);
     const seenByAdmin = nextEvent(adminSocket, 'conversation.updated');
     expect((await transfer({ departmentId: support.id })).status).toBe(200);
     await seenByAdmin;
-    await drain(again, demoted.token);
+    await drain(again, newToken);
     expect(oldSocket).toEqual([]);
     expect(newSocket).toEqual([]);
   });
