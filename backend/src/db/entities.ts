@@ -15,6 +15,7 @@ import { ConversationEventSchema } from '../modules/routing/conversation-event.e
 import { UserSchema } from '../modules/operators/user.entity.js';
 import { UserSessionSchema } from '../modules/auth/user-session.entity.js';
 import { TenantSchema } from '../modules/tenants/tenant.entity.js';
+import { OutboxEntrySchema } from '../outbox/outbox-entry.entity.js';
 
 /** Every entity schema the ORM knows. A new feature adds its schemas here. */
 export const entitySchemas = [
@@ -31,6 +32,7 @@ export const entitySchemas = [
   MessageSchema,
   StoredFileSchema,
   ConversationEventSchema,
+  OutboxEntrySchema,
 ];
 
 /** Every column that holds SecretBox values: what `npm run secrets:reseal` rewrites. */

@@ -1,0 +1,35 @@
+/**
+ * Every kind of outbox entry and its payload: what a committed change must still cause
+ * (panel events, jobs, later outbound webhooks). Payloads are JSON (ids, never secrets),
+ * written in the transaction of the change they follow (see appendToOutbox).
+ */
+export type OutboxPayloads = {
+  /** What follows a committed batch of inbound events, for one tenant (InboundFollowUps). */
+  'inbound-follow-ups': InboundFollowUpsPayload;
+};
+
+export type OutboxKind = keyof OutboxPayloads;
+
+/** The entry a handler performs, for what must be deterministic across its retries (job ids). */
+export type OutboxEntryRef = { id: string; tenantId: string; createdAt: Date };
+
+/**
+ * What the dispatcher runs for each kind. Delivery is at least once (an entry performed by a
+ * process that dies before deleting it is performed again), so every handler must be
+ * idempotent in effect: jobs with deterministic ids, realtime events carrying full records.
+ */
+export type OutboxHandlers = {
+  [K in OutboxKind]: (payload: OutboxPayloads[K], entry: OutboxEntryRef) => Promise<void>;
+};
+
+/** An inbound batch's consequences for one tenant, as ids (InboundOutcome in JSON). */
+export type InboundFollowUpsPayload = {
+  conversationIds: string[];
+  /** Conversations that started waiting in the queue (new or reopened). */
+  queuedConversationIds: string[];
+  newMessageIds: string[];
+  updatedMessageIds: string[];
+  /** Attachments to download into Omni's storage: message id and attachment position. */
+  attachmentDownloads: { messageId: string; index: number }[];
+  contactIdsNeedingProfile: string[];
+};

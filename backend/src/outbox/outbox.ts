@@ -1,0 +1,37 @@
+import { v7 as uuidv7 } from 'uuid';
+import { pgRecords, type Sql } from '../db/sql.js';
+import type { OutboxKind, OutboxPayloads } from './outbox-map.js';
+
+/** One thing a change must cause once it commits. */
+export type OutboxWrite<K extends OutboxKind = OutboxKind> = {
+  tenantId: string;
+  kind: K;
+  payload: OutboxPayloads[K];
+};
+
+/**
+ * Writes entries through `sql`, the transaction of the change they follow: they commit with
+ * it or not at all, so nothing is caused by a change that rolled back, and nothing a
+ * committed change must cause is lost to a crash before it was performed. Returns their ids
+ * (time-ordered), for the caller to dispatch at once after the commit.
+ */
+export async function appendToOutbox(sql: Sql, entries: OutboxWrite[]): Promise<string[]> {
+  if (entries.length === 0) return [];
+  const rows = entries.map((entry) => ({ ...entry, id: uuidv7() }));
+  await sql(
+    `insert into outbox_entry (id, tenant_id, kind, payload)
+     select r.id, r.tenant_id, r.kind, r.payload
+     from jsonb_to_recordset(?::jsonb) as r(id uuid, tenant_id uuid, kind text, payload jsonb)`,
+    [
+      pgRecords(
+        rows.map((row) => ({
+          id: row.id,
+          tenant_id: row.tenantId,
+          kind: row.kind,
+          payload: row.payload,
+        })),
+      ),
+    ],
+  );
+  return rows.map((row) => row.id);
+}
