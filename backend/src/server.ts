@@ -71,6 +71,7 @@ import { QueueNoticesService } from './modules/routing/queue-notices.js';
 import { RoutingService, type WakeDispatcher } from './modules/routing/routing.service.js';
 import { QueueFiguresPublisher, QueueFiguresService } from './modules/routing/queue-figures.js';
 import { QueueStatsService } from './modules/routing/queue-stats.js';
+import { OUTBOX_SWEEP_INTERVAL_MS, OutboxDispatcher } from './outbox/outbox-dispatcher.js';
 
 /** Something main.ts stops, in reverse order of starting, on SIGTERM. */
 export type Stoppable = { name: string; stop: () => Promise<void> };
@@ -369,6 +370,12 @@ export async function startWorker({
     queueChanged,
     queueNotices,
   });
+  // Every kind of outbox entry and who performs it.
+  const outbox = new OutboxDispatcher(
+    em,
+    { 'inbound-follow-ups': (followUps, entry) => inboundFollowUps.perform(followUps, entry) },
+    logger,
+  );
   const files = new FilesService(em, storage, fileLinks, attachmentDownloads);
   const profiles = new ContactProfilesService(em, graph, secrets);
   const subscriptions = new PageSubscriptionsService(em, graph, secrets, logger);
@@ -380,8 +387,8 @@ export async function startWorker({
     processors: {
       'worker-heartbeat': recordWorkerHeartbeat(redis, config.redisPrefix),
       'inbound-drain': async ({ lane }) => {
-        const drained = await inbound.drain((outcomes) =>
-          RequestContext.create(em, () => inboundFollowUps.run(outcomes)),
+        const drained = await inbound.drain((_outcomes, outboxEntryIds) =>
+          outbox.dispatchCommitted(outboxEntryIds),
         );
         if (drained.more) await queues.wake('inbound-drain', { lane }, lane);
         if (drained.retryInMs !== null) {
@@ -475,6 +482,11 @@ export async function startWorker({
         const count = await sweeper.sweep();
         if (count > 0) logger.debug({ count }, 'woke the inbound workers for due deliveries');
       },
+      'outbox-dispatch': async () => {
+        const { failed, more } = await outbox.dispatchDue();
+        if (failed > 0) logger.debug({ failed }, 'outbox entries wait for a retry');
+        if (more) await queues.wake('outbox-dispatch', {}, 'sweep');
+      },
       'webhook-retention': async () => {
         const count = await retention.removeExpired();
         if (count > 0) logger.info({ count }, 'deleted webhook deliveries past their retention');
@@ -486,6 +498,7 @@ export async function startWorker({
   await queues.schedule('webhook-retention', {}, RETENTION_SWEEP_INTERVAL_MS);
   await queues.schedule('routing-sweep', {}, ROUTING_SWEEP_INTERVAL_MS);
   await queues.schedule('outbound-sweep', {}, OUTBOUND_SWEEP_INTERVAL_MS);
+  await queues.schedule('outbox-dispatch', {}, OUTBOX_SWEEP_INTERVAL_MS);
   await queues.schedule('page-subscription-check', {}, SUBSCRIPTION_CHECK_INTERVAL_MS);
   logger.info('worker is consuming jobs');
   return { name: 'worker', stop: () => workers.close() };

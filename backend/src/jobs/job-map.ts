@@ -38,6 +38,11 @@ export type JobPayloads = {
   'queue-notice': { conversationId: string };
   /** Re-enqueues replies stored but never sent (lost jobs, Redis outages). */
   'outbound-sweep': Record<string, never>;
+  /**
+   * Performs outbox entries that the process committing them did not (it died, or the fast
+   * path failed) and retries failed ones: a crash after a commit delays its effects only.
+   */
+  'outbox-dispatch': Record<string, never>;
 };
 
 export type JobName = keyof JobPayloads;
@@ -57,6 +62,7 @@ export const JOB_NAMES = [
   'outbound-sweep',
   'sender-action',
   'queue-notice',
+  'outbox-dispatch',
 ] as const satisfies readonly JobName[];
 
 /** What a worker runs for each job: a thin call into a service. */

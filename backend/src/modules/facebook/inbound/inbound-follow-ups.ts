@@ -1,15 +1,33 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { scopeToTenant } from '../../../db/tenant-filter.js';
 import type { JobQueues } from '../../../jobs/job-queues.js';
+import type { InboundFollowUpsPayload, OutboxEntryRef } from '../../../outbox/outbox-map.js';
 import type { ConversationBroadcaster } from '../../conversations/conversation-broadcaster.js';
 import { QUEUE_NOTICE_DELAY_MS, type QueueNoticesService } from '../../routing/queue-notices.js';
 import type { WakeDispatcher } from '../../routing/routing.service.js';
 import type { InboundOutcome } from './inbound-batch.js';
 
+/** A batch's outcome for one tenant as its outbox entry holds it (JSON: arrays, not sets). */
+export function inboundFollowUpsOf(outcome: InboundOutcome): InboundFollowUpsPayload {
+  return {
+    conversationIds: [...outcome.conversationIds],
+    queuedConversationIds: [...outcome.queuedConversationIds],
+    newMessageIds: outcome.newMessageIds,
+    updatedMessageIds: [...outcome.updatedMessageIds],
+    attachmentDownloads: outcome.attachmentDownloads,
+    contactIdsNeedingProfile: [...outcome.contactIdsNeedingProfile],
+  };
+}
+
 /**
  * What follows a committed batch of inbound events, per tenant: the panels are told, the
  * dispatcher is woken for new waiting conversations, and the slow parts (profiles, files,
  * queue notices) become jobs of their own. Jobs are enqueued in bulk, one round trip each.
+ *
+ * Performed from the outbox ('inbound-follow-ups' entries, written with the batch), at
+ * least once, so every step is idempotent: jobs have ids derived from the message or the
+ * outbox entry (BullMQ ignores a second job with one id), the realtime events carry whole
+ * records that panels apply by id, and waking the dispatcher twice assigns nothing twice.
  */
 export class InboundFollowUps {
   constructor(
@@ -20,44 +38,40 @@ export class InboundFollowUps {
       wakeDispatcher: WakeDispatcher;
       queueChanged: (tenantId: string) => void;
       queueNotices: Pick<QueueNoticesService, 'isEnabledFor'>;
-      clock?: () => Date;
     },
   ) {}
 
-  async run(outcomes: InboundOutcome[]): Promise<void> {
-    for (const outcome of outcomes) await this.runFor(outcome);
-  }
-
-  private async runFor(outcome: InboundOutcome): Promise<void> {
+  async perform(followUps: InboundFollowUpsPayload, entry: OutboxEntryRef): Promise<void> {
     const { em, queues, broadcaster, wakeDispatcher, queueChanged, queueNotices } = this.deps;
-    const now = this.deps.clock?.() ?? new Date();
     await queues.enqueueMany(
       'attachment-download',
-      outcome.attachmentDownloads.map((download) => ({
+      followUps.attachmentDownloads.map((download) => ({
         payload: download,
         jobId: `attachment-${download.messageId}-${download.index}`,
       })),
     );
-    if (outcome.contactIdsNeedingProfile.size > 0) {
-      await queues.enqueue('contact-profiles', {
-        contactIds: [...outcome.contactIdsNeedingProfile],
-      });
+    if (followUps.contactIdsNeedingProfile.length > 0) {
+      await queues.enqueue(
+        'contact-profiles',
+        { contactIds: followUps.contactIdsNeedingProfile },
+        { jobId: `contact-profiles-${entry.id}` },
+      );
     }
-    scopeToTenant(em, outcome.tenantId); // the broadcast reads as this tenant
+    scopeToTenant(em, entry.tenantId); // the broadcast reads as this tenant
     await broadcaster.broadcast({
-      conversationIds: outcome.conversationIds,
-      createdMessageIds: outcome.newMessageIds,
-      updatedMessageIds: outcome.updatedMessageIds,
+      conversationIds: followUps.conversationIds,
+      createdMessageIds: followUps.newMessageIds,
+      updatedMessageIds: followUps.updatedMessageIds,
     });
-    if (outcome.queuedConversationIds.size === 0) return;
-    await wakeDispatcher(outcome.tenantId);
-    queueChanged(outcome.tenantId);
-    if (!(await queueNotices.isEnabledFor(outcome.tenantId))) return;
+    if (followUps.queuedConversationIds.length === 0) return;
+    await wakeDispatcher(entry.tenantId);
+    queueChanged(entry.tenantId);
+    if (!(await queueNotices.isEnabledFor(entry.tenantId))) return;
     await queues.enqueueMany(
       'queue-notice',
-      [...outcome.queuedConversationIds].map((conversationId) => ({
+      followUps.queuedConversationIds.map((conversationId) => ({
         payload: { conversationId },
-        jobId: `queue-notice-${conversationId}-${now.getTime()}`,
+        jobId: `queue-notice-${conversationId}-${entry.id}`,
         delay: QUEUE_NOTICE_DELAY_MS,
       })),
     );

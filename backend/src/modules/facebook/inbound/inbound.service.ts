@@ -2,7 +2,9 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { sqlTransaction } from '../../../db/sql.js';
 import type { JobQueues } from '../../../jobs/job-queues.js';
 import type { Logger } from '../../../logger.js';
+import { appendToOutbox } from '../../../outbox/outbox.js';
 import { applyDeliveries, type InboundOutcome } from './inbound-batch.js';
+import { inboundFollowUpsOf } from './inbound-follow-ups.js';
 import { InboundStore, type ClaimedDelivery } from './inbound-store.js';
 
 export type { InboundOutcome } from './inbound-batch.js';
@@ -46,7 +48,13 @@ export type DrainResult = {
   retryInMs: number | null;
 };
 
-type BatchOutcome = { claimed: number; outcomes: InboundOutcome[]; retryInMs: number | null };
+type BatchOutcome = {
+  claimed: number;
+  outcomes: InboundOutcome[];
+  /** The batch's 'inbound-follow-ups' outbox entries, committed with it. */
+  outboxEntryIds: string[];
+  retryInMs: number | null;
+};
 
 /**
  * Processes the stored webhook deliveries: workers claim the oldest pending ones in batches
@@ -62,10 +70,14 @@ export class InboundService {
   ) {}
 
   /**
-   * Processes due deliveries until none is left, handing each committed batch's outcomes to
-   * `afterCommit` (realtime pushes, routing, follow-up jobs) before taking the next.
+   * Processes due deliveries until none is left. What each batch must cause (realtime pushes,
+   * routing, follow-up jobs) is committed with it as outbox entries, one per tenant; their
+   * ids go to `afterCommit` (with the outcomes they hold) to be dispatched at once, before
+   * the next batch. If that fails or the process dies first, the outbox sweep performs them.
    */
-  async drain(afterCommit: (outcomes: InboundOutcome[]) => Promise<void>): Promise<DrainResult> {
+  async drain(
+    afterCommit: (outcomes: InboundOutcome[], outboxEntryIds: string[]) => Promise<void>,
+  ): Promise<DrainResult> {
     let processed = 0;
     let retryInMs: number | null = null;
     const deadline = this.clock().getTime() + DRAIN_BUDGET_MS;
@@ -74,7 +86,7 @@ export class InboundService {
       if (outcome.claimed === 0) return { processed, more: false, retryInMs };
       processed += outcome.claimed;
       retryInMs = earliest(retryInMs, outcome.retryInMs);
-      await afterCommit(outcome.outcomes);
+      await afterCommit(outcome.outcomes, outcome.outboxEntryIds);
     }
     return { processed, more: true, retryInMs };
   }
@@ -87,7 +99,9 @@ export class InboundService {
       return await sqlTransaction(this.em, async (sql) => {
         const store = new InboundStore(sql);
         claimed = await store.claim(selection);
-        if (claimed.length === 0) return { claimed: 0, outcomes: [], retryInMs: null };
+        if (claimed.length === 0) {
+          return { claimed: 0, outcomes: [], outboxEntryIds: [], retryInMs: null };
+        }
         const { outcomes, postponed } = await applyDeliveries(store, claimed, this.clock());
         const waits = claimed
           .filter((delivery) => postponed.includes(delivery.id))
@@ -97,16 +111,30 @@ export class InboundService {
             reason: 'An edit waits for the message it edits.',
           }));
         await store.postpone(waits, MAX_PROCESSING_ATTEMPTS);
+        const outboxEntryIds = await appendToOutbox(
+          sql,
+          outcomes.map((outcome) => ({
+            tenantId: outcome.tenantId,
+            kind: 'inbound-follow-ups',
+            payload: inboundFollowUpsOf(outcome),
+          })),
+        );
         const retryInMs = waits.length ? Math.min(...waits.map((wait) => wait.delayMs)) : null;
-        return { claimed: claimed.length, outcomes, retryInMs };
+        return { claimed: claimed.length, outcomes, outboxEntryIds, retryInMs };
       });
     } catch (error) {
       if (claimed.length === 0) throw error; // nothing claimed: the database itself failed
       if (claimed.length === 1) return this.recordFailure(claimed[0]!, error);
-      const oneByOne: BatchOutcome = { claimed: claimed.length, outcomes: [], retryInMs: null };
+      const oneByOne: BatchOutcome = {
+        claimed: claimed.length,
+        outcomes: [],
+        outboxEntryIds: [],
+        retryInMs: null,
+      };
       for (const delivery of claimed) {
         const outcome = await this.processBatch({ ids: [delivery.id] });
         oneByOne.outcomes.push(...outcome.outcomes);
+        oneByOne.outboxEntryIds.push(...outcome.outboxEntryIds);
         oneByOne.retryInMs = earliest(oneByOne.retryInMs, outcome.retryInMs);
       }
       return oneByOne;
@@ -135,7 +163,7 @@ export class InboundService {
         MAX_PROCESSING_ATTEMPTS,
       ),
     );
-    return { claimed: 1, outcomes: [], retryInMs: delayMs };
+    return { claimed: 1, outcomes: [], outboxEntryIds: [], retryInMs: delayMs };
   }
 }
 
