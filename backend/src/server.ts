@@ -490,6 +490,8 @@ export async function startWorker({
       'webhook-retention': async () => {
         const count = await retention.removeExpired();
         if (count > 0) logger.info({ count }, 'deleted webhook deliveries past their retention');
+        const failures = await outbox.removeExpiredFailures();
+        if (failures > 0) logger.info({ failures }, 'deleted failed outbox entries past retention');
       },
     },
   });

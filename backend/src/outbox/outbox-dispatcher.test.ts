@@ -3,7 +3,11 @@ import { sqlTransaction } from '../db/sql.js';
 import { createLogger } from '../logger.js';
 import { signUpTenant, useTestApi } from '../test/test-api.js';
 import { appendToOutbox } from './outbox.js';
-import { MAX_OUTBOX_ATTEMPTS, OutboxDispatcher } from './outbox-dispatcher.js';
+import {
+  FAILED_OUTBOX_RETENTION_DAYS,
+  MAX_OUTBOX_ATTEMPTS,
+  OutboxDispatcher,
+} from './outbox-dispatcher.js';
 import type { InboundFollowUpsPayload, OutboxEntryRef } from './outbox-map.js';
 
 /**
@@ -199,5 +203,22 @@ describe('the outbox', () => {
     const performed = dispatchers.flatMap((recording) => recording.markers());
     expect(performed.sort()).toEqual([...markers].sort());
     expect(await entries(ids)).toEqual([]);
+  });
+
+  it('deletes failed entries once they are older than the retention, and keeps the others', async () => {
+    const { tenant } = await signUpTenant(api);
+    const [expired, recent, pending] = await append(tenant.id, ['expired', 'recent', 'pending']);
+    await api.orm.em.getConnection().execute(
+      `update outbox_entry set failed_at = now() - case when id = ?
+         then ?::int * interval '1 day' + interval '1 hour' else interval '1 day' end
+       where id = any(?::uuid[])`,
+      [expired, FAILED_OUTBOX_RETENTION_DAYS, `{${expired},${recent}}`],
+    );
+
+    expect(await recordingDispatcher().dispatcher.removeExpiredFailures()).toBe(1);
+    expect((await entries([expired!, recent!, pending!])).map((row) => row.id)).toEqual([
+      recent,
+      pending,
+    ]);
   });
 });

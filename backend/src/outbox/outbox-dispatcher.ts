@@ -11,6 +11,9 @@ export const OUTBOX_SWEEP_INTERVAL_MS = 5_000;
 /** After this many attempts an entry is kept as failed (for diagnosis) instead of retried. */
 export const MAX_OUTBOX_ATTEMPTS = 10;
 
+/** Failed entries are kept this long for diagnosis, then deleted (removeExpiredFailures). */
+export const FAILED_OUTBOX_RETENTION_DAYS = 7;
+
 /** Entries claimed at once. */
 const CLAIM_BATCH_SIZE = 50;
 
@@ -96,6 +99,19 @@ export class OutboxDispatcher {
       if (result.claimed < CLAIM_BATCH_SIZE) return { performed, failed, more: false };
     }
     return { performed, failed, more: true };
+  }
+
+  /** Deletes entries that failed more than FAILED_OUTBOX_RETENTION_DAYS ago; how many. */
+  async removeExpiredFailures(): Promise<number> {
+    const removed = await sqlTransaction(this.em, (sql) =>
+      sql(
+        `delete from outbox_entry
+         where failed_at < now() - ?::int * interval '1 day'
+         returning id`,
+        [FAILED_OUTBOX_RETENTION_DAYS],
+      ),
+    );
+    return removed.length;
   }
 
   /**
