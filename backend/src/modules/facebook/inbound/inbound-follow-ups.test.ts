@@ -1,6 +1,8 @@
 import { io, type Socket } from 'socket.io-client';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../../logger.js';
+import { OutboxDispatcher } from '../../../outbox/outbox-dispatcher.js';
+import type { InboundFollowUpsPayload } from '../../../outbox/outbox-map.js';
 import {
   connectFacebookPage,
   signUpTenant,
@@ -15,14 +17,12 @@ import { attachment, attachmentMessage, delivery, entry, newMid } from './messen
 /**
  * What a committed inbound batch must cause (panel events, the profile and attachment jobs)
  * survives the process dying right after the commit: it was committed with the batch, in
- * the outbox, and the running worker's outbox sweep performs it. Its own database, so only
- * this file's worker sweeps its outbox.
+ * the outbox, and a worker's outbox sweep performs it. Its own database, so only this
+ * file's worker sweeps its outbox; the tests drain deliveries themselves, before any worker
+ * runs, so no worker's drain takes them first.
  */
 const api = useTestApi({}, { ownDatabase: true });
 let worker: { stop: () => Promise<void> } | undefined;
-beforeAll(async () => {
-  worker = await startTestWorker(api);
-});
 afterAll(() => worker?.stop());
 
 /** A 1×1 PNG. */
@@ -44,7 +44,79 @@ async function count(text: string, params: unknown[]): Promise<number> {
   return row!.count;
 }
 
+/** Stores a delivery as the webhook stores it (pending), for a test to drain. */
+async function storeDelivery(tenantId: string, body: unknown, pageId: string): Promise<void> {
+  const em = api.orm.em.fork();
+  const stored = new WebhookEvent(em.getReference(Tenant, tenantId), JSON.stringify(body), [
+    pageId,
+  ]);
+  await em.persist(stored).flush();
+}
+
 describe('follow-ups of a committed inbound batch', () => {
+  it('are committed with the batch and performed by the drain at once, leaving no outbox entry', async () => {
+    const admin = await signUpTenant(api);
+    const connected = await connectFacebookPage(api, admin.token);
+    const pageId = connected.page.pageId;
+    const psid = `7900${Date.now()}`;
+    await storeDelivery(
+      admin.tenant.id,
+      delivery(
+        entry(
+          pageId,
+          attachmentMessage({
+            psid,
+            pageId,
+            attachments: [attachment('image'), attachment('file')],
+          }),
+        ),
+      ),
+      pageId,
+    );
+    const performed: { followUps: InboundFollowUpsPayload; tenantId: string }[] = [];
+    const dispatcher = new OutboxDispatcher(
+      api.orm.em.fork(),
+      {
+        'inbound-follow-ups': async (followUps, entry) => {
+          performed.push({ followUps, tenantId: entry.tenantId });
+        },
+      },
+      createLogger(api.config),
+    );
+
+    await new InboundService(api.orm.em.fork(), createLogger(api.config)).drain(
+      (_outcomes, outboxEntryIds) => dispatcher.dispatchCommitted(outboxEntryIds),
+    );
+
+    const [message] = await api.orm.em
+      .getConnection()
+      .execute<{ id: string; conversation_id: string; contact_id: string }[]>(
+        'select m.id, m.conversation_id, c.contact_id from message m join conversation c on c.id = m.conversation_id where m.tenant_id = ?',
+        [admin.tenant.id],
+      );
+    expect(performed).toEqual([
+      {
+        tenantId: admin.tenant.id,
+        followUps: {
+          conversationIds: [message!.conversation_id],
+          queuedConversationIds: [message!.conversation_id],
+          newMessageIds: [message!.id],
+          updatedMessageIds: [],
+          attachmentDownloads: [
+            { messageId: message!.id, index: 0 },
+            { messageId: message!.id, index: 1 },
+          ],
+          contactIdsNeedingProfile: [message!.contact_id],
+        },
+      },
+    ]);
+    expect(
+      await count('select count(*)::int as count from outbox_entry where tenant_id = ?', [
+        admin.tenant.id,
+      ]),
+    ).toBe(0);
+  });
+
   it('still reach the panel and start the profile and attachment jobs, once, when the worker died right after the commit', async () => {
     const admin = await signUpTenant(api);
     const connected = await connectFacebookPage(api, admin.token);
@@ -60,7 +132,6 @@ describe('follow-ups of a committed inbound batch', () => {
     );
     try {
       // Stored as the webhook stores it; drained here by a process that dies after the commit.
-      const em = api.orm.em.fork();
       const body = delivery(
         entry(
           pageId,
@@ -72,12 +143,7 @@ describe('follow-ups of a committed inbound batch', () => {
           }),
         ),
       );
-      const stored = new WebhookEvent(
-        em.getReference(Tenant, admin.tenant.id),
-        JSON.stringify(body),
-        [pageId],
-      );
-      await em.persist(stored).flush();
+      await storeDelivery(admin.tenant.id, body, pageId);
       await expect(
         new InboundService(api.orm.em.fork(), createLogger(api.config)).drain(async () => {
           throw new Error('the worker died after the commit');
@@ -88,6 +154,9 @@ describe('follow-ups of a committed inbound batch', () => {
           admin.tenant.id,
         ]);
       expect(await outboxOfTenant()).toBe(1);
+
+      // A worker starts again: its outbox sweep performs what the dead one left.
+      worker = await startTestWorker(api);
 
       await expect
         .poll(() => created.map(({ text }) => text), { timeout: 15_000 })
