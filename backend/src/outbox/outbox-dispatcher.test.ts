@@ -191,6 +191,18 @@ describe('the outbox', () => {
     expect(await entries(ids)).toEqual([]);
   });
 
+  it('performs all of a large commit at once on its fast path, batch after batch', async () => {
+    const { tenant } = await signUpTenant(api);
+    const markers = Array.from({ length: 120 }, (_, index) => `committed ${index}`);
+    const ids = await append(tenant.id, markers);
+    const { dispatcher, markers: performed } = recordingDispatcher();
+
+    await dispatcher.dispatchCommitted(ids);
+
+    expect(performed()).toEqual(markers);
+    expect(await entries(ids)).toEqual([]);
+  });
+
   it('shared by dispatchers running at once, performs each entry once', async () => {
     const { tenant } = await signUpTenant(api);
     const markers = Array.from({ length: 240 }, (_, index) => `entry ${index}`);

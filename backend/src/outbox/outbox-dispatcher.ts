@@ -48,7 +48,6 @@ type ClaimedRow = {
   kind: OutboxKind;
   payload: unknown;
   attempts: number;
-  created_at: string | Date;
 };
 
 /**
@@ -76,9 +75,10 @@ export class OutboxDispatcher {
    * has not taken already). Never throws: whatever it could not do, the sweep does.
    */
   async dispatchCommitted(ids: string[]): Promise<void> {
-    if (ids.length === 0) return;
     try {
-      await this.dispatch({ ids, graceMs: 0 });
+      for (let start = 0; start < ids.length; start += CLAIM_BATCH_SIZE) {
+        await this.dispatch({ ids: ids.slice(start, start + CLAIM_BATCH_SIZE), graceMs: 0 });
+      }
     } catch (error) {
       this.logger.warn({ err: error }, 'could not dispatch outbox entries (the sweep will)');
     }
@@ -147,7 +147,7 @@ export class OutboxDispatcher {
            order by id
            limit ?
            for update skip locked)
-         returning id, tenant_id, kind, payload, attempts, created_at`,
+         returning id, tenant_id, kind, payload, attempts`,
         [LEASE_MS, graceMs, ids && pgArray(ids), ids && pgArray(ids), CLAIM_BATCH_SIZE],
       ),
     );
@@ -159,11 +159,7 @@ export class OutboxDispatcher {
     const handler = this.handlers[row.kind] as
       ((payload: unknown, entry: OutboxEntryRef) => Promise<void>) | undefined;
     if (!handler) throw new Error(`No outbox handler for kind ${row.kind}`);
-    const entry: OutboxEntryRef = {
-      id: row.id,
-      tenantId: row.tenant_id,
-      createdAt: new Date(row.created_at),
-    };
+    const entry: OutboxEntryRef = { id: row.id, tenantId: row.tenant_id };
     // Like a job: each entry in its own identity map and tenant scope.
     await RequestContext.create(this.em, () => handler(row.payload, entry));
   }

@@ -11,7 +11,7 @@ export type OutboxPayloads = {
 export type OutboxKind = keyof OutboxPayloads;
 
 /** The entry a handler performs, for what must be deterministic across its retries (job ids). */
-export type OutboxEntryRef = { id: string; tenantId: string; createdAt: Date };
+export type OutboxEntryRef = { id: string; tenantId: string };
 
 /**
  * What the dispatcher runs for each kind. Delivery is at least once (an entry performed by a
