@@ -11,6 +11,7 @@ describe('tenant filter', () => {
       'Department',
       'FacebookPage',
       'Message',
+      'OutboxEntry',
       'StoredFile',
       'User',
       'UserSession',
