@@ -1,6 +1,6 @@
 import { EntitySchema } from '@mikro-orm/core';
 import { TenantOwnedEntity } from '../../db/tenant-owned.entity.js';
-import { truncateCodePoints } from '../../text/truncate.js';
+import { toStorableText } from '../../text/storable-text.js';
 import type { Tenant } from '../tenants/tenant.entity.js';
 
 export const WEBHOOK_EVENT_STATUSES = ['pending', 'processed', 'failed', 'ignored'] as const;
@@ -19,18 +19,21 @@ const DIAGNOSTIC_FIELD_CODE_POINTS = 100;
 /** `last_error` and `ignored_reason`. */
 export const REASON_CODE_POINTS = 1_000;
 
-/** The first DIAGNOSTICS_PER_DELIVERY diagnoses, each field cut to a bound. */
+/** The first DIAGNOSTICS_PER_DELIVERY diagnoses, each field storable and cut to a bound. */
 export function boundDiagnostics(diagnostics: WebhookDiagnostic[]): WebhookDiagnostic[] {
   return diagnostics.slice(0, DIAGNOSTICS_PER_DELIVERY).map((diagnostic) => ({
-    type: truncateCodePoints(diagnostic.type, DIAGNOSTIC_FIELD_CODE_POINTS),
-    pageId: truncateCodePoints(diagnostic.pageId, DIAGNOSTIC_FIELD_CODE_POINTS),
-    psid: truncateCodePoints(diagnostic.psid, DIAGNOSTIC_FIELD_CODE_POINTS),
+    type: toStorableText(diagnostic.type, DIAGNOSTIC_FIELD_CODE_POINTS),
+    pageId: toStorableText(diagnostic.pageId, DIAGNOSTIC_FIELD_CODE_POINTS),
+    psid: toStorableText(diagnostic.psid, DIAGNOSTIC_FIELD_CODE_POINTS),
   }));
 }
 
-/** A reason (why ignored, why failed) cut to REASON_CODE_POINTS. */
+/**
+ * A reason (why ignored, why failed), storable and cut to REASON_CODE_POINTS: it may quote
+ * what a visitor wrote (a database error names the value it refused).
+ */
 export function boundReason(reason: string): string {
-  return truncateCodePoints(reason, REASON_CODE_POINTS);
+  return toStorableText(reason, REASON_CODE_POINTS);
 }
 
 /**

@@ -562,6 +562,22 @@ export class InboundStore {
     );
   }
 
+  /**
+   * The last resort when `postpone` itself failed: counts the attempt and moves the delivery
+   * out of the way with nothing taken from its content (plain parameters, a fixed reason),
+   * so a failure that cannot be recorded still never keeps a delivery first in line.
+   */
+  async postponeWithoutReason(id: string, delayMs: number, maxAttempts: number): Promise<void> {
+    await this.sql(
+      `update webhook_event set attempts = attempts + 1,
+         last_error = 'The failure could not be recorded; see the worker log.',
+         process_after = now() + ? * interval '1 millisecond', updated_at = now(),
+         status = case when attempts + 1 >= ? then 'failed' else status end
+       where id = ? and status = 'pending'`,
+      [delayMs, maxAttempts, id],
+    );
+  }
+
   private async existing(column: 'dedup_key' | 'mid', keys: KeyOnPage[]): Promise<Set<string>> {
     if (keys.length === 0) return new Set();
     const rows = await this.sql<{ page_id: string; key: string }>(
