@@ -6,8 +6,11 @@ import type { Tenant } from '../tenants/tenant.entity.js';
 export const WEBHOOK_EVENT_STATUSES = ['pending', 'processed', 'failed', 'ignored'] as const;
 export type WebhookEventStatus = (typeof WEBHOOK_EVENT_STATUSES)[number];
 
-/** An event kept for diagnosis only (opt-ins, handover, unknown shapes): type, page and visitor. */
-export type WebhookDiagnostic = { type: string; pageId: string; psid: string };
+/**
+ * An event kept for diagnosis only (opt-ins, handover, unknown shapes, invalid items): type,
+ * page and visitor, and for an invalid item the field that made it so.
+ */
+export type WebhookDiagnostic = { type: string; pageId: string; psid: string; reason?: string };
 
 /**
  * Bounds on what a row keeps for diagnosis. A signed delivery (any tenant can sign its own)
@@ -25,6 +28,9 @@ export function boundDiagnostics(diagnostics: WebhookDiagnostic[]): WebhookDiagn
     type: toStorableText(diagnostic.type, DIAGNOSTIC_FIELD_CODE_POINTS),
     pageId: toStorableText(diagnostic.pageId, DIAGNOSTIC_FIELD_CODE_POINTS),
     psid: toStorableText(diagnostic.psid, DIAGNOSTIC_FIELD_CODE_POINTS),
+    ...(diagnostic.reason === undefined
+      ? {}
+      : { reason: toStorableText(diagnostic.reason, DIAGNOSTIC_FIELD_CODE_POINTS) }),
   }));
 }
 
