@@ -25,7 +25,7 @@ export type HandshakeQuery = { mode?: string; verifyToken?: string; challenge?: 
 type StoredDelivery = {
   id: string;
   tenantId: string;
-  rawBody: string | null;
+  rawBody: Buffer | null;
   pageIds: string[];
   ignoredReason: string | null;
 };
@@ -37,7 +37,7 @@ export type ReceivedDelivery =
 
 /** What checking a delivery decided, before anything is stored or counted. */
 type Verdict =
-  | { kind: 'process'; pageIds: string[]; rawBody: string }
+  | { kind: 'process'; pageIds: string[]; rawBody: Buffer }
   /** Signed by the tenant's app but nothing Omni processes: a row says why, without the body. */
   | { kind: 'ignore'; pageIds: string[]; reason: string }
   /** Not stored; counted; answered with `error`, or 200 when there is none. */
@@ -53,6 +53,12 @@ type Signer =
 /** Of an ignored delivery's page ids, these many are kept (each cut like a diagnosis). */
 const IGNORED_PAGE_IDS_KEPT = 20;
 const PAGE_ID_CODE_POINTS = 100;
+
+/**
+ * Facebook page ids are digits (`facebook_page.page_id` is varchar(64)); an entry naming
+ * anything else is of no page here, whatever it holds (U+0000 included), and is not kept.
+ */
+const PAGE_ID_PATTERN = /^\d{1,64}$/;
 
 /** Only the envelope is checked here; entries are parsed by the worker that processes them. */
 const deliveryEnvelopeSchema = z.object({
@@ -196,7 +202,8 @@ export class FacebookWebhooksService {
     const envelope = parseEnvelope(rawBody);
     if (envelope instanceof AppError)
       return { kind: 'refuse', reason: 'MALFORMED', error: envelope };
-    const pageIds = [...new Set(envelope.entry.map((entry) => entry.id))];
+    const entryIds = new Set(envelope.entry.map((entry) => entry.id));
+    const pageIds = [...entryIds].filter((id) => PAGE_ID_PATTERN.test(id));
 
     const verify = (keys: TenantSigningKeys) =>
       whoSigned(keys, envelope.object, pageIds, rawBody, signature);
@@ -214,13 +221,14 @@ export class FacebookWebhooksService {
     switch (signer.kind) {
       case 'pages': {
         const signedBy = new Set(signer.pageIds);
-        const text = rawBody.toString('utf8');
         // Entries of pages the tenant does not have here (deleted ones, say) are not kept:
-        // the text is stored exactly as signed only when every entry is the tenant's.
+        // the bytes are stored exactly as signed only when every entry is the tenant's.
         const kept =
-          signedBy.size === pageIds.length
-            ? text
-            : keepEntriesOf(text, (pageId) => signedBy.has(pageId))!;
+          signedBy.size === entryIds.size
+            ? rawBody
+            : Buffer.from(
+                keepEntriesOf(rawBody.toString('utf8'), (pageId) => signedBy.has(pageId))!,
+              );
         return { kind: 'process', pageIds: signer.pageIds, rawBody: kept };
       }
       case 'not-the-pages': {

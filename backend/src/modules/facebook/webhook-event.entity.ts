@@ -44,9 +44,11 @@ export function boundReason(reason: string): string {
 
 /**
  * One webhook delivery from Facebook, stored before it is acknowledged: the durable record
- * that workers claim and process in batches (the sweeper wakes them if a wake-up is lost). `rawBody` is the
- * exact signed text; deliveries that are acknowledged but not processed (a page this tenant
- * does not have) keep only why, never an unverified body.
+ * that workers claim and process in batches (the sweeper wakes them if a wake-up is lost).
+ * `rawBody` is the exact signed bytes (`bytea`: whatever they hold, U+0000 escapes or invalid
+ * UTF-8, storing them cannot fail; they are parsed apart from storage, by the worker).
+ * Deliveries that are acknowledged but not processed (a page this tenant does not have) keep
+ * only why, never an unverified body.
  */
 export class WebhookEvent extends TenantOwnedEntity {
   status: WebhookEventStatus = 'pending';
@@ -60,7 +62,7 @@ export class WebhookEvent extends TenantOwnedEntity {
 
   constructor(
     tenant: Tenant,
-    public rawBody: string | null,
+    public rawBody: Buffer | null,
     /** The Facebook page ids of the entries this delivery carries. */
     public pageIds: string[],
     /** Why a delivery was acknowledged without processing, for diagnosis. */
@@ -75,7 +77,7 @@ export const WebhookEventSchema = new EntitySchema<WebhookEvent, TenantOwnedEnti
   class: WebhookEvent,
   extends: 'TenantOwnedEntity',
   properties: {
-    rawBody: { type: 'text', nullable: true },
+    rawBody: { type: 'blob', nullable: true },
     pageIds: { type: 'text[]' },
     status: { enum: true, items: () => WEBHOOK_EVENT_STATUSES, default: 'pending' },
     ignoredReason: { type: 'text', nullable: true },

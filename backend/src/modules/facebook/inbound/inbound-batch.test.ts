@@ -41,7 +41,7 @@ async function store(setup: Setup, bodies: WebhookDelivery[]): Promise<string[]>
       bodies.map((body, index) => ({
         id: ids[index],
         tenant_id: setup.admin.tenant.id,
-        raw_body: JSON.stringify(body),
+        raw_body: Buffer.from(JSON.stringify(body)),
         page_ids: [setup.pageId],
         created_at: new Date(Date.now() + index),
       })),

@@ -115,7 +115,7 @@ export class InboundStore {
     const rows = await this.sql<{
       id: string;
       tenant_id: string;
-      raw_body: string;
+      raw_body: Buffer;
       page_ids: string[];
       attempts: number;
       created_at: Timestamp;
@@ -130,7 +130,8 @@ export class InboundStore {
     return rows.map((row) => ({
       id: row.id,
       tenantId: row.tenant_id,
-      rawBody: row.raw_body,
+      // The bytes as signed; invalid UTF-8 reads as U+FFFD, and the parser copes with any text.
+      rawBody: row.raw_body.toString('utf8'),
       pageIds: row.page_ids,
       attempts: row.attempts,
       createdAt: toDate(row.created_at),
