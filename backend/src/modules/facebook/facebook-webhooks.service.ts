@@ -3,6 +3,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { v7 as uuidv7 } from 'uuid';
 import { z } from 'zod';
 import { GroupCommit } from '../../db/group-commit.js';
+import { isRejectedContent } from '../../db/sql.js';
 import { scopeToTenant } from '../../db/tenant-filter.js';
 import { AppError, ForbiddenError, NotFoundError, UnauthenticatedError } from '../../errors.js';
 import type { JobQueues } from '../../jobs/job-queues.js';
@@ -87,9 +88,14 @@ export class FacebookWebhooksService {
   /**
    * Deliveries arriving together are stored by one multi-row INSERT and announced to the
    * workers once: per delivery, the ORM and the round trips cost more than the rest of the
-   * acknowledgement.
+   * acknowledgement. A row PostgreSQL refuses for its values fails its own delivery only.
    */
-  private readonly storing = new GroupCommit<StoredDelivery>(async (deliveries) => {
+  private readonly storing = new GroupCommit<StoredDelivery>(
+    (deliveries) => this.insertDeliveries(deliveries),
+    { isRowError: isRejectedContent },
+  );
+
+  private async insertDeliveries(deliveries: StoredDelivery[]): Promise<void> {
     // Plain rows through the query builder: entities would cost more than the INSERT itself.
     await this.em
       .getKnex()('webhook_event')
@@ -104,7 +110,7 @@ export class FacebookWebhooksService {
         })),
       );
     if (deliveries.some((delivery) => !delivery.ignoredReason)) this.wakeWorkers();
-  });
+  }
 
   /**
    * Answers the handshake with the challenge when the token is the confirmation code of one
@@ -174,14 +180,39 @@ export class FacebookWebhooksService {
       });
       return { outcome: 'ignored', reason: verdict.reason };
     }
-    await this.storing.submit({
-      id,
-      tenantId: keys.tenantId,
-      rawBody: verdict.rawBody,
-      pageIds: verdict.pageIds,
-      ignoredReason: null,
-    });
+    try {
+      await this.storing.submit({
+        id,
+        tenantId: keys.tenantId,
+        rawBody: verdict.rawBody,
+        pageIds: verdict.pageIds,
+        ignoredReason: null,
+      });
+    } catch (error) {
+      if (!isRejectedContent(error)) throw error; // the database is down: 500, Facebook retries
+      return this.ignoreUnstorable(keys.tenantId, error);
+    }
     return { outcome: 'stored', eventId: id };
+  }
+
+  /**
+   * A verified delivery PostgreSQL refused for its content. The same bytes would be refused
+   * again, and Facebook disables a webhook that keeps failing, cutting off every page of the
+   * app: it is acknowledged, and a row without its body or page ids (whatever was refused)
+   * says why. Checks upstream are meant to make this unreachable.
+   */
+  private async ignoreUnstorable(tenantId: string, error: unknown): Promise<ReceivedDelivery> {
+    const code = (error as { code?: string }).code;
+    this.logger.warn({ err: error, tenantId }, 'a verified webhook delivery could not be stored');
+    const reason = `UNSTORABLE:${code}`;
+    await this.storing.submit({
+      id: uuidv7(),
+      tenantId,
+      rawBody: null,
+      pageIds: [],
+      ignoredReason: reason,
+    });
+    return { outcome: 'ignored', reason };
   }
 
   private async check(
