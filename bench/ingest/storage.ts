@@ -119,10 +119,11 @@ export class BenchDatabase {
               extract(epoch from e.processed_at) * 1000 as processed_ms,
               e.status
          from webhook_event e
-        cross join lateral jsonb_array_elements(e.raw_body::jsonb -> 'entry') as en
+        cross join lateral jsonb_array_elements(
+          convert_from(e.raw_body, 'UTF8')::jsonb -> 'entry') as en
         cross join lateral jsonb_array_elements(en -> 'messaging') as item
-        where e.raw_body like $1`,
-      [`%"text":"bench ${phase} %`],
+        where position(convert_to($1, 'UTF8') in e.raw_body) > 0`,
+      [`"text":"bench ${phase} `],
     );
     const toProcessed: number[] = [];
     let unprocessed = 0;

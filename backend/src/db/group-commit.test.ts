@@ -20,6 +20,41 @@ function controllableWrite() {
 }
 
 describe('GroupCommit', () => {
+  it("writes a failed batch's rows one by one when a row's content failed it: only that caller is refused", async () => {
+    const batches: number[][] = [];
+    const commit = new GroupCommit<number>(
+      async (rows) => {
+        batches.push(rows);
+        if (rows.includes(13)) throw new Error('unstorable row');
+      },
+      { isRowError: (error) => (error as Error).message === 'unstorable row' },
+    );
+    const first = commit.submit(1);
+    const together = [12, 13, 14].map((row) => commit.submit(row));
+    await first;
+    const settled = await Promise.allSettled(together);
+
+    expect(settled.map((result) => result.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    expect(batches).toEqual([[1], [12, 13, 14], [12], [13], [14]]);
+  });
+
+  it('does not retry row by row when the failure is not about a row (the database is down)', async () => {
+    const batches: number[][] = [];
+    const commit = new GroupCommit<number>(
+      async (rows) => {
+        batches.push(rows);
+        if (rows.length > 1) throw new Error('database down');
+      },
+      { isRowError: (error) => (error as Error).message === 'unstorable row' },
+    );
+    const first = commit.submit(1);
+    const together = [2, 3].map((row) => commit.submit(row));
+    await first;
+    const settled = await Promise.allSettled(together);
+    expect(settled.map((result) => result.status)).toEqual(['rejected', 'rejected']);
+    expect(batches).toEqual([[1], [2, 3]]);
+  });
+
   it('writes a lone row at once, and the rows that arrive meanwhile together next', async () => {
     const { write, batches, finishNext } = controllableWrite();
     const commit = new GroupCommit(write);
@@ -37,7 +72,7 @@ describe('GroupCommit', () => {
 
   it('caps the batch size', async () => {
     const { write, batches, finishNext } = controllableWrite();
-    const commit = new GroupCommit(write, 2);
+    const commit = new GroupCommit(write, { maxBatch: 2 });
     const all = [1, 2, 3, 4, 5].map((row) => commit.submit(row));
     for (let i = 0; i < 3; i++) await finishNext();
     await Promise.all(all);

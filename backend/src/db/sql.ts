@@ -48,6 +48,17 @@ export function pgRecords(rows: object[]): string {
   return JSON.stringify(rows);
 }
 
+/**
+ * Whether PostgreSQL refused a statement for the values it carried (SQLSTATE class 22, data
+ * exception: a value too long, a character it cannot hold, a date out of range; class 23,
+ * a constraint) rather than because the database is unavailable. Retrying the same values
+ * cannot help; retrying later can help only with the other kind.
+ */
+export function isRejectedContent(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && /^2[23][0-9A-Z]{3}$/.test(code);
+}
+
 function isDeadlock(error: unknown): boolean {
   const code = (error as { code?: string } | null)?.code;
   return code === '40P01';

@@ -14,6 +14,7 @@ import { Migration20261202163849_user_sessions } from './Migration20261202163849
 import { Migration20261202164133_stored_file_owners } from './Migration20261202164133_stored_file_owners.js';
 import { Migration20261202164523_webhook_retention } from './Migration20261202164523_webhook_retention.js';
 import { Migration20261202173045_outbox } from './Migration20261202173045_outbox.js';
+import { Migration20261202173451_raw_body_bytes } from './Migration20261202173451_raw_body_bytes.js';
 
 /** Every migration, in order. `npm run db:migration:create` rewrites this file. */
 export const migrationsList: MigrationObject[] = [
@@ -47,4 +48,5 @@ export const migrationsList: MigrationObject[] = [
     class: Migration20261202164523_webhook_retention,
   },
   { name: 'Migration20261202173045_outbox', class: Migration20261202173045_outbox },
+  { name: 'Migration20261202173451_raw_body_bytes', class: Migration20261202173451_raw_body_bytes },
 ];

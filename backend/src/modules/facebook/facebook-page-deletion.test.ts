@@ -34,9 +34,11 @@ async function tablesHolding(needle: string): Promise<string[]> {
   );
   const holding: string[] = [];
   for (const { name } of tables) {
+    // A bytea column (a delivery's raw body) shows as hex in the row's text.
     const [row] = await sql<{ hits: number }>(
-      `select count(*)::int as hits from "${name}" t where strpos(t::text, ?) > 0`,
-      [needle],
+      `select count(*)::int as hits from "${name}" t
+       where strpos(t::text, ?) > 0 or strpos(t::text, ?) > 0`,
+      [needle, Buffer.from(needle).toString('hex')],
     );
     if (row!.hits > 0) holding.push(name);
   }

@@ -3,6 +3,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { v7 as uuidv7 } from 'uuid';
 import { z } from 'zod';
 import { GroupCommit } from '../../db/group-commit.js';
+import { isRejectedContent } from '../../db/sql.js';
 import { scopeToTenant } from '../../db/tenant-filter.js';
 import { AppError, ForbiddenError, NotFoundError, UnauthenticatedError } from '../../errors.js';
 import type { JobQueues } from '../../jobs/job-queues.js';
@@ -25,7 +26,7 @@ export type HandshakeQuery = { mode?: string; verifyToken?: string; challenge?: 
 type StoredDelivery = {
   id: string;
   tenantId: string;
-  rawBody: string | null;
+  rawBody: Buffer | null;
   pageIds: string[];
   ignoredReason: string | null;
 };
@@ -37,7 +38,7 @@ export type ReceivedDelivery =
 
 /** What checking a delivery decided, before anything is stored or counted. */
 type Verdict =
-  | { kind: 'process'; pageIds: string[]; rawBody: string }
+  | { kind: 'process'; pageIds: string[]; rawBody: Buffer }
   /** Signed by the tenant's app but nothing Omni processes: a row says why, without the body. */
   | { kind: 'ignore'; pageIds: string[]; reason: string }
   /** Not stored; counted; answered with `error`, or 200 when there is none. */
@@ -53,6 +54,12 @@ type Signer =
 /** Of an ignored delivery's page ids, these many are kept (each cut like a diagnosis). */
 const IGNORED_PAGE_IDS_KEPT = 20;
 const PAGE_ID_CODE_POINTS = 100;
+
+/**
+ * Facebook page ids are digits (`facebook_page.page_id` is varchar(64)); an entry naming
+ * anything else is of no page here, whatever it holds (U+0000 included), and is not kept.
+ */
+const PAGE_ID_PATTERN = /^\d{1,64}$/;
 
 /** Only the envelope is checked here; entries are parsed by the worker that processes them. */
 const deliveryEnvelopeSchema = z.object({
@@ -81,9 +88,14 @@ export class FacebookWebhooksService {
   /**
    * Deliveries arriving together are stored by one multi-row INSERT and announced to the
    * workers once: per delivery, the ORM and the round trips cost more than the rest of the
-   * acknowledgement.
+   * acknowledgement. A row PostgreSQL refuses for its values fails its own delivery only.
    */
-  private readonly storing = new GroupCommit<StoredDelivery>(async (deliveries) => {
+  private readonly storing = new GroupCommit<StoredDelivery>(
+    (deliveries) => this.insertDeliveries(deliveries),
+    { isRowError: isRejectedContent },
+  );
+
+  private async insertDeliveries(deliveries: StoredDelivery[]): Promise<void> {
     // Plain rows through the query builder: entities would cost more than the INSERT itself.
     await this.em
       .getKnex()('webhook_event')
@@ -98,7 +110,7 @@ export class FacebookWebhooksService {
         })),
       );
     if (deliveries.some((delivery) => !delivery.ignoredReason)) this.wakeWorkers();
-  });
+  }
 
   /**
    * Answers the handshake with the challenge when the token is the confirmation code of one
@@ -168,14 +180,39 @@ export class FacebookWebhooksService {
       });
       return { outcome: 'ignored', reason: verdict.reason };
     }
-    await this.storing.submit({
-      id,
-      tenantId: keys.tenantId,
-      rawBody: verdict.rawBody,
-      pageIds: verdict.pageIds,
-      ignoredReason: null,
-    });
+    try {
+      await this.storing.submit({
+        id,
+        tenantId: keys.tenantId,
+        rawBody: verdict.rawBody,
+        pageIds: verdict.pageIds,
+        ignoredReason: null,
+      });
+    } catch (error) {
+      if (!isRejectedContent(error)) throw error; // the database is down: 500, Facebook retries
+      return this.ignoreUnstorable(keys.tenantId, error);
+    }
     return { outcome: 'stored', eventId: id };
+  }
+
+  /**
+   * A verified delivery PostgreSQL refused for its content. The same bytes would be refused
+   * again, and Facebook disables a webhook that keeps failing, cutting off every page of the
+   * app: it is acknowledged, and a row without its body or page ids (whatever was refused)
+   * says why. Checks upstream are meant to make this unreachable.
+   */
+  private async ignoreUnstorable(tenantId: string, error: unknown): Promise<ReceivedDelivery> {
+    const code = (error as { code?: string }).code;
+    this.logger.warn({ err: error, tenantId }, 'a verified webhook delivery could not be stored');
+    const reason = `UNSTORABLE:${code}`;
+    await this.storing.submit({
+      id: uuidv7(),
+      tenantId,
+      rawBody: null,
+      pageIds: [],
+      ignoredReason: reason,
+    });
+    return { outcome: 'ignored', reason };
   }
 
   private async check(
@@ -196,7 +233,8 @@ export class FacebookWebhooksService {
     const envelope = parseEnvelope(rawBody);
     if (envelope instanceof AppError)
       return { kind: 'refuse', reason: 'MALFORMED', error: envelope };
-    const pageIds = [...new Set(envelope.entry.map((entry) => entry.id))];
+    const entryIds = new Set(envelope.entry.map((entry) => entry.id));
+    const pageIds = [...entryIds].filter((id) => PAGE_ID_PATTERN.test(id));
 
     const verify = (keys: TenantSigningKeys) =>
       whoSigned(keys, envelope.object, pageIds, rawBody, signature);
@@ -214,13 +252,14 @@ export class FacebookWebhooksService {
     switch (signer.kind) {
       case 'pages': {
         const signedBy = new Set(signer.pageIds);
-        const text = rawBody.toString('utf8');
         // Entries of pages the tenant does not have here (deleted ones, say) are not kept:
-        // the text is stored exactly as signed only when every entry is the tenant's.
+        // the bytes are stored exactly as signed only when every entry is the tenant's.
         const kept =
-          signedBy.size === pageIds.length
-            ? text
-            : keepEntriesOf(text, (pageId) => signedBy.has(pageId))!;
+          signedBy.size === entryIds.size
+            ? rawBody
+            : Buffer.from(
+                keepEntriesOf(rawBody.toString('utf8'), (pageId) => signedBy.has(pageId))!,
+              );
         return { kind: 'process', pageIds: signer.pageIds, rawBody: kept };
       }
       case 'not-the-pages': {

@@ -100,7 +100,7 @@ describe('webhook deliveries', () => {
     const [event, ...others] = await storedEvents(tenant.id);
     expect(others).toEqual([]);
     expect(event).toMatchObject({
-      rawBody: body,
+      rawBody: Buffer.from(body),
       pageIds: [connected.page.pageId],
       status: 'pending',
     });
@@ -119,7 +119,7 @@ describe('webhook deliveries', () => {
       headers: signedHeaders(body, connected.appSecret),
     });
     expect(response.status).toBe(200);
-    expect((await storedEvents(tenant.id))[0]?.rawBody).toBe(body);
+    expect((await storedEvents(tenant.id))[0]?.rawBody?.toString('utf8')).toBe(body);
   });
 
   it('without a signature answer 401, with a wrong one 403, and store nothing', async () => {
@@ -209,7 +209,7 @@ describe('webhook deliveries', () => {
     expect(response.status).toBe(200);
     const [event] = await storedEvents(tenant.id);
     expect(event!.pageIds).toEqual([connected.page.pageId]);
-    const stored = JSON.parse(event!.rawBody!) as { entry: { id: string }[] };
+    const stored = JSON.parse(event!.rawBody!.toString('utf8')) as { entry: { id: string }[] };
     expect(stored.entry.map((entry) => entry.id)).toEqual([connected.page.pageId]);
   });
 

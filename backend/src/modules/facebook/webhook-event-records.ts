@@ -3,7 +3,7 @@ import type { WebhookDiagnostic } from './webhook-event.entity.js';
 
 type SharedDelivery = {
   id: string;
-  raw_body: string | null;
+  raw_body: Buffer | null;
   page_ids: string[];
   diagnostics: WebhookDiagnostic[];
 };
@@ -33,7 +33,7 @@ export async function deleteWebhookEventsOfPage(
   );
   if (shared.length === 0) return;
   await sql(
-    `update webhook_event e set raw_body = r.raw_body, page_ids = r.page_ids,
+    `update webhook_event e set raw_body = decode(r.raw_body, 'hex'), page_ids = r.page_ids,
        diagnostics = r.diagnostics, updated_at = now()
      from jsonb_to_recordset(?::jsonb) as r(id uuid, raw_body text, page_ids text[],
        diagnostics jsonb)
@@ -42,13 +42,19 @@ export async function deleteWebhookEventsOfPage(
       pgRecords(
         shared.map((delivery) => ({
           id: delivery.id,
-          raw_body: delivery.raw_body && keepEntriesOf(delivery.raw_body, (id) => id !== pageId),
+          // Hex: the rewritten JSON goes back as bytes, whatever characters it holds.
+          raw_body: keptBodyAsHex(delivery.raw_body, pageId),
           page_ids: delivery.page_ids.filter((id) => id !== pageId),
           diagnostics: delivery.diagnostics.filter((diagnostic) => diagnostic.pageId !== pageId),
         })),
       ),
     ],
   );
+}
+
+function keptBodyAsHex(rawBody: Buffer | null, deletedPageId: string): string | null {
+  const kept = rawBody && keepEntriesOf(rawBody.toString('utf8'), (id) => id !== deletedPageId);
+  return kept === null ? null : Buffer.from(kept).toString('hex');
 }
 
 /**

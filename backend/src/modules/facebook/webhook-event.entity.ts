@@ -1,13 +1,16 @@
 import { EntitySchema } from '@mikro-orm/core';
 import { TenantOwnedEntity } from '../../db/tenant-owned.entity.js';
-import { truncateCodePoints } from '../../text/truncate.js';
+import { toStorableText } from '../../text/storable-text.js';
 import type { Tenant } from '../tenants/tenant.entity.js';
 
 export const WEBHOOK_EVENT_STATUSES = ['pending', 'processed', 'failed', 'ignored'] as const;
 export type WebhookEventStatus = (typeof WEBHOOK_EVENT_STATUSES)[number];
 
-/** An event kept for diagnosis only (opt-ins, handover, unknown shapes): type, page and visitor. */
-export type WebhookDiagnostic = { type: string; pageId: string; psid: string };
+/**
+ * An event kept for diagnosis only (opt-ins, handover, unknown shapes, invalid items): type,
+ * page and visitor, and for an invalid item the field that made it so.
+ */
+export type WebhookDiagnostic = { type: string; pageId: string; psid: string; reason?: string };
 
 /**
  * Bounds on what a row keeps for diagnosis. A signed delivery (any tenant can sign its own)
@@ -19,25 +22,33 @@ const DIAGNOSTIC_FIELD_CODE_POINTS = 100;
 /** `last_error` and `ignored_reason`. */
 export const REASON_CODE_POINTS = 1_000;
 
-/** The first DIAGNOSTICS_PER_DELIVERY diagnoses, each field cut to a bound. */
+/** The first DIAGNOSTICS_PER_DELIVERY diagnoses, each field storable and cut to a bound. */
 export function boundDiagnostics(diagnostics: WebhookDiagnostic[]): WebhookDiagnostic[] {
   return diagnostics.slice(0, DIAGNOSTICS_PER_DELIVERY).map((diagnostic) => ({
-    type: truncateCodePoints(diagnostic.type, DIAGNOSTIC_FIELD_CODE_POINTS),
-    pageId: truncateCodePoints(diagnostic.pageId, DIAGNOSTIC_FIELD_CODE_POINTS),
-    psid: truncateCodePoints(diagnostic.psid, DIAGNOSTIC_FIELD_CODE_POINTS),
+    type: toStorableText(diagnostic.type, DIAGNOSTIC_FIELD_CODE_POINTS),
+    pageId: toStorableText(diagnostic.pageId, DIAGNOSTIC_FIELD_CODE_POINTS),
+    psid: toStorableText(diagnostic.psid, DIAGNOSTIC_FIELD_CODE_POINTS),
+    ...(diagnostic.reason === undefined
+      ? {}
+      : { reason: toStorableText(diagnostic.reason, DIAGNOSTIC_FIELD_CODE_POINTS) }),
   }));
 }
 
-/** A reason (why ignored, why failed) cut to REASON_CODE_POINTS. */
+/**
+ * A reason (why ignored, why failed), storable and cut to REASON_CODE_POINTS: it may quote
+ * what a visitor wrote (a database error names the value it refused).
+ */
 export function boundReason(reason: string): string {
-  return truncateCodePoints(reason, REASON_CODE_POINTS);
+  return toStorableText(reason, REASON_CODE_POINTS);
 }
 
 /**
  * One webhook delivery from Facebook, stored before it is acknowledged: the durable record
- * that workers claim and process in batches (the sweeper wakes them if a wake-up is lost). `rawBody` is the
- * exact signed text; deliveries that are acknowledged but not processed (a page this tenant
- * does not have) keep only why, never an unverified body.
+ * that workers claim and process in batches (the sweeper wakes them if a wake-up is lost).
+ * `rawBody` is the exact signed bytes (`bytea`: whatever they hold, U+0000 escapes or invalid
+ * UTF-8, storing them cannot fail; they are parsed apart from storage, by the worker).
+ * Deliveries that are acknowledged but not processed (a page this tenant does not have) keep
+ * only why, never an unverified body.
  */
 export class WebhookEvent extends TenantOwnedEntity {
   status: WebhookEventStatus = 'pending';
@@ -51,7 +62,7 @@ export class WebhookEvent extends TenantOwnedEntity {
 
   constructor(
     tenant: Tenant,
-    public rawBody: string | null,
+    public rawBody: Buffer | null,
     /** The Facebook page ids of the entries this delivery carries. */
     public pageIds: string[],
     /** Why a delivery was acknowledged without processing, for diagnosis. */
@@ -66,7 +77,7 @@ export const WebhookEventSchema = new EntitySchema<WebhookEvent, TenantOwnedEnti
   class: WebhookEvent,
   extends: 'TenantOwnedEntity',
   properties: {
-    rawBody: { type: 'text', nullable: true },
+    rawBody: { type: 'blob', nullable: true },
     pageIds: { type: 'text[]' },
     status: { enum: true, items: () => WEBHOOK_EVENT_STATUSES, default: 'pending' },
     ignoredReason: { type: 'text', nullable: true },

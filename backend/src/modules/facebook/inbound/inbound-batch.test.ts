@@ -1,5 +1,5 @@
 import { v7 as uuidv7 } from 'uuid';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../../logger.js';
 import {
   connectFacebookPage,
@@ -41,13 +41,42 @@ async function store(setup: Setup, bodies: WebhookDelivery[]): Promise<string[]>
       bodies.map((body, index) => ({
         id: ids[index],
         tenant_id: setup.admin.tenant.id,
-        raw_body: JSON.stringify(body),
+        raw_body: Buffer.from(JSON.stringify(body)),
         page_ids: [setup.pageId],
         created_at: new Date(Date.now() + index),
       })),
     );
   return ids;
 }
+
+/**
+ * Faults on demand, for this file's own database: a message whose text starts with
+ * `poison:` cannot be inserted (standing for any bug one delivery may trigger; PostgreSQL's
+ * error quotes the text, as real errors quote values), and a failure whose recorded reason
+ * mentions `unrecordable` cannot be written to its delivery.
+ */
+beforeAll(async () => {
+  await rows(
+    `create function refuse_poison_message() returns trigger language plpgsql as $$
+     begin raise exception 'refused message %', new.text; end $$`,
+    [],
+  );
+  await rows(
+    `create trigger refuse_poison_message before insert on message for each row
+     when (new.text like 'poison:%') execute function refuse_poison_message()`,
+    [],
+  );
+  await rows(
+    `create function refuse_reason() returns trigger language plpgsql as $$
+     begin raise exception 'cannot record this reason'; end $$`,
+    [],
+  );
+  await rows(
+    `create trigger refuse_reason before update on webhook_event for each row
+     when (new.last_error like '%unrecordable%') execute function refuse_reason()`,
+    [],
+  );
+});
 
 function inboundService(): InboundService {
   return new InboundService(api.orm.em.fork(), createLogger(api.config));
@@ -62,6 +91,19 @@ async function deliveriesOf(ids: string[]) {
     'select id, status, attempts, last_error from webhook_event where id = any(?::uuid[])',
     [`{${ids.join(',')}}`],
   );
+}
+
+/** Runs a failing delivery's last attempt (its backoff skipped): it ends failed, not pending. */
+async function expectFailedAtLastAttempt(id: string): Promise<void> {
+  await rows('update webhook_event set attempts = ?, process_after = null where id = ?', [
+    MAX_PROCESSING_ATTEMPTS - 1,
+    id,
+  ]);
+  await inboundService().drain(async () => {});
+  expect((await deliveriesOf([id]))[0]).toMatchObject({
+    status: 'failed',
+    attempts: MAX_PROCESSING_ATTEMPTS,
+  });
 }
 
 describe('a backlog of deliveries', () => {
@@ -135,11 +177,9 @@ describe('a backlog of deliveries', () => {
     const setup = await setUp();
     const message = (psid: string, text: string) =>
       delivery(entry(setup.pageId, textMessage({ psid, pageId: setup.pageId, text })));
-    // A PSID longer than any Facebook gives breaks the contact's insert: a delivery Omni
-    // cannot store, standing for any bug that one delivery may trigger.
     const [before, broken, after] = await store(setup, [
       message(`7400${Date.now()}1`, 'before'),
-      message('9'.repeat(100), 'broken'),
+      message(`7400${Date.now()}3`, 'poison: broken'),
       message(`7400${Date.now()}2`, 'after'),
     ]);
 
@@ -159,15 +199,60 @@ describe('a backlog of deliveries', () => {
     expect(stored?.texts).toEqual(['after', 'before']);
 
     // Its last attempt, once its backoff is over: kept as failed, not retried again.
-    await rows('update webhook_event set attempts = ?, process_after = null where id = ?', [
-      MAX_PROCESSING_ATTEMPTS - 1,
-      broken,
+    await expectFailedAtLastAttempt(broken!);
+  });
+
+  it('records a failure whose reason has an emoji where it is cut', async () => {
+    const setup = await setUp();
+    const [broken] = await store(setup, [
+      delivery(
+        entry(
+          setup.pageId,
+          textMessage({
+            psid: `7410${Date.now()}`,
+            pageId: setup.pageId,
+            text: `poison:${'😀'.repeat(3_000)}`,
+          }),
+        ),
+      ),
     ]);
+
     await inboundService().drain(async () => {});
-    expect((await deliveriesOf([broken!]))[0]).toMatchObject({
-      status: 'failed',
-      attempts: MAX_PROCESSING_ATTEMPTS,
+
+    const [row] = await deliveriesOf([broken!]);
+    expect(row).toMatchObject({ status: 'pending', attempts: 1 });
+    expect(row?.last_error).toMatch(/😀…$/u);
+    expect(/\p{Cs}/u.test(row!.last_error!)).toBe(false);
+  });
+
+  it('moves a delivery out of the way even when its failure cannot be recorded', async () => {
+    const setup = await setUp();
+    const message = (text: string) =>
+      delivery(
+        entry(setup.pageId, textMessage({ psid: `7420${Date.now()}`, pageId: setup.pageId, text })),
+      );
+    const [broken, clean] = await store(setup, [
+      message('poison: unrecordable'),
+      message('clean after it'),
+    ]);
+
+    await inboundService().drain(async () => {});
+
+    const byId = new Map((await deliveriesOf([broken!, clean!])).map((row) => [row.id, row]));
+    expect(byId.get(clean!)?.status).toBe('processed');
+    expect(byId.get(broken!)).toMatchObject({
+      status: 'pending',
+      attempts: 1,
+      last_error: expect.stringContaining('could not be recorded'),
     });
+    const [postponed] = await rows<{ later: boolean }>(
+      'select process_after > now() as later from webhook_event where id = ?',
+      [broken],
+    );
+    expect(postponed?.later).toBe(true);
+
+    // Its last attempt: failed, however its failure is recorded.
+    await expectFailedAtLastAttempt(broken!);
   });
 
   it('applies an edit claimed with its message at once, even when the edit came first', async () => {

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { v7 as uuidv7, validate as isUuid } from 'uuid';
 import { needsProfile } from '../../conversations/contact-profiles.service.js';
 import type { MessageKind } from '../../conversations/message.entity.js';
@@ -32,6 +33,8 @@ import {
  */
 export const EDIT_WAITS_FOR_MESSAGE_MS = 60_000;
 export const EDIT_WAITS_FOR_MESSAGE_ATTEMPTS = 3;
+
+const DEDUP_KEY_LENGTH = 255;
 
 /** What changed in one tenant, for the realtime panel and the follow-up jobs after commit. */
 export type InboundOutcome = {
@@ -388,7 +391,9 @@ function lineOf(item: Item, contact: LockedContact): Line | null {
         ...visitor,
         kind: 'reaction',
         text: event.emoji ?? event.reaction,
-        dedupKey: `reaction:${event.mid}:${event.action}:${event.occurredAt.getTime()}`,
+        dedupKey: boundDedupKey(
+          `reaction:${event.mid}:${event.action}:${event.occurredAt.getTime()}`,
+        ),
         mid: null,
         attachments: [],
         details: { action: event.action, reaction: event.reaction, targetMid: event.mid },
@@ -599,11 +604,18 @@ class OutcomesByTenant {
 }
 
 function isDiagnostic(event: MessengerEvent): event is DiagnosticEvent {
-  return event.type === 'optin' || event.type === 'handover' || event.type === 'unknown';
+  return (
+    event.type === 'optin' ||
+    event.type === 'handover' ||
+    event.type === 'unknown' ||
+    event.type === 'invalid'
+  );
 }
 
-function diagnosticOf({ type, pageId, psid }: MessengerEvent): Diagnostic {
-  return { type, pageId, psid };
+function diagnosticOf(event: MessengerEvent): Diagnostic {
+  const { type, pageId, psid } = event;
+  const reason = 'reason' in event ? event.reason : undefined;
+  return reason === undefined ? { type, pageId, psid } : { type, pageId, psid, reason };
 }
 
 function kindOf(content: MessageContent): MessageKind {
@@ -622,6 +634,16 @@ function kindOf(content: MessageContent): MessageKind {
     default:
       return 'other';
   }
+}
+
+/**
+ * `dedup_key` is varchar(255): a key built around a mid of that length is replaced by its
+ * digest (still one key per event, and never equal to a mid, which has no colon).
+ */
+function boundDedupKey(key: string): string {
+  return key.length <= DEDUP_KEY_LENGTH
+    ? key
+    : `sha256:${createHash('sha256').update(key).digest('hex')}`;
 }
 
 function uniqueBy<T>(values: T[], keyOf: (value: T) => string): T[] {

@@ -115,7 +115,7 @@ export class InboundStore {
     const rows = await this.sql<{
       id: string;
       tenant_id: string;
-      raw_body: string;
+      raw_body: Buffer;
       page_ids: string[];
       attempts: number;
       created_at: Timestamp;
@@ -130,7 +130,8 @@ export class InboundStore {
     return rows.map((row) => ({
       id: row.id,
       tenantId: row.tenant_id,
-      rawBody: row.raw_body,
+      // The bytes as signed; invalid UTF-8 reads as U+FFFD, and the parser copes with any text.
+      rawBody: row.raw_body.toString('utf8'),
       pageIds: row.page_ids,
       attempts: row.attempts,
       createdAt: toDate(row.created_at),
@@ -559,6 +560,22 @@ export class InboundStore {
           })),
         ),
       ],
+    );
+  }
+
+  /**
+   * The last resort when `postpone` itself failed: counts the attempt and moves the delivery
+   * out of the way with nothing taken from its content (plain parameters, a fixed reason),
+   * so a failure that cannot be recorded still never keeps a delivery first in line.
+   */
+  async postponeWithoutReason(id: string, delayMs: number, maxAttempts: number): Promise<void> {
+    await this.sql(
+      `update webhook_event set attempts = attempts + 1,
+         last_error = 'The failure could not be recorded; see the worker log.',
+         process_after = now() + ? * interval '1 millisecond', updated_at = now(),
+         status = case when attempts + 1 >= ? then 'failed' else status end
+       where id = ? and status = 'pending'`,
+      [delayMs, maxAttempts, id],
     );
   }
 

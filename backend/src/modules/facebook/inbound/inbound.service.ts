@@ -143,7 +143,9 @@ export class InboundService {
 
   /**
    * Counts a failed attempt and sets the delivery's next one; after MAX_PROCESSING_ATTEMPTS
-   * it is marked failed (kept for diagnosis) instead of being retried forever.
+   * it is marked failed (kept for diagnosis) instead of being retried forever. Recording
+   * must not fail: if storing the reason does, the attempt is counted without it, so the
+   * delivery still moves out of the way (only a database that is down stops both).
    */
   private async recordFailure(delivery: ClaimedDelivery, error: unknown): Promise<BatchOutcome> {
     const delayMs = retryDelayMs(delivery.attempts);
@@ -151,18 +153,23 @@ export class InboundService {
       { err: error, eventId: delivery.id, attempt: delivery.attempts + 1 },
       `could not process a webhook delivery (it is tried ${MAX_PROCESSING_ATTEMPTS} times, then kept as failed)`,
     );
-    await sqlTransaction(this.em, (sql) =>
-      new InboundStore(sql).postpone(
-        [
-          {
-            id: delivery.id,
-            delayMs,
-            reason: error instanceof Error ? error.message : String(error),
-          },
-        ],
-        MAX_PROCESSING_ATTEMPTS,
-      ),
-    );
+    const reason = error instanceof Error ? error.message : String(error);
+    try {
+      await sqlTransaction(this.em, (sql) =>
+        new InboundStore(sql).postpone(
+          [{ id: delivery.id, delayMs, reason }],
+          MAX_PROCESSING_ATTEMPTS,
+        ),
+      );
+    } catch (recordingError) {
+      this.logger.error(
+        { err: recordingError, eventId: delivery.id },
+        'could not record why a webhook delivery failed; postponing it without the reason',
+      );
+      await sqlTransaction(this.em, (sql) =>
+        new InboundStore(sql).postponeWithoutReason(delivery.id, delayMs, MAX_PROCESSING_ATTEMPTS),
+      );
+    }
     return { claimed: 1, outcomes: [], outboxEntryIds: [], retryInMs: delayMs };
   }
 }

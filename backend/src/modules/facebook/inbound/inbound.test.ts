@@ -785,11 +785,13 @@ describe('when jobs are lost', () => {
     const setup = await setUp();
     const em = api.orm.em.fork();
     // A delivery stored while Redis was down: in PostgreSQL, never enqueued.
-    const body = JSON.stringify(
-      delivery(
-        entry(
-          setup.pageId,
-          textMessage({ psid: setup.psid, pageId: setup.pageId, text: 'lost job' }),
+    const body = Buffer.from(
+      JSON.stringify(
+        delivery(
+          entry(
+            setup.pageId,
+            textMessage({ psid: setup.psid, pageId: setup.pageId, text: 'lost job' }),
+          ),
         ),
       ),
     );

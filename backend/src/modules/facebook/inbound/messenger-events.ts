@@ -111,11 +111,16 @@ export type MessageEditEvent = EventBase & {
   editCount: number;
 };
 
-/** Recorded for diagnosis, not routed: opt-ins, handover protocol events, anything unknown. */
+/**
+ * Recorded for diagnosis, not routed: opt-ins, handover protocol events, anything unknown, and
+ * items naming something Omni cannot store ('invalid': a mid or sender that is no id, a time
+ * past year 9999), whose `reason` names the field.
+ */
 export type DiagnosticEvent = EventBase & {
-  type: 'optin' | 'handover' | 'unknown';
+  type: 'optin' | 'handover' | 'unknown' | 'invalid';
   /** The raw messaging item. */
   raw: Record<string, unknown>;
+  reason?: string;
 };
 
 export type MessengerEvent =

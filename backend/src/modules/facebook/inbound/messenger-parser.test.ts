@@ -621,6 +621,64 @@ describe('deliveries', () => {
   });
 });
 
+describe('values Omni cannot store', () => {
+  /** The year-10000 instant: JavaScript has it, PostgreSQL cannot read its ISO form. */
+  const YEAR_10000 = Date.UTC(10_000, 0, 1);
+
+  it.each([
+    ['a mid over 255 characters', { mid: 'm_' + 'x'.repeat(300) }, 'message.mid'],
+    ['a mid with a control character', { mid: 'm_a\u0000b' }, 'message.mid'],
+    ['a sender id over 64 characters', { psid: '7'.repeat(65) }, 'sender.id'],
+    ['a sender id with a space', { psid: '72 59' }, 'sender.id'],
+    ['a time past year 9999', { at: YEAR_10000 }, 'timestamp'],
+    ['a negative time', { at: -5 }, 'timestamp'],
+  ])('an item with %s is an invalid diagnostic naming the field', (_case, fields, reason) => {
+    const item = textMessage({ ...VISITOR, text: 'hi', ...fields });
+    expect(parseOne(item)).toMatchObject({ type: 'invalid', pageId: PAGE_ID, reason });
+  });
+
+  it('a recipient id that is no id makes the item invalid', () => {
+    const item = { ...ENVELOPE, recipient: { id: 'x'.repeat(65) }, message: { mid: newMid() } };
+    expect(parseOne(item)).toMatchObject({ type: 'invalid', reason: 'recipient.id' });
+  });
+
+  it('invalid items leave their valid siblings as they are', () => {
+    const mid = newMid();
+    const events = parseItems(
+      textMessage({ ...VISITOR, text: 'bad', mid: 'm_' + 'x'.repeat(300), at: at(-1) }),
+      textMessage({ ...VISITOR, mid, text: 'good' }),
+    );
+    expect(events.map((event) => event.type)).toEqual(['invalid', 'message']);
+    expect(events[1]).toStrictEqual(visitorMessage({ mid, text: 'good' }));
+  });
+
+  it('texts lose U+0000, lone surrogates become U+FFFD, and every text is bounded', () => {
+    const mid = newMid();
+    const item = quickReply({ ...VISITOR, mid, text: 'a\u0000b \ud83d!', payload: '\ude00P' });
+    expect(parseOne(item)).toMatchObject({
+      type: 'message',
+      message: { mid, text: 'ab \ufffd!', quickReplyPayload: '\ufffdP' },
+    });
+    const long = parseOne(textMessage({ ...VISITOR, text: '😀'.repeat(50_000) }));
+    const text = (long as { message: MessageContent }).message.text!;
+    expect([...text].length).toBe(20_000);
+    expect(/\p{Cs}/u.test(text)).toBe(false);
+    const titled = parseOne(postback({ ...VISITOR, title: 't\u0000'.repeat(5_000), payload: 'P' }));
+    expect([...(titled as { title: string }).title].length).toBe(2_000);
+  });
+
+  it('secondary ids and links that are not storable count as absent', () => {
+    const mid = newMid();
+    const item = replyTo({ ...VISITOR, mid, text: 'hi', replyToMid: 'm_\u0000' });
+    expect(parseOne(item)).toMatchObject({ message: { mid, replyToMid: null } });
+    const link = attachmentMessage({
+      ...VISITOR,
+      attachments: [attachment('image', { url: `https://cdn.example/${'a'.repeat(9_000)}` })],
+    });
+    expect(parseOne(link)).toMatchObject({ message: { attachments: [{ url: null }] } });
+  });
+});
+
 describe('fixtures', () => {
   it('serialiseLikeFacebook escapes non-ASCII and slashes, and parses back to the same value', () => {
     const value = delivery(entry(PAGE_ID, textMessage({ ...VISITOR, text: 'Grüße 😀 a/b' })));

@@ -8,12 +8,19 @@ import type {
   Referral,
 } from './messenger-events.js';
 import { httpUrlOrNull } from '../../outbound-http/web-urls.js';
+import { isStorableText, toStorableText } from '../../../text/storable-text.js';
 
 /**
  * Turns a verified webhook delivery into normalised events (messenger-events.ts), following the
  * shapes in shared/docs/messenger-platform.md. It is pure and total: the raw body is already
  * stored, so a shape this code does not know must never stop the worker. Such an item becomes
  * an 'unknown' diagnostic, and a field of the wrong type counts as absent.
+ *
+ * It is also the one place where what a delivery says is bounded to what Omni can store (any
+ * tenant can sign its own deliveries): texts are made storable (no U+0000, no lone surrogate)
+ * and cut, other ids are kept only when they look like ids, and an item whose identity cannot
+ * be stored (a mid or a sender that is not an id, a time past year 9999) becomes an 'invalid'
+ * diagnostic that names the field, so its siblings are stored and its delivery completes.
  */
 
 type JsonObject = Record<string, unknown>;
@@ -79,6 +86,28 @@ const ATTACHMENT_KINDS: ReadonlyMap<string, AttachmentKind> = new Map<string, At
 /** A millisecond timestamp this small would be before March 1973: it can only be seconds. */
 const SMALLEST_MILLISECOND_TIMESTAMP = 1e11;
 
+/** The last millisecond of year 9999: later dates have no ISO 8601 form PostgreSQL reads. */
+const LATEST_TIME = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
+
+/** `message.mid` and `message.dedup_key` are varchar(255); `contact.psid` is varchar(64). */
+const MID_LENGTH = 255;
+const PARTY_ID_LENGTH = 64;
+/** Messenger allows 2,000 characters a message; far more is kept, never without bound. */
+const TEXT_CODE_POINTS = 20_000;
+/** Titles, payloads, refs, metadata, types (Facebook's own limits are 1,000 or less). */
+const STRING_CODE_POINTS = 2_000;
+const URL_LENGTH = 8_000;
+
+/** Ids (page-scoped ids, mids, app and sticker ids) are printable ASCII, never spaces. */
+const ID_PATTERN = /^[\x21-\x7e]+$/;
+
+/** A field that names an item (its mid, its sender) is not storable: the item is 'invalid'. */
+class InvalidEventField extends Error {
+  constructor(readonly field: string) {
+    super(`${field} is not a valid value`);
+  }
+}
+
 /**
  * The events of a verified delivery `{"object": "page", "entry": […]}`, sorted by the time they
  * happened (stable), because deliveries that follow a failure may arrive out of order. Never
@@ -108,20 +137,34 @@ export function parseDelivery(
 /**
  * One item of `messaging[]` or `standby[]`. Without a timestamp and a recipient there is nothing
  * to order it by or attribute it to, so it is skipped; with them, anything not understood is
- * kept as an 'unknown' diagnostic.
+ * kept as an 'unknown' diagnostic, and an item naming something Omni cannot store as an
+ * 'invalid' one.
  */
 function parseItem(value: unknown, pageId: string, channel: EventChannel): MessengerEvent | null {
   const item = asObject(value);
-  const occurredAt = toDate(item?.['timestamp']);
-  const recipientId = asId(asObject(item?.['recipient'])?.['id']);
-  if (!item || !occurredAt || recipientId === null) return null;
-  const senderId = asId(asObject(item['sender'])?.['id']);
-  const envelope: Envelope = { pageId, channel, occurredAt, senderId, recipientId, item };
+  const timestamp = item?.['timestamp'];
+  const recipient = asObject(item?.['recipient'])?.['id'];
+  if (!item || timestamp === undefined || timestamp === null || isAbsent(recipient)) return null;
+  const sender = asObject(item['sender'])?.['id'];
+  try {
+    const occurredAt = toDate(timestamp);
+    if (!occurredAt) throw new InvalidEventField('timestamp');
+    const recipientId = readId(recipient, 'recipient.id', PARTY_ID_LENGTH)!;
+    const senderId = readId(sender, 'sender.id', PARTY_ID_LENGTH);
+    const envelope: Envelope = { pageId, channel, occurredAt, senderId, recipientId, item };
 
-  const key = EVENT_KEYS.find((candidate) => Object.hasOwn(item, candidate));
-  const payload = key === undefined ? null : asObject(item[key]);
-  const event = key === undefined || !payload ? null : parseEvent(key, payload, envelope);
-  return event ?? diagnostic('unknown', senderId ?? '', envelope);
+    const key = EVENT_KEYS.find((candidate) => Object.hasOwn(item, candidate));
+    const payload = key === undefined ? null : asObject(item[key]);
+    const event = key === undefined || !payload ? null : parseEvent(key, payload, envelope);
+    return event ?? diagnostic('unknown', senderId ?? '', envelope);
+  } catch (error) {
+    if (!(error instanceof InvalidEventField)) throw error;
+    // Its time may be what is wrong: it sorts first, and never moves a page's last event.
+    const occurredAt = toDate(timestamp) ?? new Date(0);
+    const psid = typeof sender === 'string' ? sender : '';
+    const envelope = { pageId, channel, occurredAt, senderId: psid, recipientId: '', item };
+    return { ...diagnostic('invalid', psid, envelope), reason: error.field };
+  }
 }
 
 /** The event an item's payload describes, or null when a field the event needs is missing. */
@@ -165,7 +208,7 @@ function parseEvent(key: EventKey, payload: JsonObject, envelope: Envelope): Mes
       return {
         ...base,
         type: 'postback',
-        mid: asId(payload['mid']),
+        mid: readId(payload['mid'], 'postback.mid', MID_LENGTH),
         title: asString(payload['title']),
         payload: asString(payload['payload']),
         referral: referral && parseReferral(referral),
@@ -173,7 +216,7 @@ function parseEvent(key: EventKey, payload: JsonObject, envelope: Envelope): Mes
     }
     case 'reaction': {
       const action = payload['action'];
-      const mid = asId(payload['mid']);
+      const mid = readId(payload['mid'], 'reaction.mid', MID_LENGTH);
       if ((action !== 'react' && action !== 'unreact') || mid === null) return null;
       const reaction = asString(payload['reaction']);
       return {
@@ -188,8 +231,8 @@ function parseEvent(key: EventKey, payload: JsonObject, envelope: Envelope): Mes
     case 'referral':
       return { ...base, type: 'referral', referral: parseReferral(payload) };
     case 'message_edit': {
-      const mid = asId(payload['mid']);
-      const text = asString(payload['text']);
+      const mid = readId(payload['mid'], 'message_edit.mid', MID_LENGTH);
+      const text = asString(payload['text'], TEXT_CODE_POINTS);
       const editCount = payload['num_edit'];
       if (mid === null || text === null || typeof editCount !== 'number') return null;
       return Number.isSafeInteger(editCount)
@@ -217,7 +260,7 @@ function parseEcho(message: JsonObject, envelope: Envelope): MessengerEvent | nu
 }
 
 function parseMessageContent(message: JsonObject): MessageContent | null {
-  const mid = asId(message['mid']);
+  const mid = readId(message['mid'], 'message.mid', MID_LENGTH);
   if (mid === null) return null;
   const attachments = asArray(message['attachments']).flatMap((value) => {
     const attachment = asObject(value);
@@ -225,7 +268,7 @@ function parseMessageContent(message: JsonObject): MessageContent | null {
   });
   return {
     mid,
-    text: asString(message['text']),
+    text: asString(message['text'], TEXT_CODE_POINTS),
     ...collapseStickers(asId(message['sticker_id']), attachments),
     quickReplyPayload: asString(asObject(message['quick_reply'])?.['payload']),
     replyToMid: asId(asObject(message['reply_to'])?.['mid']),
@@ -241,7 +284,7 @@ function parseAttachment(attachment: JsonObject): InboundAttachment {
   return {
     kind: isLegacySticker ? 'sticker' : (ATTACHMENT_KINDS.get(facebookType) ?? 'other'),
     // Older fallbacks (shared links) put url and title beside a null payload.
-    url: httpUrlOrNull(asString(payload?.['url']) ?? asString(attachment['url'])),
+    url: asWebUrl(payload?.['url']) ?? asWebUrl(attachment['url']),
     title: asString(payload?.['title']) ?? asString(attachment['title']),
     stickerId,
     coordinates: parseCoordinates(payload?.['coordinates']),
@@ -328,20 +371,47 @@ function asArray(value: unknown): unknown[] {
   return Array.isArray(value) ? value : [];
 }
 
-function asString(value: unknown): string | null {
-  return typeof value === 'string' ? value : null;
+/** A text as it can be stored: no U+0000, no lone surrogate, at most `maxCodePoints`. */
+function asString(value: unknown, maxCodePoints = STRING_CODE_POINTS): string | null {
+  return typeof value === 'string' ? toStorableText(value, maxCodePoints) : null;
 }
 
-/** Ids come as strings or, for app_id, sticker_id and some ids, as JSON numbers. */
-function asId(value: unknown): string | null {
-  if (typeof value === 'string') return value === '' ? null : value;
+/** An http(s) link that is stored whole or not at all (a cut link would lead elsewhere). */
+function asWebUrl(value: unknown): string | null {
+  if (typeof value !== 'string' || value.length > URL_LENGTH || !isStorableText(value)) return null;
+  return httpUrlOrNull(value);
+}
+
+/**
+ * Ids come as strings or, for app_id, sticker_id and some ids, as JSON numbers. One that is
+ * not an id (too long, spaces, control characters) counts as absent.
+ */
+function asId(value: unknown, maxLength = MID_LENGTH): string | null {
+  if (typeof value === 'string') {
+    return value !== '' && value.length <= maxLength && ID_PATTERN.test(value) ? value : null;
+  }
   return Number.isSafeInteger(value) ? String(value) : null;
 }
 
-/** Timestamps and watermarks are milliseconds; some integrations send seconds. */
+/** An id that names the item: absent is null, present but not an id makes the item invalid. */
+function readId(value: unknown, field: string, maxLength: number): string | null {
+  if (isAbsent(value)) return null;
+  const id = asId(value, maxLength);
+  if (id === null) throw new InvalidEventField(field);
+  return id;
+}
+
+function isAbsent(value: unknown): boolean {
+  return value === undefined || value === null || value === '';
+}
+
+/**
+ * Timestamps and watermarks are milliseconds; some integrations send seconds. Null for what is
+ * not a time from 1970 to the end of year 9999.
+ */
 function toDate(value: unknown): Date | null {
   const number = typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value;
   if (typeof number !== 'number' || !Number.isFinite(number) || number < 0) return null;
-  const date = new Date(number < SMALLEST_MILLISECOND_TIMESTAMP ? number * 1000 : number);
-  return Number.isNaN(date.getTime()) ? null : date;
+  const time = number < SMALLEST_MILLISECOND_TIMESTAMP ? number * 1000 : number;
+  return time <= LATEST_TIME ? new Date(time) : null;
 }

@@ -17,7 +17,7 @@ describe('webhook retention', () => {
       const id = randomUUID();
       await sql.execute(
         `insert into webhook_event (id, tenant_id, raw_body, page_ids, status, created_at)
-         values (?, ?, ?, '{1}', ?, ?)`,
+         values (?, ?, convert_to(?, 'UTF8'), '{1}', ?, ?)`,
         [
           id,
           admin.tenant.id,
