@@ -8,7 +8,12 @@ import {
   type ConnectedPage,
   type SignedIn,
 } from '../../../test/test-api.js';
-import { type InboundOutcome, InboundService, MAX_PROCESSING_ATTEMPTS } from './inbound.service.js';
+import {
+  type InboundOutcome,
+  InboundService,
+  MAX_PROCESSING_ATTEMPTS,
+  retryDelayMs,
+} from './inbound.service.js';
 import {
   delivery,
   entry,
@@ -200,6 +205,13 @@ describe('a backlog of deliveries', () => {
 
     // Its last attempt, once its backoff is over: kept as failed, not retried again.
     await expectFailedAtLastAttempt(broken!);
+  });
+
+  it('settles a delivery that always fails within a minute of backoff, then fails it', () => {
+    const waits = Array.from({ length: MAX_PROCESSING_ATTEMPTS - 1 }, (_, attempts) =>
+      retryDelayMs(attempts),
+    );
+    expect(waits.reduce((total, wait) => total + wait, 0)).toBeLessThan(60_000);
   });
 
   it('records a failure whose reason has an emoji where it is cut', async () => {

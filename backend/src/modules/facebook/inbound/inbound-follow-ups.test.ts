@@ -47,9 +47,11 @@ async function count(text: string, params: unknown[]): Promise<number> {
 /** Stores a delivery as the webhook stores it (pending), for a test to drain. */
 async function storeDelivery(tenantId: string, body: unknown, pageId: string): Promise<void> {
   const em = api.orm.em.fork();
-  const stored = new WebhookEvent(em.getReference(Tenant, tenantId), JSON.stringify(body), [
-    pageId,
-  ]);
+  const stored = new WebhookEvent(
+    em.getReference(Tenant, tenantId),
+    Buffer.from(JSON.stringify(body)),
+    [pageId],
+  );
   await em.persist(stored).flush();
 }
 

@@ -9,8 +9,12 @@ import { InboundStore, type ClaimedDelivery } from './inbound-store.js';
 
 export type { InboundOutcome } from './inbound-batch.js';
 
-/** After this many failed attempts a delivery is marked failed rather than retried. */
-export const MAX_PROCESSING_ATTEMPTS = 10;
+/**
+ * After this many failed attempts a delivery is marked failed rather than retried. With the
+ * backoff below that is about half a minute: long enough for a passing fault, short enough
+ * that every delivery is settled (processed, ignored or failed) within minutes.
+ */
+export const MAX_PROCESSING_ATTEMPTS = 6;
 
 /** Deliveries claimed and applied in one transaction. */
 const BATCH_SIZE = 100;
