@@ -143,7 +143,7 @@ async function isWorkerAlive(config: Config): Promise<boolean> {
     console.log(
       lastSeenAt
         ? `worker last seen at ${lastSeenAt}`
-        : 'no worker reported in during the last minute',
+        : 'no worker reported in during the last 15 seconds',
     );
     return lastSeenAt !== null;
   } finally {
