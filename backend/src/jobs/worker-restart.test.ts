@@ -40,7 +40,12 @@ describe('a worker that replaces a dead one', () => {
     const response = await postDelivery(
       api,
       admin.tenant.key,
-      delivery(entry(connected.page.pageId, textMessage({ psid, text: 'anyone there?' }))),
+      delivery(
+        entry(
+          connected.page.pageId,
+          textMessage({ pageId: connected.page.pageId, psid, text: 'anyone there?' }),
+        ),
+      ),
       connected.appSecret,
     );
     expect(response.status).toBe(200);
