@@ -1,6 +1,7 @@
 /**
  * Process entry point: `node dist/main.js [all|api|worker|migrate|demo-seed|demo-reset|reseal-secrets|check-worker]`.
- *  - all          migrations, then the api, and the worker in a child process (`npm start`)
+ *  - all          migrations, then the api, and the worker in a child process (`npm start`),
+ *                 started again with back-off when it crashes
  *  - api          migrations (unless MIGRATE_ON_START=false), then HTTP + socket.io
  *  - worker       BullMQ consumers only
  *  - migrate      apply pending migrations and exit
@@ -10,7 +11,7 @@
  *  - check-worker exit 0 when a worker reported in recently (a container health check)
  * SIGTERM/SIGINT stop everything gracefully: no new requests or jobs, running ones finish.
  */
-import { fork } from 'node:child_process';
+import { fork, type ChildProcess } from 'node:child_process';
 import { setPriority } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { ConfigError, loadConfig, loadDotEnvFile, type Config } from './config.js';
@@ -107,29 +108,61 @@ async function main(): Promise<void> {
 const WORKER_NICENESS = 10;
 
 /**
+ * How soon a crashed worker process is started again: 1 s, then twice as long after each
+ * crash in a row, at most 30 s; a worker that ran a minute starts the count afresh.
+ */
+const WORKER_RESTART_BACKOFF = { firstMs: 1_000, maxMs: 30_000, stableAfterMs: 60_000 };
+
+/** The delay before restart number `restartsInARow` (0 for the first after a stable run). */
+function workerRestartDelayMs(restartsInARow: number): number {
+  const { firstMs, maxMs } = WORKER_RESTART_BACKOFF;
+  return Math.min(firstMs * 2 ** Math.min(restartsInARow, 30), maxMs);
+}
+
+/**
  * The worker of `all`, as a child process of the api's: a backlog of CPU-heavy jobs then
  * runs beside the api instead of inside its event loop, and at a lower priority, so that
  * Facebook's deliveries are acknowledged at once even while the worker catches up. If the
- * worker dies, so does the whole (a supervisor restarts both).
+ * worker dies, the api keeps serving and starts another with back-off (a crash loop must not
+ * spin); stored work waits in PostgreSQL meanwhile and /health says `degraded`.
  */
 function startWorkerProcess(logger: Logger): Stoppable {
-  const child = fork(fileURLToPath(import.meta.url), ['worker'], { stdio: 'inherit' });
-  try {
-    if (child.pid) setPriority(child.pid, WORKER_NICENESS);
-  } catch (error) {
-    logger.warn({ err: error }, 'could not lower the worker process priority');
-  }
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  child.once('exit', (code, signal) => {
-    // Ctrl-C reaches the worker too, so it may stop before the api does: that is fine.
-    if (isShuttingDown) return;
-    logger.fatal({ code, signal }, 'the worker process stopped; stopping Omni');
-    process.exitCode = 1;
-    process.kill(process.pid, 'SIGTERM');
-  });
+  let child: ChildProcess;
+  let exited: Promise<void> = Promise.resolve();
+  let restartsInARow = 0;
+  let restartTimer: NodeJS.Timeout | undefined;
+  let isStopping = false;
+
+  const spawnWorker = () => {
+    const startedAt = Date.now();
+    child = fork(fileURLToPath(import.meta.url), ['worker'], { stdio: 'inherit' });
+    try {
+      if (child.pid) setPriority(child.pid, WORKER_NICENESS);
+    } catch (error) {
+      logger.warn({ err: error }, 'could not lower the worker process priority');
+    }
+    logger.info({ pid: child.pid }, 'worker process started');
+    exited = new Promise<void>((resolve) =>
+      child.once('exit', (code, signal) => {
+        resolve();
+        // Ctrl-C reaches the worker too, so it may stop before the api does: that is fine.
+        if (isStopping || isShuttingDown) return;
+        if (Date.now() - startedAt >= WORKER_RESTART_BACKOFF.stableAfterMs) restartsInARow = 0;
+        const restartInMs = workerRestartDelayMs(restartsInARow++);
+        logger.error(
+          { code, signal, restartInMs, restartsInARow },
+          'the worker process stopped; restarting it',
+        );
+        restartTimer = setTimeout(spawnWorker, restartInMs);
+      }),
+    );
+  };
+  spawnWorker();
   return {
     name: 'worker process',
     stop: async () => {
+      isStopping = true;
+      clearTimeout(restartTimer);
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
       await exited;
     },
@@ -143,7 +176,7 @@ async function isWorkerAlive(config: Config): Promise<boolean> {
     console.log(
       lastSeenAt
         ? `worker last seen at ${lastSeenAt}`
-        : 'no worker reported in during the last minute',
+        : 'no worker reported in during the last 15 seconds',
     );
     return lastSeenAt !== null;
   } finally {

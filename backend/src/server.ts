@@ -7,6 +7,7 @@ import { createApp } from './app.js';
 import { scopeToTenant } from './db/tenant-filter.js';
 import { SANDBOX_GRAPH_PATH, type Config } from './config.js';
 import type { JobQueues } from './jobs/job-queues.js';
+import { JobScheduleKeeper, wakeOnStart } from './jobs/job-schedules.js';
 import { JobWorkers } from './jobs/job-workers.js';
 import type { Logger } from './logger.js';
 import { createProbeRedis } from './redis.js';
@@ -35,24 +36,18 @@ import {
 } from './modules/conversations/contact-profiles.service.js';
 import { InboundFollowUps } from './modules/facebook/inbound/inbound-follow-ups.js';
 import { InboundService } from './modules/facebook/inbound/inbound.service.js';
-import { SWEEP_INTERVAL_MS, WebhookSweeper } from './modules/facebook/inbound/webhook-sweeper.js';
-import {
-  RETENTION_SWEEP_INTERVAL_MS,
-  WebhookRetention,
-} from './modules/facebook/inbound/webhook-retention.js';
+import { WebhookSweeper } from './modules/facebook/inbound/webhook-sweeper.js';
+import { WebhookRetention } from './modules/facebook/inbound/webhook-retention.js';
 import { RealtimeEmitter } from './modules/realtime/realtime.emitter.js';
 import { FacebookPagesService } from './modules/facebook/facebook-pages.service.js';
-import {
-  PageSubscriptionsService,
-  SUBSCRIPTION_CHECK_INTERVAL_MS,
-} from './modules/facebook/page-subscriptions.service.js';
+import { PageSubscriptionsService } from './modules/facebook/page-subscriptions.service.js';
 import { FacebookWebhooksService } from './modules/facebook/facebook-webhooks.service.js';
 import { WebhookRefusals } from './modules/facebook/webhook-refusals.js';
 import { WebhookSigningKeys } from './modules/facebook/webhook-signing-keys.js';
 import { FetchGraphClient } from './modules/facebook/graph/fetch-graph-client.js';
 import { DepartmentsService } from './modules/departments/departments.service.js';
 import { HealthService } from './modules/health/health.service.js';
-import { HEARTBEAT_INTERVAL_MS, recordWorkerHeartbeat } from './modules/health/heartbeat.jobs.js';
+import { recordWorkerHeartbeat } from './modules/health/heartbeat.jobs.js';
 import { OperatorsService } from './modules/operators/operators.service.js';
 import { RealtimeServer } from './modules/realtime/realtime.server.js';
 import { TenantsService } from './modules/tenants/tenants.service.js';
@@ -62,16 +57,16 @@ import {
   type SocketControl,
 } from './modules/realtime/realtime.events.js';
 import { OperatorPresence } from './modules/routing/operator-presence.js';
-import { ROUTING_SWEEP_INTERVAL_MS, RoutingSweeper } from './modules/routing/routing-sweeper.js';
+import { RoutingSweeper } from './modules/routing/routing-sweeper.js';
 import { OutboundSender } from './modules/replies/outbound-sender.js';
-import { OUTBOUND_SWEEP_INTERVAL_MS, OutboundSweeper } from './modules/replies/outbound-sweeper.js';
+import { OutboundSweeper } from './modules/replies/outbound-sweeper.js';
 import { RepliesService } from './modules/replies/replies.service.js';
 import { SenderActionSender, SenderActionsService } from './modules/replies/sender-actions.js';
 import { QueueNoticesService } from './modules/routing/queue-notices.js';
 import { RoutingService, type WakeDispatcher } from './modules/routing/routing.service.js';
 import { QueueFiguresPublisher, QueueFiguresService } from './modules/routing/queue-figures.js';
 import { QueueStatsService } from './modules/routing/queue-stats.js';
-import { OUTBOX_SWEEP_INTERVAL_MS, OutboxDispatcher } from './outbox/outbox-dispatcher.js';
+import { OutboxDispatcher } from './outbox/outbox-dispatcher.js';
 
 /** Something main.ts stops, in reverse order of starting, on SIGTERM. */
 export type Stoppable = { name: string; stop: () => Promise<void> };
@@ -495,13 +490,15 @@ export async function startWorker({
       },
     },
   });
-  await queues.schedule('worker-heartbeat', {}, HEARTBEAT_INTERVAL_MS);
-  await queues.schedule('webhook-sweep', {}, SWEEP_INTERVAL_MS);
-  await queues.schedule('webhook-retention', {}, RETENTION_SWEEP_INTERVAL_MS);
-  await queues.schedule('routing-sweep', {}, ROUTING_SWEEP_INTERVAL_MS);
-  await queues.schedule('outbound-sweep', {}, OUTBOUND_SWEEP_INTERVAL_MS);
-  await queues.schedule('outbox-dispatch', {}, OUTBOX_SWEEP_INTERVAL_MS);
-  await queues.schedule('page-subscription-check', {}, SUBSCRIPTION_CHECK_INTERVAL_MS);
+  const schedules = new JobScheduleKeeper(queues, logger);
+  await schedules.start();
+  await wakeOnStart(queues);
   logger.info('worker is consuming jobs');
-  return { name: 'worker', stop: () => workers.close() };
+  return {
+    name: 'worker',
+    stop: async () => {
+      schedules.stop();
+      await workers.close();
+    },
+  };
 }

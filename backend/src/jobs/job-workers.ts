@@ -5,6 +5,16 @@ import type { Logger } from '../logger.js';
 import { JOB_NAMES, type JobName, type JobPayloads, type JobProcessors } from './job-map.js';
 
 /**
+ * A running job's lock lasts this long and is renewed at half of it. When a worker dies, its
+ * running jobs (among them the deduplicated wake-ups that later wake-ups merge into) go back
+ * to waiting once their lock expired and a stalled check saw them: within about 15 s,
+ * instead of BullMQ's default of up to a minute. Jobs are idempotent, so a job taken from a
+ * worker that was only slow runs twice and changes nothing.
+ */
+const JOB_LOCK_MS = 10_000;
+const STALLED_CHECK_INTERVAL_MS = 5_000;
+
+/**
  * The consumer side: one BullMQ worker per job name. Each job runs in its own ORM context,
  * like a request, so identity maps never leak between jobs.
  */
@@ -25,7 +35,14 @@ export class JobWorkers {
       const worker = new Worker<JobPayloads[JobName]>(
         name,
         (job) => RequestContext.create(orm.em, () => process(job.data)),
-        { connection, prefix, concurrency: 4, autorun: true },
+        {
+          connection,
+          prefix,
+          concurrency: 4,
+          autorun: true,
+          lockDuration: JOB_LOCK_MS,
+          stalledInterval: STALLED_CHECK_INTERVAL_MS,
+        },
       );
       worker.on('failed', (job, error) =>
         logger.warn(

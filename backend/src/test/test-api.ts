@@ -129,13 +129,7 @@ export function useTestApi(
   let environment: TestEnvironment | undefined;
   beforeAll(async () => {
     if (options.ownDatabase) {
-      const databaseServer = new URL(inject('databaseUrl'));
-      databaseServer.pathname = '';
-      environment = await createTestEnvironment({
-        databaseServerUrl: databaseServer.toString(),
-        redisUrl: inject('redisUrl'),
-        label: 'test_file',
-      });
+      environment = await createOwnTestEnvironment('test_file');
       overrides = {
         DATABASE_URL: environment.databaseUrl,
         REDIS_PREFIX: environment.redisPrefix,
@@ -153,6 +147,17 @@ export function useTestApi(
       if (!current) throw new Error('The test api starts in beforeAll; use it inside tests.');
       return current[property];
     },
+  });
+}
+
+/** A database and Redis prefix of their own, on the test run's servers. */
+export function createOwnTestEnvironment(label: string): Promise<TestEnvironment> {
+  const databaseServer = new URL(inject('databaseUrl'));
+  databaseServer.pathname = '';
+  return createTestEnvironment({
+    databaseServerUrl: databaseServer.toString(),
+    redisUrl: inject('redisUrl'),
+    label,
   });
 }
 

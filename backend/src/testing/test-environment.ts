@@ -51,7 +51,8 @@ export async function createTestEnvironment(options: {
   };
 }
 
-async function deleteRedisKeys(url: string, prefix: string): Promise<void> {
+/** Deletes every key under `prefix` (and only those): "Redis came back empty", for one test run. */
+export async function deleteRedisKeys(url: string, prefix: string): Promise<void> {
   const redis = new Redis(url);
   try {
     for await (const keys of redis.scanStream({ match: `${prefix}*`, count: 500 })) {

@@ -323,9 +323,14 @@ export interface QueueStats {
 
 export type TransferTarget = { operatorId: string } | { departmentId: string };
 
-/** Sent with each event: its number in the business's sequence (absent on snapshots). */
+/**
+ * Sent with each event: its number in the business's sequence and the sequence's epoch
+ * (absent on snapshots). Another epoch than the panel's: the numbering restarted (Redis came
+ * back empty), so the panel reloads.
+ */
 export interface EventMeta {
   seq?: number;
+  epoch?: string;
 }
 
 /**
@@ -345,16 +350,17 @@ export interface ServerToClientEvents {
 /** The answer to `resync`: what a reconnecting panel missed, or `complete: false` (reload). */
 export interface Resync {
   complete: boolean;
+  epoch: string;
   events: { seq: number; event: keyof ServerToClientEvents; payload: unknown }[];
 }
 
 /** Connection-level messages, apart from the records above. */
 export interface RealtimeControlEvents {
-  'realtime.ready': (ready: { seq: number }) => void;
+  'realtime.ready': (ready: { seq: number; epoch: string }) => void;
 }
 
 export interface ClientToServerEvents {
-  resync: (request: { after: number }, answer: (resync: Resync) => void) => void;
+  resync: (request: { after: number; epoch: string }, answer: (resync: Resync) => void) => void;
   /** Opened a conversation: its events reach this socket too (`ok: false` when not visible). */
   'conversation.watch': (
     request: { conversationId: string },

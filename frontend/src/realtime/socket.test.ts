@@ -1,9 +1,10 @@
 import { createPinia, setActivePinia } from 'pinia';
-import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { configureHttpAuth } from '@/api/http';
 import { useConversationsStore } from '@/stores/conversations';
 import { useFacebookPagesStore } from '@/stores/facebook-pages';
 import { useOperatorsStore } from '@/stores/operators';
+import { useRealtimeConnectionStore } from '@/stores/realtime-connection';
 import { useSessionStore } from '@/stores/session';
 import { makeConversation, makeFacebookPage, makeTenant, makeUser } from '@/test/factories';
 import { jsonResponse, stubFetch } from '@/test/fetch-mock';
@@ -27,7 +28,7 @@ const fakeSocket = vi.hoisted(() => {
 vi.mock('socket.io-client', () => ({ io: vi.fn(() => fakeSocket) }));
 
 const { io } = await import('socket.io-client');
-const { connectRealtime, disconnectRealtime } = await import('./socket');
+const { connectRealtime, disconnectRealtime, retryDelayMs } = await import('./socket');
 
 describe('realtime socket', () => {
   beforeEach(() => {
@@ -126,7 +127,7 @@ describe('realtime socket', () => {
       session.user = me;
       configureHttpAuth({ getToken: () => session.token, onUnauthenticated: () => {} });
       connectRealtime('jwt');
-      fakeSocket.handlers.get('realtime.ready')!({ seq: 3 });
+      fakeSocket.handlers.get('realtime.ready')!({ seq: 3, epoch: 'e1' });
 
       fakeSocket.handlers.get('disconnect')!('transport close'); // socket.io retries itself
       expect(fakeSocket.connect).not.toHaveBeenCalled();
@@ -140,7 +141,7 @@ describe('realtime socket', () => {
         }),
         'GET /api/operators': jsonResponse(200, { items: [{ ...colleague, status: 'online' }] }),
       });
-      fakeSocket.handlers.get('realtime.ready')!({ seq: 3 });
+      fakeSocket.handlers.get('realtime.ready')!({ seq: 3, epoch: 'e1' });
       await vi.waitFor(() => expect(session.user?.role).toBe('operator'));
       await vi.waitFor(() => expect(operators.items[0]?.status).toBe('online'));
       expect(fakeSocket.emit).not.toHaveBeenCalledWith(
@@ -165,15 +166,23 @@ describe('realtime socket', () => {
       const { operators, colleague } = await loadedOperators();
       connectRealtime('jwt');
       const ready = fakeSocket.handlers.get('realtime.ready')!;
-      ready({ seq: 10 });
-      fakeSocket.handlers.get('operator.updated')!({ ...colleague, status: 'away' }, { seq: 11 });
+      ready({ seq: 10, epoch: 'e1' });
+      fakeSocket.handlers.get('operator.updated')!(
+        { ...colleague, status: 'away' },
+        { seq: 11, epoch: 'e1' },
+      );
       expect(fakeSocket.emit).not.toHaveBeenCalled();
 
-      ready({ seq: 13 }); // reconnected: two events went by meanwhile
-      expect(fakeSocket.emit).toHaveBeenCalledWith('resync', { after: 11 }, expect.any(Function));
+      ready({ seq: 13, epoch: 'e1' }); // reconnected: two events went by meanwhile
+      expect(fakeSocket.emit).toHaveBeenCalledWith(
+        'resync',
+        { after: 11, epoch: 'e1' },
+        expect.any(Function),
+      );
       const answer = fakeSocket.emit.mock.calls[0]![2] as (resync: unknown) => void;
       answer({
         complete: true,
+        epoch: 'e1',
         events: [
           { seq: 12, event: 'operator.updated', payload: { ...colleague, status: 'online' } },
           {
@@ -185,24 +194,154 @@ describe('realtime socket', () => {
       });
       expect(operators.items[0]).toMatchObject({ status: 'online', name: 'Renamed' });
 
-      ready({ seq: 13 }); // nothing missed this time
+      ready({ seq: 13, epoch: 'e1' }); // nothing missed this time
       expect(fakeSocket.emit).toHaveBeenCalledTimes(1);
       disconnectRealtime();
     });
 
-    it('reloads what it holds when the server no longer keeps all it missed', async () => {
+    /** What the server lists when the panel reloads: the colleague, renamed meanwhile. */
+    function serverListsRenamed(colleague: ReturnType<typeof makeUser>) {
+      stubFetch({
+        'GET /api/operators': jsonResponse(200, { items: [{ ...colleague, name: 'Reloaded' }] }),
+      });
+    }
+
+    it.each([
+      ['the server no longer keeps all it missed', { complete: false, epoch: 'e1', events: [] }],
+      ['the resync answer comes from another epoch', { complete: true, epoch: 'e2', events: [] }],
+    ])('reloads what it holds when %s', async (_case, resyncAnswer) => {
       const { operators, colleague } = await loadedOperators();
       connectRealtime('jwt');
       const ready = fakeSocket.handlers.get('realtime.ready')!;
-      ready({ seq: 1 });
-      ready({ seq: 5000 });
-      stubFetch({
-        'GET /api/operators': jsonResponse(200, { items: [{ ...colleague, status: 'online' }] }),
-      });
+      ready({ seq: 1, epoch: 'e1' });
+      ready({ seq: 5000, epoch: 'e1' });
+      serverListsRenamed(colleague);
       const answer = fakeSocket.emit.mock.calls[0]![2] as (resync: unknown) => void;
-      answer({ complete: false, events: [] });
-      await vi.waitFor(() => expect(operators.items[0]?.status).toBe('online'));
+      answer(resyncAnswer);
+      await vi.waitFor(() => expect(operators.items[0]?.name).toBe('Reloaded'));
       disconnectRealtime();
     });
+
+    it('reloads instead of resyncing when the server numbers in another epoch', async () => {
+      const { operators, colleague } = await loadedOperators();
+      connectRealtime('jwt');
+      const ready = fakeSocket.handlers.get('realtime.ready')!;
+      ready({ seq: 40, epoch: 'before' });
+      serverListsRenamed(colleague);
+
+      // Redis came back empty: the numbers restarted, lower than what the panel saw.
+      ready({ seq: 2, epoch: 'after' });
+      expect(fakeSocket.emit).not.toHaveBeenCalledWith(
+        'resync',
+        expect.anything(),
+        expect.anything(),
+      );
+      await vi.waitFor(() => expect(operators.items[0]?.name).toBe('Reloaded'));
+
+      // From then on the new epoch's numbers count: event 3 follows, nothing is missed.
+      fakeSocket.handlers.get('operator.updated')!(
+        { ...colleague, status: 'away' },
+        { seq: 3, epoch: 'after' },
+      );
+      ready({ seq: 3, epoch: 'after' });
+      expect(fakeSocket.emit).not.toHaveBeenCalled();
+      disconnectRealtime();
+    });
+
+    it('reloads when a live event comes in another epoch', async () => {
+      const { operators, colleague } = await loadedOperators();
+      connectRealtime('jwt');
+      fakeSocket.handlers.get('realtime.ready')!({ seq: 40, epoch: 'before' });
+      serverListsRenamed(colleague);
+
+      fakeSocket.handlers.get('operator.updated')!(
+        { ...colleague, status: 'away' },
+        { seq: 1, epoch: 'after' },
+      );
+      await vi.waitFor(() => expect(operators.items[0]?.name).toBe('Reloaded'));
+      disconnectRealtime();
+    });
+  });
+
+  describe('while the server refuses the handshake as UNAVAILABLE', () => {
+    beforeEach(() => {
+      vi.useFakeTimers();
+      fakeSocket.active = false; // socket.io gives up after a middleware error
+    });
+    afterEach(() => {
+      fakeSocket.active = true;
+      vi.useRealTimers();
+      vi.restoreAllMocks();
+    });
+
+    it('keeps retrying with a growing, capped back-off and shows the banner', () => {
+      vi.spyOn(Math, 'random').mockReturnValue(1); // the longest wait of each range
+      const onSessionEnded = vi.fn();
+      connectRealtime('jwt', onSessionEnded);
+      const connection = useRealtimeConnectionStore();
+      const refused = () => fakeSocket.handlers.get('connect_error')!(new Error('UNAVAILABLE'));
+
+      const waits = [1_000, 2_000, 4_000, 8_000, 16_000, 30_000, 30_000];
+      for (const wait of waits) {
+        refused();
+        expect(connection.isLost).toBe(true);
+        vi.advanceTimersByTime(wait - 1);
+        expect(fakeSocket.connect).not.toHaveBeenCalled();
+        vi.advanceTimersByTime(1);
+        expect(fakeSocket.connect).toHaveBeenCalledTimes(1);
+        fakeSocket.connect.mockClear();
+      }
+      expect(onSessionEnded).not.toHaveBeenCalled();
+
+      // Connected again: the banner goes, and a later refusal starts from 1 s again.
+      fakeSocket.handlers.get('connect')!();
+      expect(connection.isLost).toBe(false);
+      refused();
+      vi.advanceTimersByTime(1_000);
+      expect(fakeSocket.connect).toHaveBeenCalledTimes(1);
+      disconnectRealtime();
+      expect(connection.isLost).toBe(false);
+    });
+
+    it('waits between half and all of each step, at random', () => {
+      expect(retryDelayMs(0, () => 0)).toBe(500);
+      expect(retryDelayMs(0, () => 1)).toBe(1_000);
+      expect(retryDelayMs(3, () => 0.5)).toBe(6_000);
+      expect(retryDelayMs(50, () => 0)).toBe(15_000);
+      expect(retryDelayMs(50, () => 1)).toBe(30_000);
+    });
+
+    it('sends the user to sign in only on UNAUTHENTICATED, and stops retrying', () => {
+      const onSessionEnded = vi.fn();
+      connectRealtime('jwt', onSessionEnded);
+      fakeSocket.handlers.get('connect_error')!(new Error('UNAVAILABLE'));
+      expect(onSessionEnded).not.toHaveBeenCalled();
+      vi.advanceTimersByTime(1_000);
+      expect(fakeSocket.connect).toHaveBeenCalledTimes(1);
+
+      fakeSocket.handlers.get('connect_error')!(new Error('UNAUTHENTICATED'));
+      expect(onSessionEnded).toHaveBeenCalledTimes(1);
+      vi.advanceTimersByTime(60_000);
+      expect(fakeSocket.connect).toHaveBeenCalledTimes(1);
+      disconnectRealtime();
+    });
+
+    it('stops retrying once disconnected (signed out)', () => {
+      connectRealtime('jwt');
+      fakeSocket.handlers.get('connect_error')!(new Error('UNAVAILABLE'));
+      disconnectRealtime();
+      vi.advanceTimersByTime(60_000);
+      expect(fakeSocket.connect).not.toHaveBeenCalled();
+    });
+  });
+
+  it('shows the banner while the connection is lost, until it is back', () => {
+    connectRealtime('jwt');
+    const connection = useRealtimeConnectionStore();
+    fakeSocket.handlers.get('disconnect')!('transport close'); // the API restarts, say
+    expect(connection.isLost).toBe(true);
+    fakeSocket.handlers.get('connect')!();
+    expect(connection.isLost).toBe(false);
+    disconnectRealtime();
   });
 });

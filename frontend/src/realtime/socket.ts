@@ -14,6 +14,7 @@ import { useFacebookPagesStore } from '@/stores/facebook-pages';
 import { useMessagesStore } from '@/stores/messages';
 import { useOperatorsStore } from '@/stores/operators';
 import { useQueueStore } from '@/stores/queue';
+import { useRealtimeConnectionStore } from '@/stores/realtime-connection';
 import { useSessionStore } from '@/stores/session';
 
 type EventTable = {
@@ -58,6 +59,11 @@ type PanelSocket = Socket<ServerToClientEvents & RealtimeControlEvents, ClientTo
 let socket: PanelSocket | null = null;
 /** The highest event number applied; null until the first connection reports where we are. */
 let lastSeq: number | null = null;
+/** The epoch `lastSeq` counts in: another one means the server's numbering restarted. */
+let epoch: string | null = null;
+/** Handshakes refused as UNAVAILABLE in a row (the next retry waits longer). */
+let refusedInARow = 0;
+let retryTimer: ReturnType<typeof setTimeout> | undefined;
 /** The conversation open in the panel; its room is joined again after every reconnection. */
 let watchedConversationId: string | null = null;
 /**
@@ -73,39 +79,69 @@ function apply(event: keyof ServerToClientEvents, payload: unknown, meta?: Event
     // A malformed event must not break the connection for the ones that follow.
     console.error(`[realtime] handling ${event} failed`, error);
   }
-  if (meta?.seq !== undefined) lastSeq = Math.max(lastSeq ?? 0, meta.seq);
+  if (meta?.seq === undefined) return;
+  if (meta.epoch !== undefined && epoch !== null && meta.epoch !== epoch) {
+    // The numbering restarted while connected: what came before it may be lost.
+    return reloadAll(meta.seq, meta.epoch);
+  }
+  lastSeq = Math.max(lastSeq ?? 0, meta.seq);
 }
 
 /** Reads everything the panel holds again; from now on, events after `serverSeq` apply. */
-function reloadAll(serverSeq: number): void {
+function reloadAll(serverSeq: number, serverEpoch: string): void {
   lastSeq = serverSeq;
+  epoch = serverEpoch;
   for (const reload of realtimeReloaders) void reload();
 }
 
-/** After a reconnection: replay exactly what was missed, or reload when too much was. */
-function resync(connection: PanelSocket, serverSeq: number): void {
+/**
+ * After a reconnection: replay exactly what was missed, or reload when too much was, or
+ * when the server's numbering restarted (another epoch: Redis came back empty).
+ */
+function resync(connection: PanelSocket, serverSeq: number, serverEpoch: string): void {
   if (wasCutByServer) {
     wasCutByServer = false;
     void useSessionStore()
       .refresh()
       .catch(() => {}); // a 401 here ends the session through the HTTP client
-    reloadAll(serverSeq);
+    reloadAll(serverSeq, serverEpoch);
     return;
   }
-  if (lastSeq === null || lastSeq >= serverSeq) {
-    lastSeq = Math.max(lastSeq ?? 0, serverSeq);
+  if (lastSeq === null || epoch === null) {
+    lastSeq = serverSeq;
+    epoch = serverEpoch;
     return;
   }
-  connection.emit('resync', { after: lastSeq }, (missed: Resync) => {
-    if (!missed.complete) return reloadAll(serverSeq);
-    for (const entry of missed.events) apply(entry.event, entry.payload, { seq: entry.seq });
+  if (serverEpoch !== epoch) return reloadAll(serverSeq, serverEpoch);
+  if (lastSeq >= serverSeq) return;
+  connection.emit('resync', { after: lastSeq, epoch }, (missed: Resync) => {
+    if (!missed.complete || missed.epoch !== epoch) return reloadAll(serverSeq, serverEpoch);
+    for (const entry of missed.events) {
+      apply(entry.event, entry.payload, { seq: entry.seq, epoch: missed.epoch });
+    }
   });
+}
+
+/** The first retry after a refused handshake, and the longest wait between two. */
+export const RETRY_DELAY_MS = { first: 1_000, max: 30_000 };
+
+/**
+ * The wait before retry number `attempt` (0-based): doubling from 1 s up to 30 s, each
+ * between half and all of it at random, so panels that lost the server together do not all
+ * come back in the same instant.
+ */
+export function retryDelayMs(attempt: number, random: () => number = Math.random): number {
+  const ceiling = Math.min(RETRY_DELAY_MS.first * 2 ** Math.min(attempt, 20), RETRY_DELAY_MS.max);
+  return Math.round(ceiling / 2 + (random() * ceiling) / 2);
 }
 
 /**
  * Opens the connection for a signed-in user. socket.io retries by itself while the server is
- * unreachable. A refused handshake (the session ended: logged out elsewhere, password changed,
- * expired, user deleted) calls `onSessionEnded`. Nothing is thrown at the panel.
+ * unreachable; a handshake the server refused as UNAVAILABLE (PostgreSQL or Redis away) it
+ * does not retry, so this does, with back-off. Meanwhile the connection is marked lost (the
+ * shell shows a banner). Only a handshake refused as UNAUTHENTICATED (the session ended:
+ * logged out elsewhere, password changed, expired, user deleted) calls `onSessionEnded`.
+ * Nothing is thrown at the panel.
  */
 export function connectRealtime(token: string, onSessionEnded: () => void = () => {}): void {
   disconnectRealtime();
@@ -117,20 +153,29 @@ export function connectRealtime(token: string, onSessionEnded: () => void = () =
   for (const event of Object.keys(realtimeEventTable) as (keyof ServerToClientEvents)[]) {
     connection.on(event, (payload: unknown, meta?: EventMeta) => apply(event, payload, meta));
   }
-  connection.on('realtime.ready', ({ seq }) => {
-    resync(connection, seq);
+  const connectionState = useRealtimeConnectionStore();
+  connection.on('realtime.ready', ({ seq, epoch: serverEpoch }) => {
+    resync(connection, seq, serverEpoch);
     if (watchedConversationId) emitWatch(connection, watchedConversationId);
+  });
+  connection.on('connect', () => {
+    refusedInARow = 0;
+    connectionState.markConnected();
   });
   connection.on('connect_error', (error) => {
     if (error.message === 'UNAUTHENTICATED') return onSessionEnded();
     // Expected while the API restarts or is absent (e.g. the dev server alone): socket.io
     // retries by itself, except after a handshake the server refused (UNAVAILABLE).
-    if (!connection.active) setTimeout(() => socket === connection && connection.connect(), 5_000);
+    if (connection.active) return connectionState.markLost();
+    const delay = retryDelayMs(refusedInARow++);
+    connectionState.markLost(Date.now() + delay);
+    clearTimeout(retryTimer);
+    retryTimer = setTimeout(() => socket === connection && connection.connect(), delay);
   });
   connection.on('disconnect', (reason) => {
     // socket.io does not retry after the server cut the connection: reconnecting rejoins the
     // rooms the user may have now, or is refused when the session is over.
-    if (reason !== 'io server disconnect') return;
+    if (reason !== 'io server disconnect') return connectionState.markLost();
     wasCutByServer = true;
     connection.connect();
   });
@@ -159,6 +204,10 @@ export function watchConversation(conversationId: string | null): void {
 /** Ends the connection; a new session starts its sequence afresh. */
 export function disconnectRealtime(): void {
   lastSeq = null;
+  epoch = null;
+  refusedInARow = 0;
+  clearTimeout(retryTimer);
+  useRealtimeConnectionStore().reset();
   watchedConversationId = null;
   wasCutByServer = false;
   if (!socket) return;

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { ApiRouter } from '../../http/api-router.js';
 import { errorResponse } from '../../http/schemas.js';
-import { UnhealthyError, type HealthService } from './health.service.js';
+import { HealthService, UnhealthyError } from './health.service.js';
 
 const healthSchema = z
   .object({
@@ -18,14 +18,18 @@ export function registerHealthRoutes(router: ApiRouter, health: HealthService): 
     path: '/health',
     access: 'public',
     tag: 'Health',
-    summary: 'Whether PostgreSQL and Redis answer (503 names the part that does not)',
+    summary:
+      'Whether PostgreSQL and Redis answer (503 names the part that does not) and a worker runs',
     responses: {
-      200: { description: 'All parts answer', schema: healthSchema },
+      200: {
+        description: 'PostgreSQL and Redis answer; `degraded` when no worker reported in for 15 s',
+        schema: healthSchema,
+      },
       503: errorResponse('UNHEALTHY, with the report in details'),
     },
     handler: async () => {
       const report = await health.check();
-      if (report.status !== 'ok') throw new UnhealthyError(report);
+      if (HealthService.isUnserviceable(report)) throw new UnhealthyError(report);
       return report;
     },
   });

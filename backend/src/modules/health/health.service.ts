@@ -7,11 +7,18 @@ export type HealthReport = {
   status: 'ok' | 'degraded';
   db: 'ok' | 'down';
   redis: 'ok' | 'down';
-  /** Whether a worker process has reported in recently (informational: the api works alone). */
+  /**
+   * Whether a worker process reported in during the last 15 s. Without one, nothing stored
+   * is processed: the status is `degraded`, but the answer stays 200, since this api still
+   * acknowledges webhooks and serves the panel, and a load balancer must keep it.
+   */
   worker: 'ok' | 'missing' | 'unknown';
 };
 
-/** 503 naming what is down, so a load balancer takes this instance out and a person sees why. */
+/**
+ * 503 naming what is down, so a load balancer takes this instance out and a person sees why.
+ * Only for PostgreSQL and Redis: a missing worker is reported in a 200 (`degraded`).
+ */
 export class UnhealthyError extends AppError {
   constructor(report: HealthReport) {
     const down = [report.db === 'down' && 'PostgreSQL', report.redis === 'down' && 'Redis'].filter(
@@ -36,18 +43,23 @@ export class HealthService {
     private readonly redisPrefix: string,
   ) {}
 
+  /** Whether this api instance cannot serve (PostgreSQL or Redis does not answer). */
+  static isUnserviceable(report: HealthReport): boolean {
+    return report.db === 'down' || report.redis === 'down';
+  }
+
   async check(): Promise<HealthReport> {
     const [db, redis, heartbeat] = await Promise.all([
       probe(() => this.em.getConnection().execute('select 1')),
       probe(() => this.redis.ping()),
       probe(() => this.redis.get(redisKeys.workerHeartbeat(this.redisPrefix))),
     ]);
-    const isHealthy = db.ok && redis.ok;
+    const worker = !heartbeat.ok ? 'unknown' : heartbeat.value ? 'ok' : 'missing';
     return {
-      status: isHealthy ? 'ok' : 'degraded',
+      status: db.ok && redis.ok && worker === 'ok' ? 'ok' : 'degraded',
       db: db.ok ? 'ok' : 'down',
       redis: redis.ok ? 'ok' : 'down',
-      worker: !heartbeat.ok ? 'unknown' : heartbeat.value ? 'ok' : 'missing',
+      worker,
     };
   }
 }

@@ -1,14 +1,32 @@
 import { describe, expect, inject, it } from 'vitest';
-import { startTestApi, useTestApi } from '../../test/test-api.js';
+import { startTestApi, startTestWorker, useTestApi } from '../../test/test-api.js';
 import { TcpProxy } from '../../test/tcp-proxy.js';
 
 describe('/health', () => {
-  const api = useTestApi();
+  // A prefix of its own: no other test file's worker reports in here.
+  const api = useTestApi({ REDIS_PREFIX: `omni-test-health-${Date.now()}` });
 
-  it('reports PostgreSQL and Redis answering', async () => {
-    const response = await api.request('GET', '/health');
-    expect(response.status).toBe(200);
-    expect(response.body).toMatchObject({ status: 'ok', db: 'ok', redis: 'ok' });
+  it('reports PostgreSQL, Redis and a worker answering, and a dead worker within 15 s', async () => {
+    const alone = await api.request('GET', '/health');
+    // Without a worker the api still serves (200), but nothing stored is processed.
+    expect(alone.status).toBe(200);
+    expect(alone.body).toEqual({ status: 'degraded', db: 'ok', redis: 'ok', worker: 'missing' });
+
+    const worker = await startTestWorker(api);
+    try {
+      await expect
+        .poll(async () => (await api.request('GET', '/health')).body, { timeout: 10_000 })
+        .toEqual({ status: 'ok', db: 'ok', redis: 'ok', worker: 'ok' });
+    } finally {
+      await worker.stop();
+    }
+    // Its last heartbeat lasts 15 s (plus one probe's interval for the poll).
+    await expect
+      .poll(async () => (await api.request('GET', '/health')).body, {
+        timeout: 15_500,
+        interval: 250,
+      })
+      .toEqual({ status: 'degraded', db: 'ok', redis: 'ok', worker: 'missing' });
   });
 });
 

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { RealtimeEventName } from './realtime.events.js';
 
@@ -13,31 +14,64 @@ export type LoggedEvent = {
   payload: unknown;
 };
 
-/** `complete: false`: some missed events are no longer kept; reload instead of replaying. */
-export type Resync = { events: Omit<LoggedEvent, 'rooms'>[]; complete: boolean };
+/**
+ * Where a tenant's sequence stands. `epoch` names this run of the numbering: it changes when
+ * Redis lost the sequence (restarted empty, failed over), which restarts the numbers at 1.
+ */
+export type SequencePosition = { seq: number; epoch: string };
+
+/**
+ * `complete: false`: some missed events are no longer kept, or the numbering restarted since
+ * (`epoch` is not the panel's): reload instead of replaying.
+ */
+export type Resync = { events: Omit<LoggedEvent, 'rooms'>[]; complete: boolean; epoch: string };
+
+// KEYS: the tenant's sequence (a hash: seq, epoch), its stream, and the sequence's key of
+// before epochs (a plain counter). ARGV[1]: a fresh random epoch, used only if none exists.
+// The epoch lives in the same key as the counter, so Redis cannot lose one and keep the other.
+const ENSURE_EPOCH = `
+local function ensureEpoch()
+  if redis.call('HSETNX', KEYS[1], 'epoch', ARGV[1]) == 1 then
+    local numberedBefore = redis.call('GET', KEYS[3])
+    if numberedBefore then
+      -- The first start after epochs came: the numbering goes on, open panels see no change.
+      redis.call('HSET', KEYS[1], 'seq', numberedBefore)
+      redis.call('DEL', KEYS[3])
+    else
+      -- A new numbering: whatever the stream still holds belongs to the old one.
+      redis.call('DEL', KEYS[2])
+    end
+  end
+  return redis.call('HGET', KEYS[1], 'epoch')
+end`;
 
 // Numbering and appending in one step, so the log is in sequence order whoever publishes.
-const APPEND_SCRIPT = `
-local seq = redis.call('INCR', KEYS[1])
-redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[1], '*', 'seq', seq, 'entry', ARGV[2])
-return seq`;
+const APPEND_SCRIPT = `${ENSURE_EPOCH}
+local epoch = ensureEpoch()
+local seq = redis.call('HINCRBY', KEYS[1], 'seq', 1)
+redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[2], '*', 'seq', seq, 'entry', ARGV[3])
+return {seq, epoch}`;
 
-type WithAppendCommand = {
+const POSITION_SCRIPT = `${ENSURE_EPOCH}
+local epoch = ensureEpoch()
+return {tonumber(redis.call('HGET', KEYS[1], 'seq') or 0), epoch}`;
+
+type Keys = [sequenceKey: string, streamKey: string, numberedBeforeKey: string];
+type WithLogCommands = {
   appendRealtimeEvent(
-    seqKey: string,
-    streamKey: string,
-    maxLength: number,
-    entry: string,
-  ): Promise<number>;
+    ...args: [...Keys, candidateEpoch: string, maxLength: number, entry: string]
+  ): Promise<[number, string]>;
+  realtimeSequencePosition(...args: [...Keys, candidateEpoch: string]): Promise<[number, string]>;
 };
 
 /**
  * Every tenant's realtime events, numbered 1, 2, 3… and kept for a while in a Redis stream,
  * so that a panel that lost its connection replays exactly what it missed (no gap, however
- * many api instances and workers publish).
+ * many api instances and workers publish). Redis may lose everything; the numbering then
+ * restarts under a new epoch, and panels that see another epoch than theirs reload.
  */
 export class RealtimeEventLog {
-  private readonly redis: Redis & WithAppendCommand;
+  private readonly redis: Redis & WithLogCommands;
 
   constructor(
     redis: Redis,
@@ -45,38 +79,54 @@ export class RealtimeEventLog {
   ) {
     // A defined command runs by its SHA (EVALSHA): the script is not sent with every event.
     if (!('appendRealtimeEvent' in redis)) {
-      redis.defineCommand('appendRealtimeEvent', { numberOfKeys: 2, lua: APPEND_SCRIPT });
+      redis.defineCommand('appendRealtimeEvent', { numberOfKeys: 3, lua: APPEND_SCRIPT });
+      redis.defineCommand('realtimeSequencePosition', { numberOfKeys: 3, lua: POSITION_SCRIPT });
     }
-    this.redis = redis as Redis & WithAppendCommand;
+    this.redis = redis as Redis & WithLogCommands;
   }
 
-  async append(tenantId: string, rooms: string[], event: RealtimeEventName, payload: unknown) {
-    const seq = await this.redis.appendRealtimeEvent(
-      this.seqKey(tenantId),
-      this.streamKey(tenantId),
+  async append(
+    tenantId: string,
+    rooms: string[],
+    event: RealtimeEventName,
+    payload: unknown,
+  ): Promise<SequencePosition> {
+    const [seq, epoch] = await this.redis.appendRealtimeEvent(
+      ...this.keys(tenantId),
+      newEpoch(),
       EVENT_LOG_LENGTH,
       JSON.stringify({ rooms, event, payload }),
     );
-    return Number(seq);
+    return { seq: Number(seq), epoch };
   }
 
-  /** The tenant's latest number (0 before any event). */
-  async latest(tenantId: string): Promise<number> {
-    return Number((await this.redis.get(this.seqKey(tenantId))) ?? 0);
+  /** The tenant's latest number (0 before any event) and its epoch. */
+  async position(tenantId: string): Promise<SequencePosition> {
+    const [seq, epoch] = await this.redis.realtimeSequencePosition(
+      ...this.keys(tenantId),
+      newEpoch(),
+    );
+    return { seq: Number(seq), epoch };
   }
 
-  /** The events after `seq` addressed to any of `rooms`, oldest first. */
-  async after(tenantId: string, seq: number, rooms: Set<string>): Promise<Resync> {
-    const latest = await this.latest(tenantId);
-    if (seq >= latest) return { events: [], complete: true };
-    if (latest - seq > RESYNC_LIMIT) return { events: [], complete: false };
+  /**
+   * The events after `seq` addressed to any of `rooms`, oldest first. `epoch`: the one the
+   * panel counted `seq` in (a panel from before epochs sends none).
+   */
+  async after(tenantId: string, seq: number, rooms: Set<string>, epoch?: string): Promise<Resync> {
+    const latest = await this.position(tenantId);
+    const incomplete = { events: [], complete: false, epoch: latest.epoch };
+    if (epoch !== undefined && epoch !== latest.epoch) return incomplete;
+    if (seq > latest.seq) return incomplete; // counted in a numbering that is gone
+    if (seq === latest.seq) return { events: [], complete: true, epoch: latest.epoch };
+    if (latest.seq - seq > RESYNC_LIMIT) return incomplete;
     // Newest first, until the one after `seq`: the missed part is at the end of the stream.
     const entries = await this.redis.xrevrange(
-      this.streamKey(tenantId),
+      this.keys(tenantId)[1],
       '+',
       '-',
       'COUNT',
-      latest - seq,
+      latest.seq - seq,
     );
     const missed = entries
       .map(([, fields]) => parseEntry(fields))
@@ -85,6 +135,7 @@ export class RealtimeEventLog {
     const complete = missed[0]?.seq === seq + 1;
     return {
       complete,
+      epoch: latest.epoch,
       events: complete
         ? missed
             .filter((entry) => entry.rooms.some((room) => rooms.has(room)))
@@ -93,13 +144,14 @@ export class RealtimeEventLog {
     };
   }
 
-  private seqKey(tenantId: string): string {
-    return `${this.prefix}:realtime:${tenantId}:seq`;
+  private keys(tenantId: string): Keys {
+    const base = `${this.prefix}:realtime:${tenantId}`;
+    return [`${base}:sequence`, `${base}:log`, `${base}:seq`];
   }
+}
 
-  private streamKey(tenantId: string): string {
-    return `${this.prefix}:realtime:${tenantId}:log`;
-  }
+function newEpoch(): string {
+  return randomBytes(8).toString('hex');
 }
 
 function parseEntry(fields: string[]): LoggedEvent {

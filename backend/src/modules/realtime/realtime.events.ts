@@ -61,14 +61,16 @@ export interface SocketControl {
 }
 
 /**
- * Sent with every event as a second argument: its number in the tenant's sequence (absent on
- * snapshots such as `queue.updated`, which a reconnecting panel reloads instead).
+ * Sent with every event as a second argument: its number in the tenant's sequence and the
+ * sequence's epoch (absent on snapshots such as `queue.updated`, which a reconnecting panel
+ * reloads instead). A new epoch means the numbering restarted: the panel reloads.
  */
-export type EventMeta = { seq?: number };
+export type EventMeta = { seq?: number; epoch?: string };
 
 /** Client → server: "I saw up to `after`; what did I miss?" (answered through the ack). */
 export interface ClientToServerEvents {
-  resync: (request: { after: number }, answer: (resync: Resync) => void) => void;
+  /** `epoch`: the one `after` was counted in; another than the server's answers incomplete. */
+  resync: (request: { after: number; epoch?: string }, answer: (resync: Resync) => void) => void;
   /** Opened a conversation: its events reach this socket too. `ok: false` when not visible. */
   'conversation.watch': (
     request: { conversationId: string },
@@ -81,4 +83,4 @@ export interface ClientToServerEvents {
 export type DeletedPage = { id: string; pageId: string };
 
 /** Server → one socket right after it connects: where the tenant's sequence stands. */
-export type RealtimeReady = { seq: number };
+export type RealtimeReady = { seq: number; epoch: string };

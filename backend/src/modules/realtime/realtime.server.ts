@@ -110,12 +110,13 @@ export class RealtimeServer implements RealtimePublisher, SocketControl {
       socket.on('resync', (request, answer) => {
         const after = Number(request?.after);
         if (!Number.isInteger(after) || after < 0 || typeof answer !== 'function') return;
+        const epoch = typeof request?.epoch === 'string' ? request.epoch : undefined;
         joined
-          .then(() => eventLog.after(actor.tenantId, after, socket.rooms))
+          .then(() => eventLog.after(actor.tenantId, after, socket.rooms, epoch))
           .then(answer)
           .catch((error: unknown) => {
             logger.warn({ err: error }, 'resync failed');
-            answer({ events: [], complete: false });
+            answer({ events: [], complete: false, epoch: '' });
           });
       });
       socket.on('conversation.watch', (request, answer) => {
@@ -142,9 +143,9 @@ export class RealtimeServer implements RealtimePublisher, SocketControl {
         void socket.leave(rooms.conversation(String(request?.conversationId ?? '')));
       });
       joined
-        .then(() => eventLog.latest(actor.tenantId))
-        .then((seq) => {
-          socket.emit('realtime.ready', { seq });
+        .then(() => eventLog.position(actor.tenantId))
+        .then(({ seq, epoch }) => {
+          socket.emit('realtime.ready', { seq, epoch });
           logger.debug({ userId: actor.userId }, 'socket connected');
         })
         .catch((error: unknown) => {

@@ -45,7 +45,7 @@ export class SequencedPublisher implements RealtimePublisher {
     if (SNAPSHOT_EVENTS.has(event)) return this.emit(rooms, event, payload, {});
     const action = this.lastAction;
     this.lastSent = this.log.append(tenantId, rooms, event, payload).then(
-      (seq) => action.then(() => this.emit(rooms, event, payload, { seq })),
+      ({ seq, epoch }) => action.then(() => this.emit(rooms, event, payload, { seq, epoch })),
       (error: unknown) =>
         action.then(() => {
           this.onError(error);

@@ -517,6 +517,9 @@ const en = {
       'It belongs to the demo workspace: seed it on a server in demo mode and sign in as its admin or reviewer.',
     loadFailed: 'Could not load the App Review kit.',
   },
+  realtime: {
+    connectionLost: 'Connection to Omni lost, retrying…',
+  },
   notFound: {
     title: 'Page not found',
     text: 'The address may be mistyped, or the page has moved.',
