@@ -200,7 +200,7 @@ export class InboundStore {
          from tenants
        ),
        queue_shares as (
-         select q.tenant_id, q.page_id,
+         select q.tenant_id, q.page_id, q.created_at as head_created_at, q.id as head_id,
            (t.share / t.pages + case when row_number() over (
              partition by q.tenant_id order by q.created_at, q.id) <= t.share % t.pages
              then 1 else 0 end)::int as share
@@ -211,6 +211,9 @@ export class InboundStore {
        from queue_shares s left join lateral (
          select id, tenant_id, raw_body, page_ids, attempts, created_at from webhook_event
          where tenant_id = s.tenant_id and coalesce(page_ids[1], '') = s.page_id and ${due}
+           -- from the head the probe found: the entries before it (rows processed since the
+           -- last vacuum, retries not due) are walked once per claim, not twice
+           and (created_at, id) >= (s.head_created_at, s.head_id)
            and not (id = any(?::uuid[]))
          order by created_at, id limit s.share
          for update skip locked
