@@ -27,7 +27,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { Redis } from 'ioredis';
 import pg from 'pg';
-import { io, type Socket } from 'socket.io-client';
+import type { Socket } from 'socket.io-client';
 import type * as Testing from '@omni/backend/testing';
 import type * as JobQueuesModule from '../../backend/dist/jobs/job-queues.js';
 import {
@@ -38,6 +38,7 @@ import {
   tail,
   waitUntilReady,
 } from '../shared/processes.js';
+import { api, connect, positiveInteger } from '../shared/omni-client.js';
 import { distribution, type Distribution } from '../shared/stats.js';
 
 const HELP = `Usage: npx tsx bench/routing/run.ts [options]   (or: npm run bench:routing -- [options])
@@ -82,49 +83,15 @@ function parseOptions(): Options {
     console.log(HELP);
     process.exit(0);
   }
-  const positive = (name: string, text: string) => {
-    const value = Number(text);
-    if (!Number.isInteger(value) || value <= 0)
-      throw new Error(`--${name} must be a positive integer`);
-    return value;
-  };
   if (values.roles !== 'all' && values.roles !== 'split')
     throw new Error('--roles must be all or split');
   return {
-    rate: positive('rate', values.rate),
-    duration: positive('duration', values.duration),
-    operators: positive('operators', values.operators),
+    rate: positiveInteger('rate', values.rate),
+    duration: positiveInteger('duration', values.duration),
+    operators: positiveInteger('operators', values.operators),
     roles: values.roles,
     omniNodeArgs: values['omni-node-args'].split(' ').filter(Boolean),
   };
-}
-
-async function api<T>(
-  baseUrl: string,
-  method: string,
-  path: string,
-  body?: unknown,
-  token?: string,
-): Promise<T> {
-  const response = await fetch(baseUrl + path, {
-    method,
-    headers: {
-      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-      ...(token ? { authorization: `Bearer ${token}` } : {}),
-    },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await response.text();
-  if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${text}`);
-  return (text ? JSON.parse(text) : undefined) as T;
-}
-
-function connect(baseUrl: string, token: string): Promise<Socket> {
-  const socket = io(baseUrl, { auth: { token }, transports: ['websocket'], reconnection: false });
-  return new Promise((resolve, reject) => {
-    socket.once('connect', () => resolve(socket));
-    socket.once('connect_error', reject);
-  });
 }
 
 async function main(): Promise<void> {

@@ -13,6 +13,7 @@ import { Migration20261121203113_batched_inbound } from './Migration202611212031
 import { Migration20261202163849_user_sessions } from './Migration20261202163849_user_sessions.js';
 import { Migration20261202164133_stored_file_owners } from './Migration20261202164133_stored_file_owners.js';
 import { Migration20261202164523_webhook_retention } from './Migration20261202164523_webhook_retention.js';
+import { Migration20261202173043_fair_inbound_claim } from './Migration20261202173043_fair_inbound_claim.js';
 import { Migration20261202173045_outbox } from './Migration20261202173045_outbox.js';
 import { Migration20261202173451_raw_body_bytes } from './Migration20261202173451_raw_body_bytes.js';
 
@@ -46,6 +47,10 @@ export const migrationsList: MigrationObject[] = [
   {
     name: 'Migration20261202164523_webhook_retention',
     class: Migration20261202164523_webhook_retention,
+  },
+  {
+    name: 'Migration20261202173043_fair_inbound_claim',
+    class: Migration20261202173043_fair_inbound_claim,
   },
   { name: 'Migration20261202173045_outbox', class: Migration20261202173045_outbox },
   { name: 'Migration20261202173451_raw_body_bytes', class: Migration20261202173451_raw_body_bytes },

@@ -88,10 +88,11 @@ export const WebhookEventSchema = new EntitySchema<WebhookEvent, TenantOwnedEnti
     diagnostics: { type: 'json', default: '[]' },
   },
   indexes: [
-    // Workers claim the oldest pending deliveries; processed ones, nearly all, stay out of it.
+    // Workers claim pending deliveries round-robin over (tenant, first page), oldest first
+    // within each (InboundStore.claim); processed ones, nearly all, stay out of it.
     {
-      name: 'webhook_event_pending_index',
-      expression: `create index "webhook_event_pending_index" on "webhook_event" ("created_at") where "status" = 'pending'`,
+      name: 'webhook_event_pending_claim_index',
+      expression: `create index "webhook_event_pending_claim_index" on "webhook_event" ("tenant_id", (coalesce("page_ids"[1], '')), "created_at", "id") where "status" = 'pending'`,
     },
     // The retention sweep deletes finished deliveries by age (WebhookRetention).
     {

@@ -100,42 +100,162 @@ export type Diagnostic = WebhookDiagnostic;
 
 type KeyOnPage = { pageRowId: string; key: string };
 
+/** The deliveries of one tenant whose first page is `pageId` (Facebook's): a claim's unit of fairness. */
+type PageQueue = { tenantId: string; pageId: string };
+
+/** A claim asks again at most this often for the shares that queues left unused. */
+const CLAIM_ROUNDS = 3;
+
 /** The ORM's connection hands timestamps over as text (it parses them itself). */
 type Timestamp = string | Date;
+
+type ClaimedDeliveryRow = {
+  id: string;
+  tenant_id: string;
+  raw_body: Buffer;
+  page_ids: string[];
+  attempts: number;
+  created_at: Timestamp;
+};
+
+/** A queue's share, with one of the deliveries it got or, when it got none, nulls. */
+type ShareRow = { queue_tenant_id: string; queue_page_id: string; share: number } & (
+  ClaimedDeliveryRow | { [Column in keyof ClaimedDeliveryRow]: null }
+);
 
 export class InboundStore {
   constructor(private readonly sql: Sql) {}
 
   /**
-   * The oldest pending deliveries that are due, locked; another worker skips them and takes
-   * the next ones, so workers never wait for each other here.
+   * Pending deliveries that are due, locked; another worker skips them and takes the next
+   * ones, so workers never wait for each other here. A batch is shared round-robin: first
+   * between the tenants with due deliveries, then within a tenant between its pages (a
+   * delivery counts for the first page it names), each page's share taken oldest first. So a
+   * tenant's backlog takes at most its share of every batch and another tenant's message
+   * goes in the next one. Shares a page cannot fill go to the others in another round.
    */
   async claim(selection: { limit: number } | { ids: string[] }): Promise<ClaimedDelivery[]> {
-    const byIds = 'ids' in selection;
-    const rows = await this.sql<{
-      id: string;
-      tenant_id: string;
-      raw_body: Buffer;
-      page_ids: string[];
-      attempts: number;
-      created_at: Timestamp;
-    }>(
+    if ('ids' in selection) return this.claimByIds(selection.ids);
+    const claimed: ClaimedDelivery[] = [];
+    const exhausted: PageQueue[] = [];
+    for (let round = 0; round < CLAIM_ROUNDS && claimed.length < selection.limit; round++) {
+      const shares = await this.claimShares(
+        selection.limit - claimed.length,
+        claimed.map((delivery) => delivery.id),
+        exhausted,
+      );
+      for (const share of shares) {
+        claimed.push(...share.deliveries);
+        if (share.deliveries.length < share.share) exhausted.push(share.queue);
+      }
+      if (shares.every((share) => share.deliveries.length < share.share)) break;
+    }
+    return claimed.sort(
+      (a, b) => a.createdAt.getTime() - b.createdAt.getTime() || a.id.localeCompare(b.id),
+    );
+  }
+
+  /**
+   * One round of `claim`: the (tenant, page) queues with due deliveries, found by skipping
+   * through the pending index (one probe per queue, however long the backlog), minus those
+   * that came up short before; `limit` split evenly between their tenants, then between each
+   * tenant's pages (the remainders to the oldest heads); each queue's share locked from its
+   * oldest delivery. A queue whose deliveries another worker holds comes up short.
+   */
+  private async claimShares(
+    limit: number,
+    claimedIds: string[],
+    exhausted: PageQueue[],
+  ): Promise<{ queue: PageQueue; share: number; deliveries: ClaimedDelivery[] }[]> {
+    const due = `status = 'pending' and raw_body is not null
+      and (process_after is null or process_after <= now())`;
+    const rows = await this.sql<ShareRow>(
+      `with recursive queues (tenant_id, page_id, created_at, id) as (
+         (select tenant_id, coalesce(page_ids[1], ''), created_at, id from webhook_event
+          where ${due}
+          order by tenant_id, coalesce(page_ids[1], ''), created_at, id limit 1)
+         union all
+         select next.* from queues q cross join lateral (
+           select tenant_id, coalesce(page_ids[1], ''), created_at, id from webhook_event
+           where ${due} and (tenant_id, coalesce(page_ids[1], '')) > (q.tenant_id, q.page_id)
+           order by tenant_id, coalesce(page_ids[1], ''), created_at, id limit 1
+         ) next
+       ),
+       open_queues as (
+         select q.* from queues q
+         where not exists (
+           select 1 from jsonb_to_recordset(?::jsonb) as x(tenant_id uuid, page_id text)
+           where x.tenant_id = q.tenant_id and x.page_id = q.page_id)
+       ),
+       tenants as (
+         select tenant_id, count(*)::int as pages,
+           row_number() over (order by min(created_at), min(id::text)) as position,
+           count(*) over () as tenant_count
+         from open_queues group by tenant_id
+       ),
+       tenant_shares as (
+         select tenant_id, pages,
+           (?::int / tenant_count + case when position <= ?::int % tenant_count then 1 else 0 end)::int
+             as share
+         from tenants
+       ),
+       queue_shares as (
+         select q.tenant_id, q.page_id, q.created_at as head_created_at, q.id as head_id,
+           (t.share / t.pages + case when row_number() over (
+             partition by q.tenant_id order by q.created_at, q.id) <= t.share % t.pages
+             then 1 else 0 end)::int as share
+         from open_queues q join tenant_shares t using (tenant_id)
+       )
+       select s.tenant_id as queue_tenant_id, s.page_id as queue_page_id, s.share,
+         d.id, d.tenant_id, d.raw_body, d.page_ids, d.attempts, d.created_at
+       from queue_shares s left join lateral (
+         select id, tenant_id, raw_body, page_ids, attempts, created_at from webhook_event
+         where tenant_id = s.tenant_id and coalesce(page_ids[1], '') = s.page_id and ${due}
+           -- from the head the probe found: the entries before it (rows processed since the
+           -- last vacuum, retries not due) are walked once per claim, not twice
+           and (created_at, id) >= (s.head_created_at, s.head_id)
+           and not (id = any(?::uuid[]))
+         order by created_at, id limit s.share
+         for update skip locked
+       ) d on true
+       where s.share > 0`,
+      [
+        pgRecords(exhausted.map((queue) => ({ tenant_id: queue.tenantId, page_id: queue.pageId }))),
+        limit,
+        limit,
+        pgArray(claimedIds),
+      ],
+    );
+    const shares = new Map<
+      string,
+      { queue: PageQueue; share: number; deliveries: ClaimedDelivery[] }
+    >();
+    for (const row of rows) {
+      const key = `${row.queue_tenant_id} ${row.queue_page_id}`;
+      let share = shares.get(key);
+      if (!share) {
+        share = {
+          queue: { tenantId: row.queue_tenant_id, pageId: row.queue_page_id },
+          share: row.share,
+          deliveries: [],
+        };
+        shares.set(key, share);
+      }
+      if (row.id !== null) share.deliveries.push(toClaimedDelivery(row));
+    }
+    return [...shares.values()];
+  }
+
+  private async claimByIds(ids: string[]): Promise<ClaimedDelivery[]> {
+    const rows = await this.sql<ClaimedDeliveryRow>(
       `select id, tenant_id, raw_body, page_ids, attempts, created_at from webhook_event
        where status = 'pending' and raw_body is not null
          and (process_after is null or process_after <= now())
-         ${byIds ? 'and id = any(?::uuid[])' : ''}
+         and id = any(?::uuid[])
        order by created_at limit ? for update skip locked`,
-      byIds ? [pgArray(selection.ids), selection.ids.length] : [selection.limit],
+      [pgArray(ids), ids.length],
     );
-    return rows.map((row) => ({
-      id: row.id,
-      tenantId: row.tenant_id,
-      // The bytes as signed; invalid UTF-8 reads as U+FFFD, and the parser copes with any text.
-      rawBody: row.raw_body.toString('utf8'),
-      pageIds: row.page_ids,
-      attempts: row.attempts,
-      createdAt: toDate(row.created_at),
-    }));
+    return rows.map(toClaimedDelivery);
   }
 
   async pages(keys: { tenantId: string; pageId: string }[]): Promise<PageRow[]> {
@@ -606,6 +726,18 @@ export function keyOnPage(pageRowId: string, key: string): string {
 
 function toKeyRecord(key: KeyOnPage): { page_id: string; key: string } {
   return { page_id: key.pageRowId, key: key.key };
+}
+
+function toClaimedDelivery(row: ClaimedDeliveryRow): ClaimedDelivery {
+  return {
+    id: row.id,
+    tenantId: row.tenant_id,
+    // The bytes as signed; invalid UTF-8 reads as U+FFFD, and the parser copes with any text.
+    rawBody: row.raw_body.toString('utf8'),
+    pageIds: row.page_ids,
+    attempts: row.attempts,
+    createdAt: toDate(row.created_at),
+  };
 }
 
 function toDate(value: Timestamp): Date {
