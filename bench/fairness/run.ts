@@ -456,7 +456,7 @@ async function pending(db: pg.Pool): Promise<number> {
 /** B's deliveries: when each visitor's was marked processed (epoch ms), by PSID. */
 async function processedTimes(db: pg.Pool, pageRowId: string): Promise<Map<string, number>> {
   const { rows } = await db.query<{ psid: string; processed_ms: number }>(
-    `select e.raw_body::jsonb #>> '{entry,0,messaging,0,sender,id}' as psid,
+    `select convert_from(e.raw_body, 'UTF8')::jsonb #>> '{entry,0,messaging,0,sender,id}' as psid,
             extract(epoch from e.processed_at) * 1000 as processed_ms
        from webhook_event e join facebook_page p on p.tenant_id = e.tenant_id
       where p.id = $1 and e.processed_at is not null`,
