@@ -63,6 +63,7 @@ import { OutboundSweeper } from './modules/replies/outbound-sweeper.js';
 import { RepliesService } from './modules/replies/replies.service.js';
 import { SenderActionSender, SenderActionsService } from './modules/replies/sender-actions.js';
 import { QueueNoticesService } from './modules/routing/queue-notices.js';
+import { RoutingFollowUps } from './modules/routing/routing-follow-ups.js';
 import { RoutingService, type WakeDispatcher } from './modules/routing/routing.service.js';
 import { QueueFiguresPublisher, QueueFiguresService } from './modules/routing/queue-figures.js';
 import { QueueStatsService } from './modules/routing/queue-stats.js';
@@ -114,7 +115,11 @@ function dispatcherWaker(queues: JobQueues): WakeDispatcher {
   return (tenantId) => queues.wake('routing-dispatch', { tenantId }, tenantId);
 }
 
-/** The queue, as both processes use it: changes pushed to the panels, dispatch woken by job. */
+/**
+ * The queue and the outbox, as both processes use them: changes pushed to the panels,
+ * dispatch woken by job, and what a committed change must cause performed from the outbox
+ * (at once by the process that committed it; the worker's sweep performs what is left).
+ */
 function createRouting(
   em: EntityManager,
   queues: JobQueues,
@@ -129,25 +134,58 @@ function createRouting(
   );
   const wakeDispatcher = dispatcherWaker(queues);
   const queueChanged = (tenantId: string) => figuresPublisher.queueChanged(tenantId);
-  const routing = new RoutingService(em, {
+  const queueNotices = new QueueNoticesService(em);
+  const conversationsChanged = async (tenantId: string, conversationIds: string[]) => {
+    scopeToTenant(em, tenantId); // jobs (dispatch, sweep) start without a tenant
+    await broadcaster.broadcast({ conversationIds });
+    queueChanged(tenantId);
+  };
+  const routingFollowUps = new RoutingFollowUps({
     wakeDispatcher,
-    conversationsChanged: async (tenantId, conversationIds) => {
-      scopeToTenant(em, tenantId); // jobs (dispatch, sweep) start without a tenant
-      await broadcaster.broadcast({ conversationIds });
-      queueChanged(tenantId);
-    },
+    conversationsChanged,
     scheduleFirstResponseCheck: (check, delay) =>
       queues.enqueue('first-response-check', check, {
         delay,
         jobId: `first-response-${check.conversationId}-${Date.parse(check.assignedAt)}`,
       }),
   });
+  const inboundFollowUps = new InboundFollowUps({
+    em,
+    queues,
+    broadcaster,
+    wakeDispatcher,
+    queueChanged,
+    queueNotices,
+  });
+  // Every kind of outbox entry and who performs it.
+  const outbox = new OutboxDispatcher(
+    em,
+    {
+      'inbound-follow-ups': (followUps, entry) => inboundFollowUps.perform(followUps, entry),
+      'routing-changed': (change, entry) => routingFollowUps.perform(change, entry),
+    },
+    logger,
+  );
+  const routing = new RoutingService(em, {
+    wakeDispatcher,
+    conversationsChanged,
+    dispatchCommitted: (outboxEntryIds) => outbox.dispatchCommitted(outboxEntryIds),
+  });
   const queueHooks = {
     wakeDispatcher,
     requeueHeldBy: routing.requeueHeldBy.bind(routing),
     queueChanged,
   };
-  return { routing, figures, wakeDispatcher, queueChanged, queueHooks, broadcaster };
+  return {
+    routing,
+    figures,
+    wakeDispatcher,
+    queueChanged,
+    queueHooks,
+    broadcaster,
+    outbox,
+    queueNotices,
+  };
 }
 
 /**
@@ -324,7 +362,7 @@ export async function startWorker({
     createIntegrations(config);
   const inbound = new InboundService(em, logger);
   const realtime = new RealtimeEmitter(redis, config.redisPrefix, logger);
-  const { routing, wakeDispatcher, queueChanged, queueHooks, broadcaster } = createRouting(
+  const { routing, wakeDispatcher, queueHooks, broadcaster, outbox, queueNotices } = createRouting(
     em,
     queues,
     realtime,
@@ -344,7 +382,6 @@ export async function startWorker({
   );
   const outboundSweeper = new OutboundSweeper(em, queues);
   const senderActions = new SenderActionSender(em, graph, secrets);
-  const queueNotices = new QueueNoticesService(em);
   const routingSweeper = new RoutingSweeper(
     em,
     new OperatorPresence(redis, config.redisPrefix),
@@ -357,20 +394,6 @@ export async function startWorker({
   );
   const sweeper = new WebhookSweeper(em, queues);
   const retention = new WebhookRetention(em, config.webhookRawBodyRetentionDays);
-  const inboundFollowUps = new InboundFollowUps({
-    em,
-    queues,
-    broadcaster,
-    wakeDispatcher,
-    queueChanged,
-    queueNotices,
-  });
-  // Every kind of outbox entry and who performs it.
-  const outbox = new OutboxDispatcher(
-    em,
-    { 'inbound-follow-ups': (followUps, entry) => inboundFollowUps.perform(followUps, entry) },
-    logger,
-  );
   const files = new FilesService(em, storage, fileLinks, attachmentDownloads);
   const profiles = new ContactProfilesService(em, graph, secrets);
   const subscriptions = new PageSubscriptionsService(em, graph, secrets, logger);

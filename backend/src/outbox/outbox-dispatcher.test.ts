@@ -40,6 +40,9 @@ function recordingDispatcher(failing: Set<string> = new Set()) {
         if (failing.has(marker)) throw new Error(`handler refused ${marker}`);
         performed.push({ marker, entry });
       },
+      'routing-changed': async () => {
+        throw new Error('These tests write inbound entries only');
+      },
     },
     createLogger(api.config),
   );

@@ -6,6 +6,8 @@
 export type OutboxPayloads = {
   /** What follows a committed batch of inbound events, for one tenant (InboundFollowUps). */
   'inbound-follow-ups': InboundFollowUpsPayload;
+  /** What follows a committed move in the queue (RoutingFollowUps). */
+  'routing-changed': RoutingChangedPayload;
 };
 
 export type OutboxKind = keyof OutboxPayloads;
@@ -32,4 +34,14 @@ export type InboundFollowUpsPayload = {
   /** Attachments to download into Omni's storage: message id and attachment position. */
   attachmentDownloads: { messageId: string; index: number }[];
   contactIdsNeedingProfile: string[];
+};
+
+/** A committed move in the queue (assignment, take, transfer, close, requeue), for one tenant. */
+export type RoutingChangedPayload = {
+  /** Conversations whose state the panels must be sent. */
+  conversationIds: string[];
+  /** Whether a chat started waiting or a slot freed up, so the dispatcher must run. */
+  wakeDispatcher: boolean;
+  /** First-response timeouts of automatic assignments: each checked at `dueAt`. */
+  firstResponseChecks: { conversationId: string; assignedAt: string; dueAt: string }[];
 };

@@ -1,6 +1,42 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { v7 as uuidv7 } from 'uuid';
+import type { Logger } from '../../logger.js';
+import { OutboxDispatcher } from '../../outbox/outbox-dispatcher.js';
 import type { Actor } from '../auth/actor.js';
+import { RoutingFollowUps, type RoutingFollowUpsHooks } from './routing-follow-ups.js';
+import { RoutingService } from './routing.service.js';
+
+/**
+ * A RoutingService whose moves are followed by `hooks` as in the servers: through the outbox,
+ * performed at once after each commit (the fast path).
+ */
+export function createRoutingWithHooks(
+  em: EntityManager,
+  hooks: RoutingFollowUpsHooks,
+  logger: Logger,
+  clock: () => Date = () => new Date(),
+): RoutingService {
+  const followUps = new RoutingFollowUps(hooks, clock);
+  const outbox = new OutboxDispatcher(
+    em.fork(),
+    {
+      'inbound-follow-ups': async () => {
+        throw new Error('Not an entry of the queue');
+      },
+      'routing-changed': (change, entry) => followUps.perform(change, entry),
+    },
+    logger,
+  );
+  return new RoutingService(
+    em,
+    {
+      wakeDispatcher: hooks.wakeDispatcher,
+      conversationsChanged: hooks.conversationsChanged,
+      dispatchCommitted: (outboxEntryIds) => outbox.dispatchCommitted(outboxEntryIds),
+    },
+    clock,
+  );
+}
 
 /**
  * Queue scenes written straight into PostgreSQL, for tests and benchmarks that need many

@@ -18,9 +18,8 @@ import { delivery, entry, textMessage } from '../facebook/inbound/messenger-fixt
 import { PasswordHasher } from '../auth/passwords.js';
 import { OperatorsService } from '../operators/operators.service.js';
 import { OperatorPresence } from './operator-presence.js';
-import { QueueScene } from './routing-fixtures.js';
+import { createRoutingWithHooks, QueueScene } from './routing-fixtures.js';
 import { RoutingSweeper } from './routing-sweeper.js';
-import { RoutingService } from './routing.service.js';
 
 const api = useTestApi();
 let worker: Awaited<ReturnType<typeof startTestWorker>>;
@@ -258,11 +257,15 @@ describe('the presence sweep', () => {
       departmentIds: [department.id],
     });
     const chats = await scene.addWaiting(3, department.id);
-    const routing = new RoutingService(em, {
-      wakeDispatcher: async () => {},
-      conversationsChanged: async () => {},
-      scheduleFirstResponseCheck: async () => {},
-    });
+    const routing = createRoutingWithHooks(
+      em,
+      {
+        wakeDispatcher: async () => {},
+        conversationsChanged: async () => {},
+        scheduleFirstResponseCheck: async () => {},
+      },
+      createLogger(api.config),
+    );
     await routing.dispatch(admin.tenant.id);
 
     const grace = 60_000;

@@ -2,6 +2,8 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { v7 as uuidv7, validate as isUuid } from 'uuid';
 import { pgArray, sqlTransaction, type Sql } from '../../db/sql.js';
 import { ConflictError, ForbiddenError, NotFoundError } from '../../errors.js';
+import { appendToOutbox } from '../../outbox/outbox.js';
+import type { RoutingChangedPayload } from '../../outbox/outbox-map.js';
 import type { Actor } from '../auth/actor.js';
 import {
   ConversationEvent,
@@ -17,16 +19,14 @@ export type WakeDispatcher = (tenantId: string) => Promise<void>;
 /** Tells the panels which conversations of a tenant changed, after the change is committed. */
 export type ConversationsChanged = (tenantId: string, conversationIds: string[]) => Promise<void>;
 
-/** Arranges for `expireFirstResponse` to run after `delayMs`. */
-export type ScheduleFirstResponseCheck = (
-  check: { conversationId: string; assignedAt: string },
-  delayMs: number,
-) => Promise<void>;
-
 export type RoutingHooks = {
   wakeDispatcher: WakeDispatcher;
   conversationsChanged: ConversationsChanged;
-  scheduleFirstResponseCheck: ScheduleFirstResponseCheck;
+  /**
+   * Performs the outbox entries a move just committed (the fast path; never throws). What
+   * it could not do, or a process that died first left, the outbox sweep performs.
+   */
+  dispatchCommitted: (outboxEntryIds: string[]) => Promise<void>;
 };
 
 export type TransferTarget = { operatorId: string } | { departmentId: string };
@@ -72,20 +72,27 @@ export class RoutingService {
     // ones must not wait for its end. Publications stay in order among themselves.
     const publications = new PublicationChain();
     while (assigned.length < MAX_ASSIGNMENTS_PER_PASS) {
-      const batch = await this.transaction((sql) => this.assignBatch(sql, tenantId));
-      if (batch === 'nothing') break;
-      const conversationIds = batch.map((assignment) => assignment.conversationId);
-      publications.add(async () => {
-        await this.hooks.conversationsChanged(tenantId, conversationIds);
-        if (timeoutSeconds === null) return;
-        for (const { conversationId, assignedAt } of batch) {
-          await this.hooks.scheduleFirstResponseCheck(
-            { conversationId, assignedAt: assignedAt.toISOString() },
-            timeoutSeconds * 1000,
-          );
-        }
+      const batch = await this.transaction(async (sql) => {
+        const assignments = await this.assignBatch(sql, tenantId);
+        if (assignments === 'nothing') return 'nothing';
+        const conversationIds = assignments.map((assignment) => assignment.conversationId);
+        const outboxEntryIds = await this.appendChange(sql, tenantId, {
+          conversationIds,
+          wakeDispatcher: false,
+          firstResponseChecks:
+            timeoutSeconds === null
+              ? []
+              : assignments.map(({ conversationId, assignedAt }) => ({
+                  conversationId,
+                  assignedAt: assignedAt.toISOString(),
+                  dueAt: new Date(assignedAt.getTime() + timeoutSeconds * 1000).toISOString(),
+                })),
+        });
+        return { conversationIds, outboxEntryIds };
       });
-      assigned.push(...conversationIds);
+      if (batch === 'nothing') break;
+      publications.add(() => this.hooks.dispatchCommitted(batch.outboxEntryIds));
+      assigned.push(...batch.conversationIds);
     }
     // More may wait: a fresh job goes on.
     if (assigned.length >= MAX_ASSIGNMENTS_PER_PASS) await this.hooks.wakeDispatcher(tenantId);
@@ -485,6 +492,15 @@ export class RoutingService {
         conversationId,
       ],
     );
+  }
+
+  /** Writes what a move must cause, in its transaction (see RoutingFollowUps). */
+  private appendChange(
+    sql: Sql,
+    tenantId: string,
+    change: RoutingChangedPayload,
+  ): Promise<string[]> {
+    return appendToOutbox(sql, [{ tenantId, kind: 'routing-changed', payload: change }]);
   }
 
   private transaction<T>(work: (sql: Sql) => Promise<T>): Promise<T> {

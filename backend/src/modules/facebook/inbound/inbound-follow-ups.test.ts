@@ -82,6 +82,7 @@ describe('follow-ups of a committed inbound batch', () => {
         'inbound-follow-ups': async (followUps, entry) => {
           performed.push({ followUps, tenantId: entry.tenantId });
         },
+        'routing-changed': async () => {},
       },
       createLogger(api.config),
     );
