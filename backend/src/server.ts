@@ -168,7 +168,6 @@ function createRouting(
   );
   const routing = new RoutingService(em, {
     wakeDispatcher,
-    conversationsChanged,
     dispatchCommitted: (outboxEntryIds) => outbox.dispatchCommitted(outboxEntryIds),
   });
   const queueHooks = {

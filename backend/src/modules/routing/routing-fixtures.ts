@@ -31,7 +31,6 @@ export function createRoutingWithHooks(
     em,
     {
       wakeDispatcher: hooks.wakeDispatcher,
-      conversationsChanged: hooks.conversationsChanged,
       dispatchCommitted: (outboxEntryIds) => outbox.dispatchCommitted(outboxEntryIds),
     },
     clock,

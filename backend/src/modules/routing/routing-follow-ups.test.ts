@@ -4,6 +4,7 @@ import type { Socket } from 'socket.io-client';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../logger.js';
 import { OutboxDispatcher } from '../../outbox/outbox-dispatcher.js';
+import type { RoutingChangedPayload } from '../../outbox/outbox-map.js';
 import { createRedis } from '../../redis.js';
 import {
   connectFacebookPage,
@@ -80,7 +81,7 @@ function firstResponseChecks(): Queue {
   return queue;
 }
 
-describe('follow-ups of an automatic assignment', () => {
+describe('follow-ups of a move in the queue', () => {
   it('still reach the panel and schedule the first-response check, once, when the worker died right after the commit', async () => {
     const { admin, em, queue, operator, chat } = await setUp();
     const panel = await connectSocket(api, admin.token, sockets);
@@ -88,7 +89,6 @@ describe('follow-ups of an automatic assignment', () => {
     panel.on('conversation.updated', (conversation: ConversationDto) => updates.push(conversation));
     const dying = new RoutingService(em, {
       wakeDispatcher: async () => {},
-      conversationsChanged: async () => {},
       dispatchCommitted: async () => {
         throw new Error('the worker died after the commit');
       },
@@ -150,7 +150,10 @@ describe('follow-ups of an automatic assignment', () => {
     );
     const routing = new RoutingService(
       em,
-      { ...hooks, dispatchCommitted: (ids) => outbox.dispatchCommitted(ids) },
+      {
+        wakeDispatcher: hooks.wakeDispatcher,
+        dispatchCommitted: (ids) => outbox.dispatchCommitted(ids),
+      },
       () => new Date(clock.now),
     );
 
@@ -171,6 +174,64 @@ describe('follow-ups of an automatic assignment', () => {
 
     expect(scheduled).toEqual([{ conversationId: chat, delayMs: TIMEOUT_SECONDS * 1000 - 10_000 }]);
     expect(changed).toEqual([chat, chat]); // whole records: a second update is harmless
+    expect(await outboxOf(admin.tenant.id)).toBe(0);
+  });
+
+  it('of a take, transfer, requeue, timeout and close are committed with each and performed by the sweep when the process failed after the commit', async () => {
+    const { admin, em, queue, chat } = await setUp();
+    const [first, second] = await queue.addOperators(2);
+    const dying = new RoutingService(em, {
+      wakeDispatcher: async () => {},
+      dispatchCommitted: async () => {
+        throw new Error('the process died after the commit');
+      },
+    });
+    const died = 'the process died after the commit';
+    await expect(dying.take(first!, chat)).rejects.toThrow(died);
+    await expect(dying.transfer(first!, chat, { operatorId: second!.userId })).rejects.toThrow(
+      died,
+    );
+    await expect(
+      dying.requeueHeldBy(admin.tenant.id, second!.userId, 'operator_offline'),
+    ).rejects.toThrow(died);
+    await expect(dying.dispatch(admin.tenant.id)).rejects.toThrow(died);
+    const assignedAt = new Date(await assignedAtOf(chat)).toISOString();
+    await expect(dying.expireFirstResponse(chat, assignedAt)).rejects.toThrow(died);
+    await expect(dying.take(first!, chat)).rejects.toThrow(died);
+    await expect(dying.close(first!, chat)).rejects.toThrow(died);
+    expect(await queue.holders()).toEqual(new Map());
+
+    const performed: RoutingChangedPayload[] = [];
+    const sweep = new OutboxDispatcher(
+      api.orm.em.fork(),
+      {
+        'inbound-follow-ups': async () => {},
+        'routing-changed': async (change) => void performed.push(change),
+      },
+      createLogger(api.config),
+    );
+    await api.orm.em
+      .getConnection()
+      .execute(
+        `update outbox_entry set available_at = now() - interval '1 minute' where tenant_id = ?`,
+        [admin.tenant.id],
+      );
+    await sweep.dispatchDue();
+
+    const moved = (wakeDispatcher: boolean) => ({
+      conversationIds: [chat],
+      wakeDispatcher,
+      firstResponseChecks: [],
+    });
+    expect(performed).toEqual([
+      moved(false), // taken
+      moved(true), // transferred: the first operator has room again
+      moved(true), // requeued
+      { ...moved(false), firstResponseChecks: [expect.objectContaining({ assignedAt })] },
+      moved(true), // timed out: back to the queue
+      moved(false), // taken
+      moved(true), // closed
+    ]);
     expect(await outboxOf(admin.tenant.id)).toBe(0);
   });
 });

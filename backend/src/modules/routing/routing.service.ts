@@ -20,8 +20,8 @@ export type WakeDispatcher = (tenantId: string) => Promise<void>;
 export type ConversationsChanged = (tenantId: string, conversationIds: string[]) => Promise<void>;
 
 export type RoutingHooks = {
+  /** Goes on with a long pass in a fresh job (what moves cause goes through the outbox). */
   wakeDispatcher: WakeDispatcher;
-  conversationsChanged: ConversationsChanged;
   /**
    * Performs the outbox entries a move just committed (the fast path; never throws). What
    * it could not do, or a process that died first left, the outbox sweep performs.
@@ -127,17 +127,20 @@ export class RoutingService {
         reason: 'first_response_timeout',
         operatorId: conversation.operator_id,
       });
-      return conversation.tenant_id;
+      return this.appendChange(sql, conversation.tenant_id, {
+        conversationIds: [conversationId],
+        wakeDispatcher: true,
+        firstResponseChecks: [],
+      });
     });
     if (!expired) return false;
-    await this.hooks.wakeDispatcher(expired);
-    await this.hooks.conversationsChanged(expired, [conversationId]);
+    await this.hooks.dispatchCommitted(expired);
     return true;
   }
 
   /** An operator takes a waiting conversation (online or away: away only stops automatic chats). */
   async take(actor: Actor, conversationId: string): Promise<void> {
-    await this.transaction(async (sql) => {
+    const outboxEntryIds = await this.transaction(async (sql) => {
       const conversation = await this.lockVisible(sql, actor, conversationId);
       if (conversation.status === 'assigned') {
         throw new ConflictError(
@@ -154,8 +157,13 @@ export class RoutingService {
         reason: 'manual',
         actorId: actor.userId,
       });
+      return this.appendChange(sql, actor.tenantId, {
+        conversationIds: [conversation.id],
+        wakeDispatcher: false,
+        firstResponseChecks: [],
+      });
     });
-    await this.hooks.conversationsChanged(actor.tenantId, [conversationId]);
+    await this.hooks.dispatchCommitted(outboxEntryIds);
   }
 
   /**
@@ -163,7 +171,7 @@ export class RoutingService {
    * department's queue. Its holder or an admin may do it; a waiting one, anyone who sees it.
    */
   async transfer(actor: Actor, conversationId: string, target: TransferTarget): Promise<void> {
-    await this.transaction(async (sql) => {
+    const outboxEntryIds = await this.transaction(async (sql) => {
       const conversation = await this.lockVisible(sql, actor, conversationId);
       assertMayHandle(actor, conversation);
       if ('operatorId' in target) {
@@ -195,16 +203,20 @@ export class RoutingService {
           departmentId: department.id,
         });
       }
+      return this.appendChange(sql, actor.tenantId, {
+        conversationIds: [conversation.id],
+        wakeDispatcher: true,
+        firstResponseChecks: [],
+      });
     });
-    await this.hooks.wakeDispatcher(actor.tenantId);
-    await this.hooks.conversationsChanged(actor.tenantId, [conversationId]);
+    await this.hooks.dispatchCommitted(outboxEntryIds);
   }
 
   /** Closes a conversation; its operator's slot frees up for the next waiting one. */
   async close(actor: Actor, conversationId: string): Promise<void> {
-    await this.transaction(async (sql) => {
+    const outboxEntryIds = await this.transaction(async (sql) => {
       const conversation = await this.lockVisible(sql, actor, conversationId);
-      if (conversation.status === 'closed') return;
+      if (conversation.status === 'closed') return []; // closed already: nothing follows
       assertMayHandle(actor, conversation);
       await sql(
         `update conversation set status = 'closed', closed_at = ?, updated_at = ? where id = ?`,
@@ -216,9 +228,13 @@ export class RoutingService {
         actorId: actor.userId,
         operatorId: conversation.operator_id,
       });
+      return this.appendChange(sql, actor.tenantId, {
+        conversationIds: [conversation.id],
+        wakeDispatcher: true,
+        firstResponseChecks: [],
+      });
     });
-    await this.hooks.wakeDispatcher(actor.tenantId);
-    await this.hooks.conversationsChanged(actor.tenantId, [conversationId]);
+    await this.hooks.dispatchCommitted(outboxEntryIds);
   }
 
   /**
@@ -242,13 +258,19 @@ export class RoutingService {
       for (const { id } of rows) {
         await this.record(sql, tenantId, id, { type: 'requeued', reason, operatorId });
       }
-      return rows.map((row) => row.id);
+      const conversationIds = rows.map((row) => row.id);
+      const outboxEntryIds =
+        conversationIds.length === 0
+          ? []
+          : await this.appendChange(sql, tenantId, {
+              conversationIds,
+              wakeDispatcher: true,
+              firstResponseChecks: [],
+            });
+      return { conversationIds, outboxEntryIds };
     });
-    if (requeued.length > 0) {
-      await this.hooks.wakeDispatcher(tenantId);
-      await this.hooks.conversationsChanged(tenantId, requeued);
-    }
-    return requeued;
+    await this.hooks.dispatchCommitted(requeued.outboxEntryIds);
+    return requeued.conversationIds;
   }
 
   /** The conversation's queue history, oldest first (the caller checked it may be seen). */
