@@ -58,6 +58,16 @@ async function count(text: string, params: unknown[]): Promise<number> {
 const outboxOf = (tenantId: string) =>
   count('select count(*)::int as count from outbox_entry where tenant_id = ?', [tenantId]);
 
+/** Makes the tenant's entries due for a sweep, as if their backoff and grace had passed. */
+async function makeOutboxDue(tenantId: string): Promise<void> {
+  await api.orm.em
+    .getConnection()
+    .execute(
+      `update outbox_entry set available_at = now() - interval '1 minute' where tenant_id = ?`,
+      [tenantId],
+    );
+}
+
 async function assignedAtOf(chat: string): Promise<number> {
   const [row] = await api.orm.em
     .getConnection()
@@ -164,12 +174,7 @@ describe('follow-ups of a move in the queue', () => {
     // Ten seconds on, Redis is back and the entry's backoff is over: the sweep performs it.
     isQueueDown = false;
     clock.now += 10_000;
-    await api.orm.em
-      .getConnection()
-      .execute(
-        `update outbox_entry set available_at = now() - interval '1 minute' where tenant_id = ?`,
-        [admin.tenant.id],
-      );
+    await makeOutboxDue(admin.tenant.id);
     await outbox.dispatchDue();
 
     expect(scheduled).toEqual([{ conversationId: chat, delayMs: TIMEOUT_SECONDS * 1000 - 10_000 }]);
@@ -210,12 +215,7 @@ describe('follow-ups of a move in the queue', () => {
       },
       createLogger(api.config),
     );
-    await api.orm.em
-      .getConnection()
-      .execute(
-        `update outbox_entry set available_at = now() - interval '1 minute' where tenant_id = ?`,
-        [admin.tenant.id],
-      );
+    await makeOutboxDue(admin.tenant.id);
     await sweep.dispatchDue();
 
     const moved = (wakeDispatcher: boolean) => ({
