@@ -65,6 +65,11 @@ export class JobQueues {
     );
   }
 
+  /** Whether BullMQ holds a job of `name` with this id (waiting, delayed, active, or kept done). */
+  async hasJob(name: JobName, jobId: string): Promise<boolean> {
+    return (await this.queue(name).getJob(jobId)) !== undefined;
+  }
+
   /** Runs `name` every `everyMs` (one schedule however many processes call this). */
   async schedule<N extends JobName>(
     name: N,

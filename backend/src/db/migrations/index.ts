@@ -16,6 +16,7 @@ import { Migration20261202164523_webhook_retention } from './Migration2026120216
 import { Migration20261202173043_fair_inbound_claim } from './Migration20261202173043_fair_inbound_claim.js';
 import { Migration20261202173045_outbox } from './Migration20261202173045_outbox.js';
 import { Migration20261202173451_raw_body_bytes } from './Migration20261202173451_raw_body_bytes.js';
+import { Migration20261202182117_pending_out_index } from './Migration20261202182117_pending_out_index.js';
 
 /** Every migration, in order. `npm run db:migration:create` rewrites this file. */
 export const migrationsList: MigrationObject[] = [
@@ -54,4 +55,8 @@ export const migrationsList: MigrationObject[] = [
   },
   { name: 'Migration20261202173045_outbox', class: Migration20261202173045_outbox },
   { name: 'Migration20261202173451_raw_body_bytes', class: Migration20261202173451_raw_body_bytes },
+  {
+    name: 'Migration20261202182117_pending_out_index',
+    class: Migration20261202182117_pending_out_index,
+  },
 ];

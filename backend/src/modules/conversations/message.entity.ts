@@ -98,5 +98,10 @@ export const MessageSchema = new EntitySchema<Message, TenantOwnedEntity>({
   indexes: [
     { name: 'message_conversation_occurred_at_index', properties: ['conversation', 'occurredAt'] },
     { name: 'message_page_mid_index', properties: ['page', 'mid'] },
+    // The outbound sweep reads pending replies every few seconds: only those, by age.
+    {
+      name: 'message_pending_out_index',
+      expression: `create index "message_pending_out_index" on "message" ("created_at") where "status" = 'pending' and "direction" = 'out'`,
+    },
   ],
 });

@@ -381,6 +381,7 @@ describe('the outbound sweep', () => {
       );
     const queued: string[] = [];
     const sweeper = new OutboundSweeper(api.orm.em.fork() as EntityManager, {
+      hasJob: async () => true,
       enqueueMany: async (_name, jobs) =>
         void queued.push(...jobs.map((job) => (job.payload as { messageId: string }).messageId)),
     });
