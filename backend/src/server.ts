@@ -60,6 +60,7 @@ import { OperatorPresence } from './modules/routing/operator-presence.js';
 import { RoutingSweeper } from './modules/routing/routing-sweeper.js';
 import { OutboundSender } from './modules/replies/outbound-sender.js';
 import { OutboundSweeper } from './modules/replies/outbound-sweeper.js';
+import { ReplyFollowUps } from './modules/replies/reply-follow-ups.js';
 import { RepliesService } from './modules/replies/replies.service.js';
 import { SenderActionSender, SenderActionsService } from './modules/replies/sender-actions.js';
 import { QueueNoticesService } from './modules/routing/queue-notices.js';
@@ -157,12 +158,23 @@ function createRouting(
     queueChanged,
     queueNotices,
   });
+  const replyFollowUps = new ReplyFollowUps(em, {
+    requestSend: (messageId, jobKey) =>
+      queues.enqueue('outbound-send', { messageId }, { jobId: jobKey }),
+    messageChanged: ({ conversationId, createdMessageId, updatedMessageId }) =>
+      broadcaster.broadcast({
+        conversationIds: [conversationId],
+        createdMessageIds: createdMessageId ? [createdMessageId] : [],
+        updatedMessageIds: updatedMessageId ? [updatedMessageId] : [],
+      }),
+  });
   // Every kind of outbox entry and who performs it.
   const outbox = new OutboxDispatcher(
     em,
     {
       'inbound-follow-ups': (followUps, entry) => inboundFollowUps.perform(followUps, entry),
       'routing-changed': (change, entry) => routingFollowUps.perform(change, entry),
+      'reply-stored': (reply, entry) => replyFollowUps.perform(reply, entry),
     },
     logger,
   );
@@ -246,7 +258,7 @@ export async function startApi({
   });
   const signingKeys = new WebhookSigningKeys(em, secrets);
   const sandboxGraph = config.demoMode ? new SandboxGraph(em, secrets, config.publicUrl) : null;
-  const { routing, figures, queueHooks, broadcaster } = createRouting(
+  const { routing, figures, queueHooks, broadcaster, outbox } = createRouting(
     em,
     queues,
     realtime,
@@ -279,13 +291,7 @@ export async function startApi({
     replies: new RepliesService(
       em,
       conversations,
-      (messageId, jobKey) => queues.enqueue('outbound-send', { messageId }, { jobId: jobKey }),
-      ({ conversationId, createdMessageId, updatedMessageId }) =>
-        broadcaster.broadcast({
-          conversationIds: [conversationId],
-          createdMessageIds: createdMessageId ? [createdMessageId] : [],
-          updatedMessageIds: updatedMessageId ? [updatedMessageId] : [],
-        }),
+      (outboxEntryIds) => outbox.dispatchCommitted(outboxEntryIds),
       linkFile,
       files,
     ),

@@ -20,16 +20,34 @@ export async function sqlTransaction<T>(
 ): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
-      return await em.fork().transactional(async (transactionEm) => {
-        const connection = transactionEm.getConnection();
-        const sql: Sql = (text, params = []) =>
-          connection.execute(text, params, 'all', transactionEm.getTransactionContext());
-        return work(sql);
-      });
+      return await em.fork().transactional((transactionEm) => work(sqlIn(transactionEm)));
     } catch (error) {
       if (attempt >= DEADLOCK_ATTEMPTS || !isDeadlock(error)) throw error;
     }
   }
+}
+
+/**
+ * Flushes `em`'s unit of work and runs `work` in the same transaction: for a change made
+ * through entities that must commit together with rows written in SQL (outbox entries).
+ */
+export async function flushWith<T>(em: EntityManager, work: (sql: Sql) => Promise<T>): Promise<T> {
+  await em.begin();
+  try {
+    await em.flush();
+    const result = await work(sqlIn(em));
+    await em.commit();
+    return result;
+  } catch (error) {
+    await em.rollback();
+    throw error;
+  }
+}
+
+/** Plain SQL in `em`'s transaction. */
+function sqlIn(em: EntityManager): Sql {
+  const connection = em.getConnection();
+  return (text, params = []) => connection.execute(text, params, 'all', em.getTransactionContext());
 }
 
 /**

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { sqlTransaction } from '../db/sql.js';
 import { createLogger } from '../logger.js';
+import { handlersFor } from '../test/outbox-handlers.js';
 import { signUpTenant, useTestApi } from '../test/test-api.js';
 import { appendToOutbox } from './outbox.js';
 import {
@@ -34,16 +35,13 @@ function recordingDispatcher(failing: Set<string> = new Set()) {
   const performed: { marker: string; entry: OutboxEntryRef }[] = [];
   const dispatcher = new OutboxDispatcher(
     api.orm.em.fork(),
-    {
+    handlersFor({
       'inbound-follow-ups': async (payload, entry) => {
         const marker = payload.conversationIds[0]!;
         if (failing.has(marker)) throw new Error(`handler refused ${marker}`);
         performed.push({ marker, entry });
       },
-      'routing-changed': async () => {
-        throw new Error('These tests write inbound entries only');
-      },
-    },
+    }),
     createLogger(api.config),
   );
   return { dispatcher, performed, markers: () => performed.map(({ marker }) => marker) };

@@ -8,6 +8,8 @@ export type OutboxPayloads = {
   'inbound-follow-ups': InboundFollowUpsPayload;
   /** What follows a committed move in the queue (RoutingFollowUps). */
   'routing-changed': RoutingChangedPayload;
+  /** What follows a stored or retried reply (ReplyFollowUps). */
+  'reply-stored': ReplyStoredPayload;
 };
 
 export type OutboxKind = keyof OutboxPayloads;
@@ -44,4 +46,14 @@ export type RoutingChangedPayload = {
   wakeDispatcher: boolean;
   /** First-response timeouts of automatic assignments: each checked at `dueAt`. */
   firstResponseChecks: { conversationId: string; assignedAt: string; dueAt: string }[];
+};
+
+/** A reply stored as pending (new, or failed and retried), to be sent and shown. */
+export type ReplyStoredPayload = {
+  conversationId: string;
+  messageId: string;
+  /** New (message.created) or retried (message.updated). */
+  isNew: boolean;
+  /** The 'outbound-send' job's id, fixed when the reply was stored. */
+  sendJobId: string;
 };

@@ -370,6 +370,17 @@ export async function seedConversation(
   return conversation;
 }
 
+/** A seeded conversation (seedConversation) whose visitor the fake Graph API knows: replies go out. */
+export async function seedConversationWithVisitor(
+  api: TestApi,
+  page: { id: string; pageId: string },
+  options: Parameters<typeof seedConversation>[2] = {},
+) {
+  const conversation = await seedConversation(api, page.id, options);
+  api.fakeGraph.registerUser({ pageId: page.pageId, psid: conversation.contact.psid });
+  return conversation;
+}
+
 /**
  * A panel's socket.io connection as `token`'s user; `cleanup` collects it for disconnecting
  * after the suite.

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { deleteRedisKeys } from '../../testing/test-environment.js';
 import {
   connectFacebookPage,
-  seedConversation,
+  seedConversationWithVisitor,
   signUpTenant,
   startTestWorker,
   useTestApi,
@@ -20,8 +20,7 @@ const api = useTestApi({}, { ownDatabase: true });
 async function setUp() {
   const admin = await signUpTenant(api);
   const { page } = await connectFacebookPage(api, admin.token);
-  const conversation = await seedConversation(api, page.id);
-  api.fakeGraph.registerUser({ pageId: page.pageId, psid: conversation.contact.psid });
+  const conversation = await seedConversationWithVisitor(api, page);
   const reply = async (text: string): Promise<string> => {
     const response = await api.request('POST', `/api/conversations/${conversation.id}/messages`, {
       token: admin.token,

@@ -1,5 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { findByIdOrFail } from '../../db/find.js';
+import { flushWith } from '../../db/sql.js';
+import { appendToOutbox } from '../../outbox/outbox.js';
 import { ConflictError, ForbiddenError, UnprocessableError } from '../../errors.js';
 import type { Actor } from '../auth/actor.js';
 import { Conversation } from '../conversations/conversation.entity.js';
@@ -24,6 +26,12 @@ function attachmentKindOf(contentType: string): 'image' | 'video' | 'audio' | 'f
   return family === 'image' || family === 'video' || family === 'audio' ? family : 'file';
 }
 
+/**
+ * Performs the outbox entries a reply just committed (the fast path; never throws). What it
+ * could not do, or a process that died first left, the worker's outbox sweep performs.
+ */
+export type DispatchCommitted = (outboxEntryIds: string[]) => Promise<void>;
+
 /** Asks for one stored outbound message to be sent (the 'outbound-send' job). */
 export type RequestSend = (messageId: string, jobKey: string) => Promise<void>;
 
@@ -42,8 +50,7 @@ export class RepliesService {
   constructor(
     private readonly em: EntityManager,
     private readonly conversations: Pick<ConversationsService, 'get'>,
-    private readonly requestSend: RequestSend,
-    private readonly messageChanged: MessageChanged,
+    private readonly dispatchCommitted: DispatchCommitted,
     private readonly linkFile: FileLinker,
     private readonly files: Pick<FilesService, 'storeUpload'>,
     private readonly clock: () => Date = () => new Date(),
@@ -53,7 +60,7 @@ export class RepliesService {
     const conversation = await this.replyableConversation(actor, conversationId);
     const message = this.newReply(actor, conversation, 'text');
     message.text = input.text;
-    return this.store(message);
+    return this.store(message, { isNew: true, sendJobId: message.id });
   }
 
   /**
@@ -79,7 +86,7 @@ export class RepliesService {
         storedFileId: file.id,
       },
     ];
-    return this.store(message);
+    return this.store(message, { isNew: true, sendJobId: message.id });
   }
 
   /** Refuses (404, 403, 409, 422) unless the actor may reply in the chat now. */
@@ -145,13 +152,22 @@ export class RepliesService {
     return message;
   }
 
-  private async store(message: Message): Promise<MessageDto> {
-    await this.em.persist(message).flush();
-    await this.requestSend(message.id, message.id);
-    await this.messageChanged({
-      conversationId: message.conversation.id,
-      createdMessageId: message.id,
-    });
+  /** Commits the reply with what must follow it (its send job, the panels' event), then does that. */
+  private async store(
+    message: Message,
+    follow: { isNew: boolean; sendJobId: string },
+  ): Promise<MessageDto> {
+    this.em.persist(message);
+    const outboxEntryIds = await flushWith(this.em, (sql) =>
+      appendToOutbox(sql, [
+        {
+          tenantId: message.tenant.id,
+          kind: 'reply-stored',
+          payload: { conversationId: message.conversation.id, messageId: message.id, ...follow },
+        },
+      ]),
+    );
+    await this.dispatchCommitted(outboxEntryIds);
     return toMessageDto(message, this.linkFile);
   }
 
@@ -169,12 +185,9 @@ export class RepliesService {
     message.error = null;
     message.sendStartedAt = null;
     message.sendAttempts = 0;
-    await this.em.flush();
-    await this.requestSend(message.id, `${message.id}-retry-${this.clock().getTime()}`);
-    await this.messageChanged({
-      conversationId: message.conversation.id,
-      updatedMessageId: message.id,
+    return this.store(message, {
+      isNew: false,
+      sendJobId: `${message.id}-retry-${this.clock().getTime()}`,
     });
-    return toMessageDto(message, this.linkFile);
   }
 }

@@ -2,6 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { v7 as uuidv7 } from 'uuid';
 import type { Logger } from '../../logger.js';
 import { OutboxDispatcher } from '../../outbox/outbox-dispatcher.js';
+import { handlersFor } from '../../test/outbox-handlers.js';
 import type { Actor } from '../auth/actor.js';
 import { RoutingFollowUps, type RoutingFollowUpsHooks } from './routing-follow-ups.js';
 import { RoutingService } from './routing.service.js';
@@ -19,12 +20,7 @@ export function createRoutingWithHooks(
   const followUps = new RoutingFollowUps(hooks, clock);
   const outbox = new OutboxDispatcher(
     em.fork(),
-    {
-      'inbound-follow-ups': async () => {
-        throw new Error('Not an entry of the queue');
-      },
-      'routing-changed': (change, entry) => followUps.perform(change, entry),
-    },
+    handlersFor({ 'routing-changed': (change, entry) => followUps.perform(change, entry) }),
     logger,
   );
   return new RoutingService(

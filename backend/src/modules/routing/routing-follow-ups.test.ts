@@ -3,6 +3,7 @@ import { Queue } from 'bullmq';
 import type { Socket } from 'socket.io-client';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../logger.js';
+import { handlersFor } from '../../test/outbox-handlers.js';
 import { OutboxDispatcher } from '../../outbox/outbox-dispatcher.js';
 import type { RoutingChangedPayload } from '../../outbox/outbox-map.js';
 import { createRedis } from '../../redis.js';
@@ -152,10 +153,7 @@ describe('follow-ups of a move in the queue', () => {
     const followUps = new RoutingFollowUps(hooks, () => new Date(clock.now));
     const outbox = new OutboxDispatcher(
       api.orm.em.fork(),
-      {
-        'inbound-follow-ups': async () => {},
-        'routing-changed': (change, entry) => followUps.perform(change, entry),
-      },
+      handlersFor({ 'routing-changed': (change, entry) => followUps.perform(change, entry) }),
       createLogger(api.config),
     );
     const routing = new RoutingService(
@@ -209,10 +207,7 @@ describe('follow-ups of a move in the queue', () => {
     const performed: RoutingChangedPayload[] = [];
     const sweep = new OutboxDispatcher(
       api.orm.em.fork(),
-      {
-        'inbound-follow-ups': async () => {},
-        'routing-changed': async (change) => void performed.push(change),
-      },
+      handlersFor({ 'routing-changed': async (change) => void performed.push(change) }),
       createLogger(api.config),
     );
     await makeOutboxDue(admin.tenant.id);

@@ -3,6 +3,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../../logger.js';
 import { OutboxDispatcher } from '../../../outbox/outbox-dispatcher.js';
 import type { InboundFollowUpsPayload } from '../../../outbox/outbox-map.js';
+import { handlersFor } from '../../../test/outbox-handlers.js';
 import {
   connectFacebookPage,
   signUpTenant,
@@ -78,12 +79,11 @@ describe('follow-ups of a committed inbound batch', () => {
     const performed: { followUps: InboundFollowUpsPayload; tenantId: string }[] = [];
     const dispatcher = new OutboxDispatcher(
       api.orm.em.fork(),
-      {
+      handlersFor({
         'inbound-follow-ups': async (followUps, entry) => {
           performed.push({ followUps, tenantId: entry.tenantId });
         },
-        'routing-changed': async () => {},
-      },
+      }),
       createLogger(api.config),
     );
 
