@@ -12,6 +12,9 @@ const DEFAULT_JOB_OPTIONS: JobsOptions = {
 };
 
 /** The producer side: typed `enqueue` for every job in the job map. */
+/** See JobQueues.jobStatus. */
+export type JobStatus = 'queued' | 'finished' | 'missing';
+
 export class JobQueues {
   private readonly queues: Map<JobName, Queue>;
 
@@ -65,9 +68,33 @@ export class JobQueues {
     );
   }
 
-  /** Whether BullMQ holds a job of `name` with this id (waiting, delayed, active, or kept done). */
-  async hasJob(name: JobName, jobId: string): Promise<boolean> {
-    return (await this.queue(name).getJob(jobId)) !== undefined;
+  /**
+   * What became of the job of `name` with this id: `queued` (waiting, delayed or running:
+   * BullMQ will run it, or find it stalled), `finished` (completed or failed, kept), or
+   * `missing` (never added, removed, or lost with Redis).
+   */
+  async jobStatus(name: JobName, jobId: string): Promise<JobStatus> {
+    const job = await this.queue(name).getJob(jobId);
+    if (!job) return 'missing';
+    const state = await job.getState();
+    if (state === 'unknown') return 'missing';
+    return state === 'completed' || state === 'failed' ? 'finished' : 'queued';
+  }
+
+  /**
+   * Adds the job again under its own id, first removing a finished one that BullMQ keeps
+   * (it would ignore the id otherwise): one job id per piece of work, however often asked.
+   */
+  async enqueueAgain<N extends JobName>(
+    name: N,
+    payload: JobPayloads[N],
+    jobId: string,
+  ): Promise<void> {
+    const queue = this.queue(name);
+    const finished = await queue.getJob(jobId);
+    if (finished && ((await finished.isCompleted()) || (await finished.isFailed())))
+      await finished.remove();
+    await queue.add(name, payload, { jobId });
   }
 
   /** Runs `name` every `everyMs` (one schedule however many processes call this). */

@@ -8,6 +8,7 @@ import {
   startTestWorker,
   useTestApi,
 } from '../../test/test-api.js';
+import type { JobStatus } from '../../jobs/job-queues.js';
 import { OutboundSweeper } from './outbound-sweeper.js';
 
 /**
@@ -33,30 +34,47 @@ async function setUp() {
 }
 
 describe('the outbound sweep', () => {
-  it('queues a young pending reply again at once when its job is gone, and leaves one whose job exists to its retries', async () => {
+  it('queues a reply again under its own id when its job is gone or finished long ago, never while it is queued', async () => {
     const { reply } = await setUp();
     const jobless = await reply('My job was lost');
-    const retrying = await reply('My job waits out its backoff');
-    await api.orm.em
-      .getConnection()
-      .execute(`update message set created_at = now() - interval '10 seconds' where id in (?, ?)`, [
-        jobless,
-        retrying,
-      ]);
+    const waiting = await reply('My job waits for a free sender, however long');
+    const gaveUp = await reply('My job gave up a while ago');
+    const justFinished = await reply('My job just finished; the echo may be on its way');
+    const agedSeconds: Record<string, number> = {
+      [jobless]: 10,
+      [waiting]: 600,
+      [gaveUp]: 600,
+      [justFinished]: 10,
+    };
+    for (const [id, seconds] of Object.entries(agedSeconds)) {
+      await api.orm.em
+        .getConnection()
+        .execute(`update message set created_at = now() - ? * interval '1 second' where id = ?`, [
+          seconds,
+          id,
+        ]);
+    }
+    const status: Record<string, JobStatus> = {
+      [jobless]: 'missing',
+      [waiting]: 'queued',
+      [gaveUp]: 'finished',
+      [justFinished]: 'finished',
+    };
     const queued: { messageId: string; jobId: string }[] = [];
     const sweeper = new OutboundSweeper(api.orm.em.fork() as EntityManager, {
-      hasJob: async (_name, jobId) => jobId === retrying,
-      enqueueMany: async (_name, jobs) =>
-        void queued.push(
-          ...jobs.map((job) => ({
-            messageId: (job.payload as { messageId: string }).messageId,
-            jobId: job.jobId,
-          })),
-        ),
+      jobStatus: async (_name, jobId) => status[jobId] ?? 'queued',
+      enqueueAgain: async (_name, payload, jobId) =>
+        void queued.push({ messageId: (payload as { messageId: string }).messageId, jobId }),
     });
 
-    expect(await sweeper.sweep()).toBe(1);
-    expect(queued).toEqual([{ messageId: jobless, jobId: jobless }]);
+    expect(await sweeper.sweep()).toBe(2);
+    expect(queued).toEqual([
+      { messageId: gaveUp, jobId: gaveUp },
+      { messageId: jobless, jobId: jobless },
+    ]);
+    // Sweeping again and again adds nothing for the waiting one: one job per reply.
+    await sweeper.sweep();
+    expect(queued.filter((job) => job.messageId === waiting)).toEqual([]);
   });
 
   it('sends a pending reply within seconds after Redis came back empty', async () => {

@@ -381,9 +381,9 @@ describe('the outbound sweep', () => {
       );
     const queued: string[] = [];
     const sweeper = new OutboundSweeper(api.orm.em.fork() as EntityManager, {
-      hasJob: async () => true,
-      enqueueMany: async (_name, jobs) =>
-        void queued.push(...jobs.map((job) => (job.payload as { messageId: string }).messageId)),
+      jobStatus: async () => 'missing',
+      enqueueAgain: async (_name, payload) =>
+        void queued.push((payload as { messageId: string }).messageId),
     });
     await sweeper.sweep();
     expect(queued).toContain(lost.body.id);
