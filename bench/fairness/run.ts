@@ -24,8 +24,8 @@
  *     slower than every other (its percentile is shown as "> wait").
  */
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, totalmem } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -37,14 +37,8 @@ import { childPidsOf, CpuMeter } from '../ingest/cpu.js';
 import { DeliveryFactory, psidOf } from '../ingest/deliveries.js';
 import { runSaturation, type LoadResult } from '../ingest/load.js';
 import { VisibilitySampler } from '../ingest/storage.js';
-import {
-  findFreePort,
-  logSummary,
-  sleep,
-  startOmni,
-  stopChild,
-  waitUntilReady,
-} from '../shared/processes.js';
+import { logSummary, sleep } from '../shared/processes.js';
+import { startBenchOmni } from '../shared/bench-omni.js';
 import { api, connect, positiveInteger } from '../shared/omni-client.js';
 import { distribution, type Distribution } from '../shared/stats.js';
 
@@ -283,35 +277,15 @@ async function main(): Promise<void> {
       `Machine before the start: ${busyBeforeStart ?? '?'} % of one core busy, load average ${loadBeforeStart.join(' ')}.`,
     );
 
-    console.log('Setting up a private database and Redis prefix…');
-    const environment = await testing.createTestEnvironment({
+    const { environment, graph, baseUrl, children } = await startBenchOmni({
+      testing,
+      label: 'fairness',
       databaseServerUrl,
       redisUrl,
-      label: 'bench_fairness',
-    });
-    cleanups.push(() => environment.dispose());
-    const graph = await testing.startFakeGraphServer();
-    cleanups.push(() => graph.close());
-    const logDir = mkdtempSync(join(tmpdir(), 'omni-bench-fairness-'));
-    cleanups.push(async () => rmSync(logDir, { recursive: true, force: true }));
-
-    const port = await findFreePort();
-    const baseUrl = `http://127.0.0.1:${port}`;
-    const children = startOmni({
-      entry,
+      entry: entry,
       roles: options.roles,
-      port,
-      databaseUrl: environment.databaseUrl,
-      redisUrl,
-      redisPrefix: environment.redisPrefix,
-      graphUrl: graph.url,
-      panelDir: join(logDir, 'no-panel'),
-      logLevel: 'warn',
-      logDir,
-      nodeArgs: [],
+      cleanups,
     });
-    cleanups.push(() => Promise.all(children.map((child) => stopChild(child))));
-    await waitUntilReady(`${baseUrl}/health`, children);
 
     const db = new pg.Pool({ connectionString: environment.databaseUrl, max: 2 });
     cleanups.push(() => db.end());

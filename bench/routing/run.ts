@@ -20,8 +20,8 @@
  *  6. then checks PostgreSQL: every conversation assigned once, nobody over capacity.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, tmpdir, totalmem } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -30,14 +30,8 @@ import pg from 'pg';
 import type { Socket } from 'socket.io-client';
 import type * as Testing from '@omni/backend/testing';
 import type * as JobQueuesModule from '../../backend/dist/jobs/job-queues.js';
-import {
-  findFreePort,
-  sleep,
-  startOmni,
-  stopChild,
-  tail,
-  waitUntilReady,
-} from '../shared/processes.js';
+import { sleep, tail } from '../shared/processes.js';
+import { startBenchOmni } from '../shared/bench-omni.js';
 import { api, connect, positiveInteger } from '../shared/omni-client.js';
 import { distribution, type Distribution } from '../shared/stats.js';
 
@@ -116,35 +110,21 @@ async function main(): Promise<void> {
   };
   process.once('SIGINT', () => void cleanUp().then(() => process.exit(130)));
   try {
-    console.log('Setting up a private database and Redis prefix…');
-    const environment = await testing.createTestEnvironment({
+    const {
+      environment,
+      graph: fakeGraph,
+      baseUrl,
+      children,
+    } = await startBenchOmni({
+      testing,
+      label: 'routing',
       databaseServerUrl,
       redisUrl,
-      label: 'bench_routing',
-    });
-    cleanups.push(() => environment.dispose());
-    const fakeGraph = await testing.startFakeGraphServer();
-    cleanups.push(() => fakeGraph.close());
-    const logDir = mkdtempSync(join(tmpdir(), 'omni-bench-routing-'));
-    cleanups.push(async () => rmSync(logDir, { recursive: true, force: true }));
-
-    const port = await findFreePort();
-    const baseUrl = `http://127.0.0.1:${port}`;
-    const children = startOmni({
       entry: join(root, 'backend/dist/main.js'),
       roles: options.roles,
-      port,
-      databaseUrl: environment.databaseUrl,
-      redisUrl,
-      redisPrefix: environment.redisPrefix,
-      graphUrl: fakeGraph.url,
-      panelDir: join(logDir, 'no-panel'),
-      logLevel: 'warn',
-      logDir,
       nodeArgs: options.omniNodeArgs,
+      cleanups,
     });
-    cleanups.push(() => Promise.all(children.map((child) => stopChild(child))));
-    await waitUntilReady(`${baseUrl}/health`, children);
 
     console.log(
       `Creating a tenant and ${options.operators} operators (capacity ${capacity} each)…`,

@@ -23,8 +23,8 @@
  *     was stored: every event acknowledged with 200 must be a message.
  */
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, totalmem } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -35,15 +35,8 @@ import type * as Fixtures from '../../backend/dist/modules/facebook/inbound/mess
 import { childPidsOf, CpuMeter } from '../ingest/cpu.js';
 import { DeliveryFactory, psidOf } from '../ingest/deliveries.js';
 import { runFixedRate, type LoadResult } from '../ingest/load.js';
-import {
-  findFreePort,
-  logSummary,
-  sleep,
-  startOmni,
-  stopChild,
-  waitUntilReady,
-  type Child,
-} from '../shared/processes.js';
+import { logSummary, sleep, type Child } from '../shared/processes.js';
+import { startBenchOmni } from '../shared/bench-omni.js';
 import { api, connect, positiveInteger } from '../shared/omni-client.js';
 import { round } from '../shared/stats.js';
 import { SimulatedOperators, type OnlineOperator } from './operators.js';
@@ -265,35 +258,15 @@ async function main(): Promise<void> {
       `Machine before the start: ${busyBeforeStart ?? '?'} % of one core busy, load average ${loadBeforeStart.join(' ')}.`,
     );
 
-    console.log('Setting up a private database and Redis prefix…');
-    const environment = await testing.createTestEnvironment({
+    const { environment, graph, baseUrl, children } = await startBenchOmni({
+      testing,
+      label: 'soak',
       databaseServerUrl,
       redisUrl,
-      label: 'bench_soak',
-    });
-    cleanups.push(() => environment.dispose());
-    const graph = await testing.startFakeGraphServer();
-    cleanups.push(() => graph.close());
-    const logDir = mkdtempSync(join(tmpdir(), 'omni-bench-soak-'));
-    cleanups.push(async () => rmSync(logDir, { recursive: true, force: true }));
-
-    const port = await findFreePort();
-    const baseUrl = `http://127.0.0.1:${port}`;
-    const children = startOmni({
-      entry,
+      entry: entry,
       roles: options.roles,
-      port,
-      databaseUrl: environment.databaseUrl,
-      redisUrl,
-      redisPrefix: environment.redisPrefix,
-      graphUrl: graph.url,
-      panelDir: join(logDir, 'no-panel'),
-      logLevel: 'warn',
-      logDir,
-      nodeArgs: [],
+      cleanups,
     });
-    cleanups.push(() => Promise.all(children.map((child) => stopChild(child))));
-    await waitUntilReady(`${baseUrl}/health`, children);
 
     console.log(
       `Creating ${options.tenants} tenants, each with ${options.pages} pages and ${options.operators} online operators…`,
