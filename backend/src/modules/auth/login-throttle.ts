@@ -1,12 +1,9 @@
 import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
-import {
-  RateLimiterMemory,
-  RateLimiterRedis,
-  RateLimiterRes,
-  type RateLimiterAbstract,
-} from 'rate-limiter-flexible';
+import type { RateLimiterRedis } from 'rate-limiter-flexible';
+import { RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import { TooManyAttemptsError } from '../../errors.js';
+import { createLimiter } from '../../rate-limiter.js';
 import { rateLimitKeyOf } from './client-address.js';
 
 /**
@@ -29,26 +26,6 @@ export const LOGIN_LIMITS = {
 } as const;
 
 const KNOWN_ADDRESS_SECONDS = 30 * 24 * 60 * 60;
-
-type Limit = { points: number; durationSeconds: number };
-
-/** A limiter shared by every api instance through Redis; in memory while Redis is away. */
-export function createLimiter(
-  redis: Redis,
-  keyPrefix: string,
-  { points, durationSeconds }: Limit,
-): RateLimiterRedis {
-  return new RateLimiterRedis({
-    storeClient: redis,
-    keyPrefix,
-    points,
-    duration: durationSeconds,
-    insuranceLimiter: new RateLimiterMemory({ points, duration: durationSeconds }),
-    // The shared connection queues commands while Redis is away (BullMQ needs that): count
-    // in memory at once rather than hold every sign-in until it is back.
-    rejectIfRedisNotReady: true,
-  });
-}
 
 /**
  * Consumes one point of each counter, atomically per counter. If any refuses, the others get

@@ -1,7 +1,8 @@
 import type { Redis } from 'ioredis';
 import type { RateLimiterRedis } from 'rate-limiter-flexible';
 import { rateLimitKeyOf } from './client-address.js';
-import { consumeAll, createLimiter } from './login-throttle.js';
+import { createLimiter } from '../../rate-limiter.js';
+import { consumeAll } from './login-throttle.js';
 
 /**
  * Bounds how many businesses one address can create (SIGNUP_LIMIT_PER_HOUR): a

@@ -1,5 +1,7 @@
 import type { Redis } from 'ioredis';
-import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
+import type { RateLimiterRedis } from 'rate-limiter-flexible';
+import { RateLimiterRes } from 'rate-limiter-flexible';
+import { createLimiter } from '../../rate-limiter.js';
 import { RateLimitedError } from '../../errors.js';
 import type { Logger } from '../../logger.js';
 
@@ -63,14 +65,9 @@ export class WebhookRefusals {
     private readonly limitPerMinute: number,
     private readonly now: () => number = Date.now,
   ) {
-    this.unverifiedByKey = new RateLimiterRedis({
-      storeClient: redis,
-      keyPrefix: `${redisPrefix}:webhook-unverified`,
+    this.unverifiedByKey = createLimiter(redis, `${redisPrefix}:webhook-unverified`, {
       points: limitPerMinute,
-      duration: WINDOW_SECONDS,
-      // Commands wait for a reconnect on the shared connection: count in memory meanwhile.
-      rejectIfRedisNotReady: true,
-      insuranceLimiter: new RateLimiterMemory({ points: limitPerMinute, duration: WINDOW_SECONDS }),
+      durationSeconds: WINDOW_SECONDS,
     });
   }
 
