@@ -1,12 +1,12 @@
-import { Collection, EntitySchema } from '@mikro-orm/core';
+import { EntitySchema } from '@mikro-orm/core';
 import { TenantOwnedEntity } from '../../db/tenant-owned.entity.js';
 import type { Tenant } from '../tenants/tenant.entity.js';
-import type { User } from '../operators/user.entity.js';
 
-/** A group of operators; a Facebook page routes its chats to one department or to none. */
+/**
+ * A group of operators; a Facebook page routes its chats to one department or to none.
+ * Membership is owned by the user (User.departments): a department does not load its people.
+ */
 export class Department extends TenantOwnedEntity {
-  operators = new Collection<User>(this);
-
   constructor(
     tenant: Tenant,
     public name: string,
@@ -20,7 +20,6 @@ export const DepartmentSchema = new EntitySchema<Department, TenantOwnedEntity>(
   extends: 'TenantOwnedEntity',
   properties: {
     name: { type: 'string', length: 120 },
-    operators: { kind: 'm:n', entity: 'User', mappedBy: 'departments' },
   },
   indexes: [
     {

@@ -87,7 +87,6 @@ export const UserSchema = new EntitySchema<User, TenantOwnedEntity>({
     departments: {
       kind: 'm:n',
       entity: 'Department',
-      inversedBy: 'operators',
       pivotTable: 'user_department',
       owner: true,
     },

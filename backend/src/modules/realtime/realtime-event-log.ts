@@ -1,30 +1,20 @@
 import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
-import type { RealtimeEventName } from './realtime.events.js';
+import type { RealtimeEventName, Resync, ResyncedEvent } from './realtime.events.js';
 
 /** How many recent events a tenant's log keeps for panels that reconnect (approximately). */
 export const EVENT_LOG_LENGTH = 5_000;
 /** A reconnecting panel gets at most this many missed events; beyond, it reloads. */
 export const RESYNC_LIMIT = 1_000;
 
-export type LoggedEvent = {
-  seq: number;
-  rooms: string[];
-  event: RealtimeEventName;
-  payload: unknown;
-};
+/** An event as the log keeps it: with the rooms it went to, so a resync honours them. */
+export type LoggedEvent = ResyncedEvent & { rooms: string[] };
 
 /**
  * Where a tenant's sequence stands. `epoch` names this run of the numbering: it changes when
  * Redis lost the sequence (restarted empty, failed over), which restarts the numbers at 1.
  */
 export type SequencePosition = { seq: number; epoch: string };
-
-/**
- * `complete: false`: some missed events are no longer kept, or the numbering restarted since
- * (`epoch` is not the panel's): reload instead of replaying.
- */
-export type Resync = { events: Omit<LoggedEvent, 'rooms'>[]; complete: boolean; epoch: string };
 
 // KEYS: the tenant's sequence (a hash: seq, epoch), its stream, and the sequence's key of
 // before epochs (a plain counter). ARGV[1]: a fresh random epoch, used only if none exists.

@@ -1,7 +1,6 @@
 import type { ConversationDto, MessageDto } from '../conversations/conversations.schemas.js';
 import type { UserDto } from '../operators/operators.schemas.js';
-import type { QueueFigures } from '../routing/queue-figures.js';
-import type { Resync } from './realtime-event-log.js';
+import type { QueueFigures } from '../routing/routing.schemas.js';
 
 /** Every event the server pushes to the panel, with its payload: the full changed record. */
 export interface ServerToClientEvents {
@@ -84,3 +83,12 @@ export type DeletedPage = { id: string; pageId: string };
 
 /** Server → one socket right after it connects: where the tenant's sequence stands. */
 export type RealtimeReady = { seq: number; epoch: string };
+
+/** One missed event, as a resync replays it. */
+export type ResyncedEvent = { seq: number; event: RealtimeEventName; payload: unknown };
+
+/**
+ * `complete: false`: some missed events are no longer kept, or the numbering restarted since
+ * (`epoch` is not the panel's): reload instead of replaying.
+ */
+export type Resync = { events: ResyncedEvent[]; complete: boolean; epoch: string };

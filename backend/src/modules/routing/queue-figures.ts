@@ -1,35 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { z } from 'zod';
-import { OPERATOR_STATUSES } from '../operators/user.entity.js';
 import { rooms, type RealtimePublisher } from '../realtime/realtime.events.js';
-
-const departmentFiguresSchema = z.object({
-  departmentId: z.string().nullable().meta({ description: 'null: pages without a department' }),
-  waiting: z.number().int(),
-  oldestQueuedAt: z.iso.datetime().nullable().meta({ description: 'The longest wait began then' }),
-  inProgress: z.number().int(),
-  operatorsOnline: z.number().int(),
-  freeSlots: z.number().int().meta({ description: 'Room left with the online operators' }),
-});
-
-export const queueFiguresSchema = z
-  .object({
-    at: z.iso.datetime(),
-    departments: z.array(departmentFiguresSchema),
-    operators: z.array(
-      z.object({
-        id: z.string(),
-        name: z.string(),
-        status: z.enum(OPERATOR_STATUSES),
-        load: z.number().int().meta({ description: 'Chats they hold' }),
-        capacity: z.number().int(),
-        departmentIds: z.array(z.string()),
-      }),
-    ),
-  })
-  .meta({ id: 'QueueFigures' });
-
-export type QueueFigures = z.infer<typeof queueFiguresSchema>;
+import type { QueueFigures } from './routing.schemas.js';
 
 /**
  * The live state of a tenant's queue: per department how many wait and since when, how many

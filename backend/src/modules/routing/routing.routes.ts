@@ -3,9 +3,9 @@ import type { ApiRouter } from '../../http/api-router.js';
 import { errorResponse, idParamsSchema } from '../../http/schemas.js';
 import { conversationSchema } from '../conversations/conversations.schemas.js';
 import type { ConversationsService } from '../conversations/conversations.service.js';
-import { conversationEventSchema, transferSchema } from './routing.schemas.js';
+import { conversationEventSchema, queueFiguresSchema, transferSchema } from './routing.schemas.js';
 import type { RoutingService } from './routing.service.js';
-import { queueFiguresSchema, type QueueFiguresService } from './queue-figures.js';
+import type { QueueFiguresService } from './queue-figures.js';
 import { queueStatsQuerySchema, queueStatsSchema, type QueueStatsService } from './queue-stats.js';
 
 export function registerRoutingRoutes(

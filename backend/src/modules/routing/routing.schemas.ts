@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { idSchema } from '../../http/schemas.js';
+import { OPERATOR_STATUSES } from '../operators/user.entity.js';
 import type { ConversationEvent } from './conversation-event.entity.js';
 import {
   CONVERSATION_EVENT_REASONS,
@@ -40,3 +41,31 @@ export function toConversationEventDto(event: ConversationEvent): ConversationEv
     departmentId: event.department?.id ?? null,
   };
 }
+
+const departmentFiguresSchema = z.object({
+  departmentId: z.string().nullable().meta({ description: 'null: pages without a department' }),
+  waiting: z.number().int(),
+  oldestQueuedAt: z.iso.datetime().nullable().meta({ description: 'The longest wait began then' }),
+  inProgress: z.number().int(),
+  operatorsOnline: z.number().int(),
+  freeSlots: z.number().int().meta({ description: 'Room left with the online operators' }),
+});
+
+export const queueFiguresSchema = z
+  .object({
+    at: z.iso.datetime(),
+    departments: z.array(departmentFiguresSchema),
+    operators: z.array(
+      z.object({
+        id: z.string(),
+        name: z.string(),
+        status: z.enum(OPERATOR_STATUSES),
+        load: z.number().int().meta({ description: 'Chats they hold' }),
+        capacity: z.number().int(),
+        departmentIds: z.array(z.string()),
+      }),
+    ),
+  })
+  .meta({ id: 'QueueFigures' });
+
+export type QueueFigures = z.infer<typeof queueFiguresSchema>;
