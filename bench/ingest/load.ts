@@ -126,7 +126,12 @@ export async function runFixedRate(options: {
     const delivery = factory.next(phase);
     onSent?.(delivery.mids, delivery.sentAt);
     outstanding += 1;
+    // A request that times out after its response began errors on both the request and the
+    // response: count it once, or `outstanding` never returns to 0 and the run never ends.
+    let finished = false;
     const finish = (statusCode: number | null) => {
+      if (finished) return;
+      finished = true;
       outstanding -= 1;
       if (statusCode === null) errors += 1;
       else {

@@ -65,6 +65,17 @@ export const JOB_NAMES = [
   'outbox-dispatch',
 ] as const satisfies readonly JobName[];
 
+/**
+ * Jobs run 4 at a time per worker process, except these. A send is mostly waiting for the
+ * Graph API (hundreds of milliseconds in production), so 4 at a time capped a worker at
+ * about a dozen replies a second however idle it was.
+ */
+export const JOB_CONCURRENCY: Partial<Record<JobName, number>> = {
+  'outbound-send': 32,
+  'sender-action': 16,
+  'attachment-download': 8,
+};
+
 /** What a worker runs for each job: a thin call into a service. */
 export type JobProcessors = {
   [N in JobName]: (payload: JobPayloads[N]) => Promise<void>;

@@ -2,7 +2,13 @@ import { RequestContext, type MikroORM } from '@mikro-orm/core';
 import { Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from '../logger.js';
-import { JOB_NAMES, type JobName, type JobPayloads, type JobProcessors } from './job-map.js';
+import {
+  JOB_CONCURRENCY,
+  JOB_NAMES,
+  type JobName,
+  type JobPayloads,
+  type JobProcessors,
+} from './job-map.js';
 
 /**
  * A running job's lock lasts this long and is renewed at half of it. When a worker dies, its
@@ -38,7 +44,7 @@ export class JobWorkers {
         {
           connection,
           prefix,
-          concurrency: 4,
+          concurrency: JOB_CONCURRENCY[name] ?? 4,
           autorun: true,
           lockDuration: JOB_LOCK_MS,
           stalledInterval: STALLED_CHECK_INTERVAL_MS,

@@ -17,6 +17,12 @@ export const ECHO_WAIT_MS = 30_000;
  * allows each job one more attempt, so the last failure is always recorded here).
  */
 export const MAX_SEND_ATTEMPTS = 4;
+/**
+ * How long a reply waits before looking again when an earlier reply of its conversation is
+ * still unsent: Messenger shows messages in the order it receives them, so a text must not
+ * overtake the photo sent before it (sends run side by side, and one may be retrying).
+ */
+export const ORDER_WAIT_MS = 1_000;
 
 const DEAD_TOKEN_REASON =
   "The page's access token is no longer valid — an admin must replace it, then retry.";
@@ -140,6 +146,12 @@ export class OutboundSender {
           };
         }
       }
+      if (await this.hasEarlierUnsent(em, message)) {
+        return {
+          kind: 'skip' as const,
+          outcome: { kind: 'check-later', delayMs: ORDER_WAIT_MS, owner } as SendOutcome,
+        };
+      }
       const { contact, page } = message.conversation;
       if (!page.tokenValid) {
         // Facebook already refused this token: no call until an admin replaces it.
@@ -161,6 +173,24 @@ export class OutboundSender {
       message.details = { ...message.details, messagingType };
       return { kind: 'claimed' as const, message, messagingType };
     });
+  }
+
+  /** Whether a reply of the same conversation, earlier in its history, is still to be sent. */
+  private async hasEarlierUnsent(em: EntityManager, message: Message): Promise<boolean> {
+    const earlier = await em.count(
+      Message,
+      {
+        conversation: message.conversation,
+        direction: 'out',
+        status: 'pending',
+        $or: [
+          { occurredAt: { $lt: message.occurredAt } },
+          { occurredAt: message.occurredAt, id: { $lt: message.id } },
+        ],
+      },
+      { filters: { [TENANT_FILTER]: false } },
+    );
+    return earlier > 0;
   }
 
   private async finish(messageId: string, change: (message: Message) => void): Promise<void> {

@@ -305,6 +305,20 @@ describe('each Send API refusal', () => {
   }, 20_000);
 });
 
+describe('replies of one conversation', () => {
+  it('reach Messenger in the order they were written, though the first one had to be retried', async () => {
+    const chat = await chatWithVisitor();
+    api.fakeGraph.failNext({ path: /messages$/ }, fakeGraphErrors.temporaryFailure);
+    await chat.reply('First');
+    await chat.reply('Second');
+    await until(chat.outbound, (messages) => messages.every(({ status }) => status === 'sent'));
+    expect(api.fakeGraph.sentMessages(chat.pageId).map(({ text }) => text)).toEqual([
+      'First',
+      'Second',
+    ]);
+  }, 20_000);
+});
+
 describe('a send whose answer was lost', () => {
   it('is not sent again while its echo may still come, and the echo settles it', async () => {
     const chat = await chatWithVisitor();
