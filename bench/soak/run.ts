@@ -243,7 +243,8 @@ async function main(): Promise<void> {
 
   const cleanups: (() => Promise<unknown>)[] = [];
   const cleanUp = async () => {
-    for (const cleanup of cleanups.reverse())
+    // Taken out of the list: Ctrl-C and the end of the run may both call this.
+    for (const cleanup of cleanups.splice(0).reverse())
       await cleanup().catch((error: unknown) => console.error(error));
   };
   process.once('SIGINT', () => void cleanUp().then(() => process.exit(130)));
