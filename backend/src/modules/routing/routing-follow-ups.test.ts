@@ -16,7 +16,7 @@ import {
 } from '../../test/test-api.js';
 import type { ConversationDto } from '../conversations/conversations.schemas.js';
 import { RoutingFollowUps, type RoutingFollowUpsHooks } from './routing-follow-ups.js';
-import { QueueScene } from './routing-fixtures.js';
+import { QueueScene } from '../../testing/routing-fixtures.js';
 import { RoutingService } from './routing.service.js';
 
 /**

@@ -10,7 +10,7 @@ import {
   useTestApi,
 } from '../../test/test-api.js';
 import type { Actor } from '../auth/actor.js';
-import { createRoutingWithHooks, QueueScene } from './routing-fixtures.js';
+import { createRoutingWithHooks, QueueScene } from '../../testing/routing-fixtures.js';
 
 const api = useTestApi();
 

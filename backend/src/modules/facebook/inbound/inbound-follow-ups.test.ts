@@ -13,7 +13,13 @@ import {
 import { Tenant } from '../../tenants/tenant.entity.js';
 import { WebhookEvent } from '../webhook-event.entity.js';
 import { InboundService } from './inbound.service.js';
-import { attachment, attachmentMessage, delivery, entry, newMid } from './messenger-fixtures.js';
+import {
+  attachment,
+  attachmentMessage,
+  delivery,
+  entry,
+  newMid,
+} from '../../../testing/messenger-fixtures.js';
 
 /**
  * What a committed inbound batch must cause (panel events, the profile and attachment jobs)

@@ -44,7 +44,7 @@ import {
   standbyEntry,
   stickerMessage,
   textMessage,
-} from './messenger-fixtures.js';
+} from '../../../testing/messenger-fixtures.js';
 import { TcpProxy } from '../../../test/tcp-proxy.js';
 import { WebhookSweeper } from './webhook-sweeper.js';
 
