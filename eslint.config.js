@@ -44,7 +44,7 @@ export default tseslint.config(
     // The places allowed to read the environment: the config parser and test/CI harnesses.
     files: [
       'backend/src/config.ts',
-      'backend/src/test/**',
+      'backend/src/testing/**',
       'e2e/**',
       'bench/**',
       '**/vite.config.ts',

@@ -11,7 +11,7 @@ import {
   signUpTenant,
   startTestWorker,
   useTestApi,
-} from '../test/test-api.js';
+} from '../testing/test-api.js';
 
 // A database of its own: no other file's worker may process this file's deliveries.
 const api = useTestApi({}, { ownDatabase: true });

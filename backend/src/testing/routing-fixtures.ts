@@ -2,7 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { v7 as uuidv7 } from 'uuid';
 import type { Logger } from '../logger.js';
 import { OutboxDispatcher } from '../outbox/outbox-dispatcher.js';
-import { handlersFor } from '../test/outbox-handlers.js';
+import { handlersFor } from './outbox-handlers.js';
 import type { Actor } from '../modules/auth/actor.js';
 import {
   RoutingFollowUps,

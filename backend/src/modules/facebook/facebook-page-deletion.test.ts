@@ -7,7 +7,7 @@ import {
   signUpTenant,
   startTestWorker,
   useTestApi,
-} from '../../test/test-api.js';
+} from '../../testing/test-api.js';
 import { registerRandomUser } from '../../testing/fake-graph-fixtures.js';
 import type { FakePage } from '../fake-graph/fake-graph.js';
 import { delivery, entry, optin, textMessage } from '../../testing/messenger-fixtures.js';

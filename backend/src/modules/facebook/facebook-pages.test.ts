@@ -10,7 +10,7 @@ import {
   seedConversation,
   signUpTenant,
   useTestApi,
-} from '../../test/test-api.js';
+} from '../../testing/test-api.js';
 import { Message } from '../conversations/message.entity.js';
 import { LocalFileStorage } from '../files/file-storage.js';
 import { StoredFile } from '../files/stored-file.entity.js';

@@ -8,7 +8,7 @@ import {
   signUpTenant,
   startTestWorker,
   useTestApi,
-} from '../../test/test-api.js';
+} from '../../testing/test-api.js';
 import { fakeGraphErrors } from '../fake-graph/fake-graph-errors.js';
 import { registerRandomUser } from '../../testing/fake-graph-fixtures.js';
 import type { FakePage } from '../fake-graph/fake-graph.js';

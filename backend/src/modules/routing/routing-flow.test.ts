@@ -13,7 +13,7 @@ import {
   useTestApi,
   connectSocket,
   openSessionFor,
-} from '../../test/test-api.js';
+} from '../../testing/test-api.js';
 import { delivery, entry, textMessage } from '../../testing/messenger-fixtures.js';
 import { PasswordHasher } from '../auth/passwords.js';
 import { OperatorsService } from '../operators/operators.service.js';

@@ -8,7 +8,7 @@ import {
   createOperator,
   signUpTenant,
   useTestApi,
-} from '../../test/test-api.js';
+} from '../../testing/test-api.js';
 import type { Actor } from '../auth/actor.js';
 import { createRoutingWithHooks, QueueScene } from '../../testing/routing-fixtures.js';
 

@@ -7,7 +7,7 @@ import {
   useTestApi,
   type ConnectedPage,
   type SignedIn,
-} from '../../../test/test-api.js';
+} from '../../../testing/test-api.js';
 import {
   type InboundOutcome,
   InboundService,

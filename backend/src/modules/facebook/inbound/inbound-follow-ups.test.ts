@@ -3,13 +3,13 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../../logger.js';
 import { OutboxDispatcher } from '../../../outbox/outbox-dispatcher.js';
 import type { InboundFollowUpsPayload } from '../../../outbox/outbox-map.js';
-import { handlersFor } from '../../../test/outbox-handlers.js';
+import { handlersFor } from '../../../testing/outbox-handlers.js';
 import {
   connectFacebookPage,
   signUpTenant,
   startTestWorker,
   useTestApi,
-} from '../../../test/test-api.js';
+} from '../../../testing/test-api.js';
 import { Tenant } from '../../tenants/tenant.entity.js';
 import { WebhookEvent } from '../webhook-event.entity.js';
 import { InboundService } from './inbound.service.js';

@@ -8,7 +8,7 @@ import {
   useTestApi,
   type ConnectedPage,
   type SignedIn,
-} from '../../../test/test-api.js';
+} from '../../../testing/test-api.js';
 import { MAX_PROCESSING_ATTEMPTS } from './inbound.service.js';
 import {
   delivery,

@@ -3,8 +3,8 @@ import type { Socket } from 'socket.io-client';
 import { afterAll, describe, expect, it } from 'vitest';
 import { z, type ZodType } from 'zod';
 import { registerApiRoutes, type ApiServices } from '../app.js';
-import { ApiRouter, type AnyRouteSpec } from '../http/api-router.js';
-import { connectSocket, signUpTenant, useTestApi, type TestResponse } from './test-api.js';
+import { ApiRouter, type AnyRouteSpec } from './api-router.js';
+import { connectSocket, signUpTenant, useTestApi, type TestResponse } from '../testing/test-api.js';
 
 /**
  * Issue 13, point 8: bad input is a 4xx in the api.md error format, never a 500. The routes
