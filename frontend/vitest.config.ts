@@ -12,7 +12,8 @@ export default defineConfig({
   },
   test: {
     environment: 'happy-dom',
-    include: ['src/**/*.test.ts'],
+    // scripts/: the check that the generated API types are up to date.
+    include: ['src/**/*.test.ts', 'scripts/**/*.test.ts'],
     restoreMocks: true,
     unstubGlobals: true,
   },

@@ -3,7 +3,7 @@ import type { MikroORM } from '@mikro-orm/core';
 import Koa, { type Middleware } from 'koa';
 import helmet from 'koa-helmet';
 import type { Config } from './config.js';
-import { ApiRouter } from './http/api-router.js';
+import { ApiRouter, type AnyRouteSpec } from './http/api-router.js';
 import { errorHandler } from './http/error-handler.js';
 import { buildOpenApiDocument } from './http/openapi.js';
 import { isPanelBuilt, servePanel } from './http/panel.js';
@@ -85,6 +85,24 @@ export function registerApiRoutes(
     servedToOtherOrigins: config.filesPublicUrl !== null,
   });
   registerDemoRoutes(router, services);
+}
+
+/** The route specs alone, as tests and the document need them: stand-ins take the services. */
+export function describeApiRoutes(): AnyRouteSpec[] {
+  const router = new ApiRouter(() => Promise.reject(new Error('Only describing the routes.')));
+  const standIn = new Proxy({}, { get: () => ({}) });
+  registerApiRoutes(router, new Proxy({}, { get: () => standIn }) as ApiServices, {
+    filesPublicUrl: null,
+  });
+  return router.specs;
+}
+
+/**
+ * The OpenAPI document without a server, services or database: `npm run api:types` makes
+ * the panel's API types from it (frontend/scripts/api-types.ts).
+ */
+export function buildApiDocument(serverUrl: string): object {
+  return buildOpenApiDocument(describeApiRoutes(), serverUrl);
 }
 
 /** The Koa application: middleware chain, API routes, OpenAPI document and the panel. */

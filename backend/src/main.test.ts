@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
 import { redisKeys } from './redis.js';
-import { createOwnTestEnvironment } from './test/test-api.js';
+import { createOwnTestEnvironment } from './testing/test-api.js';
 import type { TestEnvironment } from './testing/test-environment.js';
 
 const backendDir = fileURLToPath(new URL('..', import.meta.url));

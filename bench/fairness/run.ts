@@ -32,12 +32,12 @@ import { parseArgs } from 'node:util';
 import pg from 'pg';
 import type { Socket } from 'socket.io-client';
 import type * as Testing from '@omni/backend/testing';
-import type * as Fixtures from '../../backend/dist/modules/facebook/inbound/messenger-fixtures.js';
 import { childPidsOf, CpuMeter } from '../ingest/cpu.js';
 import { DeliveryFactory, psidOf } from '../ingest/deliveries.js';
 import { runSaturation, type LoadResult } from '../ingest/load.js';
 import { VisibilitySampler } from '../ingest/storage.js';
 import { logSummary, sleep } from '../shared/processes.js';
+import { importMessengerFixtures } from '../shared/backend-build.js';
 import { startBenchOmni } from '../shared/bench-omni.js';
 import { api, connect, positiveInteger } from '../shared/omni-client.js';
 import { distribution, type Distribution } from '../shared/stats.js';
@@ -253,9 +253,7 @@ async function main(): Promise<void> {
   const fromDist = (path: string) =>
     import(pathToFileURL(join(options.backendDist, path)).href) as Promise<unknown>;
   const testing = (await fromDist('testing/test-environment.js')) as typeof Testing;
-  const fixtures = (await fromDist(
-    'modules/facebook/inbound/messenger-fixtures.js',
-  )) as typeof Fixtures;
+  const fixtures = await importMessengerFixtures(options.backendDist);
   const databaseServerUrl =
     process.env['TEST_DATABASE_SERVER_URL'] ?? 'postgres://postgres@127.0.0.1:5432';
   const redisUrl = process.env['TEST_REDIS_URL'] ?? 'redis://127.0.0.1:6379';

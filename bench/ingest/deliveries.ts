@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import type * as Fixtures from '../../backend/dist/modules/facebook/inbound/messenger-fixtures.js';
+import type * as Fixtures from '../../backend/dist/testing/messenger-fixtures.js';
 
 /** One signed POST: the exact bytes, their headers, and when it was built (= sent). */
 export type SignedDelivery = {

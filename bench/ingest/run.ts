@@ -32,8 +32,8 @@ import { join, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Redis } from 'ioredis';
 import type * as Testing from '@omni/backend/testing';
-import type { FakeGraphServer } from '../../backend/dist/modules/facebook/fake-graph/fake-graph-server.js';
-import type * as Fixtures from '../../backend/dist/modules/facebook/inbound/messenger-fixtures.js';
+import type * as Fixtures from '../../backend/dist/testing/messenger-fixtures.js';
+import { importMessengerFixtures } from '../shared/backend-build.js';
 import { childPidsOf, CpuMeter } from './cpu.js';
 import { DeliveryFactory, psidOf } from './deliveries.js';
 import { runFixedRate, runSaturation, type LoadResult } from './load.js';
@@ -145,15 +145,10 @@ async function prepare(
   // point at another build, so everything is imported from the build that runs.)
   const fromDist = (path: string) =>
     import(pathToFileURL(join(options.backendDist, path)).href) as Promise<unknown>;
-  const { createTestEnvironment } = (await fromDist(
+  const { createTestEnvironment, startFakeGraphServer } = (await fromDist(
     'testing/test-environment.js',
   )) as typeof Testing;
-  const { startFakeGraphServer } = (await fromDist(
-    'modules/facebook/fake-graph/fake-graph-server.js',
-  )) as { startFakeGraphServer: () => Promise<FakeGraphServer> };
-  const fixtures = (await fromDist(
-    'modules/facebook/inbound/messenger-fixtures.js',
-  )) as typeof Fixtures;
+  const fixtures = await importMessengerFixtures(options.backendDist);
 
   const logDir = mkdtempSync(join(tmpdir(), 'omni-bench-'));
   cleanups.push({

@@ -4,10 +4,10 @@ import { describe, expect, it } from 'vitest';
 import { sealedSecretColumns } from '../db/entities.js';
 import { createLogger } from '../logger.js';
 import { FacebookPage } from '../modules/facebook/facebook-page.entity.js';
-import { connectFacebookPage, signUpTenant, useTestApi } from '../test/test-api.js';
+import { connectFacebookPage, signUpTenant, useTestApi } from '../testing/test-api.js';
 import { resealSecrets } from './reseal-secrets.js';
 import { SecretBox } from './secret-box.js';
-import { sealAsV1 } from './secret-box.fixtures.js';
+import { sealAsV1 } from '../testing/secret-box-fixtures.js';
 
 /**
  * Issue 13, point 9: rotating ENCRYPTION_KEY. The file has its own database: the command

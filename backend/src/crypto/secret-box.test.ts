@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { SecretBox, secretHint, UnreadableSecretError } from './secret-box.js';
-import { sealAsV1 } from './secret-box.fixtures.js';
+import { sealAsV1 } from '../testing/secret-box-fixtures.js';
 
 /** The same value with its authentication tag cut to `bytes` (GCM checks only what it gets). */
 function withTagCut(sealed: string, bytes: number): string {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { useTestApi } from '../test/test-api.js';
+import { useTestApi } from '../testing/test-api.js';
 
 const api = useTestApi();
 

@@ -2,7 +2,7 @@ import { Queue } from 'bullmq';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../logger.js';
 import { createRedis } from '../redis.js';
-import { startTestApi, startTestWorker, type TestApi } from '../test/test-api.js';
+import { startTestApi, startTestWorker, type TestApi } from '../testing/test-api.js';
 import { deleteRedisKeys } from '../testing/test-environment.js';
 import { JOB_SCHEDULES } from './job-schedules.js';
 

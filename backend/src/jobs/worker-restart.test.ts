@@ -2,7 +2,7 @@ import { Queue, Worker } from 'bullmq';
 import { afterAll, describe, expect, it } from 'vitest';
 import { TENANT_FILTER } from '../db/tenant-filter.js';
 import { createLogger } from '../logger.js';
-import { delivery, entry, textMessage } from '../modules/facebook/inbound/messenger-fixtures.js';
+import { delivery, entry, textMessage } from '../testing/messenger-fixtures.js';
 import { WebhookEvent } from '../modules/facebook/webhook-event.entity.js';
 import { createRedis } from '../redis.js';
 import {
@@ -11,7 +11,7 @@ import {
   signUpTenant,
   startTestWorker,
   useTestApi,
-} from '../test/test-api.js';
+} from '../testing/test-api.js';
 
 // A database of its own: no other file's worker may process this file's deliveries.
 const api = useTestApi({}, { ownDatabase: true });

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { sqlTransaction } from '../db/sql.js';
 import { createLogger } from '../logger.js';
-import { handlersFor } from '../test/outbox-handlers.js';
-import { signUpTenant, useTestApi } from '../test/test-api.js';
+import { handlersFor } from '../testing/outbox-handlers.js';
+import { signUpTenant, useTestApi } from '../testing/test-api.js';
 import { appendToOutbox } from './outbox.js';
 import {
   FAILED_OUTBOX_RETENTION_DAYS,

@@ -7,11 +7,8 @@ import { initOrm } from '../db/orm.js';
 export {
   startFakeGraphServer,
   type FakeGraphServer,
-} from '../modules/facebook/fake-graph/fake-graph-server.js';
-export {
-  registerRandomPage,
-  registerRandomUser,
-} from '../modules/facebook/fake-graph/fake-graph-fixtures.js';
+} from '../modules/fake-graph/fake-graph-server.js';
+export { registerRandomPage, registerRandomUser } from './fake-graph-fixtures.js';
 
 export type TestEnvironment = {
   databaseUrl: string;

@@ -3,11 +3,10 @@ import type {
   Conversation,
   ConversationEvent,
   ConversationStatus,
-  ListResponse,
   Message,
-  PageResponse,
   QueueFigures,
   QueueStats,
+  ResponseBody,
   TransferTarget,
 } from './types';
 
@@ -26,7 +25,7 @@ export interface ConversationFilter {
 /** The queue comes oldest first, every other list most recently active first. */
 export function listConversations(
   filter: ConversationFilter = {},
-): Promise<PageResponse<Conversation>> {
+): Promise<ResponseBody<'/api/conversations', 'get'>> {
   const query = new URLSearchParams();
   if (filter.status) query.set('status', filter.status);
   if (filter.mine) query.set('mine', 'true');
@@ -42,13 +41,16 @@ export function getConversation(id: string): Promise<Conversation> {
 }
 
 /** Newest page first (each page in time order); nextCursor reaches further back. */
-export function listMessages(id: string, cursor?: string): Promise<PageResponse<Message>> {
+export function listMessages(
+  id: string,
+  cursor?: string,
+): Promise<ResponseBody<'/api/conversations/{id}/messages', 'get'>> {
   const query = cursor ? `?cursor=${encode(cursor)}` : '';
   return http.get(`/api/conversations/${encode(id)}/messages${query}`);
 }
 
 export async function listConversationEvents(id: string): Promise<ConversationEvent[]> {
-  const { items } = await http.get<ListResponse<ConversationEvent>>(
+  const { items } = await http.get<ResponseBody<'/api/conversations/{id}/events', 'get'>>(
     `/api/conversations/${encode(id)}/events`,
   );
   return items;

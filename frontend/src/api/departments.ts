@@ -1,10 +1,10 @@
 import { http } from './http';
-import type { Department, DepartmentInput, ListResponse } from './types';
+import type { Department, DepartmentInput, ResponseBody } from './types';
 
 const encode = encodeURIComponent;
 
 export async function listDepartments(): Promise<Department[]> {
-  const { items } = await http.get<ListResponse<Department>>('/api/departments');
+  const { items } = await http.get<ResponseBody<'/api/departments', 'get'>>('/api/departments');
   return items;
 }
 

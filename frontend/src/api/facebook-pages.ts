@@ -3,14 +3,14 @@ import type {
   FacebookPage,
   FacebookPageCreateInput,
   FacebookPageUpdateInput,
-  ListResponse,
+  ResponseBody,
 } from './types';
 
 const encode = encodeURIComponent;
 const BASE = '/api/channels/facebook';
 
 export async function listFacebookPages(): Promise<FacebookPage[]> {
-  const { items } = await http.get<ListResponse<FacebookPage>>(BASE);
+  const { items } = await http.get<ResponseBody<'/api/channels/facebook', 'get'>>(BASE);
   return items;
 }
 

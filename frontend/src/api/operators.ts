@@ -1,10 +1,10 @@
 import { http } from './http';
-import type { ListResponse, OperatorCreateInput, OperatorUpdateInput, User } from './types';
+import type { OperatorCreateInput, OperatorUpdateInput, ResponseBody, User } from './types';
 
 const encode = encodeURIComponent;
 
 export async function listOperators(): Promise<User[]> {
-  const { items } = await http.get<ListResponse<User>>('/api/operators');
+  const { items } = await http.get<ResponseBody<'/api/operators', 'get'>>('/api/operators');
   return items;
 }
 

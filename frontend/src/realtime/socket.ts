@@ -2,13 +2,6 @@
 // a store action that applies it; nothing here refetches or owns state (Chatwoot's pattern).
 import { io } from 'socket.io-client';
 import type { Socket } from 'socket.io-client';
-import type {
-  ClientToServerEvents,
-  EventMeta,
-  RealtimeControlEvents,
-  Resync,
-  ServerToClientEvents,
-} from '@/api/types';
 import { useConversationsStore } from '@/stores/conversations';
 import { useFacebookPagesStore } from '@/stores/facebook-pages';
 import { useMessagesStore } from '@/stores/messages';
@@ -16,6 +9,13 @@ import { useOperatorsStore } from '@/stores/operators';
 import { useQueueStore } from '@/stores/queue';
 import { useRealtimeConnectionStore } from '@/stores/realtime-connection';
 import { useSessionStore } from '@/stores/session';
+import type {
+  ClientToServerEvents,
+  EventMeta,
+  RealtimeControlEvents,
+  Resync,
+  ServerToClientEvents,
+} from './events';
 
 type EventTable = {
   [Event in keyof ServerToClientEvents]: ServerToClientEvents[Event];

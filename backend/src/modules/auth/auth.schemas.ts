@@ -3,26 +3,32 @@ import { emailSchema, passwordSchema, personNameSchema } from '../../http/schema
 import { userSchema } from '../operators/operators.schemas.js';
 import { tenantSchema } from '../tenants/tenants.schemas.js';
 
-export const signUpSchema = z.object({
-  tenantName: z.string().trim().min(1, 'Enter your company name.').max(200),
-  name: personNameSchema,
-  email: emailSchema,
-  password: passwordSchema,
-});
+export const signUpSchema = z
+  .object({
+    tenantName: z.string().trim().min(1, 'Enter your company name.').max(200),
+    name: personNameSchema,
+    email: emailSchema,
+    password: passwordSchema,
+  })
+  .meta({ id: 'SignUpInput' });
 
 export type SignUpInput = z.infer<typeof signUpSchema>;
 
-export const logInSchema = z.object({
-  email: emailSchema,
-  password: z.string().min(1, 'Enter your password.').max(200),
-});
+export const logInSchema = z
+  .object({
+    email: emailSchema,
+    password: z.string().min(1, 'Enter your password.').max(200),
+  })
+  .meta({ id: 'LogInInput' });
 
 export type LogInInput = z.infer<typeof logInSchema>;
 
-export const changePasswordSchema = z.object({
-  currentPassword: z.string().min(1, 'Enter your current password.').max(200),
-  newPassword: passwordSchema,
-});
+export const changePasswordSchema = z
+  .object({
+    currentPassword: z.string().min(1, 'Enter your current password.').max(200),
+    newPassword: passwordSchema,
+  })
+  .meta({ id: 'ChangePasswordInput' });
 
 export type ChangePasswordInput = z.infer<typeof changePasswordSchema>;
 

@@ -5,7 +5,7 @@ import {
   signUpTenant,
   uniqueEmail,
   useTestApi,
-} from '../../test/test-api.js';
+} from '../../testing/test-api.js';
 import { LOGIN_LIMITS } from './login-throttle.js';
 import { PasswordHasher } from './passwords.js';
 

@@ -10,7 +10,7 @@ import {
   startTestApi,
   useTestApi,
   type TestApi,
-} from '../../test/test-api.js';
+} from '../../testing/test-api.js';
 
 const api = useTestApi();
 const sockets: Socket[] = [];

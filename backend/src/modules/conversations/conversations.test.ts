@@ -6,7 +6,7 @@ import {
   seedConversation,
   signUpTenant,
   useTestApi,
-} from '../../test/test-api.js';
+} from '../../testing/test-api.js';
 
 const api = useTestApi();
 

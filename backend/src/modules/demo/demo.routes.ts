@@ -5,19 +5,16 @@ import { errorResponse } from '../../http/schemas.js';
 import { NotFoundError } from '../../errors.js';
 import { findPersona, findSampleImage, personaPicture } from './demo-identity.js';
 import { SAMPLE_PICTURE_PNG_BASE64 } from './demo-sample-pictures.js';
-import type { DemoService } from './demo.service.js';
 import {
+  demoInfoSchema,
+  reviewKitSchema,
   simulatorSendSchema,
+  simulatorSetupSchema,
+  simulatorThreadSchema,
   threadItemSchema,
-  type MessengerSimulator,
-} from './messenger-simulator.js';
-
-const loginSchema = z.object({
-  role: z.enum(['admin', 'operator', 'reviewer']),
-  name: z.string(),
-  email: z.string(),
-  password: z.string(),
-});
+} from './demo.schemas.js';
+import type { DemoService } from './demo.service.js';
+import type { MessengerSimulator } from './messenger-simulator.js';
 
 const personaQuerySchema = z.object({ personaId: z.string().max(100) });
 const pictureParamsSchema = z.object({
@@ -36,10 +33,7 @@ export function registerDemoRoutes(
     tag: 'Demo',
     summary: 'Whether demo mode is on, and then the demo logins (shown on the login page)',
     responses: {
-      200: {
-        description: 'Demo mode and its logins',
-        schema: z.object({ enabled: z.boolean(), logins: z.array(loginSchema) }),
-      },
+      200: { description: 'Demo mode and its logins', schema: demoInfoSchema },
     },
     handler: () => demo.info(),
   });
@@ -51,7 +45,7 @@ export function registerDemoRoutes(
     tag: 'Demo',
     summary: "The App Review kit's facts: the reviewer's login and the addresses to visit",
     responses: {
-      200: { description: 'The kit' },
+      200: { description: 'The kit', schema: reviewKitSchema },
       403: errorResponse('FORBIDDEN: operators'),
       404: errorResponse('NOT_FOUND: not the demo business, or demo mode is off'),
     },
@@ -70,7 +64,7 @@ export function registerDemoRoutes(
     tag: 'Demo',
     summary: "The simulator's page, personas, quick replies and sample pictures",
     responses: {
-      200: { description: 'What the simulator offers' },
+      200: { description: 'What the simulator offers', schema: simulatorSetupSchema },
       404: errorResponse('NOT_FOUND: not the demo business, or demo mode is off'),
     },
     handler: ({ actor }) => simulatorOrFail().setup(actor),
@@ -84,10 +78,7 @@ export function registerDemoRoutes(
     summary: "One persona's Messenger thread as the visitor sees it",
     query: personaQuerySchema,
     responses: {
-      200: {
-        description: 'Oldest first',
-        schema: z.object({ items: z.array(threadItemSchema), typing: z.boolean() }),
-      },
+      200: { description: 'The thread as the visitor sees it', schema: simulatorThreadSchema },
       404: errorResponse('NOT_FOUND'),
     },
     handler: ({ actor, query }) => simulatorOrFail().thread(actor, query.personaId),

@@ -3,12 +3,10 @@ import type { Config } from '../../config.js';
 import { NotFoundError } from '../../errors.js';
 import type { Actor } from '../auth/actor.js';
 import { FacebookPage } from '../facebook/facebook-page.entity.js';
-import type { UserRole } from '../operators/user.entity.js';
 import { Tenant } from '../tenants/tenant.entity.js';
 import { DEMO_LOGINS, demoPassword } from './demo-identity.js';
+import type { DemoInfo, DemoLogin, ReviewKit } from './demo.schemas.js';
 import { findDemoTenant } from './demo.seeder.js';
-
-export type DemoLogin = { role: UserRole; name: string; email: string; password: string };
 
 /** What the login page and the App Review kit show about the demo business. */
 export class DemoService {
@@ -18,14 +16,14 @@ export class DemoService {
   ) {}
 
   /** Public: in demo mode, the demo logins with their passwords (they are meant to be shared). */
-  async info(): Promise<{ enabled: boolean; logins: DemoLogin[] }> {
+  async info(): Promise<DemoInfo> {
     if (!this.config.demoMode) return { enabled: false, logins: [] };
     const tenant = await findDemoTenant(this.em);
     return { enabled: true, logins: tenant ? this.logins(tenant.id) : [] };
   }
 
   /** The reviewer's login and the addresses their test steps need. */
-  async reviewKit(actor: Actor) {
+  async reviewKit(actor: Actor): Promise<ReviewKit> {
     const missing = new NotFoundError('The App Review kit (a demo business only)');
     if (!this.config.demoMode) throw missing;
     const tenant = await this.em.findOne(Tenant, { id: actor.tenantId, isDemo: true });

@@ -6,7 +6,12 @@ import { SecretBox } from '../../crypto/secret-box.js';
 import { TENANT_FILTER, scopeToTenant } from '../../db/tenant-filter.js';
 import { SANDBOX_GRAPH_PATH } from '../../config.js';
 import { createLogger, type Logger } from '../../logger.js';
-import { fromAddress, randomClientAddress, signUpTenant, useTestApi } from '../../test/test-api.js';
+import {
+  fromAddress,
+  randomClientAddress,
+  signUpTenant,
+  useTestApi,
+} from '../../testing/test-api.js';
 import { LOGIN_LIMITS } from '../auth/login-throttle.js';
 import { describePasswordWeakness } from '../auth/password-policy.js';
 import { PasswordHasher } from '../auth/passwords.js';

@@ -1,6 +1,5 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { z } from 'zod';
 import type { SecretBox } from '../../crypto/secret-box.js';
 import { DEMO_MEDIA_PATH } from '../../config.js';
 import { AppError, NotFoundError, ValidationError } from '../../errors.js';
@@ -16,37 +15,13 @@ import {
   personaPsid,
   type Persona,
 } from './demo-identity.js';
+import type {
+  SimulatorSendInput,
+  SimulatorSetup,
+  SimulatorThread,
+  ThreadItem,
+} from './demo.schemas.js';
 import type { SandboxGraph } from './sandbox-graph.js';
-
-export const simulatorSendSchema = z
-  .object({
-    personaId: z.string(),
-    text: z.string().trim().min(1).max(2000).optional(),
-    imageId: z.string().optional(),
-    quickReplyPayload: z.string().max(1000).optional(),
-  })
-  .refine((input) => input.text !== undefined || input.imageId !== undefined, {
-    message: 'Send a text or a picture.',
-    path: ['text'],
-  });
-
-export type SimulatorSendInput = z.infer<typeof simulatorSendSchema>;
-
-export const threadItemSchema = z
-  .object({
-    id: z.string(),
-    from: z.enum(['visitor', 'page']),
-    text: z.string().nullable(),
-    imageUrl: z.string().nullable(),
-    at: z.iso.datetime(),
-    status: z
-      .enum(['sent', 'delivered', 'seen'])
-      .nullable()
-      .meta({ description: "The visitor's own messages: posted, acknowledged, seen by the page" }),
-  })
-  .meta({ id: 'SimulatorThreadItem' });
-
-export type ThreadItem = z.infer<typeof threadItemSchema>;
 
 /** Seconds a page's "typing…" lasts on the visitor's screen without a new action (Messenger: ~20). */
 const TYPING_SHOWN_MS = 20_000;
@@ -76,7 +51,7 @@ export class MessengerSimulator {
     private readonly postWebhook: typeof fetch = fetch,
   ) {}
 
-  async setup(actor: Actor) {
+  async setup(actor: Actor): Promise<SimulatorSetup> {
     const page = await this.sandboxPage(actor);
     return {
       page: { pageId: page.pageId, name: page.pageName },
@@ -145,7 +120,7 @@ export class MessengerSimulator {
     ]);
   }
 
-  async thread(actor: Actor, personaId: string): Promise<{ items: ThreadItem[]; typing: boolean }> {
+  async thread(actor: Actor, personaId: string): Promise<SimulatorThread> {
     const page = await this.sandboxPage(actor);
     const psid = personaPsid(page.pageId, this.persona(personaId).id);
     const replies = this.sandbox.graph

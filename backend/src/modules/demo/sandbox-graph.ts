@@ -3,8 +3,8 @@ import type { Middleware } from 'koa';
 import type { SecretBox } from '../../crypto/secret-box.js';
 import { TENANT_FILTER } from '../../db/tenant-filter.js';
 import { FacebookPage } from '../facebook/facebook-page.entity.js';
-import { createFakeGraphRouter } from '../facebook/fake-graph/fake-graph-router.js';
-import { FakeGraph } from '../facebook/fake-graph/fake-graph.js';
+import { createFakeGraphRouter } from '../fake-graph/fake-graph-router.js';
+import { FakeGraph } from '../fake-graph/fake-graph.js';
 import { SUBSCRIBED_FIELDS } from '../facebook/graph/graph-client.js';
 import { PERSONAS, personaPsid } from './demo-identity.js';
 

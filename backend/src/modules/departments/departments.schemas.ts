@@ -12,9 +12,11 @@ export const departmentSchema = z
 
 export type DepartmentDto = z.infer<typeof departmentSchema>;
 
-export const departmentInputSchema = z.object({
-  name: z.string().trim().min(1, 'Enter a name.').max(120, 'Use at most 120 characters.'),
-});
+export const departmentInputSchema = z
+  .object({
+    name: z.string().trim().min(1, 'Enter a name.').max(120, 'Use at most 120 characters.'),
+  })
+  .meta({ id: 'DepartmentInput' });
 
 export type DepartmentInput = z.infer<typeof departmentInputSchema>;
 

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { createDepartment, createOperator, signUpTenant, useTestApi } from '../../test/test-api.js';
+import {
+  createDepartment,
+  createOperator,
+  signUpTenant,
+  useTestApi,
+} from '../../testing/test-api.js';
 
 const api = useTestApi();
 

@@ -7,10 +7,10 @@ import {
   signUpTenant,
   startTestWorker,
   useTestApi,
-} from '../../test/test-api.js';
-import { registerRandomUser } from './fake-graph/fake-graph-fixtures.js';
-import type { FakePage } from './fake-graph/fake-graph.js';
-import { delivery, entry, optin, textMessage } from './inbound/messenger-fixtures.js';
+} from '../../testing/test-api.js';
+import { registerRandomUser } from '../../testing/fake-graph-fixtures.js';
+import type { FakePage } from '../fake-graph/fake-graph.js';
+import { delivery, entry, optin, textMessage } from '../../testing/messenger-fixtures.js';
 
 /** Its own database, so that nothing else's rows are searched and no other worker interferes. */
 const api = useTestApi({}, { ownDatabase: true });

@@ -18,26 +18,30 @@ const verifyTokenSchema = z
   .max(200, 'Use at most 200 characters.')
   .regex(/^[\x21-\x7e]+$/, 'Use letters, digits and punctuation, without spaces.');
 
-export const createFacebookPageSchema = z.object({
-  name: z.string().trim().min(1, 'Enter a name.').max(200),
-  accessToken: secretInput('page access token'),
-  verifyToken: verifyTokenSchema.optional(),
-  appSecret: secretInput('app secret'),
-  departmentId: idSchema.nullable().default(null),
-  humanAgentEnabled: z.boolean().default(false),
-});
+export const createFacebookPageSchema = z
+  .object({
+    name: z.string().trim().min(1, 'Enter a name.').max(200),
+    accessToken: secretInput('page access token'),
+    verifyToken: verifyTokenSchema.optional(),
+    appSecret: secretInput('app secret'),
+    departmentId: idSchema.nullable().default(null),
+    humanAgentEnabled: z.boolean().default(false),
+  })
+  .meta({ id: 'CreateFacebookPageInput' });
 
 export type CreateFacebookPageInput = z.infer<typeof createFacebookPageSchema>;
 
-export const updateFacebookPageSchema = z.object({
-  name: z.string().trim().min(1, 'Enter a name.').max(200).optional(),
-  accessToken: secretInput('page access token').optional(),
-  verifyToken: verifyTokenSchema.optional(),
-  appSecret: secretInput('app secret').optional(),
-  departmentId: idSchema.nullable().optional(),
-  humanAgentEnabled: z.boolean().optional(),
-  active: z.boolean().optional(),
-});
+export const updateFacebookPageSchema = z
+  .object({
+    name: z.string().trim().min(1, 'Enter a name.').max(200).optional(),
+    accessToken: secretInput('page access token').optional(),
+    verifyToken: verifyTokenSchema.optional(),
+    appSecret: secretInput('app secret').optional(),
+    departmentId: idSchema.nullable().optional(),
+    humanAgentEnabled: z.boolean().optional(),
+    active: z.boolean().optional(),
+  })
+  .meta({ id: 'UpdateFacebookPageInput' });
 
 export type UpdateFacebookPageInput = z.infer<typeof updateFacebookPageSchema>;
 

@@ -10,11 +10,11 @@ import {
   seedConversation,
   signUpTenant,
   useTestApi,
-} from '../../test/test-api.js';
+} from '../../testing/test-api.js';
 import { Message } from '../conversations/message.entity.js';
 import { LocalFileStorage } from '../files/file-storage.js';
 import { StoredFile } from '../files/stored-file.entity.js';
-import { registerRandomPage } from './fake-graph/fake-graph-fixtures.js';
+import { registerRandomPage } from '../../testing/fake-graph-fixtures.js';
 import { computeAppSecretProof } from './graph/fetch-graph-client.js';
 import { FacebookPage } from './facebook-page.entity.js';
 import { SUBSCRIBED_FIELDS } from './graph/graph-client.js';

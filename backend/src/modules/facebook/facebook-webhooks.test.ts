@@ -9,8 +9,8 @@ import {
   startTestApi,
   useTestApi,
   type ConnectedPage,
-} from '../../test/test-api.js';
-import { TcpProxy } from '../../test/tcp-proxy.js';
+} from '../../testing/test-api.js';
+import { TcpProxy } from '../../testing/tcp-proxy.js';
 import { REASON_CODE_POINTS, WebhookEvent } from './webhook-event.entity.js';
 
 const api = useTestApi();

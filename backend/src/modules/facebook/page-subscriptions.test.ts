@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { SecretBox } from '../../crypto/secret-box.js';
 import { createLogger } from '../../logger.js';
-import { connectFacebookPage, signUpTenant, useTestApi } from '../../test/test-api.js';
+import { connectFacebookPage, signUpTenant, useTestApi } from '../../testing/test-api.js';
 import { computeAppSecretProof, FetchGraphClient } from './graph/fetch-graph-client.js';
 import { SUBSCRIBED_FIELDS } from './graph/graph-client.js';
 import { PageSubscriptionsService } from './page-subscriptions.service.js';

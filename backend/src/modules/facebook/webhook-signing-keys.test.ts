@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import { SecretBox } from '../../crypto/secret-box.js';
-import { connectFacebookPage, signUpTenant, useTestApi } from '../../test/test-api.js';
+import { connectFacebookPage, signUpTenant, useTestApi } from '../../testing/test-api.js';
 import {
   SIGNING_KEYS_RELOAD_INTERVAL_MS,
   SIGNING_KEYS_TTL_MS,

@@ -2,13 +2,13 @@ import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { describe, expect, it } from 'vitest';
-import { useLoopbackServers } from '../../test/loopback-server.js';
+import { useLoopbackServers } from '../../testing/loopback-server.js';
 import {
   connectFacebookPage,
   seedConversation,
   signUpTenant,
   useTestApi,
-} from '../../test/test-api.js';
+} from '../../testing/test-api.js';
 import { Message } from '../conversations/message.entity.js';
 import { FACEBOOK_ATTACHMENT_HOSTS, loadConfig } from '../../config.js';
 import { OutboundHttp, type HostResolver } from '../outbound-http/outbound-http.js';

@@ -1,6 +1,6 @@
 import { describe, expect, inject, it } from 'vitest';
-import { startTestApi, startTestWorker, useTestApi } from '../../test/test-api.js';
-import { TcpProxy } from '../../test/tcp-proxy.js';
+import { startTestApi, startTestWorker, useTestApi } from '../../testing/test-api.js';
+import { TcpProxy } from '../../testing/tcp-proxy.js';
 
 describe('/health', () => {
   // A prefix of its own: no other test file's worker reports in here.

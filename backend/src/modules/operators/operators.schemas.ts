@@ -24,25 +24,29 @@ export type UserDto = z.infer<typeof userSchema>;
 const maxChatsSchema = z.number().int().min(1).max(100).nullable();
 const departmentIdsSchema = z.array(idSchema).max(200);
 
-export const createOperatorSchema = z.object({
-  email: emailSchema,
-  name: personNameSchema,
-  password: passwordSchema,
-  role: z.enum(ASSIGNABLE_ROLES).default('operator'),
-  departmentIds: departmentIdsSchema.default([]),
-  maxChats: maxChatsSchema.default(null),
-});
+export const createOperatorSchema = z
+  .object({
+    email: emailSchema,
+    name: personNameSchema,
+    password: passwordSchema,
+    role: z.enum(ASSIGNABLE_ROLES).default('operator'),
+    departmentIds: departmentIdsSchema.default([]),
+    maxChats: maxChatsSchema.default(null),
+  })
+  .meta({ id: 'CreateOperatorInput' });
 
 export type CreateOperatorInput = z.infer<typeof createOperatorSchema>;
 
-export const updateOperatorSchema = z.object({
-  email: emailSchema.optional(),
-  name: personNameSchema.optional(),
-  password: passwordSchema.optional(),
-  role: z.enum(ASSIGNABLE_ROLES).optional(),
-  departmentIds: departmentIdsSchema.optional(),
-  maxChats: maxChatsSchema.optional(),
-});
+export const updateOperatorSchema = z
+  .object({
+    email: emailSchema.optional(),
+    name: personNameSchema.optional(),
+    password: passwordSchema.optional(),
+    role: z.enum(ASSIGNABLE_ROLES).optional(),
+    departmentIds: departmentIdsSchema.optional(),
+    maxChats: maxChatsSchema.optional(),
+  })
+  .meta({ id: 'UpdateOperatorInput' });
 
 export type UpdateOperatorInput = z.infer<typeof updateOperatorSchema>;
 

@@ -5,7 +5,7 @@ import {
   signUpTenant,
   useTestApi,
   uniqueEmail,
-} from '../../test/test-api.js';
+} from '../../testing/test-api.js';
 
 const api = useTestApi();
 

@@ -1,6 +1,6 @@
 import { text } from 'node:stream/consumers';
 import { describe, expect, it } from 'vitest';
-import { useLoopbackServers } from '../../test/loopback-server.js';
+import { useLoopbackServers } from '../../testing/loopback-server.js';
 import {
   OutboundHttp,
   OutboundResponseTooLargeError,

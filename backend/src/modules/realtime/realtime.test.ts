@@ -8,7 +8,7 @@ import {
   signUpTenant,
   startTestApi,
   type TestApi,
-} from '../../test/test-api.js';
+} from '../../testing/test-api.js';
 
 let api: TestApi;
 let redis: Redis;

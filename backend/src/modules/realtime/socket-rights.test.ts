@@ -12,7 +12,7 @@ import {
   seedConversation,
   signUpTenant,
   useTestApi,
-} from '../../test/test-api.js';
+} from '../../testing/test-api.js';
 import { RealtimeEmitter } from './realtime.emitter.js';
 import { rooms } from './realtime.events.js';
 

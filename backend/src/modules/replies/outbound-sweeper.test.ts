@@ -7,7 +7,7 @@ import {
   signUpTenant,
   startTestWorker,
   useTestApi,
-} from '../../test/test-api.js';
+} from '../../testing/test-api.js';
 import type { JobStatus } from '../../jobs/job-queues.js';
 import { OutboundSweeper } from './outbound-sweeper.js';
 

@@ -8,10 +8,10 @@ import {
   signUpTenant,
   startTestWorker,
   useTestApi,
-} from '../../test/test-api.js';
-import { fakeGraphErrors } from '../facebook/fake-graph/fake-graph-errors.js';
-import { registerRandomUser } from '../facebook/fake-graph/fake-graph-fixtures.js';
-import type { FakePage } from '../facebook/fake-graph/fake-graph.js';
+} from '../../testing/test-api.js';
+import { fakeGraphErrors } from '../fake-graph/fake-graph-errors.js';
+import { registerRandomUser } from '../../testing/fake-graph-fixtures.js';
+import type { FakePage } from '../fake-graph/fake-graph.js';
 import { FetchGraphClient } from '../facebook/graph/fetch-graph-client.js';
 import {
   deliveryReceipt,
@@ -20,7 +20,7 @@ import {
   entry,
   readReceipt,
   textMessage,
-} from '../facebook/inbound/messenger-fixtures.js';
+} from '../../testing/messenger-fixtures.js';
 import { ECHO_WAIT_MS, OutboundSender } from './outbound-sender.js';
 import { OutboundSweeper } from './outbound-sweeper.js';
 

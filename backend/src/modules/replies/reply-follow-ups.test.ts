@@ -10,7 +10,7 @@ import {
   signUpTenant,
   startTestWorker,
   useTestApi,
-} from '../../test/test-api.js';
+} from '../../testing/test-api.js';
 import { ConversationsService } from '../conversations/conversations.service.js';
 import { RepliesService } from './replies.service.js';
 

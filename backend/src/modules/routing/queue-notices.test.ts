@@ -7,12 +7,12 @@ import {
   signUpTenant,
   startTestWorker,
   useTestApi,
-} from '../../test/test-api.js';
-import { registerRandomUser } from '../facebook/fake-graph/fake-graph-fixtures.js';
-import type { FakePage } from '../facebook/fake-graph/fake-graph.js';
-import { delivery, entry, textMessage } from '../facebook/inbound/messenger-fixtures.js';
+} from '../../testing/test-api.js';
+import { registerRandomUser } from '../../testing/fake-graph-fixtures.js';
+import type { FakePage } from '../fake-graph/fake-graph.js';
+import { delivery, entry, textMessage } from '../../testing/messenger-fixtures.js';
 import { QueueNoticesService } from './queue-notices.js';
-import { QueueScene } from './routing-fixtures.js';
+import { QueueScene } from '../../testing/routing-fixtures.js';
 
 const api = useTestApi();
 

@@ -13,12 +13,12 @@ import {
   useTestApi,
   connectSocket,
   openSessionFor,
-} from '../../test/test-api.js';
-import { delivery, entry, textMessage } from '../facebook/inbound/messenger-fixtures.js';
+} from '../../testing/test-api.js';
+import { delivery, entry, textMessage } from '../../testing/messenger-fixtures.js';
 import { PasswordHasher } from '../auth/passwords.js';
 import { OperatorsService } from '../operators/operators.service.js';
 import { OperatorPresence } from './operator-presence.js';
-import { createRoutingWithHooks, QueueScene } from './routing-fixtures.js';
+import { createRoutingWithHooks, QueueScene } from '../../testing/routing-fixtures.js';
 import { RoutingSweeper } from './routing-sweeper.js';
 
 const api = useTestApi();

@@ -3,7 +3,7 @@ import { Queue } from 'bullmq';
 import type { Socket } from 'socket.io-client';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../logger.js';
-import { handlersFor } from '../../test/outbox-handlers.js';
+import { handlersFor } from '../../testing/outbox-handlers.js';
 import { OutboxDispatcher } from '../../outbox/outbox-dispatcher.js';
 import type { RoutingChangedPayload } from '../../outbox/outbox-map.js';
 import { createRedis } from '../../redis.js';
@@ -13,10 +13,10 @@ import {
   signUpTenant,
   startTestWorker,
   useTestApi,
-} from '../../test/test-api.js';
+} from '../../testing/test-api.js';
 import type { ConversationDto } from '../conversations/conversations.schemas.js';
 import { RoutingFollowUps, type RoutingFollowUpsHooks } from './routing-follow-ups.js';
-import { QueueScene } from './routing-fixtures.js';
+import { QueueScene } from '../../testing/routing-fixtures.js';
 import { RoutingService } from './routing.service.js';
 
 /**

@@ -7,10 +7,12 @@ import {
   CONVERSATION_EVENT_TYPES,
 } from './conversation-event.entity.js';
 
-export const transferSchema = z.union([
-  z.object({ operatorId: idSchema }).strict(),
-  z.object({ departmentId: idSchema }).strict(),
-]);
+export const transferSchema = z
+  .union([
+    z.object({ operatorId: idSchema }).strict(),
+    z.object({ departmentId: idSchema }).strict(),
+  ])
+  .meta({ id: 'TransferTarget' });
 
 const personSchema = z.object({ id: z.string().nullable(), name: z.string() }).nullable();
 

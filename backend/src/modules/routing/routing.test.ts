@@ -8,9 +8,9 @@ import {
   createOperator,
   signUpTenant,
   useTestApi,
-} from '../../test/test-api.js';
+} from '../../testing/test-api.js';
 import type { Actor } from '../auth/actor.js';
-import { createRoutingWithHooks, QueueScene } from './routing-fixtures.js';
+import { createRoutingWithHooks, QueueScene } from '../../testing/routing-fixtures.js';
 
 const api = useTestApi();
 

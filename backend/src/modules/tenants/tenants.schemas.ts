@@ -32,20 +32,22 @@ export const tenantSchema = z
 
 export type TenantDto = z.infer<typeof tenantSchema>;
 
-export const updateTenantSchema = z.object({
-  name: z.string().trim().min(1, 'Enter a name.').max(200).optional(),
-  defaultMaxChats: z.number().int().min(1).max(100).optional(),
-  firstResponseTimeoutSeconds: z
-    .number()
-    .int()
-    .min(15, 'Use at least 15 seconds.')
-    .max(3600, 'Use at most an hour (3600 seconds).')
-    .nullable()
-    .optional(),
-  language: z.enum(TENANT_LANGUAGES).optional(),
-  queueNoticeEnabled: z.boolean().optional(),
-  offlineNoticeEnabled: z.boolean().optional(),
-});
+export const updateTenantSchema = z
+  .object({
+    name: z.string().trim().min(1, 'Enter a name.').max(200).optional(),
+    defaultMaxChats: z.number().int().min(1).max(100).optional(),
+    firstResponseTimeoutSeconds: z
+      .number()
+      .int()
+      .min(15, 'Use at least 15 seconds.')
+      .max(3600, 'Use at most an hour (3600 seconds).')
+      .nullable()
+      .optional(),
+    language: z.enum(TENANT_LANGUAGES).optional(),
+    queueNoticeEnabled: z.boolean().optional(),
+    offlineNoticeEnabled: z.boolean().optional(),
+  })
+  .meta({ id: 'UpdateTenantInput' });
 
 export type UpdateTenantInput = z.infer<typeof updateTenantSchema>;
 

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { fakeGraphErrors, toGraphErrorBody } from '../fake-graph/fake-graph-errors.js';
-import { registerRandomPage, registerRandomUser } from '../fake-graph/fake-graph-fixtures.js';
-import type { FakePage } from '../fake-graph/fake-graph.js';
-import { startFakeGraphServer, type FakeGraphServer } from '../fake-graph/fake-graph-server.js';
+import { fakeGraphErrors, toGraphErrorBody } from '../../fake-graph/fake-graph-errors.js';
+import { registerRandomPage, registerRandomUser } from '../../../testing/fake-graph-fixtures.js';
+import type { FakePage } from '../../fake-graph/fake-graph.js';
+import { startFakeGraphServer, type FakeGraphServer } from '../../fake-graph/fake-graph-server.js';
 import { computeAppSecretProof, FetchGraphClient } from './fetch-graph-client.js';
 import { SUBSCRIBED_FIELDS, type PageCredentials } from './graph-client.js';
 import { GraphApiError } from './graph-errors.js';

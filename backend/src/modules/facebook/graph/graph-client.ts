@@ -1,7 +1,7 @@
 /**
  * The Graph API calls Omni makes, as a typed interface. The real implementation
  * (FetchGraphClient) talks HTTP to FACEBOOK_GRAPH_URL; tests point that URL at the fake
- * Graph server in ../fake-graph. Facts: ../../../../../../shared/docs/messenger-platform.md.
+ * Graph server in modules/fake-graph. Facts: ../../../../../../shared/docs/messenger-platform.md.
  */
 
 /** The credentials of one page: every call is made with the page token and its app secret. */

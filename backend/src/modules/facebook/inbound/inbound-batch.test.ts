@@ -7,7 +7,7 @@ import {
   useTestApi,
   type ConnectedPage,
   type SignedIn,
-} from '../../../test/test-api.js';
+} from '../../../testing/test-api.js';
 import {
   type InboundOutcome,
   InboundService,
@@ -21,7 +21,7 @@ import {
   newMid,
   textMessage,
   type WebhookDelivery,
-} from './messenger-fixtures.js';
+} from '../../../testing/messenger-fixtures.js';
 
 /**
  * The batch path itself: stored deliveries (as the webhook leaves them) drained by

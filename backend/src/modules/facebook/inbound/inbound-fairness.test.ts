@@ -2,10 +2,10 @@ import { v7 as uuidv7 } from 'uuid';
 import { describe, expect, it } from 'vitest';
 import { sqlTransaction } from '../../../db/sql.js';
 import { createLogger } from '../../../logger.js';
-import { connectFacebookPage, signUpTenant, useTestApi } from '../../../test/test-api.js';
+import { connectFacebookPage, signUpTenant, useTestApi } from '../../../testing/test-api.js';
 import { InboundService, type InboundOutcome } from './inbound.service.js';
 import { InboundStore, type ClaimedDelivery } from './inbound-store.js';
-import { delivery, entry, textMessage } from './messenger-fixtures.js';
+import { delivery, entry, textMessage } from '../../../testing/messenger-fixtures.js';
 
 /**
  * One tenant's backlog must not delay the others: the claim shares each batch between the

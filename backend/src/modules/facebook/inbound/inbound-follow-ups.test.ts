@@ -3,17 +3,23 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../../logger.js';
 import { OutboxDispatcher } from '../../../outbox/outbox-dispatcher.js';
 import type { InboundFollowUpsPayload } from '../../../outbox/outbox-map.js';
-import { handlersFor } from '../../../test/outbox-handlers.js';
+import { handlersFor } from '../../../testing/outbox-handlers.js';
 import {
   connectFacebookPage,
   signUpTenant,
   startTestWorker,
   useTestApi,
-} from '../../../test/test-api.js';
+} from '../../../testing/test-api.js';
 import { Tenant } from '../../tenants/tenant.entity.js';
 import { WebhookEvent } from '../webhook-event.entity.js';
 import { InboundService } from './inbound.service.js';
-import { attachment, attachmentMessage, delivery, entry, newMid } from './messenger-fixtures.js';
+import {
+  attachment,
+  attachmentMessage,
+  delivery,
+  entry,
+  newMid,
+} from '../../../testing/messenger-fixtures.js';
 
 /**
  * What a committed inbound batch must cause (panel events, the profile and attachment jobs)

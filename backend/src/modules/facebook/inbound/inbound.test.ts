@@ -15,7 +15,7 @@ import {
   useTestApi,
   type ConnectedPage,
   type SignedIn,
-} from '../../../test/test-api.js';
+} from '../../../testing/test-api.js';
 import { JobQueues } from '../../../jobs/job-queues.js';
 import { createLogger } from '../../../logger.js';
 import { createRedis } from '../../../redis.js';
@@ -44,8 +44,8 @@ import {
   standbyEntry,
   stickerMessage,
   textMessage,
-} from './messenger-fixtures.js';
-import { TcpProxy } from '../../../test/tcp-proxy.js';
+} from '../../../testing/messenger-fixtures.js';
+import { TcpProxy } from '../../../testing/tcp-proxy.js';
 import { WebhookSweeper } from './webhook-sweeper.js';
 
 /**

@@ -30,7 +30,7 @@ import {
   stickerMessage,
   textMessage,
   type MessagingItem,
-} from './messenger-fixtures.js';
+} from '../../../testing/messenger-fixtures.js';
 import { parseDelivery } from './messenger-parser.js';
 
 const PAGE_ID = '104729385710293';

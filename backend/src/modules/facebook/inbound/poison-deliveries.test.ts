@@ -8,9 +8,14 @@ import {
   useTestApi,
   type ConnectedPage,
   type SignedIn,
-} from '../../../test/test-api.js';
+} from '../../../testing/test-api.js';
 import { MAX_PROCESSING_ATTEMPTS } from './inbound.service.js';
-import { delivery, entry, textMessage, type MessagingItem } from './messenger-fixtures.js';
+import {
+  delivery,
+  entry,
+  textMessage,
+  type MessagingItem,
+} from '../../../testing/messenger-fixtures.js';
 
 /**
  * Validly signed deliveries carrying values Omni cannot store as they are (what a fuzzer of

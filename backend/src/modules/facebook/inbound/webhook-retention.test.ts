@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { signUpTenant, useTestApi } from '../../../test/test-api.js';
+import { signUpTenant, useTestApi } from '../../../testing/test-api.js';
 import { WebhookRetention } from './webhook-retention.js';
 
 /** Its own database: the sweep deletes across tenants. */

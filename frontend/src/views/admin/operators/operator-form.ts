@@ -39,6 +39,13 @@ export type OperatorSaveRequest =
   | { kind: 'create'; input: OperatorCreateInput }
   | { kind: 'edit'; id: string; input: OperatorUpdateInput };
 
+/** The roles an admin gives. A reviewer is made by the demo seeder, and stays one until changed. */
+type AssignableRole = NonNullable<OperatorCreateInput['role']>;
+
+function isAssignable(role: UserRole): role is AssignableRole {
+  return role !== 'reviewer';
+}
+
 export function emptyOperatorForm(): OperatorFormValues {
   return { name: '', email: '', password: '', role: 'operator', departmentIds: [], maxChats: null };
 }
@@ -77,7 +84,8 @@ export function buildCreatePayload(values: OperatorFormValues): OperatorCreateIn
     email: values.email.trim(),
     name: values.name.trim(),
     password: values.password,
-    role: values.role,
+    // The form offers a new account admin or operator only.
+    role: isAssignable(values.role) ? values.role : 'operator',
     departmentIds: [...values.departmentIds],
     maxChats: values.maxChats,
   };
@@ -101,7 +109,7 @@ export function buildUpdatePayload(
   if (name !== original.name) payload.name = name;
   if (email !== original.email) payload.email = email;
   if (values.password) payload.password = values.password;
-  if (values.role !== original.role) payload.role = values.role;
+  if (values.role !== original.role && isAssignable(values.role)) payload.role = values.role;
   if (!sameMembers(values.departmentIds, original.departmentIds)) {
     payload.departmentIds = [...values.departmentIds];
   }

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { PAGE_INBOX_APP_ID as PAGE_INBOX_APP_ID_TEXT } from './messenger-events.js';
-import { FAKE_APP } from '../fake-graph/fake-graph.js';
+import { PAGE_INBOX_APP_ID as PAGE_INBOX_APP_ID_TEXT } from '../modules/facebook/inbound/messenger-events.js';
+import { FAKE_APP } from '../modules/fake-graph/fake-graph.js';
 
 /**
  * Webhook deliveries exactly as Facebook sends them (shared/docs/messenger-platform.md), for

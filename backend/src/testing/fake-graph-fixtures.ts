@@ -5,7 +5,7 @@ import {
   type FakePage,
   type FakeUser,
   type RegisterPageInput,
-} from './fake-graph.js';
+} from '../modules/fake-graph/fake-graph.js';
 
 /** Test data for the fake Graph API: fresh ids and tokens, so tests never share a page. */
 

@@ -1,11 +1,14 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { v7 as uuidv7 } from 'uuid';
-import type { Logger } from '../../logger.js';
-import { OutboxDispatcher } from '../../outbox/outbox-dispatcher.js';
-import { handlersFor } from '../../test/outbox-handlers.js';
-import type { Actor } from '../auth/actor.js';
-import { RoutingFollowUps, type RoutingFollowUpsHooks } from './routing-follow-ups.js';
-import { RoutingService } from './routing.service.js';
+import type { Logger } from '../logger.js';
+import { OutboxDispatcher } from '../outbox/outbox-dispatcher.js';
+import { handlersFor } from './outbox-handlers.js';
+import type { Actor } from '../modules/auth/actor.js';
+import {
+  RoutingFollowUps,
+  type RoutingFollowUpsHooks,
+} from '../modules/routing/routing-follow-ups.js';
+import { RoutingService } from '../modules/routing/routing.service.js';
 
 /**
  * A RoutingService whose moves are followed by `hooks` as in the servers: through the outbox,

@@ -1,5 +1,5 @@
 import type { TestProject } from 'vitest/node';
-import { createTestEnvironment } from '../testing/test-environment.js';
+import { createTestEnvironment } from './test-environment.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import Koa from 'koa';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { fakeGraphErrors } from './fake-graph-errors.js';
-import { registerRandomPage, registerRandomUser } from './fake-graph-fixtures.js';
+import { registerRandomPage, registerRandomUser } from '../../testing/fake-graph-fixtures.js';
 import { createFakeGraphRouter } from './fake-graph-router.js';
 import { startFakeGraphServer, type FakeGraphServer } from './fake-graph-server.js';
 import { FakeGraph, type FakePage, type FakeUser } from './fake-graph.js';

@@ -2,9 +2,9 @@ import { randomUUID } from 'node:crypto';
 import type { Socket } from 'socket.io-client';
 import { afterAll, describe, expect, it } from 'vitest';
 import { z, type ZodType } from 'zod';
-import { registerApiRoutes, type ApiServices } from '../app.js';
-import { ApiRouter, type AnyRouteSpec } from '../http/api-router.js';
-import { connectSocket, signUpTenant, useTestApi, type TestResponse } from './test-api.js';
+import { describeApiRoutes } from '../app.js';
+import type { AnyRouteSpec } from './api-router.js';
+import { connectSocket, signUpTenant, useTestApi, type TestResponse } from '../testing/test-api.js';
 
 /**
  * Issue 13, point 8: bad input is a 4xx in the api.md error format, never a 500. The routes
@@ -13,17 +13,7 @@ import { connectSocket, signUpTenant, useTestApi, type TestResponse } from './te
  */
 const api = useTestApi();
 
-/** The api's route specs. Registering only reads the services, so stand-ins do. */
-function registeredRoutes(): AnyRouteSpec[] {
-  const router = new ApiRouter(() => Promise.reject(new Error('not used')));
-  const standIn = new Proxy({}, { get: () => ({}) });
-  registerApiRoutes(router, new Proxy({}, { get: () => standIn }) as ApiServices, {
-    filesPublicUrl: null,
-  });
-  return router.specs;
-}
-
-const routes = registeredRoutes();
+const routes = describeApiRoutes();
 const encode = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
 
 /** Path values that are not ids: each must be 400 VALIDATION_FAILED naming the field. */

@@ -6,7 +6,7 @@ import {
   createOperator,
   signUpTenant,
   useTestApi,
-} from './test-api.js';
+} from '../testing/test-api.js';
 
 /**
  * Invariant 4: ids from another tenant answer 404 on every route. The routes come from the

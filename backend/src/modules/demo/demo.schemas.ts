@@ -1,0 +1,94 @@
+import { z } from 'zod';
+import { USER_ROLES } from '../operators/user.entity.js';
+
+/** A seeded account of the demo business, shown on the login page and in the App Review kit. */
+export const demoLoginSchema = z
+  .object({
+    role: z.enum(USER_ROLES),
+    name: z.string(),
+    email: z.string(),
+    password: z.string(),
+  })
+  .meta({ id: 'DemoLogin' });
+
+export type DemoLogin = z.infer<typeof demoLoginSchema>;
+
+export const demoInfoSchema = z
+  .object({
+    enabled: z.boolean(),
+    logins: z.array(demoLoginSchema).meta({ description: 'Empty when demo mode is off' }),
+  })
+  .meta({ id: 'DemoInfo' });
+
+export type DemoInfo = z.infer<typeof demoInfoSchema>;
+
+export const reviewKitSchema = z
+  .object({
+    loginUrl: z.string(),
+    panelUrl: z.string(),
+    simulatorUrl: z.string(),
+    callbackUrl: z.string(),
+    pageName: z.string(),
+    logins: z.array(demoLoginSchema).meta({ description: "The reviewer's login" }),
+  })
+  .meta({ id: 'ReviewKit' });
+
+export type ReviewKit = z.infer<typeof reviewKitSchema>;
+
+/** What the simulated visitor sends: a text, a sample picture, or a quick reply. */
+export const simulatorSendSchema = z
+  .object({
+    personaId: z.string(),
+    text: z.string().trim().min(1).max(2000).optional(),
+    imageId: z.string().optional(),
+    quickReplyPayload: z.string().max(1000).optional(),
+  })
+  .refine((input) => input.text !== undefined || input.imageId !== undefined, {
+    message: 'Send a text or a picture.',
+    path: ['text'],
+  })
+  .meta({ id: 'SimulatorMessageInput' });
+
+export type SimulatorSendInput = z.infer<typeof simulatorSendSchema>;
+
+export const simulatorSetupSchema = z
+  .object({
+    page: z
+      .object({ pageId: z.string(), name: z.string() })
+      .meta({ description: "The demo business's sandbox page" }),
+    personas: z.array(
+      z
+        .object({ id: z.string(), name: z.string(), avatarUrl: z.string() })
+        .meta({ id: 'SimulatorPersona', description: 'A made-up Messenger user to write as' }),
+    ),
+    quickReplies: z.array(z.object({ title: z.string(), payload: z.string() })),
+    sampleImages: z.array(z.object({ id: z.string(), title: z.string(), url: z.string() })),
+  })
+  .meta({ id: 'SimulatorSetup' });
+
+export type SimulatorSetup = z.infer<typeof simulatorSetupSchema>;
+
+export const threadItemSchema = z
+  .object({
+    id: z.string(),
+    from: z.enum(['visitor', 'page']),
+    text: z.string().nullable(),
+    imageUrl: z.string().nullable(),
+    at: z.iso.datetime(),
+    status: z
+      .enum(['sent', 'delivered', 'seen'])
+      .nullable()
+      .meta({ description: "The visitor's own messages: posted, acknowledged, seen by the page" }),
+  })
+  .meta({ id: 'SimulatorThreadItem' });
+
+export type ThreadItem = z.infer<typeof threadItemSchema>;
+
+export const simulatorThreadSchema = z
+  .object({
+    items: z.array(threadItemSchema).meta({ description: 'Oldest first' }),
+    typing: z.boolean().meta({ description: 'The page shows "typing…" right now' }),
+  })
+  .meta({ id: 'SimulatorThread' });
+
+export type SimulatorThread = z.infer<typeof simulatorThreadSchema>;
