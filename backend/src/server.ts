@@ -51,11 +51,7 @@ import { recordWorkerHeartbeat } from './modules/health/heartbeat.jobs.js';
 import { OperatorsService } from './modules/operators/operators.service.js';
 import { RealtimeServer } from './modules/realtime/realtime.server.js';
 import { TenantsService } from './modules/tenants/tenants.service.js';
-import {
-  rooms,
-  type RealtimePublisher,
-  type SocketControl,
-} from './modules/realtime/realtime.events.js';
+import type { RealtimePublisher, SocketControl } from './modules/realtime/realtime.events.js';
 import { OperatorPresence } from './modules/routing/operator-presence.js';
 import { RoutingSweeper } from './modules/routing/routing-sweeper.js';
 import { OutboundSender } from './modules/replies/outbound-sender.js';
@@ -66,9 +62,12 @@ import { SenderActionSender, SenderActionsService } from './modules/replies/send
 import { QueueNoticesService } from './modules/routing/queue-notices.js';
 import { RoutingFollowUps } from './modules/routing/routing-follow-ups.js';
 import { RoutingService, type WakeDispatcher } from './modules/routing/routing.service.js';
+import { OperatorFollowUps } from './modules/operators/operator-follow-ups.js';
+import { PageFollowUps } from './modules/facebook/page-follow-ups.js';
 import { QueueFiguresPublisher, QueueFiguresService } from './modules/routing/queue-figures.js';
 import { QueueStatsService } from './modules/routing/queue-stats.js';
 import { OutboxDispatcher } from './outbox/outbox-dispatcher.js';
+import type { DispatchCommitted } from './outbox/outbox.js';
 
 /** Something main.ts stops, in reverse order of starting, on SIGTERM. */
 export type Stoppable = { name: string; stop: () => Promise<void> };
@@ -135,15 +134,17 @@ function createRouting(
   );
   const wakeDispatcher = dispatcherWaker(queues);
   const queueChanged = (tenantId: string) => figuresPublisher.queueChanged(tenantId);
-  const queueNotices = new QueueNoticesService(em);
-  const conversationsChanged = async (tenantId: string, conversationIds: string[]) => {
-    scopeToTenant(em, tenantId); // jobs (dispatch, sweep) start without a tenant
-    await broadcaster.broadcast({ conversationIds });
-    queueChanged(tenantId);
-  };
+  // Services commit their outbox entries, then perform them at once through the dispatcher
+  // built below (which needs some of these services for the handlers).
+  const dispatchCommitted: DispatchCommitted = (outboxEntryIds) =>
+    outbox.dispatchCommitted(outboxEntryIds);
+  const queueNotices = new QueueNoticesService(em, dispatchCommitted);
   const routingFollowUps = new RoutingFollowUps({
     wakeDispatcher,
-    conversationsChanged,
+    conversationsChanged: async (tenantId, conversationIds) => {
+      await broadcaster.broadcast(tenantId, { conversationIds });
+      queueChanged(tenantId);
+    },
     scheduleFirstResponseCheck: (check, delay) =>
       queues.enqueue('first-response-check', check, {
         delay,
@@ -151,23 +152,18 @@ function createRouting(
       }),
   });
   const inboundFollowUps = new InboundFollowUps({
-    em,
     queues,
     broadcaster,
     wakeDispatcher,
     queueChanged,
     queueNotices,
   });
-  const replyFollowUps = new ReplyFollowUps(em, {
-    requestSend: (messageId, jobKey) =>
-      queues.enqueue('outbound-send', { messageId }, { jobId: jobKey }),
-    messageChanged: ({ conversationId, createdMessageId, updatedMessageId }) =>
-      broadcaster.broadcast({
-        conversationIds: [conversationId],
-        createdMessageIds: createdMessageId ? [createdMessageId] : [],
-        updatedMessageIds: updatedMessageId ? [updatedMessageId] : [],
-      }),
-  });
+  const replyFollowUps = new ReplyFollowUps(
+    (messageId, jobKey) => queues.enqueue('outbound-send', { messageId }, { jobId: jobKey }),
+    broadcaster,
+  );
+  const operatorFollowUps = new OperatorFollowUps(em, realtime, { wakeDispatcher, queueChanged });
+  const pageFollowUps = new PageFollowUps(realtime, { wakeDispatcher, queueChanged });
   // Every kind of outbox entry and who performs it.
   const outbox = new OutboxDispatcher(
     em,
@@ -175,28 +171,14 @@ function createRouting(
       'inbound-follow-ups': (followUps, entry) => inboundFollowUps.perform(followUps, entry),
       'routing-changed': (change, entry) => routingFollowUps.perform(change, entry),
       'reply-stored': (reply, entry) => replyFollowUps.perform(reply, entry),
+      'conversations-changed': (change, entry) => broadcaster.broadcast(entry.tenantId, change),
+      'operator-changed': (change, entry) => operatorFollowUps.perform(change, entry),
+      'page-deleted': (page, entry) => pageFollowUps.perform(page, entry),
     },
     logger,
   );
-  const routing = new RoutingService(em, {
-    wakeDispatcher,
-    dispatchCommitted: (outboxEntryIds) => outbox.dispatchCommitted(outboxEntryIds),
-  });
-  const queueHooks = {
-    wakeDispatcher,
-    requeueHeldBy: routing.requeueHeldBy.bind(routing),
-    queueChanged,
-  };
-  return {
-    routing,
-    figures,
-    wakeDispatcher,
-    queueChanged,
-    queueHooks,
-    broadcaster,
-    outbox,
-    queueNotices,
-  };
+  const routing = new RoutingService(em, { wakeDispatcher, dispatchCommitted });
+  return { routing, figures, wakeDispatcher, outbox, dispatchCommitted, queueNotices };
 }
 
 /**
@@ -241,7 +223,6 @@ export async function startApi({
   const { secrets, graph, storage, fileLinks, linkFile, attachmentDownloads } =
     createIntegrations(config);
   const conversations = new ConversationsService(em, linkFile);
-  const files = new FilesService(em, storage, fileLinks, attachmentDownloads);
   const realtime = new RealtimeServer({
     httpServer: server,
     redis,
@@ -258,27 +239,35 @@ export async function startApi({
   });
   const signingKeys = new WebhookSigningKeys(em, secrets);
   const sandboxGraph = config.demoMode ? new SandboxGraph(em, secrets, config.publicUrl) : null;
-  const { routing, figures, queueHooks, broadcaster, outbox } = createRouting(
+  const { routing, figures, dispatchCommitted } = createRouting(
     em,
     queues,
     realtime,
     linkFile,
     logger,
   );
+  const files = new FilesService(em, storage, fileLinks, attachmentDownloads, dispatchCommitted);
   const services = {
     auth,
     tenants,
     departments: new DepartmentsService(em),
-    operators: new OperatorsService(em, passwords, realtime, queueHooks, sessions),
+    operators: new OperatorsService(
+      em,
+      passwords,
+      dispatchCommitted,
+      routing.requeueHeldBy.bind(routing),
+      sessions,
+    ),
     health: new HealthService(em, probeRedis, config.redisPrefix),
-    facebookPages: new FacebookPagesService(em, graph, secrets, config, signingKeys, storage, {
-      conversationsChanged: (pageId) => broadcaster.broadcastOpenOfPage(pageId),
-      pageDeleted: async (tenantId, page) => {
-        realtime.publish(tenantId, rooms.tenant(tenantId), 'page.deleted', page);
-        await queueHooks.wakeDispatcher(tenantId);
-        queueHooks.queueChanged(tenantId);
-      },
-    }),
+    facebookPages: new FacebookPagesService(
+      em,
+      graph,
+      secrets,
+      config,
+      signingKeys,
+      storage,
+      dispatchCommitted,
+    ),
     facebookWebhooks: new FacebookWebhooksService(
       em,
       signingKeys,
@@ -288,13 +277,7 @@ export async function startApi({
     ),
     conversations,
     routing,
-    replies: new RepliesService(
-      em,
-      conversations,
-      (outboxEntryIds) => outbox.dispatchCommitted(outboxEntryIds),
-      linkFile,
-      files,
-    ),
+    replies: new RepliesService(em, conversations, dispatchCommitted, linkFile, files),
     senderActions: new SenderActionsService(
       em,
       redis,
@@ -367,7 +350,7 @@ export async function startWorker({
     createIntegrations(config);
   const inbound = new InboundService(em, logger);
   const realtime = new RealtimeEmitter(redis, config.redisPrefix, logger);
-  const { routing, wakeDispatcher, queueHooks, broadcaster, outbox, queueNotices } = createRouting(
+  const { routing, wakeDispatcher, outbox, dispatchCommitted, queueNotices } = createRouting(
     em,
     queues,
     realtime,
@@ -377,13 +360,17 @@ export async function startWorker({
   const operators = new OperatorsService(
     em,
     new PasswordHasher(),
-    realtime,
-    queueHooks,
+    dispatchCommitted,
+    routing.requeueHeldBy.bind(routing),
     new SessionsService(em, new TokenService(config), realtime),
   );
-  // Facebook fetches an operator's file from Omni itself, through an expiring signed link.
-  const sender = new OutboundSender(em, graph, secrets, (fileId) =>
-    new URL(fileLinks.urlFor(fileId), config.publicUrl).toString(),
+  const sender = new OutboundSender(
+    em,
+    graph,
+    secrets,
+    // Facebook fetches an operator's file from Omni itself, through an expiring signed link.
+    (fileId) => new URL(fileLinks.urlFor(fileId), config.publicUrl).toString(),
+    dispatchCommitted,
   );
   const outboundSweeper = new OutboundSweeper(em, queues);
   const senderActions = new SenderActionSender(em, graph, secrets);
@@ -399,8 +386,8 @@ export async function startWorker({
   );
   const sweeper = new WebhookSweeper(em, queues);
   const retention = new WebhookRetention(em, config.webhookRawBodyRetentionDays);
-  const files = new FilesService(em, storage, fileLinks, attachmentDownloads);
-  const profiles = new ContactProfilesService(em, graph, secrets);
+  const files = new FilesService(em, storage, fileLinks, attachmentDownloads, dispatchCommitted);
+  const profiles = new ContactProfilesService(em, graph, secrets, dispatchCommitted);
   const subscriptions = new PageSubscriptionsService(em, graph, secrets, logger);
   const workers = new JobWorkers({
     connection: redis,
@@ -411,7 +398,7 @@ export async function startWorker({
       'worker-heartbeat': recordWorkerHeartbeat(redis, config.redisPrefix),
       'inbound-drain': async ({ lane }) => {
         const drained = await inbound.drain((_outcomes, outboxEntryIds) =>
-          outbox.dispatchCommitted(outboxEntryIds),
+          dispatchCommitted(outboxEntryIds),
         );
         if (drained.more) await queues.wake('inbound-drain', { lane }, lane);
         if (drained.retryInMs !== null) {
@@ -423,11 +410,7 @@ export async function startWorker({
         }
       },
       'contact-profiles': async ({ contactIds, attempt = 1 }) => {
-        const { changed, retry } = await profiles.refresh(contactIds);
-        for (const { tenantId, conversationIds } of changed) {
-          scopeToTenant(em, tenantId);
-          await broadcaster.broadcast({ conversationIds });
-        }
+        const { retry } = await profiles.refresh(contactIds);
         // Later events ask again anyway (PROFILE_REQUEST_TIMEOUT_MS); this is sooner.
         if (retry.length > 0 && attempt < PROFILE_FETCH_ATTEMPTS) {
           await queues.enqueue(
@@ -443,9 +426,7 @@ export async function startWorker({
       },
       'attachment-download': async ({ messageId, index }) => {
         const outcome = await files.downloadAttachment(messageId, index);
-        if (outcome === 'stored') {
-          await broadcaster.broadcast({ conversationIds: [], updatedMessageIds: [messageId] });
-        } else if (outcome === 'refused') {
+        if (outcome === 'refused') {
           logger.warn({ messageId, index }, 'attachment link refused (ATTACHMENT_URL_ALLOWLIST)');
         }
       },
@@ -454,13 +435,6 @@ export async function startWorker({
       },
       'outbound-send': async ({ messageId }) => {
         const outcome = await sender.send(messageId);
-        if (outcome.owner) {
-          scopeToTenant(em, outcome.owner.tenantId);
-          await broadcaster.broadcast({
-            conversationIds: [outcome.owner.conversationId],
-            updatedMessageIds: [messageId],
-          });
-        }
         if (outcome.kind === 'check-later') {
           // The echo of a call whose answer was lost may still come; look again then.
           await queues.enqueue(
@@ -480,14 +454,7 @@ export async function startWorker({
           );
       },
       'queue-notice': async ({ conversationId }) => {
-        const notice = await queueNotices.prepare(conversationId);
-        if (!notice) return;
-        await queues.enqueue('outbound-send', { messageId: notice.id }, { jobId: notice.id });
-        scopeToTenant(em, notice.tenant.id);
-        await broadcaster.broadcast({
-          conversationIds: [conversationId],
-          createdMessageIds: [notice.id],
-        });
+        await queueNotices.prepare(conversationId);
       },
       'outbound-sweep': async () => {
         const count = await outboundSweeper.sweep();

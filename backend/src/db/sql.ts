@@ -44,8 +44,8 @@ export async function flushWith<T>(em: EntityManager, work: (sql: Sql) => Promis
   }
 }
 
-/** Plain SQL in `em`'s transaction. */
-function sqlIn(em: EntityManager): Sql {
+/** Plain SQL in `em`'s transaction (inside `em.transactional`, with the callback's em). */
+export function sqlIn(em: EntityManager): Sql {
   const connection = em.getConnection();
   return (text, params = []) => connection.execute(text, params, 'all', em.getTransactionContext());
 }

@@ -218,6 +218,23 @@ describe('the outbox', () => {
     expect(await entries(ids)).toEqual([]);
   });
 
+  it('is vacuumed after a fixed number of changes, not a share of the table (constant insert and delete)', async () => {
+    const [table] = await api.orm.em
+      .getConnection()
+      .execute<{ options: string[] }[]>(
+        `select reloptions as options from pg_class where oid = 'outbox_entry'::regclass`,
+      );
+    expect(table!.options).toEqual(
+      expect.arrayContaining([
+        'autovacuum_vacuum_scale_factor=0',
+        'autovacuum_vacuum_threshold=1000',
+        'autovacuum_vacuum_insert_scale_factor=0',
+        'autovacuum_analyze_scale_factor=0',
+        'autovacuum_vacuum_cost_delay=0',
+      ]),
+    );
+  });
+
   it('deletes failed entries once they are older than the retention, and keeps the others', async () => {
     const { tenant } = await signUpTenant(api);
     const [expired, recent, pending] = await append(tenant.id, ['expired', 'recent', 'pending']);

@@ -8,8 +8,17 @@ export type OutboxPayloads = {
   'inbound-follow-ups': InboundFollowUpsPayload;
   /** What follows a committed move in the queue (RoutingFollowUps). */
   'routing-changed': RoutingChangedPayload;
-  /** What follows a stored or retried reply (ReplyFollowUps). */
+  /** What follows a stored or retried reply, or a queue notice (ReplyFollowUps). */
   'reply-stored': ReplyStoredPayload;
+  /**
+   * Conversations and messages whose new state the panels must be sent (ConversationBroadcaster):
+   * a send's outcome, a downloaded attachment, fetched profiles, a page's reply window.
+   */
+  'conversations-changed': ConversationsChangedPayload;
+  /** An operator was created, edited or changed status (OperatorFollowUps). */
+  'operator-changed': OperatorChangedPayload;
+  /** A Facebook page was deleted with its conversations (PageFollowUps). */
+  'page-deleted': PageDeletedPayload;
 };
 
 export type OutboxKind = keyof OutboxPayloads;
@@ -57,3 +66,22 @@ export type ReplyStoredPayload = {
   /** The 'outbound-send' job's id, fixed when the reply was stored. */
   sendJobId: string;
 };
+
+/** Panels are sent these conversations, and these messages as created or updated. */
+export type ConversationsChangedPayload = {
+  conversationIds: string[];
+  createdMessageIds: string[];
+  updatedMessageIds: string[];
+};
+
+/** An operator's changed record, and what it means for the queue. */
+export type OperatorChangedPayload = {
+  userId: string;
+  /** Their status changed: the live queue figures count who is online. */
+  queueChanged: boolean;
+  /** They may take more chats now (online, more room, other departments). */
+  wakeDispatcher: boolean;
+};
+
+/** The deleted page's record id, and Facebook's id of it (as realtime's DeletedPage). */
+export type PageDeletedPayload = { id: string; pageId: string };

@@ -1,6 +1,12 @@
 import { v7 as uuidv7 } from 'uuid';
 import { pgRecords, type Sql } from '../db/sql.js';
-import type { OutboxKind, OutboxPayloads } from './outbox-map.js';
+import type { ConversationsChangedPayload, OutboxKind, OutboxPayloads } from './outbox-map.js';
+
+/**
+ * Performs the outbox entries a change just committed (the fast path; never throws). What it
+ * could not do, or a process that died first left, the worker's outbox sweep performs.
+ */
+export type DispatchCommitted = (outboxEntryIds: string[]) => Promise<void>;
 
 /** One thing a change must cause once it commits. */
 export type OutboxWrite<K extends OutboxKind = OutboxKind> = {
@@ -10,7 +16,8 @@ export type OutboxWrite<K extends OutboxKind = OutboxKind> = {
 };
 
 /**
- * Writes entries through `sql`, the transaction of the change they follow: they commit with
+ * Writes entries through `sql`, the transaction of the change they follow (`sqlIn(em)` for
+ * an ORM transaction, `flushWith` for a unit of work): they commit with
  * it or not at all, so nothing is caused by a change that rolled back, and nothing a
  * committed change must cause is lost to a crash before it was performed. Returns their ids
  * (time-ordered), for the caller to dispatch at once after the commit.
@@ -34,4 +41,20 @@ export async function appendToOutbox(sql: Sql, entries: OutboxWrite[]): Promise<
     ],
   );
   return rows.map((row) => row.id);
+}
+
+/** A 'conversations-changed' entry: the panels are sent these conversations and messages. */
+export function conversationsChanged(
+  tenantId: string,
+  change: Partial<ConversationsChangedPayload>,
+): OutboxWrite<'conversations-changed'> {
+  return {
+    tenantId,
+    kind: 'conversations-changed',
+    payload: {
+      conversationIds: change.conversationIds ?? [],
+      createdMessageIds: change.createdMessageIds ?? [],
+      updatedMessageIds: change.updatedMessageIds ?? [],
+    },
+  };
 }

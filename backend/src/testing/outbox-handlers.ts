@@ -12,6 +12,9 @@ export function handlersFor(handlers: Partial<OutboxHandlers>): OutboxHandlers {
     'inbound-follow-ups': refuse,
     'routing-changed': refuse,
     'reply-stored': refuse,
+    'conversations-changed': refuse,
+    'operator-changed': refuse,
+    'page-deleted': refuse,
     ...handlers,
   };
 }

@@ -17,6 +17,7 @@ import { Migration20261202173043_fair_inbound_claim } from './Migration202612021
 import { Migration20261202173045_outbox } from './Migration20261202173045_outbox.js';
 import { Migration20261202173451_raw_body_bytes } from './Migration20261202173451_raw_body_bytes.js';
 import { Migration20261202182117_pending_out_index } from './Migration20261202182117_pending_out_index.js';
+import { Migration20261203070000_outbox_autovacuum } from './Migration20261203070000_outbox_autovacuum.js';
 
 /** Every migration, in order. `npm run db:migration:create` rewrites this file. */
 export const migrationsList: MigrationObject[] = [
@@ -58,5 +59,9 @@ export const migrationsList: MigrationObject[] = [
   {
     name: 'Migration20261202182117_pending_out_index',
     class: Migration20261202182117_pending_out_index,
+  },
+  {
+    name: 'Migration20261203070000_outbox_autovacuum',
+    class: Migration20261203070000_outbox_autovacuum,
   },
 ];

@@ -1,6 +1,12 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { SecretBox } from '../../crypto/secret-box.js';
+import { flushWith } from '../../db/sql.js';
 import { TENANT_FILTER } from '../../db/tenant-filter.js';
+import {
+  appendToOutbox,
+  conversationsChanged,
+  type DispatchCommitted,
+} from '../../outbox/outbox.js';
 import type { GraphClient } from '../facebook/graph/graph-client.js';
 import { GraphApiError } from '../facebook/graph/graph-errors.js';
 import { imageUrlOrNull } from '../outbound-http/web-urls.js';
@@ -32,8 +38,6 @@ export const PROFILE_FETCH_ATTEMPTS = 3;
 const PARALLEL_FETCHES = 8;
 
 export type RefreshedProfiles = {
-  /** Per tenant, the conversations whose cards show a new name or photo. */
-  changed: { tenantId: string; conversationIds: string[] }[];
   /** Contacts whose fetch failed in a way that may pass (a timeout, a 5xx): try again later. */
   retry: string[];
 };
@@ -41,14 +45,16 @@ export type RefreshedProfiles = {
 /**
  * Fetches visitors' names and photos from the User Profile API, in jobs of their own so that
  * a slow or refusing Graph API never delays a message. One job takes all the new visitors of
- * an inbound batch: the calls run side by side and the rows are written in one flush. A
- * refusal leaves the readable placeholder name; a dead token marks the page for its admin.
+ * an inbound batch: the calls run side by side and the rows are written in one flush, with
+ * a 'conversations-changed' outbox entry per tenant for the cards that show them. A refusal
+ * leaves the readable placeholder name; a dead token marks the page for its admin.
  */
 export class ContactProfilesService {
   constructor(
     private readonly em: EntityManager,
     private readonly graph: GraphClient,
     private readonly secrets: SecretBox,
+    private readonly dispatchCommitted: DispatchCommitted,
     private readonly clock: () => Date = () => new Date(),
   ) {}
 
@@ -64,7 +70,6 @@ export class ContactProfilesService {
       const outcomes = await Promise.all(chunk.map((contact) => this.fetchInto(contact)));
       chunk.forEach((contact, index) => outcomes[index] === 'retry' && retry.push(contact.id));
     }
-    await this.em.flush();
     const fetched = contacts.filter((contact) => !retry.includes(contact.id));
     const conversations = await this.em.find(
       Conversation,
@@ -76,10 +81,16 @@ export class ContactProfilesService {
       const tenantId = conversation.tenant.id;
       byTenant.set(tenantId, [...(byTenant.get(tenantId) ?? []), conversation.id]);
     }
-    return {
-      changed: [...byTenant].map(([tenantId, ids]) => ({ tenantId, conversationIds: ids })),
-      retry,
-    };
+    const outboxEntryIds = await flushWith(this.em, (sql) =>
+      appendToOutbox(
+        sql,
+        [...byTenant].map(([tenantId, conversationIds]) =>
+          conversationsChanged(tenantId, { conversationIds }),
+        ),
+      ),
+    );
+    await this.dispatchCommitted(outboxEntryIds);
+    return { retry };
   }
 
   private async fetchInto(contact: Contact): Promise<'done' | 'retry'> {

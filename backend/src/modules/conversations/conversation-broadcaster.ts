@@ -1,14 +1,22 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { scopeToTenant } from '../../db/tenant-filter.js';
 import { rooms, type RealtimePublisher, type SocketControl } from '../realtime/realtime.events.js';
 import { Conversation } from './conversation.entity.js';
 import { toConversationDto, toMessageDto, type FileLinker } from './conversations.schemas.js';
 import { findLastMessages } from './last-messages.js';
 import { Message } from './message.entity.js';
 
+/** Conversations whose state changed, and messages created or changed in them. */
+export type ConversationsChange = {
+  conversationIds: Iterable<string>;
+  createdMessageIds?: Iterable<string>;
+  updatedMessageIds?: Iterable<string>;
+};
+
 /**
  * Pushes changed conversations and messages to the panels that may see them: the
  * conversation's department (or the whole tenant when it has none), the tenant's admins,
- * and the operator holding it. Called after the change is committed.
+ * and the operator holding it. Called from the outbox, after the change is committed.
  *
  * Panels that opened a conversation also get its events through its room; once it moved
  * (transferred, requeued to another department), the sockets there whose user may no longer
@@ -23,33 +31,21 @@ export class ConversationBroadcaster {
     private readonly clock: () => Date = () => new Date(),
   ) {}
 
-  /** Pushes every open conversation of a page again (its settings changed what they show). */
-  async broadcastOpenOfPage(pageId: string): Promise<void> {
-    const open = await this.em.find(
-      Conversation,
-      { page: pageId, status: { $ne: 'closed' } },
-      { fields: ['id'] },
-    );
-    if (open.length > 0) await this.broadcast({ conversationIds: open.map(({ id }) => id) });
-  }
-
-  async broadcast(change: {
-    conversationIds: Iterable<string>;
-    createdMessageIds?: Iterable<string>;
-    updatedMessageIds?: Iterable<string>;
-  }): Promise<void> {
+  /**
+   * Sends the tenant's panels these conversations and messages as they are now (whole
+   * records, so sending one twice or late is harmless). Reads only `tenantId`'s rows.
+   */
+  async broadcast(tenantId: string, change: ConversationsChange): Promise<void> {
+    const em = this.em.fork();
+    scopeToTenant(em, tenantId);
     const created = [...(change.createdMessageIds ?? [])];
     const updated = [...(change.updatedMessageIds ?? [])];
     const messageIds = [...created, ...updated];
     const messages =
       messageIds.length === 0
         ? []
-        : await this.em.find(
-            Message,
-            { id: { $in: messageIds } },
-            { orderBy: { occurredAt: 'asc' } },
-          );
-    const conversations = await this.em.find(
+        : await em.find(Message, { id: { $in: messageIds } }, { orderBy: { occurredAt: 'asc' } });
+    const conversations = await em.find(
       Conversation,
       {
         id: {
@@ -69,7 +65,7 @@ export class ConversationBroadcaster {
       conversations.map((conversation) => [conversation.id, audience(conversation)]),
     );
     const lastMessages = await findLastMessages(
-      this.em,
+      em,
       conversations.map((conversation) => conversation.id),
     );
     const now = this.clock();
@@ -77,7 +73,7 @@ export class ConversationBroadcaster {
       const to = audienceOf.get(message.conversation.id);
       if (!to) continue;
       this.realtime.publish(
-        message.tenant.id,
+        tenantId,
         to,
         created.includes(message.id) ? 'message.created' : 'message.updated',
         toMessageDto(message, this.linkFile),
@@ -86,7 +82,7 @@ export class ConversationBroadcaster {
     for (const conversation of conversations) {
       const lastMessage = lastMessages.get(conversation.id) ?? null;
       this.realtime.publish(
-        conversation.tenant.id,
+        tenantId,
         audienceOf.get(conversation.id)!,
         'conversation.updated',
         toConversationDto(conversation, lastMessage, now, this.linkFile),

@@ -3,14 +3,18 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Config } from '../../config.js';
 import type { SecretBox } from '../../crypto/secret-box.js';
 import { findByIdOrFail } from '../../db/find.js';
-import { sqlTransaction } from '../../db/sql.js';
+import { flushWith, sqlTransaction, type Sql } from '../../db/sql.js';
 import { TENANT_FILTER } from '../../db/tenant-filter.js';
 import { AppError, ConflictError, UnprocessableError } from '../../errors.js';
+import {
+  appendToOutbox,
+  conversationsChanged,
+  type DispatchCommitted,
+} from '../../outbox/outbox.js';
 import type { Actor } from '../auth/actor.js';
 import { Department } from '../departments/department.entity.js';
 import type { FileStorage } from '../files/file-storage.js';
 import { deleteFileRecordsOfPage } from '../files/stored-file-records.js';
-import type { DeletedPage } from '../realtime/realtime.events.js';
 import { Tenant } from '../tenants/tenant.entity.js';
 import { FacebookPage } from './facebook-page.entity.js';
 import {
@@ -25,18 +29,12 @@ import { GraphApiError } from './graph/graph-errors.js';
 import { deleteWebhookEventsOfPage } from './webhook-event-records.js';
 import type { WebhookSigningKeys } from './webhook-signing-keys.js';
 
-/** What the rest of Omni must hear when a page's change reaches its conversations. */
-export type PageConversationHooks = {
-  /** Open panels show the page's conversations again (e.g. their reply window changed). */
-  conversationsChanged: (pageId: string) => Promise<void>;
-  /**
-   * The page is gone with its conversations: panels drop them, their operators have room,
-   * the queue figures changed.
-   */
-  pageDeleted: (tenantId: string, page: DeletedPage) => Promise<void>;
-};
-
-/** The tenant admin's Facebook pages: Webim's form, checked against the Graph API. */
+/**
+ * The tenant admin's Facebook pages: Webim's form, checked against the Graph API. A change
+ * that reaches the page's conversations is committed with its outbox entry: a new reply
+ * window sends the open ones to the panels again ('conversations-changed'); a deletion
+ * drops them from the panels and frees their operators ('page-deleted', PageFollowUps).
+ */
 export class FacebookPagesService {
   constructor(
     private readonly em: EntityManager,
@@ -47,7 +45,7 @@ export class FacebookPagesService {
     private readonly signingKeys: Pick<WebhookSigningKeys, 'forget'>,
     /** Where the files of the page's conversations are, deleted with the page. */
     private readonly storage: Pick<FileStorage, 'remove'>,
-    private readonly hooks: PageConversationHooks,
+    private readonly dispatchCommitted: DispatchCommitted,
   ) {}
 
   async list(_actor: Actor): Promise<FacebookPageDto[]> {
@@ -131,11 +129,15 @@ export class FacebookPagesService {
       page.lastError = null;
       page.lastErrorAt = null;
     }
-    await this.saveUniquely(page, { id: page.pageId, name: page.pageName });
+    // Operators see at once that they may (or may no longer) answer as a human agent.
+    const outboxEntryIds = await this.saveUniquely(
+      page,
+      { id: page.pageId, name: page.pageName },
+      replyWindowChanged ? (sql) => this.appendOpenConversationsChanged(sql, page) : undefined,
+    );
+    await this.dispatchCommitted(outboxEntryIds);
     if (credentialsChanged || (input.active === true && !page.subscribed))
       await this.subscribe(page, credentials);
-    // Operators see at once that they may (or may no longer) answer as a human agent.
-    if (replyWindowChanged) await this.hooks.conversationsChanged(page.id);
     return this.present(page);
   }
 
@@ -147,16 +149,34 @@ export class FacebookPagesService {
    */
   async remove(_actor: Actor, id: string): Promise<void> {
     const page = await this.findPage(id);
-    const storageKeys = await sqlTransaction(this.em, async (sql) => {
+    const tenantId = page.tenant.id;
+    const { storageKeys, outboxEntryIds } = await sqlTransaction(this.em, async (sql) => {
       const keys = await deleteFileRecordsOfPage(sql, page.id);
       // Cascades to its contacts, conversations, their messages and events.
       await sql('delete from facebook_page where id = ?', [page.id]);
-      await deleteWebhookEventsOfPage(sql, page.tenant.id, page.pageId);
-      return keys;
+      await deleteWebhookEventsOfPage(sql, tenantId, page.pageId);
+      return {
+        storageKeys: keys,
+        outboxEntryIds: await appendToOutbox(sql, [
+          { tenantId, kind: 'page-deleted', payload: { id: page.id, pageId: page.pageId } },
+        ]),
+      };
     });
-    this.signingKeys.forget(page.tenant.id);
+    this.signingKeys.forget(tenantId);
+    await this.dispatchCommitted(outboxEntryIds);
     await this.storage.remove(storageKeys);
-    await this.hooks.pageDeleted(page.tenant.id, { id: page.id, pageId: page.pageId });
+  }
+
+  /** A 'conversations-changed' entry for the page's open conversations, in `sql`'s transaction. */
+  private async appendOpenConversationsChanged(sql: Sql, page: FacebookPage): Promise<string[]> {
+    const open = await sql<{ id: string }>(
+      `select id from conversation where tenant_id = ? and page_id = ? and status <> 'closed'`,
+      [page.tenant.id, page.id],
+    );
+    if (open.length === 0) return [];
+    return appendToOutbox(sql, [
+      conversationsChanged(page.tenant.id, { conversationIds: open.map(({ id }) => id) }),
+    ]);
   }
 
   private async subscribe(page: FacebookPage, credentials: PageCredentials): Promise<void> {
@@ -221,10 +241,17 @@ export class FacebookPagesService {
     if (others.some((other) => other.active)) throw this.alreadyConnected(identity);
   }
 
-  private async saveUniquely(page: FacebookPage, identity: PageIdentity): Promise<void> {
+  /** Saves the page, with the outbox entries `follow` writes in its transaction (their ids). */
+  private async saveUniquely(
+    page: FacebookPage,
+    identity: PageIdentity,
+    follow: (sql: Sql) => Promise<string[]> = async () => [],
+  ): Promise<string[]> {
     try {
-      await this.em.persist(page).flush();
+      this.em.persist(page);
+      const outboxEntryIds = await flushWith(this.em, follow);
       this.signingKeys.forget(page.tenant.id);
+      return outboxEntryIds;
     } catch (error) {
       if (error instanceof UniqueConstraintViolationException)
         throw this.alreadyConnected(identity);

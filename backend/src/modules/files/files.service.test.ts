@@ -55,6 +55,7 @@ function filesService(allow: readonly string[] = [], resolveHost?: HostResolver)
       http: new OutboundHttp(resolveHost),
       allowList: UrlAllowList.parse([...FACEBOOK_ATTACHMENT_HOSTS, ...allow]),
     },
+    async () => {}, // the panels' entries are left to a worker's outbox sweep
   );
 }
 

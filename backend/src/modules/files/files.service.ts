@@ -2,8 +2,14 @@ import { Readable } from 'node:stream';
 import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { v7 as uuidv7 } from 'uuid';
-import { scopeToTenant, TENANT_FILTER } from '../../db/tenant-filter.js';
+import { sqlIn } from '../../db/sql.js';
+import { TENANT_FILTER } from '../../db/tenant-filter.js';
 import { AppError, NotFoundError } from '../../errors.js';
+import {
+  appendToOutbox,
+  conversationsChanged,
+  type DispatchCommitted,
+} from '../../outbox/outbox.js';
 import { Message } from '../conversations/message.entity.js';
 import {
   OutboundResponseTooLargeError,
@@ -41,6 +47,7 @@ export class FilesService {
     private readonly storage: FileStorage,
     private readonly signer: FileUrlSigner,
     private readonly downloads: { http: OutboundHttp; allowList: UrlAllowList },
+    private readonly dispatchCommitted: DispatchCommitted,
   ) {
     this.downloadPolicy = {
       allowList: downloads.allowList,
@@ -63,9 +70,9 @@ export class FilesService {
     });
     const attachment = message?.attachments[index];
     if (!message || !attachment?.url || attachment.storedFileId) return 'skipped';
-    scopeToTenant(this.em, message.tenant.id);
+    const tenantId = message.tenant.id;
 
-    const storageKey = `${message.tenant.id}/${uuidv7()}`;
+    const storageKey = `${tenantId}/${uuidv7()}`;
     let stored: { contentType: string; size: number };
     try {
       const response = await this.downloads.http.get(attachment.url, this.downloadPolicy);
@@ -93,24 +100,32 @@ export class FilesService {
       attachment.url,
     );
     // The message row is locked: of two downloads of one attachment, the second waits here,
-    // then sees the first one's copy and drops its own.
-    const linked = await this.em.transactional(async (em) => {
+    // then sees the first one's copy and drops its own. The panels are sent the message
+    // with its link through the outbox entry committed with it.
+    const outboxEntryIds = await this.em.transactional(async (em) => {
       const fresh = await em.findOne(Message, messageId, {
         refresh: true,
         lockMode: LockMode.PESSIMISTIC_WRITE,
+        filters: { [TENANT_FILTER]: { tenantId } },
       });
-      if (!fresh || fresh.attachments[index]?.storedFileId) return false;
+      if (!fresh || fresh.attachments[index]?.storedFileId) return null;
       file.message = fresh;
       file.page = fresh.page;
       em.persist(file);
       fresh.attachments = fresh.attachments.map((item, position) =>
         position === index ? { ...item, storedFileId: file.id } : item,
       );
-      return true;
+      return appendToOutbox(sqlIn(em), [
+        conversationsChanged(tenantId, { updatedMessageIds: [messageId] }),
+      ]);
     });
     // Another download linked its copy first, or the page was deleted meanwhile.
-    if (!linked) await this.storage.remove([storageKey]);
-    return linked ? 'stored' : 'skipped';
+    if (!outboxEntryIds) {
+      await this.storage.remove([storageKey]);
+      return 'skipped';
+    }
+    await this.dispatchCommitted(outboxEntryIds);
+    return 'stored';
   }
 
   /**

@@ -2,14 +2,16 @@ import { LockMode, UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { validate as isUuid } from 'uuid';
 import { findByIdOrFail } from '../../db/find.js';
+import { sqlIn } from '../../db/sql.js';
 import { scopeToTenant } from '../../db/tenant-filter.js';
 import { ConflictError, NotFoundError } from '../../errors.js';
+import type { OperatorChangedPayload } from '../../outbox/outbox-map.js';
+import { appendToOutbox, type DispatchCommitted } from '../../outbox/outbox.js';
 import type { Actor } from '../auth/actor.js';
 import type { PasswordHasher } from '../auth/passwords.js';
 import type { SessionsService } from '../auth/sessions.service.js';
 import { Department } from '../departments/department.entity.js';
-import { rooms, type RealtimePublisher } from '../realtime/realtime.events.js';
-import type { RoutingService, WakeDispatcher } from '../routing/routing.service.js';
+import type { RoutingService } from '../routing/routing.service.js';
 import { Tenant } from '../tenants/tenant.entity.js';
 import {
   toUserDto,
@@ -19,22 +21,18 @@ import {
 } from './operators.schemas.js';
 import { User, type OperatorStatus } from './user.entity.js';
 
-/** What the queue needs to hear about operators (routing/routing.service.ts). */
-export type QueueHooks = {
-  /** Capacity may have grown: someone came online, got more room or another department. */
-  wakeDispatcher: WakeDispatcher;
-  requeueHeldBy: RoutingService['requeueHeldBy'];
-  /** The live queue figures changed (someone's status). */
-  queueChanged: (tenantId: string) => void;
-};
-
-/** The people of a tenant: admins and operators (both are "operators" of the queue). */
+/**
+ * The people of a tenant: admins and operators (both are "operators" of the queue). Every
+ * change is committed with an 'operator-changed' outbox entry (OperatorFollowUps): the
+ * panels are sent the record, and the queue hears what it means for it.
+ */
 export class OperatorsService {
   constructor(
     private readonly em: EntityManager,
     private readonly passwords: PasswordHasher,
-    private readonly realtime: RealtimePublisher,
-    private readonly queue: QueueHooks,
+    private readonly dispatchCommitted: DispatchCommitted,
+    /** Going offline returns the operator's chats to the queue. */
+    private readonly requeueHeldBy: RoutingService['requeueHeldBy'],
     private readonly sessions: Pick<SessionsService, 'endAllOf' | 'disconnectUser'>,
   ) {}
 
@@ -61,20 +59,24 @@ export class OperatorsService {
     );
     user.maxChats = input.maxChats;
     user.departments.set(await this.findDepartments(input.departmentIds));
-    await this.saveWithUniqueEmail(user);
-    this.announce(user);
+    const outboxEntryIds = await this.em.transactional(async (em) => {
+      await this.saveWithUniqueEmail(user);
+      return this.appendChanged(em, user);
+    });
+    await this.dispatchCommitted(outboxEntryIds);
     return toUserDto(user);
   }
 
   /**
    * A new password or role ends the user's sessions (but the acting admin's own, when they
    * edit themself); other departments re-scope their sockets. Both at once, after
-   * the commit: the user's REST requests re-read the role and departments anyway.
+   * the commit and the panels' event: the user's REST requests re-read the role and
+   * departments anyway.
    */
   async update(actor: Actor, id: string, input: UpdateOperatorInput): Promise<UserDto> {
     let disconnect: { keepSessionId?: string } | null = null;
     return this.em
-      .transactional(async (): Promise<User> => {
+      .transactional(async (em) => {
         const user = await this.findUser(id);
         if (input.role === 'operator' && user.role === 'admin') {
           await this.assertAnotherAdminRemains(actor, user);
@@ -102,13 +104,15 @@ export class OperatorsService {
         if (rightsOf(user) !== rightsBefore) disconnect = {};
         else if (endsSessions) disconnect = { keepSessionId: keptSession(actor, user) };
         await this.saveWithUniqueEmail(user);
-        this.announce(user);
-        return user;
+        const outboxEntryIds = await this.appendChanged(em, user, {
+          // More room or other departments may let waiting chats through.
+          wakeDispatcher: input.maxChats !== undefined || input.departmentIds !== undefined,
+        });
+        return { user, outboxEntryIds };
       })
-      .then(async (user) => {
+      .then(async ({ user, outboxEntryIds }) => {
+        await this.dispatchCommitted(outboxEntryIds);
         if (disconnect) this.sessions.disconnectUser(user.id, disconnect.keepSessionId);
-        if (input.maxChats !== undefined || input.departmentIds !== undefined)
-          await this.queue.wakeDispatcher(actor.tenantId);
         return toUserDto(user);
       });
   }
@@ -134,7 +138,8 @@ export class OperatorsService {
 
   /**
    * Going offline returns the operator's chats to the queue (after the status is committed,
-   * so no assignment can slip in between); coming online may let waiting chats through.
+   * so no assignment can slip in between; the routing sweep requeues them if this process
+   * dies first); coming online may let waiting chats through.
    */
   async changeStatus(
     tenantId: string,
@@ -142,7 +147,7 @@ export class OperatorsService {
     status: OperatorStatus,
     reasonWhenOffline: 'operator_offline' | 'connection_lost',
   ): Promise<User> {
-    const user = await this.em.transactional(async (em) => {
+    const { user, outboxEntryIds } = await this.em.transactional(async (em) => {
       scopeToTenant(em, tenantId); // also called by the worker's sweep, outside any request
       const locked = await em.findOneOrFail(
         User,
@@ -154,12 +159,16 @@ export class OperatorsService {
         },
       );
       locked.changeStatus(status);
-      return locked;
+      return {
+        user: locked,
+        outboxEntryIds: await this.appendChanged(em, locked, {
+          queueChanged: true,
+          wakeDispatcher: status === 'online',
+        }),
+      };
     });
-    this.announce(user);
-    this.queue.queueChanged(tenantId);
-    if (status === 'offline') await this.queue.requeueHeldBy(tenantId, userId, reasonWhenOffline);
-    if (status === 'online') await this.queue.wakeDispatcher(tenantId);
+    await this.dispatchCommitted(outboxEntryIds);
+    if (status === 'offline') await this.requeueHeldBy(tenantId, userId, reasonWhenOffline);
     return user;
   }
 
@@ -210,13 +219,23 @@ export class OperatorsService {
     }
   }
 
-  private announce(user: User): void {
-    this.realtime.publish(
-      user.tenant.id,
-      rooms.tenant(user.tenant.id),
-      'operator.updated',
-      toUserDto(user),
-    );
+  /** Writes the user's 'operator-changed' entry in `em`'s transaction. */
+  private appendChanged(
+    em: EntityManager,
+    user: User,
+    follow: Partial<Omit<OperatorChangedPayload, 'userId'>> = {},
+  ): Promise<string[]> {
+    return appendToOutbox(sqlIn(em), [
+      {
+        tenantId: user.tenant.id,
+        kind: 'operator-changed',
+        payload: {
+          userId: user.id,
+          queueChanged: follow.queueChanged ?? false,
+          wakeDispatcher: follow.wakeDispatcher ?? false,
+        },
+      },
+    ]);
   }
 }
 

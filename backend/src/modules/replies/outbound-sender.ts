@@ -1,9 +1,15 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { LockMode } from '@mikro-orm/core';
 import type { SecretBox } from '../../crypto/secret-box.js';
+import { sqlIn } from '../../db/sql.js';
 import { TENANT_FILTER } from '../../db/tenant-filter.js';
+import {
+  appendToOutbox,
+  conversationsChanged,
+  type DispatchCommitted,
+} from '../../outbox/outbox.js';
 import { Message } from '../conversations/message.entity.js';
-import { replyMessagingType } from '../conversations/reply-window.js';
+import { replyMessagingType, type ReplyMessagingType } from '../conversations/reply-window.js';
 import type { GraphClient, SendMessageRequest } from '../facebook/graph/graph-client.js';
 import { GraphApiError } from '../facebook/graph/graph-errors.js';
 
@@ -26,18 +32,21 @@ export const ORDER_WAIT_MS = 1_000;
 
 const DEAD_TOKEN_REASON =
   "The page's access token is no longer valid — an admin must replace it, then retry.";
+const WINDOW_CLOSED_REASON =
+  'The reply window closed before the message could be sent. The visitor has to write again first.';
 
 /** What became of one attempt, for the job that made it. */
-export type SendOutcome = (
+export type SendOutcome =
   | { kind: 'done' }
   /** Try again after `delayMs`: the echo of an unresolved call may still come. */
   | { kind: 'check-later'; delayMs: number }
   /** A failure that may pass (rate limit, temporary): BullMQ retries with back-off. */
-  | { kind: 'retry'; error: GraphApiError }
-) & {
-  /** Whose message it was, to tell the panels (null: no such message any more). */
-  owner: { tenantId: string; conversationId: string } | null;
-};
+  | { kind: 'retry'; error: GraphApiError };
+
+/** The message taken for one call, or what became of the attempt without one. */
+type Claim =
+  | { kind: 'claimed'; message: Message; messagingType: ReplyMessagingType }
+  | { kind: 'skip'; outcome: SendOutcome; outboxEntryIds: string[] };
 
 /**
  * Sends one stored reply through the Send API, exactly once. The message row is claimed in a
@@ -46,6 +55,10 @@ export type SendOutcome = (
  * and Omni's message id goes in `metadata`, so that the echo confirms a send whose answer
  * was lost. A call is only ever repeated when its failure is known, or after the echo had
  * ECHO_WAIT_MS to arrive.
+ *
+ * Every transaction that settles the message (sent, failed, a reason to retry) writes a
+ * 'conversations-changed' outbox entry with it, so the panels learn the outcome even when the
+ * process dies right after the commit.
  */
 export class OutboundSender {
   constructor(
@@ -54,14 +67,17 @@ export class OutboundSender {
     private readonly secrets: SecretBox,
     /** A public, expiring link to a stored file, for Facebook to fetch it from. */
     private readonly publicFileLink: (fileId: string) => string,
+    private readonly dispatchCommitted: DispatchCommitted,
     private readonly clock: () => Date = () => new Date(),
   ) {}
 
   async send(messageId: string): Promise<SendOutcome> {
     const claim = await this.claim(messageId);
-    if (claim.kind !== 'claimed') return claim.outcome;
+    if (claim.kind !== 'claimed') {
+      await this.dispatchCommitted(claim.outboxEntryIds);
+      return claim.outcome;
+    }
     const { message, messagingType } = claim;
-    const owner = { tenantId: message.tenant.id, conversationId: message.conversation.id };
     const { page, contact } = message.conversation;
     try {
       const { messageId: mid } = await this.graph.sendMessage(
@@ -80,16 +96,17 @@ export class OutboundSender {
         if (fresh.status === 'pending') fresh.status = 'sent';
         fresh.sendStartedAt = null;
       });
-      return { kind: 'done', owner };
+      return { kind: 'done' };
     } catch (error) {
       if (!(error instanceof GraphApiError)) throw error;
-      if (error.isOutcomeUnknown) return { kind: 'check-later', delayMs: ECHO_WAIT_MS, owner };
+      // Nothing settled: the echo, or the next attempt, tells the panels.
+      if (error.isOutcomeUnknown) return { kind: 'check-later', delayMs: ECHO_WAIT_MS };
       if (error.isRetryable && message.sendAttempts < MAX_SEND_ATTEMPTS) {
         await this.finish(messageId, (fresh) => {
           fresh.sendStartedAt = null; // known not sent: the next attempt may go at once
           fresh.error = error.reason;
         });
-        return { kind: 'retry', error, owner };
+        return { kind: 'retry', error };
       }
       await this.finish(messageId, (fresh) => {
         if (fresh.status !== 'pending') return;
@@ -102,7 +119,7 @@ export class OutboundSender {
           fresh.page.recordError(error.reason);
         }
       });
-      return { kind: 'done', owner };
+      return { kind: 'done' };
     }
   }
 
@@ -122,56 +139,45 @@ export class OutboundSender {
   }
 
   /** Takes the message for one call, or says why not (done, or wait for an echo). */
-  private async claim(messageId: string) {
-    return this.em.fork().transactional(async (em) => {
+  private async claim(messageId: string): Promise<Claim> {
+    return this.em.fork().transactional(async (em): Promise<Claim> => {
       const message = await em.findOne(Message, messageId, {
         filters: { [TENANT_FILTER]: false },
         populate: ['conversation.contact', 'conversation.page'],
         lockMode: LockMode.PESSIMISTIC_WRITE,
         lockTableAliases: ['m0'],
       });
-      if (!message)
-        return { kind: 'skip' as const, outcome: { kind: 'done', owner: null } as SendOutcome };
-      const owner = { tenantId: message.tenant.id, conversationId: message.conversation.id };
-      if (message.status !== 'pending') {
-        return { kind: 'skip' as const, outcome: { kind: 'done', owner } as SendOutcome };
-      }
+      const skip = (outcome: SendOutcome, outboxEntryIds: string[] = []): Claim => ({
+        kind: 'skip',
+        outcome,
+        outboxEntryIds,
+      });
+      if (!message || message.status !== 'pending') return skip({ kind: 'done' });
       const now = this.clock();
       if (message.sendStartedAt) {
         const waited = now.getTime() - message.sendStartedAt.getTime();
         if (waited < ECHO_WAIT_MS) {
-          return {
-            kind: 'skip' as const,
-            outcome: { kind: 'check-later', delayMs: ECHO_WAIT_MS - waited, owner } as SendOutcome,
-          };
+          return skip({ kind: 'check-later', delayMs: ECHO_WAIT_MS - waited });
         }
       }
       if (await this.hasEarlierUnsent(em, message)) {
-        return {
-          kind: 'skip' as const,
-          outcome: { kind: 'check-later', delayMs: ORDER_WAIT_MS, owner } as SendOutcome,
-        };
+        return skip({ kind: 'check-later', delayMs: ORDER_WAIT_MS });
       }
       const { contact, page } = message.conversation;
       if (!page.tokenValid) {
         // Facebook already refused this token: no call until an admin replaces it.
-        message.status = 'failed';
-        message.error = DEAD_TOKEN_REASON;
-        return { kind: 'skip' as const, outcome: { kind: 'done', owner } as SendOutcome };
+        return skip({ kind: 'done' }, await this.fail(em, message, DEAD_TOKEN_REASON));
       }
       // HUMAN_AGENT is for a person's replies; Omni's automatic messages go as RESPONSE only.
       const humanAgent = message.source === 'operator' && page.humanAgentEnabled;
       const messagingType = replyMessagingType(contact.lastInboundAt, humanAgent, now);
       if (!messagingType) {
-        message.status = 'failed';
-        message.error =
-          'The reply window closed before the message could be sent. The visitor has to write again first.';
-        return { kind: 'skip' as const, outcome: { kind: 'done', owner } as SendOutcome };
+        return skip({ kind: 'done' }, await this.fail(em, message, WINDOW_CLOSED_REASON));
       }
       message.sendStartedAt = now;
       message.sendAttempts += 1;
       message.details = { ...message.details, messagingType };
-      return { kind: 'claimed' as const, message, messagingType };
+      return { kind: 'claimed', message, messagingType };
     });
   }
 
@@ -193,8 +199,16 @@ export class OutboundSender {
     return earlier > 0;
   }
 
+  /** Fails the message without a call, in `em`'s transaction; returns its outbox entries. */
+  private fail(em: EntityManager, message: Message, reason: string): Promise<string[]> {
+    message.status = 'failed';
+    message.error = reason;
+    return this.appendMessageChanged(em, message);
+  }
+
+  /** Settles the message after its call, with the outbox entry that tells the panels. */
   private async finish(messageId: string, change: (message: Message) => void): Promise<void> {
-    await this.em.fork().transactional(async (em) => {
+    const outboxEntryIds = await this.em.fork().transactional(async (em) => {
       const message = await em.findOneOrFail(Message, messageId, {
         filters: { [TENANT_FILTER]: false },
         populate: ['page'],
@@ -202,6 +216,14 @@ export class OutboundSender {
         lockTableAliases: ['m0'],
       });
       change(message);
+      return this.appendMessageChanged(em, message);
     });
+    await this.dispatchCommitted(outboxEntryIds);
+  }
+
+  private appendMessageChanged(em: EntityManager, message: Message): Promise<string[]> {
+    return appendToOutbox(sqlIn(em), [
+      conversationsChanged(message.tenant.id, { updatedMessageIds: [message.id] }),
+    ]);
   }
 }

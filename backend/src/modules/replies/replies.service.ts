@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { findByIdOrFail } from '../../db/find.js';
 import { flushWith } from '../../db/sql.js';
-import { appendToOutbox } from '../../outbox/outbox.js';
+import { appendToOutbox, type DispatchCommitted } from '../../outbox/outbox.js';
 import { ConflictError, ForbiddenError, UnprocessableError } from '../../errors.js';
 import type { Actor } from '../auth/actor.js';
 import { Conversation } from '../conversations/conversation.entity.js';
@@ -26,21 +26,8 @@ function attachmentKindOf(contentType: string): 'image' | 'video' | 'audio' | 'f
   return family === 'image' || family === 'video' || family === 'audio' ? family : 'file';
 }
 
-/**
- * Performs the outbox entries a reply just committed (the fast path; never throws). What it
- * could not do, or a process that died first left, the worker's outbox sweep performs.
- */
-export type DispatchCommitted = (outboxEntryIds: string[]) => Promise<void>;
-
 /** Asks for one stored outbound message to be sent (the 'outbound-send' job). */
 export type RequestSend = (messageId: string, jobKey: string) => Promise<void>;
-
-/** Tells the panels about a new or changed message, after it is committed. */
-export type MessageChanged = (change: {
-  conversationId: string;
-  createdMessageId?: string;
-  updatedMessageId?: string;
-}) => Promise<void>;
 
 /**
  * An operator's reply: checked against who holds the chat and Messenger's reply window,

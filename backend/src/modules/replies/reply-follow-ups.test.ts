@@ -70,13 +70,17 @@ describe('follow-ups of a stored reply', () => {
           timeout: 15_000,
         })
         .toEqual(['Survives the crash']);
-      const [outbox] = await em
-        .getConnection()
-        .execute<{ count: number }[]>(
-          'select count(*)::int as count from outbox_entry where tenant_id = ?',
-          [admin.tenant.id],
-        );
-      expect(outbox!.count).toBe(0);
+      // The send's outcome commits an entry of its own (message.updated): wait for it too.
+      const outboxOfTenant = async () => {
+        const [outbox] = await em
+          .getConnection()
+          .execute<{ count: number }[]>(
+            'select count(*)::int as count from outbox_entry where tenant_id = ?',
+            [admin.tenant.id],
+          );
+        return outbox!.count;
+      };
+      await expect.poll(outboxOfTenant, { timeout: 15_000 }).toBe(0);
       expect(created).toHaveLength(1);
     } finally {
       await worker.stop();

@@ -1,27 +1,25 @@
-import type { EntityManager } from '@mikro-orm/postgresql';
-import { scopeToTenant } from '../../db/tenant-filter.js';
 import type { OutboxEntryRef, ReplyStoredPayload } from '../../outbox/outbox-map.js';
-import type { MessageChanged, RequestSend } from './replies.service.js';
+import type { ConversationBroadcaster } from '../conversations/conversation-broadcaster.js';
+import type { RequestSend } from './replies.service.js';
 
 /**
- * What follows a stored reply: its 'outbound-send' job and the panels' message event.
- * Performed from the outbox ('reply-stored' entries, written with the reply), at least once:
- * the job id was fixed when the reply was stored, and the event carries the whole message.
+ * What follows a stored reply or queue notice: its 'outbound-send' job and the panels'
+ * message event. Performed from the outbox ('reply-stored' entries, written with the
+ * message), at least once: the job id was fixed when the message was stored, and the event
+ * carries the whole message.
  */
 export class ReplyFollowUps {
   constructor(
-    private readonly em: EntityManager,
-    private readonly hooks: { requestSend: RequestSend; messageChanged: MessageChanged },
+    private readonly requestSend: RequestSend,
+    private readonly broadcaster: Pick<ConversationBroadcaster, 'broadcast'>,
   ) {}
 
   async perform(reply: ReplyStoredPayload, entry: OutboxEntryRef): Promise<void> {
-    await this.hooks.requestSend(reply.messageId, reply.sendJobId);
-    scopeToTenant(this.em, entry.tenantId); // the broadcast reads as this tenant
-    await this.hooks.messageChanged({
-      conversationId: reply.conversationId,
-      ...(reply.isNew
-        ? { createdMessageId: reply.messageId }
-        : { updatedMessageId: reply.messageId }),
+    await this.requestSend(reply.messageId, reply.sendJobId);
+    const message = [reply.messageId];
+    await this.broadcaster.broadcast(entry.tenantId, {
+      conversationIds: [reply.conversationId],
+      ...(reply.isNew ? { createdMessageIds: message } : { updatedMessageIds: message }),
     });
   }
 }

@@ -15,6 +15,8 @@ import { QueueNoticesService } from './queue-notices.js';
 import { QueueScene } from '../../testing/routing-fixtures.js';
 
 const api = useTestApi();
+/** Notices these tests store are sent and shown by a worker's outbox sweep, if at all. */
+const leaveToOutboxSweep = async () => {};
 
 async function setUp(settings: Record<string, unknown>) {
   const admin = await signUpTenant(api);
@@ -33,7 +35,14 @@ async function setUp(settings: Record<string, unknown>) {
     );
     return ids;
   };
-  return { admin, department, connected, scene, waiting, notices: new QueueNoticesService(em) };
+  return {
+    admin,
+    department,
+    connected,
+    scene,
+    waiting,
+    notices: new QueueNoticesService(em, leaveToOutboxSweep),
+  };
 }
 
 describe('queue notices', () => {

@@ -1,6 +1,8 @@
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { flushWith } from '../../db/sql.js';
 import { TENANT_FILTER } from '../../db/tenant-filter.js';
+import { appendToOutbox, type DispatchCommitted } from '../../outbox/outbox.js';
 import { Conversation } from '../conversations/conversation.entity.js';
 import { Message } from '../conversations/message.entity.js';
 import { replyMessagingType } from '../conversations/reply-window.js';
@@ -43,11 +45,14 @@ const TEXTS: Record<TenantLanguage, NoticeTexts> = {
  * The queue's automatic messages to a visitor who starts waiting (tenant settings, each
  * optional): their place and the expected wait, or that nobody of the department is online.
  * Stored as `automatic` messages and sent through the replies' outbound path (RESPONSE only,
- * never tagged); at most one per stay in the queue.
+ * never tagged): committed with a 'reply-stored' outbox entry, as an operator's reply is, so
+ * its send job and the panels' event follow however the process fares. At most one per stay
+ * in the queue.
  */
 export class QueueNoticesService {
   constructor(
     private readonly em: EntityManager,
+    private readonly dispatchCommitted: DispatchCommitted,
     private readonly clock: () => Date = () => new Date(),
   ) {}
 
@@ -62,7 +67,10 @@ export class QueueNoticesService {
     return row?.enabled === true;
   }
 
-  /** The notice due to a conversation still waiting, stored as pending; null when none is. */
+  /**
+   * Stores the notice due to a conversation still waiting, as pending, and has it sent and
+   * shown; returns it, or null when none is due.
+   */
   async prepare(conversationId: string): Promise<Message | null> {
     const em = this.em.fork();
     const conversation = await em.findOne(Conversation, conversationId, {
@@ -128,12 +136,28 @@ export class QueueNoticesService {
     notice.dedupKey = `notice:${conversation.id}:${conversation.queuedAt.getTime()}`;
     notice.text = text;
     notice.status = 'pending';
+    em.persist(notice);
+    let outboxEntryIds: string[];
     try {
-      await em.persist(notice).flush();
+      outboxEntryIds = await flushWith(em, (sql) =>
+        appendToOutbox(sql, [
+          {
+            tenantId: tenant.id,
+            kind: 'reply-stored',
+            payload: {
+              conversationId: conversation.id,
+              messageId: notice.id,
+              isNew: true,
+              sendJobId: notice.id,
+            },
+          },
+        ]),
+      );
     } catch (error) {
       if (error instanceof UniqueConstraintViolationException) return null;
       throw error;
     }
+    await this.dispatchCommitted(outboxEntryIds);
     return notice;
   }
 }

@@ -282,12 +282,8 @@ describe('the presence sweep', () => {
     const operators = new OperatorsService(
       em,
       new PasswordHasher(),
-      { publish: () => {} },
-      {
-        wakeDispatcher: async () => {},
-        requeueHeldBy: routing.requeueHeldBy.bind(routing),
-        queueChanged: () => {},
-      },
+      async () => {}, // the panels' entries are left to the worker's outbox sweep
+      routing.requeueHeldBy.bind(routing),
       { endAllOf: async () => {}, disconnectUser: () => {} },
     );
     const sweeper = new RoutingSweeper(

@@ -1,5 +1,3 @@
-import type { EntityManager } from '@mikro-orm/postgresql';
-import { scopeToTenant } from '../../../db/tenant-filter.js';
 import type { JobQueues } from '../../../jobs/job-queues.js';
 import type { InboundFollowUpsPayload, OutboxEntryRef } from '../../../outbox/outbox-map.js';
 import type { ConversationBroadcaster } from '../../conversations/conversation-broadcaster.js';
@@ -32,9 +30,8 @@ export function inboundFollowUpsOf(outcome: InboundOutcome): InboundFollowUpsPay
 export class InboundFollowUps {
   constructor(
     private readonly deps: {
-      em: EntityManager;
       queues: Pick<JobQueues, 'enqueue' | 'enqueueMany'>;
-      broadcaster: ConversationBroadcaster;
+      broadcaster: Pick<ConversationBroadcaster, 'broadcast'>;
       wakeDispatcher: WakeDispatcher;
       queueChanged: (tenantId: string) => void;
       queueNotices: Pick<QueueNoticesService, 'isEnabledFor'>;
@@ -42,7 +39,7 @@ export class InboundFollowUps {
   ) {}
 
   async perform(followUps: InboundFollowUpsPayload, entry: OutboxEntryRef): Promise<void> {
-    const { em, queues, broadcaster, wakeDispatcher, queueChanged, queueNotices } = this.deps;
+    const { queues, broadcaster, wakeDispatcher, queueChanged, queueNotices } = this.deps;
     await queues.enqueueMany(
       'attachment-download',
       followUps.attachmentDownloads.map((download) => ({
@@ -57,8 +54,7 @@ export class InboundFollowUps {
         { jobId: `contact-profiles-${entry.id}` },
       );
     }
-    scopeToTenant(em, entry.tenantId); // the broadcast reads as this tenant
-    await broadcaster.broadcast({
+    await broadcaster.broadcast(entry.tenantId, {
       conversationIds: followUps.conversationIds,
       createdMessageIds: followUps.newMessageIds,
       updatedMessageIds: followUps.updatedMessageIds,
