@@ -30,10 +30,15 @@ import { OutboundHttp } from './modules/outbound-http/outbound-http.js';
 import { UrlAllowList } from './modules/outbound-http/url-allow-list.js';
 import { ConversationBroadcaster } from './modules/conversations/conversation-broadcaster.js';
 import { ConversationsService } from './modules/conversations/conversations.service.js';
-import {
-  ContactProfilesService,
-  PROFILE_FETCH_ATTEMPTS,
-} from './modules/conversations/contact-profiles.service.js';
+import { ContactProfilesService } from './modules/conversations/contact-profiles.service.js';
+import { conversationsJobs } from './modules/conversations/conversations.jobs.js';
+import { inboundJobs, removeExpiredDeliveries } from './modules/facebook/inbound/inbound.jobs.js';
+import { pageSubscriptionsJobs } from './modules/facebook/page-subscriptions.jobs.js';
+import { filesJobs } from './modules/files/files.jobs.js';
+import { repliesJobs } from './modules/replies/replies.jobs.js';
+import { routingJobs } from './modules/routing/routing.jobs.js';
+import { outboxJobs, removeExpiredOutboxFailures } from './outbox/outbox.jobs.js';
+import type { JobProcessors } from './jobs/job-map.js';
 import { InboundFollowUps } from './modules/facebook/inbound/inbound-follow-ups.js';
 import { InboundService } from './modules/facebook/inbound/inbound.service.js';
 import { WebhookSweeper } from './modules/facebook/inbound/webhook-sweeper.js';
@@ -47,7 +52,7 @@ import { WebhookSigningKeys } from './modules/facebook/webhook-signing-keys.js';
 import { FetchGraphClient } from './modules/facebook/graph/fetch-graph-client.js';
 import { DepartmentsService } from './modules/departments/departments.service.js';
 import { HealthService } from './modules/health/health.service.js';
-import { recordWorkerHeartbeat } from './modules/health/heartbeat.jobs.js';
+import { heartbeatJobs } from './modules/health/heartbeat.jobs.js';
 import { OperatorsService } from './modules/operators/operators.service.js';
 import { RealtimeServer } from './modules/realtime/realtime.server.js';
 import { TenantsService } from './modules/tenants/tenants.service.js';
@@ -384,106 +389,37 @@ export async function startWorker({
     wakeDispatcher,
     config.presenceGraceMs,
   );
-  const sweeper = new WebhookSweeper(em, queues);
-  const retention = new WebhookRetention(em, config.webhookRawBodyRetentionDays);
+  const webhookSweeper = new WebhookSweeper(em, queues);
   const files = new FilesService(em, storage, fileLinks, attachmentDownloads, dispatchCommitted);
   const profiles = new ContactProfilesService(em, graph, secrets, dispatchCommitted);
   const subscriptions = new PageSubscriptionsService(em, graph, secrets, logger);
+  const removeExpiredWebhookDeliveries = removeExpiredDeliveries(
+    new WebhookRetention(em, config.webhookRawBodyRetentionDays),
+    logger,
+  );
+  const removeExpiredOutboxEntries = removeExpiredOutboxFailures(outbox, logger);
+  // Each feature declares its jobs; `satisfies` makes a job without its processor a type error.
+  const processors = {
+    ...heartbeatJobs(redis, config.redisPrefix),
+    ...inboundJobs({ inbound, sweeper: webhookSweeper, queues, dispatchCommitted, logger }),
+    ...conversationsJobs(profiles, queues),
+    ...pageSubscriptionsJobs(subscriptions, logger),
+    ...filesJobs(files, logger),
+    ...routingJobs({ routing, sweeper: routingSweeper, queueNotices, logger }),
+    ...repliesJobs({ sender, sweeper: outboundSweeper, senderActions, queues, logger }),
+    ...outboxJobs(outbox, queues, logger),
+    // One daily retention job for what two features keep: deliveries, then failed entries.
+    'webhook-retention': async () => {
+      await removeExpiredWebhookDeliveries();
+      await removeExpiredOutboxEntries();
+    },
+  } satisfies JobProcessors;
   const workers = new JobWorkers({
     connection: redis,
     prefix: config.redisPrefix,
     orm,
     logger,
-    processors: {
-      'worker-heartbeat': recordWorkerHeartbeat(redis, config.redisPrefix),
-      'inbound-drain': async ({ lane }) => {
-        const drained = await inbound.drain((_outcomes, outboxEntryIds) =>
-          dispatchCommitted(outboxEntryIds),
-        );
-        if (drained.more) await queues.wake('inbound-drain', { lane }, lane);
-        if (drained.retryInMs !== null) {
-          await queues.enqueue(
-            'inbound-drain',
-            { lane },
-            { delay: drained.retryInMs, jobId: `inbound-retry-${lane}-${Date.now()}` },
-          );
-        }
-      },
-      'contact-profiles': async ({ contactIds, attempt = 1 }) => {
-        const { retry } = await profiles.refresh(contactIds);
-        // Later events ask again anyway (PROFILE_REQUEST_TIMEOUT_MS); this is sooner.
-        if (retry.length > 0 && attempt < PROFILE_FETCH_ATTEMPTS) {
-          await queues.enqueue(
-            'contact-profiles',
-            { contactIds: retry, attempt: attempt + 1 },
-            { delay: 5_000 * 2 ** (attempt - 1) },
-          );
-        }
-      },
-      'page-subscription-check': async () => {
-        const { checked, resubscribed } = await subscriptions.checkAll();
-        logger.info({ checked, resubscribed }, 'checked page subscriptions');
-      },
-      'attachment-download': async ({ messageId, index }) => {
-        const outcome = await files.downloadAttachment(messageId, index);
-        if (outcome === 'refused') {
-          logger.warn({ messageId, index }, 'attachment link refused (ATTACHMENT_URL_ALLOWLIST)');
-        }
-      },
-      'routing-dispatch': async ({ tenantId }) => {
-        await routing.dispatch(tenantId);
-      },
-      'outbound-send': async ({ messageId }) => {
-        const outcome = await sender.send(messageId);
-        if (outcome.kind === 'check-later') {
-          // The echo of a call whose answer was lost may still come; look again then.
-          await queues.enqueue(
-            'outbound-send',
-            { messageId },
-            { delay: outcome.delayMs, jobId: `${messageId}-check-${Date.now()}` },
-          );
-        }
-        if (outcome.kind === 'retry') throw outcome.error; // BullMQ backs off and retries
-      },
-      'sender-action': async ({ conversationId, action }) => {
-        // Best effort: a refused "typing…" is not worth a retry, nor an error in the logs.
-        await senderActions
-          .send(conversationId, action)
-          .catch((error: unknown) =>
-            logger.debug({ err: error, conversationId, action }, 'sender action refused'),
-          );
-      },
-      'queue-notice': async ({ conversationId }) => {
-        await queueNotices.prepare(conversationId);
-      },
-      'outbound-sweep': async () => {
-        const count = await outboundSweeper.sweep();
-        if (count > 0) logger.info({ count }, 're-enqueued replies that were never sent');
-      },
-      'first-response-check': async ({ conversationId, assignedAt }) => {
-        if (await routing.expireFirstResponse(conversationId, assignedAt))
-          logger.info({ conversationId }, 'first response timed out; back to the queue');
-      },
-      'routing-sweep': async () => {
-        const swept = await routingSweeper.sweep();
-        if (swept.wentOffline + swept.requeued > 0) logger.info(swept, 'swept the queue');
-      },
-      'webhook-sweep': async () => {
-        const count = await sweeper.sweep();
-        if (count > 0) logger.debug({ count }, 'woke the inbound workers for due deliveries');
-      },
-      'outbox-dispatch': async () => {
-        const { failed, more } = await outbox.dispatchDue();
-        if (failed > 0) logger.debug({ failed }, 'outbox entries wait for a retry');
-        if (more) await queues.wake('outbox-dispatch', {}, 'sweep');
-      },
-      'webhook-retention': async () => {
-        const count = await retention.removeExpired();
-        if (count > 0) logger.info({ count }, 'deleted webhook deliveries past their retention');
-        const failures = await outbox.removeExpiredFailures();
-        if (failures > 0) logger.info({ failures }, 'deleted failed outbox entries past retention');
-      },
-    },
+    processors,
   });
   const schedules = new JobScheduleKeeper(queues, logger);
   await schedules.start();

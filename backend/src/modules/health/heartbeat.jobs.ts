@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import type { JobProcessors } from '../../jobs/job-map.js';
 import { redisKeys } from '../../redis.js';
 
 /**
@@ -12,13 +13,18 @@ export const HEARTBEAT_INTERVAL_MS = 5_000;
 export const HEARTBEAT_TTL_SECONDS = 15;
 
 /** The 'worker-heartbeat' job: proves to /health that some worker is consuming queues. */
-export function recordWorkerHeartbeat(redis: Redis, prefix: string) {
-  return async (): Promise<void> => {
-    await redis.set(
-      redisKeys.workerHeartbeat(prefix),
-      new Date().toISOString(),
-      'EX',
-      HEARTBEAT_TTL_SECONDS,
-    );
+export function heartbeatJobs(
+  redis: Redis,
+  prefix: string,
+): Pick<JobProcessors, 'worker-heartbeat'> {
+  return {
+    'worker-heartbeat': async () => {
+      await redis.set(
+        redisKeys.workerHeartbeat(prefix),
+        new Date().toISOString(),
+        'EX',
+        HEARTBEAT_TTL_SECONDS,
+      );
+    },
   };
 }

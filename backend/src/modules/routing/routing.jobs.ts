@@ -1,0 +1,34 @@
+import type { JobProcessors } from '../../jobs/job-map.js';
+import type { Logger } from '../../logger.js';
+import type { QueueNoticesService } from './queue-notices.js';
+import type { RoutingSweeper } from './routing-sweeper.js';
+import type { RoutingService } from './routing.service.js';
+
+/** The queue's jobs: dispatch, its sweep, first-response timeouts, the waiting notice. */
+export function routingJobs(deps: {
+  routing: RoutingService;
+  sweeper: RoutingSweeper;
+  queueNotices: QueueNoticesService;
+  logger: Logger;
+}): Pick<
+  JobProcessors,
+  'routing-dispatch' | 'routing-sweep' | 'first-response-check' | 'queue-notice'
+> {
+  const { routing, sweeper, queueNotices, logger } = deps;
+  return {
+    'routing-dispatch': async ({ tenantId }) => {
+      await routing.dispatch(tenantId);
+    },
+    'routing-sweep': async () => {
+      const swept = await sweeper.sweep();
+      if (swept.wentOffline + swept.requeued > 0) logger.info(swept, 'swept the queue');
+    },
+    'first-response-check': async ({ conversationId, assignedAt }) => {
+      if (await routing.expireFirstResponse(conversationId, assignedAt))
+        logger.info({ conversationId }, 'first response timed out; back to the queue');
+    },
+    'queue-notice': async ({ conversationId }) => {
+      await queueNotices.prepare(conversationId);
+    },
+  };
+}
