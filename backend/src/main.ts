@@ -29,7 +29,9 @@ import { JobQueues } from './jobs/job-queues.js';
 import { createLogger, type Logger } from './logger.js';
 import { Redis } from 'ioredis';
 import { createRedis, redisKeys } from './redis.js';
-import { startApi, startWorker, type Stoppable } from './server.js';
+import { startApi } from './api.js';
+import type { Stoppable } from './wiring.js';
+import { startWorker } from './worker.js';
 
 const ROLES = [
   'all',

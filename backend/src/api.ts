@@ -1,0 +1,199 @@
+import { createServer, type RequestListener, type Server } from 'node:http';
+import { RequestContext } from '@mikro-orm/core';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { fileURLToPath } from 'node:url';
+import { createApp } from './app.js';
+import { scopeToTenant } from './db/tenant-filter.js';
+import { SANDBOX_GRAPH_PATH } from './config.js';
+import { createProbeRedis } from './redis.js';
+import { AuthService } from './modules/auth/auth.service.js';
+import { LoginThrottle } from './modules/auth/login-throttle.js';
+import { PasswordHasher } from './modules/auth/passwords.js';
+import { SessionsService } from './modules/auth/sessions.service.js';
+import { SignUpThrottle } from './modules/auth/sign-up-throttle.js';
+import { TokenService } from './modules/auth/tokens.js';
+import { seedDemoTenantIfEmpty } from './modules/demo/demo.seeder.js';
+import { DemoService } from './modules/demo/demo.service.js';
+import { MessengerSimulator } from './modules/demo/messenger-simulator.js';
+import { SandboxGraph } from './modules/demo/sandbox-graph.js';
+import { FilesService } from './modules/files/files.service.js';
+import { ConversationsService } from './modules/conversations/conversations.service.js';
+import { FacebookPagesService } from './modules/facebook/facebook-pages.service.js';
+import { FacebookWebhooksService } from './modules/facebook/facebook-webhooks.service.js';
+import { WebhookRefusals } from './modules/facebook/webhook-refusals.js';
+import { WebhookSigningKeys } from './modules/facebook/webhook-signing-keys.js';
+import { DepartmentsService } from './modules/departments/departments.service.js';
+import { HealthService } from './modules/health/health.service.js';
+import { OperatorsService } from './modules/operators/operators.service.js';
+import { RealtimeServer } from './modules/realtime/realtime.server.js';
+import { TenantsService } from './modules/tenants/tenants.service.js';
+import type { SocketControl } from './modules/realtime/realtime.events.js';
+import { OperatorPresence } from './modules/routing/operator-presence.js';
+import { RepliesService } from './modules/replies/replies.service.js';
+import { SenderActionsService } from './modules/replies/sender-actions.js';
+import { QueueStatsService } from './modules/routing/queue-stats.js';
+import {
+  createIntegrations,
+  createRouting,
+  dispatcherWaker,
+  type Infrastructure,
+  type Stoppable,
+} from './wiring.js';
+
+const defaultPanelDir = fileURLToPath(new URL('../../frontend/dist', import.meta.url));
+
+/**
+ * The api process: HTTP (REST, webhooks, the panel) and socket.io. This function is the
+ * api's wiring: every service is constructed here with what it depends on, and nowhere else.
+ */
+export async function startApi({
+  config,
+  orm,
+  redis,
+  queues,
+  logger,
+}: Infrastructure): Promise<Stoppable & { server: Server }> {
+  const em = orm.em as EntityManager;
+  const passwords = new PasswordHasher();
+  const tokens = new TokenService(config);
+  const tenants = new TenantsService(em, config, dispatcherWaker(queues));
+  // Sessions cut sockets through the realtime server, which authenticates through auth:
+  // the server is bound once it exists, before the api accepts any request.
+  const sockets: SocketControl = {
+    disconnect: (room, except) => realtime.disconnect(room, except),
+    leave: (room, unless) => realtime.leave(room, unless),
+  };
+  const sessions = new SessionsService(em, tokens, sockets);
+  const auth = new AuthService(
+    em,
+    passwords,
+    tokens,
+    tenants,
+    {
+      logIn: new LoginThrottle(redis, config.redisPrefix),
+      signUp: new SignUpThrottle(redis, config.redisPrefix, config.signUpsPerAddressPerHour),
+    },
+    sessions,
+  );
+  const probeRedis = createProbeRedis(config, logger);
+
+  // socket.io must see the server's request listener when it attaches (it routes /socket.io/
+  // away from Koa), but Koa's app needs the services, which need socket.io: hence the late bind.
+  let handleRequest: RequestListener = (_request, response) => response.writeHead(503).end();
+  const server = createServer((request, response) => handleRequest(request, response));
+  const { secrets, graph, storage, fileLinks, linkFile, attachmentDownloads } =
+    createIntegrations(config);
+  const conversations = new ConversationsService(em, linkFile);
+  const realtime = new RealtimeServer({
+    httpServer: server,
+    redis,
+    redisPrefix: config.redisPrefix,
+    orm,
+    auth,
+    presence: new OperatorPresence(redis, config.redisPrefix),
+    mayWatch: async (actor, conversationId) => {
+      scopeToTenant(em, actor.tenantId); // sockets are not requests: no tenant yet
+      await conversations.get(actor, conversationId);
+      return true;
+    },
+    logger,
+  });
+  const signingKeys = new WebhookSigningKeys(em, secrets);
+  const sandboxGraph = config.demoMode ? new SandboxGraph(em, secrets, config.publicUrl) : null;
+  const { routing, figures, dispatchCommitted } = createRouting(
+    em,
+    queues,
+    realtime,
+    linkFile,
+    logger,
+  );
+  const files = new FilesService(em, storage, fileLinks, attachmentDownloads, dispatchCommitted);
+  const services = {
+    auth,
+    tenants,
+    departments: new DepartmentsService(em),
+    operators: new OperatorsService(
+      em,
+      passwords,
+      dispatchCommitted,
+      routing.requeueHeldBy.bind(routing),
+      sessions,
+    ),
+    health: new HealthService(em, probeRedis, config.redisPrefix),
+    facebookPages: new FacebookPagesService(
+      em,
+      graph,
+      secrets,
+      config,
+      signingKeys,
+      storage,
+      dispatchCommitted,
+    ),
+    facebookWebhooks: new FacebookWebhooksService(
+      em,
+      signingKeys,
+      new WebhookRefusals(redis, config.redisPrefix, logger, config.webhookUnverifiedPerMinute),
+      queues,
+      logger,
+    ),
+    conversations,
+    routing,
+    replies: new RepliesService(em, conversations, dispatchCommitted, linkFile, files),
+    senderActions: new SenderActionsService(
+      em,
+      redis,
+      config.redisPrefix,
+      conversations,
+      (conversationId, action) =>
+        queues.enqueue('sender-action', {
+          conversationId,
+          action: action as 'mark_seen' | 'typing_on',
+        }),
+    ),
+    queueFigures: figures,
+    queueStats: new QueueStatsService(em),
+    files,
+    demo: new DemoService(em, config),
+    simulator: sandboxGraph
+      ? new MessengerSimulator(em, secrets, sandboxGraph, config.publicUrl)
+      : null,
+  };
+  if (config.seedDemoData) {
+    await RequestContext.create(orm.em, () =>
+      seedDemoTenantIfEmpty({
+        em,
+        passwords,
+        secrets,
+        encryptionKey: config.encryptionKey,
+        logger,
+        isProduction: config.isProduction,
+      }),
+    );
+  }
+  await sandboxGraph?.load();
+
+  const app = createApp({
+    config,
+    orm,
+    logger,
+    services,
+    panelDir: config.panelDir ?? defaultPanelDir,
+    sandboxGraph: sandboxGraph?.middleware(SANDBOX_GRAPH_PATH) ?? null,
+  });
+  handleRequest = app.callback();
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, config.host, resolve);
+  });
+  logger.info(`Omni is listening on ${config.publicUrl} (port ${config.port})`);
+
+  return {
+    name: 'api',
+    server,
+    stop: async () => {
+      await realtime.close(); // also closes the HTTP server
+      server.closeAllConnections();
+      probeRedis.disconnect();
+    },
+  };
+}

@@ -1,0 +1,141 @@
+import type { MikroORM } from '@mikro-orm/core';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { Redis } from 'ioredis';
+import type { Config } from './config.js';
+import type { JobQueues } from './jobs/job-queues.js';
+import type { Logger } from './logger.js';
+import { SandboxAwareGraphClient } from './modules/demo/sandbox-aware-graph-client.js';
+import { SecretBox } from './crypto/secret-box.js';
+import { createFileStorage } from './modules/files/file-storage.js';
+import { FileUrlSigner } from './modules/files/file-urls.js';
+import { OutboundHttp } from './modules/outbound-http/outbound-http.js';
+import { UrlAllowList } from './modules/outbound-http/url-allow-list.js';
+import { ConversationBroadcaster } from './modules/conversations/conversation-broadcaster.js';
+import { InboundFollowUps } from './modules/facebook/inbound/inbound-follow-ups.js';
+import { FetchGraphClient } from './modules/facebook/graph/fetch-graph-client.js';
+import type { RealtimePublisher, SocketControl } from './modules/realtime/realtime.events.js';
+import { ReplyFollowUps } from './modules/replies/reply-follow-ups.js';
+import { QueueNoticesService } from './modules/routing/queue-notices.js';
+import { RoutingFollowUps } from './modules/routing/routing-follow-ups.js';
+import { RoutingService, type WakeDispatcher } from './modules/routing/routing.service.js';
+import { OperatorFollowUps } from './modules/operators/operator-follow-ups.js';
+import { PageFollowUps } from './modules/facebook/page-follow-ups.js';
+import { QueueFiguresPublisher, QueueFiguresService } from './modules/routing/queue-figures.js';
+import { OutboxDispatcher } from './outbox/outbox-dispatcher.js';
+import type { DispatchCommitted } from './outbox/outbox.js';
+
+/*
+ * What both processes build alike: the infrastructure main.ts hands them, the integrations,
+ * and the queue with every outbox handler. Each process's own graph is in api.ts / worker.ts.
+ */
+
+/** Something main.ts stops, in reverse order of starting, on SIGTERM. */
+export type Stoppable = { name: string; stop: () => Promise<void> };
+
+/** What main.ts opens once per process and hands to its role. */
+export type Infrastructure = {
+  config: Config;
+  orm: MikroORM;
+  redis: Redis;
+  queues: JobQueues;
+  logger: Logger;
+};
+
+/** What both processes use to reach Facebook and stored files. */
+export function createIntegrations(config: Config) {
+  const fileLinks = new FileUrlSigner(config.jwtSecret, config.filesPublicUrl);
+  const facebook = new FetchGraphClient({
+    baseUrl: config.facebookGraphUrl,
+    version: config.facebookGraphVersion,
+  });
+  return {
+    secrets: new SecretBox(config.encryptionKey, config.encryptionKeyPrevious),
+    graph: config.demoMode
+      ? new SandboxAwareGraphClient(
+          facebook,
+          new FetchGraphClient({
+            baseUrl: config.sandboxGraphUrl,
+            version: config.facebookGraphVersion,
+          }),
+        )
+      : facebook,
+    storage: createFileStorage(config),
+    fileLinks,
+    // Every request whose URL a tenant or a visitor can influence goes through OutboundHttp.
+    attachmentDownloads: {
+      http: new OutboundHttp(),
+      allowList: UrlAllowList.parse(config.attachmentUrlAllowList),
+    },
+    linkFile: (fileId: string) => fileLinks.urlFor(fileId),
+  };
+}
+
+export function dispatcherWaker(queues: JobQueues): WakeDispatcher {
+  return (tenantId) => queues.wake('routing-dispatch', { tenantId }, tenantId);
+}
+
+/**
+ * The queue and the outbox, as both processes use them: changes pushed to the panels,
+ * dispatch woken by job, and what a committed change must cause performed from the outbox
+ * (at once by the process that committed it; the worker's sweep performs what is left).
+ */
+export function createRouting(
+  em: EntityManager,
+  queues: JobQueues,
+  realtime: RealtimePublisher & SocketControl,
+  linkFile: (fileId: string) => string,
+  logger: Logger,
+) {
+  const broadcaster = new ConversationBroadcaster(em, realtime, linkFile);
+  const figures = new QueueFiguresService(em);
+  const figuresPublisher = new QueueFiguresPublisher(figures, realtime, (error) =>
+    logger.warn({ err: error }, 'could not publish the queue figures'),
+  );
+  const wakeDispatcher = dispatcherWaker(queues);
+  const queueChanged = (tenantId: string) => figuresPublisher.queueChanged(tenantId);
+  // Services commit their outbox entries, then perform them at once through the dispatcher
+  // built below (which needs some of these services for the handlers).
+  const dispatchCommitted: DispatchCommitted = (outboxEntryIds) =>
+    outbox.dispatchCommitted(outboxEntryIds);
+  const queueNotices = new QueueNoticesService(em, dispatchCommitted);
+  const routingFollowUps = new RoutingFollowUps({
+    wakeDispatcher,
+    conversationsChanged: async (tenantId, conversationIds) => {
+      await broadcaster.broadcast(tenantId, { conversationIds });
+      queueChanged(tenantId);
+    },
+    scheduleFirstResponseCheck: (check, delay) =>
+      queues.enqueue('first-response-check', check, {
+        delay,
+        jobId: `first-response-${check.conversationId}-${Date.parse(check.assignedAt)}`,
+      }),
+  });
+  const inboundFollowUps = new InboundFollowUps({
+    queues,
+    broadcaster,
+    wakeDispatcher,
+    queueChanged,
+    queueNotices,
+  });
+  const replyFollowUps = new ReplyFollowUps(
+    (messageId, jobKey) => queues.enqueue('outbound-send', { messageId }, { jobId: jobKey }),
+    broadcaster,
+  );
+  const operatorFollowUps = new OperatorFollowUps(em, realtime, { wakeDispatcher, queueChanged });
+  const pageFollowUps = new PageFollowUps(realtime, { wakeDispatcher, queueChanged });
+  // Every kind of outbox entry and who performs it.
+  const outbox = new OutboxDispatcher(
+    em,
+    {
+      'inbound-follow-ups': (followUps, entry) => inboundFollowUps.perform(followUps, entry),
+      'routing-changed': (change, entry) => routingFollowUps.perform(change, entry),
+      'reply-stored': (reply, entry) => replyFollowUps.perform(reply, entry),
+      'conversations-changed': (change, entry) => broadcaster.broadcast(entry.tenantId, change),
+      'operator-changed': (change, entry) => operatorFollowUps.perform(change, entry),
+      'page-deleted': (page, entry) => pageFollowUps.perform(page, entry),
+    },
+    logger,
+  );
+  const routing = new RoutingService(em, { wakeDispatcher, dispatchCommitted });
+  return { routing, figures, wakeDispatcher, outbox, dispatchCommitted, queueNotices };
+}

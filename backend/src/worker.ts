@@ -1,0 +1,126 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { JobScheduleKeeper, wakeOnStart } from './jobs/job-schedules.js';
+import { JobWorkers } from './jobs/job-workers.js';
+import { PasswordHasher } from './modules/auth/passwords.js';
+import { SessionsService } from './modules/auth/sessions.service.js';
+import { TokenService } from './modules/auth/tokens.js';
+import { FilesService } from './modules/files/files.service.js';
+import { ContactProfilesService } from './modules/conversations/contact-profiles.service.js';
+import { conversationsJobs } from './modules/conversations/conversations.jobs.js';
+import { inboundJobs, removeExpiredDeliveries } from './modules/facebook/inbound/inbound.jobs.js';
+import { pageSubscriptionsJobs } from './modules/facebook/page-subscriptions.jobs.js';
+import { filesJobs } from './modules/files/files.jobs.js';
+import { repliesJobs } from './modules/replies/replies.jobs.js';
+import { routingJobs } from './modules/routing/routing.jobs.js';
+import { outboxJobs, removeExpiredOutboxFailures } from './outbox/outbox.jobs.js';
+import type { JobProcessors } from './jobs/job-map.js';
+import { InboundService } from './modules/facebook/inbound/inbound.service.js';
+import { WebhookSweeper } from './modules/facebook/inbound/webhook-sweeper.js';
+import { WebhookRetention } from './modules/facebook/inbound/webhook-retention.js';
+import { RealtimeEmitter } from './modules/realtime/realtime.emitter.js';
+import { PageSubscriptionsService } from './modules/facebook/page-subscriptions.service.js';
+import { heartbeatJobs } from './modules/health/heartbeat.jobs.js';
+import { OperatorsService } from './modules/operators/operators.service.js';
+import { OperatorPresence } from './modules/routing/operator-presence.js';
+import { RoutingSweeper } from './modules/routing/routing-sweeper.js';
+import { OutboundSender } from './modules/replies/outbound-sender.js';
+import { OutboundSweeper } from './modules/replies/outbound-sweeper.js';
+import { SenderActionSender } from './modules/replies/sender-actions.js';
+import {
+  createIntegrations,
+  createRouting,
+  type Infrastructure,
+  type Stoppable,
+} from './wiring.js';
+
+/** The worker process: BullMQ consumers for every job, plus the schedules they own. */
+export async function startWorker({
+  config,
+  orm,
+  redis,
+  queues,
+  logger,
+}: Infrastructure): Promise<Stoppable> {
+  const em = orm.em as EntityManager;
+  const { secrets, graph, storage, fileLinks, linkFile, attachmentDownloads } =
+    createIntegrations(config);
+  const inbound = new InboundService(em, logger);
+  const realtime = new RealtimeEmitter(redis, config.redisPrefix, logger);
+  const { routing, wakeDispatcher, outbox, dispatchCommitted, queueNotices } = createRouting(
+    em,
+    queues,
+    realtime,
+    linkFile,
+    logger,
+  );
+  const operators = new OperatorsService(
+    em,
+    new PasswordHasher(),
+    dispatchCommitted,
+    routing.requeueHeldBy.bind(routing),
+    new SessionsService(em, new TokenService(config), realtime),
+  );
+  const sender = new OutboundSender(
+    em,
+    graph,
+    secrets,
+    // Facebook fetches an operator's file from Omni itself, through an expiring signed link.
+    (fileId) => new URL(fileLinks.urlFor(fileId), config.publicUrl).toString(),
+    dispatchCommitted,
+  );
+  const outboundSweeper = new OutboundSweeper(em, queues);
+  const senderActions = new SenderActionSender(em, graph, secrets);
+  const routingSweeper = new RoutingSweeper(
+    em,
+    new OperatorPresence(redis, config.redisPrefix),
+    async (tenantId, userId) => {
+      await operators.changeStatus(tenantId, userId, 'offline', 'connection_lost');
+    },
+    routing,
+    wakeDispatcher,
+    config.presenceGraceMs,
+  );
+  const webhookSweeper = new WebhookSweeper(em, queues);
+  const files = new FilesService(em, storage, fileLinks, attachmentDownloads, dispatchCommitted);
+  const profiles = new ContactProfilesService(em, graph, secrets, dispatchCommitted);
+  const subscriptions = new PageSubscriptionsService(em, graph, secrets, logger);
+  const removeExpiredWebhookDeliveries = removeExpiredDeliveries(
+    new WebhookRetention(em, config.webhookRawBodyRetentionDays),
+    logger,
+  );
+  const removeExpiredOutboxEntries = removeExpiredOutboxFailures(outbox, logger);
+  // Each feature declares its jobs; `satisfies` makes a job without its processor a type error.
+  const processors = {
+    ...heartbeatJobs(redis, config.redisPrefix),
+    ...inboundJobs({ inbound, sweeper: webhookSweeper, queues, dispatchCommitted, logger }),
+    ...conversationsJobs(profiles, queues),
+    ...pageSubscriptionsJobs(subscriptions, logger),
+    ...filesJobs(files, logger),
+    ...routingJobs({ routing, sweeper: routingSweeper, queueNotices, logger }),
+    ...repliesJobs({ sender, sweeper: outboundSweeper, senderActions, queues, logger }),
+    ...outboxJobs(outbox, queues, logger),
+    // One daily retention job for what two features keep: deliveries, then failed entries.
+    'webhook-retention': async () => {
+      await removeExpiredWebhookDeliveries();
+      await removeExpiredOutboxEntries();
+    },
+  } satisfies JobProcessors;
+  const workers = new JobWorkers({
+    connection: redis,
+    prefix: config.redisPrefix,
+    orm,
+    logger,
+    processors,
+  });
+  const schedules = new JobScheduleKeeper(queues, logger);
+  await schedules.start();
+  await wakeOnStart(queues);
+  logger.info('worker is consuming jobs');
+  return {
+    name: 'worker',
+    stop: async () => {
+      schedules.stop();
+      await workers.close();
+    },
+  };
+}
