@@ -11,7 +11,7 @@ import { LoginThrottle } from './modules/auth/login-throttle.js';
 import { PasswordHasher } from './modules/auth/passwords.js';
 import { SessionsService } from './modules/auth/sessions.service.js';
 import { SignUpThrottle } from './modules/auth/sign-up-throttle.js';
-import { TokenService } from './modules/auth/tokens.js';
+import { TokenService } from './modules/auth/token.service.js';
 import { seedDemoTenantIfEmpty } from './modules/demo/demo.seeder.js';
 import { DemoService } from './modules/demo/demo.service.js';
 import { MessengerSimulator } from './modules/demo/messenger-simulator.js';
@@ -30,7 +30,7 @@ import { TenantsService } from './modules/tenants/tenants.service.js';
 import type { SocketControl } from './modules/realtime/realtime.events.js';
 import { OperatorPresence } from './modules/routing/operator-presence.js';
 import { RepliesService } from './modules/replies/replies.service.js';
-import { SenderActionsService } from './modules/replies/sender-actions.js';
+import { SenderActionsService } from './modules/replies/sender-actions.service.js';
 import { QueueStatsService } from './modules/routing/queue-stats.js';
 import {
   createIntegrations,

@@ -31,7 +31,7 @@ import { registerOperatorRoutes } from './modules/operators/operators.routes.js'
 import type { OperatorsService } from './modules/operators/operators.service.js';
 import { registerReplyRoutes } from './modules/replies/replies.routes.js';
 import type { RepliesService } from './modules/replies/replies.service.js';
-import type { SenderActionsService } from './modules/replies/sender-actions.js';
+import type { SenderActionsService } from './modules/replies/sender-actions.service.js';
 import { registerRoutingRoutes } from './modules/routing/routing.routes.js';
 import type { RoutingService } from './modules/routing/routing.service.js';
 import type { QueueFiguresService } from './modules/routing/queue-figures.js';

@@ -3,7 +3,7 @@ import { JobScheduleKeeper, wakeOnStart } from './jobs/job-schedules.js';
 import { JobWorkers } from './jobs/job-workers.js';
 import { PasswordHasher } from './modules/auth/passwords.js';
 import { SessionsService } from './modules/auth/sessions.service.js';
-import { TokenService } from './modules/auth/tokens.js';
+import { TokenService } from './modules/auth/token.service.js';
 import { FilesService } from './modules/files/files.service.js';
 import { ContactProfilesService } from './modules/conversations/contact-profiles.service.js';
 import { conversationsJobs } from './modules/conversations/conversations.jobs.js';
@@ -25,7 +25,7 @@ import { OperatorPresence } from './modules/routing/operator-presence.js';
 import { RoutingSweeper } from './modules/routing/routing-sweeper.js';
 import { OutboundSender } from './modules/replies/outbound-sender.js';
 import { OutboundSweeper } from './modules/replies/outbound-sweeper.js';
-import { SenderActionSender } from './modules/replies/sender-actions.js';
+import { SenderActionSender } from './modules/replies/sender-action-sender.js';
 import {
   createIntegrations,
   createRouting,

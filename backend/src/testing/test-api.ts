@@ -21,7 +21,7 @@ import { registerRandomPage } from './fake-graph-fixtures.js';
 import { createTestEnvironment, type TestEnvironment } from './test-environment.js';
 import { scopeToTenant } from '../db/tenant-filter.js';
 import { SessionsService } from '../modules/auth/sessions.service.js';
-import { TokenService } from '../modules/auth/tokens.js';
+import { TokenService } from '../modules/auth/token.service.js';
 import { User } from '../modules/operators/user.entity.js';
 import { createHmac } from 'node:crypto';
 

@@ -18,7 +18,7 @@ import type { LoginThrottle } from './login-throttle.js';
 import type { PasswordHasher } from './passwords.js';
 import type { SessionsService } from './sessions.service.js';
 import type { SignUpThrottle } from './sign-up-throttle.js';
-import type { TokenService } from './tokens.js';
+import type { TokenService } from './token.service.js';
 import { UserSession } from './user-session.entity.js';
 
 /** The rooms a socket joins follow from these, read afresh whenever it connects. */

@@ -2,7 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { validate as isUuid } from 'uuid';
 import type { User } from '../operators/user.entity.js';
 import { rooms, type SocketControl } from '../realtime/realtime.events.js';
-import type { TokenService, VerifiedToken } from './tokens.js';
+import type { TokenService, VerifiedToken } from './token.service.js';
 import { UserSession } from './user-session.entity.js';
 
 /**

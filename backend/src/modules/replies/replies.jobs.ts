@@ -3,7 +3,7 @@ import type { JobQueues } from '../../jobs/job-queues.js';
 import type { Logger } from '../../logger.js';
 import type { OutboundSender } from './outbound-sender.js';
 import type { OutboundSweeper } from './outbound-sweeper.js';
-import type { SenderActionSender } from './sender-actions.js';
+import type { SenderActionSender } from './sender-action-sender.js';
 
 /** Replies to the Send API: each send with its retry policy, the sweep, sender actions. */
 export function repliesJobs(deps: {

@@ -5,7 +5,7 @@ import type { ApiRouter } from '../../http/api-router.js';
 import { errorResponse, idParamsSchema } from '../../http/schemas.js';
 import { messageSchema } from '../conversations/conversations.schemas.js';
 import type { RepliesService } from './replies.service.js';
-import type { SenderActionsService } from './sender-actions.js';
+import type { SenderActionsService } from './sender-actions.service.js';
 
 /** Messenger's limit on a text message. */
 const MAX_TEXT_LENGTH = 2000;

@@ -10,6 +10,7 @@ import {
   type UserProfile,
 } from './graph-client.js';
 import { GraphApiError, NO_ANSWER_FROM_FACEBOOK } from './graph-errors.js';
+import { SecretRedactor } from './secret-redactor.js';
 
 export type FetchGraphClientOptions = {
   /** Where the Graph API lives, without the version: config.facebookGraphUrl. */
@@ -181,11 +182,12 @@ export class FetchGraphClient implements GraphClient {
     resultSchema: z.ZodType<T>,
   ): Promise<T> {
     const endpoint = `${request.method} ${request.path}`;
-    const secrets = new SecretRedactor(credentials);
+    const proof = computeAppSecretProof(credentials.accessToken, credentials.appSecret);
+    const secrets = new SecretRedactor([credentials.accessToken, credentials.appSecret, proof]);
     const query = new URLSearchParams({
       ...request.query,
       access_token: credentials.accessToken,
-      appsecret_proof: computeAppSecretProof(credentials.accessToken, credentials.appSecret),
+      appsecret_proof: proof,
     });
     const url = `${this.baseUrl}/${this.version}${request.path}?${query.toString()}`;
 
@@ -276,26 +278,6 @@ function isNoProfileAccess(error: unknown): boolean {
     error.subcode !== null &&
     NO_PROFILE_ACCESS_SUBCODES.has(error.subcode)
   );
-}
-
-/** Removes the token, the app secret and the proof from text that may end up in logs. */
-class SecretRedactor {
-  private readonly secrets: string[];
-
-  constructor(credentials: PageCredentials) {
-    this.secrets = [
-      credentials.accessToken,
-      credentials.appSecret,
-      computeAppSecretProof(credentials.accessToken, credentials.appSecret),
-    ].filter((secret) => secret.length > 0);
-  }
-
-  redact(text: string): string;
-  redact(text: string | null): string | null;
-  redact(text: string | null): string | null {
-    if (text === null) return null;
-    return this.secrets.reduce((result, secret) => result.replaceAll(secret, '[redacted]'), text);
-  }
 }
 
 type FacebookError = {

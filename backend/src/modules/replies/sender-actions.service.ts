@@ -1,12 +1,8 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Redis } from 'ioredis';
-import type { SecretBox } from '../../crypto/secret-box.js';
-import { TENANT_FILTER } from '../../db/tenant-filter.js';
 import type { Actor } from '../auth/actor.js';
 import { Conversation } from '../conversations/conversation.entity.js';
 import type { ConversationsService } from '../conversations/conversations.service.js';
-import { replyMessagingType } from '../conversations/reply-window.js';
-import type { GraphClient, SenderAction } from '../facebook/graph/graph-client.js';
 
 /** "Typing…" lasts about 20 s in Messenger; telling it again every few seconds is plenty. */
 export const TYPING_THROTTLE_MS = 5_000;
@@ -48,32 +44,5 @@ export class SenderActionsService {
     const key = `${this.redisPrefix}:typing:${conversationId}`;
     const first = await this.redis.set(key, '1', 'PX', TYPING_THROTTLE_MS, 'NX');
     if (first) await this.requestSenderAction(conversationId, 'typing_on');
-  }
-}
-
-/** The 'sender-action' job: sends the action when the window allows one. */
-export class SenderActionSender {
-  constructor(
-    private readonly em: EntityManager,
-    private readonly graph: GraphClient,
-    private readonly secrets: SecretBox,
-    private readonly clock: () => Date = () => new Date(),
-  ) {}
-
-  async send(
-    conversationId: string,
-    action: SenderAction,
-  ): Promise<'sent' | 'window-closed' | 'gone'> {
-    const conversation = await this.em.findOne(Conversation, conversationId, {
-      filters: { [TENANT_FILTER]: false },
-      populate: ['contact', 'page'],
-    });
-    if (!conversation) return 'gone';
-    const { contact, page } = conversation;
-    if (!replyMessagingType(contact.lastInboundAt, page.humanAgentEnabled, this.clock())) {
-      return 'window-closed';
-    }
-    await this.graph.sendSenderAction(contact.psid, action, page.openCredentials(this.secrets));
-    return 'sent';
   }
 }

@@ -1,7 +1,7 @@
 import { SignJWT } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { UnauthenticatedError } from '../../errors.js';
-import { TokenService } from './tokens.js';
+import { TokenService } from './token.service.js';
 
 const secret = 'x'.repeat(40);
 const tokens = new TokenService({ jwtSecret: secret, jwtTtlSeconds: 3600 });
