@@ -41,7 +41,7 @@ describe('a failed SQL statement in the log', () => {
     duplicate.key = secret;
     const ormError = await failureOf(() => orm.em.fork().persist(duplicate).flush());
     const rawError = await failureOf(() =>
-      sqlTransaction(em, (sql) => sql('select 1 from tenant where id = ?', [secret])),
+      sqlTransaction(em, (sql) => sql.acrossTenants('select 1 from tenant where id = ?', [secret])),
     );
 
     const { logger, output } = capturingLogger();

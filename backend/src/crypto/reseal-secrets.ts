@@ -41,7 +41,8 @@ export async function resealSecrets(options: {
     for (;;) {
       // Counted per attempt: sqlTransaction runs the work again after a deadlock.
       const batch = await sqlTransaction(em, async (sql) => {
-        const rows = await sql<Record<string, string | null>>(
+        // Across tenants: every sealed value is rewritten, whoever's it is.
+        const rows = await sql.acrossTenants<Record<string, string | null>>(
           `select id, ${names.join(', ')} from "${table}"
            where id > ? and (${isStale.join(' or ')})
            order by id limit ? for update`,
@@ -65,7 +66,10 @@ export async function resealSecrets(options: {
           });
           if (values.every((value, index) => value === row[columns[index]!.column])) continue;
           const assignments = names.map((name) => `${name} = ?`).join(', ');
-          await sql(`update "${table}" set ${assignments} where id = ?`, [...values, id]);
+          await sql.acrossTenants(`update "${table}" set ${assignments} where id = ?`, [
+            ...values,
+            id,
+          ]);
           resealed++;
         }
         return { lastId: rows.at(-1)?.['id'] ?? null, resealed, unreadable };

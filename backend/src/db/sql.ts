@@ -1,11 +1,23 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 
 /**
- * Plain SQL inside one transaction, for the set-based hot paths (the dispatcher, inbound
- * processing) where a statement per batch beats the unit of work's statement per row.
- * Placeholders are `?`; rows come back as the ORM's driver parses them (timestamps as text).
+ * Plain SQL, for the set-based hot paths (the dispatcher, inbound processing) where a
+ * statement per batch beats the unit of work's statement per row. It is written only in a
+ * feature's store or repository file (ARCHITECTURE.md, "Data access").
+ *
+ * Every statement says whose rows it touches: `forTenant(id)` binds `:tenant` and refuses a
+ * statement that does not name it, so a tenant's statement cannot forget its scope;
+ * `acrossTenants` is the explicit exception (sweeps, the inbound claim, batches whose rows
+ * each carry their tenant), and refuses `:tenant`. Other placeholders are `?`; rows come back
+ * as the ORM's driver parses them (timestamps as text).
  */
-export type Sql = <Row = Record<string, unknown>>(
+export type Sql = {
+  forTenant(tenantId: string): Statement;
+  acrossTenants: Statement;
+};
+
+/** One statement and its `?` parameters, in order. */
+export type Statement = <Row = Record<string, unknown>>(
   text: string,
   params?: unknown[],
 ) => Promise<Row[]>;
@@ -44,10 +56,55 @@ export async function flushWith<T>(em: EntityManager, work: (sql: Sql) => Promis
   }
 }
 
-/** Plain SQL in `em`'s transaction (inside `em.transactional`, with the callback's em). */
+/** Plain SQL on `em`'s connection: in its transaction when it has one, else each on its own. */
 export function sqlIn(em: EntityManager): Sql {
   const connection = em.getConnection();
-  return (text, params = []) => connection.execute(text, params, 'all', em.getTransactionContext());
+  const run: Statement = (text, params = []) =>
+    connection.execute(text, params, 'all', em.getTransactionContext());
+  return {
+    forTenant: (tenantId) => (text, params) => {
+      const bound = bindTenant(text, params ?? [], tenantId);
+      return run(bound.text, bound.params);
+    },
+    acrossTenants: (text, params) => {
+      if (TENANT_PLACEHOLDER.test(text)) {
+        throw new Error('A statement across tenants cannot take :tenant; use forTenant.');
+      }
+      return run(text, params);
+    },
+  };
+}
+
+/** `?` (a value), `??` (an identifier), `\?` (a literal question mark) or `:tenant` (not a `::` cast). */
+const PLACEHOLDERS = /\\\?|\?\??|(?<![:\w]):tenant\b/g;
+const TENANT_PLACEHOLDER = /(?<![:\w]):tenant\b/;
+
+/** Turns each `:tenant` into a `?` bound to `tenantId`, the other parameters kept in order. */
+function bindTenant(
+  text: string,
+  params: unknown[],
+  tenantId: string,
+): { text: string; params: unknown[] } {
+  const bound: unknown[] = [];
+  let next = 0;
+  let namesTenant = false;
+  const replaced = text.replace(PLACEHOLDERS, (placeholder) => {
+    if (placeholder === '\\?') return placeholder;
+    if (placeholder === ':tenant') {
+      namesTenant = true;
+      bound.push(tenantId);
+      return '?';
+    }
+    bound.push(params[next++]);
+    return placeholder;
+  });
+  if (!namesTenant) {
+    throw new Error("A tenant's statement must name its tenant (:tenant).");
+  }
+  if (next !== params.length) {
+    throw new Error(`The statement has ${next} parameters; ${params.length} were given.`);
+  }
+  return { text: replaced, params: bound };
 }
 
 /**
@@ -75,6 +132,11 @@ export function pgRecords(rows: object[]): string {
 export function isRejectedContent(error: unknown): boolean {
   const code = (error as { code?: unknown } | null)?.code;
   return typeof code === 'string' && /^2[23][0-9A-Z]{3}$/.test(code);
+}
+
+/** Whether PostgreSQL answers at all (the health check). */
+export async function pingDatabase(em: EntityManager): Promise<void> {
+  await em.getConnection().execute('select 1');
 }
 
 function isDeadlock(error: unknown): boolean {

@@ -104,7 +104,7 @@ export class OutboxDispatcher {
   /** Deletes entries that failed more than FAILED_OUTBOX_RETENTION_DAYS ago; how many. */
   async removeExpiredFailures(): Promise<number> {
     const removed = await sqlTransaction(this.em, (sql) =>
-      sql(
+      sql.acrossTenants(
         `delete from outbox_entry
          where failed_at < now() - ?::int * interval '1 day'
          returning id`,
@@ -137,7 +137,7 @@ export class OutboxDispatcher {
 
   private async claim(ids: string[] | null, graceMs: number): Promise<ClaimedRow[]> {
     const rows = await sqlTransaction(this.em, (sql) =>
-      sql<ClaimedRow>(
+      sql.acrossTenants<ClaimedRow>(
         `update outbox_entry set attempts = attempts + 1, updated_at = now(),
            available_at = now() + ?::float8 * interval '1 millisecond'
          where id in (
@@ -180,11 +180,13 @@ export class OutboxDispatcher {
     }
     await sqlTransaction(this.em, async (sql) => {
       if (done.length > 0) {
-        await sql('delete from outbox_entry where id = any(?::uuid[])', [pgArray(done)]);
+        await sql.acrossTenants('delete from outbox_entry where id = any(?::uuid[])', [
+          pgArray(done),
+        ]);
       }
       for (const { row, error } of failures) {
         const givingUp = row.attempts >= MAX_OUTBOX_ATTEMPTS;
-        await sql(
+        await sql.acrossTenants(
           `update outbox_entry set available_at = now() + ?::float8 * interval '1 millisecond',
              last_error = ?, failed_at = case when ? then now() end, updated_at = now()
            where id = ?`,

@@ -25,7 +25,8 @@ export type OutboxWrite<K extends OutboxKind = OutboxKind> = {
 export async function appendToOutbox(sql: Sql, entries: OutboxWrite[]): Promise<string[]> {
   if (entries.length === 0) return [];
   const rows = entries.map((entry) => ({ ...entry, id: uuidv7() }));
-  await sql(
+  // Across tenants: an inbound batch writes an entry per tenant; each row names its own.
+  await sql.acrossTenants(
     `insert into outbox_entry (id, tenant_id, kind, payload)
      select r.id, r.tenant_id, r.kind, r.payload
      from jsonb_to_recordset(?::jsonb) as r(id uuid, tenant_id uuid, kind text, payload jsonb)`,

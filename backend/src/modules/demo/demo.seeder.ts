@@ -8,6 +8,7 @@ import { Department } from '../departments/department.entity.js';
 import { FacebookPage } from '../facebook/facebook-page.entity.js';
 import type { FileStorage } from '../files/file-storage.js';
 import { deleteFileRecordsOfTenant } from '../files/stored-file-records.js';
+import { deleteTenantRow } from '../tenants/tenant.repository.js';
 import { User } from '../operators/user.entity.js';
 import { Tenant } from '../tenants/tenant.entity.js';
 import {
@@ -120,7 +121,7 @@ export async function resetDemoTenant(
   if (existing) {
     const storageKeys = await sqlTransaction(dependencies.em, async (sql) => {
       const keys = await deleteFileRecordsOfTenant(sql, existing.id);
-      await sql('delete from tenant where id = ?', [existing.id]); // cascades to all it holds
+      await deleteTenantRow(sql, existing.id);
       return keys;
     });
     dependencies.em.clear();

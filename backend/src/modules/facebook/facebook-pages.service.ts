@@ -17,6 +17,7 @@ import type { FileStorage } from '../files/file-storage.js';
 import { deleteFileRecordsOfPage } from '../files/stored-file-records.js';
 import { Tenant } from '../tenants/tenant.entity.js';
 import { FacebookPage } from './facebook-page.entity.js';
+import { deletePageRows } from './facebook-page.repository.js';
 import {
   generateVerifyToken,
   toFacebookPageDto,
@@ -26,7 +27,6 @@ import {
 } from './facebook-pages.schemas.js';
 import type { GraphClient, PageCredentials, PageIdentity } from './graph/graph-client.js';
 import { GraphApiError } from './graph/graph-errors.js';
-import { deleteWebhookEventsOfPage } from './webhook-event-records.js';
 import type { WebhookSigningKeys } from './webhook-signing-keys.js';
 
 /**
@@ -151,10 +151,8 @@ export class FacebookPagesService {
     const page = await this.findPage(id);
     const tenantId = page.tenant.id;
     const { storageKeys, outboxEntryIds } = await sqlTransaction(this.em, async (sql) => {
-      const keys = await deleteFileRecordsOfPage(sql, page.id);
-      // Cascades to its contacts, conversations, their messages and events.
-      await sql('delete from facebook_page where id = ?', [page.id]);
-      await deleteWebhookEventsOfPage(sql, tenantId, page.pageId);
+      const keys = await deleteFileRecordsOfPage(sql, tenantId, page.id);
+      await deletePageRows(sql, { id: page.id, tenantId, pageId: page.pageId });
       return {
         storageKeys: keys,
         outboxEntryIds: await appendToOutbox(sql, [
@@ -169,9 +167,9 @@ export class FacebookPagesService {
 
   /** A 'conversations-changed' entry for the page's open conversations, in `sql`'s transaction. */
   private async appendOpenConversationsChanged(sql: Sql, page: FacebookPage): Promise<string[]> {
-    const open = await sql<{ id: string }>(
-      `select id from conversation where tenant_id = ? and page_id = ? and status <> 'closed'`,
-      [page.tenant.id, page.id],
+    const open = await sql.forTenant(page.tenant.id)<{ id: string }>(
+      `select id from conversation where tenant_id = :tenant and page_id = ? and status <> 'closed'`,
+      [page.id],
     );
     if (open.length === 0) return [];
     return appendToOutbox(sql, [

@@ -21,23 +21,24 @@ export async function deleteWebhookEventsOfPage(
   tenantId: string,
   pageId: string,
 ): Promise<void> {
-  await sql(
+  const tenantSql = sql.forTenant(tenantId);
+  await tenantSql(
     `delete from webhook_event
-     where tenant_id = ? and ? = any(page_ids) and page_ids <@ array[?]::text[]`,
-    [tenantId, pageId, pageId],
+     where tenant_id = :tenant and ? = any(page_ids) and page_ids <@ array[?]::text[]`,
+    [pageId, pageId],
   );
-  const shared = await sql<SharedDelivery>(
+  const shared = await tenantSql<SharedDelivery>(
     `select id, raw_body, page_ids, diagnostics from webhook_event
-     where tenant_id = ? and ? = any(page_ids) for update`,
-    [tenantId, pageId],
+     where tenant_id = :tenant and ? = any(page_ids) for update`,
+    [pageId],
   );
   if (shared.length === 0) return;
-  await sql(
+  await tenantSql(
     `update webhook_event e set raw_body = decode(r.raw_body, 'hex'), page_ids = r.page_ids,
        diagnostics = r.diagnostics, updated_at = now()
      from jsonb_to_recordset(?::jsonb) as r(id uuid, raw_body text, page_ids text[],
        diagnostics jsonb)
-     where e.id = r.id`,
+     where e.id = r.id and e.tenant_id = :tenant`,
     [
       pgRecords(
         shared.map((delivery) => ({

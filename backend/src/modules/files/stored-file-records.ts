@@ -9,15 +9,19 @@ import type { Sql } from '../../db/sql.js';
  * Deletes the records of the files a page's messages hold (visitors' attachments Omni kept,
  * operators' uploads) and returns where their bytes are.
  */
-export async function deleteFileRecordsOfPage(sql: Sql, pageRowId: string): Promise<string[]> {
-  const rows = await sql<{ storage_key: string }>(
+export async function deleteFileRecordsOfPage(
+  sql: Sql,
+  tenantId: string,
+  pageRowId: string,
+): Promise<string[]> {
+  const rows = await sql.forTenant(tenantId)<{ storage_key: string }>(
     // page_id names every file stored since it exists; the attachments still name older ones.
     `delete from stored_file
-     where page_id = ?
+     where tenant_id = :tenant and (page_id = ?
         or id in (
           select (attachment->>'storedFileId')::uuid
           from message, jsonb_array_elements(message.attachments) as attachment
-          where message.page_id = ? and attachment->>'storedFileId' is not null)
+          where message.page_id = ? and attachment->>'storedFileId' is not null))
      returning storage_key`,
     [pageRowId, pageRowId],
   );
@@ -26,9 +30,8 @@ export async function deleteFileRecordsOfPage(sql: Sql, pageRowId: string): Prom
 
 /** Deletes the records of every file of a tenant and returns where their bytes are. */
 export async function deleteFileRecordsOfTenant(sql: Sql, tenantId: string): Promise<string[]> {
-  const rows = await sql<{ storage_key: string }>(
-    'delete from stored_file where tenant_id = ? returning storage_key',
-    [tenantId],
+  const rows = await sql.forTenant(tenantId)<{ storage_key: string }>(
+    'delete from stored_file where tenant_id = :tenant returning storage_key',
   );
   return rows.map((row) => row.storage_key);
 }

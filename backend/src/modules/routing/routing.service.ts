@@ -107,7 +107,7 @@ export class RoutingService {
    */
   async expireFirstResponse(conversationId: string, assignedAt: string): Promise<boolean> {
     const expired = await this.transaction(async (sql) => {
-      const [conversation] = await sql<{ tenant_id: string; operator_id: string }>(
+      const [conversation] = await sql.acrossTenants<{ tenant_id: string; operator_id: string }>(
         `select c.tenant_id, c.operator_id from conversation c
          where c.id = ? and c.status = 'assigned' and c.assigned_at = ?
            and not exists (select 1 from message m where m.conversation_id = c.id
@@ -116,7 +116,7 @@ export class RoutingService {
         [conversationId, new Date(assignedAt)],
       );
       if (!conversation) return null;
-      await sql(
+      await sql.acrossTenants(
         `update conversation set status = 'queued', operator_id = null, last_operator_id = null,
            timed_out_operator_id = ?, queued_at = ?, assigned_at = null, updated_at = ?
          where id = ?`,
@@ -185,13 +185,13 @@ export class RoutingService {
         });
       } else {
         const [department] = isUuid(target.departmentId)
-          ? await sql<{ id: string }>('select id from department where id = ? and tenant_id = ?', [
-              target.departmentId,
-              actor.tenantId,
-            ])
+          ? await sql.acrossTenants<{ id: string }>(
+              'select id from department where id = ? and tenant_id = ?',
+              [target.departmentId, actor.tenantId],
+            )
           : [];
         if (!department) throw new NotFoundError('The department');
-        await sql(
+        await sql.acrossTenants(
           `update conversation set status = 'queued', operator_id = null, last_operator_id = null,
              department_id = ?, queued_at = ?, assigned_at = null, updated_at = ? where id = ?`,
           [department.id, this.clock(), this.clock(), conversation.id],
@@ -218,7 +218,7 @@ export class RoutingService {
       const conversation = await this.lockVisible(sql, actor, conversationId);
       if (conversation.status === 'closed') return []; // closed already: nothing follows
       assertMayHandle(actor, conversation);
-      await sql(
+      await sql.acrossTenants(
         `update conversation set status = 'closed', closed_at = ?, updated_at = ? where id = ?`,
         [this.clock(), this.clock(), conversation.id],
       );
@@ -247,7 +247,7 @@ export class RoutingService {
     reason: Extract<ConversationEventReason, 'operator_offline' | 'connection_lost'>,
   ): Promise<string[]> {
     const requeued = await this.transaction(async (sql) => {
-      const rows = await sql<{ id: string }>(
+      const rows = await sql.acrossTenants<{ id: string }>(
         `update conversation set status = 'queued', operator_id = null, last_operator_id = null,
            queued_at = ?, assigned_at = null, updated_at = ?
          where id in (select id from conversation where tenant_id = ? and operator_id = ?
@@ -304,13 +304,13 @@ export class RoutingService {
     sql: Sql,
     tenantId: string,
   ): Promise<{ conversationId: string; assignedAt: Date }[] | 'nothing'> {
-    const locked = await sql<{ id: string }>(
+    const locked = await sql.acrossTenants<{ id: string }>(
       `select id from app_user where tenant_id = ? and status = 'online'
        order by id for update skip locked`,
       [tenantId],
     );
     if (locked.length === 0) return 'nothing';
-    const rows = await sql<{
+    const rows = await sql.acrossTenants<{
       id: string;
       load: string;
       capacity: number;
@@ -337,7 +337,7 @@ export class RoutingService {
 
     // Only chats someone here can serve, so a department nobody serves blocks no one else.
     const departments = [...new Set(operators.flatMap((operator) => [...operator.departmentIds]))];
-    const waiting = await sql<{
+    const waiting = await sql.acrossTenants<{
       id: string;
       department_id: string | null;
       last_operator_id: string | null;
@@ -366,7 +366,7 @@ export class RoutingService {
     const now = this.clock();
     const conversationIds = pgArray(plan.map((step) => step.conversationId));
     const operatorIds = pgArray(plan.map((step) => step.operatorId));
-    await sql(
+    await sql.acrossTenants(
       `update conversation c set status = 'assigned', operator_id = v.operator_id,
          last_operator_id = v.operator_id, timed_out_operator_id = null, assigned_at = ?,
          updated_at = ?
@@ -374,14 +374,14 @@ export class RoutingService {
       [now, now, conversationIds, operatorIds],
     );
     // Microseconds apart in plan order, so the next pass sees who was idle longest.
-    await sql(
+    await sql.acrossTenants(
       `update app_user u set last_assigned_at = ?::timestamptz + v.step * interval '1 microsecond'
        from (select operator_id, max(step) as step
              from unnest(?::uuid[]) with ordinality as p(operator_id, step) group by operator_id) v
        where u.id = v.operator_id`,
       [now, operatorIds],
     );
-    await sql(
+    await sql.acrossTenants(
       `insert into conversation_event (id, tenant_id, conversation_id, type, reason, occurred_at,
          operator_id, operator_name, department_id)
        select gen_random_uuid(), ?, v.id, 'assigned', v.reason, ?, v.operator_id, u.name, c.department_id
@@ -406,12 +406,15 @@ export class RoutingService {
     event: { type: ConversationEventType; reason: ConversationEventReason; actorId?: string },
   ): Promise<Date> {
     const now = this.clock();
-    await sql(
+    await sql.acrossTenants(
       `update conversation set status = 'assigned', operator_id = ?, last_operator_id = ?,
          timed_out_operator_id = null, assigned_at = ?, updated_at = ? where id = ?`,
       [operatorId, operatorId, now, now, conversationId],
     );
-    await sql('update app_user set last_assigned_at = ? where id = ?', [now, operatorId]);
+    await sql.acrossTenants('update app_user set last_assigned_at = ? where id = ?', [
+      now,
+      operatorId,
+    ]);
     await this.record(sql, tenantId, conversationId, { ...event, operatorId });
     return now;
   }
@@ -423,7 +426,7 @@ export class RoutingService {
     conversationId: string,
   ): Promise<LockedConversation> {
     if (!isUuid(conversationId)) throw new NotFoundError('The conversation');
-    const [conversation] = await sql<LockedConversation>(
+    const [conversation] = await sql.acrossTenants<LockedConversation>(
       `select c.id, c.status, c.operator_id, c.department_id from conversation c
        where c.id = ? and c.tenant_id = ?
          and (? or c.department_id is null or c.operator_id = ?
@@ -444,7 +447,7 @@ export class RoutingService {
     who: 'yourself' | 'them',
   ): Promise<void> {
     if (!isUuid(operatorId)) throw new NotFoundError('The operator');
-    const [operator] = await sql<{ status: string }>(
+    const [operator] = await sql.acrossTenants<{ status: string }>(
       'select status from app_user where id = ? and tenant_id = ? for update',
       [operatorId, tenantId],
     );
@@ -468,7 +471,7 @@ export class RoutingService {
   }
 
   private async hasRoom(sql: Sql, operatorId: string): Promise<boolean> {
-    const [row] = await sql<{ has_room: boolean }>(
+    const [row] = await sql.acrossTenants<{ has_room: boolean }>(
       `select (select count(*) from conversation held
                where held.operator_id = u.id and held.status = 'assigned')
               < coalesce(u.max_chats, t.default_max_chats) as has_room
@@ -493,7 +496,7 @@ export class RoutingService {
   ): Promise<void> {
     const actorId = event.actorId ?? null;
     const operatorId = event.operatorId ?? null;
-    await sql(
+    await sql.acrossTenants(
       `insert into conversation_event (id, tenant_id, conversation_id, type, reason, occurred_at,
          actor_id, actor_name, operator_id, operator_name, department_id)
        values (?, ?, ?, ?, ?, ?, ?, (select name from app_user where id = ?), ?,

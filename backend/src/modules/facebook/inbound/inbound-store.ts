@@ -169,7 +169,7 @@ export class InboundStore {
   ): Promise<{ queue: PageQueue; share: number; deliveries: ClaimedDelivery[] }[]> {
     const due = `status = 'pending' and raw_body is not null
       and (process_after is null or process_after <= now())`;
-    const rows = await this.sql<ShareRow>(
+    const rows = await this.sql.acrossTenants<ShareRow>(
       `with recursive queues (tenant_id, page_id, created_at, id) as (
          (select tenant_id, coalesce(page_ids[1], ''), created_at, id from webhook_event
           where ${due}
@@ -247,7 +247,7 @@ export class InboundStore {
   }
 
   private async claimByIds(ids: string[]): Promise<ClaimedDelivery[]> {
-    const rows = await this.sql<ClaimedDeliveryRow>(
+    const rows = await this.sql.acrossTenants<ClaimedDeliveryRow>(
       `select id, tenant_id, raw_body, page_ids, attempts, created_at from webhook_event
        where status = 'pending' and raw_body is not null
          and (process_after is null or process_after <= now())
@@ -260,7 +260,7 @@ export class InboundStore {
 
   async pages(keys: { tenantId: string; pageId: string }[]): Promise<PageRow[]> {
     if (keys.length === 0) return [];
-    const rows = await this.sql<{
+    const rows = await this.sql.acrossTenants<{
       id: string;
       tenant_id: string;
       page_id: string;
@@ -291,7 +291,7 @@ export class InboundStore {
     contacts: { id: string; tenantId: string; pageRowId: string; psid: string }[],
   ): Promise<LockedContact[]> {
     if (contacts.length === 0) return [];
-    await this.sql(
+    await this.sql.acrossTenants(
       `insert into contact (id, tenant_id, page_id, psid)
        select r.id, r.tenant_id, r.page_id, r.psid
        from jsonb_to_recordset(?::jsonb) as r(id uuid, tenant_id uuid, page_id uuid, psid text)
@@ -308,7 +308,7 @@ export class InboundStore {
         ),
       ],
     );
-    const rows = await this.sql<{
+    const rows = await this.sql.acrossTenants<{
       id: string;
       page_id: string;
       psid: string;
@@ -338,7 +338,7 @@ export class InboundStore {
   /** Moves contacts' reply windows forward (never back: a late delivery cannot extend one). */
   async openReplyWindows(windows: { contactId: string; lastInboundAt: Date }[]): Promise<void> {
     if (windows.length === 0) return;
-    await this.sql(
+    await this.sql.acrossTenants(
       `update contact c set last_inbound_at = r.last_inbound_at, updated_at = now()
        from jsonb_to_recordset(?::jsonb) as r(id uuid, last_inbound_at timestamptz)
        where c.id = r.id and (c.last_inbound_at is null or c.last_inbound_at < r.last_inbound_at)`,
@@ -355,10 +355,10 @@ export class InboundStore {
 
   async markProfilesRequested(contactIds: string[], at: Date): Promise<void> {
     if (contactIds.length === 0) return;
-    await this.sql('update contact set profile_requested_at = ? where id = any(?::uuid[])', [
-      at,
-      pgArray(contactIds),
-    ]);
+    await this.sql.acrossTenants(
+      'update contact set profile_requested_at = ? where id = any(?::uuid[])',
+      [at, pgArray(contactIds)],
+    );
   }
 
   /** Which of these (page, dedup key) pairs are stored messages already. */
@@ -380,7 +380,7 @@ export class InboundStore {
     mids: KeyOnPage[],
   ): Promise<{ id: string; pageRowId: string; mid: string | null; conversationId: string }[]> {
     if (ids.length === 0 && mids.length === 0) return [];
-    const rows = await this.sql<{
+    const rows = await this.sql.acrossTenants<{
       id: string;
       page_id: string;
       mid: string | null;
@@ -406,7 +406,7 @@ export class InboundStore {
   /** The echo came: the message was sent, and now has Facebook's mid. */
   async confirmSent(echoed: { id: string; mid: string }[]): Promise<void> {
     if (echoed.length === 0) return;
-    await this.sql(
+    await this.sql.acrossTenants(
       `update message m set mid = r.mid, updated_at = now(),
          status = case when m.status in ('pending', 'failed') then 'sent' else m.status end
        from jsonb_to_recordset(?::jsonb) as r(id uuid, mid text)
@@ -421,7 +421,11 @@ export class InboundStore {
    */
   async lockLatestConversations(contactIds: string[]): Promise<ConversationRow[]> {
     if (contactIds.length === 0) return [];
-    const rows = await this.sql<{ id: string; contact_id: string; status: ConversationStatus }>(
+    const rows = await this.sql.acrossTenants<{
+      id: string;
+      contact_id: string;
+      status: ConversationStatus;
+    }>(
       `select c.id, c.contact_id, c.status from conversation c
        where c.id in (
          select distinct on (x.contact_id) x.id from conversation x
@@ -436,7 +440,7 @@ export class InboundStore {
 
   async insertConversations(conversations: NewConversation[]): Promise<void> {
     if (conversations.length === 0) return;
-    await this.sql(
+    await this.sql.acrossTenants(
       `insert into conversation (id, tenant_id, contact_id, page_id, department_id, status,
          queued_at, last_message_at, unread_count)
        select r.id, r.tenant_id, r.contact_id, r.page_id, r.department_id, 'queued',
@@ -467,7 +471,7 @@ export class InboundStore {
    */
   async updateConversations(updates: ConversationUpdate[]): Promise<void> {
     if (updates.length === 0) return;
-    await this.sql(
+    await this.sql.acrossTenants(
       `update conversation c set
          status = case when r.reopen_at is null then c.status else 'queued' end,
          queued_at = coalesce(r.reopen_at, c.queued_at),
@@ -497,7 +501,7 @@ export class InboundStore {
 
   async insertMessages(messages: NewMessage[]): Promise<void> {
     if (messages.length === 0) return;
-    await this.sql(
+    await this.sql.acrossTenants(
       `insert into message (id, tenant_id, conversation_id, page_id, direction, source, kind,
          text, attachments, mid, dedup_key, occurred_at, status, details)
        select r.id, r.tenant_id, r.conversation_id, r.page_id, r.direction, r.source, r.kind,
@@ -534,7 +538,7 @@ export class InboundStore {
   ): Promise<ChangedMessage[]> {
     if (edits.length === 0) return [];
     return this.changed(
-      await this.sql(
+      await this.sql.acrossTenants(
         `update message m set text = r.text, edited_at = r.edited_at, updated_at = now(),
            details = m.details || jsonb_build_object('editCount', r.edit_count)
          from jsonb_to_recordset(?::jsonb) as r(page_id uuid, mid text, text text,
@@ -565,7 +569,7 @@ export class InboundStore {
     if (receipts.length === 0) return [];
     const from = to === 'delivered' ? ['sent'] : ['sent', 'delivered'];
     return this.changed(
-      await this.sql(
+      await this.sql.acrossTenants(
         `update message m set status = ?, updated_at = now()
          from jsonb_to_recordset(?::jsonb) as r(page_id uuid, contact_id uuid,
            watermark timestamptz, mids jsonb), conversation c
@@ -592,7 +596,7 @@ export class InboundStore {
   /** The conversation log's "queued" lines of new and reopened conversations. */
   async recordQueued(records: QueuedRecord[]): Promise<void> {
     if (records.length === 0) return;
-    await this.sql(
+    await this.sql.acrossTenants(
       `insert into conversation_event (id, tenant_id, conversation_id, type, reason,
          occurred_at, department_id)
        select r.id, r.tenant_id, r.conversation_id, 'queued', r.reason, r.occurred_at,
@@ -616,7 +620,7 @@ export class InboundStore {
 
   async recordPagesLastEvent(pages: { id: string; lastEventAt: Date }[]): Promise<void> {
     if (pages.length === 0) return;
-    await this.sql(
+    await this.sql.acrossTenants(
       `update facebook_page p set last_event_at = r.last_event_at
        from jsonb_to_recordset(?::jsonb) as r(id uuid, last_event_at timestamptz)
        where p.id = r.id`,
@@ -632,7 +636,7 @@ export class InboundStore {
     deliveries: { id: string; diagnostics: Diagnostic[]; isOfDeletedPages: boolean }[],
   ): Promise<void> {
     if (deliveries.length === 0) return;
-    await this.sql(
+    await this.sql.acrossTenants(
       `update webhook_event e set status = 'processed', processed_at = clock_timestamp(),
          attempts = e.attempts + 1,
          diagnostics = case when r.is_of_deleted_pages then '[]'::jsonb
@@ -664,7 +668,7 @@ export class InboundStore {
     maxAttempts: number,
   ): Promise<void> {
     if (deliveries.length === 0) return;
-    await this.sql(
+    await this.sql.acrossTenants(
       `update webhook_event e set attempts = e.attempts + 1, last_error = r.reason,
          process_after = now() + r.delay_ms * interval '1 millisecond', updated_at = now(),
          status = case when e.attempts + 1 >= ? then 'failed' else e.status end
@@ -689,7 +693,7 @@ export class InboundStore {
    * so a failure that cannot be recorded still never keeps a delivery first in line.
    */
   async postponeWithoutReason(id: string, delayMs: number, maxAttempts: number): Promise<void> {
-    await this.sql(
+    await this.sql.acrossTenants(
       `update webhook_event set attempts = attempts + 1,
          last_error = 'The failure could not be recorded; see the worker log.',
          process_after = now() + ? * interval '1 millisecond', updated_at = now(),
@@ -701,7 +705,7 @@ export class InboundStore {
 
   private async existing(column: 'dedup_key' | 'mid', keys: KeyOnPage[]): Promise<Set<string>> {
     if (keys.length === 0) return new Set();
-    const rows = await this.sql<{ page_id: string; key: string }>(
+    const rows = await this.sql.acrossTenants<{ page_id: string; key: string }>(
       `select distinct m.page_id, m.${column} as key from message m
        join jsonb_to_recordset(?::jsonb) as r(page_id uuid, key text)
          on m.page_id = r.page_id and m.${column} = r.key`,
