@@ -11,7 +11,7 @@ import {
   FacebookPageSchema,
 } from '../modules/facebook/facebook-page.entity.js';
 import { WebhookEventSchema } from '../modules/facebook/webhook-event.entity.js';
-import { ConversationEventSchema } from '../modules/routing/conversation-event.entity.js';
+import { ConversationEventSchema } from '../modules/conversations/conversation-event.entity.js';
 import { UserSchema } from '../modules/operators/user.entity.js';
 import { UserSessionSchema } from '../modules/auth/user-session.entity.js';
 import { TenantSchema } from '../modules/tenants/tenant.entity.js';

@@ -5,6 +5,7 @@ import { NotFoundError } from '../../errors.js';
 import { encodeKeysetCursor, type KeysetCursor } from '../../http/cursor.js';
 import type { Actor } from '../auth/actor.js';
 import { User } from '../operators/user.entity.js';
+import { visibleToFilter, type Viewer } from './conversation-visibility.js';
 import { Conversation } from './conversation.entity.js';
 import {
   toConversationDto,
@@ -37,7 +38,7 @@ export class ConversationsService {
   async list(actor: Actor, query: ListConversationsQuery): Promise<Page<ConversationDto>> {
     const isQueue = query.status === 'queued';
     const orderField = isQueue ? 'queuedAt' : 'lastMessageAt';
-    const conditions: FilterQuery<Conversation>[] = [await this.visibleTo(actor)];
+    const conditions: FilterQuery<Conversation>[] = [visibleToFilter(await this.viewer(actor))];
     if (query.status) conditions.push({ status: query.status });
     if (query.mine === 'true') conditions.push({ operator: actor.userId });
     if (query.departmentId) conditions.push({ department: query.departmentId });
@@ -163,22 +164,16 @@ export class ConversationsService {
       populate: ['contact', 'page'],
     });
     const visible = await this.em.count(Conversation, {
-      $and: [{ id: conversation.id }, await this.visibleTo(actor)],
+      $and: [{ id: conversation.id }, visibleToFilter(await this.viewer(actor))],
     });
     if (visible === 0) throw new NotFoundError('The conversation');
     return conversation;
   }
 
-  private async visibleTo(actor: Actor): Promise<FilterQuery<Conversation>> {
-    if (actor.role === 'admin') return {};
+  private async viewer(actor: Actor): Promise<Viewer> {
+    if (actor.role === 'admin') return { ...actor, departmentIds: [] };
     const user = await this.em.findOneOrFail(User, actor.userId, { populate: ['departments'] });
     const departmentIds = user.departments.getItems().map((department) => department.id);
-    return {
-      $or: [
-        { department: null },
-        { operator: actor.userId },
-        ...(departmentIds.length ? [{ department: { $in: departmentIds } }] : []),
-      ],
-    };
+    return { ...actor, departmentIds };
   }
 }

@@ -1,11 +1,11 @@
 import { z } from 'zod';
 import { idSchema } from '../../http/schemas.js';
 import { OPERATOR_STATUSES } from '../operators/user.entity.js';
-import type { ConversationEvent } from './conversation-event.entity.js';
+import type { ConversationEvent } from '../conversations/conversation-event.entity.js';
 import {
   CONVERSATION_EVENT_REASONS,
   CONVERSATION_EVENT_TYPES,
-} from './conversation-event.entity.js';
+} from '../conversations/conversation-event.entity.js';
 
 export const transferSchema = z
   .union([

@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { v7 as uuidv7, validate as isUuid } from 'uuid';
-import { pgArray, sqlTransaction, type Sql } from '../../db/sql.js';
+import { validate as isUuid } from 'uuid';
+import { sqlIn, sqlTransaction, type Sql } from '../../db/sql.js';
 import { ConflictError, ForbiddenError, NotFoundError } from '../../errors.js';
 import { appendToOutbox } from '../../outbox/outbox.js';
 import type { RoutingChangedPayload } from '../../outbox/outbox-map.js';
@@ -8,9 +8,10 @@ import type { Actor } from '../auth/actor.js';
 import {
   ConversationEvent,
   type ConversationEventReason,
-  type ConversationEventType,
-} from './conversation-event.entity.js';
+} from '../conversations/conversation-event.entity.js';
+import { ConversationStore, type LockedConversation } from '../conversations/conversation-store.js';
 import { planAssignments, type CandidateOperator } from './assignment-plan.js';
+import { RoutingRepository } from './routing.repository.js';
 import { toConversationEventDto, type ConversationEventDto } from './routing.schemas.js';
 
 /** Tells the dispatcher of a tenant that there may be something to assign. */
@@ -35,14 +36,6 @@ export type TransferTarget = { operatorId: string } | { departmentId: string };
 const MAX_ASSIGNMENTS_PER_PASS = 500;
 /** Chats planned in one transaction. */
 const BATCH_SIZE = 100;
-
-/** What the queue knows of one conversation, read under its row lock. */
-type LockedConversation = {
-  id: string;
-  status: 'queued' | 'assigned' | 'closed';
-  operator_id: string | null;
-  department_id: string | null;
-};
 
 /**
  * The queue. PostgreSQL alone decides who holds which conversation: every change runs in a
@@ -107,27 +100,23 @@ export class RoutingService {
    */
   async expireFirstResponse(conversationId: string, assignedAt: string): Promise<boolean> {
     const expired = await this.transaction(async (sql) => {
-      const [conversation] = await sql.acrossTenants<{ tenant_id: string; operator_id: string }>(
-        `select c.tenant_id, c.operator_id from conversation c
-         where c.id = ? and c.status = 'assigned' and c.assigned_at = ?
-           and not exists (select 1 from message m where m.conversation_id = c.id
-             and m.direction = 'out' and m.source = 'operator' and m.occurred_at >= c.assigned_at)
-         for update of c`,
-        [conversationId, new Date(assignedAt)],
+      const conversations = new ConversationStore(sql, this.clock);
+      const held = await conversations.lockUnansweredAssignment(
+        conversationId,
+        new Date(assignedAt),
       );
-      if (!conversation) return null;
-      await sql.acrossTenants(
-        `update conversation set status = 'queued', operator_id = null, last_operator_id = null,
-           timed_out_operator_id = ?, queued_at = ?, assigned_at = null, updated_at = ?
-         where id = ?`,
-        [conversation.operator_id, this.clock(), this.clock(), conversationId],
+      if (!held) return null;
+      await conversations.requeue(
+        held.tenantId,
+        { ids: [conversationId] },
+        {
+          type: 'requeued',
+          reason: 'first_response_timeout',
+          operatorId: held.operatorId,
+          timedOutOperatorId: held.operatorId,
+        },
       );
-      await this.record(sql, conversation.tenant_id, conversationId, {
-        type: 'requeued',
-        reason: 'first_response_timeout',
-        operatorId: conversation.operator_id,
-      });
-      return this.appendChange(sql, conversation.tenant_id, {
+      return this.appendChange(sql, held.tenantId, {
         conversationIds: [conversationId],
         wakeDispatcher: true,
         firstResponseChecks: [],
@@ -141,22 +130,18 @@ export class RoutingService {
   /** An operator takes a waiting conversation (online or away: away only stops automatic chats). */
   async take(actor: Actor, conversationId: string): Promise<void> {
     const outboxEntryIds = await this.transaction(async (sql) => {
-      const conversation = await this.lockVisible(sql, actor, conversationId);
+      const conversations = new ConversationStore(sql, this.clock);
+      const conversation = await conversations.lockVisible(actor, conversationId);
       if (conversation.status === 'assigned') {
         throw new ConflictError(
           'ALREADY_ASSIGNED',
-          conversation.operator_id === actor.userId
+          conversation.operatorId === actor.userId
             ? 'This chat is already yours.'
             : 'Someone else took this chat a moment ago.',
         );
       }
       if (conversation.status === 'closed') throw conversationClosed();
-      await this.lockWithCapacity(sql, actor.tenantId, actor.userId, 'yourself');
-      await this.assign(sql, actor.tenantId, conversation.id, actor.userId, {
-        type: 'taken',
-        reason: 'manual',
-        actorId: actor.userId,
-      });
+      await this.assignByHand(sql, actor, conversation.id, actor.userId, 'taken');
       return this.appendChange(sql, actor.tenantId, {
         conversationIds: [conversation.id],
         wakeDispatcher: false,
@@ -172,36 +157,23 @@ export class RoutingService {
    */
   async transfer(actor: Actor, conversationId: string, target: TransferTarget): Promise<void> {
     const outboxEntryIds = await this.transaction(async (sql) => {
-      const conversation = await this.lockVisible(sql, actor, conversationId);
+      const conversations = new ConversationStore(sql, this.clock);
+      const conversation = await conversations.lockVisible(actor, conversationId);
       assertMayHandle(actor, conversation);
       if ('operatorId' in target) {
-        if (target.operatorId === conversation.operator_id)
+        if (target.operatorId === conversation.operatorId)
           throw new ConflictError('ALREADY_ASSIGNED', 'This operator already holds this chat.');
-        await this.lockWithCapacity(sql, actor.tenantId, target.operatorId, 'them');
-        await this.assign(sql, actor.tenantId, conversation.id, target.operatorId, {
-          type: 'transferred',
-          reason: 'transfer',
-          actorId: actor.userId,
-        });
+        await this.assignByHand(sql, actor, conversation.id, target.operatorId, 'transferred');
       } else {
-        const [department] = isUuid(target.departmentId)
-          ? await sql.acrossTenants<{ id: string }>(
-              'select id from department where id = ? and tenant_id = ?',
-              [target.departmentId, actor.tenantId],
-            )
-          : [];
+        const department = isUuid(target.departmentId)
+          ? await new RoutingRepository(sql).findDepartment(actor.tenantId, target.departmentId)
+          : null;
         if (!department) throw new NotFoundError('The department');
-        await sql.acrossTenants(
-          `update conversation set status = 'queued', operator_id = null, last_operator_id = null,
-             department_id = ?, queued_at = ?, assigned_at = null, updated_at = ? where id = ?`,
-          [department.id, this.clock(), this.clock(), conversation.id],
+        await conversations.requeue(
+          actor.tenantId,
+          { ids: [conversation.id] },
+          { type: 'queued', reason: 'transfer', actorId: actor.userId, departmentId: department },
         );
-        await this.record(sql, actor.tenantId, conversation.id, {
-          type: 'queued',
-          reason: 'transfer',
-          actorId: actor.userId,
-          departmentId: department.id,
-        });
       }
       return this.appendChange(sql, actor.tenantId, {
         conversationIds: [conversation.id],
@@ -215,18 +187,15 @@ export class RoutingService {
   /** Closes a conversation; its operator's slot frees up for the next waiting one. */
   async close(actor: Actor, conversationId: string): Promise<void> {
     const outboxEntryIds = await this.transaction(async (sql) => {
-      const conversation = await this.lockVisible(sql, actor, conversationId);
+      const conversations = new ConversationStore(sql, this.clock);
+      const conversation = await conversations.lockVisible(actor, conversationId);
       if (conversation.status === 'closed') return []; // closed already: nothing follows
       assertMayHandle(actor, conversation);
-      await sql.acrossTenants(
-        `update conversation set status = 'closed', closed_at = ?, updated_at = ? where id = ?`,
-        [this.clock(), this.clock(), conversation.id],
-      );
-      await this.record(sql, actor.tenantId, conversation.id, {
+      await conversations.close(actor.tenantId, conversation.id, {
         type: 'closed',
         reason: 'manual',
         actorId: actor.userId,
-        operatorId: conversation.operator_id,
+        operatorId: conversation.operatorId,
       });
       return this.appendChange(sql, actor.tenantId, {
         conversationIds: [conversation.id],
@@ -247,18 +216,11 @@ export class RoutingService {
     reason: Extract<ConversationEventReason, 'operator_offline' | 'connection_lost'>,
   ): Promise<string[]> {
     const requeued = await this.transaction(async (sql) => {
-      const rows = await sql.acrossTenants<{ id: string }>(
-        `update conversation set status = 'queued', operator_id = null, last_operator_id = null,
-           queued_at = ?, assigned_at = null, updated_at = ?
-         where id in (select id from conversation where tenant_id = ? and operator_id = ?
-           and status = 'assigned' order by queued_at, id for update)
-         returning id`,
-        [this.clock(), this.clock(), tenantId, operatorId],
+      const conversationIds = await new ConversationStore(sql, this.clock).requeue(
+        tenantId,
+        { heldBy: operatorId },
+        { type: 'requeued', reason, operatorId },
       );
-      for (const { id } of rows) {
-        await this.record(sql, tenantId, id, { type: 'requeued', reason, operatorId });
-      }
-      const conversationIds = rows.map((row) => row.id);
       const outboxEntryIds =
         conversationIds.length === 0
           ? []
@@ -283,15 +245,8 @@ export class RoutingService {
     return events.map(toConversationEventDto);
   }
 
-  /** One assignment in its own transaction: the conversation id, or why there was none. */
-  private async firstResponseTimeoutSeconds(tenantId: string): Promise<number | null> {
-    const [tenant] = await this.em
-      .getConnection()
-      .execute<{ seconds: number | null }[]>(
-        'select first_response_timeout_seconds as seconds from tenant where id = ?',
-        [tenantId],
-      );
-    return tenant?.seconds ?? null;
+  private firstResponseTimeoutSeconds(tenantId: string): Promise<number | null> {
+    return new RoutingRepository(sqlIn(this.em)).firstResponseTimeoutSeconds(tenantId);
   }
 
   /**
@@ -304,153 +259,57 @@ export class RoutingService {
     sql: Sql,
     tenantId: string,
   ): Promise<{ conversationId: string; assignedAt: Date }[] | 'nothing'> {
-    const locked = await sql.acrossTenants<{ id: string }>(
-      `select id from app_user where tenant_id = ? and status = 'online'
-       order by id for update skip locked`,
-      [tenantId],
-    );
+    const repository = new RoutingRepository(sql);
+    const locked = await repository.lockOnlineOperators(tenantId);
     if (locked.length === 0) return 'nothing';
-    const rows = await sql.acrossTenants<{
-      id: string;
-      load: string;
-      capacity: number;
-      last_assigned_at: Date | string | null;
-      department_ids: string[];
-    }>(
-      `select u.id, coalesce(u.max_chats, t.default_max_chats) as capacity, u.last_assigned_at,
-         (select count(*) from conversation c where c.operator_id = u.id and c.status = 'assigned') as load,
-         array(select ud.department_id from user_department ud where ud.user_id = u.id) as department_ids
-       from app_user u join tenant t on t.id = u.tenant_id
-       where u.id = any(?::uuid[]) and u.status = 'online'`,
-      [pgArray(locked.map((row) => row.id))],
-    );
-    const operators: CandidateOperator[] = rows
-      .map((row) => ({
-        id: row.id,
-        load: Number(row.load),
-        capacity: row.capacity,
-        lastAssigned: row.last_assigned_at ? new Date(row.last_assigned_at).getTime() : null,
-        departmentIds: new Set(row.department_ids),
-      }))
-      .filter((operator) => operator.load < operator.capacity);
+    const operators: CandidateOperator[] = (await repository.operatorLoads(tenantId, locked))
+      .filter((operator) => operator.status === 'online' && operator.load < operator.capacity)
+      .map((operator) => ({
+        id: operator.id,
+        load: operator.load,
+        capacity: operator.capacity,
+        lastAssigned: operator.lastAssignedAt?.getTime() ?? null,
+        departmentIds: new Set(operator.departmentIds),
+      }));
     if (operators.length === 0) return 'nothing';
 
     // Only chats someone here can serve, so a department nobody serves blocks no one else.
     const departments = [...new Set(operators.flatMap((operator) => [...operator.departmentIds]))];
-    const waiting = await sql.acrossTenants<{
-      id: string;
-      department_id: string | null;
-      last_operator_id: string | null;
-      timed_out_operator_id: string | null;
-    }>(
-      `select c.id, c.department_id, c.last_operator_id, c.timed_out_operator_id
-       from conversation c join facebook_page p on p.id = c.page_id and p.active
-       where c.tenant_id = ? and c.status = 'queued'
-         and (c.department_id is null or c.department_id = any(?::uuid[]))
-       order by c.queued_at, c.id
-       limit ?
-       for update of c skip locked`,
-      [tenantId, pgArray(departments), BATCH_SIZE],
-    );
-    const plan = planAssignments(
-      waiting.map((chat) => ({
-        id: chat.id,
-        departmentId: chat.department_id,
-        lastOperatorId: chat.last_operator_id,
-        timedOutOperatorId: chat.timed_out_operator_id,
-      })),
-      operators,
-    );
+    const conversations = new ConversationStore(sql, this.clock);
+    const waiting = await conversations.lockWaiting(tenantId, departments, BATCH_SIZE);
+    const plan = planAssignments(waiting, operators);
     if (plan.length === 0) return 'nothing';
 
-    const now = this.clock();
-    const conversationIds = pgArray(plan.map((step) => step.conversationId));
-    const operatorIds = pgArray(plan.map((step) => step.operatorId));
-    await sql.acrossTenants(
-      `update conversation c set status = 'assigned', operator_id = v.operator_id,
-         last_operator_id = v.operator_id, timed_out_operator_id = null, assigned_at = ?,
-         updated_at = ?
-       from unnest(?::uuid[], ?::uuid[]) as v(id, operator_id) where c.id = v.id`,
-      [now, now, conversationIds, operatorIds],
+    const assignedAt = await conversations.assign(
+      tenantId,
+      plan.map((step) => ({
+        conversationId: step.conversationId,
+        operatorId: step.operatorId,
+        reason: step.toPrevious ? 'previous_operator' : 'automatic',
+      })),
+      { type: 'assigned' },
     );
-    // Microseconds apart in plan order, so the next pass sees who was idle longest.
-    await sql.acrossTenants(
-      `update app_user u set last_assigned_at = ?::timestamptz + v.step * interval '1 microsecond'
-       from (select operator_id, max(step) as step
-             from unnest(?::uuid[]) with ordinality as p(operator_id, step) group by operator_id) v
-       where u.id = v.operator_id`,
-      [now, operatorIds],
+    await repository.markAssigned(
+      tenantId,
+      plan.map((step) => step.operatorId),
+      assignedAt,
     );
-    await sql.acrossTenants(
-      `insert into conversation_event (id, tenant_id, conversation_id, type, reason, occurred_at,
-         operator_id, operator_name, department_id)
-       select gen_random_uuid(), ?, v.id, 'assigned', v.reason, ?, v.operator_id, u.name, c.department_id
-       from unnest(?::uuid[], ?::uuid[], ?::text[]) as v(id, operator_id, reason)
-       join app_user u on u.id = v.operator_id join conversation c on c.id = v.id`,
-      [
-        tenantId,
-        now,
-        conversationIds,
-        operatorIds,
-        pgArray(plan.map((step) => (step.toPrevious ? 'previous_operator' : 'automatic'))),
-      ],
-    );
-    return plan.map((step) => ({ conversationId: step.conversationId, assignedAt: now }));
+    return plan.map((step) => ({ conversationId: step.conversationId, assignedAt }));
   }
 
-  private async assign(
-    sql: Sql,
-    tenantId: string,
-    conversationId: string,
-    operatorId: string,
-    event: { type: ConversationEventType; reason: ConversationEventReason; actorId?: string },
-  ): Promise<Date> {
-    const now = this.clock();
-    await sql.acrossTenants(
-      `update conversation set status = 'assigned', operator_id = ?, last_operator_id = ?,
-         timed_out_operator_id = null, assigned_at = ?, updated_at = ? where id = ?`,
-      [operatorId, operatorId, now, now, conversationId],
-    );
-    await sql.acrossTenants('update app_user set last_assigned_at = ? where id = ?', [
-      now,
-      operatorId,
-    ]);
-    await this.record(sql, tenantId, conversationId, { ...event, operatorId });
-    return now;
-  }
-
-  /** Locks a conversation the actor may see (their departments, none, or theirs; admins all). */
-  private async lockVisible(
+  /** Gives a locked conversation to an operator by hand, refusing when they cannot take it. */
+  private async assignByHand(
     sql: Sql,
     actor: Actor,
     conversationId: string,
-  ): Promise<LockedConversation> {
-    if (!isUuid(conversationId)) throw new NotFoundError('The conversation');
-    const [conversation] = await sql.acrossTenants<LockedConversation>(
-      `select c.id, c.status, c.operator_id, c.department_id from conversation c
-       where c.id = ? and c.tenant_id = ?
-         and (? or c.department_id is null or c.operator_id = ?
-           or exists (select 1 from user_department ud
-                      where ud.user_id = ? and ud.department_id = c.department_id))
-       for update of c`,
-      [conversationId, actor.tenantId, actor.role === 'admin', actor.userId, actor.userId],
-    );
-    if (!conversation) throw new NotFoundError('The conversation');
-    return conversation;
-  }
-
-  /** Locks an operator who receives a chat by hand, refusing when they cannot take it. */
-  private async lockWithCapacity(
-    sql: Sql,
-    tenantId: string,
     operatorId: string,
-    who: 'yourself' | 'them',
+    type: 'taken' | 'transferred',
   ): Promise<void> {
-    if (!isUuid(operatorId)) throw new NotFoundError('The operator');
-    const [operator] = await sql.acrossTenants<{ status: string }>(
-      'select status from app_user where id = ? and tenant_id = ? for update',
-      [operatorId, tenantId],
-    );
+    const who = type === 'taken' ? 'yourself' : 'them';
+    const operators = new RoutingRepository(sql);
+    const operator = isUuid(operatorId)
+      ? await operators.lockOperator(actor.tenantId, operatorId)
+      : null;
     if (!operator) throw new NotFoundError('The operator');
     if (operator.status === 'offline') {
       throw new ConflictError(
@@ -460,7 +319,8 @@ export class RoutingService {
           : 'This operator is offline.',
       );
     }
-    if (!(await this.hasRoom(sql, operatorId))) {
+    const [load] = await operators.operatorLoads(actor.tenantId, [operatorId]);
+    if (!load || load.load >= load.capacity) {
       throw new ConflictError(
         'AT_CAPACITY',
         who === 'yourself'
@@ -468,55 +328,12 @@ export class RoutingService {
           : 'This operator already has as many chats as they can hold.',
       );
     }
-  }
-
-  private async hasRoom(sql: Sql, operatorId: string): Promise<boolean> {
-    const [row] = await sql.acrossTenants<{ has_room: boolean }>(
-      `select (select count(*) from conversation held
-               where held.operator_id = u.id and held.status = 'assigned')
-              < coalesce(u.max_chats, t.default_max_chats) as has_room
-       from app_user u join tenant t on t.id = u.tenant_id
-       where u.id = ?`,
-      [operatorId],
+    const assignedAt = await new ConversationStore(sql, this.clock).assign(
+      actor.tenantId,
+      [{ conversationId, operatorId, reason: type === 'taken' ? 'manual' : 'transfer' }],
+      { type, actorId: actor.userId },
     );
-    return row?.has_room === true;
-  }
-
-  private async record(
-    sql: Sql,
-    tenantId: string,
-    conversationId: string,
-    event: {
-      type: ConversationEventType;
-      reason: ConversationEventReason;
-      actorId?: string;
-      operatorId?: string | null;
-      departmentId?: string;
-    },
-  ): Promise<void> {
-    const actorId = event.actorId ?? null;
-    const operatorId = event.operatorId ?? null;
-    await sql.acrossTenants(
-      `insert into conversation_event (id, tenant_id, conversation_id, type, reason, occurred_at,
-         actor_id, actor_name, operator_id, operator_name, department_id)
-       values (?, ?, ?, ?, ?, ?, ?, (select name from app_user where id = ?), ?,
-         (select name from app_user where id = ?),
-         coalesce(?, (select department_id from conversation where id = ?)))`,
-      [
-        uuidv7(),
-        tenantId,
-        conversationId,
-        event.type,
-        event.reason,
-        this.clock(),
-        actorId,
-        actorId,
-        operatorId,
-        operatorId,
-        event.departmentId ?? null,
-        conversationId,
-      ],
-    );
+    await operators.markAssigned(actor.tenantId, [operatorId], assignedAt);
   }
 
   /** Writes what a move must cause, in its transaction (see RoutingFollowUps). */
@@ -558,7 +375,7 @@ function assertMayHandle(actor: Actor, conversation: LockedConversation): void {
   if (
     conversation.status === 'assigned' &&
     actor.role !== 'admin' &&
-    conversation.operator_id !== actor.userId
+    conversation.operatorId !== actor.userId
   ) {
     throw new ForbiddenError('Only the operator holding this chat or an admin can do this.');
   }

@@ -1,18 +1,21 @@
 import { createHash } from 'node:crypto';
 import { v7 as uuidv7, validate as isUuid } from 'uuid';
 import { needsProfile } from '../../conversations/contact-profiles.service.js';
+import type {
+  ConversationLines,
+  ConversationStore,
+  NewConversation,
+  QueuedEvent,
+} from '../../conversations/conversation-store.js';
 import type { MessageKind } from '../../conversations/message.entity.js';
 import {
   keyOnPage,
   type ClaimedDelivery,
-  type ConversationUpdate,
   type Diagnostic,
   type InboundStore,
   type LockedContact,
-  type NewConversation,
   type NewMessage,
   type PageRow,
-  type QueuedRecord,
   type Receipt,
 } from './inbound-store.js';
 import { parseDelivery } from './messenger-parser.js';
@@ -81,6 +84,7 @@ type Line = {
  */
 export async function applyDeliveries(
   store: InboundStore,
+  conversations: ConversationStore,
   deliveries: ClaimedDelivery[],
   now: Date,
 ): Promise<BatchResult> {
@@ -129,7 +133,7 @@ export async function applyDeliveries(
   await store.openReplyWindows(replyWindowsOpened(items, contactOf));
 
   const lines = await newLines(store, items, contactOf, outcomes);
-  const conversationOf = await continueConversations(store, lines, now, outcomes);
+  const conversationOf = await continueConversations(conversations, lines, now, outcomes);
   await store.insertMessages(messagesOf(lines, conversationOf, outcomes));
 
   const changed = [
@@ -431,7 +435,7 @@ function lineOf(item: Item, contact: LockedContact): Line | null {
  * the queue; or a new one, waiting since the first line. Returns contact id → conversation id.
  */
 async function continueConversations(
-  store: InboundStore,
+  conversations: ConversationStore,
   lines: Line[],
   now: Date,
   outcomes: OutcomesByTenant,
@@ -440,14 +444,14 @@ async function continueConversations(
   for (const line of lines)
     linesOf.set(line.contact.id, [...(linesOf.get(line.contact.id) ?? []), line]);
   const latest = new Map(
-    (await store.lockLatestConversations([...linesOf.keys()])).map((conversation) => [
+    (await conversations.lockLatestOfContacts([...linesOf.keys()])).map((conversation) => [
       conversation.contactId,
       conversation,
     ]),
   );
   const created: NewConversation[] = [];
-  const updated: ConversationUpdate[] = [];
-  const queued: QueuedRecord[] = [];
+  const updated: ConversationLines[] = [];
+  const queued: QueuedEvent[] = [];
   const conversationOf = new Map<string, string>();
   for (const [contactId, contactLines] of linesOf) {
     const { page } = contactLines[0]!.item;
@@ -490,18 +494,18 @@ async function continueConversations(
     outcome.conversationIds.add(conversationId);
     conversationOf.set(contactId, conversationId);
   }
-  await store.insertConversations(created);
-  await store.updateConversations(updated);
-  await store.recordQueued(queued);
+  await conversations.createQueued(created);
+  await conversations.addLines(updated);
+  await conversations.recordQueued(queued);
   return conversationOf;
 }
 
 function queuedRecord(
   page: PageRow,
   conversationId: string,
-  reason: QueuedRecord['reason'],
+  reason: QueuedEvent['reason'],
   occurredAt: Date,
-): QueuedRecord {
+): QueuedEvent {
   return {
     id: uuidv7(),
     tenantId: page.tenantId,

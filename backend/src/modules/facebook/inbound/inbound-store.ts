@@ -1,5 +1,4 @@
 import { pgArray, pgRecords, type Sql } from '../../../db/sql.js';
-import type { ConversationStatus } from '../../conversations/conversation.entity.js';
 import type { MessageStatus } from '../../conversations/message.entity.js';
 import {
   boundDiagnostics,
@@ -11,7 +10,10 @@ import {
 /**
  * The statements of inbound processing, each one for a whole batch of deliveries: rows go in
  * as one JSON parameter (`jsonb_to_recordset`), so a batch of a hundred deliveries costs
- * about as many round trips as one. Everything runs in the caller's transaction.
+ * about as many round trips as one. Everything runs in the caller's transaction. A batch
+ * mixes tenants, so every statement runs across tenants: each row carries the tenant of its
+ * delivery, and pages are found by (tenant, page id), contacts and messages by page row.
+ * Conversations are ConversationStore's.
  */
 
 /** A stored delivery claimed for processing (its row stays locked until commit). */
@@ -43,28 +45,6 @@ export type LockedContact = {
   profileRequestedAt: Date | null;
 };
 
-export type ConversationRow = { id: string; contactId: string; status: ConversationStatus };
-
-export type NewConversation = {
-  id: string;
-  tenantId: string;
-  contactId: string;
-  pageRowId: string;
-  departmentId: string | null;
-  queuedAt: Date;
-  lastMessageAt: Date;
-  unreadCount: number;
-};
-
-/** New lines of an existing conversation; `reopenAt`: it was closed and goes back to the queue. */
-export type ConversationUpdate = {
-  id: string;
-  reopenAt: Date | null;
-  departmentId: string | null;
-  lastMessageAt: Date;
-  unreadCount: number;
-};
-
 export type NewMessage = {
   id: string;
   tenantId: string;
@@ -80,15 +60,6 @@ export type NewMessage = {
   occurredAt: Date;
   status: MessageStatus | null;
   details: Record<string, unknown>;
-};
-
-export type QueuedRecord = {
-  id: string;
-  tenantId: string;
-  conversationId: string;
-  reason: 'new_conversation' | 'visitor_wrote';
-  occurredAt: Date;
-  departmentId: string | null;
 };
 
 /** A message that changed, with the conversation to push again. */
@@ -415,90 +386,6 @@ export class InboundStore {
     );
   }
 
-  /**
-   * Each contact's latest conversation, locked: a colleague closing it meanwhile either
-   * commits first (and the visitor's message reopens it) or waits for this batch.
-   */
-  async lockLatestConversations(contactIds: string[]): Promise<ConversationRow[]> {
-    if (contactIds.length === 0) return [];
-    const rows = await this.sql.acrossTenants<{
-      id: string;
-      contact_id: string;
-      status: ConversationStatus;
-    }>(
-      `select c.id, c.contact_id, c.status from conversation c
-       where c.id in (
-         select distinct on (x.contact_id) x.id from conversation x
-         where x.contact_id = any(?::uuid[])
-         order by x.contact_id, x.created_at desc)
-       order by c.id
-       for update`,
-      [pgArray(contactIds)],
-    );
-    return rows.map((row) => ({ id: row.id, contactId: row.contact_id, status: row.status }));
-  }
-
-  async insertConversations(conversations: NewConversation[]): Promise<void> {
-    if (conversations.length === 0) return;
-    await this.sql.acrossTenants(
-      `insert into conversation (id, tenant_id, contact_id, page_id, department_id, status,
-         queued_at, last_message_at, unread_count)
-       select r.id, r.tenant_id, r.contact_id, r.page_id, r.department_id, 'queued',
-         r.queued_at, r.last_message_at, r.unread_count
-       from jsonb_to_recordset(?::jsonb) as r(id uuid, tenant_id uuid, contact_id uuid,
-         page_id uuid, department_id uuid, queued_at timestamptz, last_message_at timestamptz,
-         unread_count int)`,
-      [
-        pgRecords(
-          conversations.map((conversation) => ({
-            id: conversation.id,
-            tenant_id: conversation.tenantId,
-            contact_id: conversation.contactId,
-            page_id: conversation.pageRowId,
-            department_id: conversation.departmentId,
-            queued_at: conversation.queuedAt,
-            last_message_at: conversation.lastMessageAt,
-            unread_count: conversation.unreadCount,
-          })),
-        ),
-      ],
-    );
-  }
-
-  /**
-   * Adds new lines to conversations. A closed one reopens into the queue of the page's
-   * department, free of its operator (who stays its last operator, offered it first).
-   */
-  async updateConversations(updates: ConversationUpdate[]): Promise<void> {
-    if (updates.length === 0) return;
-    await this.sql.acrossTenants(
-      `update conversation c set
-         status = case when r.reopen_at is null then c.status else 'queued' end,
-         queued_at = coalesce(r.reopen_at, c.queued_at),
-         operator_id = case when r.reopen_at is null then c.operator_id end,
-         assigned_at = case when r.reopen_at is null then c.assigned_at end,
-         closed_at = case when r.reopen_at is null then c.closed_at end,
-         department_id = case when r.reopen_at is null then c.department_id else r.department_id end,
-         last_message_at = greatest(c.last_message_at, r.last_message_at),
-         unread_count = c.unread_count + r.unread_count,
-         updated_at = now()
-       from jsonb_to_recordset(?::jsonb) as r(id uuid, reopen_at timestamptz, department_id uuid,
-         last_message_at timestamptz, unread_count int)
-       where c.id = r.id`,
-      [
-        pgRecords(
-          updates.map((update) => ({
-            id: update.id,
-            reopen_at: update.reopenAt,
-            department_id: update.departmentId,
-            last_message_at: update.lastMessageAt,
-            unread_count: update.unreadCount,
-          })),
-        ),
-      ],
-    );
-  }
-
   async insertMessages(messages: NewMessage[]): Promise<void> {
     if (messages.length === 0) return;
     await this.sql.acrossTenants(
@@ -590,31 +477,6 @@ export class InboundStore {
           pgArray(from),
         ],
       ),
-    );
-  }
-
-  /** The conversation log's "queued" lines of new and reopened conversations. */
-  async recordQueued(records: QueuedRecord[]): Promise<void> {
-    if (records.length === 0) return;
-    await this.sql.acrossTenants(
-      `insert into conversation_event (id, tenant_id, conversation_id, type, reason,
-         occurred_at, department_id)
-       select r.id, r.tenant_id, r.conversation_id, 'queued', r.reason, r.occurred_at,
-         r.department_id
-       from jsonb_to_recordset(?::jsonb) as r(id uuid, tenant_id uuid, conversation_id uuid,
-         reason text, occurred_at timestamptz, department_id uuid)`,
-      [
-        pgRecords(
-          records.map((record) => ({
-            id: record.id,
-            tenant_id: record.tenantId,
-            conversation_id: record.conversationId,
-            reason: record.reason,
-            occurred_at: record.occurredAt,
-            department_id: record.departmentId,
-          })),
-        ),
-      ],
     );
   }
 

@@ -3,6 +3,7 @@ import { sqlTransaction } from '../../../db/sql.js';
 import type { JobQueues } from '../../../jobs/job-queues.js';
 import type { Logger } from '../../../logger.js';
 import { appendToOutbox } from '../../../outbox/outbox.js';
+import { ConversationStore } from '../../conversations/conversation-store.js';
 import { applyDeliveries, type InboundOutcome } from './inbound-batch.js';
 import { inboundFollowUpsOf } from './inbound-follow-ups.js';
 import { InboundStore, type ClaimedDelivery } from './inbound-store.js';
@@ -106,7 +107,12 @@ export class InboundService {
         if (claimed.length === 0) {
           return { claimed: 0, outcomes: [], outboxEntryIds: [], retryInMs: null };
         }
-        const { outcomes, postponed } = await applyDeliveries(store, claimed, this.clock());
+        const { outcomes, postponed } = await applyDeliveries(
+          store,
+          new ConversationStore(sql, this.clock),
+          claimed,
+          this.clock(),
+        );
         const waits = claimed
           .filter((delivery) => postponed.includes(delivery.id))
           .map((delivery) => ({

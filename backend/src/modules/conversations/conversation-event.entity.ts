@@ -1,6 +1,6 @@
 import { EntitySchema } from '@mikro-orm/core';
 import { TenantOwnedEntity } from '../../db/tenant-owned.entity.js';
-import type { Conversation } from '../conversations/conversation.entity.js';
+import type { Conversation } from './conversation.entity.js';
 import type { Department } from '../departments/department.entity.js';
 import type { User } from '../operators/user.entity.js';
 import type { Tenant } from '../tenants/tenant.entity.js';

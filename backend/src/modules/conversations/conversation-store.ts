@@ -1,0 +1,400 @@
+import { v7 as uuidv7, validate as isUuid } from 'uuid';
+import { pgArray, pgRecords, type Sql } from '../../db/sql.js';
+import { NotFoundError } from '../../errors.js';
+import type { Actor } from '../auth/actor.js';
+import type {
+  ConversationEventReason,
+  ConversationEventType,
+} from './conversation-event.entity.js';
+import type { ConversationStatus } from './conversation.entity.js';
+import { isVisibleTo } from './conversation-visibility.js';
+
+/** A contact's latest conversation, locked. */
+export type LatestConversation = { id: string; contactId: string; status: ConversationStatus };
+
+/** A conversation the first line of a new visitor thread opens: it waits in the queue. */
+export type NewConversation = {
+  id: string;
+  tenantId: string;
+  contactId: string;
+  pageRowId: string;
+  departmentId: string | null;
+  queuedAt: Date;
+  lastMessageAt: Date;
+  unreadCount: number;
+};
+
+/** New lines of an existing conversation; `reopenAt`: it was closed and goes back to the queue. */
+export type ConversationLines = {
+  id: string;
+  reopenAt: Date | null;
+  departmentId: string | null;
+  lastMessageAt: Date;
+  unreadCount: number;
+};
+
+/** The log's line of a conversation that started waiting because the visitor wrote. */
+export type QueuedEvent = {
+  id: string;
+  tenantId: string;
+  conversationId: string;
+  reason: 'new_conversation' | 'visitor_wrote';
+  occurredAt: Date;
+  departmentId: string | null;
+};
+
+/** What the queue knows of one conversation, read under its row lock. */
+export type LockedConversation = {
+  id: string;
+  status: ConversationStatus;
+  operatorId: string | null;
+  departmentId: string | null;
+};
+
+/** A line of the log for a move in the queue; names are looked up as they are now. */
+export type ConversationMove = {
+  type: ConversationEventType;
+  reason: ConversationEventReason;
+  actorId?: string;
+  /** The operator concerned (who received it, or who held it). */
+  operatorId?: string | null;
+  /** Where it went; else the conversation's department as it is after the move. */
+  departmentId?: string;
+};
+
+/** One conversation given to one operator. */
+export type Assignment = {
+  conversationId: string;
+  operatorId: string;
+  reason: ConversationEventReason;
+};
+
+/**
+ * Every write to conversations and their event log, and the reads that lock them: the
+ * visitor's lines create and reopen them (a batch of the inbound worker, each row carrying its
+ * tenant), the queue assigns, requeues, transfers and closes them (one tenant's rows). Each
+ * method runs in the caller's transaction; a move and its log line go together.
+ */
+export class ConversationStore {
+  constructor(
+    private readonly sql: Sql,
+    private readonly clock: () => Date = () => new Date(),
+  ) {}
+
+  /**
+   * Each contact's latest conversation, locked: a colleague closing it meanwhile either
+   * commits first (and the visitor's message reopens it) or waits for this batch.
+   */
+  async lockLatestOfContacts(contactIds: string[]): Promise<LatestConversation[]> {
+    if (contactIds.length === 0) return [];
+    // Across tenants: the inbound batch's contacts, each found through its tenant's page.
+    const rows = await this.sql.acrossTenants<{
+      id: string;
+      contact_id: string;
+      status: ConversationStatus;
+    }>(
+      `select c.id, c.contact_id, c.status from conversation c
+       where c.id in (
+         select distinct on (x.contact_id) x.id from conversation x
+         where x.contact_id = any(?::uuid[])
+         order by x.contact_id, x.created_at desc)
+       order by c.id
+       for update`,
+      [pgArray(contactIds)],
+    );
+    return rows.map((row) => ({ id: row.id, contactId: row.contact_id, status: row.status }));
+  }
+
+  /** New conversations, waiting in the queue (each row names its tenant). */
+  async createQueued(conversations: NewConversation[]): Promise<void> {
+    if (conversations.length === 0) return;
+    await this.sql.acrossTenants(
+      `insert into conversation (id, tenant_id, contact_id, page_id, department_id, status,
+         queued_at, last_message_at, unread_count)
+       select r.id, r.tenant_id, r.contact_id, r.page_id, r.department_id, 'queued',
+         r.queued_at, r.last_message_at, r.unread_count
+       from jsonb_to_recordset(?::jsonb) as r(id uuid, tenant_id uuid, contact_id uuid,
+         page_id uuid, department_id uuid, queued_at timestamptz, last_message_at timestamptz,
+         unread_count int)`,
+      [
+        pgRecords(
+          conversations.map((conversation) => ({
+            id: conversation.id,
+            tenant_id: conversation.tenantId,
+            contact_id: conversation.contactId,
+            page_id: conversation.pageRowId,
+            department_id: conversation.departmentId,
+            queued_at: conversation.queuedAt,
+            last_message_at: conversation.lastMessageAt,
+            unread_count: conversation.unreadCount,
+          })),
+        ),
+      ],
+    );
+  }
+
+  /**
+   * Adds new lines to conversations (locked by `lockLatestOfContacts`). A closed one reopens
+   * into the queue of the page's department, free of its operator (who stays its last
+   * operator, offered it first).
+   */
+  async addLines(conversations: ConversationLines[]): Promise<void> {
+    if (conversations.length === 0) return;
+    await this.sql.acrossTenants(
+      `update conversation c set
+         status = case when r.reopen_at is null then c.status else 'queued' end,
+         queued_at = coalesce(r.reopen_at, c.queued_at),
+         operator_id = case when r.reopen_at is null then c.operator_id end,
+         assigned_at = case when r.reopen_at is null then c.assigned_at end,
+         closed_at = case when r.reopen_at is null then c.closed_at end,
+         department_id = case when r.reopen_at is null then c.department_id else r.department_id end,
+         last_message_at = greatest(c.last_message_at, r.last_message_at),
+         unread_count = c.unread_count + r.unread_count,
+         updated_at = now()
+       from jsonb_to_recordset(?::jsonb) as r(id uuid, reopen_at timestamptz, department_id uuid,
+         last_message_at timestamptz, unread_count int)
+       where c.id = r.id`,
+      [
+        pgRecords(
+          conversations.map((conversation) => ({
+            id: conversation.id,
+            reopen_at: conversation.reopenAt,
+            department_id: conversation.departmentId,
+            last_message_at: conversation.lastMessageAt,
+            unread_count: conversation.unreadCount,
+          })),
+        ),
+      ],
+    );
+  }
+
+  /** The log's "queued" lines of new and reopened conversations (each row names its tenant). */
+  async recordQueued(events: QueuedEvent[]): Promise<void> {
+    if (events.length === 0) return;
+    await this.sql.acrossTenants(
+      `insert into conversation_event (id, tenant_id, conversation_id, type, reason,
+         occurred_at, department_id)
+       select r.id, r.tenant_id, r.conversation_id, 'queued', r.reason, r.occurred_at,
+         r.department_id
+       from jsonb_to_recordset(?::jsonb) as r(id uuid, tenant_id uuid, conversation_id uuid,
+         reason text, occurred_at timestamptz, department_id uuid)`,
+      [
+        pgRecords(
+          events.map((event) => ({
+            id: event.id,
+            tenant_id: event.tenantId,
+            conversation_id: event.conversationId,
+            reason: event.reason,
+            occurred_at: event.occurredAt,
+            department_id: event.departmentId,
+          })),
+        ),
+      ],
+    );
+  }
+
+  /** Locks a conversation the actor may see; any other is not found. */
+  async lockVisible(actor: Actor, conversationId: string): Promise<LockedConversation> {
+    if (!isUuid(conversationId)) throw new NotFoundError('The conversation');
+    const [row] = await this.sql.forTenant(actor.tenantId)<{
+      id: string;
+      status: ConversationStatus;
+      operator_id: string | null;
+      department_id: string | null;
+      viewer_department_ids: string[];
+    }>(
+      `select c.id, c.status, c.operator_id, c.department_id,
+         array(select ud.department_id from user_department ud where ud.user_id = ?)
+           as viewer_department_ids
+       from conversation c
+       where c.id = ? and c.tenant_id = :tenant
+       for update of c`,
+      [actor.userId, conversationId],
+    );
+    if (!row) throw new NotFoundError('The conversation');
+    const conversation = {
+      id: row.id,
+      status: row.status,
+      operatorId: row.operator_id,
+      departmentId: row.department_id,
+    };
+    const viewer = { ...actor, departmentIds: row.viewer_department_ids };
+    if (!isVisibleTo(viewer, conversation)) throw new NotFoundError('The conversation');
+    return conversation;
+  }
+
+  /**
+   * Locks a conversation still held by the operator the dispatcher gave it to at
+   * `assignedAt`, who has not written to the visitor since; null when that is over.
+   */
+  async lockUnansweredAssignment(
+    conversationId: string,
+    assignedAt: Date,
+  ): Promise<{ tenantId: string; operatorId: string } | null> {
+    // Across tenants: the job names the conversation alone; its row says whose it is.
+    const [row] = await this.sql.acrossTenants<{ tenant_id: string; operator_id: string }>(
+      `select c.tenant_id, c.operator_id from conversation c
+       where c.id = ? and c.status = 'assigned' and c.assigned_at = ?
+         and not exists (select 1 from message m where m.conversation_id = c.id
+           and m.direction = 'out' and m.source = 'operator' and m.occurred_at >= c.assigned_at)
+       for update of c`,
+      [conversationId, assignedAt],
+    );
+    return row ? { tenantId: row.tenant_id, operatorId: row.operator_id } : null;
+  }
+
+  /**
+   * The oldest waiting chats of active pages that operators of these departments (or
+   * anyone: no department) can serve, locked; rows others hold are skipped, not waited for.
+   */
+  async lockWaiting(
+    tenantId: string,
+    departmentIds: string[],
+    limit: number,
+  ): Promise<
+    {
+      id: string;
+      departmentId: string | null;
+      lastOperatorId: string | null;
+      timedOutOperatorId: string | null;
+    }[]
+  > {
+    const rows = await this.sql.forTenant(tenantId)<{
+      id: string;
+      department_id: string | null;
+      last_operator_id: string | null;
+      timed_out_operator_id: string | null;
+    }>(
+      `select c.id, c.department_id, c.last_operator_id, c.timed_out_operator_id
+       from conversation c join facebook_page p on p.id = c.page_id and p.active
+       where c.tenant_id = :tenant and c.status = 'queued'
+         and (c.department_id is null or c.department_id = any(?::uuid[]))
+       order by c.queued_at, c.id
+       limit ?
+       for update of c skip locked`,
+      [pgArray(departmentIds), limit],
+    );
+    return rows.map((row) => ({
+      id: row.id,
+      departmentId: row.department_id,
+      lastOperatorId: row.last_operator_id,
+      timedOutOperatorId: row.timed_out_operator_id,
+    }));
+  }
+
+  /** Gives locked conversations to operators, and logs each; returns when (one time for all). */
+  async assign(
+    tenantId: string,
+    assignments: Assignment[],
+    move: { type: ConversationEventType; actorId?: string },
+  ): Promise<Date> {
+    const now = this.clock();
+    await this.sql.forTenant(tenantId)(
+      `update conversation c set status = 'assigned', operator_id = v.operator_id,
+         last_operator_id = v.operator_id, timed_out_operator_id = null, assigned_at = ?,
+         updated_at = ?
+       from unnest(?::uuid[], ?::uuid[]) as v(id, operator_id)
+       where c.id = v.id and c.tenant_id = :tenant`,
+      [
+        now,
+        now,
+        pgArray(assignments.map((assignment) => assignment.conversationId)),
+        pgArray(assignments.map((assignment) => assignment.operatorId)),
+      ],
+    );
+    await this.recordMoves(
+      tenantId,
+      assignments.map((assignment) => ({
+        conversationId: assignment.conversationId,
+        move: {
+          type: move.type,
+          reason: assignment.reason,
+          actorId: move.actorId,
+          operatorId: assignment.operatorId,
+        },
+      })),
+      now,
+    );
+    return now;
+  }
+
+  /**
+   * Puts conversations back into the queue, free of any operator: these ones (locked by the
+   * caller), or all that an operator holds. They wait from now; among themselves the oldest
+   * conversation stays first. `departmentId` moves them to that department's queue;
+   * `timedOutOperatorId` is not offered them again. Returns the conversations requeued.
+   */
+  async requeue(
+    tenantId: string,
+    which: { ids: string[] } | { heldBy: string },
+    move: ConversationMove & { timedOutOperatorId?: string },
+  ): Promise<string[]> {
+    const now = this.clock();
+    const { condition, value } =
+      'ids' in which
+        ? { condition: 'id = any(?::uuid[])', value: pgArray(which.ids) }
+        : { condition: `operator_id = ?::uuid and status = 'assigned'`, value: which.heldBy };
+    const rows = await this.sql.forTenant(tenantId)<{ id: string }>(
+      `update conversation set status = 'queued', operator_id = null, last_operator_id = null,
+         timed_out_operator_id = coalesce(?::uuid, timed_out_operator_id),
+         department_id = coalesce(?::uuid, department_id),
+         queued_at = ?, assigned_at = null, updated_at = ?
+       where id in (select id from conversation where tenant_id = :tenant and ${condition}
+         order by queued_at, id for update)
+       returning id`,
+      [move.timedOutOperatorId ?? null, move.departmentId ?? null, now, now, value],
+    );
+    const { timedOutOperatorId: _timedOut, ...logged } = move;
+    await this.recordMoves(
+      tenantId,
+      rows.map((row) => ({ conversationId: row.id, move: logged })),
+      now,
+    );
+    return rows.map((row) => row.id);
+  }
+
+  /** Closes a locked conversation; its operator stays on it (the history shows who served it). */
+  async close(tenantId: string, conversationId: string, move: ConversationMove): Promise<void> {
+    const now = this.clock();
+    await this.sql.forTenant(tenantId)(
+      `update conversation set status = 'closed', closed_at = ?, updated_at = ?
+       where id = ? and tenant_id = :tenant`,
+      [now, now, conversationId],
+    );
+    await this.recordMoves(tenantId, [{ conversationId, move }], now);
+  }
+
+  /** The log's lines of moves, one statement however many. */
+  private async recordMoves(
+    tenantId: string,
+    moves: { conversationId: string; move: ConversationMove }[],
+    occurredAt: Date,
+  ): Promise<void> {
+    if (moves.length === 0) return;
+    await this.sql.forTenant(tenantId)(
+      `insert into conversation_event (id, tenant_id, conversation_id, type, reason, occurred_at,
+         actor_id, actor_name, operator_id, operator_name, department_id)
+       select r.id, c.tenant_id, c.id, r.type, r.reason, ?, r.actor_id, actor.name,
+         r.operator_id, operator.name, coalesce(r.department_id, c.department_id)
+       from jsonb_to_recordset(?::jsonb) as r(id uuid, conversation_id uuid, type text,
+         reason text, actor_id uuid, operator_id uuid, department_id uuid)
+       join conversation c on c.id = r.conversation_id and c.tenant_id = :tenant
+       left join app_user actor on actor.id = r.actor_id
+       left join app_user operator on operator.id = r.operator_id`,
+      [
+        occurredAt,
+        pgRecords(
+          moves.map(({ conversationId, move }) => ({
+            id: uuidv7(),
+            conversation_id: conversationId,
+            type: move.type,
+            reason: move.reason,
+            actor_id: move.actorId ?? null,
+            operator_id: move.operatorId ?? null,
+            department_id: move.departmentId ?? null,
+          })),
+        ),
+      ],
+    );
+  }
+}
