@@ -3,7 +3,7 @@ import { scopeToTenant } from '../../db/tenant-filter.js';
 import { rooms, type RealtimePublisher, type SocketControl } from '../realtime/realtime.events.js';
 import { Conversation } from './conversation.entity.js';
 import { toConversationDto, toMessageDto, type FileLinker } from './conversations.schemas.js';
-import { findLastMessages } from './last-messages.js';
+import { findLastMessages } from './message.repository.js';
 import { Message } from './message.entity.js';
 
 /** Conversations whose state changed, and messages created or changed in them. */

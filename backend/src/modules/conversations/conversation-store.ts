@@ -364,6 +364,24 @@ export class ConversationStore {
     await this.recordMoves(tenantId, [{ conversationId, move }], now);
   }
 
+  /** Tenants with a conversation waiting (the sweep wakes their dispatchers). */
+  async tenantsWithWaiting(): Promise<string[]> {
+    const rows = await this.sql.acrossTenants<{ tenant_id: string }>(
+      `select distinct tenant_id from conversation where status = 'queued'`,
+    );
+    return rows.map((row) => row.tenant_id);
+  }
+
+  /** Operators who went offline with chats still theirs (a crash between the two steps). */
+  async heldByOfflineOperators(): Promise<{ tenantId: string; operatorId: string }[]> {
+    const rows = await this.sql.acrossTenants<{ tenant_id: string; operator_id: string }>(
+      `select distinct c.tenant_id, c.operator_id from conversation c
+       join app_user u on u.id = c.operator_id
+       where c.status = 'assigned' and u.status = 'offline'`,
+    );
+    return rows.map((row) => ({ tenantId: row.tenant_id, operatorId: row.operator_id }));
+  }
+
   /** The log's lines of moves, one statement however many. */
   private async recordMoves(
     tenantId: string,

@@ -15,7 +15,7 @@ import {
   type ListConversationsQuery,
   type MessageDto,
 } from './conversations.schemas.js';
-import { findLastMessages } from './last-messages.js';
+import { findLastMessages } from './message.repository.js';
 import { Message } from './message.entity.js';
 
 const PAGE_SIZE = 50;

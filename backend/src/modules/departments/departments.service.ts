@@ -1,10 +1,12 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import { findByIdOrFail } from '../../db/find.js';
+import { sqlIn } from '../../db/sql.js';
 import { ConflictError } from '../../errors.js';
 import type { Actor } from '../auth/actor.js';
 import { Tenant } from '../tenants/tenant.entity.js';
 import { Department } from './department.entity.js';
+import { DepartmentsRepository } from './departments.repository.js';
 import {
   toDepartmentDto,
   type DepartmentDto,
@@ -14,9 +16,12 @@ import {
 export class DepartmentsService {
   constructor(private readonly em: EntityManager) {}
 
-  async list(_actor: Actor): Promise<DepartmentDto[]> {
+  async list(actor: Actor): Promise<DepartmentDto[]> {
     const departments = await this.em.find(Department, {}, { orderBy: { name: 'asc' } });
-    const counts = await this.countOperators(departments.map((department) => department.id));
+    const counts = await this.countOperators(
+      actor.tenantId,
+      departments.map((department) => department.id),
+    );
     return departments.map((department) =>
       toDepartmentDto(department, counts.get(department.id) ?? 0),
     );
@@ -28,11 +33,11 @@ export class DepartmentsService {
     return toDepartmentDto(department, 0);
   }
 
-  async rename(_actor: Actor, id: string, input: DepartmentInput): Promise<DepartmentDto> {
+  async rename(actor: Actor, id: string, input: DepartmentInput): Promise<DepartmentDto> {
     const department = await findByIdOrFail(this.em, Department, id, 'The department');
     department.name = input.name;
     await this.saveUniquely(department);
-    const counts = await this.countOperators([department.id]);
+    const counts = await this.countOperators(actor.tenantId, [department.id]);
     return toDepartmentDto(department, counts.get(department.id) ?? 0);
   }
 
@@ -56,14 +61,7 @@ export class DepartmentsService {
     }
   }
 
-  /** The ids come from tenant-filtered queries, so the pivot needs no tenant condition. */
-  private async countOperators(departmentIds: string[]): Promise<Map<string, number>> {
-    if (departmentIds.length === 0) return new Map();
-    const rows: { department_id: string; count: string }[] = await this.em.getConnection().execute(
-      `select department_id, count(*) as count from user_department
-         where department_id in (?) group by department_id`,
-      [departmentIds],
-    );
-    return new Map(rows.map((row) => [row.department_id, Number(row.count)]));
+  private countOperators(tenantId: string, departmentIds: string[]): Promise<Map<string, number>> {
+    return new DepartmentsRepository(sqlIn(this.em)).countOperators(tenantId, departmentIds);
   }
 }

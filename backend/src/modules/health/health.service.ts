@@ -1,5 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Redis } from 'ioredis';
+import { pingDatabase } from '../../db/sql.js';
 import { AppError } from '../../errors.js';
 import { redisKeys } from '../../redis.js';
 
@@ -50,7 +51,7 @@ export class HealthService {
 
   async check(): Promise<HealthReport> {
     const [db, redis, heartbeat] = await Promise.all([
-      probe(() => this.em.getConnection().execute('select 1')),
+      probe(() => pingDatabase(this.em)),
       probe(() => this.redis.ping()),
       probe(() => this.redis.get(redisKeys.workerHeartbeat(this.redisPrefix))),
     ]);

@@ -1,6 +1,8 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { sqlIn } from '../../db/sql.js';
 import type { JobQueues } from '../../jobs/job-queues.js';
 import { ECHO_WAIT_MS } from './outbound-sender.js';
+import { RepliesRepository } from './replies.repository.js';
 
 /** How often the sweep runs: a reply whose job vanished waits about this long. */
 export const OUTBOUND_SWEEP_INTERVAL_MS = 5_000;
@@ -31,12 +33,10 @@ export class OutboundSweeper {
 
   async sweep(): Promise<number> {
     const now = this.clock().getTime();
-    const pending = await this.em.getConnection().execute<{ id: string; created_at: Date }[]>(
-      `select id, created_at from message
-       where status = 'pending' and direction = 'out' and created_at < ?
-         and (send_started_at is null or send_started_at < ?)
-       order by created_at limit ?`,
-      [new Date(now - JOB_EXPECTED_AFTER_MS), new Date(now - 2 * ECHO_WAIT_MS), BATCH_SIZE],
+    const pending = await new RepliesRepository(sqlIn(this.em)).pendingReplies(
+      new Date(now - JOB_EXPECTED_AFTER_MS),
+      new Date(now - 2 * ECHO_WAIT_MS),
+      BATCH_SIZE,
     );
     const isStale = (reply: { created_at: Date }) =>
       new Date(reply.created_at).getTime() < now - STALE_AFTER_MS;

@@ -1,5 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { sqlIn } from '../../db/sql.js';
 import { rooms, type RealtimePublisher } from '../realtime/realtime.events.js';
+import { RoutingRepository } from './routing.repository.js';
 import type { QueueFigures } from './routing.schemas.js';
 
 /**
@@ -14,72 +16,39 @@ export class QueueFiguresService {
   ) {}
 
   async current(tenantId: string): Promise<QueueFigures> {
-    const connection = this.em.getConnection();
-    const operators = await connection.execute<
-      {
-        id: string;
-        name: string;
-        status: QueueFigures['operators'][number]['status'];
-        load: string;
-        capacity: number;
-        department_ids: string[];
-      }[]
-    >(
-      `select u.id, u.name, u.status,
-         (select count(*) from conversation c where c.operator_id = u.id and c.status = 'assigned') as load,
-         coalesce(u.max_chats, t.default_max_chats) as capacity,
-         array(select department_id from user_department ud where ud.user_id = u.id) as department_ids
-       from app_user u join tenant t on t.id = u.tenant_id
-       where u.tenant_id = ? order by u.name, u.id`,
-      [tenantId],
-    );
-    const conversations = await connection.execute<
-      {
-        department_id: string | null;
-        status: string;
-        count: string;
-        oldest: Date | string | null;
-      }[]
-    >(
-      `select department_id, status, count(*) as count, min(queued_at) as oldest
-       from conversation where tenant_id = ? and status in ('queued', 'assigned')
-       group by department_id, status`,
-      [tenantId],
-    );
-    const departments = await connection.execute<{ id: string }[]>(
-      'select id from department where tenant_id = ? order by lower(name)',
-      [tenantId],
-    );
+    const repository = new RoutingRepository(sqlIn(this.em));
+    const operators = await repository.operatorLoads(tenantId, null);
+    const conversations = await repository.openConversationCounts(tenantId);
+    const departments = await repository.departmentIds(tenantId);
 
     const operatorFigures = operators.map((operator) => ({
       id: operator.id,
       name: operator.name,
       status: operator.status,
-      load: Number(operator.load),
+      load: operator.load,
       capacity: operator.capacity,
-      departmentIds: operator.department_ids,
+      departmentIds: operator.departmentIds,
     }));
     const figuresOf = (departmentId: string | null) => {
       const row = (status: string) =>
-        conversations.find((c) => c.department_id === departmentId && c.status === status);
+        conversations.find((c) => c.departmentId === departmentId && c.status === status);
       const serving = operatorFigures.filter(
         (operator) =>
           operator.status === 'online' &&
           (departmentId === null || operator.departmentIds.includes(departmentId)),
       );
-      const oldest = row('queued')?.oldest;
       return {
         departmentId,
-        waiting: Number(row('queued')?.count ?? 0),
-        oldestQueuedAt: oldest ? new Date(oldest).toISOString() : null,
-        inProgress: Number(row('assigned')?.count ?? 0),
+        waiting: row('queued')?.count ?? 0,
+        oldestQueuedAt: row('queued')?.oldestQueuedAt?.toISOString() ?? null,
+        inProgress: row('assigned')?.count ?? 0,
         operatorsOnline: serving.length,
         freeSlots: serving.reduce((sum, o) => sum + Math.max(0, o.capacity - o.load), 0),
       };
     };
     return {
       at: this.clock().toISOString(),
-      departments: [null, ...departments.map((department) => department.id)].map(figuresOf),
+      departments: [null, ...departments].map(figuresOf),
       operators: operatorFigures,
     };
   }

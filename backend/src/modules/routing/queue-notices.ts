@@ -1,12 +1,13 @@
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { flushWith } from '../../db/sql.js';
+import { flushWith, sqlIn } from '../../db/sql.js';
 import { TENANT_FILTER } from '../../db/tenant-filter.js';
 import { appendToOutbox, type DispatchCommitted } from '../../outbox/outbox.js';
 import { Conversation } from '../conversations/conversation.entity.js';
 import { Message } from '../conversations/message.entity.js';
 import { replyMessagingType } from '../conversations/reply-window.js';
 import type { TenantLanguage } from '../tenants/tenant.entity.js';
+import { RoutingRepository } from './routing.repository.js';
 
 /** A notice waits this long after the chat starts waiting: most chats are assigned by then. */
 export const QUEUE_NOTICE_DELAY_MS = 5_000;
@@ -58,13 +59,7 @@ export class QueueNoticesService {
 
   /** Whether the tenant wants any notice at all (spares a job per new chat when not). */
   async isEnabledFor(tenantId: string): Promise<boolean> {
-    const [row] = await this.em
-      .getConnection()
-      .execute<{ enabled: boolean }[]>(
-        'select queue_notice_enabled or offline_notice_enabled as enabled from tenant where id = ?',
-        [tenantId],
-      );
-    return row?.enabled === true;
+    return new RoutingRepository(sqlIn(this.em)).areQueueNoticesEnabled(tenantId);
   }
 
   /**
@@ -84,51 +79,24 @@ export class QueueNoticesService {
     // Automatic messages are never tagged: only inside the standard 24-hour window.
     if (replyMessagingType(contact.lastInboundAt, false, now) !== 'RESPONSE') return null;
 
-    const connection = em.getConnection();
+    const repository = new RoutingRepository(sqlIn(em));
     const departmentId = conversation.department?.id ?? null;
-    const [{ online } = { online: '0' }] = await connection.execute<{ online: string }[]>(
-      `select count(*) as online from app_user u
-       where u.tenant_id = ? and u.status = 'online'
-         and (?::uuid is null or exists (select 1 from user_department ud
-              where ud.user_id = u.id and ud.department_id = ?::uuid))`,
-      [tenant.id, departmentId, departmentId],
-    );
+    const online = await repository.countOnlineServing(tenant.id, departmentId);
     const texts = TEXTS[tenant.language];
     const number = new Intl.NumberFormat(tenant.language);
     let text: string;
-    if (Number(online) === 0) {
+    if (online === 0) {
       if (!tenant.offlineNoticeEnabled) return null;
       text = texts.offline();
     } else {
       if (!tenant.queueNoticeEnabled) return null;
-      const [{ position, wait }] = (await connection.execute<
-        { position: string; wait: string | null }[]
-      >(
-        `select
-           (select count(*) from conversation c
-            where c.tenant_id = ? and c.status = 'queued'
-              and c.department_id is not distinct from ?::uuid
-              and (c.queued_at, c.id) <= (?::timestamptz, ?::uuid)) as position,
-           (select avg(extract(epoch from a.occurred_at - q.occurred_at))
-            from conversation_event a
-            cross join lateral (select max(e.occurred_at) as occurred_at from conversation_event e
-              where e.conversation_id = a.conversation_id and e.type in ('queued', 'requeued')
-                and e.occurred_at <= a.occurred_at) q
-            where a.tenant_id = ? and a.type in ('assigned', 'taken') and a.occurred_at >= ?
-              and a.department_id is not distinct from ?::uuid) as wait`,
-        [
-          tenant.id,
-          departmentId,
-          conversation.queuedAt,
-          conversation.id,
-          tenant.id,
-          new Date(now.getTime() - RECENT_WAITS_PERIOD_MS),
-          departmentId,
-        ],
-      )) as [{ position: string; wait: string | null }];
-      const minutes =
-        wait === null ? DEFAULT_WAIT_MINUTES : Math.max(1, Math.ceil(Number(wait) / 60));
-      text = texts.queued(number.format(Number(position)), number.format(minutes));
+      const { position, averageWaitSeconds: wait } = await repository.placeAndRecentWait(
+        tenant.id,
+        { id: conversation.id, queuedAt: conversation.queuedAt, departmentId },
+        new Date(now.getTime() - RECENT_WAITS_PERIOD_MS),
+      );
+      const minutes = wait === null ? DEFAULT_WAIT_MINUTES : Math.max(1, Math.ceil(wait / 60));
+      text = texts.queued(number.format(position), number.format(minutes));
     }
 
     const notice = new Message(tenant, conversation, page, 'out', 'automatic', 'text', now, '');

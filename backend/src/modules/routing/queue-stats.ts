@@ -3,6 +3,8 @@ import { validate as isUuid } from 'uuid';
 import { z } from 'zod';
 import { ValidationError } from '../../errors.js';
 import { idSchema } from '../../http/schemas.js';
+import { sqlIn } from '../../db/sql.js';
+import { QueueStatsRepository } from './queue-stats.repository.js';
 
 /** Service-level thresholds, as contact centres usually state them. */
 export const ASSIGNED_WITHIN_SECONDS = 20;
@@ -61,8 +63,6 @@ export const queueStatsSchema = z
 
 export type QueueStats = z.infer<typeof queueStatsSchema>;
 
-const ASSIGNMENT_TYPES = `('assigned', 'taken', 'transferred')`;
-
 /**
  * Figures over a period, from the conversation event log: how fast chats were assigned and
  * answered, how long they were handled, how many were closed unserved, and how evenly the
@@ -87,83 +87,14 @@ export class QueueStatsService {
       throw new ValidationError({ departmentId: 'This is not a department of yours.' });
     }
     const now = this.clock();
-    const connection = this.em.getConnection();
-    // Each queue entry of the period with what came next (even after the period: its outcome
-    // is known now), the first operator reply after it, and the first close after it.
-    const [queue] = await connection.execute<Record<string, string | null>[]>(
-      `with entry as (
-         select e.occurred_at, next.type as next_type, next.occurred_at as next_at,
-           (select min(m.occurred_at) from message m
-            where m.conversation_id = e.conversation_id and m.direction = 'out'
-              and m.source = 'operator' and m.occurred_at >= e.occurred_at) as replied_at,
-           (select min(c.occurred_at) from conversation_event c
-            where c.conversation_id = e.conversation_id and c.type = 'closed'
-              and c.occurred_at >= e.occurred_at) as closed_at
-         from conversation_event e
-         left join lateral (
-           select n.type, n.occurred_at from conversation_event n
-           where n.conversation_id = e.conversation_id
-             and (n.occurred_at, n.id) > (e.occurred_at, e.id)
-           order by n.occurred_at, n.id limit 1
-         ) next on true
-         where e.tenant_id = ? and e.occurred_at >= ? and e.occurred_at < ?
-           and e.type in ('queued', 'requeued')
-           and (?::uuid is null or e.department_id = ?::uuid)
-       ), judged as (
-         select entry.*,
-           next_type in ${ASSIGNMENT_TYPES} as assigned,
-           coalesce(next_at, ?::timestamptz) - occurred_at as waited,
-           coalesce(closed_at, ?::timestamptz) - occurred_at as unanswered_for
-         from entry
-       )
-       select
-         count(*) as entered,
-         count(*) filter (where assigned) as assigned,
-         count(*) filter (where assigned and waited <= make_interval(secs => ?)) as assigned_in_time,
-         count(*) filter (where assigned or waited > make_interval(secs => ?)) as assignment_judged,
-         count(*) filter (where replied_at - occurred_at <= make_interval(secs => ?)) as answered_in_time,
-         count(*) filter (where replied_at is not null
-           or unanswered_for > make_interval(secs => ?)) as answer_judged,
-         avg(extract(epoch from waited)) filter (where assigned) as average_wait,
-         avg(extract(epoch from replied_at - occurred_at)) as average_speed_of_answer,
-         count(*) filter (where next_type = 'closed') as closed_while_waiting
-       from judged`,
-      [
-        tenantId,
-        from,
-        to,
-        department,
-        department,
-        now,
-        now,
-        ASSIGNED_WITHIN_SECONDS,
-        ASSIGNED_WITHIN_SECONDS,
-        ANSWERED_WITHIN_SECONDS,
-        ANSWERED_WITHIN_SECONDS,
-      ],
-    );
-    const [handling] = await connection.execute<{ average: string | null }[]>(
-      `select avg(extract(epoch from closed.occurred_at - picked.at)) as average
-       from conversation_event closed
-       cross join lateral (select max(e.occurred_at) as at from conversation_event e
-         where e.conversation_id = closed.conversation_id and e.type in ('assigned', 'taken')
-           and e.occurred_at <= closed.occurred_at) picked
-       where closed.tenant_id = ? and closed.type = 'closed'
-         and closed.occurred_at >= ? and closed.occurred_at < ? and picked.at is not null
-         and (?::uuid is null or closed.department_id = ?::uuid)`,
-      [tenantId, from, to, department, department],
-    );
-    const perOperator = await connection.execute<
-      { operator_id: string | null; name: string | null; chats: string }[]
-    >(
-      `select operator_id, max(operator_name) as name, count(*) as chats
-       from conversation_event
-       where tenant_id = ? and type in ${ASSIGNMENT_TYPES}
-         and occurred_at >= ? and occurred_at < ?
-         and (?::uuid is null or department_id = ?::uuid)
-       group by operator_id order by chats desc, name`,
-      [tenantId, from, to, department, department],
-    );
+    const repository = new QueueStatsRepository(sqlIn(this.em));
+    const period = { from, to, departmentId: department };
+    const queue = await repository.queueEntries(tenantId, period, now, {
+      assignedWithinSeconds: ASSIGNED_WITHIN_SECONDS,
+      answeredWithinSeconds: ANSWERED_WITHIN_SECONDS,
+    });
+    const handling = await repository.averageHandling(tenantId, period);
+    const perOperator = await repository.assignmentsPerOperator(tenantId, period);
 
     const count = (value: string | null | undefined) => Number(value ?? 0);
     const seconds = (value: string | null | undefined) =>

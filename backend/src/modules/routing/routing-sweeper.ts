@@ -1,5 +1,8 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { sqlIn } from '../../db/sql.js';
+import { ConversationStore } from '../conversations/conversation-store.js';
 import type { OperatorPresence } from './operator-presence.js';
+import { RoutingRepository } from './routing.repository.js';
 import type { RoutingService, WakeDispatcher } from './routing.service.js';
 
 export const ROUTING_SWEEP_INTERVAL_MS = 15_000;
@@ -25,41 +28,30 @@ export class RoutingSweeper {
   ) {}
 
   async sweep(): Promise<{ wentOffline: number; requeued: number; tenantsWoken: number }> {
-    const connection = this.em.getConnection();
+    const sql = sqlIn(this.em);
+    const conversations = new ConversationStore(sql);
     const now = this.clock().getTime();
 
-    const working = await connection.execute<
-      { id: string; tenant_id: string; status_changed_at: string | Date }[]
-    >(`select id, tenant_id, status_changed_at from app_user where status <> 'offline'`);
+    const working = await new RoutingRepository(sql).operatorsAtWork();
     const lastSeen = await this.presence.lastSeen(working.map((user) => user.id));
     let wentOffline = 0;
     for (const user of working) {
       // Going online counts as being seen: a panel gets the grace period to connect.
-      const aliveAt = Math.max(
-        new Date(user.status_changed_at).getTime(),
-        lastSeen.get(user.id) ?? 0,
-      );
+      const aliveAt = Math.max(user.statusChangedAt.getTime(), lastSeen.get(user.id) ?? 0);
       if (now - aliveAt > this.graceMs) {
-        await this.takeOffline(user.tenant_id, user.id);
+        await this.takeOffline(user.tenantId, user.id);
         wentOffline += 1;
       }
     }
 
-    const stranded = await connection.execute<{ tenant_id: string; operator_id: string }[]>(
-      `select distinct c.tenant_id, c.operator_id from conversation c
-       join app_user u on u.id = c.operator_id
-       where c.status = 'assigned' and u.status = 'offline'`,
-    );
     let requeued = 0;
-    for (const { tenant_id, operator_id } of stranded) {
-      requeued += (await this.routing.requeueHeldBy(tenant_id, operator_id, 'operator_offline'))
+    for (const { tenantId, operatorId } of await conversations.heldByOfflineOperators()) {
+      requeued += (await this.routing.requeueHeldBy(tenantId, operatorId, 'operator_offline'))
         .length;
     }
 
-    const waiting = await connection.execute<{ tenant_id: string }[]>(
-      `select distinct tenant_id from conversation where status = 'queued'`,
-    );
-    for (const { tenant_id } of waiting) await this.wakeDispatcher(tenant_id);
+    const waiting = await conversations.tenantsWithWaiting();
+    for (const tenantId of waiting) await this.wakeDispatcher(tenantId);
     return { wentOffline, requeued, tenantsWoken: waiting.length };
   }
 }

@@ -15,7 +15,7 @@ export type OperatorLoad = {
 };
 
 /**
- * The queue's statements about operators (the conversations themselves are
+ * The queue's statements about operators and its figures (the conversations themselves are
  * ConversationStore's). Each runs in the caller's transaction, or on its own without one.
  */
 export class RoutingRepository {
@@ -106,5 +106,105 @@ export class RoutingRepository {
       'select first_response_timeout_seconds as seconds from tenant where id = :tenant',
     );
     return tenant?.seconds ?? null;
+  }
+
+  /** Operators of every tenant who are not offline, with when their status last changed. */
+  async operatorsAtWork(): Promise<{ id: string; tenantId: string; statusChangedAt: Date }[]> {
+    const rows = await this.sql.acrossTenants<{
+      id: string;
+      tenant_id: string;
+      status_changed_at: string | Date;
+    }>(`select id, tenant_id, status_changed_at from app_user where status <> 'offline'`);
+    return rows.map((row) => ({
+      id: row.id,
+      tenantId: row.tenant_id,
+      statusChangedAt: new Date(row.status_changed_at),
+    }));
+  }
+
+  /** Waiting and served conversations per department (null: none) and status. */
+  async openConversationCounts(tenantId: string): Promise<
+    {
+      departmentId: string | null;
+      status: 'queued' | 'assigned';
+      count: number;
+      oldestQueuedAt: Date | null;
+    }[]
+  > {
+    const rows = await this.sql.forTenant(tenantId)<{
+      department_id: string | null;
+      status: 'queued' | 'assigned';
+      count: string;
+      oldest: Date | string | null;
+    }>(
+      `select department_id, status, count(*) as count, min(queued_at) as oldest
+       from conversation where tenant_id = :tenant and status in ('queued', 'assigned')
+       group by department_id, status`,
+    );
+    return rows.map((row) => ({
+      departmentId: row.department_id,
+      status: row.status,
+      count: Number(row.count),
+      oldestQueuedAt: row.oldest ? new Date(row.oldest) : null,
+    }));
+  }
+
+  /** The tenant's departments, by name. */
+  async departmentIds(tenantId: string): Promise<string[]> {
+    const rows = await this.sql.forTenant(tenantId)<{ id: string }>(
+      'select id from department where tenant_id = :tenant order by lower(name)',
+    );
+    return rows.map((row) => row.id);
+  }
+
+  /** Whether the tenant wants any automatic queue notice. */
+  async areQueueNoticesEnabled(tenantId: string): Promise<boolean> {
+    const [row] = await this.sql.forTenant(tenantId)<{ enabled: boolean }>(
+      'select queue_notice_enabled or offline_notice_enabled as enabled from tenant where id = :tenant',
+    );
+    return row?.enabled === true;
+  }
+
+  /** Online operators who serve a department (null: the chats without one, which all serve). */
+  async countOnlineServing(tenantId: string, departmentId: string | null): Promise<number> {
+    const [row] = await this.sql.forTenant(tenantId)<{ online: string }>(
+      `select count(*) as online from app_user u
+       where u.tenant_id = :tenant and u.status = 'online'
+         and (?::uuid is null or exists (select 1 from user_department ud
+              where ud.user_id = u.id and ud.department_id = ?::uuid))`,
+      [departmentId, departmentId],
+    );
+    return Number(row?.online ?? 0);
+  }
+
+  /**
+   * A waiting conversation's place in its department's queue, and the average wait of the
+   * chats of that department assigned since `recentSince` (null when there were none).
+   */
+  async placeAndRecentWait(
+    tenantId: string,
+    conversation: { id: string; queuedAt: Date; departmentId: string | null },
+    recentSince: Date,
+  ): Promise<{ position: number; averageWaitSeconds: number | null }> {
+    const { departmentId } = conversation;
+    const [row] = await this.sql.forTenant(tenantId)<{ position: string; wait: string | null }>(
+      `select
+         (select count(*) from conversation c
+          where c.tenant_id = :tenant and c.status = 'queued'
+            and c.department_id is not distinct from ?::uuid
+            and (c.queued_at, c.id) <= (?::timestamptz, ?::uuid)) as position,
+         (select avg(extract(epoch from a.occurred_at - q.occurred_at))
+          from conversation_event a
+          cross join lateral (select max(e.occurred_at) as occurred_at from conversation_event e
+            where e.conversation_id = a.conversation_id and e.type in ('queued', 'requeued')
+              and e.occurred_at <= a.occurred_at) q
+          where a.tenant_id = :tenant and a.type in ('assigned', 'taken') and a.occurred_at >= ?
+            and a.department_id is not distinct from ?::uuid) as wait`,
+      [departmentId, conversation.queuedAt, conversation.id, recentSince, departmentId],
+    );
+    return {
+      position: Number(row?.position ?? 0),
+      averageWaitSeconds: row?.wait == null ? null : Number(row.wait),
+    };
   }
 }

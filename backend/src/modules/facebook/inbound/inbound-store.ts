@@ -565,6 +565,31 @@ export class InboundStore {
     );
   }
 
+  /** How many deliveries are due (the sweep wakes the drainers when any is). */
+  async countDue(): Promise<number> {
+    const [row] = await this.sql.acrossTenants<{ due: number }>(
+      `select count(*)::int as due from webhook_event
+       where status = 'pending' and (process_after is null or process_after <= now())`,
+    );
+    return row?.due ?? 0;
+  }
+
+  /**
+   * Deletes at most `limit` finished deliveries (processed, ignored, failed) received before
+   * `receivedBefore`; how many went. Rows a worker is handling are left for the next sweep.
+   */
+  async deleteFinished(receivedBefore: Date, limit: number): Promise<number> {
+    const rows = await this.sql.acrossTenants<{ id: string }>(
+      `delete from webhook_event where id in (
+         select id from webhook_event
+         where status <> 'pending' and created_at < ?
+         limit ? for update skip locked)
+       returning id`,
+      [receivedBefore, limit],
+    );
+    return rows.length;
+  }
+
   private async existing(column: 'dedup_key' | 'mid', keys: KeyOnPage[]): Promise<Set<string>> {
     if (keys.length === 0) return new Set();
     const rows = await this.sql.acrossTenants<{ page_id: string; key: string }>(

@@ -1,4 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { sqlIn } from '../../../db/sql.js';
+import { InboundStore } from './inbound-store.js';
 
 export const RETENTION_SWEEP_INTERVAL_MS = 60 * 60_000;
 /** Rows per DELETE: each statement holds its row locks only briefly, never the table. */
@@ -23,20 +25,12 @@ export class WebhookRetention {
   /** Deletes expired deliveries batch after batch; how many went. Running it twice is harmless. */
   async removeExpired(now = new Date()): Promise<number> {
     const receivedBefore = new Date(now.getTime() - this.retentionDays * DAY_MS);
-    const connection = this.em.getConnection();
+    const store = new InboundStore(sqlIn(this.em));
     let removed = 0;
     for (;;) {
-      // SKIP LOCKED: a row a worker is handling right now is taken at the next sweep.
-      const rows = await connection.execute<{ id: string }[]>(
-        `delete from webhook_event where id in (
-           select id from webhook_event
-           where status <> 'pending' and created_at < ?
-           limit ? for update skip locked)
-         returning id`,
-        [receivedBefore, this.batchSize],
-      );
-      removed += rows.length;
-      if (rows.length < this.batchSize) return removed;
+      const deleted = await store.deleteFinished(receivedBefore, this.batchSize);
+      removed += deleted;
+      if (deleted < this.batchSize) return removed;
     }
   }
 }

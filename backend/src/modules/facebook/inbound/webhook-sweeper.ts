@@ -1,5 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { sqlIn } from '../../../db/sql.js';
 import type { JobQueues } from '../../../jobs/job-queues.js';
+import { InboundStore } from './inbound-store.js';
 import { wakeInboundDrainers } from './inbound.service.js';
 
 export const SWEEP_INTERVAL_MS = 30_000;
@@ -18,11 +20,7 @@ export class WebhookSweeper {
 
   /** How many deliveries are due (the drainers were woken if any). */
   async sweep(): Promise<number> {
-    const [row] = await this.em.getConnection().execute<{ due: number }[]>(
-      `select count(*)::int as due from webhook_event
-       where status = 'pending' and (process_after is null or process_after <= now())`,
-    );
-    const due = row?.due ?? 0;
+    const due = await new InboundStore(sqlIn(this.em)).countDue();
     if (due > 0) await wakeInboundDrainers(this.queues);
     return due;
   }

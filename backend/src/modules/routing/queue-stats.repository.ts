@@ -1,0 +1,113 @@
+import type { Sql } from '../../db/sql.js';
+
+const ASSIGNMENT_TYPES = `('assigned', 'taken', 'transferred')`;
+
+/** A period of the event log, of one department (null: all). */
+export type StatsPeriod = { from: Date; to: Date; departmentId: string | null };
+
+/**
+ * The queue figures' reads of the conversation event log. Figures come back as PostgreSQL
+ * gives them (counts and averages as text, null when there is nothing to count).
+ */
+export class QueueStatsRepository {
+  constructor(private readonly sql: Sql) {}
+
+  /**
+   * Each queue entry of the period with what came next (even after the period: its outcome
+   * is known now), the first operator reply after it, and the first close after it; counted.
+   */
+  async queueEntries(
+    tenantId: string,
+    { from, to, departmentId }: StatsPeriod,
+    now: Date,
+    targets: { assignedWithinSeconds: number; answeredWithinSeconds: number },
+  ): Promise<Record<string, string | null> | undefined> {
+    const [row] = await this.sql.forTenant(tenantId)<Record<string, string | null>>(
+      `with entry as (
+         select e.occurred_at, next.type as next_type, next.occurred_at as next_at,
+           (select min(m.occurred_at) from message m
+            where m.conversation_id = e.conversation_id and m.direction = 'out'
+              and m.source = 'operator' and m.occurred_at >= e.occurred_at) as replied_at,
+           (select min(c.occurred_at) from conversation_event c
+            where c.conversation_id = e.conversation_id and c.type = 'closed'
+              and c.occurred_at >= e.occurred_at) as closed_at
+         from conversation_event e
+         left join lateral (
+           select n.type, n.occurred_at from conversation_event n
+           where n.conversation_id = e.conversation_id
+             and (n.occurred_at, n.id) > (e.occurred_at, e.id)
+           order by n.occurred_at, n.id limit 1
+         ) next on true
+         where e.tenant_id = :tenant and e.occurred_at >= ? and e.occurred_at < ?
+           and e.type in ('queued', 'requeued')
+           and (?::uuid is null or e.department_id = ?::uuid)
+       ), judged as (
+         select entry.*,
+           next_type in ${ASSIGNMENT_TYPES} as assigned,
+           coalesce(next_at, ?::timestamptz) - occurred_at as waited,
+           coalesce(closed_at, ?::timestamptz) - occurred_at as unanswered_for
+         from entry
+       )
+       select
+         count(*) as entered,
+         count(*) filter (where assigned) as assigned,
+         count(*) filter (where assigned and waited <= make_interval(secs => ?)) as assigned_in_time,
+         count(*) filter (where assigned or waited > make_interval(secs => ?)) as assignment_judged,
+         count(*) filter (where replied_at - occurred_at <= make_interval(secs => ?)) as answered_in_time,
+         count(*) filter (where replied_at is not null
+           or unanswered_for > make_interval(secs => ?)) as answer_judged,
+         avg(extract(epoch from waited)) filter (where assigned) as average_wait,
+         avg(extract(epoch from replied_at - occurred_at)) as average_speed_of_answer,
+         count(*) filter (where next_type = 'closed') as closed_while_waiting
+       from judged`,
+      [
+        from,
+        to,
+        departmentId,
+        departmentId,
+        now,
+        now,
+        targets.assignedWithinSeconds,
+        targets.assignedWithinSeconds,
+        targets.answeredWithinSeconds,
+        targets.answeredWithinSeconds,
+      ],
+    );
+    return row;
+  }
+
+  /** The average time from assignment to close of the chats closed in the period. */
+  async averageHandling(
+    tenantId: string,
+    { from, to, departmentId }: StatsPeriod,
+  ): Promise<{ average: string | null } | undefined> {
+    const [row] = await this.sql.forTenant(tenantId)<{ average: string | null }>(
+      `select avg(extract(epoch from closed.occurred_at - picked.at)) as average
+       from conversation_event closed
+       cross join lateral (select max(e.occurred_at) as at from conversation_event e
+         where e.conversation_id = closed.conversation_id and e.type in ('assigned', 'taken')
+           and e.occurred_at <= closed.occurred_at) picked
+       where closed.tenant_id = :tenant and closed.type = 'closed'
+         and closed.occurred_at >= ? and closed.occurred_at < ? and picked.at is not null
+         and (?::uuid is null or closed.department_id = ?::uuid)`,
+      [from, to, departmentId, departmentId],
+    );
+    return row;
+  }
+
+  /** The chats each operator got in the period, most first. */
+  assignmentsPerOperator(
+    tenantId: string,
+    { from, to, departmentId }: StatsPeriod,
+  ): Promise<{ operator_id: string | null; name: string | null; chats: string }[]> {
+    return this.sql.forTenant(tenantId)(
+      `select operator_id, max(operator_name) as name, count(*) as chats
+       from conversation_event
+       where tenant_id = :tenant and type in ${ASSIGNMENT_TYPES}
+         and occurred_at >= ? and occurred_at < ?
+         and (?::uuid is null or department_id = ?::uuid)
+       group by operator_id order by chats desc, name`,
+      [from, to, departmentId, departmentId],
+    );
+  }
+}
