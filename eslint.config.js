@@ -6,6 +6,18 @@ import vue from 'eslint-plugin-vue';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
+const NO_RAW_CONNECTION = {
+  selector: "CallExpression[callee.property.name='getConnection']",
+  message: 'Reach the database through the ORM or db/sql.ts (sqlIn, sqlTransaction).',
+};
+const NO_SQL_OUTSIDE_STORES = [
+  "CallExpression[callee.property.name='acrossTenants']",
+  "CallExpression[callee.callee.property.name='forTenant']",
+].map((selector) => ({
+  selector,
+  message: "Write SQL in the feature's store or repository file (*-store.ts, *.repository.ts).",
+}));
+
 export default tseslint.config(
   {
     ignores: [
@@ -60,6 +72,32 @@ export default tseslint.config(
       '**/vitest.config.ts',
     ],
     rules: { 'no-restricted-properties': 'off' },
+  },
+  // Data access (ARCHITECTURE.md): the database connection only through db/sql.ts's helper, and
+  // SQL only in a feature's store or repository file (the outbox is its own store).
+  {
+    files: ['backend/src/**/*.ts'],
+    rules: { 'no-restricted-syntax': ['error', NO_RAW_CONNECTION, ...NO_SQL_OUTSIDE_STORES] },
+  },
+  {
+    files: [
+      'backend/src/**/*-store.ts',
+      'backend/src/**/*.repository.ts',
+      'backend/src/**/*-records.ts',
+      'backend/src/outbox/**',
+      'backend/src/crypto/reseal-secrets.ts',
+    ],
+    rules: { 'no-restricted-syntax': ['error', NO_RAW_CONNECTION] },
+  },
+  {
+    files: [
+      'backend/src/db/**',
+      'backend/src/**/*.test.ts',
+      'backend/src/**/*-fixtures.ts',
+      'backend/src/test/**',
+      'backend/src/testing/**',
+    ],
+    rules: { 'no-restricted-syntax': 'off' },
   },
   prettier,
 );

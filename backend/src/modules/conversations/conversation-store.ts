@@ -364,6 +364,15 @@ export class ConversationStore {
     await this.recordMoves(tenantId, [{ conversationId, move }], now);
   }
 
+  /** The conversations of a page that are not closed. */
+  async openOfPage(tenantId: string, pageRowId: string): Promise<string[]> {
+    const rows = await this.sql.forTenant(tenantId)<{ id: string }>(
+      `select id from conversation where tenant_id = :tenant and page_id = ? and status <> 'closed'`,
+      [pageRowId],
+    );
+    return rows.map((row) => row.id);
+  }
+
   /** Tenants with a conversation waiting (the sweep wakes their dispatchers). */
   async tenantsWithWaiting(): Promise<string[]> {
     const rows = await this.sql.acrossTenants<{ tenant_id: string }>(

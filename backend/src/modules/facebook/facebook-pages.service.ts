@@ -12,6 +12,7 @@ import {
   type DispatchCommitted,
 } from '../../outbox/outbox.js';
 import type { Actor } from '../auth/actor.js';
+import { ConversationStore } from '../conversations/conversation-store.js';
 import { Department } from '../departments/department.entity.js';
 import type { FileStorage } from '../files/file-storage.js';
 import { deleteFileRecordsOfPage } from '../files/stored-file-records.js';
@@ -167,14 +168,9 @@ export class FacebookPagesService {
 
   /** A 'conversations-changed' entry for the page's open conversations, in `sql`'s transaction. */
   private async appendOpenConversationsChanged(sql: Sql, page: FacebookPage): Promise<string[]> {
-    const open = await sql.forTenant(page.tenant.id)<{ id: string }>(
-      `select id from conversation where tenant_id = :tenant and page_id = ? and status <> 'closed'`,
-      [page.id],
-    );
+    const open = await new ConversationStore(sql).openOfPage(page.tenant.id, page.id);
     if (open.length === 0) return [];
-    return appendToOutbox(sql, [
-      conversationsChanged(page.tenant.id, { conversationIds: open.map(({ id }) => id) }),
-    ]);
+    return appendToOutbox(sql, [conversationsChanged(page.tenant.id, { conversationIds: open })]);
   }
 
   private async subscribe(page: FacebookPage, credentials: PageCredentials): Promise<void> {
