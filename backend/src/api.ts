@@ -31,7 +31,7 @@ import type { SocketControl } from './modules/realtime/realtime.events.js';
 import { OperatorPresence } from './modules/routing/operator-presence.js';
 import { RepliesService } from './modules/replies/replies.service.js';
 import { SenderActionsService } from './modules/replies/sender-actions.service.js';
-import { QueueStatsService } from './modules/routing/queue-stats.js';
+import { QueueStatsService } from './modules/routing/queue-stats.service.js';
 import {
   createIntegrations,
   createRouting,

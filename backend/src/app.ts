@@ -34,8 +34,8 @@ import type { RepliesService } from './modules/replies/replies.service.js';
 import type { SenderActionsService } from './modules/replies/sender-actions.service.js';
 import { registerRoutingRoutes } from './modules/routing/routing.routes.js';
 import type { RoutingService } from './modules/routing/routing.service.js';
-import type { QueueFiguresService } from './modules/routing/queue-figures.js';
-import type { QueueStatsService } from './modules/routing/queue-stats.js';
+import type { QueueFiguresService } from './modules/routing/queue-figures.service.js';
+import type { QueueStatsService } from './modules/routing/queue-stats.service.js';
 import { registerTenantRoutes } from './modules/tenants/tenants.routes.js';
 import type { TenantsService } from './modules/tenants/tenants.service.js';
 

@@ -15,12 +15,13 @@ import { InboundFollowUps } from './modules/facebook/inbound/inbound-follow-ups.
 import { FetchGraphClient } from './modules/facebook/graph/fetch-graph-client.js';
 import type { RealtimePublisher, SocketControl } from './modules/realtime/realtime.events.js';
 import { ReplyFollowUps } from './modules/replies/reply-follow-ups.js';
-import { QueueNoticesService } from './modules/routing/queue-notices.js';
+import { QueueNoticesService } from './modules/routing/queue-notices.service.js';
 import { RoutingFollowUps } from './modules/routing/routing-follow-ups.js';
 import { RoutingService, type WakeDispatcher } from './modules/routing/routing.service.js';
 import { OperatorFollowUps } from './modules/operators/operator-follow-ups.js';
 import { PageFollowUps } from './modules/facebook/page-follow-ups.js';
-import { QueueFiguresPublisher, QueueFiguresService } from './modules/routing/queue-figures.js';
+import { QueueFiguresPublisher } from './modules/routing/queue-figures-publisher.js';
+import { QueueFiguresService } from './modules/routing/queue-figures.service.js';
 import { OutboxDispatcher } from './outbox/outbox-dispatcher.js';
 import type { DispatchCommitted } from './outbox/outbox.js';
 

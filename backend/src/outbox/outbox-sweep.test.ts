@@ -22,7 +22,7 @@ import { UrlAllowList } from '../modules/outbound-http/url-allow-list.js';
 import type { UserDto } from '../modules/operators/operators.schemas.js';
 import { OperatorsService } from '../modules/operators/operators.service.js';
 import { OutboundSender } from '../modules/replies/outbound-sender.js';
-import { QueueNoticesService } from '../modules/routing/queue-notices.js';
+import { QueueNoticesService } from '../modules/routing/queue-notices.service.js';
 import type { DispatchCommitted } from './outbox.js';
 import {
   connectFacebookPage,

@@ -1,6 +1,6 @@
 import type { JobProcessors } from '../../jobs/job-map.js';
 import type { Logger } from '../../logger.js';
-import type { QueueNoticesService } from './queue-notices.js';
+import type { QueueNoticesService } from './queue-notices.service.js';
 import type { RoutingSweeper } from './routing-sweeper.js';
 import type { RoutingService } from './routing.service.js';
 

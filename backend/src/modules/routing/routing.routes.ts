@@ -5,8 +5,12 @@ import { conversationSchema } from '../conversations/conversations.schemas.js';
 import type { ConversationsService } from '../conversations/conversations.service.js';
 import { conversationEventSchema, queueFiguresSchema, transferSchema } from './routing.schemas.js';
 import type { RoutingService } from './routing.service.js';
-import type { QueueFiguresService } from './queue-figures.js';
-import { queueStatsQuerySchema, queueStatsSchema, type QueueStatsService } from './queue-stats.js';
+import type { QueueFiguresService } from './queue-figures.service.js';
+import {
+  queueStatsQuerySchema,
+  queueStatsSchema,
+  type QueueStatsService,
+} from './queue-stats.service.js';
 
 export function registerRoutingRoutes(
   router: ApiRouter,

@@ -11,6 +11,7 @@ import {
 } from '../conversations/conversation-event.entity.js';
 import { ConversationStore, type LockedConversation } from '../conversations/conversation-store.js';
 import { planAssignments, type CandidateOperator } from './assignment-plan.js';
+import { PublicationChain } from './publication-chain.js';
 import { RoutingRepository } from './routing.repository.js';
 import { toConversationEventDto, type ConversationEventDto } from './routing.schemas.js';
 
@@ -347,26 +348,6 @@ export class RoutingService {
 
   private transaction<T>(work: (sql: Sql) => Promise<T>): Promise<T> {
     return sqlTransaction(this.em, work);
-  }
-}
-
-/**
- * Work run one after another in the background; `settled()` waits for all of it and then
- * throws the first failure, if any (a failed step does not stop the following ones).
- */
-class PublicationChain {
-  private tail: Promise<void> = Promise.resolve();
-  private failure: { error: unknown } | null = null;
-
-  add(step: () => Promise<void>): void {
-    this.tail = this.tail.then(step).catch((error: unknown) => {
-      this.failure ??= { error };
-    });
-  }
-
-  async settled(): Promise<void> {
-    await this.tail;
-    if (this.failure) throw this.failure.error;
   }
 }
 

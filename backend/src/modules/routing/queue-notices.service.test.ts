@@ -11,7 +11,7 @@ import {
 import { registerRandomUser } from '../../testing/fake-graph-fixtures.js';
 import type { FakePage } from '../fake-graph/fake-graph.js';
 import { delivery, entry, textMessage } from '../../testing/messenger-fixtures.js';
-import { QueueNoticesService } from './queue-notices.js';
+import { QueueNoticesService } from './queue-notices.service.js';
 import { QueueScene } from '../../testing/routing-fixtures.js';
 
 const api = useTestApi();
