@@ -8,7 +8,7 @@ import { SANDBOX_GRAPH_PATH } from './config.js';
 import { createProbeRedis } from './redis.js';
 import { AuthService } from './modules/auth/auth.service.js';
 import { LoginThrottle } from './modules/auth/login-throttle.js';
-import { PasswordHasher } from './modules/auth/passwords.js';
+import { PasswordHasher } from './modules/auth/password-hasher.js';
 import { SessionsService } from './modules/auth/sessions.service.js';
 import { SignUpThrottle } from './modules/auth/sign-up-throttle.js';
 import { TokenService } from './modules/auth/token.service.js';

@@ -21,7 +21,7 @@ import { resealSecrets } from './crypto/reseal-secrets.js';
 import { SecretBox } from './crypto/secret-box.js';
 import { sealedSecretColumns } from './db/entities.js';
 import { runMigrations } from './db/migrate.js';
-import { PasswordHasher } from './modules/auth/passwords.js';
+import { PasswordHasher } from './modules/auth/password-hasher.js';
 import { ensureDemoTenant, resetDemoTenant } from './modules/demo/demo.seeder.js';
 import { createFileStorage } from './modules/files/file-storage.js';
 import { initOrm } from './db/orm.js';

@@ -7,7 +7,7 @@ import type { Logger } from './logger.js';
 import { SandboxAwareGraphClient } from './modules/demo/sandbox-aware-graph-client.js';
 import { SecretBox } from './crypto/secret-box.js';
 import { createFileStorage } from './modules/files/file-storage.js';
-import { FileUrlSigner } from './modules/files/file-urls.js';
+import { FileUrlSigner } from './modules/files/file-url-signer.js';
 import { OutboundHttp } from './modules/outbound-http/outbound-http.js';
 import { UrlAllowList } from './modules/outbound-http/url-allow-list.js';
 import { ConversationBroadcaster } from './modules/conversations/conversation-broadcaster.js';

@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { JobScheduleKeeper, wakeOnStart } from './jobs/job-schedules.js';
 import { JobWorkers } from './jobs/job-workers.js';
-import { PasswordHasher } from './modules/auth/passwords.js';
+import { PasswordHasher } from './modules/auth/password-hasher.js';
 import { SessionsService } from './modules/auth/sessions.service.js';
 import { TokenService } from './modules/auth/token.service.js';
 import { FilesService } from './modules/files/files.service.js';

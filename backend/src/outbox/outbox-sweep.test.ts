@@ -4,7 +4,7 @@ import type { Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SecretBox } from '../crypto/secret-box.js';
 import { scopeToTenant } from '../db/tenant-filter.js';
-import { PasswordHasher } from '../modules/auth/passwords.js';
+import { PasswordHasher } from '../modules/auth/password-hasher.js';
 import { ContactProfilesService } from '../modules/conversations/contact-profiles.service.js';
 import { Conversation } from '../modules/conversations/conversation.entity.js';
 import type {
@@ -15,7 +15,7 @@ import { Message } from '../modules/conversations/message.entity.js';
 import { FacebookPagesService } from '../modules/facebook/facebook-pages.service.js';
 import { FetchGraphClient } from '../modules/facebook/graph/fetch-graph-client.js';
 import { createFileStorage } from '../modules/files/file-storage.js';
-import { FileUrlSigner } from '../modules/files/file-urls.js';
+import { FileUrlSigner } from '../modules/files/file-url-signer.js';
 import { FilesService } from '../modules/files/files.service.js';
 import { OutboundHttp } from '../modules/outbound-http/outbound-http.js';
 import { UrlAllowList } from '../modules/outbound-http/url-allow-list.js';

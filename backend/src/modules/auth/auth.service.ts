@@ -15,7 +15,7 @@ import type {
   SignUpInput,
 } from './auth.schemas.js';
 import type { LoginThrottle } from './login-throttle.js';
-import type { PasswordHasher } from './passwords.js';
+import type { PasswordHasher } from './password-hasher.js';
 import type { SessionsService } from './sessions.service.js';
 import type { SignUpThrottle } from './sign-up-throttle.js';
 import type { TokenService } from './token.service.js';

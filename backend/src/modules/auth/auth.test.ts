@@ -7,7 +7,7 @@ import {
   useTestApi,
 } from '../../testing/test-api.js';
 import { LOGIN_LIMITS } from './login-throttle.js';
-import { PasswordHasher } from './passwords.js';
+import { PasswordHasher } from './password-hasher.js';
 
 // X-Forwarded-For names the client: each test signs in and up from addresses of its own.
 const api = useTestApi({ TRUST_PROXY: 'true', SIGNUP_LIMIT_PER_HOUR: '5' });

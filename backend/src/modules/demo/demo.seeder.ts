@@ -3,7 +3,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { SecretBox } from '../../crypto/secret-box.js';
 import { sqlTransaction } from '../../db/sql.js';
 import type { Logger } from '../../logger.js';
-import type { PasswordHasher } from '../auth/passwords.js';
+import type { PasswordHasher } from '../auth/password-hasher.js';
 import { Department } from '../departments/department.entity.js';
 import { FacebookPage } from '../facebook/facebook-page.entity.js';
 import type { FileStorage } from '../files/file-storage.js';

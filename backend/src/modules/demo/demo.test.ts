@@ -14,7 +14,7 @@ import {
 } from '../../testing/test-api.js';
 import { LOGIN_LIMITS } from '../auth/login-throttle.js';
 import { describePasswordWeakness } from '../auth/password-policy.js';
-import { PasswordHasher } from '../auth/passwords.js';
+import { PasswordHasher } from '../auth/password-hasher.js';
 import type { Actor } from '../auth/actor.js';
 import { FacebookPage } from '../facebook/facebook-page.entity.js';
 import { FetchGraphClient } from '../facebook/graph/fetch-graph-client.js';

@@ -14,7 +14,7 @@ import { FACEBOOK_ATTACHMENT_HOSTS, loadConfig } from '../../config.js';
 import { OutboundHttp, type HostResolver } from '../outbound-http/outbound-http.js';
 import { UrlAllowList } from '../outbound-http/url-allow-list.js';
 import { createFileStorage } from './file-storage.js';
-import { FileUrlSigner } from './file-urls.js';
+import { FileUrlSigner } from './file-url-signer.js';
 import { FilesService } from './files.service.js';
 import { StoredFile } from './stored-file.entity.js';
 

@@ -21,7 +21,7 @@ import type { UrlAllowList } from '../outbound-http/url-allow-list.js';
 import type { Tenant } from '../tenants/tenant.entity.js';
 import { sniffContentType, sniffContentTypeOfStream } from './file-content-types.js';
 import type { FileStorage } from './file-storage.js';
-import type { FileUrlSigner } from './file-urls.js';
+import type { FileUrlSigner } from './file-url-signer.js';
 import { StoredFile } from './stored-file.entity.js';
 
 /** Messenger's own limit for attachments. */

@@ -8,7 +8,7 @@ import { ConflictError, NotFoundError } from '../../errors.js';
 import type { OperatorChangedPayload } from '../../outbox/outbox-map.js';
 import { appendToOutbox, type DispatchCommitted } from '../../outbox/outbox.js';
 import type { Actor } from '../auth/actor.js';
-import type { PasswordHasher } from '../auth/passwords.js';
+import type { PasswordHasher } from '../auth/password-hasher.js';
 import type { SessionsService } from '../auth/sessions.service.js';
 import { Department } from '../departments/department.entity.js';
 import type { RoutingService } from '../routing/routing.service.js';

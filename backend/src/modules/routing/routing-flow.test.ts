@@ -15,7 +15,7 @@ import {
   openSessionFor,
 } from '../../testing/test-api.js';
 import { delivery, entry, textMessage } from '../../testing/messenger-fixtures.js';
-import { PasswordHasher } from '../auth/passwords.js';
+import { PasswordHasher } from '../auth/password-hasher.js';
 import { OperatorsService } from '../operators/operators.service.js';
 import { OperatorPresence } from './operator-presence.js';
 import { createRoutingWithHooks, QueueScene } from '../../testing/routing-fixtures.js';

@@ -1,7 +1,10 @@
 import type { JobQueues } from '../../../jobs/job-queues.js';
 import type { InboundFollowUpsPayload, OutboxEntryRef } from '../../../outbox/outbox-map.js';
 import type { ConversationBroadcaster } from '../../conversations/conversation-broadcaster.js';
-import { QUEUE_NOTICE_DELAY_MS, type QueueNoticesService } from '../../routing/queue-notices.service.js';
+import {
+  QUEUE_NOTICE_DELAY_MS,
+  type QueueNoticesService,
+} from '../../routing/queue-notices.service.js';
 import type { WakeDispatcher } from '../../routing/routing.service.js';
 import type { InboundOutcome } from './inbound-batch.js';
 

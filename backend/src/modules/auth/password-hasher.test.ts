@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { PasswordHasher } from './passwords.js';
+import { PasswordHasher } from './password-hasher.js';
 
 describe('PasswordHasher', () => {
   const passwords = new PasswordHasher();
