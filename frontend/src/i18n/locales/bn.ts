@@ -250,6 +250,11 @@ const bn: MessageSchema = {
     chooseDepartment: 'একটি বিভাগ বেছে নিন',
     noDepartments: 'এখনও কোনো বিভাগ নেই।',
     search: 'শর্টকাট, শিরোনাম ও লেখায় খুঁজুন',
+    filters: {
+      tenant: 'সবার',
+      department: 'বিভাগের',
+      personal: 'ব্যক্তিগত',
+    },
     filterAll: 'সব',
     emptyTitle: 'এখনও কোনো তৈরি উত্তর নেই',
     emptyText: 'যে উত্তরগুলি বারবার লেখেন সেগুলি সংরক্ষণ করুন, তারপর যেকোনো চ্যাটে / দিয়ে বসান।',

@@ -253,6 +253,11 @@ const en = {
     chooseDepartment: 'Choose a department',
     noDepartments: 'There are no departments yet.',
     search: 'Search shortcuts, titles and text',
+    filters: {
+      tenant: 'Everyone',
+      department: 'Departments',
+      personal: 'Personal',
+    },
     filterAll: 'All',
     emptyTitle: 'No canned responses yet',
     emptyText: 'Save the replies you type again and again, then insert them with / in any chat.',
@@ -263,7 +268,7 @@ const en = {
     deleteTitle: 'Delete /{shortcut}?',
     deleteText: 'It disappears for everyone who could use it.',
     deleted: 'Response /{shortcut} deleted',
-    count: '{count} responses',
+    count: 'Responses: {count}',
   },
   cannedPicker: {
     label: 'Canned responses',

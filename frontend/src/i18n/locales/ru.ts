@@ -258,6 +258,11 @@ const ru: MessageSchema = {
     chooseDepartment: 'Выберите отдел',
     noDepartments: 'Отделов пока нет.',
     search: 'Поиск по сокращениям, названиям и тексту',
+    filters: {
+      tenant: 'Для всех',
+      department: 'Отделов',
+      personal: 'Личные',
+    },
     filterAll: 'Все',
     emptyTitle: 'Шаблонов пока нет',
     emptyText:

@@ -87,3 +87,16 @@ export function insertCannedResponse(
     caret: slash.start + inserted.length,
   };
 }
+
+/** The text in pieces, variables apart, for showing them as what they are. */
+export function splitTemplate(text: string): { text: string; isVariable: boolean }[] {
+  const parts: { text: string; isVariable: boolean }[] = [];
+  let last = 0;
+  for (const match of text.matchAll(/\{\{\s*[\w.]+\s*\}\}/g)) {
+    if (match.index > last) parts.push({ text: text.slice(last, match.index), isVariable: false });
+    parts.push({ text: match[0], isVariable: true });
+    last = match.index + match[0].length;
+  }
+  if (last < text.length) parts.push({ text: text.slice(last), isVariable: false });
+  return parts;
+}

@@ -6,6 +6,7 @@ import {
   findSlashQuery,
   insertCannedResponse,
   matchCannedResponses,
+  splitTemplate,
   templateValuesFor,
 } from './canned-responses';
 
@@ -117,5 +118,17 @@ describe('matchCannedResponses', () => {
     ]);
     expect(matchCannedResponses(items, 'nothing')).toEqual([]);
     expect(matchCannedResponses(items, '')).toHaveLength(4);
+  });
+});
+
+describe('splitTemplate', () => {
+  it('sets the variables apart from the text around them', () => {
+    expect(splitTemplate('Hi {{visitor.first_name}}, I am {{ operator.name }}')).toEqual([
+      { text: 'Hi ', isVariable: false },
+      { text: '{{visitor.first_name}}', isVariable: true },
+      { text: ', I am ', isVariable: false },
+      { text: '{{ operator.name }}', isVariable: true },
+    ]);
+    expect(splitTemplate('plain')).toEqual([{ text: 'plain', isVariable: false }]);
   });
 });
