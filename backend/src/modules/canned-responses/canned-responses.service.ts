@@ -86,7 +86,7 @@ export class CannedResponsesService {
       input.title ?? null,
       input.text,
     );
-    await this.saveWithUniqueShortcut(response);
+    await this.saveWithUniqueShortcut(actor, response);
     return toCannedResponseDto(response, true);
   }
 
@@ -99,7 +99,7 @@ export class CannedResponsesService {
     if (input.shortcut !== undefined) response.shortcut = input.shortcut;
     if (input.title !== undefined) response.title = input.title;
     if (input.text !== undefined) response.text = input.text;
-    await this.saveWithUniqueShortcut(response);
+    await this.saveWithUniqueShortcut(actor, response);
     return toCannedResponseDto(response, true);
   }
 
@@ -144,14 +144,14 @@ export class CannedResponsesService {
    * Checks the shortcut against everything anyone who would see `response` sees, and saves,
    * in one transaction that holds the tenant's canned-response lock (writes are rare).
    */
-  private async saveWithUniqueShortcut(response: CannedResponse): Promise<void> {
+  private async saveWithUniqueShortcut(actor: Actor, response: CannedResponse): Promise<void> {
     try {
       await this.em.transactional(async (em) => {
         const sql = sqlIn(em);
         await sql('select pg_advisory_xact_lock(hashtextextended(?, 0))', [
           `canned_response:${response.tenant.id}`,
         ]);
-        const takenBy = await findShortcutClash(sql, response);
+        const takenBy = await findShortcutClash(sql, response, actor.userId);
         if (takenBy) throw new ShortcutTakenError(response.shortcut, takenBy);
         em.persist(response);
       });
@@ -181,11 +181,12 @@ function mayManage(actor: Actor, response: CannedResponse): boolean {
 
 /**
  * Another response with the same shortcut (case-insensitive) that someone who sees
- * `response` also sees; what kind of one it is from the point of view of `response`'s owner.
+ * `response` also sees; what kind of one it is from the point of view of the writer.
  */
 async function findShortcutClash(
   sql: Sql,
   response: CannedResponse,
+  writerId: string,
 ): Promise<CannedResponseScope | 'colleague' | null> {
   const sameShortcut = `tenant_id = ? and lower(shortcut) = lower(?) and id <> ?`;
   const params = [response.tenant.id, response.shortcut, response.id];
@@ -211,6 +212,6 @@ async function findShortcutClash(
     [...params, ...scopeParams],
   );
   if (!clash) return null;
-  if (clash.scope === 'personal' && clash.owner_id !== response.owner?.id) return 'colleague';
+  if (clash.scope === 'personal' && clash.owner_id !== writerId) return 'colleague';
   return clash.scope;
 }
