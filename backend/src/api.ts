@@ -23,6 +23,7 @@ import { FacebookWebhooksService } from './modules/facebook/facebook-webhooks.se
 import { WebhookRefusals } from './modules/facebook/webhook-refusals.js';
 import { WebhookSigningKeys } from './modules/facebook/webhook-signing-keys.js';
 import { DepartmentsService } from './modules/departments/departments.service.js';
+import { CannedResponsesService } from './modules/canned-responses/canned-responses.service.js';
 import { HealthService } from './modules/health/health.service.js';
 import { OperatorsService } from './modules/operators/operators.service.js';
 import { RealtimeServer } from './modules/realtime/realtime.server.js';
@@ -112,6 +113,7 @@ export async function startApi({
     auth,
     tenants,
     departments: new DepartmentsService(em),
+    cannedResponses: new CannedResponsesService(em),
     operators: new OperatorsService(
       em,
       passwords,

@@ -12,6 +12,8 @@ import type { AppState } from './http/state.js';
 import type { Logger } from './logger.js';
 import { registerAuthRoutes } from './modules/auth/auth.routes.js';
 import type { AuthService } from './modules/auth/auth.service.js';
+import { registerCannedResponseRoutes } from './modules/canned-responses/canned-responses.routes.js';
+import type { CannedResponsesService } from './modules/canned-responses/canned-responses.service.js';
 import { registerConversationRoutes } from './modules/conversations/conversations.routes.js';
 import type { ConversationsService } from './modules/conversations/conversations.service.js';
 import { registerDemoRoutes } from './modules/demo/demo.routes.js';
@@ -43,6 +45,7 @@ export type ApiServices = {
   auth: AuthService;
   tenants: TenantsService;
   departments: DepartmentsService;
+  cannedResponses: CannedResponsesService;
   operators: OperatorsService;
   health: HealthService;
   facebookPages: FacebookPagesService;
@@ -81,6 +84,7 @@ export function registerApiRoutes(
   registerConversationRoutes(router, services.conversations);
   registerRoutingRoutes(router, services);
   registerReplyRoutes(router, services.replies, services.senderActions);
+  registerCannedResponseRoutes(router, services.cannedResponses);
   registerFileRoutes(router, services.files, {
     servedToOtherOrigins: config.filesPublicUrl !== null,
   });

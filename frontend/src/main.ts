@@ -6,6 +6,7 @@ import { configureHttpAuth } from './api/http';
 import { createAppI18n, persistLocale } from './i18n';
 import { connectRealtime, disconnectRealtime } from './realtime/socket';
 import { createAppRouter, installNavigationGuards } from './router';
+import { useCannedResponsesStore } from './stores/canned-responses';
 import { useConversationsStore } from './stores/conversations';
 import { useDemoStore } from './stores/demo';
 import { useDepartmentsStore } from './stores/departments';
@@ -70,6 +71,7 @@ watch(
     useMessagesStore(pinia).reset();
     useQueueStore(pinia).reset();
     useDemoStore(pinia).reset();
+    useCannedResponsesStore(pinia).reset();
   },
 );
 

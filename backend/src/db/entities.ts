@@ -5,6 +5,7 @@ import { ContactSchema } from '../modules/conversations/contact.entity.js';
 import { ConversationSchema } from '../modules/conversations/conversation.entity.js';
 import { MessageSchema } from '../modules/conversations/message.entity.js';
 import { StoredFileSchema } from '../modules/files/stored-file.entity.js';
+import { CannedResponseSchema } from '../modules/canned-responses/canned-response.entity.js';
 import { DepartmentSchema } from '../modules/departments/department.entity.js';
 import {
   FACEBOOK_PAGE_SECRETS,
@@ -23,6 +24,7 @@ export const entitySchemas = [
   TenantOwnedEntitySchema,
   TenantSchema,
   DepartmentSchema,
+  CannedResponseSchema,
   UserSchema,
   UserSessionSchema,
   FacebookPageSchema,

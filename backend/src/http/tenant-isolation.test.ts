@@ -31,6 +31,7 @@ const idOf: Record<string, (owner: Owner) => string> = {
   '/api/conversations/{id}/seen': (owner) => owner.conversation.id,
   '/api/conversations/{id}/typing': (owner) => owner.conversation.id,
   '/api/conversations/{id}/attachments': (owner) => owner.conversation.id,
+  '/api/canned-responses/{id}': (owner) => owner.cannedResponseId,
 };
 
 /** A body that passes validation for each method+path, so the check reaches the lookup. */
@@ -40,6 +41,7 @@ const validBody: Record<string, unknown> = {
   'patch /api/channels/facebook/{id}': { name: 'Stolen' },
   'post /api/conversations/{id}/transfer': { operatorId: '00000000-0000-7000-8000-000000000000' },
   'post /api/conversations/{id}/messages': { text: 'Not yours' },
+  'patch /api/canned-responses/{id}': { text: 'Stolen' },
 };
 
 async function seedTenantA() {
@@ -52,7 +54,12 @@ async function seedTenantA() {
     token: admin.token,
   });
   const messageId: string = history.body.items[0].id;
-  return { admin, department, operator, page, conversation, messageId };
+  const cannedResponse = await api.request('POST', '/api/canned-responses', {
+    token: admin.token,
+    body: { shortcut: 'secret', text: 'A reply of tenant A', scope: 'tenant' },
+  });
+  const cannedResponseId: string = cannedResponse.body.id;
+  return { admin, department, operator, page, conversation, messageId, cannedResponseId };
 }
 
 describe('tenant isolation', () => {

@@ -1952,6 +1952,196 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/canned-responses": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** What the caller may use: the tenant's, their departments' and their own */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description true: what the caller may change (admins: every tenant and department one) rather than what they may use. */
+                    manageable?: "true" | "false";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Canned responses by shortcut */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["CannedResponse"][];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Create a canned response (tenant and department ones: admins only) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": components["schemas"]["CreateCannedResponseInput"];
+                };
+            };
+            responses: {
+                /** @description The new canned response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CannedResponse"];
+                    };
+                };
+                /** @description FORBIDDEN */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description SHORTCUT_TAKEN */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/canned-responses/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Delete a canned response the caller manages */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Deleted */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description FORBIDDEN */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description NOT_FOUND */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        /** Change the shortcut, title or text of a canned response the caller manages */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": components["schemas"]["UpdateCannedResponseInput"];
+                };
+            };
+            responses: {
+                /** @description The changed canned response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CannedResponse"];
+                    };
+                };
+                /** @description FORBIDDEN */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description NOT_FOUND */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description SHORTCUT_TAKEN */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
     "/api/files/{id}": {
         parameters: {
             query?: never;
@@ -2482,6 +2672,24 @@ export interface components {
             /** Format: uuid */
             departmentId: string;
         };
+        CreateCannedResponseInput: {
+            /** @description One word, case-insensitive, typed after `/`; a leading `/` is dropped. */
+            shortcut: string;
+            title?: string | null;
+            /** @description May use {{visitor.first_name}}, {{visitor.name}}, {{operator.name}} and {{page.name}}; the panel fills them in. */
+            text: string;
+            /** @enum {string} */
+            scope: "tenant" | "department" | "personal";
+            /** Format: uuid */
+            departmentId?: string;
+        };
+        UpdateCannedResponseInput: {
+            /** @description One word, case-insensitive, typed after `/`; a leading `/` is dropped. */
+            shortcut?: string;
+            title?: string | null;
+            /** @description May use {{visitor.first_name}}, {{visitor.name}}, {{operator.name}} and {{page.name}}; the panel fills them in. */
+            text?: string;
+        };
         SimulatorMessageInput: {
             personaId: string;
             text?: string;
@@ -2605,6 +2813,9 @@ export interface components {
                 id: string;
                 psid: string;
                 name: string;
+                /** @description As Facebook gives it; null without a profile (unlike name) */
+                firstName: string | null;
+                lastName: string | null;
                 avatarUrl: string | null;
                 /**
                  * Format: date-time
@@ -2730,6 +2941,22 @@ export interface components {
                 name: string;
             } | null;
             departmentId: string | null;
+        };
+        CannedResponse: {
+            id: string;
+            shortcut: string;
+            title: string | null;
+            text: string;
+            /** @enum {string} */
+            scope: "tenant" | "department" | "personal";
+            departmentId: string | null;
+            ownerId: string | null;
+            /** @description Whether the caller may change or delete it. */
+            canManage: boolean;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
         };
         DemoInfo: {
             enabled: boolean;

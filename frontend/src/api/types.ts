@@ -82,3 +82,11 @@ export type SimulatorThread = Schemas['SimulatorThread'];
 export type SimulatorMessageInput = Schemas['SimulatorMessageInput'];
 /** The values the App Review kit's texts are filled in with. */
 export type ReviewKit = Schemas['ReviewKit'];
+
+/** A reply typed after `/` in the composer: the tenant's, a department's or the operator's own. */
+export type CannedResponse = Schemas['CannedResponse'];
+export type CannedResponseScope = CannedResponse['scope'];
+/** 409 SHORTCUT_TAKEN when someone who would see it already sees that shortcut. */
+export type CannedResponseCreateInput = Schemas['CreateCannedResponseInput'];
+/** The scope and department are fixed at creation. */
+export type CannedResponseUpdateInput = Schemas['UpdateCannedResponseInput'];

@@ -65,6 +65,7 @@ describe('messages', () => {
       'TOO_MANY_ATTEMPTS',
       'DEMO_ACCOUNT',
       'DEPARTMENT_NAME_TAKEN',
+      'SHORTCUT_TAKEN',
       'CANNOT_DELETE_SELF',
       'LAST_ADMIN',
       'VALIDATION_FAILED',

@@ -64,6 +64,13 @@ export const routes: RouteRecordRaw[] = [
         meta: { titleKey: 'nav.workspace' },
       },
       {
+        // Everyone: admins manage the shared ones here, each operator their own.
+        path: 'canned-responses',
+        name: 'canned-responses',
+        component: () => import('@/views/canned-responses/CannedResponsesView.vue'),
+        meta: { titleKey: 'nav.cannedResponses' },
+      },
+      {
         path: 'app-review',
         name: 'app-review',
         component: () => import('@/views/demo/AppReviewKitView.vue'),

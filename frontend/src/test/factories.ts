@@ -110,6 +110,8 @@ export function makeConversation(overrides: Partial<Conversation> = {}): Convers
       id: `contact-${id}`,
       psid: `psid-${id}`,
       name: `Visitor ${id}`,
+      firstName: 'Visitor',
+      lastName: id,
       avatarUrl: null,
       firstContactAt: '2025-01-15T09:00:00.000Z',
     },

@@ -18,6 +18,7 @@ import { Migration20261202173045_outbox } from './Migration20261202173045_outbox
 import { Migration20261202173451_raw_body_bytes } from './Migration20261202173451_raw_body_bytes.js';
 import { Migration20261202182117_pending_out_index } from './Migration20261202182117_pending_out_index.js';
 import { Migration20261203070000_outbox_autovacuum } from './Migration20261203070000_outbox_autovacuum.js';
+import { Migration20261203075755_canned_responses } from './Migration20261203075755_canned_responses.js';
 
 /** Every migration, in order. `npm run db:migration:create` rewrites this file. */
 export const migrationsList: MigrationObject[] = [
@@ -63,5 +64,9 @@ export const migrationsList: MigrationObject[] = [
   {
     name: 'Migration20261203070000_outbox_autovacuum',
     class: Migration20261203070000_outbox_autovacuum,
+  },
+  {
+    name: 'Migration20261203075755_canned_responses',
+    class: Migration20261203075755_canned_responses,
   },
 ];

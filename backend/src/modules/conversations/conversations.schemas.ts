@@ -57,6 +57,11 @@ export const conversationSchema = z
       id: z.string(),
       psid: z.string(),
       name: z.string(),
+      firstName: z
+        .string()
+        .nullable()
+        .meta({ description: 'As Facebook gives it; null without a profile (unlike name)' }),
+      lastName: z.string().nullable(),
       avatarUrl: z.string().nullable(),
       firstContactAt: z.iso
         .datetime()
@@ -144,6 +149,8 @@ export function toConversationDto(
       id: contact.id,
       psid: contact.psid,
       name: contact.displayName,
+      firstName: contact.firstName,
+      lastName: contact.lastName,
       avatarUrl: contact.avatarUrl,
       firstContactAt: contact.createdAt.toISOString(),
     },
