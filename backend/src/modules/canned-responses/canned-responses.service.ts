@@ -1,12 +1,13 @@
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { findByIdOrFail } from '../../db/find.js';
-import { sqlIn, type Sql } from '../../db/sql.js';
+import { sqlIn } from '../../db/sql.js';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../errors.js';
 import type { Actor } from '../auth/actor.js';
 import { Department } from '../departments/department.entity.js';
 import { User } from '../operators/user.entity.js';
 import { Tenant } from '../tenants/tenant.entity.js';
+import { CannedResponsesRepository } from './canned-responses.repository.js';
 import {
   CannedResponse,
   type CannedResponseOwnership,
@@ -57,7 +58,7 @@ export class CannedResponsesService {
 
   /** What the caller may use in the composer, or (manageable) what they may change. */
   async list(actor: Actor, query: ListCannedResponsesQuery = {}): Promise<CannedResponseDto[]> {
-    const departmentIds = await this.departmentIdsOf(actor.userId);
+    const departmentIds = await this.departmentIdsOf(actor);
     const own = { scope: 'personal', owner: actor.userId } as const;
     const where =
       query.manageable === 'true'
@@ -115,7 +116,7 @@ export class CannedResponsesService {
     const isVisible =
       response.scope === 'tenant' ||
       (response.scope === 'department' &&
-        (await this.departmentIdsOf(actor.userId)).includes(response.department!.id));
+        (await this.departmentIdsOf(actor)).includes(response.department!.id));
     if (!isVisible) throw new NotFoundError('The canned response');
     throw new ForbiddenError(
       response.scope === 'personal'
@@ -147,11 +148,9 @@ export class CannedResponsesService {
   private async saveWithUniqueShortcut(actor: Actor, response: CannedResponse): Promise<void> {
     try {
       await this.em.transactional(async (em) => {
-        const sql = sqlIn(em);
-        await sql('select pg_advisory_xact_lock(hashtextextended(?, 0))', [
-          `canned_response:${response.tenant.id}`,
-        ]);
-        const takenBy = await findShortcutClash(sql, response, actor.userId);
+        const repository = new CannedResponsesRepository(sqlIn(em));
+        await repository.lockShortcuts(response.tenant.id);
+        const takenBy = await repository.findShortcutClash(response, actor.userId);
         if (takenBy) throw new ShortcutTakenError(response.shortcut, takenBy);
         em.persist(response);
       });
@@ -164,12 +163,8 @@ export class CannedResponsesService {
     }
   }
 
-  /** The ids come from the authenticated actor, so the pivot needs no tenant condition. */
-  private async departmentIdsOf(userId: string): Promise<string[]> {
-    const rows: { department_id: string }[] = await this.em
-      .getConnection()
-      .execute('select department_id from user_department where user_id = ?', [userId]);
-    return rows.map((row) => row.department_id);
+  private departmentIdsOf(actor: Actor): Promise<string[]> {
+    return new CannedResponsesRepository(sqlIn(this.em)).departmentIdsOf(actor);
   }
 }
 
@@ -177,41 +172,4 @@ function mayManage(actor: Actor, response: CannedResponse): boolean {
   return response.scope === 'personal'
     ? response.owner?.id === actor.userId
     : mayManageSharedResponses(actor);
-}
-
-/**
- * Another response with the same shortcut (case-insensitive) that someone who sees
- * `response` also sees; what kind of one it is from the point of view of the writer.
- */
-async function findShortcutClash(
-  sql: Sql,
-  response: CannedResponse,
-  writerId: string,
-): Promise<CannedResponseScope | 'colleague' | null> {
-  const sameShortcut = `tenant_id = ? and lower(shortcut) = lower(?) and id <> ?`;
-  const params = [response.tenant.id, response.shortcut, response.id];
-  const seenBy: Record<CannedResponseScope, { where: string; params: unknown[] }> = {
-    // Everyone sees it: every other response of the tenant clashes.
-    tenant: { where: 'true', params: [] },
-    // Its members see it: shared ones, and their personal ones.
-    department: {
-      where: `scope <> 'personal' or owner_id in
-                (select user_id from user_department where department_id = ?)`,
-      params: [response.department?.id],
-    },
-    // Its owner sees it: tenant ones, their departments' ones, their own.
-    personal: {
-      where: `scope = 'tenant' or owner_id = ? or department_id in
-                (select department_id from user_department where user_id = ?)`,
-      params: [response.owner?.id, response.owner?.id],
-    },
-  };
-  const { where, params: scopeParams } = seenBy[response.scope];
-  const [clash] = await sql<{ scope: CannedResponseScope; owner_id: string | null }>(
-    `select scope, owner_id from canned_response where ${sameShortcut} and (${where}) limit 1`,
-    [...params, ...scopeParams],
-  );
-  if (!clash) return null;
-  if (clash.scope === 'personal' && clash.owner_id !== writerId) return 'colleague';
-  return clash.scope;
 }
