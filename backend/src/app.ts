@@ -139,7 +139,11 @@ export function createApp(options: {
 
   let openApiDocument: object | undefined;
   router.koaRouter.get('/api/openapi.json', (ctx) => {
-    openApiDocument ??= buildOpenApiDocument(router.specs, config.publicUrl, REALTIME_EVENT_SCHEMAS);
+    openApiDocument ??= buildOpenApiDocument(
+      router.specs,
+      config.publicUrl,
+      REALTIME_EVENT_SCHEMAS,
+    );
     ctx.body = openApiDocument;
   });
 

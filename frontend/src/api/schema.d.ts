@@ -1298,7 +1298,7 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            items: components["schemas"]["Message"][];
+                            items: components["schemas"]["MessageOutput"][];
                             nextCursor: string | null;
                         };
                     };
@@ -1339,7 +1339,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Message"];
+                        "application/json": components["schemas"]["MessageOutput"];
                     };
                 };
                 /** @description VALIDATION_FAILED */
@@ -1545,7 +1545,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Hand a conversation to an operator (with room) or to a department's queue */
+        /** Hand a conversation to an operator (with room) or to a department's queue, optionally with a note for them */
         post: {
             parameters: {
                 query?: never;
@@ -1570,7 +1570,7 @@ export interface paths {
                         "application/json": components["schemas"]["Conversation"];
                     };
                 };
-                /** @description VALIDATION_FAILED: give operatorId or departmentId */
+                /** @description VALIDATION_FAILED: give operatorId or departmentId (and a non-empty note, if any) */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -1840,7 +1840,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Message"];
+                        "application/json": components["schemas"]["MessageOutput"];
                     };
                 };
                 /** @description VALIDATION_FAILED: no file */
@@ -1923,7 +1923,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Message"];
+                        "application/json": components["schemas"]["MessageOutput"];
                     };
                 };
                 /** @description NOT_FOUND */
@@ -2140,6 +2140,115 @@ export interface paths {
                 };
             };
         };
+        trace?: never;
+    };
+    "/api/conversations/{id}/notes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Write a private note for colleagues (never sent to the visitor); "@" + a name or `mentions` notify colleagues (`mention.created`) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": components["schemas"]["CreateNoteInput"];
+                };
+            };
+            responses: {
+                /** @description The note: kind "note", direction "internal", with its mentions */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["MessageOutput"];
+                    };
+                };
+                /** @description VALIDATION_FAILED | INVALID_MENTION: an id in `mentions` is not a colleague who can see the conversation (details.userIds) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description NOT_FOUND */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/conversations/{id}/mentionable": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The caller's colleagues who may see the conversation now: whom a note can mention (by name) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description By name */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["Colleague"][];
+                        };
+                    };
+                };
+                /** @description NOT_FOUND */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/files/{id}": {
@@ -2668,9 +2777,13 @@ export interface components {
         TransferTarget: {
             /** Format: uuid */
             operatorId: string;
+            /** @description A note for whoever gets the chat, stored with the transfer as a note message ("@" + a name mentions a colleague who can see it) */
+            note?: string;
         } | {
             /** Format: uuid */
             departmentId: string;
+            /** @description A note for whoever gets the chat, stored with the transfer as a note message ("@" + a name mentions a colleague who can see it) */
+            note?: string;
         };
         CreateCannedResponseInput: {
             /** @description One word, case-insensitive, typed after `/`; a leading `/` is dropped. */
@@ -2690,11 +2803,53 @@ export interface components {
             /** @description May use {{visitor.first_name}}, {{visitor.name}}, {{operator.name}} and {{page.name}}; the panel fills them in. */
             text?: string;
         };
+        CreateNoteInput: {
+            text: string;
+            /** @description Colleagues to mention besides those named in the text as "@" + their name. Each must be a user of the tenant who may see the conversation (else 400 INVALID_MENTION); the author is never mentioned. */
+            mentions?: string[];
+        };
         SimulatorMessageInput: {
             personaId: string;
             text?: string;
             imageId?: string;
             quickReplyPayload?: string;
+        };
+        Message: {
+            id: string;
+            conversationId: string;
+            /** @enum {string} */
+            direction: "in" | "out" | "internal";
+            /** @enum {string} */
+            kind: "text" | "image" | "video" | "audio" | "file" | "location" | "sticker" | "fallback" | "postback" | "reaction" | "referral" | "other" | "note";
+            text: string | null;
+            attachments: {
+                kind: string;
+                url: string | null;
+                title: string | null;
+                stickerId: string | null;
+                coordinates: {
+                    lat: number;
+                    long: number;
+                } | null;
+                /** @description Omni's own copy (a signed link); null until downloaded. `url` is Facebook's expiring link. */
+                fileUrl: string | null;
+            }[];
+            /** @enum {string} */
+            source: "visitor" | "operator" | "page_inbox" | "automatic";
+            operatorId: string | null;
+            status: ("pending" | "sent" | "delivered" | "read" | "failed") | null;
+            error: string | null;
+            editedAt: string | null;
+            details: {
+                [key: string]: unknown;
+            };
+            /** @description A note's mentioned colleagues (user ids); empty for other messages. */
+            mentions: string[];
+            /**
+             * Format: date-time
+             * @description The platform's time of the message (history order).
+             */
+            createdAt: string;
         };
         Health: {
             /** @enum {string} */
@@ -2823,7 +2978,7 @@ export interface components {
                  */
                 firstContactAt: string;
             };
-            lastMessage: components["schemas"]["Message"] | null;
+            lastMessage: components["schemas"]["MessageOutput"] | null;
             lastInboundAt: string | null;
             replyWindow: {
                 closesAt: string | null;
@@ -2834,41 +2989,6 @@ export interface components {
             assignedAt: string | null;
             closedAt: string | null;
             unreadCount: number;
-        };
-        Message: {
-            id: string;
-            conversationId: string;
-            /** @enum {string} */
-            direction: "in" | "out";
-            /** @enum {string} */
-            kind: "text" | "image" | "video" | "audio" | "file" | "location" | "sticker" | "fallback" | "postback" | "reaction" | "referral" | "other";
-            text: string | null;
-            attachments: {
-                kind: string;
-                url: string | null;
-                title: string | null;
-                stickerId: string | null;
-                coordinates: {
-                    lat: number;
-                    long: number;
-                } | null;
-                /** @description Omni's own copy (a signed link); null until downloaded. `url` is Facebook's expiring link. */
-                fileUrl: string | null;
-            }[];
-            /** @enum {string} */
-            source: "visitor" | "operator" | "page_inbox" | "automatic";
-            operatorId: string | null;
-            status: ("pending" | "sent" | "delivered" | "read" | "failed") | null;
-            error: string | null;
-            editedAt: string | null;
-            details: {
-                [key: string]: unknown;
-            };
-            /**
-             * Format: date-time
-             * @description The platform's time of the message (history order).
-             */
-            createdAt: string;
         };
         QueueStats: {
             /** Format: date-time */
@@ -2958,6 +3078,10 @@ export interface components {
             /** Format: date-time */
             updatedAt: string;
         };
+        Colleague: {
+            id: string;
+            name: string;
+        };
         DemoInfo: {
             enabled: boolean;
             /** @description Empty when demo mode is off */
@@ -3018,6 +3142,55 @@ export interface components {
             at: string;
             /** @description The visitor's own messages: posted, acknowledged, seen by the page */
             status: ("sent" | "delivered" | "seen") | null;
+        };
+        MessageOutput: {
+            id: string;
+            conversationId: string;
+            /** @enum {string} */
+            direction: "in" | "out" | "internal";
+            /** @enum {string} */
+            kind: "text" | "image" | "video" | "audio" | "file" | "location" | "sticker" | "fallback" | "postback" | "reaction" | "referral" | "other" | "note";
+            text: string | null;
+            attachments: {
+                kind: string;
+                url: string | null;
+                title: string | null;
+                stickerId: string | null;
+                coordinates: {
+                    lat: number;
+                    long: number;
+                } | null;
+                /** @description Omni's own copy (a signed link); null until downloaded. `url` is Facebook's expiring link. */
+                fileUrl: string | null;
+            }[];
+            /** @enum {string} */
+            source: "visitor" | "operator" | "page_inbox" | "automatic";
+            operatorId: string | null;
+            status: ("pending" | "sent" | "delivered" | "read" | "failed") | null;
+            error: string | null;
+            editedAt: string | null;
+            details: {
+                [key: string]: unknown;
+            };
+            /** @description A note's mentioned colleagues (user ids); empty for other messages. */
+            mentions: string[];
+            /**
+             * Format: date-time
+             * @description The platform's time of the message (history order).
+             */
+            createdAt: string;
+        };
+        /** @description Socket.io event `mention.created` (not a route): a colleague mentioned the receiving user in a note. */
+        Mention: {
+            conversationId: string;
+            message: components["schemas"]["MessageOutput"];
+            /** @description The note's author; null once their account is deleted */
+            mentionedBy: {
+                id: string;
+                name: string;
+            } | null;
+            /** @description The visitor of the conversation, as shown */
+            contactName: string;
         };
     };
     responses: never;

@@ -17,9 +17,7 @@ describe('findMentionedColleagues', () => {
   });
 
   it('takes the longest name at each @, and a shorter one where only it fits', () => {
-    expect(findMentionedColleagues('@Anna Petrova', [anna, annaPetrova])).toEqual([
-      'anna-petrova',
-    ]);
+    expect(findMentionedColleagues('@Anna Petrova', [anna, annaPetrova])).toEqual(['anna-petrova']);
     expect(findMentionedColleagues('@Anna Pet, look', [anna, annaPetrova])).toEqual(['anna']);
   });
 

@@ -77,7 +77,9 @@ async function salesChat() {
   await postDelivery(
     api,
     admin.tenant.key,
-    delivery(entry(pageId, textMessage({ psid: visitor.psid, pageId, text: 'Where is my order?' }))),
+    delivery(
+      entry(pageId, textMessage({ psid: visitor.psid, pageId, text: 'Where is my order?' })),
+    ),
     connected.appSecret,
   );
   const conversation = await until(
@@ -141,7 +143,10 @@ describe('private notes', () => {
     );
 
     // A later event of each tenant reaching Vera and the outsider would come after the note's.
-    await api.request('PUT', '/api/me/status', { token: chat.admin.token, body: { status: 'away' } });
+    await api.request('PUT', '/api/me/status', {
+      token: chat.admin.token,
+      body: { status: 'away' },
+    });
     await api.request('PUT', '/api/me/status', { token: outsider.token, body: { status: 'away' } });
     await until(
       () => veraEvents,
@@ -185,11 +190,10 @@ describe('private notes', () => {
     expect(await speedOfAnswer()).toBeNull();
 
     // A reply written after the note goes out alone: the note was never queued for sending.
-    const reply = await api.request(
-      'POST',
-      `/api/conversations/${chat.conversation.id}/messages`,
-      { token: chat.anna.token, body: { text: 'Your order ships today.' } },
-    );
+    const reply = await api.request('POST', `/api/conversations/${chat.conversation.id}/messages`, {
+      token: chat.anna.token,
+      body: { text: 'Your order ships today.' },
+    });
     expect(reply.status).toBe(202);
     await until(
       () => chat.history(),
@@ -279,7 +283,10 @@ describe('private notes', () => {
 
   it('go with a transfer, as the newest message the receiver finds', async () => {
     const chat = await salesChat();
-    await api.request('PUT', '/api/me/status', { token: chat.boris.token, body: { status: 'away' } });
+    await api.request('PUT', '/api/me/status', {
+      token: chat.boris.token,
+      body: { status: 'away' },
+    });
     const transfer = (body: unknown) =>
       api.request('POST', `/api/conversations/${chat.conversation.id}/transfer`, {
         token: chat.anna.token,
@@ -310,11 +317,10 @@ describe('private notes', () => {
     });
 
     // Without a note, a transfer writes none.
-    const back = await api.request(
-      'POST',
-      `/api/conversations/${chat.conversation.id}/transfer`,
-      { token: chat.boris.token, body: { departmentId: chat.support.id } },
-    );
+    const back = await api.request('POST', `/api/conversations/${chat.conversation.id}/transfer`, {
+      token: chat.boris.token,
+      body: { departmentId: chat.support.id },
+    });
     expect(back.status).toBe(200);
     const notes = (await chat.history()).filter((item) => item.kind === 'note');
     expect(notes).toHaveLength(1);
