@@ -30,7 +30,6 @@ import type { FilesService } from './modules/files/files.service.js';
 import { registerHealthRoutes } from './modules/health/health.routes.js';
 import type { HealthService } from './modules/health/health.service.js';
 import { registerNoteRoutes } from './modules/notes/notes.routes.js';
-import { mentionSchema } from './modules/notes/notes.schemas.js';
 import type { NotesService } from './modules/notes/notes.service.js';
 import { registerOperatorRoutes } from './modules/operators/operators.routes.js';
 import type { OperatorsService } from './modules/operators/operators.service.js';
@@ -65,12 +64,6 @@ export type ApiServices = {
   /** null unless demo mode is on. */
   simulator: MessengerSimulator | null;
 };
-
-/**
- * Payloads of socket.io events that no route returns, so that the document (and the panel's
- * generated types) describe them too; the others are route schemas already (Message, …).
- */
-const REALTIME_EVENT_SCHEMAS = { Mention: mentionSchema };
 
 /** Request bodies above this are refused with 413 before they are parsed. */
 const JSON_BODY_LIMIT = '1mb';
@@ -117,7 +110,7 @@ export function describeApiRoutes(): AnyRouteSpec[] {
  * the panel's API types from it (frontend/scripts/api-types.ts).
  */
 export function buildApiDocument(serverUrl: string): object {
-  return buildOpenApiDocument(describeApiRoutes(), serverUrl, REALTIME_EVENT_SCHEMAS);
+  return buildOpenApiDocument(describeApiRoutes(), serverUrl);
 }
 
 /** The Koa application: middleware chain, API routes, OpenAPI document and the panel. */
@@ -139,11 +132,7 @@ export function createApp(options: {
 
   let openApiDocument: object | undefined;
   router.koaRouter.get('/api/openapi.json', (ctx) => {
-    openApiDocument ??= buildOpenApiDocument(
-      router.specs,
-      config.publicUrl,
-      REALTIME_EVENT_SCHEMAS,
-    );
+    openApiDocument ??= buildOpenApiDocument(router.specs, config.publicUrl);
     ctx.body = openApiDocument;
   });
 

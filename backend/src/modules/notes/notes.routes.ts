@@ -16,7 +16,8 @@ export function registerNoteRoutes(router: ApiRouter, notes: NotesService): void
     body: createNoteSchema,
     responses: {
       201: {
-        description: 'The note: kind "note", direction "internal", with its mentions',
+        description:
+          'The note: kind "note", direction "internal", with its mentions. Everyone who sees the conversation gets it as `message.created`; each mentioned user also gets the socket event `mention.created` `{conversationId, message (this note), mentionedBy: {id, name} | null, contactName}`.',
         schema: messageSchema,
       },
       400: errorResponse(

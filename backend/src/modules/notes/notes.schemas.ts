@@ -2,9 +2,9 @@ import { z } from 'zod';
 import { idSchema } from '../../http/schemas.js';
 import { isStorableText } from '../../text/storable-text.js';
 import {
-  messageSchema,
   toMessageDto,
   type FileLinker,
+  type MessageDto,
 } from '../conversations/conversations.schemas.js';
 import type { Message } from '../conversations/message.entity.js';
 
@@ -42,25 +42,19 @@ export const mentionableColleaguesSchema = z.object({
   items: z.array(z.object({ id: z.string(), name: z.string() }).meta({ id: 'Colleague' })),
 });
 
-/** The payload of the socket event `mention.created`, sent to each mentioned user only. */
-export const mentionSchema = z
-  .object({
-    conversationId: z.string(),
-    /** The note (kind "note", direction "internal"). */
-    message: messageSchema,
-    mentionedBy: z
-      .object({ id: z.string(), name: z.string() })
-      .nullable()
-      .meta({ description: "The note's author; null once their account is deleted" }),
-    contactName: z.string().meta({ description: 'The visitor of the conversation, as shown' }),
-  })
-  .meta({
-    id: 'Mention',
-    description:
-      'Socket.io event `mention.created` (not a route): a colleague mentioned the receiving user in a note.',
-  });
-
-export type MentionDto = z.infer<typeof mentionSchema>;
+/**
+ * The payload of the socket event `mention.created`, sent to each mentioned user only. Socket
+ * events are not in the OpenAPI document; the note route's description names this shape.
+ */
+export type MentionDto = {
+  conversationId: string;
+  /** The note (kind "note", direction "internal"). */
+  message: MessageDto;
+  /** The note's author; null once their account is deleted. */
+  mentionedBy: { id: string; name: string } | null;
+  /** The visitor of the conversation, as shown. */
+  contactName: string;
+};
 
 /** Needs the note's `conversation.contact` and `operator` loaded. */
 export function toMentionDto(note: Message, linkFile: FileLinker): MentionDto {
