@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Socket } from 'socket.io-client';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { sqlTransaction } from '../../db/sql.js';
 import { registerRandomUser } from '../../testing/fake-graph-fixtures.js';
 import { delivery, entry, textMessage } from '../../testing/messenger-fixtures.js';
@@ -11,31 +11,17 @@ import {
   createOperator,
   postDelivery,
   signUpTenant,
-  startTestWorker,
   useTestApi,
+  useTestWorker,
 } from '../../testing/test-api.js';
+import { until } from '../../testing/until.js';
 import { ConversationStore } from '../conversations/conversation-store.js';
 import type { FakePage } from '../fake-graph/fake-graph.js';
 
 const api = useTestApi();
-let worker: Awaited<ReturnType<typeof startTestWorker>>;
+useTestWorker(api);
 const sockets: Socket[] = [];
-beforeAll(async () => {
-  worker = await startTestWorker(api);
-});
-afterAll(async () => {
-  sockets.forEach((socket) => socket.disconnect());
-  await worker?.stop();
-});
-
-async function until<T>(read: () => Promise<T> | T, accept: (value: T) => boolean): Promise<T> {
-  const deadline = Date.now() + 10_000;
-  for (;;) {
-    const value = await read();
-    if (accept(value) || Date.now() > deadline) return value;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
+afterAll(() => sockets.forEach((socket) => socket.disconnect()));
 
 type ReceivedEvent = { event: string; payload: any }; // eslint-disable-line @typescript-eslint/no-explicit-any
 
