@@ -15,7 +15,8 @@ import {
 /**
  * The operator holding a chat writes a private note mentioning a colleague, picked after @:
  * the colleague is told at once (a toast that opens the chat), the note shows in the history
- * apart from the conversation, and Facebook (the fake Graph) receives nothing.
+ * apart from the conversation, and Facebook (the fake Graph) receives nothing. Then she
+ * transfers the chat to him with a note, which is the newest message he finds in it.
  */
 const browser = useBrowser();
 
@@ -63,6 +64,28 @@ describe('private notes', () => {
       .getByTestId('chat-view')
       .locator('[data-testid="message"][data-direction="internal"]')
       .waitFor();
+
+    // Olga hands the chat to Boris with a note: the first thing he finds in it.
+    await setStatus(boris.token, 'away');
+    await olgaPanel.getByTestId('chat-transfer').click();
+    const dialog = olgaPanel.getByTestId('transfer-dialog');
+    await dialog.getByTestId('transfer-operator').filter({ hasText: 'Boris Colleague' }).click();
+    await dialog
+      .getByTestId('transfer-note')
+      .locator('textarea')
+      .fill('Courier says it was delivered to a neighbour; please call her back.');
+    await saveScreenshot(olgaPanel, 'notes-transfer-dialog');
+    await dialog.getByTestId('transfer-confirm').click();
+    await dialog.waitFor({ state: 'detached' });
+
+    await borisPanel.getByTestId('workspace-tab-mine').click();
+    await rowOf(borisPanel, 'Nina Notes').click();
+    const newest = borisPanel.getByTestId('chat-view').getByTestId('message').last();
+    await expect
+      .poll(() => newest.textContent())
+      .toContain('Courier says it was delivered to a neighbour; please call her back.');
+    expect(await newest.getAttribute('data-direction')).toBe('internal');
+    await saveScreenshot(borisPanel, 'notes-transfer-received');
 
     expect(await sentMessages(business)).toEqual([]);
   });
