@@ -11,28 +11,35 @@ import { makeMessage, makeTenant, makeUser } from '@/test/factories';
 import { createTestI18n } from '@/test/i18n';
 import AppShell from './AppShell.vue';
 
+/** The shell of a signed-in user, in naive-ui's message provider as in the app. */
+async function mountShell() {
+  const pinia = createPinia();
+  setActivePinia(pinia);
+  const session = useSessionStore();
+  session.token = 'jwt';
+  session.user = makeUser();
+  session.tenant = makeTenant();
+  const Stub = { render: () => null };
+  const router = createRouter({
+    history: createMemoryHistory(),
+    routes: [{ path: '/:conversationId?', name: 'workspace', component: Stub }],
+  });
+  await router.push('/');
+  // usePresence reports failures through naive-ui's message API, as in the app.
+  const InProvider = defineComponent(() => () => h(NMessageProvider, () => h(AppShell)));
+  const wrapper = mount(InProvider, {
+    attachTo: document.body,
+    global: {
+      plugins: [pinia, router, createTestI18n()],
+      stubs: { AppSidebar: true, AppTopBar: true, ChangePasswordModal: true },
+    },
+  });
+  return { wrapper, router };
+}
+
 describe('AppShell', () => {
   it('shows the "connection lost" banner while the realtime connection is retried', async () => {
-    const pinia = createPinia();
-    setActivePinia(pinia);
-    const session = useSessionStore();
-    session.token = 'jwt';
-    session.user = makeUser();
-    session.tenant = makeTenant();
-    const Stub = { render: () => null };
-    const router = createRouter({
-      history: createMemoryHistory(),
-      routes: [{ path: '/', name: 'workspace', component: Stub }],
-    });
-    await router.push('/');
-    // usePresence reports failures through naive-ui's message API, as in the app.
-    const InProvider = defineComponent(() => () => h(NMessageProvider, () => h(AppShell)));
-    const wrapper = mount(InProvider, {
-      global: {
-        plugins: [pinia, router, createTestI18n()],
-        stubs: { AppSidebar: true, AppTopBar: true, ChangePasswordModal: true },
-      },
-    });
+    const { wrapper } = await mountShell();
     const banner = 'Connection to Omni lost, retrying…';
     expect(wrapper.text()).not.toContain(banner);
 
@@ -46,12 +53,6 @@ describe('AppShell', () => {
   });
 
   it('shows a colleague’s @mention as a toast that opens the chat, with the chime', async () => {
-    const pinia = createPinia();
-    setActivePinia(pinia);
-    const session = useSessionStore();
-    session.token = 'jwt';
-    session.user = makeUser();
-    session.tenant = makeTenant();
     const tones: number[] = [];
     vi.stubGlobal(
       'AudioContext',
@@ -75,20 +76,7 @@ describe('AppShell', () => {
         }
       },
     );
-    const Stub = { render: () => null };
-    const router = createRouter({
-      history: createMemoryHistory(),
-      routes: [{ path: '/:conversationId?', name: 'workspace', component: Stub }],
-    });
-    await router.push('/');
-    const InProvider = defineComponent(() => () => h(NMessageProvider, () => h(AppShell)));
-    mount(InProvider, {
-      attachTo: document.body,
-      global: {
-        plugins: [pinia, router, createTestI18n()],
-        stubs: { AppSidebar: true, AppTopBar: true, ChangePasswordModal: true },
-      },
-    });
+    const { router } = await mountShell();
 
     const note = makeMessage({
       conversationId: 'chat-7',
