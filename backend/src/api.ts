@@ -25,6 +25,7 @@ import { WebhookSigningKeys } from './modules/facebook/webhook-signing-keys.js';
 import { DepartmentsService } from './modules/departments/departments.service.js';
 import { CannedResponsesService } from './modules/canned-responses/canned-responses.service.js';
 import { HealthService } from './modules/health/health.service.js';
+import { NotesService } from './modules/notes/notes.service.js';
 import { OperatorsService } from './modules/operators/operators.service.js';
 import { RealtimeServer } from './modules/realtime/realtime.server.js';
 import { TenantsService } from './modules/tenants/tenants.service.js';
@@ -141,6 +142,7 @@ export async function startApi({
     conversations,
     routing,
     replies: new RepliesService(em, conversations, dispatchCommitted, linkFile, files),
+    notes: new NotesService(em, conversations, dispatchCommitted, linkFile),
     senderActions: new SenderActionsService(
       em,
       redis,

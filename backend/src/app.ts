@@ -29,6 +29,8 @@ import { registerFileRoutes } from './modules/files/files.routes.js';
 import type { FilesService } from './modules/files/files.service.js';
 import { registerHealthRoutes } from './modules/health/health.routes.js';
 import type { HealthService } from './modules/health/health.service.js';
+import { registerNoteRoutes } from './modules/notes/notes.routes.js';
+import type { NotesService } from './modules/notes/notes.service.js';
 import { registerOperatorRoutes } from './modules/operators/operators.routes.js';
 import type { OperatorsService } from './modules/operators/operators.service.js';
 import { registerReplyRoutes } from './modules/replies/replies.routes.js';
@@ -53,6 +55,7 @@ export type ApiServices = {
   conversations: ConversationsService;
   routing: RoutingService;
   replies: RepliesService;
+  notes: NotesService;
   senderActions: SenderActionsService;
   queueFigures: QueueFiguresService;
   queueStats: QueueStatsService;
@@ -85,6 +88,7 @@ export function registerApiRoutes(
   registerRoutingRoutes(router, services);
   registerReplyRoutes(router, services.replies, services.senderActions);
   registerCannedResponseRoutes(router, services.cannedResponses);
+  registerNoteRoutes(router, services.notes);
   registerFileRoutes(router, services.files, {
     servedToOtherOrigins: config.filesPublicUrl !== null,
   });

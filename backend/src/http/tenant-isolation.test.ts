@@ -32,6 +32,8 @@ const idOf: Record<string, (owner: Owner) => string> = {
   '/api/conversations/{id}/typing': (owner) => owner.conversation.id,
   '/api/conversations/{id}/attachments': (owner) => owner.conversation.id,
   '/api/canned-responses/{id}': (owner) => owner.cannedResponseId,
+  '/api/conversations/{id}/notes': (owner) => owner.conversation.id,
+  '/api/conversations/{id}/mentionable': (owner) => owner.conversation.id,
 };
 
 /** A body that passes validation for each method+path, so the check reaches the lookup. */
@@ -42,6 +44,7 @@ const validBody: Record<string, unknown> = {
   'post /api/conversations/{id}/transfer': { operatorId: '00000000-0000-7000-8000-000000000000' },
   'post /api/conversations/{id}/messages': { text: 'Not yours' },
   'patch /api/canned-responses/{id}': { text: 'Stolen' },
+  'post /api/conversations/{id}/notes': { text: 'Not yours' },
 };
 
 async function seedTenantA() {

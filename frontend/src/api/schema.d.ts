@@ -1545,7 +1545,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Hand a conversation to an operator (with room) or to a department's queue */
+        /** Hand a conversation to an operator (with room) or to a department's queue, optionally with a note for them */
         post: {
             parameters: {
                 query?: never;
@@ -1570,7 +1570,7 @@ export interface paths {
                         "application/json": components["schemas"]["Conversation"];
                     };
                 };
-                /** @description VALIDATION_FAILED: give operatorId or departmentId */
+                /** @description VALIDATION_FAILED: give operatorId or departmentId (and a non-empty note, if any) */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -2142,6 +2142,115 @@ export interface paths {
         };
         trace?: never;
     };
+    "/api/conversations/{id}/notes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Write a private note for colleagues (never sent to the visitor); "@" + a name or `mentions` notify colleagues (`mention.created`) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": components["schemas"]["CreateNoteInput"];
+                };
+            };
+            responses: {
+                /** @description The note: kind "note", direction "internal", with its mentions. Everyone who sees the conversation gets it as `message.created`; each mentioned user also gets the socket event `mention.created` `{conversationId, message (this note), mentionedBy: {id, name} | null, contactName}`. */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Message"];
+                    };
+                };
+                /** @description VALIDATION_FAILED | INVALID_MENTION: an id in `mentions` is not a colleague who can see the conversation (details.userIds) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description NOT_FOUND */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/conversations/{id}/mentionable": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The caller's colleagues who may see the conversation now: whom a note can mention (by name) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description By name */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["Colleague"][];
+                        };
+                    };
+                };
+                /** @description NOT_FOUND */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/files/{id}": {
         parameters: {
             query?: never;
@@ -2668,9 +2777,13 @@ export interface components {
         TransferTarget: {
             /** Format: uuid */
             operatorId: string;
+            /** @description A note for whoever gets the chat, stored with the transfer as a note message ("@" + a name mentions a colleague who can see it) */
+            note?: string;
         } | {
             /** Format: uuid */
             departmentId: string;
+            /** @description A note for whoever gets the chat, stored with the transfer as a note message ("@" + a name mentions a colleague who can see it) */
+            note?: string;
         };
         CreateCannedResponseInput: {
             /** @description One word, case-insensitive, typed after `/`; a leading `/` is dropped. */
@@ -2689,6 +2802,11 @@ export interface components {
             title?: string | null;
             /** @description May use {{visitor.first_name}}, {{visitor.name}}, {{operator.name}} and {{page.name}}; the panel fills them in. */
             text?: string;
+        };
+        CreateNoteInput: {
+            text: string;
+            /** @description Colleagues to mention besides those named in the text as "@" + their name. Each must be a user of the tenant who may see the conversation (else 400 INVALID_MENTION); the author is never mentioned. */
+            mentions?: string[];
         };
         SimulatorMessageInput: {
             personaId: string;
@@ -2839,9 +2957,9 @@ export interface components {
             id: string;
             conversationId: string;
             /** @enum {string} */
-            direction: "in" | "out";
+            direction: "in" | "out" | "internal";
             /** @enum {string} */
-            kind: "text" | "image" | "video" | "audio" | "file" | "location" | "sticker" | "fallback" | "postback" | "reaction" | "referral" | "other";
+            kind: "text" | "image" | "video" | "audio" | "file" | "location" | "sticker" | "fallback" | "postback" | "reaction" | "referral" | "other" | "note";
             text: string | null;
             attachments: {
                 kind: string;
@@ -2864,6 +2982,8 @@ export interface components {
             details: {
                 [key: string]: unknown;
             };
+            /** @description A note's mentioned colleagues (user ids); empty for other messages. */
+            mentions: string[];
             /**
              * Format: date-time
              * @description The platform's time of the message (history order).
@@ -2957,6 +3077,10 @@ export interface components {
             createdAt: string;
             /** Format: date-time */
             updatedAt: string;
+        };
+        Colleague: {
+            id: string;
+            name: string;
         };
         DemoInfo: {
             enabled: boolean;

@@ -66,6 +66,7 @@ describe('messages', () => {
       'DEMO_ACCOUNT',
       'DEPARTMENT_NAME_TAKEN',
       'SHORTCUT_TAKEN',
+      'INVALID_MENTION',
       'CANNOT_DELETE_SELF',
       'LAST_ADMIN',
       'VALIDATION_FAILED',

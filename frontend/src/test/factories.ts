@@ -93,6 +93,7 @@ export function makeMessage(overrides: Partial<Message> = {}): Message {
     error: null,
     editedAt: null,
     details: {},
+    mentions: [],
     createdAt: '2025-01-15T10:00:00.000Z',
     ...overrides,
   };

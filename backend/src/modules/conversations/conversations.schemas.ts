@@ -38,6 +38,9 @@ export const messageSchema = z
     error: z.string().nullable(),
     editedAt: z.iso.datetime().nullable(),
     details: z.record(z.string(), z.unknown()),
+    mentions: z
+      .array(z.string())
+      .meta({ description: "A note's mentioned colleagues (user ids); empty for other messages." }),
     createdAt: z.iso
       .datetime()
       .meta({ description: "The platform's time of the message (history order)." }),
@@ -126,6 +129,7 @@ export function toMessageDto(message: Message, linkFile: FileLinker): MessageDto
     error: message.error,
     editedAt: iso(message.editedAt),
     details: message.details,
+    mentions: message.mentions,
     createdAt: message.occurredAt.toISOString(),
   };
 }
