@@ -11,6 +11,7 @@ import { useConversationsStore } from './stores/conversations';
 import { useDemoStore } from './stores/demo';
 import { useDepartmentsStore } from './stores/departments';
 import { useFacebookPagesStore } from './stores/facebook-pages';
+import { useLabelsStore } from './stores/labels';
 import { useMessagesStore } from './stores/messages';
 import { useOperatorsStore } from './stores/operators';
 import { useQueueStore } from './stores/queue';
@@ -72,6 +73,7 @@ watch(
     useQueueStore(pinia).reset();
     useDemoStore(pinia).reset();
     useCannedResponsesStore(pinia).reset();
+    useLabelsStore(pinia).reset();
   },
 );
 

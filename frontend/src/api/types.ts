@@ -90,3 +90,11 @@ export type CannedResponseScope = CannedResponse['scope'];
 export type CannedResponseCreateInput = Schemas['CreateCannedResponseInput'];
 /** The scope and department are fixed at creation. */
 export type CannedResponseUpdateInput = Schemas['UpdateCannedResponseInput'];
+
+/** An admin-defined coloured tag (`color` is `#rrggbb`, lower case). */
+export type Label = Schemas['Label'];
+/** What a conversation carries of each of its labels. */
+export type LabelSummary = Schemas['LabelSummary'];
+/** 409 LABEL_NAME_TAKEN when the workspace has that name, ignoring case. */
+export type LabelCreateInput = Schemas['CreateLabelInput'];
+export type LabelUpdateInput = Schemas['UpdateLabelInput'];
