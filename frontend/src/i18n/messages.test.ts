@@ -66,6 +66,8 @@ describe('messages', () => {
       'DEMO_ACCOUNT',
       'DEPARTMENT_NAME_TAKEN',
       'SHORTCUT_TAKEN',
+      'LABEL_NAME_TAKEN',
+      'UNKNOWN_LABEL',
       'CANNOT_DELETE_SELF',
       'LAST_ADMIN',
       'VALIDATION_FAILED',
