@@ -1,4 +1,6 @@
+import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
+import en from '../../frontend/src/i18n/locales/en.js';
 import { saveScreenshot, useBrowser } from './browser.js';
 import {
   api,
@@ -85,4 +87,49 @@ describe('labels', () => {
     );
     expect(filtered.items.map((item) => item.contact.name)).toEqual(['Vera Visitor']);
   });
+
+  for (const locale of ['ru', 'bn'] as const) {
+    it(`shows the labels screens in ${locale} without their English texts`, async () => {
+      const business = await createBusiness();
+      const operator = await createOperator(business, 'Nadia Noor');
+      const visitor = await registerVisitor(business, 'Karim', 'Khan');
+      for (const [name, color] of [
+        ['VIP', '#dc2626'],
+        ['Billing', '#fde68a'],
+        ['Very long label name for a chat', '#2563eb'],
+      ]) {
+        await api(business.adminToken, 'POST', '/api/labels', { name, color });
+      }
+
+      const admin = await openPanel(browser(), business.adminToken, '/admin/labels', locale);
+      await admin.getByTestId('label-name').first().waitFor();
+      expect(await englishLabelTexts(admin)).toEqual([]);
+      await admin.getByTestId('label-create').click();
+      await admin.getByTestId('label-modal').waitFor();
+      expect(await englishLabelTexts(admin)).toEqual([]);
+      await saveScreenshot(admin, `labels-form-${locale}`);
+
+      const panel = await openPanel(browser(), operator.token, '/workspace', locale);
+      await panel.getByTestId('go-online').click();
+      await panel.getByTestId('offline-hint').waitFor({ state: 'detached' });
+      await deliver(business, [visitorMessage(business, visitor, 'Salam! Ki khobor?')]);
+      await panel.getByTestId('workspace-tab-mine').click();
+      await rowOf(panel, 'Karim Khan').click();
+      await panel.getByTestId('chat-labels-button').click();
+      for (const name of ['VIP', 'Very long label name for a chat']) {
+        await panel.getByTestId('chat-label-option').filter({ hasText: name }).click();
+      }
+      await rowOf(panel, 'Karim Khan').getByTestId('label-chip').nth(1).waitFor();
+      expect(await englishLabelTexts(panel)).toEqual([]);
+      await saveScreenshot(panel, `labels-chat-${locale}`);
+    });
+  }
 });
+
+/** The English texts of the labels screens (long enough to be unmistakable) shown on the page. */
+async function englishLabelTexts(page: Page): Promise<string[]> {
+  const text = await page.evaluate(() => document.body.innerText);
+  return Object.values(en.labels).filter(
+    (english) => english.length >= 12 && text.includes(english),
+  );
+}

@@ -70,7 +70,7 @@ describe('ChatLabels', () => {
     (options[0] as HTMLElement).click();
     await flushPromises();
     expect(requests.find((request) => request.method === 'PUT')?.body).toEqual({
-      labelIds: ['vip', 'billing'],
+      labelIds: ['billing', 'vip'],
     });
     expect(chipNames(document.body)).toEqual(['Billing', 'VIP']);
     // A light label gets dark text, a strong one white text.
