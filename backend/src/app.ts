@@ -14,6 +14,8 @@ import { registerAuthRoutes } from './modules/auth/auth.routes.js';
 import type { AuthService } from './modules/auth/auth.service.js';
 import { registerCannedResponseRoutes } from './modules/canned-responses/canned-responses.routes.js';
 import type { CannedResponsesService } from './modules/canned-responses/canned-responses.service.js';
+import { registerLabelRoutes } from './modules/labels/labels.routes.js';
+import type { LabelsService } from './modules/labels/labels.service.js';
 import { registerConversationRoutes } from './modules/conversations/conversations.routes.js';
 import type { ConversationsService } from './modules/conversations/conversations.service.js';
 import { registerDemoRoutes } from './modules/demo/demo.routes.js';
@@ -48,6 +50,7 @@ export type ApiServices = {
   tenants: TenantsService;
   departments: DepartmentsService;
   cannedResponses: CannedResponsesService;
+  labels: LabelsService;
   operators: OperatorsService;
   health: HealthService;
   facebookPages: FacebookPagesService;
@@ -89,6 +92,7 @@ export function registerApiRoutes(
   registerReplyRoutes(router, services.replies, services.senderActions);
   registerCannedResponseRoutes(router, services.cannedResponses);
   registerNoteRoutes(router, services.notes);
+  registerLabelRoutes(router, services.labels, services.conversations);
   registerFileRoutes(router, services.files, {
     servedToOtherOrigins: config.filesPublicUrl !== null,
   });

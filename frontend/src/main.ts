@@ -12,6 +12,7 @@ import { useDemoStore } from './stores/demo';
 import { useDepartmentsStore } from './stores/departments';
 import { useFacebookPagesStore } from './stores/facebook-pages';
 import { useMentionsStore } from './stores/mentions';
+import { useLabelsStore } from './stores/labels';
 import { useMessagesStore } from './stores/messages';
 import { useOperatorsStore } from './stores/operators';
 import { useQueueStore } from './stores/queue';
@@ -74,6 +75,7 @@ watch(
     useDemoStore(pinia).reset();
     useCannedResponsesStore(pinia).reset();
     useMentionsStore(pinia).reset();
+    useLabelsStore(pinia).reset();
   },
 );
 

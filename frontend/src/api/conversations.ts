@@ -19,6 +19,8 @@ export interface ConversationFilter {
   departmentId?: string;
   /** Visitor name or message text. */
   q?: string;
+  /** Only conversations carrying this label. */
+  labelId?: string;
   cursor?: string;
 }
 
@@ -31,6 +33,7 @@ export function listConversations(
   if (filter.mine) query.set('mine', 'true');
   if (filter.departmentId) query.set('departmentId', filter.departmentId);
   if (filter.q) query.set('q', filter.q);
+  if (filter.labelId) query.set('labelId', filter.labelId);
   if (filter.cursor) query.set('cursor', filter.cursor);
   const search = query.toString();
   return http.get(`/api/conversations${search ? `?${search}` : ''}`);
@@ -102,4 +105,9 @@ export function getQueueFigures(): Promise<QueueFigures> {
 export function getQueueStats(period: { from: string; to: string }): Promise<QueueStats> {
   const query = new URLSearchParams(period).toString();
   return http.get(`/api/queue/stats?${query}`);
+}
+
+/** Replaces the conversation's labels; 400 UNKNOWN_LABEL when one was deleted meanwhile. */
+export function setConversationLabels(id: string, labelIds: string[]): Promise<Conversation> {
+  return http.put(`/api/conversations/${encode(id)}/labels`, { labelIds });
 }

@@ -1184,6 +1184,8 @@ export interface paths {
                     mine?: "true" | "false";
                     departmentId?: string;
                     q?: string;
+                    /** @description Only conversations carrying this label */
+                    labelId?: string;
                     cursor?: string;
                 };
                 header?: never;
@@ -2251,6 +2253,253 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/labels": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The workspace's labels, by name */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Every label */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["Label"][];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Create a label (admins) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": components["schemas"]["CreateLabelInput"];
+                };
+            };
+            responses: {
+                /** @description The new label */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Label"];
+                    };
+                };
+                /** @description FORBIDDEN */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description LABEL_NAME_TAKEN */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/labels/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Delete a label (admins): it is taken off every conversation */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Deleted */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description FORBIDDEN */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description NOT_FOUND */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        /** Rename or recolour a label (admins); its conversations' panels are updated */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": components["schemas"]["UpdateLabelInput"];
+                };
+            };
+            responses: {
+                /** @description The changed label */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Label"];
+                    };
+                };
+                /** @description FORBIDDEN */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description NOT_FOUND */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description LABEL_NAME_TAKEN */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/api/conversations/{id}/labels": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Replace a conversation's labels (anyone who sees the conversation) */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": components["schemas"]["SetConversationLabelsInput"];
+                };
+            };
+            responses: {
+                /** @description The conversation as it is now */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Conversation"];
+                    };
+                };
+                /** @description UNKNOWN_LABEL | VALIDATION_FAILED */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description NOT_FOUND */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/files/{id}": {
         parameters: {
             query?: never;
@@ -2808,6 +3057,28 @@ export interface components {
             /** @description Colleagues to mention besides those named in the text as "@" + their name. Each must be a user of the tenant who may see the conversation (else 400 INVALID_MENTION); the author is never mentioned. */
             mentions?: string[];
         };
+        CreateLabelInput: {
+            /** @description Unique in the workspace, ignoring case. */
+            name: string;
+            /**
+             * @description `#rrggbb`
+             * @example #1a7f5a
+             */
+            color: string;
+        };
+        UpdateLabelInput: {
+            /** @description Unique in the workspace, ignoring case. */
+            name?: string;
+            /**
+             * @description `#rrggbb`
+             * @example #1a7f5a
+             */
+            color?: string;
+        };
+        SetConversationLabelsInput: {
+            /** @description Every label the conversation should carry (the tenant's); [] clears */
+            labelIds: string[];
+        };
         SimulatorMessageInput: {
             personaId: string;
             text?: string;
@@ -2952,6 +3223,8 @@ export interface components {
             assignedAt: string | null;
             closedAt: string | null;
             unreadCount: number;
+            /** @description Its labels, by name */
+            labels: components["schemas"]["LabelSummary"][];
         };
         Message: {
             id: string;
@@ -2989,6 +3262,11 @@ export interface components {
              * @description The platform's time of the message (history order).
              */
             createdAt: string;
+        };
+        LabelSummary: {
+            id: string;
+            name: string;
+            color: string;
         };
         QueueStats: {
             /** Format: date-time */
@@ -3081,6 +3359,16 @@ export interface components {
         Colleague: {
             id: string;
             name: string;
+        };
+        Label: {
+            id: string;
+            name: string;
+            /** @description `#rrggbb`, lower case */
+            color: string;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
         };
         DemoInfo: {
             enabled: boolean;

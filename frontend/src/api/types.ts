@@ -108,3 +108,10 @@ export interface Mention {
   /** The visitor of the conversation, as shown. */
   contactName: string;
 }
+/** An admin-defined coloured tag (`color` is `#rrggbb`, lower case). */
+export type Label = Schemas['Label'];
+/** What a conversation carries of each of its labels. */
+export type LabelSummary = Schemas['LabelSummary'];
+/** 409 LABEL_NAME_TAKEN when the workspace has that name, ignoring case. */
+export type LabelCreateInput = Schemas['CreateLabelInput'];
+export type LabelUpdateInput = Schemas['UpdateLabelInput'];

@@ -67,6 +67,8 @@ describe('messages', () => {
       'DEPARTMENT_NAME_TAKEN',
       'SHORTCUT_TAKEN',
       'INVALID_MENTION',
+      'LABEL_NAME_TAKEN',
+      'UNKNOWN_LABEL',
       'CANNOT_DELETE_SELF',
       'LAST_ADMIN',
       'VALIDATION_FAILED',

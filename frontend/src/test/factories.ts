@@ -127,6 +127,7 @@ export function makeConversation(overrides: Partial<Conversation> = {}): Convers
     assignedAt: null,
     closedAt: null,
     unreadCount: 0,
+    labels: [],
     ...overrides,
   };
 }

@@ -20,6 +20,7 @@ import { Migration20261202182117_pending_out_index } from './Migration2026120218
 import { Migration20261203070000_outbox_autovacuum } from './Migration20261203070000_outbox_autovacuum.js';
 import { Migration20261203075755_canned_responses } from './Migration20261203075755_canned_responses.js';
 import { Migration20261203110000_notes } from './Migration20261203110000_notes.js';
+import { Migration20261203111000_labels } from './Migration20261203111000_labels.js';
 
 /** Every migration, in order. `npm run db:migration:create` rewrites this file. */
 export const migrationsList: MigrationObject[] = [
@@ -71,4 +72,8 @@ export const migrationsList: MigrationObject[] = [
     class: Migration20261203075755_canned_responses,
   },
   { name: 'Migration20261203110000_notes', class: Migration20261203110000_notes },
+  {
+    name: 'Migration20261203111000_labels',
+    class: Migration20261203111000_labels,
+  },
 ];

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { keysetCursorSchema } from '../../http/cursor.js';
 import { idSchema } from '../../http/schemas.js';
+import { labelSummarySchema, type LabelSummary } from '../labels/labels.schemas.js';
 import type { Conversation } from './conversation.entity.js';
 import { CONVERSATION_STATUSES } from './conversation.entity.js';
 import {
@@ -81,6 +82,7 @@ export const conversationSchema = z
     assignedAt: z.iso.datetime().nullable(),
     closedAt: z.iso.datetime().nullable(),
     unreadCount: z.number().int(),
+    labels: z.array(labelSummarySchema).meta({ description: 'Its labels, by name' }),
   })
   .meta({ id: 'Conversation' });
 
@@ -91,6 +93,7 @@ export const listConversationsQuerySchema = z.object({
   mine: z.enum(['true', 'false']).optional(),
   departmentId: idSchema.optional(),
   q: z.string().trim().max(200).optional(),
+  labelId: idSchema.optional().meta({ description: 'Only conversations carrying this label' }),
   cursor: keysetCursorSchema.optional(),
 });
 
@@ -134,12 +137,13 @@ export function toMessageDto(message: Message, linkFile: FileLinker): MessageDto
   };
 }
 
-/** Needs `contact` and `page` loaded. */
+/** Needs `contact` and `page` loaded; `labels` from LabelsRepository.labelsOf. */
 export function toConversationDto(
   conversation: Conversation,
   lastMessage: Message | null,
   now: Date,
   linkFile: FileLinker,
+  labels: LabelSummary[],
 ): ConversationDto {
   const { contact, page } = conversation;
   const window = computeReplyWindow(contact.lastInboundAt, page.humanAgentEnabled, now);
@@ -169,5 +173,6 @@ export function toConversationDto(
     assignedAt: iso(conversation.assignedAt),
     closedAt: iso(conversation.closedAt),
     unreadCount: conversation.unreadCount,
+    labels,
   };
 }

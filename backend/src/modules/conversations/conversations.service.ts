@@ -1,9 +1,11 @@
 import type { FilterQuery } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { findByIdOrFail } from '../../db/find.js';
+import { sqlIn } from '../../db/sql.js';
 import { NotFoundError } from '../../errors.js';
 import { encodeKeysetCursor, type KeysetCursor } from '../../http/cursor.js';
 import type { Actor } from '../auth/actor.js';
+import { LabelsRepository } from '../labels/labels.repository.js';
 import { User } from '../operators/user.entity.js';
 import { visibleToFilter, type Viewer } from './conversation-visibility.js';
 import { Conversation } from './conversation.entity.js';
@@ -42,6 +44,7 @@ export class ConversationsService {
     if (query.status) conditions.push({ status: query.status });
     if (query.mine === 'true') conditions.push({ operator: actor.userId });
     if (query.departmentId) conditions.push({ department: query.departmentId });
+    if (query.labelId) conditions.push({ labels: { $some: { id: query.labelId } } });
     if (query.q) {
       const pattern = `%${query.q.replace(/[\\%_]/g, (character) => `\\${character}`)}%`;
       const matchingText = await this.em.find(
@@ -83,6 +86,10 @@ export class ConversationsService {
       this.em,
       items.map((conversation) => conversation.id),
     );
+    const labels = await this.labelsOf(
+      actor.tenantId,
+      items.map((conversation) => conversation.id),
+    );
     const now = this.clock();
     const last = items.at(-1);
     return {
@@ -92,6 +99,7 @@ export class ConversationsService {
           lastMessages.get(conversation.id) ?? null,
           now,
           this.linkFile,
+          labels.get(conversation.id) ?? [],
         ),
       ),
       nextCursor:
@@ -119,12 +127,18 @@ export class ConversationsService {
 
   private async present(conversation: Conversation): Promise<ConversationDto> {
     const lastMessages = await findLastMessages(this.em, [conversation.id]);
+    const labels = await this.labelsOf(conversation.tenant.id, [conversation.id]);
     return toConversationDto(
       conversation,
       lastMessages.get(conversation.id) ?? null,
       this.clock(),
       this.linkFile,
+      labels.get(conversation.id) ?? [],
     );
+  }
+
+  private labelsOf(tenantId: string, conversationIds: string[]) {
+    return new LabelsRepository(sqlIn(this.em)).labelsOf(tenantId, conversationIds);
   }
 
   /** The newest messages first page by page (the panel scrolls upwards); each page in time order. */
