@@ -24,6 +24,7 @@ import { WebhookRefusals } from './modules/facebook/webhook-refusals.js';
 import { WebhookSigningKeys } from './modules/facebook/webhook-signing-keys.js';
 import { DepartmentsService } from './modules/departments/departments.service.js';
 import { CannedResponsesService } from './modules/canned-responses/canned-responses.service.js';
+import { AlertPreferencesService } from './modules/operators/alert-preferences.service.js';
 import { HealthService } from './modules/health/health.service.js';
 import { OperatorsService } from './modules/operators/operators.service.js';
 import { RealtimeServer } from './modules/realtime/realtime.server.js';
@@ -114,6 +115,7 @@ export async function startApi({
     tenants,
     departments: new DepartmentsService(em),
     cannedResponses: new CannedResponsesService(em),
+    alertPreferences: new AlertPreferencesService(em),
     operators: new OperatorsService(
       em,
       passwords,

@@ -29,6 +29,8 @@ import { registerFileRoutes } from './modules/files/files.routes.js';
 import type { FilesService } from './modules/files/files.service.js';
 import { registerHealthRoutes } from './modules/health/health.routes.js';
 import type { HealthService } from './modules/health/health.service.js';
+import { registerAlertPreferenceRoutes } from './modules/operators/alert-preferences.routes.js';
+import type { AlertPreferencesService } from './modules/operators/alert-preferences.service.js';
 import { registerOperatorRoutes } from './modules/operators/operators.routes.js';
 import type { OperatorsService } from './modules/operators/operators.service.js';
 import { registerReplyRoutes } from './modules/replies/replies.routes.js';
@@ -47,6 +49,7 @@ export type ApiServices = {
   departments: DepartmentsService;
   cannedResponses: CannedResponsesService;
   operators: OperatorsService;
+  alertPreferences: AlertPreferencesService;
   health: HealthService;
   facebookPages: FacebookPagesService;
   facebookWebhooks: FacebookWebhooksService;
@@ -79,6 +82,7 @@ export function registerApiRoutes(
   registerTenantRoutes(router, services.tenants);
   registerDepartmentRoutes(router, services.departments);
   registerOperatorRoutes(router, services.operators);
+  registerAlertPreferenceRoutes(router, services.alertPreferences);
   registerFacebookPageRoutes(router, services.facebookPages);
   registerFacebookWebhookRoutes(router, services.facebookWebhooks);
   registerConversationRoutes(router, services.conversations);
