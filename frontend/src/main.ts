@@ -6,6 +6,7 @@ import { configureHttpAuth } from './api/http';
 import { createAppI18n, persistLocale } from './i18n';
 import { connectRealtime, disconnectRealtime } from './realtime/socket';
 import { createAppRouter, installNavigationGuards } from './router';
+import { useAlertPreferencesStore } from './stores/alert-preferences';
 import { useCannedResponsesStore } from './stores/canned-responses';
 import { useConversationsStore } from './stores/conversations';
 import { useDemoStore } from './stores/demo';
@@ -72,6 +73,7 @@ watch(
     useQueueStore(pinia).reset();
     useDemoStore(pinia).reset();
     useCannedResponsesStore(pinia).reset();
+    useAlertPreferencesStore(pinia).reset();
   },
 );
 

@@ -90,3 +90,9 @@ export type CannedResponseScope = CannedResponse['scope'];
 export type CannedResponseCreateInput = Schemas['CreateCannedResponseInput'];
 /** The scope and department are fixed at creation. */
 export type CannedResponseUpdateInput = Schemas['UpdateCannedResponseInput'];
+
+/** GET/PATCH /api/me/preferences: each user's sounds, volume and desktop notifications. */
+export type AlertPreferences = Schemas['AlertPreferences'];
+export type AlertSound = keyof AlertPreferences['sounds'];
+/** PATCH accepts any subset, sounds too. */
+export type AlertPreferencesUpdate = Schemas['UpdateAlertPreferencesInput'];
