@@ -33,6 +33,8 @@ import { registerHealthRoutes } from './modules/health/health.routes.js';
 import type { HealthService } from './modules/health/health.service.js';
 import { registerNoteRoutes } from './modules/notes/notes.routes.js';
 import type { NotesService } from './modules/notes/notes.service.js';
+import { registerAlertPreferenceRoutes } from './modules/operators/alert-preferences.routes.js';
+import type { AlertPreferencesService } from './modules/operators/alert-preferences.service.js';
 import { registerOperatorRoutes } from './modules/operators/operators.routes.js';
 import type { OperatorsService } from './modules/operators/operators.service.js';
 import { registerReplyRoutes } from './modules/replies/replies.routes.js';
@@ -52,6 +54,7 @@ export type ApiServices = {
   cannedResponses: CannedResponsesService;
   labels: LabelsService;
   operators: OperatorsService;
+  alertPreferences: AlertPreferencesService;
   health: HealthService;
   facebookPages: FacebookPagesService;
   facebookWebhooks: FacebookWebhooksService;
@@ -85,6 +88,7 @@ export function registerApiRoutes(
   registerTenantRoutes(router, services.tenants);
   registerDepartmentRoutes(router, services.departments);
   registerOperatorRoutes(router, services.operators);
+  registerAlertPreferenceRoutes(router, services.alertPreferences);
   registerFacebookPageRoutes(router, services.facebookPages);
   registerFacebookWebhookRoutes(router, services.facebookWebhooks);
   registerConversationRoutes(router, services.conversations);

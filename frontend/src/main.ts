@@ -6,6 +6,7 @@ import { configureHttpAuth } from './api/http';
 import { createAppI18n, persistLocale } from './i18n';
 import { connectRealtime, disconnectRealtime } from './realtime/socket';
 import { createAppRouter, installNavigationGuards } from './router';
+import { useAlertPreferencesStore } from './stores/alert-preferences';
 import { useCannedResponsesStore } from './stores/canned-responses';
 import { useConversationsStore } from './stores/conversations';
 import { useDemoStore } from './stores/demo';
@@ -76,6 +77,7 @@ watch(
     useCannedResponsesStore(pinia).reset();
     useMentionsStore(pinia).reset();
     useLabelsStore(pinia).reset();
+    useAlertPreferencesStore(pinia).reset();
   },
 );
 

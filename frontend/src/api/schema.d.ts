@@ -810,6 +810,75 @@ export interface paths {
         };
         trace?: never;
     };
+    "/api/me/preferences": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Your alert preferences: sounds by kind, volume, desktop notifications */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Your preferences */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["AlertPreferences"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Change some of your alert preferences; the rest keep their values */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": components["schemas"]["UpdateAlertPreferencesInput"];
+                };
+            };
+            responses: {
+                /** @description Your preferences after the change */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["AlertPreferences"];
+                    };
+                };
+                /** @description VALIDATION_FAILED */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
     "/api/channels/facebook": {
         parameters: {
             query?: never;
@@ -3004,6 +3073,18 @@ export interface components {
             departmentIds?: string[];
             maxChats?: number | null;
         };
+        UpdateAlertPreferencesInput: {
+            sounds?: {
+                /** @description A chat is assigned to me or starts waiting. */
+                newChat?: boolean;
+                /** @description A visitor writes in a chat I hold. */
+                newMessage?: boolean;
+                /** @description Repeats every 30 s while a chat of mine waits for an answer longer than the tenant's unansweredReminderSeconds, or while the queue has chats I could take. */
+                reminder?: boolean;
+            };
+            volume?: number;
+            desktopNotifications?: boolean;
+        };
         CreateFacebookPageInput: {
             name: string;
             accessToken: string;
@@ -3157,6 +3238,18 @@ export interface components {
             operatorCount: number;
             /** Format: date-time */
             createdAt: string;
+        };
+        AlertPreferences: {
+            sounds: {
+                /** @description A chat is assigned to me or starts waiting. */
+                newChat: boolean;
+                /** @description A visitor writes in a chat I hold. */
+                newMessage: boolean;
+                /** @description Repeats every 30 s while a chat of mine waits for an answer longer than the tenant's unansweredReminderSeconds, or while the queue has chats I could take. */
+                reminder: boolean;
+            };
+            volume: number;
+            desktopNotifications: boolean;
         };
         FacebookPage: {
             id: string;

@@ -115,3 +115,8 @@ export type LabelSummary = Schemas['LabelSummary'];
 /** 409 LABEL_NAME_TAKEN when the workspace has that name, ignoring case. */
 export type LabelCreateInput = Schemas['CreateLabelInput'];
 export type LabelUpdateInput = Schemas['UpdateLabelInput'];
+/** GET/PATCH /api/me/preferences: each user's sounds, volume and desktop notifications. */
+export type AlertPreferences = Schemas['AlertPreferences'];
+export type AlertSound = keyof AlertPreferences['sounds'];
+/** PATCH accepts any subset, sounds too. */
+export type AlertPreferencesUpdate = Schemas['UpdateAlertPreferencesInput'];

@@ -3,7 +3,7 @@ import { h, onScopeDispose } from 'vue';
 import { useI18n } from 'vue-i18n';
 import type { Mention } from '@/api/types';
 import { useMentionsStore } from '@/stores/mentions';
-import { chime } from './use-chat-alerts';
+import { useAlertOutput } from './use-chat-alerts';
 
 /** Long enough to read and click; it can be closed sooner. */
 const TOAST_DURATION_MS = 12_000;
@@ -14,17 +14,18 @@ const TOAST_TEXT_STYLE =
   'max-width:380px;overflow:hidden;opacity:0.8;text-overflow:ellipsis;white-space:nowrap';
 
 /**
- * A colleague mentioned me in a note: the urgent chime, a toast that opens the chat when
- * clicked, and a desktop notification while the panel is in the background. Mounted by the
+ * A colleague mentioned me in a note: the message sound (if I keep it on), a toast that opens
+ * the chat when clicked, and a desktop notification while the panel is in the background. Mounted by the
  * shell, so a mention reaches me on every page of the panel.
  */
 export function useMentionAlerts(open: (conversationId: string) => void): void {
   const { t } = useI18n();
   const toast = useMessage();
   const mentions = useMentionsStore();
+  const { play, notifyInBackground } = useAlertOutput();
 
   function alert(mention: Mention): void {
-    chime(true);
+    play('newMessage', 'mention');
     const title = t('notes.mentionedYou', {
       name: mention.mentionedBy?.name ?? t('notes.someone'),
       visitor: mention.contactName,
@@ -48,17 +49,11 @@ export function useMentionAlerts(open: (conversationId: string) => void): void {
         ),
       { duration: TOAST_DURATION_MS, closable: true },
     );
-    if (document.visibilityState === 'visible') return;
-    if (typeof Notification === 'undefined' || Notification.permission !== 'granted') return;
-    const notification = new Notification(title, {
-      body: mention.message.text ?? '',
-      tag: `omni-mention-${mention.message.id}`,
-    });
-    notification.onclick = () => {
-      window.focus();
-      open(mention.conversationId);
-      notification.close();
-    };
+    notifyInBackground(
+      title,
+      { body: mention.message.text ?? '', tag: `omni-mention-${mention.message.id}` },
+      () => open(mention.conversationId),
+    );
   }
 
   onScopeDispose(mentions.onMention(alert));

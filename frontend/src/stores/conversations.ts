@@ -14,8 +14,12 @@ interface ListState {
 }
 
 /** What just happened to a conversation, for sounds and desktop notifications. */
-export type ConversationArrival = 'assigned-to-me' | 'started-waiting';
+export type ConversationArrival = 'assigned-to-me' | 'started-waiting' | 'visitor-wrote-to-me';
 type ArrivalListener = (arrival: ConversationArrival, conversation: Conversation) => void;
+
+/** The record's last message is a visitor's that the previous record did not have. */
+const isNewVisitorMessage = (previous: Conversation | undefined, next: Conversation) =>
+  next.lastMessage?.direction === 'in' && next.lastMessage.id !== previous?.lastMessage?.id;
 
 const activityOf = (conversation: Conversation) =>
   conversation.lastMessage?.createdAt ?? conversation.assignedAt ?? conversation.queuedAt ?? '';
@@ -113,6 +117,7 @@ export const useConversationsStore = defineStore('conversations', () => {
       item?.status === 'assigned' && item.operatorId === myId.value;
     if (isMine(next) && !isMine(previous)) arrival = 'assigned-to-me';
     else if (next.status === 'queued' && previous?.status !== 'queued') arrival = 'started-waiting';
+    else if (isMine(next) && isNewVisitorMessage(previous, next)) arrival = 'visitor-wrote-to-me';
     if (!arrival) return;
     for (const listener of arrivalListeners) listener(arrival, next);
   }
@@ -128,7 +133,7 @@ export const useConversationsStore = defineStore('conversations', () => {
     closedIds.value = closedIds.value.filter((id) => byId.value.has(id));
   }
 
-  /** Called for chats that become mine or start waiting while the panel is open. */
+  /** Called for chats that become mine or start waiting, and visitors writing in mine. */
   function onArrival(listener: ArrivalListener): () => void {
     arrivalListeners.add(listener);
     return () => arrivalListeners.delete(listener);

@@ -3,6 +3,7 @@ import { AppError } from '../../errors.js';
 import { TenantOwnedEntity } from '../../db/tenant-owned.entity.js';
 import type { Department } from '../departments/department.entity.js';
 import type { Tenant } from '../tenants/tenant.entity.js';
+import type { AlertPreferences } from './alert-preferences.schemas.js';
 
 /**
  * A reviewer works like an operator and may also open the demo's App Review kit and
@@ -24,6 +25,8 @@ export class User extends TenantOwnedEntity {
   maxChats: number | null = null;
   /** When the dispatcher last gave them a chat: among equally loaded, the longest idle is next. */
   lastAssignedAt: Date | null = null;
+  /** What the user changed of their alert settings; null: the defaults. */
+  alertPreferences: Partial<AlertPreferences> | null = null;
   departments = new Collection<Department>(this);
 
   constructor(
@@ -84,6 +87,7 @@ export const UserSchema = new EntitySchema<User, TenantOwnedEntity>({
     statusChangedAt: { type: 'datetime', defaultRaw: 'now()' },
     maxChats: { type: 'integer', nullable: true },
     lastAssignedAt: { type: 'datetime', nullable: true },
+    alertPreferences: { type: 'json', nullable: true },
     departments: {
       kind: 'm:n',
       entity: 'Department',

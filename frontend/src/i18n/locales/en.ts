@@ -122,6 +122,7 @@ const en = {
     workspace: 'Workspace',
     logout: 'Log out',
     changePassword: 'Change password',
+    alerts: 'Alerts and sounds',
   },
   password: {
     title: 'Change password',
@@ -357,6 +358,24 @@ const en = {
   alerts: {
     assigned: 'New chat: {name}',
     waiting: '{name} is waiting',
+    newMessage: '{name} wrote to you',
+    reminder: 'A visitor is waiting for your answer',
+  },
+  alertPreferences: {
+    title: 'Alerts and sounds',
+    soundsHeading: 'Play a sound when',
+    newChat: 'a chat is assigned to me or starts waiting',
+    newMessage: 'a visitor writes in one of my chats, or a colleague mentions me',
+    reminder: 'something still waits: a reminder every 30 s',
+    reminderHint:
+      'It repeats while a visitor in one of your chats has waited longer than {seconds} s for an answer, or while the queue has chats you could take.',
+    volume: 'Volume',
+    play: 'Play',
+    desktop: 'Desktop notifications while Omni is in the background',
+    desktopBlocked:
+      'Your browser blocks notifications from Omni. Allow them in the site settings (the lock icon next to the address).',
+    desktopUnsupported: 'This browser cannot show desktop notifications.',
+    saveFailed: 'Your preferences could not be saved. Try again.',
   },
   shortcuts: {
     title: 'Keyboard shortcuts',
