@@ -14,6 +14,8 @@ import { registerAuthRoutes } from './modules/auth/auth.routes.js';
 import type { AuthService } from './modules/auth/auth.service.js';
 import { registerCannedResponseRoutes } from './modules/canned-responses/canned-responses.routes.js';
 import type { CannedResponsesService } from './modules/canned-responses/canned-responses.service.js';
+import { registerContactRoutes } from './modules/contacts/contacts.routes.js';
+import type { ContactsService } from './modules/contacts/contacts.service.js';
 import { registerConversationRoutes } from './modules/conversations/conversations.routes.js';
 import type { ConversationsService } from './modules/conversations/conversations.service.js';
 import { registerDemoRoutes } from './modules/demo/demo.routes.js';
@@ -51,6 +53,7 @@ export type ApiServices = {
   facebookPages: FacebookPagesService;
   facebookWebhooks: FacebookWebhooksService;
   conversations: ConversationsService;
+  contacts: ContactsService;
   routing: RoutingService;
   replies: RepliesService;
   senderActions: SenderActionsService;
@@ -82,6 +85,7 @@ export function registerApiRoutes(
   registerFacebookPageRoutes(router, services.facebookPages);
   registerFacebookWebhookRoutes(router, services.facebookWebhooks);
   registerConversationRoutes(router, services.conversations);
+  registerContactRoutes(router, services.contacts);
   registerRoutingRoutes(router, services);
   registerReplyRoutes(router, services.replies, services.senderActions);
   registerCannedResponseRoutes(router, services.cannedResponses);

@@ -32,6 +32,7 @@ const idOf: Record<string, (owner: Owner) => string> = {
   '/api/conversations/{id}/typing': (owner) => owner.conversation.id,
   '/api/conversations/{id}/attachments': (owner) => owner.conversation.id,
   '/api/canned-responses/{id}': (owner) => owner.cannedResponseId,
+  '/api/contacts/{id}': (owner) => owner.conversation.contact.id,
 };
 
 /** A body that passes validation for each method+path, so the check reaches the lookup. */
