@@ -29,7 +29,15 @@ export interface ConversationFilter {
   cursor?: string;
 }
 
-const FILTER_PARAMS = ['departmentId', 'operatorId', 'pageId', 'from', 'to', 'q', 'cursor'] as const;
+const FILTER_PARAMS = [
+  'departmentId',
+  'operatorId',
+  'pageId',
+  'from',
+  'to',
+  'q',
+  'cursor',
+] as const;
 
 /** The queue comes oldest first, every other list most recently active first. */
 export function listConversations(
@@ -57,10 +65,7 @@ export type HistoryPosition = { cursor?: string; after?: string; around?: string
  * Newest page first (each page in time order); nextCursor reaches further back, newerCursor
  * (as `after`) forward from a page opened `around` a message.
  */
-export function listMessages(
-  id: string,
-  position: HistoryPosition = {},
-): Promise<MessagePage> {
+export function listMessages(id: string, position: HistoryPosition = {}): Promise<MessagePage> {
   const query = new URLSearchParams();
   for (const [name, value] of Object.entries(position)) if (value) query.set(name, value);
   const search = query.toString();

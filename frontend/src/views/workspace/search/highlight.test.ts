@@ -21,9 +21,9 @@ describe('highlighting a search snippet', () => {
   });
 
   it('matches across any whitespace, in Cyrillic and Bengali too', () => {
-    expect(highlightParts('Где мой  ЗАКАЗ?', 'мой заказ').filter((part) => part.isMatch)).toEqual(
-      [{ text: 'мой  ЗАКАЗ', isMatch: true }],
-    );
+    expect(highlightParts('Где мой  ЗАКАЗ?', 'мой заказ').filter((part) => part.isMatch)).toEqual([
+      { text: 'мой  ЗАКАЗ', isMatch: true },
+    ]);
     expect(highlightParts('আমার অর্ডার কোথায়', 'অর্ডার')[1]).toEqual({
       text: 'অর্ডার',
       isMatch: true,
