@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { Contact } from '../conversations/contact.entity.js';
+import { toContactSummary } from '../conversations/conversations.schemas.js';
 import type { Episode } from './contact-episodes.js';
 
 export const episodeSchema = z
@@ -40,15 +41,9 @@ export function toContactDto(
   episodes: (Episode & { firstMessageId: string | null })[],
 ): ContactDto {
   return {
-    id: contact.id,
-    psid: contact.psid,
-    name: contact.displayName,
-    firstName: contact.firstName,
-    lastName: contact.lastName,
-    avatarUrl: contact.avatarUrl,
+    ...toContactSummary(contact),
     pageId: contact.page.id,
     pageName: contact.page.pageName,
-    firstContactAt: contact.createdAt.toISOString(),
     lastInboundAt: contact.lastInboundAt?.toISOString() ?? null,
     episodes: episodes.map((episode) => ({
       conversationId: episode.conversationId,

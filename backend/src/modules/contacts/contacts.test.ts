@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  addVisitorMessages,
   connectFacebookPage,
   createDepartment,
   createOperator,
@@ -9,8 +10,7 @@ import {
 } from '../../testing/test-api.js';
 import { ConversationEvent } from '../conversations/conversation-event.entity.js';
 import { Conversation } from '../conversations/conversation.entity.js';
-import { Message } from '../conversations/message.entity.js';
-import { FacebookPage } from '../facebook/facebook-page.entity.js';
+import type { Message } from '../conversations/message.entity.js';
 
 const api = useTestApi();
 
@@ -19,40 +19,24 @@ const api = useTestApi();
  * message, the conversation back in the queue, and the log's "queued" line.
  */
 async function visitorWritesAgain(conversationId: string, text: string): Promise<Message> {
+  const now = new Date();
+  const [message] = await addVisitorMessages(
+    api,
+    conversationId,
+    [text],
+    new Date(now.getTime() - 50),
+  );
   const em = api.orm.em.fork();
   const conversation = await em.findOneOrFail(Conversation, conversationId, {
     filters: false,
-    populate: ['tenant', 'department'],
+    populate: ['tenant'],
   });
-  const page = await em.findOneOrFail(FacebookPage, conversation.page.id, { filters: false });
-  const now = new Date();
-  const message = new Message(
-    conversation.tenant,
-    conversation,
-    page,
-    'in',
-    'visitor',
-    'text',
-    new Date(now.getTime() - 50),
-    `m_${Math.random()}`,
+  Object.assign(conversation, { status: 'queued', operator: null, closedAt: null, queuedAt: now });
+  em.persist(
+    new ConversationEvent(conversation.tenant, conversation, 'queued', 'visitor_wrote', now),
   );
-  message.text = text;
-  Object.assign(conversation, {
-    status: 'queued',
-    operator: null,
-    closedAt: null,
-    queuedAt: now,
-    lastMessageAt: message.occurredAt,
-  });
-  const event = new ConversationEvent(
-    conversation.tenant,
-    conversation,
-    'queued',
-    'visitor_wrote',
-    now,
-  );
-  await em.persist([message, event]).flush();
-  return message;
+  await em.flush();
+  return message!;
 }
 
 describe('a visitor', () => {

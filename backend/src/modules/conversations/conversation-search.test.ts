@@ -1,51 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import {
+  addVisitorMessages,
   connectFacebookPage,
   createDepartment,
   createOperator,
   seedConversation,
   signUpTenant,
   useTestApi,
-  type TestApi,
   type TestResponse,
 } from '../../testing/test-api.js';
-import { FacebookPage } from '../facebook/facebook-page.entity.js';
 import { Conversation } from './conversation.entity.js';
-import { Message } from './message.entity.js';
 
 const api = useTestApi();
-
-/** Adds visitor messages with these texts, a second apart after the conversation's last one. */
-async function addMessages(
-  testApi: TestApi,
-  conversationId: string,
-  texts: string[],
-): Promise<Message[]> {
-  const em = testApi.orm.em.fork();
-  const conversation = await em.findOneOrFail(Conversation, conversationId, {
-    filters: false,
-    populate: ['tenant', 'page'],
-  });
-  const page = await em.findOneOrFail(FacebookPage, conversation.page.id, { filters: false });
-  const start = (conversation.lastMessageAt ?? new Date()).getTime();
-  const messages = texts.map((text, index) => {
-    const message = new Message(
-      conversation.tenant,
-      conversation,
-      page,
-      'in',
-      'visitor',
-      'text',
-      new Date(start + (index + 1) * 1000),
-      `m_${Math.random()}`,
-    );
-    message.text = text;
-    return message;
-  });
-  conversation.lastMessageAt = messages.at(-1)?.occurredAt ?? conversation.lastMessageAt;
-  await em.persist(messages).flush();
-  return messages;
-}
 
 type Hit = { id: string; status: string; match?: { messageId: string; snippet: string } };
 
@@ -65,7 +31,7 @@ describe('searching conversations', () => {
     const { page } = await connectFacebookPage(api, admin.token);
     const byName = await seedConversation(api, page.id, { firstName: 'Zenobia' });
     const byText = await seedConversation(api, page.id, { text: 'hello' });
-    const [, newest] = await addMessages(api, byText.id, [
+    const [, newest] = await addVisitorMessages(api, byText.id, [
       'my parcel 4711 is late',
       'Still waiting for PARCEL 4711, please check',
       'thanks',
@@ -249,7 +215,7 @@ describe('the history around a message', () => {
     const { page } = await connectFacebookPage(api, admin.token);
     const conversation = await seedConversation(api, page.id, { count: 60 });
     const other = await seedConversation(api, page.id);
-    const [otherMessage] = await addMessages(api, other.id, ['elsewhere']);
+    const [otherMessage] = await addVisitorMessages(api, other.id, ['elsewhere']);
     const url = `/api/conversations/${conversation.id}/messages`;
     const foreign = await api.request('GET', `${url}?around=${otherMessage!.id}`, {
       token: admin.token,

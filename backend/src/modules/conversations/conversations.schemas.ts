@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { keysetCursorSchema } from '../../http/cursor.js';
 import { ERROR_CODE_PARAM, idSchema } from '../../http/schemas.js';
+import type { Contact } from './contact.entity.js';
 import type { Conversation } from './conversation.entity.js';
 import { CONVERSATION_STATUSES } from './conversation.entity.js';
 import {
@@ -208,6 +209,19 @@ export function toMessageDto(message: Message, linkFile: FileLinker): MessageDto
   };
 }
 
+/** The visitor as a conversation shows them (and GET /api/contacts/:id begins with). */
+export function toContactSummary(contact: Contact): ConversationDto['contact'] {
+  return {
+    id: contact.id,
+    psid: contact.psid,
+    name: contact.displayName,
+    firstName: contact.firstName,
+    lastName: contact.lastName,
+    avatarUrl: contact.avatarUrl,
+    firstContactAt: contact.createdAt.toISOString(),
+  };
+}
+
 /** Needs `contact` and `page` loaded. */
 export function toConversationDto(
   conversation: Conversation,
@@ -223,15 +237,7 @@ export function toConversationDto(
     departmentId: conversation.department?.id ?? null,
     operatorId: conversation.operator?.id ?? null,
     channel: { type: 'facebook', pageId: page.pageId, pageName: page.pageName },
-    contact: {
-      id: contact.id,
-      psid: contact.psid,
-      name: contact.displayName,
-      firstName: contact.firstName,
-      lastName: contact.lastName,
-      avatarUrl: contact.avatarUrl,
-      firstContactAt: contact.createdAt.toISOString(),
-    },
+    contact: toContactSummary(contact),
     lastMessage: lastMessage ? toMessageDto(lastMessage, linkFile) : null,
     lastInboundAt: iso(contact.lastInboundAt),
     replyWindow: {
