@@ -25,7 +25,9 @@ import { WebhookRefusals } from './modules/facebook/webhook-refusals.js';
 import { WebhookSigningKeys } from './modules/facebook/webhook-signing-keys.js';
 import { DepartmentsService } from './modules/departments/departments.service.js';
 import { CannedResponsesService } from './modules/canned-responses/canned-responses.service.js';
+import { LabelsService } from './modules/labels/labels.service.js';
 import { HealthService } from './modules/health/health.service.js';
+import { NotesService } from './modules/notes/notes.service.js';
 import { OperatorsService } from './modules/operators/operators.service.js';
 import { RealtimeServer } from './modules/realtime/realtime.server.js';
 import { TenantsService } from './modules/tenants/tenants.service.js';
@@ -115,6 +117,7 @@ export async function startApi({
     tenants,
     departments: new DepartmentsService(em),
     cannedResponses: new CannedResponsesService(em),
+    labels: new LabelsService(em, dispatchCommitted),
     operators: new OperatorsService(
       em,
       passwords,
@@ -143,6 +146,7 @@ export async function startApi({
     contacts: new ContactsService(em),
     routing,
     replies: new RepliesService(em, conversations, dispatchCommitted, linkFile, files),
+    notes: new NotesService(em, conversations, dispatchCommitted, linkFile),
     senderActions: new SenderActionsService(
       em,
       redis,

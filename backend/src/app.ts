@@ -16,6 +16,8 @@ import { registerCannedResponseRoutes } from './modules/canned-responses/canned-
 import type { CannedResponsesService } from './modules/canned-responses/canned-responses.service.js';
 import { registerContactRoutes } from './modules/contacts/contacts.routes.js';
 import type { ContactsService } from './modules/contacts/contacts.service.js';
+import { registerLabelRoutes } from './modules/labels/labels.routes.js';
+import type { LabelsService } from './modules/labels/labels.service.js';
 import { registerConversationRoutes } from './modules/conversations/conversations.routes.js';
 import type { ConversationsService } from './modules/conversations/conversations.service.js';
 import { registerDemoRoutes } from './modules/demo/demo.routes.js';
@@ -31,6 +33,8 @@ import { registerFileRoutes } from './modules/files/files.routes.js';
 import type { FilesService } from './modules/files/files.service.js';
 import { registerHealthRoutes } from './modules/health/health.routes.js';
 import type { HealthService } from './modules/health/health.service.js';
+import { registerNoteRoutes } from './modules/notes/notes.routes.js';
+import type { NotesService } from './modules/notes/notes.service.js';
 import { registerOperatorRoutes } from './modules/operators/operators.routes.js';
 import type { OperatorsService } from './modules/operators/operators.service.js';
 import { registerReplyRoutes } from './modules/replies/replies.routes.js';
@@ -48,6 +52,7 @@ export type ApiServices = {
   tenants: TenantsService;
   departments: DepartmentsService;
   cannedResponses: CannedResponsesService;
+  labels: LabelsService;
   operators: OperatorsService;
   health: HealthService;
   facebookPages: FacebookPagesService;
@@ -56,6 +61,7 @@ export type ApiServices = {
   contacts: ContactsService;
   routing: RoutingService;
   replies: RepliesService;
+  notes: NotesService;
   senderActions: SenderActionsService;
   queueFigures: QueueFiguresService;
   queueStats: QueueStatsService;
@@ -89,6 +95,8 @@ export function registerApiRoutes(
   registerRoutingRoutes(router, services);
   registerReplyRoutes(router, services.replies, services.senderActions);
   registerCannedResponseRoutes(router, services.cannedResponses);
+  registerNoteRoutes(router, services.notes);
+  registerLabelRoutes(router, services.labels, services.conversations);
   registerFileRoutes(router, services.files, {
     servedToOtherOrigins: config.filesPublicUrl !== null,
   });

@@ -20,6 +20,7 @@ import { RoutingFollowUps } from './modules/routing/routing-follow-ups.js';
 import { RoutingService, type WakeDispatcher } from './modules/routing/routing.service.js';
 import { OperatorFollowUps } from './modules/operators/operator-follow-ups.js';
 import { PageFollowUps } from './modules/facebook/page-follow-ups.js';
+import { NoteFollowUps } from './modules/notes/note-follow-ups.js';
 import { QueueFiguresPublisher } from './modules/routing/queue-figures-publisher.js';
 import { QueueFiguresService } from './modules/routing/queue-figures.service.js';
 import { OutboxDispatcher } from './outbox/outbox-dispatcher.js';
@@ -124,6 +125,7 @@ export function createRouting(
   );
   const operatorFollowUps = new OperatorFollowUps(em, realtime, { wakeDispatcher, queueChanged });
   const pageFollowUps = new PageFollowUps(realtime, { wakeDispatcher, queueChanged });
+  const noteFollowUps = new NoteFollowUps(em, broadcaster, realtime, linkFile);
   // Every kind of outbox entry and who performs it.
   const outbox = new OutboxDispatcher(
     em,
@@ -134,6 +136,7 @@ export function createRouting(
       'conversations-changed': (change, entry) => broadcaster.broadcast(entry.tenantId, change),
       'operator-changed': (change, entry) => operatorFollowUps.perform(change, entry),
       'page-deleted': (page, entry) => pageFollowUps.perform(page, entry),
+      'note-stored': (note, entry) => noteFollowUps.perform(note, entry),
     },
     logger,
   );

@@ -25,7 +25,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
-import { join, relative } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { Redis } from 'ioredis';
@@ -65,6 +65,7 @@ const HELP = `Usage: npx tsx bench/soak/run.ts [options]   (or: npm run bench:so
   --sample-every <s>   seconds between two samples                                    10
   --settle <s>         wait after the load for the backlogs to drain                  120
   --roles all|split    one Omni process (which forks the worker), or the two apart     all
+  --cpu-profile <dir>  write V8 CPU profiles of Omni's processes there (--cpu-prof)
   --help
 
 PostgreSQL and Redis: TEST_DATABASE_SERVER_URL (postgres://postgres@127.0.0.1:5432) and
@@ -90,6 +91,7 @@ type Options = {
   sampleEvery: number;
   settle: number;
   roles: 'all' | 'split';
+  cpuProfileDir: string | null;
 };
 
 function parseOptions(): Options {
@@ -107,6 +109,7 @@ function parseOptions(): Options {
       'sample-every': { type: 'string', default: '10' },
       settle: { type: 'string', default: '120' },
       roles: { type: 'string', default: 'all' },
+      'cpu-profile': { type: 'string' },
       help: { type: 'boolean', default: false },
     },
   });
@@ -129,6 +132,7 @@ function parseOptions(): Options {
     sampleEvery: positiveInteger('sample-every', values['sample-every']),
     settle: positiveInteger('settle', values.settle),
     roles: values.roles,
+    cpuProfileDir: values['cpu-profile'] ? resolve(values['cpu-profile']) : null,
   } satisfies Options;
   if (options.pages * options.visitors > options.operators * OPERATOR_MAX_CHATS)
     throw new Error(
@@ -246,7 +250,12 @@ async function main(): Promise<void> {
     for (const cleanup of cleanups.splice(0).reverse())
       await cleanup().catch((error: unknown) => console.error(error));
   };
-  process.once('SIGINT', () => void cleanUp().then(() => process.exit(130)));
+  // Ctrl-C, and `timeout` or a CI runner stopping the run, still stop Omni and drop its data.
+  for (const [signal, code] of [
+    ['SIGINT', 130],
+    ['SIGTERM', 143],
+  ] as const)
+    process.once(signal, () => void cleanUp().then(() => process.exit(code)));
   try {
     // Someone else's build or test suite on this machine skews every figure: say so.
     const quiet = new CpuMeter(() => ({}));
@@ -266,6 +275,9 @@ async function main(): Promise<void> {
       entry: entry,
       roles: options.roles,
       cleanups,
+      nodeArgs: options.cpuProfileDir
+        ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfileDir}`]
+        : [],
     });
 
     console.log(

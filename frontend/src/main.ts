@@ -11,6 +11,8 @@ import { useConversationsStore } from './stores/conversations';
 import { useDemoStore } from './stores/demo';
 import { useDepartmentsStore } from './stores/departments';
 import { useFacebookPagesStore } from './stores/facebook-pages';
+import { useMentionsStore } from './stores/mentions';
+import { useLabelsStore } from './stores/labels';
 import { useMessagesStore } from './stores/messages';
 import { useOperatorsStore } from './stores/operators';
 import { useQueueStore } from './stores/queue';
@@ -72,6 +74,8 @@ watch(
     useQueueStore(pinia).reset();
     useDemoStore(pinia).reset();
     useCannedResponsesStore(pinia).reset();
+    useMentionsStore(pinia).reset();
+    useLabelsStore(pinia).reset();
   },
 );
 

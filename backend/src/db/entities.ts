@@ -6,6 +6,8 @@ import { ConversationSchema } from '../modules/conversations/conversation.entity
 import { MessageSchema } from '../modules/conversations/message.entity.js';
 import { StoredFileSchema } from '../modules/files/stored-file.entity.js';
 import { CannedResponseSchema } from '../modules/canned-responses/canned-response.entity.js';
+import { ConversationLabelSchema } from '../modules/labels/conversation-label.entity.js';
+import { LabelSchema } from '../modules/labels/label.entity.js';
 import { DepartmentSchema } from '../modules/departments/department.entity.js';
 import {
   FACEBOOK_PAGE_SECRETS,
@@ -25,6 +27,8 @@ export const entitySchemas = [
   TenantSchema,
   DepartmentSchema,
   CannedResponseSchema,
+  LabelSchema,
+  ConversationLabelSchema,
   UserSchema,
   UserSessionSchema,
   FacebookPageSchema,

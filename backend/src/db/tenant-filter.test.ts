@@ -11,6 +11,7 @@ describe('tenant filter', () => {
       'ConversationEvent',
       'Department',
       'FacebookPage',
+      'Label',
       'Message',
       'OutboxEntry',
       'StoredFile',

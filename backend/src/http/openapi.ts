@@ -6,8 +6,15 @@ import {
 import type { z } from 'zod';
 import type { AnyRouteSpec } from './api-router.js';
 
-/** The OpenAPI 3.1 document, generated from the same route specs that validate requests. */
-export function buildOpenApiDocument(specs: AnyRouteSpec[], serverUrl: string): object {
+/**
+ * The OpenAPI 3.1 document, generated from the same route specs that validate requests.
+ * `extraSchemas`: named schemas no route uses (socket.io event payloads), as components.
+ */
+export function buildOpenApiDocument(
+  specs: AnyRouteSpec[],
+  serverUrl: string,
+  extraSchemas: Record<string, z.ZodType> = {},
+): object {
   const paths: ZodOpenApiPathsObject = {};
   for (const spec of specs) {
     const path = spec.path.replace(/:(\w+)/g, '{$1}');
@@ -25,6 +32,7 @@ export function buildOpenApiDocument(specs: AnyRouteSpec[], serverUrl: string): 
     servers: [{ url: serverUrl }],
     components: {
       securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
+      schemas: extraSchemas,
     },
     paths,
   });

@@ -33,6 +33,10 @@ const idOf: Record<string, (owner: Owner) => string> = {
   '/api/conversations/{id}/attachments': (owner) => owner.conversation.id,
   '/api/canned-responses/{id}': (owner) => owner.cannedResponseId,
   '/api/contacts/{id}': (owner) => owner.conversation.contact.id,
+  '/api/conversations/{id}/notes': (owner) => owner.conversation.id,
+  '/api/conversations/{id}/mentionable': (owner) => owner.conversation.id,
+  '/api/labels/{id}': (owner) => owner.labelId,
+  '/api/conversations/{id}/labels': (owner) => owner.conversation.id,
 };
 
 /** A body that passes validation for each method+path, so the check reaches the lookup. */
@@ -43,6 +47,9 @@ const validBody: Record<string, unknown> = {
   'post /api/conversations/{id}/transfer': { operatorId: '00000000-0000-7000-8000-000000000000' },
   'post /api/conversations/{id}/messages': { text: 'Not yours' },
   'patch /api/canned-responses/{id}': { text: 'Stolen' },
+  'post /api/conversations/{id}/notes': { text: 'Not yours' },
+  'patch /api/labels/{id}': { name: 'Stolen' },
+  'put /api/conversations/{id}/labels': { labelIds: [] },
 };
 
 async function seedTenantA() {
@@ -60,7 +67,12 @@ async function seedTenantA() {
     body: { shortcut: 'secret', text: 'A reply of tenant A', scope: 'tenant' },
   });
   const cannedResponseId: string = cannedResponse.body.id;
-  return { admin, department, operator, page, conversation, messageId, cannedResponseId };
+  const label = await api.request('POST', '/api/labels', {
+    token: admin.token,
+    body: { name: 'Secret', color: '#123456' },
+  });
+  const labelId: string = label.body.id;
+  return { admin, department, operator, page, conversation, messageId, cannedResponseId, labelId };
 }
 
 describe('tenant isolation', () => {

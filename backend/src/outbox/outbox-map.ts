@@ -19,6 +19,8 @@ export type OutboxPayloads = {
   'operator-changed': OperatorChangedPayload;
   /** A Facebook page was deleted with its conversations (PageFollowUps). */
   'page-deleted': PageDeletedPayload;
+  /** A private note written, alone or with a transfer (NoteFollowUps). */
+  'note-stored': NoteStoredPayload;
 };
 
 export type OutboxKind = keyof OutboxPayloads;
@@ -85,3 +87,10 @@ export type OperatorChangedPayload = {
 
 /** The deleted page's record id, and Facebook's id of it (as realtime's DeletedPage). */
 export type PageDeletedPayload = { id: string; pageId: string };
+
+/** A note to show, and the users it mentions (each is told with `mention.created`). */
+export type NoteStoredPayload = {
+  conversationId: string;
+  messageId: string;
+  mentionedUserIds: string[];
+};

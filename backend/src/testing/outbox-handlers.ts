@@ -15,6 +15,7 @@ export function handlersFor(handlers: Partial<OutboxHandlers>): OutboxHandlers {
     'conversations-changed': refuse,
     'operator-changed': refuse,
     'page-deleted': refuse,
+    'note-stored': refuse,
     ...handlers,
   };
 }

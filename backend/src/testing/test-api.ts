@@ -319,6 +319,15 @@ export async function startTestWorker(api: TestApi): Promise<{ stop: () => Promi
   };
 }
 
+/** A worker for the file's test api (startTestWorker): started before its tests, stopped after. */
+export function useTestWorker(api: TestApi): void {
+  let worker: Awaited<ReturnType<typeof startTestWorker>> | undefined;
+  beforeAll(async () => {
+    worker = await startTestWorker(api);
+  });
+  afterAll(() => worker?.stop());
+}
+
 /** POSTs a delivery to the tenant's webhook, signed like Facebook signs it. */
 export async function postDelivery(
   api: TestApi,

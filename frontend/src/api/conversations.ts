@@ -26,6 +26,8 @@ export interface ConversationFilter {
   to?: string;
   /** Visitor name or message text; hits that matched a message carry `match`. */
   q?: string;
+  /** Only conversations carrying this label. */
+  labelId?: string;
   cursor?: string;
 }
 
@@ -36,6 +38,7 @@ const FILTER_PARAMS = [
   'from',
   'to',
   'q',
+  'labelId',
   'cursor',
 ] as const;
 
@@ -125,4 +128,9 @@ export function getQueueFigures(): Promise<QueueFigures> {
 export function getQueueStats(period: { from: string; to: string }): Promise<QueueStats> {
   const query = new URLSearchParams(period).toString();
   return http.get(`/api/queue/stats?${query}`);
+}
+
+/** Replaces the conversation's labels; 400 UNKNOWN_LABEL when one was deleted meanwhile. */
+export function setConversationLabels(id: string, labelIds: string[]): Promise<Conversation> {
+  return http.put(`/api/conversations/${encode(id)}/labels`, { labelIds });
 }

@@ -1193,6 +1193,8 @@ export interface paths {
                     to?: string;
                     /** @description A piece of the visitor name or of a message text, any case; every status unless `status` is given. Hits that matched a message carry `match`. */
                     q?: string;
+                    /** @description Only conversations carrying this label */
+                    labelId?: string;
                     cursor?: string;
                 };
                 header?: never;
@@ -1612,7 +1614,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Hand a conversation to an operator (with room) or to a department's queue */
+        /** Hand a conversation to an operator (with room) or to a department's queue, optionally with a note for them */
         post: {
             parameters: {
                 query?: never;
@@ -1637,7 +1639,7 @@ export interface paths {
                         "application/json": components["schemas"]["Conversation"];
                     };
                 };
-                /** @description VALIDATION_FAILED: give operatorId or departmentId */
+                /** @description VALIDATION_FAILED: give operatorId or departmentId (and a non-empty note, if any) */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -2209,6 +2211,362 @@ export interface paths {
         };
         trace?: never;
     };
+    "/api/conversations/{id}/notes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Write a private note for colleagues (never sent to the visitor); "@" + a name or `mentions` notify colleagues (`mention.created`) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": components["schemas"]["CreateNoteInput"];
+                };
+            };
+            responses: {
+                /** @description The note: kind "note", direction "internal", with its mentions. Everyone who sees the conversation gets it as `message.created`; each mentioned user also gets the socket event `mention.created` `{conversationId, message (this note), mentionedBy: {id, name} | null, contactName}`. */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Message"];
+                    };
+                };
+                /** @description VALIDATION_FAILED | INVALID_MENTION: an id in `mentions` is not a colleague who can see the conversation (details.userIds) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description NOT_FOUND */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/conversations/{id}/mentionable": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The caller's colleagues who may see the conversation now: whom a note can mention (by name) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description By name */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["Colleague"][];
+                        };
+                    };
+                };
+                /** @description NOT_FOUND */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/labels": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The workspace's labels, by name */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Every label */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["Label"][];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Create a label (admins) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": components["schemas"]["CreateLabelInput"];
+                };
+            };
+            responses: {
+                /** @description The new label */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Label"];
+                    };
+                };
+                /** @description FORBIDDEN */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description LABEL_NAME_TAKEN */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/labels/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Delete a label (admins): it is taken off every conversation */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Deleted */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description FORBIDDEN */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description NOT_FOUND */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        /** Rename or recolour a label (admins); its conversations' panels are updated */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": components["schemas"]["UpdateLabelInput"];
+                };
+            };
+            responses: {
+                /** @description The changed label */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Label"];
+                    };
+                };
+                /** @description FORBIDDEN */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description NOT_FOUND */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description LABEL_NAME_TAKEN */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/api/conversations/{id}/labels": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Replace a conversation's labels (anyone who sees the conversation) */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": components["schemas"]["SetConversationLabelsInput"];
+                };
+            };
+            responses: {
+                /** @description The conversation as it is now */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Conversation"];
+                    };
+                };
+                /** @description UNKNOWN_LABEL | VALIDATION_FAILED */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description NOT_FOUND */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/files/{id}": {
         parameters: {
             query?: never;
@@ -2735,9 +3093,13 @@ export interface components {
         TransferTarget: {
             /** Format: uuid */
             operatorId: string;
+            /** @description A note for whoever gets the chat, stored with the transfer as a note message ("@" + a name mentions a colleague who can see it) */
+            note?: string;
         } | {
             /** Format: uuid */
             departmentId: string;
+            /** @description A note for whoever gets the chat, stored with the transfer as a note message ("@" + a name mentions a colleague who can see it) */
+            note?: string;
         };
         CreateCannedResponseInput: {
             /** @description One word, case-insensitive, typed after `/`; a leading `/` is dropped. */
@@ -2756,6 +3118,33 @@ export interface components {
             title?: string | null;
             /** @description May use {{visitor.first_name}}, {{visitor.name}}, {{operator.name}} and {{page.name}}; the panel fills them in. */
             text?: string;
+        };
+        CreateNoteInput: {
+            text: string;
+            /** @description Colleagues to mention besides those named in the text as "@" + their name. Each must be a user of the tenant who may see the conversation (else 400 INVALID_MENTION); the author is never mentioned. */
+            mentions?: string[];
+        };
+        CreateLabelInput: {
+            /** @description Unique in the workspace, ignoring case. */
+            name: string;
+            /**
+             * @description `#rrggbb`
+             * @example #1a7f5a
+             */
+            color: string;
+        };
+        UpdateLabelInput: {
+            /** @description Unique in the workspace, ignoring case. */
+            name?: string;
+            /**
+             * @description `#rrggbb`
+             * @example #1a7f5a
+             */
+            color?: string;
+        };
+        SetConversationLabelsInput: {
+            /** @description Every label the conversation should carry (the tenant's); [] clears */
+            labelIds: string[];
         };
         SimulatorMessageInput: {
             personaId: string;
@@ -2901,6 +3290,8 @@ export interface components {
             assignedAt: string | null;
             closedAt: string | null;
             unreadCount: number;
+            /** @description Its labels, by name */
+            labels: components["schemas"]["LabelSummary"][];
             /** @description The newest message that matched `q` (absent: the name matched) */
             match?: {
                 messageId: string;
@@ -2912,9 +3303,9 @@ export interface components {
             id: string;
             conversationId: string;
             /** @enum {string} */
-            direction: "in" | "out";
+            direction: "in" | "out" | "internal";
             /** @enum {string} */
-            kind: "text" | "image" | "video" | "audio" | "file" | "location" | "sticker" | "fallback" | "postback" | "reaction" | "referral" | "other";
+            kind: "text" | "image" | "video" | "audio" | "file" | "location" | "sticker" | "fallback" | "postback" | "reaction" | "referral" | "other" | "note";
             text: string | null;
             attachments: {
                 kind: string;
@@ -2937,11 +3328,18 @@ export interface components {
             details: {
                 [key: string]: unknown;
             };
+            /** @description A note's mentioned colleagues (user ids); empty for other messages. */
+            mentions: string[];
             /**
              * Format: date-time
              * @description The platform's time of the message (history order).
              */
             createdAt: string;
+        };
+        LabelSummary: {
+            id: string;
+            name: string;
+            color: string;
         };
         Conversation: {
             id: string;
@@ -2980,6 +3378,8 @@ export interface components {
             assignedAt: string | null;
             closedAt: string | null;
             unreadCount: number;
+            /** @description Its labels, by name */
+            labels: components["schemas"]["LabelSummary"][];
         };
         MessagePage: {
             items: components["schemas"]["Message"][];
@@ -3097,6 +3497,20 @@ export interface components {
             ownerId: string | null;
             /** @description Whether the caller may change or delete it. */
             canManage: boolean;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        Colleague: {
+            id: string;
+            name: string;
+        };
+        Label: {
+            id: string;
+            name: string;
+            /** @description `#rrggbb`, lower case */
+            color: string;
             /** Format: date-time */
             createdAt: string;
             /** Format: date-time */

@@ -98,3 +98,28 @@ export type CannedResponseScope = CannedResponse['scope'];
 export type CannedResponseCreateInput = Schemas['CreateCannedResponseInput'];
 /** The scope and department are fixed at creation. */
 export type CannedResponseUpdateInput = Schemas['UpdateCannedResponseInput'];
+
+/** A private note: a Message of kind "note", direction "internal"; `mentions` notify colleagues. */
+export type NoteInput = Schemas['CreateNoteInput'];
+/** Someone a note can mention: a colleague who may see the conversation. */
+export type Colleague = Schemas['Colleague'];
+/**
+ * The `mention.created` socket event: a colleague mentioned the signed-in user in a note
+ * (socket payloads are not in the OpenAPI document; the notes route describes this one).
+ */
+export interface Mention {
+  conversationId: string;
+  /** The note. */
+  message: Message;
+  /** The note's author; null once their account is deleted. */
+  mentionedBy: { id: string; name: string } | null;
+  /** The visitor of the conversation, as shown. */
+  contactName: string;
+}
+/** An admin-defined coloured tag (`color` is `#rrggbb`, lower case). */
+export type Label = Schemas['Label'];
+/** What a conversation carries of each of its labels. */
+export type LabelSummary = Schemas['LabelSummary'];
+/** 409 LABEL_NAME_TAKEN when the workspace has that name, ignoring case. */
+export type LabelCreateInput = Schemas['CreateLabelInput'];
+export type LabelUpdateInput = Schemas['UpdateLabelInput'];

@@ -7,7 +7,7 @@ import { useSessionStore } from '@/stores/session';
 let audio: AudioContext | null = null;
 
 /** Two short tones made on the spot: no sound file to ship, and quiet enough for a shift. */
-function chime(isUrgent: boolean): void {
+export function chime(isUrgent: boolean): void {
   try {
     audio ??= new AudioContext();
     const start = audio.currentTime;

@@ -4,6 +4,7 @@ import { io } from 'socket.io-client';
 import type { Socket } from 'socket.io-client';
 import { useConversationsStore } from '@/stores/conversations';
 import { useFacebookPagesStore } from '@/stores/facebook-pages';
+import { useMentionsStore } from '@/stores/mentions';
 import { useMessagesStore } from '@/stores/messages';
 import { useOperatorsStore } from '@/stores/operators';
 import { useQueueStore } from '@/stores/queue';
@@ -35,6 +36,7 @@ export const realtimeEventTable: EventTable = {
     useConversationsStore().forgetPage(pageId);
     useFacebookPagesStore().forget(id);
   },
+  'mention.created': (mention) => useMentionsStore().receive(mention),
 };
 
 /**

@@ -106,6 +106,12 @@ export const routes: RouteRecordRaw[] = [
             meta: { titleKey: 'nav.queue' },
           },
           {
+            path: 'labels',
+            name: 'admin-labels',
+            component: () => import('@/views/admin/labels/LabelsView.vue'),
+            meta: { titleKey: 'nav.labels' },
+          },
+          {
             path: 'settings',
             name: 'admin-settings',
             component: () => import('@/views/admin/settings/SettingsView.vue'),

@@ -16,7 +16,7 @@ export interface SearchFilters {
   pageId: string | null;
   /** Last activity within [from, to), as epoch milliseconds (the date range picker's value). */
   period: [number, number] | null;
-  // The label filter (labelId) joins here.
+  labelId: string | null;
 }
 
 export const emptyFilters = (): SearchFilters => ({
@@ -25,6 +25,7 @@ export const emptyFilters = (): SearchFilters => ({
   operatorId: null,
   pageId: null,
   period: null,
+  labelId: null,
 });
 
 /**
@@ -61,6 +62,7 @@ export const useConversationSearchStore = defineStore('conversationSearch', () =
       from: from === undefined ? undefined : new Date(from).toISOString(),
       to: to === undefined ? undefined : new Date(to).toISOString(),
       q: trimmedQuery.value.length >= MIN_QUERY_LENGTH ? trimmedQuery.value : undefined,
+      labelId: filters.labelId ?? undefined,
       cursor,
     };
   }

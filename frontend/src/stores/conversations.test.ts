@@ -194,4 +194,83 @@ describe('conversations store', () => {
 
     expect(store.closed.map((item) => item.id)).toEqual([match.id]);
   });
+
+  it('filters every list by a label through the API and by the labels the records carry', async () => {
+    const vip = { id: 'vip', name: 'VIP', color: '#dc2626' };
+    const waitingVip = makeConversation({ labels: [vip] });
+    const waitingOther = makeConversation();
+    const closedVip = makeConversation({ status: 'closed', labels: [vip] });
+    const { requests } = stubFetch({
+      'GET /api/conversations?status=queued': jsonResponse(200, {
+        items: [waitingVip, waitingOther],
+        nextCursor: null,
+      }),
+      'GET /api/conversations?status=assigned&mine=true': jsonResponse(200, {
+        items: [],
+        nextCursor: null,
+      }),
+      'GET /api/conversations?status=queued&labelId=vip': jsonResponse(200, {
+        items: [waitingVip],
+        nextCursor: null,
+      }),
+      'GET /api/conversations?status=assigned&mine=true&labelId=vip': jsonResponse(200, {
+        items: [],
+        nextCursor: null,
+      }),
+      'GET /api/conversations?status=closed&labelId=vip': jsonResponse(200, {
+        items: [closedVip],
+        nextCursor: null,
+      }),
+      'GET /api/conversations?status=closed': jsonResponse(200, {
+        items: [closedVip],
+        nextCursor: null,
+      }),
+    });
+    const store = useConversationsStore();
+    await store.fetchWorkspace();
+    expect(store.queue).toHaveLength(2);
+
+    await store.setLabelFilter('vip');
+    expect(store.queue.map((item) => item.id)).toEqual([waitingVip.id]);
+    await store.searchClosed('');
+    expect(store.closed.map((item) => item.id)).toEqual([closedVip.id]);
+    expect(requests.map((request) => request.path)).toContain(
+      '/api/conversations?status=closed&labelId=vip',
+    );
+
+    // A chat that loses the label leaves the filtered lists at once.
+    store.upsert({ ...waitingVip, labels: [] });
+    expect(store.queue).toEqual([]);
+
+    await store.setLabelFilter(null);
+    expect(store.queue.map((item) => item.id).sort()).toEqual(
+      [waitingVip.id, waitingOther.id].sort(),
+    );
+  });
+
+  it('shows new labels at once, and puts the old ones back when the server refuses', async () => {
+    const vip = { id: 'vip', name: 'VIP', color: '#dc2626' };
+    const billing = { id: 'billing', name: 'Billing', color: '#2563eb' };
+    const chat = makeConversation({ id: 'c1', labels: [vip] });
+    let answer: (response: Response) => void = () => {};
+    const { requests } = stubFetch({
+      'PUT /api/conversations/c1/labels': () =>
+        new Promise<Response>((resolve) => (answer = resolve)),
+    });
+    const store = useConversationsStore();
+    store.upsert(chat);
+
+    const accepted = store.setLabels('c1', [billing, vip]);
+    expect(store.byId.get('c1')?.labels).toEqual([billing, vip]);
+    expect(requests.at(-1)?.body).toEqual({ labelIds: ['billing', 'vip'] });
+    answer(jsonResponse(200, { ...chat, labels: [billing, vip] }));
+    await accepted;
+    expect(store.byId.get('c1')?.labels).toEqual([billing, vip]);
+
+    const refused = store.setLabels('c1', []);
+    expect(store.byId.get('c1')?.labels).toEqual([]);
+    answer(errorResponse(400, 'UNKNOWN_LABEL'));
+    await expect(refused).rejects.toMatchObject({ code: 'UNKNOWN_LABEL' });
+    expect(store.byId.get('c1')?.labels).toEqual([billing, vip]);
+  });
 });

@@ -1,7 +1,7 @@
 import { defineStore } from 'pinia';
 import { computed, reactive, ref, shallowReactive } from 'vue';
 import * as conversationsApi from '@/api/conversations';
-import type { Conversation, TransferTarget } from '@/api/types';
+import type { Conversation, LabelSummary, TransferTarget } from '@/api/types';
 import { useSessionStore } from './session';
 
 /** The lists of the workspace; each is a live view of the records the panel holds. */
@@ -43,6 +43,13 @@ export const useConversationsStore = defineStore('conversations', () => {
   const closedQuery = ref('');
   const busyId = ref<string | null>(null);
   const arrivalListeners = new Set<ArrivalListener>();
+  /**
+   * The lists' label filter (null: every chat). The server filters the pages loaded under it
+   * and the records it holds are filtered too, so a chat that loses the label leaves the lists.
+   */
+  const labelFilter = ref<string | null>(null);
+  const carriesFilteredLabel = (item: Conversation) =>
+    labelFilter.value === null || item.labels.some((label) => label.id === labelFilter.value);
 
   const myId = computed(() => useSessionStore().user?.id ?? null);
 
@@ -68,13 +75,16 @@ export const useConversationsStore = defineStore('conversations', () => {
   });
 
   const queue = computed(() => {
-    const waiting = [...byId.value.values()].filter((item) => item.status === 'queued');
+    const waiting = [...byId.value.values()].filter(
+      (item) => item.status === 'queued' && carriesFilteredLabel(item),
+    );
     return visible(lists.queue, waiting, byWaitingSince, loadedHorizon.queue);
   });
 
   const mine = computed(() => {
     const held = [...byId.value.values()].filter(
-      (item) => item.status === 'assigned' && item.operatorId === myId.value,
+      (item) =>
+        item.status === 'assigned' && item.operatorId === myId.value && carriesFilteredLabel(item),
     );
     return visible(lists.mine, held, byLatestActivity, loadedHorizon.mine);
   });
@@ -82,7 +92,9 @@ export const useConversationsStore = defineStore('conversations', () => {
   const closed = computed(() =>
     closedIds.value
       .map((id) => byId.value.get(id))
-      .filter((item): item is Conversation => item?.status === 'closed'),
+      .filter(
+        (item): item is Conversation => item?.status === 'closed' && carriesFilteredLabel(item),
+      ),
   );
 
   const unreadTotal = computed(() =>
@@ -125,15 +137,19 @@ export const useConversationsStore = defineStore('conversations', () => {
   /** Returns the ids the page held. */
   async function loadPage(name: 'queue' | 'mine', isFirstPage: boolean): Promise<string[]> {
     const list = lists[name];
+    const labelId = labelFilter.value;
     list.isLoading = true;
     try {
       const page = await conversationsApi.listConversations({
         status: name === 'queue' ? 'queued' : 'assigned',
         mine: name === 'mine',
+        labelId: labelId ?? undefined,
         cursor: isFirstPage ? undefined : (list.nextCursor ?? undefined),
       });
       // Records loaded quietly: a full list arriving is not a dozen new chats.
       for (const item of page.items) byId.value.set(item.id, item);
+      // A page of the filter before the last change says nothing about the lists now.
+      if (labelId !== labelFilter.value) return [];
       list.nextCursor = page.nextCursor;
       list.hasLoaded = true;
       loadedHorizon[name] = page.items.at(-1) ?? loadedHorizon[name];
@@ -165,6 +181,7 @@ export const useConversationsStore = defineStore('conversations', () => {
       const page = await conversationsApi.listConversations({
         status: 'closed',
         q: query.trim() || undefined,
+        labelId: labelFilter.value ?? undefined,
         cursor: isNextPage ? (list.nextCursor ?? undefined) : undefined,
       });
       // A slower answer to an older query must not replace the newer one.
@@ -204,6 +221,50 @@ export const useConversationsStore = defineStore('conversations', () => {
   const transfer = (id: string, target: TransferTarget) =>
     act(id, () => conversationsApi.transferConversation(id, target));
 
+  /**
+   * Shows only the chats carrying the label (null: all) in every list: the lists start again
+   * from their first pages, as the server filters them.
+   */
+  async function setLabelFilter(labelId: string | null): Promise<void> {
+    if (labelFilter.value === labelId) return;
+    labelFilter.value = labelId;
+    for (const name of ['queue', 'mine'] as const) {
+      lists[name].nextCursor = null;
+      loadedHorizon[name] = undefined;
+    }
+    const tasks: Promise<unknown>[] = [];
+    if (lists.queue.hasLoaded || lists.mine.hasLoaded) tasks.push(fetchWorkspace());
+    if (lists.closed.hasLoaded) tasks.push(searchClosed(closedQuery.value));
+    await Promise.all(tasks);
+  }
+
+  /** The latest label change asked per conversation: an older answer never undoes a newer ask. */
+  const labelRequests = new Map<string, number>();
+
+  /**
+   * Gives a conversation exactly these labels, shown at once; the server's record replaces
+   * the local one, and a refusal puts the previous labels back.
+   */
+  async function setLabels(id: string, labels: LabelSummary[]): Promise<void> {
+    const before = byId.value.get(id);
+    if (before) byId.value.set(id, { ...before, labels });
+    const request = (labelRequests.get(id) ?? 0) + 1;
+    labelRequests.set(id, request);
+    try {
+      const conversation = await conversationsApi.setConversationLabels(
+        id,
+        labels.map((label) => label.id),
+      );
+      if (labelRequests.get(id) === request) byId.value.set(id, conversation);
+    } catch (error) {
+      const current = byId.value.get(id);
+      if (before && current && labelRequests.get(id) === request) {
+        byId.value.set(id, { ...current, labels: before.labels });
+      }
+      throw error;
+    }
+  }
+
   /** Clears my unread count for a chat I am reading (the server confirms with an event). */
   async function markSeen(id: string): Promise<void> {
     const conversation = byId.value.get(id);
@@ -241,6 +302,7 @@ export const useConversationsStore = defineStore('conversations', () => {
     loadedHorizon.mine = undefined;
     closedIds.value = [];
     closedQuery.value = '';
+    labelFilter.value = null;
   }
 
   return {
@@ -250,6 +312,7 @@ export const useConversationsStore = defineStore('conversations', () => {
     mine,
     closed,
     closedQuery,
+    labelFilter,
     unreadTotal,
     busyId,
     upsert,
@@ -263,6 +326,8 @@ export const useConversationsStore = defineStore('conversations', () => {
     close,
     transfer,
     markSeen,
+    setLabelFilter,
+    setLabels,
     reload,
     reset,
   };

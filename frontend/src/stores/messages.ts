@@ -2,6 +2,7 @@ import { defineStore } from 'pinia';
 import { reactive } from 'vue';
 import * as conversationsApi from '@/api/conversations';
 import { isApiError } from '@/api/http';
+import * as notesApi from '@/api/notes';
 import type { Message } from '@/api/types';
 
 /** A reply the operator sent that the server has not answered yet (or refused). */
@@ -155,7 +156,8 @@ export const useMessagesStore = defineStore('messages', () => {
 
   function addLocal(
     conversationId: string,
-    fields: Pick<Message, 'kind' | 'text' | 'attachments'>,
+    fields: Pick<Message, 'kind' | 'text' | 'attachments'> &
+      Partial<Pick<Message, 'direction' | 'mentions'>>,
     send: () => Promise<Message>,
   ): Promise<void> {
     const history = histories.get(conversationId);
@@ -171,6 +173,7 @@ export const useMessagesStore = defineStore('messages', () => {
       error: null,
       editedAt: null,
       details: {},
+      mentions: [],
       createdAt: new Date().toISOString(),
       ...fields,
       retry: async () => {
@@ -198,6 +201,15 @@ export const useMessagesStore = defineStore('messages', () => {
   function sendText(conversationId: string, text: string): Promise<void> {
     return addLocal(conversationId, { kind: 'text', text, attachments: [] }, () =>
       conversationsApi.sendReply(conversationId, text),
+    );
+  }
+
+  /** A private note for colleagues: shown at once, never sent to the visitor. */
+  function sendNote(conversationId: string, text: string, mentions: string[] = []): Promise<void> {
+    return addLocal(
+      conversationId,
+      { kind: 'note', direction: 'internal', text, attachments: [], mentions },
+      () => notesApi.createNote(conversationId, { text, mentions }),
     );
   }
 
@@ -250,6 +262,7 @@ export const useMessagesStore = defineStore('messages', () => {
     loadNewer,
     upsert,
     sendText,
+    sendNote,
     sendFile,
     retry,
     reload,

@@ -93,6 +93,7 @@ export function makeMessage(overrides: Partial<Message> = {}): Message {
     error: null,
     editedAt: null,
     details: {},
+    mentions: [],
     createdAt: '2025-01-15T10:00:00.000Z',
     ...overrides,
   };
@@ -126,6 +127,7 @@ export function makeConversation(overrides: Partial<Conversation> = {}): Convers
     assignedAt: null,
     closedAt: null,
     unreadCount: 0,
+    labels: [],
     ...overrides,
   };
 }

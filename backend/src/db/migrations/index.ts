@@ -19,6 +19,8 @@ import { Migration20261202173451_raw_body_bytes } from './Migration2026120217345
 import { Migration20261202182117_pending_out_index } from './Migration20261202182117_pending_out_index.js';
 import { Migration20261203070000_outbox_autovacuum } from './Migration20261203070000_outbox_autovacuum.js';
 import { Migration20261203075755_canned_responses } from './Migration20261203075755_canned_responses.js';
+import { Migration20261203110000_notes } from './Migration20261203110000_notes.js';
+import { Migration20261203111000_labels } from './Migration20261203111000_labels.js';
 import { Migration20261203112000_search } from './Migration20261203112000_search.js';
 
 /** Every migration, in order. `npm run db:migration:create` rewrites this file. */
@@ -69,6 +71,11 @@ export const migrationsList: MigrationObject[] = [
   {
     name: 'Migration20261203075755_canned_responses',
     class: Migration20261203075755_canned_responses,
+  },
+  { name: 'Migration20261203110000_notes', class: Migration20261203110000_notes },
+  {
+    name: 'Migration20261203111000_labels',
+    class: Migration20261203111000_labels,
   },
   { name: 'Migration20261203112000_search', class: Migration20261203112000_search },
 ];

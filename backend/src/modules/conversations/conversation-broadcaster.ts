@@ -1,5 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { sqlIn } from '../../db/sql.js';
 import { scopeToTenant } from '../../db/tenant-filter.js';
+import { LabelsRepository } from '../labels/labels.repository.js';
 import { rooms, type RealtimePublisher, type SocketControl } from '../realtime/realtime.events.js';
 import { Conversation } from './conversation.entity.js';
 import { toConversationDto, toMessageDto, type FileLinker } from './conversations.schemas.js';
@@ -64,10 +66,9 @@ export class ConversationBroadcaster {
     const audienceOf = new Map(
       conversations.map((conversation) => [conversation.id, audience(conversation)]),
     );
-    const lastMessages = await findLastMessages(
-      em,
-      conversations.map((conversation) => conversation.id),
-    );
+    const conversationIds = conversations.map((conversation) => conversation.id);
+    const lastMessages = await findLastMessages(em, conversationIds);
+    const labels = await new LabelsRepository(sqlIn(em)).labelsOf(tenantId, conversationIds);
     const now = this.clock();
     for (const message of messages) {
       const to = audienceOf.get(message.conversation.id);
@@ -85,7 +86,13 @@ export class ConversationBroadcaster {
         tenantId,
         audienceOf.get(conversation.id)!,
         'conversation.updated',
-        toConversationDto(conversation, lastMessage, now, this.linkFile),
+        toConversationDto(
+          conversation,
+          lastMessage,
+          now,
+          this.linkFile,
+          labels.get(conversation.id) ?? [],
+        ),
       );
       const watchers = rooms.conversation(conversation.id);
       this.realtime.leave(

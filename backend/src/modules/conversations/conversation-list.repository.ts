@@ -12,6 +12,7 @@ export type ConversationListFilter = {
   operatorId?: string;
   /** Omni's record id of the page. */
   pageId?: string;
+  labelId?: string;
   /** Last activity at or after `from` and before `to`. */
   from?: Date;
   to?: Date;
@@ -107,6 +108,12 @@ function filterConditions(filter: ConversationListFilter): Condition[] {
   if (filter.departmentId) add('c.department_id = ?', filter.departmentId);
   if (filter.operatorId) add('c.operator_id = ?', filter.operatorId);
   if (filter.pageId) add('c.page_id = ?', filter.pageId);
+  if (filter.labelId) {
+    add(
+      'exists (select 1 from conversation_label cl where cl.conversation_id = c.id and cl.label_id = ?)',
+      filter.labelId,
+    );
+  }
   if (filter.from) add('c.last_message_at >= ?', filter.from);
   if (filter.to) add('c.last_message_at < ?', filter.to);
   return conditions;

@@ -161,6 +161,25 @@ describe('filtering conversations', () => {
     );
   });
 
+  it('by label, together with the search', async () => {
+    const admin = await signUpTenant(api);
+    const { page } = await connectFacebookPage(api, admin.token);
+    const labelled = await seedConversation(api, page.id, { text: 'broken kettle' });
+    await seedConversation(api, page.id, { text: 'broken kettle' });
+    const label = await api.request('POST', '/api/labels', {
+      token: admin.token,
+      body: { name: 'VIP', color: '#f59e0b' },
+    });
+    const put = await api.request('PUT', `/api/conversations/${labelled.id}/labels`, {
+      token: admin.token,
+      body: { labelIds: [label.body.id] },
+    });
+    expect(put.status).toBe(200);
+    const hits = await search(admin.token, 'kettle', `&labelId=${label.body.id}`);
+    expect(hits.map((hit) => hit.id)).toEqual([labelled.id]);
+    expect(await search(admin.token, 'kettle')).toHaveLength(2);
+  });
+
   it('refuses a malformed or reversed period with a code', async () => {
     const admin = await signUpTenant(api);
     const malformed = await list(admin.token, 'from=yesterday');

@@ -1,7 +1,8 @@
-import { EntitySchema } from '@mikro-orm/core';
+import { Collection, EntitySchema } from '@mikro-orm/core';
 import { TenantOwnedEntity } from '../../db/tenant-owned.entity.js';
 import type { Department } from '../departments/department.entity.js';
 import type { FacebookPage } from '../facebook/facebook-page.entity.js';
+import type { Label } from '../labels/label.entity.js';
 import type { User } from '../operators/user.entity.js';
 import type { Tenant } from '../tenants/tenant.entity.js';
 import type { Contact } from './contact.entity.js';
@@ -24,6 +25,8 @@ export class Conversation extends TenantOwnedEntity {
   lastMessageAt: Date | null = null;
   /** Visitor messages the holding operator has not opened yet. */
   unreadCount = 0;
+  /** Set as a whole (LabelsService.setOnConversation); read per page (labels.repository.ts). */
+  readonly labels = new Collection<Label>(this);
 
   constructor(
     tenant: Tenant,
@@ -51,6 +54,7 @@ export const ConversationSchema = new EntitySchema<Conversation, TenantOwnedEnti
     closedAt: { type: 'datetime', nullable: true },
     lastMessageAt: { type: 'datetime', nullable: true },
     unreadCount: { type: 'integer', default: 0 },
+    labels: { kind: 'm:n', entity: 'Label', pivotEntity: 'ConversationLabel' },
   },
   indexes: [
     {

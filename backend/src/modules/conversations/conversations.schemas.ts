@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { keysetCursorSchema } from '../../http/cursor.js';
 import { ERROR_CODE_PARAM, idSchema } from '../../http/schemas.js';
+import { labelSummarySchema, type LabelSummary } from '../labels/labels.schemas.js';
 import type { Contact } from './contact.entity.js';
 import type { Conversation } from './conversation.entity.js';
 import { CONVERSATION_STATUSES } from './conversation.entity.js';
@@ -39,6 +40,9 @@ export const messageSchema = z
     error: z.string().nullable(),
     editedAt: z.iso.datetime().nullable(),
     details: z.record(z.string(), z.unknown()),
+    mentions: z
+      .array(z.string())
+      .meta({ description: "A note's mentioned colleagues (user ids); empty for other messages." }),
     createdAt: z.iso
       .datetime()
       .meta({ description: "The platform's time of the message (history order)." }),
@@ -79,6 +83,7 @@ export const conversationSchema = z
     assignedAt: z.iso.datetime().nullable(),
     closedAt: z.iso.datetime().nullable(),
     unreadCount: z.number().int(),
+    labels: z.array(labelSummarySchema).meta({ description: 'Its labels, by name' }),
   })
   .meta({ id: 'Conversation' });
 
@@ -104,6 +109,7 @@ export const listConversationsQuerySchema = z
       description:
         'A piece of the visitor name or of a message text, any case; every status unless `status` is given. Hits that matched a message carry `match`.',
     }),
+    labelId: idSchema.optional().meta({ description: 'Only conversations carrying this label' }),
     cursor: keysetCursorSchema.optional(),
   })
   .superRefine((query, context) => {
@@ -205,6 +211,7 @@ export function toMessageDto(message: Message, linkFile: FileLinker): MessageDto
     error: message.error,
     editedAt: iso(message.editedAt),
     details: message.details,
+    mentions: message.mentions,
     createdAt: message.occurredAt.toISOString(),
   };
 }
@@ -222,12 +229,13 @@ export function toContactSummary(contact: Contact): ConversationDto['contact'] {
   };
 }
 
-/** Needs `contact` and `page` loaded. */
+/** Needs `contact` and `page` loaded; `labels` from LabelsRepository.labelsOf. */
 export function toConversationDto(
   conversation: Conversation,
   lastMessage: Message | null,
   now: Date,
   linkFile: FileLinker,
+  labels: LabelSummary[],
 ): ConversationDto {
   const { contact, page } = conversation;
   const window = computeReplyWindow(contact.lastInboundAt, page.humanAgentEnabled, now);
@@ -249,5 +257,6 @@ export function toConversationDto(
     assignedAt: iso(conversation.assignedAt),
     closedAt: iso(conversation.closedAt),
     unreadCount: conversation.unreadCount,
+    labels,
   };
 }

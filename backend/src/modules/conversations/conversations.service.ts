@@ -4,6 +4,7 @@ import { sqlIn } from '../../db/sql.js';
 import { NotFoundError } from '../../errors.js';
 import { encodeKeysetCursor, type KeysetCursor } from '../../http/cursor.js';
 import type { Actor } from '../auth/actor.js';
+import { LabelsRepository } from '../labels/labels.repository.js';
 import {
   ConversationListRepository,
   type ConversationListFilter,
@@ -57,6 +58,7 @@ export class ConversationsService {
       pageId: query.pageId,
       from: query.from,
       to: query.to,
+      labelId: query.labelId,
       text: query.q || undefined,
     };
     const listed = await new ConversationListRepository(sqlIn(this.em)).findPage(
@@ -76,6 +78,7 @@ export class ConversationsService {
       ).map((conversation) => [conversation.id, conversation]),
     );
     const lastMessages = await findLastMessages(this.em, ids);
+    const labels = await this.labelsOf(actor.tenantId, ids);
     const now = this.clock();
     const last = rows.at(-1);
     return {
@@ -87,6 +90,7 @@ export class ConversationsService {
           lastMessages.get(conversation.id) ?? null,
           now,
           this.linkFile,
+          labels.get(conversation.id) ?? [],
         );
         if (!row.match || !filter.text) return [dto];
         const { messageId, text } = row.match;
@@ -115,12 +119,18 @@ export class ConversationsService {
 
   private async present(conversation: Conversation): Promise<ConversationDto> {
     const lastMessages = await findLastMessages(this.em, [conversation.id]);
+    const labels = await this.labelsOf(conversation.tenant.id, [conversation.id]);
     return toConversationDto(
       conversation,
       lastMessages.get(conversation.id) ?? null,
       this.clock(),
       this.linkFile,
+      labels.get(conversation.id) ?? [],
     );
+  }
+
+  private labelsOf(tenantId: string, conversationIds: string[]) {
+    return new LabelsRepository(sqlIn(this.em)).labelsOf(tenantId, conversationIds);
   }
 
   /**

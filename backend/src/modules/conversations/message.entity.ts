@@ -6,7 +6,8 @@ import type { User } from '../operators/user.entity.js';
 import type { Tenant } from '../tenants/tenant.entity.js';
 import type { Conversation } from './conversation.entity.js';
 
-export const MESSAGE_DIRECTIONS = ['in', 'out'] as const;
+/** in: from the visitor; out: to the visitor; internal: a note between colleagues, never sent. */
+export const MESSAGE_DIRECTIONS = ['in', 'out', 'internal'] as const;
 export type MessageDirection = (typeof MESSAGE_DIRECTIONS)[number];
 
 /** visitor: from Messenger; operator: sent from Omni; page_inbox: sent from Facebook's own tools; automatic: Omni's notices. */
@@ -26,6 +27,8 @@ export const MESSAGE_KINDS = [
   'reaction',
   'referral',
   'other',
+  /** An operator's private note (direction internal): colleagues see it, the visitor never. */
+  'note',
 ] as const;
 export type MessageKind = (typeof MESSAGE_KINDS)[number];
 
@@ -53,6 +56,8 @@ export class Message extends TenantOwnedEntity {
    */
   sendStartedAt: Date | null = null;
   sendAttempts = 0;
+  /** A note's mentioned colleagues (user ids); empty for every other message. */
+  mentions: string[] = [];
   /** Details that depend on the kind: quick reply payload, replied-to mid, reaction, referral, echo app. */
   details: Record<string, unknown> = {};
 
@@ -91,6 +96,7 @@ export const MessageSchema = new EntitySchema<Message, TenantOwnedEntity>({
     error: { type: 'text', nullable: true },
     editedAt: { type: 'datetime', nullable: true },
     details: { type: 'json', default: '{}' },
+    mentions: { type: 'json', default: '[]' },
     sendStartedAt: { type: 'datetime', nullable: true },
     sendAttempts: { type: 'integer', default: 0 },
   },

@@ -153,6 +153,9 @@ export class OutboundSender {
         outboxEntryIds,
       });
       if (!message || message.status !== 'pending') return skip({ kind: 'done' });
+      // Only replies leave Omni: a note (internal) or a visitor's message never does, whatever
+      // job names it.
+      if (message.direction !== 'out') return skip({ kind: 'done' });
       const now = this.clock();
       if (message.sendStartedAt) {
         const waited = now.getTime() - message.sendStartedAt.getTime();

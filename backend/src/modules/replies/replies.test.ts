@@ -21,6 +21,7 @@ import {
   readReceipt,
   textMessage,
 } from '../../testing/messenger-fixtures.js';
+import { until } from '../../testing/until.js';
 import { ECHO_WAIT_MS, OutboundSender } from './outbound-sender.js';
 import { OutboundSweeper } from './outbound-sweeper.js';
 
@@ -34,15 +35,6 @@ beforeAll(async () => {
 afterAll(() => worker?.stop());
 
 const HOUR = 3_600_000;
-
-async function until<T>(read: () => Promise<T>, accept: (value: T) => boolean): Promise<T> {
-  const deadline = Date.now() + 10_000;
-  for (;;) {
-    const value = await read();
-    if (accept(value) || Date.now() > deadline) return value;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 /**
  * A visitor who wrote `hoursAgo` ago to a page, and the operator holding their chat.

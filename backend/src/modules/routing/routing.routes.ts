@@ -77,12 +77,15 @@ export function registerRoutingRoutes(
     path: '/api/conversations/:id/transfer',
     access: 'authenticated',
     tag: 'Queue',
-    summary: "Hand a conversation to an operator (with room) or to a department's queue",
+    summary:
+      "Hand a conversation to an operator (with room) or to a department's queue, optionally with a note for them",
     params: idParamsSchema,
     body: transferSchema,
     responses: {
       200: changed,
-      400: errorResponse('VALIDATION_FAILED: give operatorId or departmentId'),
+      400: errorResponse(
+        'VALIDATION_FAILED: give operatorId or departmentId (and a non-empty note, if any)',
+      ),
       403: errorResponse('FORBIDDEN: the chat is held by someone else'),
       404: errorResponse('NOT_FOUND: the conversation, operator or department'),
       409: errorResponse('ALREADY_ASSIGNED | AT_CAPACITY | OPERATOR_OFFLINE | CONVERSATION_CLOSED'),

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { idSchema } from '../../http/schemas.js';
+import { noteTextSchema } from '../notes/notes.schemas.js';
 import { OPERATOR_STATUSES } from '../operators/user.entity.js';
 import type { ConversationEvent } from '../conversations/conversation-event.entity.js';
 import {
@@ -7,10 +8,16 @@ import {
   CONVERSATION_EVENT_TYPES,
 } from '../conversations/conversation-event.entity.js';
 
+/** For whoever gets the chat: stored as a note, the newest message when they open it. */
+const transferNoteSchema = noteTextSchema.optional().meta({
+  description:
+    'A note for whoever gets the chat, stored with the transfer as a note message ("@" + a name mentions a colleague who can see it)',
+});
+
 export const transferSchema = z
   .union([
-    z.object({ operatorId: idSchema }).strict(),
-    z.object({ departmentId: idSchema }).strict(),
+    z.object({ operatorId: idSchema, note: transferNoteSchema }).strict(),
+    z.object({ departmentId: idSchema, note: transferNoteSchema }).strict(),
   ])
   .meta({ id: 'TransferTarget' });
 

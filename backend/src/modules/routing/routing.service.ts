@@ -10,6 +10,7 @@ import {
   type ConversationEventReason,
 } from '../conversations/conversation-event.entity.js';
 import { ConversationStore, type LockedConversation } from '../conversations/conversation-store.js';
+import { writeNote } from '../notes/notes.service.js';
 import { planAssignments, type CandidateOperator } from './assignment-plan.js';
 import { PublicationChain } from './publication-chain.js';
 import { RoutingRepository } from './routing.repository.js';
@@ -31,7 +32,10 @@ export type RoutingHooks = {
   dispatchCommitted: (outboxEntryIds: string[]) => Promise<void>;
 };
 
-export type TransferTarget = { operatorId: string } | { departmentId: string };
+export type TransferTarget = ({ operatorId: string } | { departmentId: string }) & {
+  /** For whoever gets the chat: a note written with the transfer (writeNote). */
+  note?: string;
+};
 
 /** One dispatch job assigns at most about this many before it hands over to a fresh job. */
 const MAX_ASSIGNMENTS_PER_PASS = 500;
@@ -155,6 +159,8 @@ export class RoutingService {
   /**
    * Hands a conversation to another operator (who must be working and have room) or back to a
    * department's queue. Its holder or an admin may do it; a waiting one, anyone who sees it.
+   * A note goes with it in the same transaction, written after the move: it is the newest
+   * message the receiver finds, and mentions are checked against who sees the chat now.
    */
   async transfer(actor: Actor, conversationId: string, target: TransferTarget): Promise<void> {
     const outboxEntryIds = await this.transaction(async (sql) => {
@@ -176,11 +182,20 @@ export class RoutingService {
           { type: 'queued', reason: 'transfer', actorId: actor.userId, departmentId: department },
         );
       }
-      return this.appendChange(sql, actor.tenantId, {
+      const moved = await this.appendChange(sql, actor.tenantId, {
         conversationIds: [conversation.id],
         wakeDispatcher: true,
         firstResponseChecks: [],
       });
+      if (target.note === undefined) return moved;
+      const note = await writeNote(
+        sql,
+        actor,
+        conversation.id,
+        { text: target.note },
+        this.clock(),
+      );
+      return [...moved, ...note.outboxEntryIds];
     });
     await this.hooks.dispatchCommitted(outboxEntryIds);
   }

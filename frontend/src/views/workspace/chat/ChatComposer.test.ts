@@ -2,7 +2,7 @@ import { mount } from '@vue/test-utils';
 import { createPinia, setActivePinia } from 'pinia';
 import { flushPromises } from '@vue/test-utils';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { makeConversation } from '@/test/factories';
+import { makeConversation, makeMessage } from '@/test/factories';
 import { jsonResponse, stubFetch } from '@/test/fetch-mock';
 import { createTestI18n } from '@/test/i18n';
 import ChatComposer from './ChatComposer.vue';
@@ -13,7 +13,11 @@ const openWindow = () => ({
   canReply: true,
 });
 
-function mountComposer(conversationId: string, contact?: { firstName: string | null }) {
+function mountComposer(
+  conversationId: string,
+  contact?: { firstName: string | null },
+  mayReply = true,
+) {
   const conversation = makeConversation({
     id: conversationId,
     status: 'assigned',
@@ -21,7 +25,7 @@ function mountComposer(conversationId: string, contact?: { firstName: string | n
   });
   if (contact) conversation.contact = { ...conversation.contact, ...contact, lastName: null };
   return mount(ChatComposer, {
-    props: { conversation, mayReply: true },
+    props: { conversation, mayReply },
     global: { plugins: [createTestI18n()], stubs: { RouterLink: true } },
   });
 }
@@ -104,5 +108,106 @@ describe('ChatComposer', () => {
     expect((composer.get('textarea').element as HTMLTextAreaElement).value).toBe(
       'Sure. /h Hi, how can I help?',
     );
+  });
+
+  it('writes a note in Note mode: marked apart, sent to the notes API, never as a reply', async () => {
+    const note = makeMessage({
+      id: 'note-1',
+      conversationId: 'chat-n',
+      direction: 'internal',
+      kind: 'note',
+      source: 'operator',
+      text: 'Refund approved',
+    });
+    const { requests } = stubFetch({
+      'POST /api/conversations/chat-n/notes': jsonResponse(201, note),
+    });
+    // A colleague who does not hold the chat may not reply, and may still write a note.
+    const composer = mountComposer('chat-n', undefined, false);
+    expect(composer.find('[data-testid="composer-disabled-reason"]').exists()).toBe(true);
+
+    await composer.get('[data-testid="composer-mode-note"]').trigger('click');
+    expect(composer.get('[data-testid="composer"]').classes()).toContain('composer--note');
+    expect(composer.get('[data-testid="composer-note-hint"]').text()).toBe(
+      'Note — only colleagues see this',
+    );
+    expect(composer.find('[data-testid="composer-attach"]').exists()).toBe(false);
+    await typeInto(composer, '  Refund approved  ');
+    await composer.get('textarea').trigger('keydown', { key: 'Enter' });
+    await flushPromises();
+
+    expect(requests.map((request) => `${request.method} ${request.path}`)).toEqual([
+      'POST /api/conversations/chat-n/notes',
+    ]);
+    expect(requests[0]!.body).toEqual({ text: 'Refund approved', mentions: [] });
+    expect((composer.get('textarea').element as HTMLTextAreaElement).value).toBe('');
+
+    // Alt+N goes back to replying (the chat is not theirs: the reason shows again).
+    await composer.get('textarea').trigger('keydown', { key: 'n', code: 'KeyN', altKey: true });
+    expect(composer.get('[data-testid="composer"]').classes()).not.toContain('composer--note');
+    expect(composer.find('[data-testid="composer-disabled-reason"]').exists()).toBe(true);
+  });
+
+  it('offers colleagues after @ in a note; arrows and Enter insert a name, Esc closes', async () => {
+    const { requests } = stubFetch({
+      'GET /api/conversations/chat-m/mentionable': jsonResponse(200, {
+        items: [
+          { id: 'u-anna', name: 'Anna Petrova' },
+          { id: 'u-boris', name: 'Boris Ivanov' },
+          { id: 'u-petr', name: 'Petr Sokolov' },
+        ],
+      }),
+      'POST /api/conversations/chat-m/notes': (request) =>
+        jsonResponse(
+          201,
+          makeMessage({ conversationId: 'chat-m', kind: 'note', ...(request.body as object) }),
+        ),
+    });
+    const composer = mountComposer('chat-m');
+    await composer.get('[data-testid="composer-mode-note"]').trigger('click');
+
+    // `@` in a reply is just text: the list belongs to notes.
+    await typeInto(composer, 'Ask @pe');
+    expect(composer.find('[data-testid="mention-picker"]').exists()).toBe(true);
+    // The list is virtual (no rows in a page without layout): the text box names the active one.
+    const active = () => composer.get('textarea').attributes('aria-activedescendant');
+    expect(composer.find('[data-testid="mention-picker-empty"]').exists()).toBe(false);
+    expect(active()).toBe('mention-option-u-petr'); // "Petr…" first, then "…Petrova"
+
+    await composer.get('textarea').trigger('keydown', { key: 'ArrowDown' });
+    await composer.get('textarea').trigger('keydown', { key: 'Enter' });
+    expect((composer.get('textarea').element as HTMLTextAreaElement).value).toBe(
+      'Ask @Anna Petrova ',
+    );
+    expect(composer.find('[data-testid="mention-picker"]').exists()).toBe(false);
+
+    await typeInto(composer, 'Ask @Anna Petrova about @b');
+    expect(active()).toBe('mention-option-u-boris');
+    await typeInto(composer, 'Ask @Anna Petrova about @zed');
+    expect(composer.get('[data-testid="mention-picker-empty"]').text()).toBe(
+      'No colleague matches @zed',
+    );
+    await typeInto(composer, 'Ask @Anna Petrova about @b');
+    await composer.get('textarea').trigger('keydown', { key: 'Escape' });
+    expect(composer.find('[data-testid="mention-picker"]').exists()).toBe(false);
+    await typeInto(composer, 'Ask @Anna Petrova about @bo');
+    expect(composer.find('[data-testid="mention-picker"]').exists()).toBe(false);
+
+    await typeInto(composer, 'Ask @Anna Petrova about it');
+    await composer.get('textarea').trigger('keydown', { key: 'Enter' });
+    await flushPromises();
+    const sent = requests.filter((request) => request.method === 'POST');
+    expect(sent.map((request) => request.body)).toEqual([
+      { text: 'Ask @Anna Petrova about it', mentions: ['u-anna'] },
+    ]);
+    // The list was asked for once, however many times `@` was typed.
+    expect(requests.filter((request) => request.method === 'GET')).toHaveLength(1);
+  });
+
+  it('keeps @ as plain text in Reply mode', async () => {
+    stubFetch({ 'POST /api/conversations/chat-r/typing': jsonResponse(202, {}) });
+    const composer = mountComposer('chat-r');
+    await typeInto(composer, 'Write to @support');
+    expect(composer.find('[data-testid="mention-picker"]').exists()).toBe(false);
   });
 });
