@@ -69,5 +69,16 @@ describe('search', () => {
     await expect.poll(() => focused.isVisible()).toBe(true);
     expect(await chat.getAttribute('data-status')).toBe('closed');
     await saveScreenshot(panel, 'search-opened-at-match');
+
+    // The side panel lists that closed stretch as an earlier conversation; it opens read-only.
+    await panel.getByTestId('visitor-episode').first().click();
+    await panel.getByTestId('episode-banner').waitFor();
+    expect(await chat.getByTestId('composer-input').count()).toBe(0);
+    expect(
+      await chat.locator('.history__row--focus').getByTestId('message-text').textContent(),
+    ).toBe('Hello!');
+    await saveScreenshot(panel, 'search-episode-read-only');
+    await panel.getByTestId('episode-back').click();
+    await panel.getByTestId('episode-banner').waitFor({ state: 'detached' });
   });
 });
