@@ -17,6 +17,7 @@ import { DemoService } from './modules/demo/demo.service.js';
 import { MessengerSimulator } from './modules/demo/messenger-simulator.js';
 import { SandboxGraph } from './modules/demo/sandbox-graph.js';
 import { FilesService } from './modules/files/files.service.js';
+import { ContactsService } from './modules/contacts/contacts.service.js';
 import { ConversationsService } from './modules/conversations/conversations.service.js';
 import { FacebookPagesService } from './modules/facebook/facebook-pages.service.js';
 import { FacebookWebhooksService } from './modules/facebook/facebook-webhooks.service.js';
@@ -144,6 +145,7 @@ export async function startApi({
       logger,
     ),
     conversations,
+    contacts: new ContactsService(em),
     routing,
     replies: new RepliesService(em, conversations, dispatchCommitted, linkFile, files),
     notes: new NotesService(em, conversations, dispatchCommitted, linkFile),

@@ -14,6 +14,8 @@ import { registerAuthRoutes } from './modules/auth/auth.routes.js';
 import type { AuthService } from './modules/auth/auth.service.js';
 import { registerCannedResponseRoutes } from './modules/canned-responses/canned-responses.routes.js';
 import type { CannedResponsesService } from './modules/canned-responses/canned-responses.service.js';
+import { registerContactRoutes } from './modules/contacts/contacts.routes.js';
+import type { ContactsService } from './modules/contacts/contacts.service.js';
 import { registerLabelRoutes } from './modules/labels/labels.routes.js';
 import type { LabelsService } from './modules/labels/labels.service.js';
 import { registerConversationRoutes } from './modules/conversations/conversations.routes.js';
@@ -59,6 +61,7 @@ export type ApiServices = {
   facebookPages: FacebookPagesService;
   facebookWebhooks: FacebookWebhooksService;
   conversations: ConversationsService;
+  contacts: ContactsService;
   routing: RoutingService;
   replies: RepliesService;
   notes: NotesService;
@@ -92,6 +95,7 @@ export function registerApiRoutes(
   registerFacebookPageRoutes(router, services.facebookPages);
   registerFacebookWebhookRoutes(router, services.facebookWebhooks);
   registerConversationRoutes(router, services.conversations);
+  registerContactRoutes(router, services.contacts);
   registerRoutingRoutes(router, services);
   registerReplyRoutes(router, services.replies, services.senderActions);
   registerCannedResponseRoutes(router, services.cannedResponses);

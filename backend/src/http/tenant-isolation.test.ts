@@ -32,6 +32,7 @@ const idOf: Record<string, (owner: Owner) => string> = {
   '/api/conversations/{id}/typing': (owner) => owner.conversation.id,
   '/api/conversations/{id}/attachments': (owner) => owner.conversation.id,
   '/api/canned-responses/{id}': (owner) => owner.cannedResponseId,
+  '/api/contacts/{id}': (owner) => owner.conversation.contact.id,
   '/api/conversations/{id}/notes': (owner) => owner.conversation.id,
   '/api/conversations/{id}/mentionable': (owner) => owner.conversation.id,
   '/api/labels/{id}': (owner) => owner.labelId,

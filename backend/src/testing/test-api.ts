@@ -380,6 +380,42 @@ export async function seedConversation(
   return conversation;
 }
 
+/**
+ * Adds visitor messages with these texts to a conversation straight into the database, a
+ * second apart from `startAt` (by default a second after its last message), and moves its
+ * last activity with them.
+ */
+export async function addVisitorMessages(
+  api: TestApi,
+  conversationId: string,
+  texts: string[],
+  startAt?: Date,
+): Promise<Message[]> {
+  const em = api.orm.em.fork();
+  const conversation = await em.findOneOrFail(Conversation, conversationId, {
+    filters: false,
+    populate: ['tenant', 'page'],
+  });
+  const start = startAt?.getTime() ?? (conversation.lastMessageAt ?? new Date()).getTime() + 1000;
+  const messages = texts.map((text, index) => {
+    const message = new Message(
+      conversation.tenant,
+      conversation,
+      conversation.page,
+      'in',
+      'visitor',
+      'text',
+      new Date(start + index * 1000),
+      `m_${Math.random()}`,
+    );
+    message.text = text;
+    return message;
+  });
+  conversation.lastMessageAt = messages.at(-1)?.occurredAt ?? conversation.lastMessageAt;
+  await em.persist(messages).flush();
+  return messages;
+}
+
 /** A seeded conversation (seedConversation) whose visitor the fake Graph API knows: replies go out. */
 export async function seedConversationWithVisitor(
   api: TestApi,

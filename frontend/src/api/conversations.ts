@@ -4,6 +4,7 @@ import type {
   ConversationEvent,
   ConversationStatus,
   Message,
+  MessagePage,
   QueueFigures,
   QueueStats,
   ResponseBody,
@@ -17,12 +18,29 @@ export interface ConversationFilter {
   /** Only the chats the signed-in user holds. */
   mine?: boolean;
   departmentId?: string;
-  /** Visitor name or message text. */
+  operatorId?: string;
+  /** Omni's page id. */
+  pageId?: string;
+  /** Last activity at or after / before these ISO instants. */
+  from?: string;
+  to?: string;
+  /** Visitor name or message text; hits that matched a message carry `match`. */
   q?: string;
   /** Only conversations carrying this label. */
   labelId?: string;
   cursor?: string;
 }
+
+const FILTER_PARAMS = [
+  'departmentId',
+  'operatorId',
+  'pageId',
+  'from',
+  'to',
+  'q',
+  'labelId',
+  'cursor',
+] as const;
 
 /** The queue comes oldest first, every other list most recently active first. */
 export function listConversations(
@@ -31,10 +49,10 @@ export function listConversations(
   const query = new URLSearchParams();
   if (filter.status) query.set('status', filter.status);
   if (filter.mine) query.set('mine', 'true');
-  if (filter.departmentId) query.set('departmentId', filter.departmentId);
-  if (filter.q) query.set('q', filter.q);
-  if (filter.labelId) query.set('labelId', filter.labelId);
-  if (filter.cursor) query.set('cursor', filter.cursor);
+  for (const name of FILTER_PARAMS) {
+    const value = filter[name];
+    if (value) query.set(name, value);
+  }
   const search = query.toString();
   return http.get(`/api/conversations${search ? `?${search}` : ''}`);
 }
@@ -43,13 +61,18 @@ export function getConversation(id: string): Promise<Conversation> {
   return http.get(`/api/conversations/${encode(id)}`);
 }
 
-/** Newest page first (each page in time order); nextCursor reaches further back. */
-export function listMessages(
-  id: string,
-  cursor?: string,
-): Promise<ResponseBody<'/api/conversations/{id}/messages', 'get'>> {
-  const query = cursor ? `?cursor=${encode(cursor)}` : '';
-  return http.get(`/api/conversations/${encode(id)}/messages${query}`);
+/** Where a page of history is: the newest, before `cursor`, after `after`, or `around` a message. */
+export type HistoryPosition = { cursor?: string; after?: string; around?: string };
+
+/**
+ * Newest page first (each page in time order); nextCursor reaches further back, newerCursor
+ * (as `after`) forward from a page opened `around` a message.
+ */
+export function listMessages(id: string, position: HistoryPosition = {}): Promise<MessagePage> {
+  const query = new URLSearchParams();
+  for (const [name, value] of Object.entries(position)) if (value) query.set(name, value);
+  const search = query.toString();
+  return http.get(`/api/conversations/${encode(id)}/messages${search ? `?${search}` : ''}`);
 }
 
 export async function listConversationEvents(id: string): Promise<ConversationEvent[]> {

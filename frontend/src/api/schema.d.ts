@@ -1252,6 +1252,15 @@ export interface paths {
                     status?: "queued" | "assigned" | "closed";
                     mine?: "true" | "false";
                     departmentId?: string;
+                    /** @description Held (or, closed, last held) by */
+                    operatorId?: string;
+                    /** @description Omni's page `id` (not Facebook's) */
+                    pageId?: string;
+                    /** @description Last activity at or after this instant (ISO 8601) */
+                    from?: string;
+                    /** @description Last activity before this instant */
+                    to?: string;
+                    /** @description A piece of the visitor name or of a message text, any case; every status unless `status` is given. Hits that matched a message carry `match`. */
                     q?: string;
                     /** @description Only conversations carrying this label */
                     labelId?: string;
@@ -1270,12 +1279,12 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            items: components["schemas"]["Conversation"][];
+                            items: components["schemas"]["ConversationListItem"][];
                             nextCursor: string | null;
                         };
                     };
                 };
-                /** @description VALIDATION_FAILED: a bad filter or cursor */
+                /** @description VALIDATION_FAILED: a bad filter or cursor; INVALID_PERIOD: `to` is not after `from` */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -1348,11 +1357,16 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The history, newest page first (each page in time order); nextCursor goes further back */
+        /** The history, newest page first (each page in time order); nextCursor goes further back. With `around`, the page around one message; `newerCursor` (as `after`) continues forward */
         get: {
             parameters: {
                 query?: {
+                    /** @description The `nextCursor` of a page: the messages before it. */
                     cursor?: string;
+                    /** @description The `newerCursor` of a page: the messages after it, oldest first. */
+                    after?: string;
+                    /** @description A message of this conversation: the page of history around it (some before, it, some after). */
+                    around?: string;
                 };
                 header?: never;
                 path: {
@@ -1368,13 +1382,19 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            items: components["schemas"]["Message"][];
-                            nextCursor: string | null;
-                        };
+                        "application/json": components["schemas"]["MessagePage"];
                     };
                 };
-                /** @description NOT_FOUND */
+                /** @description VALIDATION_FAILED: a bad cursor, or more than one of cursor/after/around */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description NOT_FOUND: the conversation, or `around` is not one of its messages */
                 404: {
                     headers: {
                         [name: string]: unknown;
@@ -1460,6 +1480,53 @@ export interface paths {
                 };
             };
         };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/contacts/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A visitor and their earlier conversations (episodes), if you may see the visitor's conversation */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The visitor with their episodes */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Contact"];
+                    };
+                };
+                /** @description NOT_FOUND */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -3279,7 +3346,7 @@ export interface components {
             /** Format: date-time */
             createdAt: string;
         };
-        Conversation: {
+        ConversationListItem: {
             id: string;
             /** @enum {string} */
             status: "queued" | "assigned" | "closed";
@@ -3318,6 +3385,12 @@ export interface components {
             unreadCount: number;
             /** @description Its labels, by name */
             labels: components["schemas"]["LabelSummary"][];
+            /** @description The newest message that matched `q` (absent: the name matched) */
+            match?: {
+                messageId: string;
+                /** @description A short excerpt of the message around the matched text */
+                snippet: string;
+            };
         };
         Message: {
             id: string;
@@ -3360,6 +3433,79 @@ export interface components {
             id: string;
             name: string;
             color: string;
+        };
+        Conversation: {
+            id: string;
+            /** @enum {string} */
+            status: "queued" | "assigned" | "closed";
+            departmentId: string | null;
+            operatorId: string | null;
+            channel: {
+                /** @constant */
+                type: "facebook";
+                pageId: string;
+                pageName: string;
+            };
+            contact: {
+                id: string;
+                psid: string;
+                name: string;
+                /** @description As Facebook gives it; null without a profile (unlike name) */
+                firstName: string | null;
+                lastName: string | null;
+                avatarUrl: string | null;
+                /**
+                 * Format: date-time
+                 * @description When this visitor first wrote to the page
+                 */
+                firstContactAt: string;
+            };
+            lastMessage: components["schemas"]["Message"] | null;
+            lastInboundAt: string | null;
+            replyWindow: {
+                closesAt: string | null;
+                humanAgentClosesAt: string | null;
+                canReply: boolean;
+            };
+            queuedAt: string | null;
+            assignedAt: string | null;
+            closedAt: string | null;
+            unreadCount: number;
+            /** @description Its labels, by name */
+            labels: components["schemas"]["LabelSummary"][];
+        };
+        MessagePage: {
+            items: components["schemas"]["Message"][];
+            nextCursor: string | null;
+            /** @description Pass as `after` for the messages after this page; null when nothing newer was left out (always null without `around`/`after`). */
+            newerCursor: string | null;
+        };
+        Contact: {
+            id: string;
+            psid: string;
+            name: string;
+            firstName: string | null;
+            lastName: string | null;
+            avatarUrl: string | null;
+            /** @description Omni's page `id` (the page the visitor wrote to) */
+            pageId: string;
+            pageName: string;
+            /** Format: date-time */
+            firstContactAt: string;
+            lastInboundAt: string | null;
+            /** @description Each open→close stretch of their conversations with the page, oldest first, from the event log */
+            episodes: components["schemas"]["ContactEpisode"][];
+        };
+        ContactEpisode: {
+            conversationId: string;
+            /** Format: date-time */
+            openedAt: string;
+            /** @description null: the one still open */
+            closedAt: string | null;
+            /** @description Who served it (null: nobody did) */
+            operatorId: string | null;
+            /** @description Its first message: open the history `around` it to read the episode */
+            firstMessageId: string | null;
         };
         QueueStats: {
             /** Format: date-time */

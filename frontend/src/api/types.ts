@@ -60,6 +60,14 @@ export type ErrorBody = Schemas['Error'];
 export type Conversation = Schemas['Conversation'];
 export type ConversationStatus = Conversation['status'];
 export type Message = Schemas['Message'];
+/** A page of history; `newerCursor` is set when it was opened around a message and more follow. */
+export type MessagePage = Schemas['MessagePage'];
+/** A conversation in a list; a search hit through a message carries `match`. */
+export type ConversationListItem = Schemas['ConversationListItem'];
+export type SearchMatch = NonNullable<ConversationListItem['match']>;
+/** A visitor with their episodes (each open→close stretch of their conversations). */
+export type Contact = Schemas['Contact'];
+export type ContactEpisode = Schemas['ContactEpisode'];
 export type MessageStatus = NonNullable<Message['status']>;
 export type Attachment = Message['attachments'][number];
 /** One line of a conversation's queue history. */

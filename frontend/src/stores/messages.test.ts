@@ -33,6 +33,38 @@ describe('messages store', () => {
     expect(store.historyOf('c1')?.nextCursor).toBeNull();
   });
 
+  it('opens around a message, pages forward to the present, and leaves no gap meanwhile', async () => {
+    const anchor = makeMessage({ createdAt: '2025-01-15T09:00:00.000Z' });
+    const later = makeMessage({ createdAt: '2025-01-15T09:30:00.000Z' });
+    const live = makeMessage({ createdAt: '2025-01-15T11:00:00.000Z' });
+    stubFetch({
+      [`GET /api/conversations/c1/messages?around=${anchor.id}`]: jsonResponse(200, {
+        items: [anchor],
+        nextCursor: null,
+        newerCursor: 'forward',
+      }),
+      'GET /api/conversations/c1/messages?after=forward': jsonResponse(200, {
+        items: [later],
+        nextCursor: null,
+        newerCursor: null,
+      }),
+    });
+    const store = useMessagesStore();
+
+    await store.openAround('c1', anchor.id);
+    store.upsert(live);
+    expect(store.historyOf('c1')?.items.map((item) => item.id)).toEqual([anchor.id]);
+
+    await store.loadNewer('c1');
+    store.upsert(live);
+    expect(store.historyOf('c1')?.items.map((item) => item.id)).toEqual([
+      anchor.id,
+      later.id,
+      live.id,
+    ]);
+    expect(store.historyOf('c1')?.newerCursor).toBeNull();
+  });
+
   it('shows a reply at once and replaces it with the server record, even if the event came first', async () => {
     const saved = makeMessage({
       direction: 'out',

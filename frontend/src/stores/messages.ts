@@ -24,8 +24,14 @@ interface History {
   items: HistoryItem[];
   /** Reaches further back; null when the beginning is loaded. */
   nextCursor: string | null;
+  /**
+   * Reaches forward, when the history was opened around a message (a search hit, an earlier
+   * episode) and the present is not loaded yet; null when it is.
+   */
+  newerCursor: string | null;
   hasLoaded: boolean;
   isLoadingOlder: boolean;
+  isLoadingNewer: boolean;
 }
 
 const byTime = (a: HistoryItem, b: HistoryItem) =>
@@ -51,15 +57,53 @@ export const useMessagesStore = defineStore('messages', () => {
     histories.set(conversationId, {
       items: [...page.items, ...locals].sort(byTime),
       nextCursor: page.nextCursor,
+      newerCursor: null,
       hasLoaded: true,
       isLoadingOlder: false,
+      isLoadingNewer: false,
     });
   }
 
-  /** Loads the history once; opening the chat again shows what events kept up to date. */
+  /**
+   * Loads the history once; opening the chat again shows what events kept up to date. A
+   * history opened around a message starts again from the present.
+   */
   async function open(conversationId: string): Promise<void> {
-    if (histories.get(conversationId)?.hasLoaded) return;
+    const history = histories.get(conversationId);
+    if (history?.hasLoaded && !history.newerCursor) return;
     await loadLatest(conversationId);
+  }
+
+  /** The page around one message (a search hit, an earlier episode's first message). */
+  async function openAround(conversationId: string, messageId: string): Promise<void> {
+    const page = await conversationsApi.listMessages(conversationId, { around: messageId });
+    histories.set(conversationId, {
+      items: page.items,
+      nextCursor: page.nextCursor,
+      newerCursor: page.newerCursor,
+      hasLoaded: true,
+      isLoadingOlder: false,
+      isLoadingNewer: false,
+    });
+  }
+
+  /** One page forward (scrolling down a history opened around a message). */
+  async function loadNewer(conversationId: string): Promise<void> {
+    const history = histories.get(conversationId);
+    if (!history?.newerCursor || history.isLoadingNewer) return;
+    history.isLoadingNewer = true;
+    try {
+      const page = await conversationsApi.listMessages(conversationId, {
+        after: history.newerCursor,
+      });
+      const known = new Set(history.items.map((item) => item.id));
+      history.items = [...history.items, ...page.items.filter((item) => !known.has(item.id))].sort(
+        byTime,
+      );
+      history.newerCursor = page.newerCursor;
+    } finally {
+      history.isLoadingNewer = false;
+    }
   }
 
   /** One page further back (infinite scroll upwards). */
@@ -68,7 +112,9 @@ export const useMessagesStore = defineStore('messages', () => {
     if (!history?.nextCursor || history.isLoadingOlder) return;
     history.isLoadingOlder = true;
     try {
-      const page = await conversationsApi.listMessages(conversationId, history.nextCursor);
+      const page = await conversationsApi.listMessages(conversationId, {
+        cursor: history.nextCursor,
+      });
       const known = new Set(history.items.map((item) => item.id));
       // Sorted as a plain array and assigned once: sorting the reactive one would trigger
       // every row's watchers thousands of times in a long history.
@@ -90,6 +136,9 @@ export const useMessagesStore = defineStore('messages', () => {
       history.items[index] = message;
       return;
     }
+    // Short of the present (opened around a message), a new one would leave a gap: it comes
+    // with the pages that lead there.
+    if (history.newerCursor) return;
     // Nearly always the newest: found from the end, inserted with one splice.
     let at = history.items.length;
     while (at > 0 && byTime(history.items[at - 1]!, message) > 0) at -= 1;
@@ -208,7 +257,9 @@ export const useMessagesStore = defineStore('messages', () => {
   return {
     historyOf,
     open,
+    openAround,
     loadOlder,
+    loadNewer,
     upsert,
     sendText,
     sendNote,

@@ -21,6 +21,7 @@ import { Migration20261203070000_outbox_autovacuum } from './Migration2026120307
 import { Migration20261203075755_canned_responses } from './Migration20261203075755_canned_responses.js';
 import { Migration20261203110000_notes } from './Migration20261203110000_notes.js';
 import { Migration20261203111000_labels } from './Migration20261203111000_labels.js';
+import { Migration20261203112000_search } from './Migration20261203112000_search.js';
 import { Migration20261203114000_alert_preferences } from './Migration20261203114000_alert_preferences.js';
 
 /** Every migration, in order. `npm run db:migration:create` rewrites this file. */
@@ -77,6 +78,7 @@ export const migrationsList: MigrationObject[] = [
     name: 'Migration20261203111000_labels',
     class: Migration20261203111000_labels,
   },
+  { name: 'Migration20261203112000_search', class: Migration20261203112000_search },
   {
     name: 'Migration20261203114000_alert_preferences',
     class: Migration20261203114000_alert_preferences,

@@ -52,4 +52,11 @@ export const ContactSchema = new EntitySchema<Contact, TenantOwnedEntity>({
     displayName: { type: 'string', persist: false, getter: true },
   },
   uniques: [{ name: 'contact_page_psid_unique', properties: ['page', 'psid'] }],
+  indexes: [
+    // Search by the visitor's name (pg_trgm); the expression is the one the search matches.
+    {
+      name: 'contact_name_trgm_index',
+      expression: `create index "contact_name_trgm_index" on "contact" using gin ((coalesce("first_name", '') || ' ' || coalesce("last_name", '')) gin_trgm_ops)`,
+    },
+  ],
 });

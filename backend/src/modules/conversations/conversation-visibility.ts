@@ -1,11 +1,14 @@
 import type { FilterQuery } from '@mikro-orm/core';
+import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Actor } from '../auth/actor.js';
+import { User } from '../operators/user.entity.js';
 import type { Conversation } from './conversation.entity.js';
 
 /**
  * Who sees a conversation: an admin, all of them; an operator, those of their departments,
  * those without a department, and those they hold. This file is the rule: the lists' filter
- * and the check of one conversation (read, or locked to be changed) both come from it. The
+ * (in SQL: conversation-list.repository.ts) and the check of one conversation (read, or
+ * locked to be changed) both come from it. The
  * panels' rooms mirror it (ConversationBroadcaster's audience, the sockets' rooms).
  */
 export type Viewer = Pick<Actor, 'userId' | 'role'> & { departmentIds: readonly string[] };
@@ -32,4 +35,12 @@ export function visibleToFilter(viewer: Viewer): FilterQuery<Conversation> {
       ...(viewer.departmentIds.length ? [{ department: { $in: [...viewer.departmentIds] } }] : []),
     ],
   };
+}
+
+/** The actor as the rule sees them: with their departments (an admin needs none). */
+export async function loadViewer(em: EntityManager, actor: Actor): Promise<Viewer> {
+  if (actor.role === 'admin') return { ...actor, departmentIds: [] };
+  const user = await em.findOneOrFail(User, actor.userId, { populate: ['departments'] });
+  const departmentIds = user.departments.getItems().map((department) => department.id);
+  return { ...actor, departmentIds };
 }

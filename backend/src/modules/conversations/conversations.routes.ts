@@ -1,10 +1,11 @@
 import type { ApiRouter } from '../../http/api-router.js';
 import { errorResponse, idParamsSchema } from '../../http/schemas.js';
 import {
+  conversationListItemSchema,
   conversationSchema,
-  cursorQuerySchema,
   listConversationsQuerySchema,
-  messageSchema,
+  listMessagesQuerySchema,
+  messagePageSchema,
   pageOf,
 } from './conversations.schemas.js';
 import type { ConversationsService } from './conversations.service.js';
@@ -21,8 +22,13 @@ export function registerConversationRoutes(
     summary: 'Conversations you may see: the queue oldest first, others most recent first',
     query: listConversationsQuerySchema,
     responses: {
-      200: { description: 'A page of conversations', schema: pageOf(conversationSchema) },
-      400: errorResponse('VALIDATION_FAILED: a bad filter or cursor'),
+      200: {
+        description: 'A page of conversations',
+        schema: pageOf(conversationListItemSchema),
+      },
+      400: errorResponse(
+        'VALIDATION_FAILED: a bad filter or cursor; INVALID_PERIOD: `to` is not after `from`',
+      ),
     },
     handler: ({ actor, query }) => conversations.list(actor, query),
   });
@@ -47,14 +53,16 @@ export function registerConversationRoutes(
     access: 'authenticated',
     tag: 'Conversations',
     summary:
-      'The history, newest page first (each page in time order); nextCursor goes further back',
+      'The history, newest page first (each page in time order); nextCursor goes further back. With `around`, the page around one message; `newerCursor` (as `after`) continues forward',
     params: idParamsSchema,
-    query: cursorQuerySchema,
+    query: listMessagesQuerySchema,
     responses: {
-      200: { description: 'A page of messages', schema: pageOf(messageSchema) },
-      404: errorResponse('NOT_FOUND'),
+      200: { description: 'A page of messages', schema: messagePageSchema },
+      400: errorResponse(
+        'VALIDATION_FAILED: a bad cursor, or more than one of cursor/after/around',
+      ),
+      404: errorResponse('NOT_FOUND: the conversation, or `around` is not one of its messages'),
     },
-    handler: ({ actor, params, query }) =>
-      conversations.listMessages(actor, params.id, query.cursor),
+    handler: ({ actor, params, query }) => conversations.listMessages(actor, params.id, query),
   });
 }

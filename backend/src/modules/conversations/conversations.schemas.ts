@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { keysetCursorSchema } from '../../http/cursor.js';
-import { idSchema } from '../../http/schemas.js';
+import { ERROR_CODE_PARAM, idSchema } from '../../http/schemas.js';
 import { labelSummarySchema, type LabelSummary } from '../labels/labels.schemas.js';
+import type { Contact } from './contact.entity.js';
 import type { Conversation } from './conversation.entity.js';
 import { CONVERSATION_STATUSES } from './conversation.entity.js';
 import {
@@ -88,21 +89,99 @@ export const conversationSchema = z
 
 export type ConversationDto = z.infer<typeof conversationSchema>;
 
-export const listConversationsQuerySchema = z.object({
-  status: z.enum(CONVERSATION_STATUSES).optional(),
-  mine: z.enum(['true', 'false']).optional(),
-  departmentId: idSchema.optional(),
-  q: z.string().trim().max(200).optional(),
-  labelId: idSchema.optional().meta({ description: 'Only conversations carrying this label' }),
-  cursor: keysetCursorSchema.optional(),
-});
+/** An ISO 8601 instant with its offset (`2026-12-03T10:00:00Z`, `…+03:00`). */
+const instantSchema = z.iso
+  .datetime({ offset: true, error: 'Give an ISO 8601 instant, e.g. 2026-12-03T10:00:00Z.' })
+  .transform((text) => new Date(text));
+
+export const listConversationsQuerySchema = z
+  .object({
+    status: z.enum(CONVERSATION_STATUSES).optional(),
+    mine: z.enum(['true', 'false']).optional(),
+    departmentId: idSchema.optional(),
+    operatorId: idSchema.optional().meta({ description: 'Held (or, closed, last held) by' }),
+    pageId: idSchema.optional().meta({ description: "Omni's page `id` (not Facebook's)" }),
+    from: instantSchema
+      .optional()
+      .meta({ description: 'Last activity at or after this instant (ISO 8601)' }),
+    to: instantSchema.optional().meta({ description: 'Last activity before this instant' }),
+    q: z.string().trim().max(200).optional().meta({
+      description:
+        'A piece of the visitor name or of a message text, any case; every status unless `status` is given. Hits that matched a message carry `match`.',
+    }),
+    labelId: idSchema.optional().meta({ description: 'Only conversations carrying this label' }),
+    cursor: keysetCursorSchema.optional(),
+  })
+  .superRefine((query, context) => {
+    if (query.from && query.to && query.from >= query.to) {
+      context.addIssue({
+        code: 'custom',
+        path: ['to'],
+        message: 'Give a period that ends after it starts.',
+        params: { [ERROR_CODE_PARAM]: 'INVALID_PERIOD' },
+      });
+    }
+  });
 
 export type ListConversationsQuery = z.infer<typeof listConversationsQuerySchema>;
 
-export const cursorQuerySchema = z.object({ cursor: keysetCursorSchema.optional() });
+/** A conversation in a list; a search hit that matched a message says which. */
+export const conversationListItemSchema = conversationSchema
+  .extend({
+    match: z
+      .object({
+        messageId: z.string(),
+        snippet: z
+          .string()
+          .meta({ description: 'A short excerpt of the message around the matched text' }),
+      })
+      .optional()
+      .meta({ description: 'The newest message that matched `q` (absent: the name matched)' }),
+  })
+  .meta({ id: 'ConversationListItem' });
+
+export type ConversationListItemDto = z.infer<typeof conversationListItemSchema>;
+
+export const listMessagesQuerySchema = z
+  .object({
+    cursor: keysetCursorSchema
+      .optional()
+      .meta({ description: 'The `nextCursor` of a page: the messages before it.' }),
+    after: keysetCursorSchema
+      .optional()
+      .meta({ description: 'The `newerCursor` of a page: the messages after it, oldest first.' }),
+    around: idSchema.optional().meta({
+      description:
+        'A message of this conversation: the page of history around it (some before, it, some after).',
+    }),
+  })
+  .superRefine((query, context) => {
+    const given = (['cursor', 'after', 'around'] as const).filter((key) => query[key]);
+    if (given.length > 1) {
+      context.addIssue({
+        code: 'custom',
+        path: [given[1]!],
+        message: 'Give only one of cursor, after and around.',
+      });
+    }
+  });
+
+export type ListMessagesQuery = z.infer<typeof listMessagesQuerySchema>;
 
 export const pageOf = <T extends z.ZodType>(item: T) =>
   z.object({ items: z.array(item), nextCursor: z.string().nullable() });
+
+/** A page of history; `newerCursor` continues towards the present when the page is not the newest. */
+export const messagePageSchema = pageOf(messageSchema)
+  .extend({
+    newerCursor: z.string().nullable().meta({
+      description:
+        'Pass as `after` for the messages after this page; null when nothing newer was left out (always null without `around`/`after`).',
+    }),
+  })
+  .meta({ id: 'MessagePage' });
+
+export type MessagePageDto = z.infer<typeof messagePageSchema>;
 
 const iso = (date: Date | null) => date?.toISOString() ?? null;
 
@@ -137,6 +216,19 @@ export function toMessageDto(message: Message, linkFile: FileLinker): MessageDto
   };
 }
 
+/** The visitor as a conversation shows them (and GET /api/contacts/:id begins with). */
+export function toContactSummary(contact: Contact): ConversationDto['contact'] {
+  return {
+    id: contact.id,
+    psid: contact.psid,
+    name: contact.displayName,
+    firstName: contact.firstName,
+    lastName: contact.lastName,
+    avatarUrl: contact.avatarUrl,
+    firstContactAt: contact.createdAt.toISOString(),
+  };
+}
+
 /** Needs `contact` and `page` loaded; `labels` from LabelsRepository.labelsOf. */
 export function toConversationDto(
   conversation: Conversation,
@@ -153,15 +245,7 @@ export function toConversationDto(
     departmentId: conversation.department?.id ?? null,
     operatorId: conversation.operator?.id ?? null,
     channel: { type: 'facebook', pageId: page.pageId, pageName: page.pageName },
-    contact: {
-      id: contact.id,
-      psid: contact.psid,
-      name: contact.displayName,
-      firstName: contact.firstName,
-      lastName: contact.lastName,
-      avatarUrl: contact.avatarUrl,
-      firstContactAt: contact.createdAt.toISOString(),
-    },
+    contact: toContactSummary(contact),
     lastMessage: lastMessage ? toMessageDto(lastMessage, linkFile) : null,
     lastInboundAt: iso(contact.lastInboundAt),
     replyWindow: {

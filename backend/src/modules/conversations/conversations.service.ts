@@ -1,4 +1,3 @@
-import type { FilterQuery } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { findByIdOrFail } from '../../db/find.js';
 import { sqlIn } from '../../db/sql.js';
@@ -6,21 +5,32 @@ import { NotFoundError } from '../../errors.js';
 import { encodeKeysetCursor, type KeysetCursor } from '../../http/cursor.js';
 import type { Actor } from '../auth/actor.js';
 import { LabelsRepository } from '../labels/labels.repository.js';
-import { User } from '../operators/user.entity.js';
-import { visibleToFilter, type Viewer } from './conversation-visibility.js';
+import {
+  ConversationListRepository,
+  type ConversationListFilter,
+} from './conversation-list.repository.js';
+import { loadViewer, visibleToFilter } from './conversation-visibility.js';
 import { Conversation } from './conversation.entity.js';
 import {
   toConversationDto,
   toMessageDto,
   type ConversationDto,
+  type ConversationListItemDto,
   type FileLinker,
   type ListConversationsQuery,
-  type MessageDto,
+  type ListMessagesQuery,
+  type MessagePageDto,
 } from './conversations.schemas.js';
 import { findLastMessages } from './message.repository.js';
 import { Message } from './message.entity.js';
+import { makeSnippet } from './search-snippet.js';
 
 const PAGE_SIZE = 50;
+/** Messages on each side of the one a page is opened around. */
+const AROUND = 25;
+
+const cursorOf = (message: Message | undefined) =>
+  message ? encodeKeysetCursor({ at: message.occurredAt, id: message.id }) : null;
 
 export type Page<T> = { items: T[]; nextCursor: string | null };
 
@@ -35,77 +45,59 @@ export class ConversationsService {
   /**
    * Queued conversations oldest first (the queue); the others most recently active first.
    * Operators see their departments' conversations, those of pages without a department,
-   * and their own; admins see everything.
+   * and their own; admins see everything. `q` finds visitors by name and conversations by
+   * message text; a hit through a message carries that message and an excerpt.
    */
-  async list(actor: Actor, query: ListConversationsQuery): Promise<Page<ConversationDto>> {
-    const isQueue = query.status === 'queued';
-    const orderField = isQueue ? 'queuedAt' : 'lastMessageAt';
-    const conditions: FilterQuery<Conversation>[] = [visibleToFilter(await this.viewer(actor))];
-    if (query.status) conditions.push({ status: query.status });
-    if (query.mine === 'true') conditions.push({ operator: actor.userId });
-    if (query.departmentId) conditions.push({ department: query.departmentId });
-    if (query.labelId) conditions.push({ labels: { $some: { id: query.labelId } } });
-    if (query.q) {
-      const pattern = `%${query.q.replace(/[\\%_]/g, (character) => `\\${character}`)}%`;
-      const matchingText = await this.em.find(
-        Message,
-        { text: { $ilike: pattern } },
-        { fields: ['conversation'], limit: 500 },
-      );
-      conditions.push({
-        $or: [
-          { contact: { firstName: { $ilike: pattern } } },
-          { contact: { lastName: { $ilike: pattern } } },
-          { id: { $in: matchingText.map((message) => message.conversation.id) } },
-        ],
-      });
-    }
-    const cursor = query.cursor;
-    if (cursor) {
-      const comparison = isQueue ? '$gt' : '$lt';
-      conditions.push({
-        $or: [
-          { [orderField]: { [comparison]: cursor.at } },
-          { [orderField]: cursor.at, id: { [comparison]: cursor.id } },
-        ],
-      } as FilterQuery<Conversation>);
-    }
-    const direction = isQueue ? 'asc' : 'desc';
-    const conversations = await this.em.find(
-      Conversation,
-      { $and: conditions },
-      {
-        populate: ['contact', 'page'],
-        orderBy: [{ [orderField]: `${direction} nulls last` }, { id: direction }],
-        limit: PAGE_SIZE + 1,
-      },
-    );
-    const hasMore = conversations.length > PAGE_SIZE;
-    const items = conversations.slice(0, PAGE_SIZE);
-    const lastMessages = await findLastMessages(
-      this.em,
-      items.map((conversation) => conversation.id),
-    );
-    const labels = await this.labelsOf(
+  async list(actor: Actor, query: ListConversationsQuery): Promise<Page<ConversationListItemDto>> {
+    const order = query.status === 'queued' ? 'queue' : 'recent';
+    const filter: ConversationListFilter = {
+      status: query.status,
+      heldBy: query.mine === 'true' ? actor.userId : undefined,
+      departmentId: query.departmentId,
+      operatorId: query.operatorId,
+      pageId: query.pageId,
+      from: query.from,
+      to: query.to,
+      labelId: query.labelId,
+      text: query.q || undefined,
+    };
+    const listed = await new ConversationListRepository(sqlIn(this.em)).findPage(
       actor.tenantId,
-      items.map((conversation) => conversation.id),
+      await loadViewer(this.em, actor),
+      filter,
+      order,
+      query.cursor,
+      PAGE_SIZE + 1,
     );
+    const hasMore = listed.length > PAGE_SIZE;
+    const rows = listed.slice(0, PAGE_SIZE);
+    const ids = rows.map((row) => row.id);
+    const conversations = new Map(
+      (
+        await this.em.find(Conversation, { id: { $in: ids } }, { populate: ['contact', 'page'] })
+      ).map((conversation) => [conversation.id, conversation]),
+    );
+    const lastMessages = await findLastMessages(this.em, ids);
+    const labels = await this.labelsOf(actor.tenantId, ids);
     const now = this.clock();
-    const last = items.at(-1);
+    const last = rows.at(-1);
     return {
-      items: items.map((conversation) =>
-        toConversationDto(
+      items: rows.flatMap((row) => {
+        const conversation = conversations.get(row.id);
+        if (!conversation) return [];
+        const dto = toConversationDto(
           conversation,
           lastMessages.get(conversation.id) ?? null,
           now,
           this.linkFile,
           labels.get(conversation.id) ?? [],
-        ),
-      ),
+        );
+        if (!row.match || !filter.text) return [dto];
+        const { messageId, text } = row.match;
+        return [{ ...dto, match: { messageId, snippet: makeSnippet(text, filter.text) } }];
+      }),
       nextCursor:
-        hasMore && last
-          ? encodeKeysetCursor({ at: last[orderField] ?? new Date(0), id: last.id })
-          : null,
+        hasMore && last ? encodeKeysetCursor({ at: last.at ?? new Date(0), id: last.id }) : null,
     };
   }
 
@@ -141,36 +133,84 @@ export class ConversationsService {
     return new LabelsRepository(sqlIn(this.em)).labelsOf(tenantId, conversationIds);
   }
 
-  /** The newest messages first page by page (the panel scrolls upwards); each page in time order. */
+  /**
+   * The history: the newest messages first page by page (the panel scrolls upwards), each
+   * page in time order; or the page around one message (a search hit, an earlier episode),
+   * from which `nextCursor` goes back and `newerCursor` (as `after`) forward.
+   */
   async listMessages(
     actor: Actor,
     conversationId: string,
-    cursor: KeysetCursor | undefined,
-  ): Promise<Page<MessageDto>> {
+    query: ListMessagesQuery = {},
+  ): Promise<MessagePageDto> {
     const conversation = await this.findVisible(actor, conversationId);
-    const messages = await this.em.find(
+    if (query.around) return this.messagesAround(conversation, query.around);
+    if (query.after) {
+      const newer = await this.messagesNextTo(conversation, query.after, 'after', PAGE_SIZE + 1);
+      const items = newer.slice(0, PAGE_SIZE);
+      return {
+        items: items.map((message) => toMessageDto(message, this.linkFile)),
+        nextCursor: null,
+        newerCursor: newer.length > PAGE_SIZE ? cursorOf(items.at(-1)) : null,
+      };
+    }
+    const older = await this.messagesNextTo(conversation, query.cursor, 'before', PAGE_SIZE + 1);
+    const items = older.slice(0, PAGE_SIZE);
+    return {
+      items: items.reverse().map((message) => toMessageDto(message, this.linkFile)),
+      nextCursor: older.length > PAGE_SIZE ? cursorOf(items[0]) : null,
+      newerCursor: null,
+    };
+  }
+
+  private async messagesAround(
+    conversation: Conversation,
+    messageId: string,
+  ): Promise<MessagePageDto> {
+    // A message of another conversation (or tenant) is not found here, like an unknown one.
+    const anchor = await this.em.findOne(Message, { id: messageId, conversation });
+    if (!anchor) throw new NotFoundError('The message');
+    const position = { at: anchor.occurredAt, id: anchor.id };
+    const [before, after] = await Promise.all([
+      this.messagesNextTo(conversation, position, 'before', AROUND + 1),
+      this.messagesNextTo(conversation, position, 'after', AROUND + 1),
+    ]);
+    const older = before.slice(0, AROUND).reverse();
+    const newer = after.slice(0, AROUND);
+    return {
+      items: [...older, anchor, ...newer].map((message) => toMessageDto(message, this.linkFile)),
+      nextCursor: before.length > AROUND ? cursorOf(older[0]) : null,
+      newerCursor: after.length > AROUND ? cursorOf(newer.at(-1)) : null,
+    };
+  }
+
+  /**
+   * Up to `limit` messages on one side of a position, nearest first (without a position:
+   * the newest).
+   */
+  private messagesNextTo(
+    conversation: Conversation,
+    position: KeysetCursor | undefined,
+    side: 'before' | 'after',
+    limit: number,
+  ): Promise<Message[]> {
+    const comparison = side === 'before' ? '$lt' : '$gt';
+    const direction = side === 'before' ? 'desc' : 'asc';
+    return this.em.find(
       Message,
       {
         conversation,
-        ...(cursor
+        ...(position
           ? {
               $or: [
-                { occurredAt: { $lt: cursor.at } },
-                { occurredAt: cursor.at, id: { $lt: cursor.id } },
+                { occurredAt: { [comparison]: position.at } },
+                { occurredAt: position.at, id: { [comparison]: position.id } },
               ],
             }
           : {}),
       },
-      { orderBy: [{ occurredAt: 'desc' }, { id: 'desc' }], limit: PAGE_SIZE + 1 },
+      { orderBy: [{ occurredAt: direction }, { id: direction }], limit },
     );
-    const hasMore = messages.length > PAGE_SIZE;
-    const items = messages.slice(0, PAGE_SIZE);
-    const oldest = items.at(-1);
-    return {
-      items: items.reverse().map((message) => toMessageDto(message, this.linkFile)),
-      nextCursor:
-        hasMore && oldest ? encodeKeysetCursor({ at: oldest.occurredAt, id: oldest.id }) : null,
-    };
   }
 
   private async findVisible(actor: Actor, id: string): Promise<Conversation> {
@@ -178,16 +218,9 @@ export class ConversationsService {
       populate: ['contact', 'page'],
     });
     const visible = await this.em.count(Conversation, {
-      $and: [{ id: conversation.id }, visibleToFilter(await this.viewer(actor))],
+      $and: [{ id: conversation.id }, visibleToFilter(await loadViewer(this.em, actor))],
     });
     if (visible === 0) throw new NotFoundError('The conversation');
     return conversation;
-  }
-
-  private async viewer(actor: Actor): Promise<Viewer> {
-    if (actor.role === 'admin') return { ...actor, departmentIds: [] };
-    const user = await this.em.findOneOrFail(User, actor.userId, { populate: ['departments'] });
-    const departmentIds = user.departments.getItems().map((department) => department.id);
-    return { ...actor, departmentIds };
   }
 }

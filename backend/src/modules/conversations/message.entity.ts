@@ -109,5 +109,10 @@ export const MessageSchema = new EntitySchema<Message, TenantOwnedEntity>({
       name: 'message_pending_out_index',
       expression: `create index "message_pending_out_index" on "message" ("created_at") where "status" = 'pending' and "direction" = 'out'`,
     },
+    // Search by a word of the text (pg_trgm): `text ilike '%word%'` reads this index.
+    {
+      name: 'message_text_trgm_index',
+      expression: `create index "message_text_trgm_index" on "message" using gin ("text" gin_trgm_ops)`,
+    },
   ],
 });
