@@ -19,6 +19,7 @@ import { Migration20261202173451_raw_body_bytes } from './Migration2026120217345
 import { Migration20261202182117_pending_out_index } from './Migration20261202182117_pending_out_index.js';
 import { Migration20261203070000_outbox_autovacuum } from './Migration20261203070000_outbox_autovacuum.js';
 import { Migration20261203075755_canned_responses } from './Migration20261203075755_canned_responses.js';
+import { Migration20261203113000_follow_up_auto_close } from './Migration20261203113000_follow_up_auto_close.js';
 
 /** Every migration, in order. `npm run db:migration:create` rewrites this file. */
 export const migrationsList: MigrationObject[] = [
@@ -68,5 +69,9 @@ export const migrationsList: MigrationObject[] = [
   {
     name: 'Migration20261203075755_canned_responses',
     class: Migration20261203075755_canned_responses,
+  },
+  {
+    name: 'Migration20261203113000_follow_up_auto_close',
+    class: Migration20261203113000_follow_up_auto_close,
   },
 ];

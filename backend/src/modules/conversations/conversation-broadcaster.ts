@@ -5,6 +5,7 @@ import { Conversation } from './conversation.entity.js';
 import { toConversationDto, toMessageDto, type FileLinker } from './conversations.schemas.js';
 import { findLastMessages } from './message.repository.js';
 import { Message } from './message.entity.js';
+import { findWaitingSince } from './waiting-since.repository.js';
 
 /** Conversations whose state changed, and messages created or changed in them. */
 export type ConversationsChange = {
@@ -64,10 +65,9 @@ export class ConversationBroadcaster {
     const audienceOf = new Map(
       conversations.map((conversation) => [conversation.id, audience(conversation)]),
     );
-    const lastMessages = await findLastMessages(
-      em,
-      conversations.map((conversation) => conversation.id),
-    );
+    const conversationIds = conversations.map((conversation) => conversation.id);
+    const lastMessages = await findLastMessages(em, conversationIds);
+    const waitingSince = await findWaitingSince(em, conversationIds);
     const now = this.clock();
     for (const message of messages) {
       const to = audienceOf.get(message.conversation.id);
@@ -85,7 +85,13 @@ export class ConversationBroadcaster {
         tenantId,
         audienceOf.get(conversation.id)!,
         'conversation.updated',
-        toConversationDto(conversation, lastMessage, now, this.linkFile),
+        toConversationDto(
+          conversation,
+          lastMessage,
+          now,
+          this.linkFile,
+          waitingSince.get(conversation.id) ?? null,
+        ),
       );
       const watchers = rooms.conversation(conversation.id);
       this.realtime.leave(

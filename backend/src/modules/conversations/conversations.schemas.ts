@@ -73,6 +73,17 @@ export const conversationSchema = z
       closesAt: z.iso.datetime().nullable(),
       humanAgentClosesAt: z.iso.datetime().nullable(),
       canReply: z.boolean(),
+      canReplyUntil: z.iso.datetime().nullable().meta({
+        description:
+          'The last moment any reply may go out: humanAgentClosesAt where the page has the feature, else closesAt',
+      }),
+      closesSoon: z.boolean().meta({
+        description: 'Still open, and canReplyUntil is at most 2 hours away',
+      }),
+    }),
+    waitingSince: z.iso.datetime().nullable().meta({
+      description:
+        "The visitor's oldest message not answered by a reply yet (notes and automatic notices do not answer); null when answered",
     }),
     queuedAt: z.iso.datetime().nullable(),
     assignedAt: z.iso.datetime().nullable(),
@@ -130,12 +141,13 @@ export function toMessageDto(message: Message, linkFile: FileLinker): MessageDto
   };
 }
 
-/** Needs `contact` and `page` loaded. */
+/** Needs `contact` and `page` loaded; `waitingSince` from `findWaitingSince`. */
 export function toConversationDto(
   conversation: Conversation,
   lastMessage: Message | null,
   now: Date,
   linkFile: FileLinker,
+  waitingSince: Date | null,
 ): ConversationDto {
   const { contact, page } = conversation;
   const window = computeReplyWindow(contact.lastInboundAt, page.humanAgentEnabled, now);
@@ -160,7 +172,10 @@ export function toConversationDto(
       closesAt: iso(window.closesAt),
       humanAgentClosesAt: iso(window.humanAgentClosesAt),
       canReply: window.canReply,
+      canReplyUntil: iso(window.canReplyUntil),
+      closesSoon: window.closesSoon,
     },
+    waitingSince: iso(waitingSince),
     queuedAt: iso(conversation.queuedAt),
     assignedAt: iso(conversation.assignedAt),
     closedAt: iso(conversation.closedAt),

@@ -17,6 +17,7 @@ import {
 } from './conversations.schemas.js';
 import { findLastMessages } from './message.repository.js';
 import { Message } from './message.entity.js';
+import { findWaitingSince } from './waiting-since.repository.js';
 
 const PAGE_SIZE = 50;
 
@@ -79,10 +80,9 @@ export class ConversationsService {
     );
     const hasMore = conversations.length > PAGE_SIZE;
     const items = conversations.slice(0, PAGE_SIZE);
-    const lastMessages = await findLastMessages(
-      this.em,
-      items.map((conversation) => conversation.id),
-    );
+    const ids = items.map((conversation) => conversation.id);
+    const lastMessages = await findLastMessages(this.em, ids);
+    const waitingSince = await findWaitingSince(this.em, ids);
     const now = this.clock();
     const last = items.at(-1);
     return {
@@ -92,6 +92,7 @@ export class ConversationsService {
           lastMessages.get(conversation.id) ?? null,
           now,
           this.linkFile,
+          waitingSince.get(conversation.id) ?? null,
         ),
       ),
       nextCursor:
@@ -119,11 +120,13 @@ export class ConversationsService {
 
   private async present(conversation: Conversation): Promise<ConversationDto> {
     const lastMessages = await findLastMessages(this.em, [conversation.id]);
+    const waitingSince = await findWaitingSince(this.em, [conversation.id]);
     return toConversationDto(
       conversation,
       lastMessages.get(conversation.id) ?? null,
       this.clock(),
       this.linkFile,
+      waitingSince.get(conversation.id) ?? null,
     );
   }
 

@@ -1,6 +1,47 @@
 import { z } from 'zod';
 import { TENANT_LANGUAGES, type Tenant } from './tenant.entity.js';
 
+/** The longest silence `autoCloseAfterMinutes` may wait for: a week. */
+export const AUTO_CLOSE_MAX_MINUTES = 10_080;
+/** The bounds of `unansweredReminderSeconds`. */
+export const UNANSWERED_REMINDER_SECONDS_RANGE = { min: 30, max: 3600 } as const;
+
+const autoCloseAfterMinutesDescription =
+  'Assigned chats whose visitor wrote nothing for this many minutes (counted from the later of their last message and the assignment) close by themselves; null: never';
+const unansweredReminderSecondsDescription =
+  "After this many seconds an unanswered visitor message in a held chat makes the operator's reminder repeat";
+
+/** The business's settings, as everyone of it may read them (GET /api/settings). */
+export const settingsSchema = z
+  .object({
+    name: z.string(),
+    language: z
+      .enum(TENANT_LANGUAGES)
+      .meta({ description: 'Of the automatic messages to visitors' }),
+    autoCloseAfterMinutes: z
+      .number()
+      .int()
+      .nullable()
+      .meta({ description: autoCloseAfterMinutesDescription }),
+    unansweredReminderSeconds: z
+      .number()
+      .int()
+      .meta({ description: unansweredReminderSecondsDescription }),
+    defaultMaxChats: z
+      .number()
+      .int()
+      .meta({ description: 'Chats an operator may hold unless their own limit says otherwise' }),
+    firstResponseTimeoutSeconds: z.number().int().nullable().meta({
+      description:
+        'An automatically assigned chat unanswered this long goes to another operator; null: off',
+    }),
+    queueNoticeEnabled: z.boolean(),
+    offlineNoticeEnabled: z.boolean(),
+  })
+  .meta({ id: 'TenantSettings' });
+
+export type SettingsDto = z.infer<typeof settingsSchema>;
+
 export const tenantSchema = z
   .object({
     id: z.string(),
@@ -14,6 +55,15 @@ export const tenantSchema = z
       description:
         'An automatically assigned chat unanswered this long goes to another operator; null: off',
     }),
+    autoCloseAfterMinutes: z
+      .number()
+      .int()
+      .nullable()
+      .meta({ description: autoCloseAfterMinutesDescription }),
+    unansweredReminderSeconds: z
+      .number()
+      .int()
+      .meta({ description: unansweredReminderSecondsDescription }),
     language: z
       .enum(TENANT_LANGUAGES)
       .meta({ description: 'Of the automatic messages to visitors' }),
@@ -44,6 +94,20 @@ export const updateTenantSchema = z
       .nullable()
       .optional(),
     language: z.enum(TENANT_LANGUAGES).optional(),
+    autoCloseAfterMinutes: z
+      .number()
+      .int('Use a whole number of minutes.')
+      .min(1, 'Use at least 1 minute, or turn automatic closing off.')
+      .max(AUTO_CLOSE_MAX_MINUTES, 'Use at most a week (10080 minutes).')
+      .nullable()
+      .optional()
+      .meta({ description: `1–${AUTO_CLOSE_MAX_MINUTES}, or null: never` }),
+    unansweredReminderSeconds: z
+      .number()
+      .int('Use a whole number of seconds.')
+      .min(UNANSWERED_REMINDER_SECONDS_RANGE.min, 'Use at least 30 seconds.')
+      .max(UNANSWERED_REMINDER_SECONDS_RANGE.max, 'Use at most an hour (3600 seconds).')
+      .optional(),
     queueNoticeEnabled: z.boolean().optional(),
     offlineNoticeEnabled: z.boolean().optional(),
   })
@@ -59,9 +123,24 @@ export function toTenantDto(tenant: Tenant, publicUrl: string, demoMode: boolean
     callbackUrl: tenant.callbackUrl(publicUrl),
     defaultMaxChats: tenant.defaultMaxChats,
     firstResponseTimeoutSeconds: tenant.firstResponseTimeoutSeconds,
+    autoCloseAfterMinutes: tenant.autoCloseAfterMinutes,
+    unansweredReminderSeconds: tenant.unansweredReminderSeconds,
     language: tenant.language,
     queueNoticeEnabled: tenant.queueNoticeEnabled,
     offlineNoticeEnabled: tenant.offlineNoticeEnabled,
     demo: demoMode && tenant.isDemo,
+  };
+}
+
+export function toSettingsDto(tenant: Tenant): SettingsDto {
+  return {
+    name: tenant.name,
+    language: tenant.language,
+    autoCloseAfterMinutes: tenant.autoCloseAfterMinutes,
+    unansweredReminderSeconds: tenant.unansweredReminderSeconds,
+    defaultMaxChats: tenant.defaultMaxChats,
+    firstResponseTimeoutSeconds: tenant.firstResponseTimeoutSeconds,
+    queueNoticeEnabled: tenant.queueNoticeEnabled,
+    offlineNoticeEnabled: tenant.offlineNoticeEnabled,
   };
 }
