@@ -201,6 +201,7 @@ export const useConversationsStore = defineStore('conversations', () => {
 
   const take = (id: string) => act(id, () => conversationsApi.takeConversation(id));
   const close = (id: string) => act(id, () => conversationsApi.closeConversation(id));
+  const reopen = (id: string) => act(id, () => conversationsApi.reopenConversation(id));
   const transfer = (id: string, target: TransferTarget) =>
     act(id, () => conversationsApi.transferConversation(id, target));
 
@@ -261,6 +262,7 @@ export const useConversationsStore = defineStore('conversations', () => {
     ensure,
     take,
     close,
+    reopen,
     transfer,
     markSeen,
     reload,
