@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { makeConversation } from '@/test/factories';
 import { createTestI18n } from '@/test/i18n';
 import FollowUpButton from './FollowUpButton.vue';
+import FollowUpNotice from './FollowUpNotice.vue';
 import ReplyWindowFlag from '../lists/ReplyWindowFlag.vue';
 
 const hour = 3_600_000;
@@ -26,13 +27,18 @@ const mountButton = (canReplyUntil: number | null) =>
     props: { conversation: closedChat(canReplyUntil), isBusy: false },
     global: { plugins: [createTestI18n()] },
   });
+const mountNotice = (canReplyUntil: number | null) =>
+  mount(FollowUpNotice, {
+    props: { conversation: closedChat(canReplyUntil) },
+    global: { plugins: [createTestI18n()] },
+  });
 
 describe('FollowUpButton', () => {
   it('follows up inside the reply window', async () => {
     const wrapper = mountButton(Date.now() + 5 * hour);
     const button = wrapper.get('[data-testid="chat-follow-up"]');
     expect(button.attributes('disabled')).toBeUndefined();
-    expect(wrapper.find('[data-testid="chat-follow-up-reason"]').exists()).toBe(false);
+    expect(mountNotice(Date.now() + 5 * hour).html()).not.toContain('chat-follow-up-reason');
     await button.trigger('click');
     expect(wrapper.emitted('followUp')).toHaveLength(1);
   });
@@ -41,7 +47,9 @@ describe('FollowUpButton', () => {
     const wrapper = mountButton(Date.parse('2025-01-16T10:00:00.000Z'));
     const button = wrapper.get('[data-testid="chat-follow-up"]');
     expect(button.attributes('disabled')).toBeDefined();
-    expect(wrapper.get('[data-testid="chat-follow-up-reason"]').text()).toMatch(
+    expect(button.attributes('title')).toMatch(/reply window closed on .*2025/);
+    const notice = mountNotice(Date.parse('2025-01-16T10:00:00.000Z'));
+    expect(notice.get('[data-testid="chat-follow-up-reason"]').text()).toMatch(
       /reply window closed on .*2025/,
     );
     await button.trigger('click');
@@ -49,8 +57,10 @@ describe('FollowUpButton', () => {
   });
 
   it('is off when the visitor never wrote', () => {
-    const wrapper = mountButton(null);
-    expect(wrapper.get('[data-testid="chat-follow-up-reason"]').text()).toMatch(/never wrote/);
+    expect(mountButton(null).get('[data-testid="chat-follow-up"]').attributes('disabled')).toBe('');
+    expect(mountNotice(null).get('[data-testid="chat-follow-up-reason"]').text()).toMatch(
+      /never wrote/,
+    );
   });
 });
 
