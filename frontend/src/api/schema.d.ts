@@ -2875,23 +2875,24 @@ export interface components {
         };
         Tenant: {
             id: string;
-            name: string;
             /** @description Public, unguessable id used in the webhook URL. */
             key: string;
             /** @description Paste this into the Facebook app as the callback URL. */
             callbackUrl: string;
-            defaultMaxChats: number;
-            /** @description An automatically assigned chat unanswered this long goes to another operator; null: off */
-            firstResponseTimeoutSeconds: number | null;
-            /** @description Assigned chats whose visitor wrote nothing for this many minutes (counted from the later of their last message and the assignment) close by themselves; null: never */
-            autoCloseAfterMinutes: number | null;
-            /** @description After this many seconds an unanswered visitor message in a held chat makes the operator's reminder repeat */
-            unansweredReminderSeconds: number;
+            name: string;
             /**
              * @description Of the automatic messages to visitors
              * @enum {string}
              */
             language: "en" | "ru" | "bn";
+            /** @description Assigned chats whose visitor wrote nothing for this many minutes (counted from the later of their last message and the assignment) close by themselves; null: never */
+            autoCloseAfterMinutes: number | null;
+            /** @description After this many seconds an unanswered visitor message in a held chat makes the operator's reminder repeat */
+            unansweredReminderSeconds: number;
+            /** @description Chats an operator may hold unless their own limit says otherwise */
+            defaultMaxChats: number;
+            /** @description An automatically assigned chat unanswered this long goes to another operator; null: off */
+            firstResponseTimeoutSeconds: number | null;
             /** @description A visitor who starts waiting is told their place in the queue and the expected wait */
             queueNoticeEnabled: boolean;
             /** @description A visitor who starts waiting is told when nobody of the department is online */
@@ -2918,7 +2919,9 @@ export interface components {
             defaultMaxChats: number;
             /** @description An automatically assigned chat unanswered this long goes to another operator; null: off */
             firstResponseTimeoutSeconds: number | null;
+            /** @description A visitor who starts waiting is told their place in the queue and the expected wait */
             queueNoticeEnabled: boolean;
+            /** @description A visitor who starts waiting is told when nobody of the department is online */
             offlineNoticeEnabled: boolean;
         };
         Department: {
