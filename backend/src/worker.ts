@@ -23,6 +23,7 @@ import { heartbeatJobs } from './modules/health/heartbeat.jobs.js';
 import { OperatorsService } from './modules/operators/operators.service.js';
 import { OperatorPresence } from './modules/routing/operator-presence.js';
 import { RoutingSweeper } from './modules/routing/routing-sweeper.js';
+import { AutoCloseSweeper } from './modules/routing/auto-close-sweeper.js';
 import { OutboundSender } from './modules/replies/outbound-sender.js';
 import { OutboundSweeper } from './modules/replies/outbound-sweeper.js';
 import { SenderActionSender } from './modules/replies/sender-action-sender.js';
@@ -96,7 +97,13 @@ export async function startWorker({
     ...conversationsJobs(profiles, queues),
     ...pageSubscriptionsJobs(subscriptions, logger),
     ...filesJobs(files, logger),
-    ...routingJobs({ routing, sweeper: routingSweeper, queueNotices, logger }),
+    ...routingJobs({
+      routing,
+      sweeper: routingSweeper,
+      autoClose: new AutoCloseSweeper(em, dispatchCommitted),
+      queueNotices,
+      logger,
+    }),
     ...repliesJobs({ sender, sweeper: outboundSweeper, senderActions, queues, logger }),
     ...outboxJobs(outbox, queues, logger),
     // One daily retention job for what two features keep: deliveries, then failed entries.

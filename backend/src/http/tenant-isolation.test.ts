@@ -27,6 +27,7 @@ const idOf: Record<string, (owner: Owner) => string> = {
   '/api/conversations/{id}/transfer': (owner) => owner.conversation.id,
   '/api/conversations/{id}/close': (owner) => owner.conversation.id,
   '/api/conversations/{id}/events': (owner) => owner.conversation.id,
+  '/api/conversations/{id}/reopen': (owner) => owner.conversation.id,
   '/api/messages/{id}/retry': (owner) => owner.messageId,
   '/api/conversations/{id}/seen': (owner) => owner.conversation.id,
   '/api/conversations/{id}/typing': (owner) => owner.conversation.id,

@@ -28,6 +28,8 @@ export type JobPayloads = {
    * the dispatcher of every tenant with waiting conversations (a lost wake-up only delays).
    */
   'routing-sweep': Record<string, never>;
+  /** Closes assigned chats whose visitor was silent for the tenant's autoCloseAfterMinutes. */
+  'auto-close-sweep': Record<string, never>;
   /** The first-response timeout of one automatic assignment (job id: conversation + time). */
   'first-response-check': { conversationId: string; assignedAt: string };
   /** Sends one stored reply through the Send API (job id: the message id, then per retry). */
@@ -57,6 +59,7 @@ export const JOB_NAMES = [
   'attachment-download',
   'routing-dispatch',
   'routing-sweep',
+  'auto-close-sweep',
   'first-response-check',
   'outbound-send',
   'outbound-sweep',

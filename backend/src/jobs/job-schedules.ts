@@ -6,6 +6,7 @@ import { SUBSCRIPTION_CHECK_INTERVAL_MS } from '../modules/facebook/page-subscri
 import { HEARTBEAT_INTERVAL_MS } from '../modules/health/heartbeat.jobs.js';
 import { OUTBOUND_SWEEP_INTERVAL_MS } from '../modules/replies/outbound-sweeper.js';
 import { ROUTING_SWEEP_INTERVAL_MS } from '../modules/routing/routing-sweeper.js';
+import { AUTO_CLOSE_SWEEP_INTERVAL_MS } from '../modules/routing/auto-close-sweeper.js';
 import { OUTBOX_SWEEP_INTERVAL_MS } from '../outbox/outbox-dispatcher.js';
 import type { JobName, JobPayloads } from './job-map.js';
 import type { JobQueues } from './job-queues.js';
@@ -24,6 +25,7 @@ export const JOB_SCHEDULES: Partial<Record<ScheduledJobName, number>> = {
   'webhook-sweep': SWEEP_INTERVAL_MS,
   'webhook-retention': RETENTION_SWEEP_INTERVAL_MS,
   'routing-sweep': ROUTING_SWEEP_INTERVAL_MS,
+  'auto-close-sweep': AUTO_CLOSE_SWEEP_INTERVAL_MS,
   'outbound-sweep': OUTBOUND_SWEEP_INTERVAL_MS,
   'outbox-dispatch': OUTBOX_SWEEP_INTERVAL_MS,
   'page-subscription-check': SUBSCRIPTION_CHECK_INTERVAL_MS,

@@ -2,6 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { v7 as uuidv7 } from 'uuid';
 import type { Logger } from '../logger.js';
 import { OutboxDispatcher } from '../outbox/outbox-dispatcher.js';
+import type { DispatchCommitted } from '../outbox/outbox.js';
 import { handlersFor } from './outbox-handlers.js';
 import type { Actor } from '../modules/auth/actor.js';
 import {
@@ -20,20 +21,33 @@ export function createRoutingWithHooks(
   logger: Logger,
   clock: () => Date = () => new Date(),
 ): RoutingService {
+  return new RoutingService(
+    em,
+    {
+      wakeDispatcher: hooks.wakeDispatcher,
+      dispatchCommitted: routingFollowUpsThroughOutbox(em, hooks, logger, clock),
+    },
+    clock,
+  );
+}
+
+/**
+ * Performs committed 'routing-changed' outbox entries at once with `hooks`, as the servers'
+ * fast path does (for whatever writes them: the queue, the automatic close).
+ */
+export function routingFollowUpsThroughOutbox(
+  em: EntityManager,
+  hooks: RoutingFollowUpsHooks,
+  logger: Logger,
+  clock: () => Date = () => new Date(),
+): DispatchCommitted {
   const followUps = new RoutingFollowUps(hooks, clock);
   const outbox = new OutboxDispatcher(
     em.fork(),
     handlersFor({ 'routing-changed': (change, entry) => followUps.perform(change, entry) }),
     logger,
   );
-  return new RoutingService(
-    em,
-    {
-      wakeDispatcher: hooks.wakeDispatcher,
-      dispatchCommitted: (outboxEntryIds) => outbox.dispatchCommitted(outboxEntryIds),
-    },
-    clock,
-  );
+  return (outboxEntryIds) => outbox.dispatchCommitted(outboxEntryIds);
 }
 
 /**

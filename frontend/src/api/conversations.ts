@@ -91,6 +91,14 @@ export function transferConversation(id: string, target: TransferTarget): Promis
   return http.post(`/api/conversations/${encode(id)}/transfer`, target);
 }
 
+/**
+ * Follow-up: a closed chat becomes yours again. 422 REPLY_WINDOW_CLOSED once nothing could be
+ * sent; 409 AT_CAPACITY, CONVERSATION_NOT_CLOSED or VISITOR_HAS_OPEN_CONVERSATION.
+ */
+export function reopenConversation(id: string): Promise<Conversation> {
+  return http.post(`/api/conversations/${encode(id)}/reopen`);
+}
+
 export function closeConversation(id: string): Promise<Conversation> {
   return http.post(`/api/conversations/${encode(id)}/close`);
 }

@@ -363,6 +363,75 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The business's settings (everyone of it may read them) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The settings record */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["TenantSettings"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Change the business's settings: name, language, automatic close, reminder threshold, capacity, timeouts, notices */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": components["schemas"]["UpdateTenantInput"];
+                };
+            };
+            responses: {
+                /** @description The settings record as it is now */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["TenantSettings"];
+                    };
+                };
+                /** @description VALIDATION_FAILED, with the fields */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
     "/api/tenant": {
         parameters: {
             query?: never;
@@ -376,7 +445,7 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        /** Change the business's name, default chat capacity or first-response timeout */
+        /** Change the business (the same fields as PATCH /api/settings), answered as /api/me shows it */
         patch: {
             parameters: {
                 query?: never;
@@ -1808,6 +1877,71 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/conversations/{id}/reopen": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Follow up: take a closed conversation back to write to the visitor (inside the reply window, with room) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The conversation, now yours */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Conversation"];
+                    };
+                };
+                /** @description NOT_FOUND */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description CONVERSATION_NOT_CLOSED | VISITOR_HAS_OPEN_CONVERSATION | AT_CAPACITY | OPERATOR_OFFLINE */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description REPLY_WINDOW_CLOSED, with details.closedAt */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/conversations/{id}/events": {
         parameters: {
             query?: never;
@@ -3109,6 +3243,9 @@ export interface components {
             firstResponseTimeoutSeconds?: number | null;
             /** @enum {string} */
             language?: "en" | "ru" | "bn";
+            /** @description 1–10080, or null: never */
+            autoCloseAfterMinutes?: number | null;
+            unansweredReminderSeconds?: number;
             queueNoticeEnabled?: boolean;
             offlineNoticeEnabled?: boolean;
         };
@@ -3275,19 +3412,24 @@ export interface components {
         };
         Tenant: {
             id: string;
-            name: string;
             /** @description Public, unguessable id used in the webhook URL. */
             key: string;
             /** @description Paste this into the Facebook app as the callback URL. */
             callbackUrl: string;
-            defaultMaxChats: number;
-            /** @description An automatically assigned chat unanswered this long goes to another operator; null: off */
-            firstResponseTimeoutSeconds: number | null;
+            name: string;
             /**
              * @description Of the automatic messages to visitors
              * @enum {string}
              */
             language: "en" | "ru" | "bn";
+            /** @description Assigned chats whose visitor wrote nothing for this many minutes (counted from the later of their last message and the assignment) close by themselves; null: never */
+            autoCloseAfterMinutes: number | null;
+            /** @description After this many seconds an unanswered visitor message in a held chat makes the operator's reminder repeat */
+            unansweredReminderSeconds: number;
+            /** @description Chats an operator may hold unless their own limit says otherwise */
+            defaultMaxChats: number;
+            /** @description An automatically assigned chat unanswered this long goes to another operator; null: off */
+            firstResponseTimeoutSeconds: number | null;
             /** @description A visitor who starts waiting is told their place in the queue and the expected wait */
             queueNoticeEnabled: boolean;
             /** @description A visitor who starts waiting is told when nobody of the department is online */
@@ -3298,6 +3440,26 @@ export interface components {
         Identity: {
             user: components["schemas"]["User"];
             tenant: components["schemas"]["Tenant"];
+        };
+        TenantSettings: {
+            name: string;
+            /**
+             * @description Of the automatic messages to visitors
+             * @enum {string}
+             */
+            language: "en" | "ru" | "bn";
+            /** @description Assigned chats whose visitor wrote nothing for this many minutes (counted from the later of their last message and the assignment) close by themselves; null: never */
+            autoCloseAfterMinutes: number | null;
+            /** @description After this many seconds an unanswered visitor message in a held chat makes the operator's reminder repeat */
+            unansweredReminderSeconds: number;
+            /** @description Chats an operator may hold unless their own limit says otherwise */
+            defaultMaxChats: number;
+            /** @description An automatically assigned chat unanswered this long goes to another operator; null: off */
+            firstResponseTimeoutSeconds: number | null;
+            /** @description A visitor who starts waiting is told their place in the queue and the expected wait */
+            queueNoticeEnabled: boolean;
+            /** @description A visitor who starts waiting is told when nobody of the department is online */
+            offlineNoticeEnabled: boolean;
         };
         Department: {
             id: string;
@@ -3378,7 +3540,13 @@ export interface components {
                 closesAt: string | null;
                 humanAgentClosesAt: string | null;
                 canReply: boolean;
+                /** @description The last moment any reply may go out: humanAgentClosesAt where the page has the feature, else closesAt */
+                canReplyUntil: string | null;
+                /** @description Still open, and canReplyUntil is at most 2 hours away */
+                closesSoon: boolean;
             };
+            /** @description The visitor's oldest message not answered by a reply yet (notes and automatic notices do not answer); null when answered */
+            waitingSince: string | null;
             queuedAt: string | null;
             assignedAt: string | null;
             closedAt: string | null;
@@ -3466,7 +3634,13 @@ export interface components {
                 closesAt: string | null;
                 humanAgentClosesAt: string | null;
                 canReply: boolean;
+                /** @description The last moment any reply may go out: humanAgentClosesAt where the page has the feature, else closesAt */
+                canReplyUntil: string | null;
+                /** @description Still open, and canReplyUntil is at most 2 hours away */
+                closesSoon: boolean;
             };
+            /** @description The visitor's oldest message not answered by a reply yet (notes and automatic notices do not answer); null when answered */
+            waitingSince: string | null;
             queuedAt: string | null;
             assignedAt: string | null;
             closedAt: string | null;
@@ -3527,6 +3701,10 @@ export interface components {
             /** @description Assignment to close, for chats closed in the period */
             averageHandlingSeconds: number | null;
             closedWhileWaiting: number;
+            /** @description Chats closed by themselves after their visitor's silence (autoCloseAfterMinutes) */
+            autoClosed: number;
+            /** @description Conversations whose reply window expired in the period while a visitor message was unanswered */
+            windowExpiredUnanswered: number;
             /** @description Chats each operator got (the fairness check), most first */
             perOperator: {
                 operatorId: string | null;
@@ -3562,9 +3740,9 @@ export interface components {
         ConversationEvent: {
             id: string;
             /** @enum {string} */
-            type: "queued" | "assigned" | "taken" | "transferred" | "requeued" | "closed";
+            type: "queued" | "assigned" | "taken" | "transferred" | "requeued" | "closed" | "reopened";
             /** @enum {string} */
-            reason: "new_conversation" | "visitor_wrote" | "automatic" | "previous_operator" | "manual" | "transfer" | "operator_offline" | "connection_lost" | "first_response_timeout";
+            reason: "new_conversation" | "visitor_wrote" | "automatic" | "previous_operator" | "manual" | "transfer" | "operator_offline" | "connection_lost" | "first_response_timeout" | "follow_up" | "inactivity";
             /** Format: date-time */
             occurredAt: string;
             /** @description Who did it; null when Omni did (the dispatcher). */

@@ -223,6 +223,7 @@ export const useConversationsStore = defineStore('conversations', () => {
 
   const take = (id: string) => act(id, () => conversationsApi.takeConversation(id));
   const close = (id: string) => act(id, () => conversationsApi.closeConversation(id));
+  const reopen = (id: string) => act(id, () => conversationsApi.reopenConversation(id));
   const transfer = (id: string, target: TransferTarget) =>
     act(id, () => conversationsApi.transferConversation(id, target));
 
@@ -329,6 +330,7 @@ export const useConversationsStore = defineStore('conversations', () => {
     ensure,
     take,
     close,
+    reopen,
     transfer,
     markSeen,
     setLabelFilter,

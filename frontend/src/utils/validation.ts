@@ -7,6 +7,12 @@ export const MIN_PASSWORD_LENGTH = 10;
 /** Bounds of a per-operator or tenant-wide limit of simultaneous chats. */
 export const MAX_CHATS_RANGE = { min: 1, max: 100 } as const;
 
+/** Server rule: automatic close after 1 minute to a week of the visitor's silence (or never). */
+export const AUTO_CLOSE_MINUTES_RANGE = { min: 1, max: 10_080 } as const;
+
+/** Server rule: the unanswered-message reminder starts after 30 s to an hour. */
+export const UNANSWERED_REMINDER_SECONDS_RANGE = { min: 30, max: 3600 } as const;
+
 // Deliberately loose: the server has the final word, this only catches obvious typos early.
 const EMAIL_PATTERN = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 

@@ -22,6 +22,7 @@ import { Migration20261203075755_canned_responses } from './Migration20261203075
 import { Migration20261203110000_notes } from './Migration20261203110000_notes.js';
 import { Migration20261203111000_labels } from './Migration20261203111000_labels.js';
 import { Migration20261203112000_search } from './Migration20261203112000_search.js';
+import { Migration20261203113000_follow_up_auto_close } from './Migration20261203113000_follow_up_auto_close.js';
 import { Migration20261203114000_alert_preferences } from './Migration20261203114000_alert_preferences.js';
 
 /** Every migration, in order. `npm run db:migration:create` rewrites this file. */
@@ -79,6 +80,10 @@ export const migrationsList: MigrationObject[] = [
     class: Migration20261203111000_labels,
   },
   { name: 'Migration20261203112000_search', class: Migration20261203112000_search },
+  {
+    name: 'Migration20261203113000_follow_up_auto_close',
+    class: Migration20261203113000_follow_up_auto_close,
+  },
   {
     name: 'Migration20261203114000_alert_preferences',
     class: Migration20261203114000_alert_preferences,

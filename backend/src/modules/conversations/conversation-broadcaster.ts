@@ -1,11 +1,10 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { sqlIn } from '../../db/sql.js';
 import { scopeToTenant } from '../../db/tenant-filter.js';
-import { LabelsRepository } from '../labels/labels.repository.js';
 import { rooms, type RealtimePublisher, type SocketControl } from '../realtime/realtime.events.js';
 import { Conversation } from './conversation.entity.js';
-import { toConversationDto, toMessageDto, type FileLinker } from './conversations.schemas.js';
-import { findLastMessages } from './message.repository.js';
+import { presentConversations } from './conversation-records.js';
+import { toMessageDto, type FileLinker } from './conversations.schemas.js';
 import { Message } from './message.entity.js';
 
 /** Conversations whose state changed, and messages created or changed in them. */
@@ -66,10 +65,13 @@ export class ConversationBroadcaster {
     const audienceOf = new Map(
       conversations.map((conversation) => [conversation.id, audience(conversation)]),
     );
-    const conversationIds = conversations.map((conversation) => conversation.id);
-    const lastMessages = await findLastMessages(em, conversationIds);
-    const labels = await new LabelsRepository(sqlIn(em)).labelsOf(tenantId, conversationIds);
-    const now = this.clock();
+    const records = await presentConversations(
+      em,
+      tenantId,
+      conversations,
+      this.clock(),
+      this.linkFile,
+    );
     for (const message of messages) {
       const to = audienceOf.get(message.conversation.id);
       if (!to) continue;
@@ -81,18 +83,11 @@ export class ConversationBroadcaster {
       );
     }
     for (const conversation of conversations) {
-      const lastMessage = lastMessages.get(conversation.id) ?? null;
       this.realtime.publish(
         tenantId,
         audienceOf.get(conversation.id)!,
         'conversation.updated',
-        toConversationDto(
-          conversation,
-          lastMessage,
-          now,
-          this.linkFile,
-          labels.get(conversation.id) ?? [],
-        ),
+        records.get(conversation.id)!,
       );
       const watchers = rooms.conversation(conversation.id);
       this.realtime.leave(

@@ -12,7 +12,8 @@ export const CONVERSATION_EVENT_TYPES = [
   'taken', // an operator took it from the queue
   'transferred', // handed to another operator
   'requeued', // back to the queue without a transfer (operator offline, lost connection)
-  'closed',
+  'closed', // closed by hand, or by itself after the visitor's silence (reason 'inactivity')
+  'reopened', // a closed one taken back by an operator to follow up (reason 'follow_up')
 ] as const;
 export type ConversationEventType = (typeof CONVERSATION_EVENT_TYPES)[number];
 
@@ -27,6 +28,8 @@ export const CONVERSATION_EVENT_REASONS = [
   'operator_offline',
   'connection_lost',
   'first_response_timeout',
+  'follow_up',
+  'inactivity',
 ] as const;
 export type ConversationEventReason = (typeof CONVERSATION_EVENT_REASONS)[number];
 

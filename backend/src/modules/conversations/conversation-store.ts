@@ -62,6 +62,32 @@ export type ConversationMove = {
   departmentId?: string;
 };
 
+/** What a follow-up of a closed conversation depends on, read after it was locked. */
+export type FollowUpContext = {
+  /** The visitor's last window-opening action (their contact's). */
+  lastInboundAt: Date | null;
+  isHumanAgentEnabled: boolean;
+  /** The visitor wrote again meanwhile and has a newer conversation that is not closed. */
+  hasOtherOpenConversation: boolean;
+};
+
+/** A conversation closed by itself after its visitor's silence. */
+export type IdleClosed = { id: string; operatorId: string | null };
+
+/**
+ * The silence that closes an assigned conversation by itself: nothing from the visitor for
+ * the tenant's `auto_close_after_minutes`, counted from the later of their last message
+ * (as received: a late delivery counts from its arrival) and the assignment (a chat just
+ * taken or followed up on is not closed at once for an old silence). `?` is the time now.
+ */
+const IDLE_SINCE_CUTOFF = `
+  c.status = 'assigned' and t.auto_close_after_minutes is not null
+  and c.assigned_at < ?::timestamptz - make_interval(mins => t.auto_close_after_minutes)
+  and not exists (select 1 from message m where m.conversation_id = c.id
+    and m.direction = 'in' and m.source = 'visitor'
+    and greatest(m.occurred_at, m.created_at)
+      >= ?::timestamptz - make_interval(mins => t.auto_close_after_minutes))`;
+
 /** One conversation given to one operator. */
 export type Assignment = {
   conversationId: string;
@@ -282,6 +308,33 @@ export class ConversationStore {
     }));
   }
 
+  /**
+   * What a follow-up of a locked, closed conversation depends on: the visitor's reply window
+   * and whether they already have a newer open conversation (only one may be open).
+   */
+  async followUpContext(tenantId: string, conversationId: string): Promise<FollowUpContext> {
+    const [row] = await this.sql.forTenant(tenantId)<{
+      last_inbound_at: Date | string | null;
+      human_agent_enabled: boolean;
+      has_other_open: boolean;
+    }>(
+      `select contact.last_inbound_at, p.human_agent_enabled,
+         exists (select 1 from conversation o where o.contact_id = c.contact_id
+           and o.id <> c.id and o.status <> 'closed') as has_other_open
+       from conversation c
+       join contact on contact.id = c.contact_id
+       join facebook_page p on p.id = c.page_id
+       where c.id = ? and c.tenant_id = :tenant`,
+      [conversationId],
+    );
+    if (!row) throw new NotFoundError('The conversation');
+    return {
+      lastInboundAt: row.last_inbound_at ? new Date(row.last_inbound_at) : null,
+      isHumanAgentEnabled: row.human_agent_enabled,
+      hasOtherOpenConversation: row.has_other_open,
+    };
+  }
+
   /** Gives locked conversations to operators, and logs each; returns when (one time for all). */
   async assign(
     tenantId: string,
@@ -292,7 +345,7 @@ export class ConversationStore {
     await this.sql.forTenant(tenantId)(
       `update conversation c set status = 'assigned', operator_id = v.operator_id,
          last_operator_id = v.operator_id, timed_out_operator_id = null, assigned_at = ?,
-         updated_at = ?
+         closed_at = null, updated_at = ?
        from unnest(?::uuid[], ?::uuid[]) as v(id, operator_id)
        where c.id = v.id and c.tenant_id = :tenant`,
       [
@@ -362,6 +415,62 @@ export class ConversationStore {
       [now, now, conversationId],
     );
     await this.recordMoves(tenantId, [{ conversationId, move }], now);
+  }
+
+  /**
+   * Tenants with automatic close on and an assigned conversation that may have fallen
+   * silent (the sweep then closes them tenant by tenant).
+   */
+  async tenantsWithIdleCandidates(): Promise<string[]> {
+    const now = this.clock();
+    const rows = await this.sql.acrossTenants<{ id: string }>(
+      `select t.id from tenant t
+       where t.auto_close_after_minutes is not null
+         and exists (select 1 from conversation c where c.tenant_id = t.id
+           and c.status = 'assigned'
+           and c.assigned_at < ?::timestamptz - make_interval(mins => t.auto_close_after_minutes))`,
+      [now],
+    );
+    return rows.map((row) => row.id);
+  }
+
+  /**
+   * Closes up to `limit` of a tenant's silent conversations (IDLE_SINCE_CUTOFF) and logs
+   * each as closed for inactivity, by no one. Race-free against the visitor writing: the
+   * candidates are locked first, skipping the rows an inbound batch holds (it locks the
+   * conversation before it adds the message), and the close tests the silence again in a
+   * statement of its own, which sees every message committed before the lock was taken;
+   * a message after it waits for this transaction and then reopens the chat.
+   */
+  async closeIdle(tenantId: string, limit: number): Promise<IdleClosed[]> {
+    const now = this.clock();
+    const sql = this.sql.forTenant(tenantId);
+    const locked = await sql<{ id: string }>(
+      `select c.id from conversation c join tenant t on t.id = c.tenant_id
+       where c.tenant_id = :tenant and ${IDLE_SINCE_CUTOFF}
+       order by c.assigned_at, c.id
+       limit ?
+       for update of c skip locked`,
+      [now, now, limit],
+    );
+    if (locked.length === 0) return [];
+    const closed = await sql<{ id: string; operator_id: string | null }>(
+      `update conversation c set status = 'closed', closed_at = ?, updated_at = ?
+       from tenant t
+       where t.id = c.tenant_id and c.tenant_id = :tenant and c.id = any(?::uuid[])
+         and ${IDLE_SINCE_CUTOFF}
+       returning c.id, c.operator_id`,
+      [now, now, pgArray(locked.map((row) => row.id)), now, now],
+    );
+    await this.recordMoves(
+      tenantId,
+      closed.map((row) => ({
+        conversationId: row.id,
+        move: { type: 'closed', reason: 'inactivity', operatorId: row.operator_id },
+      })),
+      now,
+    );
+    return closed.map((row) => ({ id: row.id, operatorId: row.operator_id }));
   }
 
   /** The conversations of a page that are not closed. */

@@ -78,6 +78,17 @@ export const conversationSchema = z
       closesAt: z.iso.datetime().nullable(),
       humanAgentClosesAt: z.iso.datetime().nullable(),
       canReply: z.boolean(),
+      canReplyUntil: z.iso.datetime().nullable().meta({
+        description:
+          'The last moment any reply may go out: humanAgentClosesAt where the page has the feature, else closesAt',
+      }),
+      closesSoon: z.boolean().meta({
+        description: 'Still open, and canReplyUntil is at most 2 hours away',
+      }),
+    }),
+    waitingSince: z.iso.datetime().nullable().meta({
+      description:
+        "The visitor's oldest message not answered by a reply yet (notes and automatic notices do not answer); null when answered",
     }),
     queuedAt: z.iso.datetime().nullable(),
     assignedAt: z.iso.datetime().nullable(),
@@ -229,13 +240,20 @@ export function toContactSummary(contact: Contact): ConversationDto['contact'] {
   };
 }
 
-/** Needs `contact` and `page` loaded; `labels` from LabelsRepository.labelsOf. */
+/** What a conversation's record shows beyond its row (read by presentConversations). */
+export type ConversationRelated = {
+  lastMessage: Message | null;
+  labels: LabelSummary[];
+  /** The visitor's oldest message not answered yet (findWaitingSince). */
+  waitingSince: Date | null;
+};
+
+/** Needs `contact` and `page` loaded; use presentConversations, which reads the rest. */
 export function toConversationDto(
   conversation: Conversation,
-  lastMessage: Message | null,
+  { lastMessage, labels, waitingSince }: ConversationRelated,
   now: Date,
   linkFile: FileLinker,
-  labels: LabelSummary[],
 ): ConversationDto {
   const { contact, page } = conversation;
   const window = computeReplyWindow(contact.lastInboundAt, page.humanAgentEnabled, now);
@@ -252,7 +270,10 @@ export function toConversationDto(
       closesAt: iso(window.closesAt),
       humanAgentClosesAt: iso(window.humanAgentClosesAt),
       canReply: window.canReply,
+      canReplyUntil: iso(window.canReplyUntil),
+      closesSoon: window.closesSoon,
     },
+    waitingSince: iso(waitingSince),
     queuedAt: iso(conversation.queuedAt),
     assignedAt: iso(conversation.assignedAt),
     closedAt: iso(conversation.closedAt),

@@ -21,7 +21,7 @@ import {
   type ListMessagesQuery,
   type MessagePageDto,
 } from './conversations.schemas.js';
-import { findLastMessages } from './message.repository.js';
+import { presentConversations } from './conversation-records.js';
 import { Message } from './message.entity.js';
 import { makeSnippet } from './search-snippet.js';
 
@@ -71,27 +71,23 @@ export class ConversationsService {
     );
     const hasMore = listed.length > PAGE_SIZE;
     const rows = listed.slice(0, PAGE_SIZE);
-    const ids = rows.map((row) => row.id);
-    const conversations = new Map(
-      (
-        await this.em.find(Conversation, { id: { $in: ids } }, { populate: ['contact', 'page'] })
-      ).map((conversation) => [conversation.id, conversation]),
+    const conversations = await this.em.find(
+      Conversation,
+      { id: { $in: rows.map((row) => row.id) } },
+      { populate: ['contact', 'page'] },
     );
-    const lastMessages = await findLastMessages(this.em, ids);
-    const labels = await this.labelsOf(actor.tenantId, ids);
-    const now = this.clock();
+    const records = await presentConversations(
+      this.em,
+      actor.tenantId,
+      conversations,
+      this.clock(),
+      this.linkFile,
+    );
     const last = rows.at(-1);
     return {
       items: rows.flatMap((row) => {
-        const conversation = conversations.get(row.id);
-        if (!conversation) return [];
-        const dto = toConversationDto(
-          conversation,
-          lastMessages.get(conversation.id) ?? null,
-          now,
-          this.linkFile,
-          labels.get(conversation.id) ?? [],
-        );
+        const dto = records.get(row.id);
+        if (!dto) return [];
         if (!row.match || !filter.text) return [dto];
         const { messageId, text } = row.match;
         return [{ ...dto, match: { messageId, snippet: makeSnippet(text, filter.text) } }];
@@ -118,19 +114,14 @@ export class ConversationsService {
   }
 
   private async present(conversation: Conversation): Promise<ConversationDto> {
-    const lastMessages = await findLastMessages(this.em, [conversation.id]);
-    const labels = await this.labelsOf(conversation.tenant.id, [conversation.id]);
-    return toConversationDto(
-      conversation,
-      lastMessages.get(conversation.id) ?? null,
+    const records = await presentConversations(
+      this.em,
+      conversation.tenant.id,
+      [conversation],
       this.clock(),
       this.linkFile,
-      labels.get(conversation.id) ?? [],
     );
-  }
-
-  private labelsOf(tenantId: string, conversationIds: string[]) {
-    return new LabelsRepository(sqlIn(this.em)).labelsOf(tenantId, conversationIds);
+    return records.get(conversation.id)!;
   }
 
   /**

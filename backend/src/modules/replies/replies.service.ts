@@ -2,7 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { findByIdOrFail } from '../../db/find.js';
 import { flushWith } from '../../db/sql.js';
 import { appendToOutbox, type DispatchCommitted } from '../../outbox/outbox.js';
-import { ConflictError, ForbiddenError, UnprocessableError } from '../../errors.js';
+import { ConflictError, ForbiddenError } from '../../errors.js';
 import type { Actor } from '../auth/actor.js';
 import { Conversation } from '../conversations/conversation.entity.js';
 import type { ConversationsService } from '../conversations/conversations.service.js';
@@ -13,7 +13,7 @@ import {
 } from '../conversations/conversations.schemas.js';
 import { Message, type MessageKind } from '../conversations/message.entity.js';
 import type { FilesService } from '../files/files.service.js';
-import { computeReplyWindow, replyMessagingType } from '../conversations/reply-window.js';
+import { assertReplyWindowOpen } from '../conversations/reply-window.js';
 import { User } from '../operators/user.entity.js';
 
 /** A file an operator uploads to send. */
@@ -100,19 +100,8 @@ export class RepliesService {
         'This chat is closed. It reopens when the visitor writes again.',
       );
     }
-    const now = this.clock();
     const { contact, page } = conversation;
-    if (!replyMessagingType(contact.lastInboundAt, page.humanAgentEnabled, now)) {
-      const window = computeReplyWindow(contact.lastInboundAt, page.humanAgentEnabled, now);
-      const closedAt = window.humanAgentClosesAt ?? window.closesAt;
-      throw new UnprocessableError(
-        'REPLY_WINDOW_CLOSED',
-        closedAt
-          ? 'Messenger lets a page reply only for a while after the visitor last wrote, and that time is over. The visitor has to write again first.'
-          : 'The visitor has not written to the page yet, so Messenger does not allow a reply.',
-        { closedAt: closedAt?.toISOString() ?? null },
-      );
-    }
+    assertReplyWindowOpen(contact.lastInboundAt, page.humanAgentEnabled, this.clock());
     return conversation;
   }
 

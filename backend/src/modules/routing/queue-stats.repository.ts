@@ -1,6 +1,7 @@
 import type { Sql } from '../../db/sql.js';
 
-const ASSIGNMENT_TYPES = `('assigned', 'taken', 'transferred')`;
+/** An operator got the chat: from the queue, from a colleague, or back to follow it up. */
+const ASSIGNMENT_TYPES = `('assigned', 'taken', 'transferred', 'reopened')`;
 
 /** A period of the event log, of one department (null: all). */
 export type StatsPeriod = { from: Date; to: Date; departmentId: string | null };
@@ -85,7 +86,8 @@ export class QueueStatsRepository {
       `select avg(extract(epoch from closed.occurred_at - picked.at)) as average
        from conversation_event closed
        cross join lateral (select max(e.occurred_at) as at from conversation_event e
-         where e.conversation_id = closed.conversation_id and e.type in ('assigned', 'taken')
+         where e.conversation_id = closed.conversation_id
+           and e.type in ('assigned', 'taken', 'reopened')
            and e.occurred_at <= closed.occurred_at) picked
        where closed.tenant_id = :tenant and closed.type = 'closed'
          and closed.occurred_at >= ? and closed.occurred_at < ? and picked.at is not null
@@ -109,5 +111,61 @@ export class QueueStatsRepository {
        group by operator_id order by chats desc, name`,
       [from, to, departmentId, departmentId],
     );
+  }
+
+  /** Chats closed by themselves in the period after their visitor's silence. */
+  async countAutoClosed(
+    tenantId: string,
+    { from, to, departmentId }: StatsPeriod,
+  ): Promise<number> {
+    const [row] = await this.sql.forTenant(tenantId)<{ closed: string }>(
+      `select count(*) as closed from conversation_event
+       where tenant_id = :tenant and type = 'closed' and reason = 'inactivity'
+         and occurred_at >= ? and occurred_at < ?
+         and (?::uuid is null or department_id = ?::uuid)`,
+      [from, to, departmentId, departmentId],
+    );
+    return Number(row?.closed ?? 0);
+  }
+
+  /**
+   * Conversations whose reply window expired in the period (up to now) while a visitor
+   * message was unanswered. A window expires at the visitor's last action plus 24 hours (7
+   * days where the page has the Human Agent feature) when no newer action renewed it; it
+   * expired unanswered when, by then, a visitor message (a reaction asks for nothing) was
+   * newer than the last reply (an operator's, or a person's from the page inbox, that did
+   * not fail). Notes (direction "internal") and automatic notices are no replies.
+   */
+  async countWindowsExpiredUnanswered(
+    tenantId: string,
+    { from, to, departmentId }: StatsPeriod,
+    now: Date,
+  ): Promise<number> {
+    const until = now < to ? now : to;
+    const [row] = await this.sql.forTenant(tenantId)<{ expired: string }>(
+      `select count(distinct m.conversation_id) as expired
+       from message m
+       join conversation c on c.id = m.conversation_id
+       join facebook_page p on p.id = c.page_id
+       cross join lateral (select m.occurred_at + case when p.human_agent_enabled
+         then interval '7 days' else interval '24 hours' end as closes_at) w
+       cross join lateral (select max(r.occurred_at) as at from message r
+         where r.conversation_id = m.conversation_id and r.direction = 'out'
+           and r.source in ('operator', 'page_inbox') and r.status is distinct from 'failed'
+           and r.occurred_at < w.closes_at) last_reply
+       where m.tenant_id = :tenant and m.direction = 'in' and m.source = 'visitor'
+         and m.occurred_at >= ?::timestamptz - interval '7 days' and m.occurred_at < ?
+         and w.closes_at >= ? and w.closes_at < ?
+         and (?::uuid is null or c.department_id = ?::uuid)
+         and not exists (select 1 from message n where n.conversation_id = m.conversation_id
+           and n.direction = 'in' and n.source = 'visitor'
+           and n.occurred_at > m.occurred_at and n.occurred_at < w.closes_at)
+         and exists (select 1 from message u where u.conversation_id = m.conversation_id
+           and u.direction = 'in' and u.source = 'visitor' and u.kind <> 'reaction'
+           and u.occurred_at <= m.occurred_at
+           and u.occurred_at > coalesce(last_reply.at, '-infinity'::timestamptz))`,
+      [from, until, from, until, departmentId, departmentId],
+    );
+    return Number(row?.expired ?? 0);
   }
 }

@@ -53,6 +53,14 @@ export const queueStatsSchema = z
       .nullable()
       .meta({ description: 'Assignment to close, for chats closed in the period' }),
     closedWhileWaiting: z.number().int(),
+    autoClosed: z.number().int().meta({
+      description:
+        "Chats closed by themselves after their visitor's silence (autoCloseAfterMinutes)",
+    }),
+    windowExpiredUnanswered: z.number().int().meta({
+      description:
+        'Conversations whose reply window expired in the period while a visitor message was unanswered',
+    }),
     perOperator: z
       .array(
         z.object({ operatorId: z.string().nullable(), name: z.string(), chats: z.number().int() }),
@@ -95,6 +103,12 @@ export class QueueStatsService {
     });
     const handling = await repository.averageHandling(tenantId, period);
     const perOperator = await repository.assignmentsPerOperator(tenantId, period);
+    const autoClosed = await repository.countAutoClosed(tenantId, period);
+    const windowExpiredUnanswered = await repository.countWindowsExpiredUnanswered(
+      tenantId,
+      period,
+      now,
+    );
 
     const count = (value: string | null | undefined) => Number(value ?? 0);
     const seconds = (value: string | null | undefined) =>
@@ -120,6 +134,8 @@ export class QueueStatsService {
       averageSpeedOfAnswerSeconds: seconds(queue?.['average_speed_of_answer']),
       averageHandlingSeconds: seconds(handling?.average),
       closedWhileWaiting: count(queue?.['closed_while_waiting']),
+      autoClosed,
+      windowExpiredUnanswered,
       perOperator: perOperator.map((row) => ({
         operatorId: row.operator_id,
         name: row.name ?? '—',

@@ -115,6 +115,28 @@ export function registerRoutingRoutes(
   });
 
   router.route({
+    method: 'post',
+    path: '/api/conversations/:id/reopen',
+    access: 'authenticated',
+    tag: 'Queue',
+    summary:
+      'Follow up: take a closed conversation back to write to the visitor (inside the reply window, with room)',
+    params: idParamsSchema,
+    responses: {
+      200: { description: 'The conversation, now yours', schema: conversationSchema },
+      404: errorResponse('NOT_FOUND'),
+      409: errorResponse(
+        'CONVERSATION_NOT_CLOSED | VISITOR_HAS_OPEN_CONVERSATION | AT_CAPACITY | OPERATOR_OFFLINE',
+      ),
+      422: errorResponse('REPLY_WINDOW_CLOSED, with details.closedAt'),
+    },
+    handler: async ({ actor, params }) => {
+      await routing.reopen(actor, params.id);
+      return conversations.afterChange(params.id);
+    },
+  });
+
+  router.route({
     method: 'get',
     path: '/api/conversations/:id/events',
     access: 'authenticated',

@@ -11,6 +11,7 @@ import {
 } from '../conversations/conversation-event.entity.js';
 import { ConversationStore, type LockedConversation } from '../conversations/conversation-store.js';
 import { writeNote } from '../notes/notes.service.js';
+import { assertReplyWindowOpen } from '../conversations/reply-window.js';
 import { planAssignments, type CandidateOperator } from './assignment-plan.js';
 import { PublicationChain } from './publication-chain.js';
 import { RoutingRepository } from './routing.repository.js';
@@ -147,6 +148,34 @@ export class RoutingService {
       }
       if (conversation.status === 'closed') throw conversationClosed();
       await this.assignByHand(sql, actor, conversation.id, actor.userId, 'taken');
+      return this.appendChange(sql, actor.tenantId, {
+        conversationIds: [conversation.id],
+        wakeDispatcher: false,
+        firstResponseChecks: [],
+      });
+    });
+    await this.hooks.dispatchCommitted(outboxEntryIds);
+  }
+
+  /**
+   * Follow-up: an operator takes a closed conversation back to write to the visitor again.
+   * It becomes theirs as a take would (working, with room), and only while Messenger still
+   * lets a reply through (the human-agent week where the page has it).
+   */
+  async reopen(actor: Actor, conversationId: string): Promise<void> {
+    const outboxEntryIds = await this.transaction(async (sql) => {
+      const conversations = new ConversationStore(sql, this.clock);
+      const conversation = await conversations.lockVisible(actor, conversationId);
+      if (conversation.status !== 'closed') throw conversationNotClosed(conversation.status);
+      const context = await conversations.followUpContext(actor.tenantId, conversation.id);
+      if (context.hasOtherOpenConversation) {
+        throw new ConflictError(
+          'VISITOR_HAS_OPEN_CONVERSATION',
+          'The visitor wrote again and has a newer chat. Open that one instead.',
+        );
+      }
+      assertReplyWindowOpen(context.lastInboundAt, context.isHumanAgentEnabled, this.clock());
+      await this.assignByHand(sql, actor, conversation.id, actor.userId, 'reopened');
       return this.appendChange(sql, actor.tenantId, {
         conversationIds: [conversation.id],
         wakeDispatcher: false,
@@ -319,9 +348,9 @@ export class RoutingService {
     actor: Actor,
     conversationId: string,
     operatorId: string,
-    type: 'taken' | 'transferred',
+    type: 'taken' | 'transferred' | 'reopened',
   ): Promise<void> {
-    const who = type === 'taken' ? 'yourself' : 'them';
+    const who = type === 'transferred' ? 'them' : 'yourself';
     const operators = new RoutingRepository(sql);
     const operator = isUuid(operatorId)
       ? await operators.lockOperator(actor.tenantId, operatorId)
@@ -346,7 +375,7 @@ export class RoutingService {
     }
     const assignedAt = await new ConversationStore(sql, this.clock).assign(
       actor.tenantId,
-      [{ conversationId, operatorId, reason: type === 'taken' ? 'manual' : 'transfer' }],
+      [{ conversationId, operatorId, reason: HAND_ASSIGNMENT_REASONS[type] }],
       { type, actorId: actor.userId },
     );
     await operators.markAssigned(actor.tenantId, [operatorId], assignedAt);
@@ -366,6 +395,13 @@ export class RoutingService {
   }
 }
 
+/** Why a conversation was given by hand, for the event log. */
+const HAND_ASSIGNMENT_REASONS = {
+  taken: 'manual',
+  transferred: 'transfer',
+  reopened: 'follow_up',
+} as const satisfies Record<string, ConversationEventReason>;
+
 function assertMayHandle(actor: Actor, conversation: LockedConversation): void {
   if (conversation.status === 'closed') throw conversationClosed();
   if (
@@ -381,5 +417,14 @@ function conversationClosed(): ConflictError {
   return new ConflictError(
     'CONVERSATION_CLOSED',
     'This chat is closed. It reopens when the visitor writes again.',
+  );
+}
+
+function conversationNotClosed(status: LockedConversation['status']): ConflictError {
+  return new ConflictError(
+    'CONVERSATION_NOT_CLOSED',
+    status === 'queued'
+      ? 'This chat is waiting in the queue again (the visitor wrote). Take it instead.'
+      : 'This chat is open already.',
   );
 }

@@ -3,6 +3,8 @@ import { EntitySchema } from '@mikro-orm/core';
 import { BaseEntity } from '../../db/base.entity.js';
 
 export const DEFAULT_MAX_CHATS = 5;
+/** The unanswered-message reminder's threshold unless the tenant sets another. */
+export const DEFAULT_UNANSWERED_REMINDER_SECONDS = 120;
 
 /** The languages Omni speaks to visitors in (the panel's own three). */
 export const TENANT_LANGUAGES = ['en', 'ru', 'bn'] as const;
@@ -19,6 +21,13 @@ export class Tenant extends BaseEntity {
   firstResponseTimeoutSeconds: number | null = null;
   /** The language of the automatic messages visitors get. */
   language: TenantLanguage = 'en';
+  /**
+   * An assigned chat whose visitor wrote nothing for this many minutes (counted from the
+   * later of their last message and the assignment) closes by itself; null: never.
+   */
+  autoCloseAfterMinutes: number | null = null;
+  /** After this long, an unanswered visitor message in a held chat makes the panel remind. */
+  unansweredReminderSeconds: number = DEFAULT_UNANSWERED_REMINDER_SECONDS;
   /** Tell a visitor who starts waiting their place in the queue and the expected wait. */
   queueNoticeEnabled = false;
   /** Tell a visitor who starts waiting when nobody of the department is online. */
@@ -50,6 +59,8 @@ export const TenantSchema = new EntitySchema<Tenant, BaseEntity>({
     defaultMaxChats: { type: 'integer', default: DEFAULT_MAX_CHATS },
     firstResponseTimeoutSeconds: { type: 'integer', nullable: true },
     language: { enum: true, items: () => TENANT_LANGUAGES, default: 'en' },
+    autoCloseAfterMinutes: { type: 'integer', nullable: true },
+    unansweredReminderSeconds: { type: 'integer', default: DEFAULT_UNANSWERED_REMINDER_SECONDS },
     queueNoticeEnabled: { type: 'boolean', default: false },
     offlineNoticeEnabled: { type: 'boolean', default: false },
     isDemo: { type: 'boolean', default: false },

@@ -1,29 +1,53 @@
 import { z } from 'zod';
 import { TENANT_LANGUAGES, type Tenant } from './tenant.entity.js';
 
+/** The longest silence `autoCloseAfterMinutes` may wait for: a week. */
+export const AUTO_CLOSE_MAX_MINUTES = 10_080;
+/** The bounds of `unansweredReminderSeconds`. */
+export const UNANSWERED_REMINDER_SECONDS_RANGE = { min: 30, max: 3600 } as const;
+
+/** The business's settings: the fields of the settings record, also in the tenant record. */
+const settingsShape = {
+  name: z.string(),
+  language: z.enum(TENANT_LANGUAGES).meta({ description: 'Of the automatic messages to visitors' }),
+  autoCloseAfterMinutes: z.number().int().nullable().meta({
+    description:
+      'Assigned chats whose visitor wrote nothing for this many minutes (counted from the later of their last message and the assignment) close by themselves; null: never',
+  }),
+  unansweredReminderSeconds: z.number().int().meta({
+    description:
+      "After this many seconds an unanswered visitor message in a held chat makes the operator's reminder repeat",
+  }),
+  defaultMaxChats: z
+    .number()
+    .int()
+    .meta({ description: 'Chats an operator may hold unless their own limit says otherwise' }),
+  firstResponseTimeoutSeconds: z.number().int().nullable().meta({
+    description:
+      'An automatically assigned chat unanswered this long goes to another operator; null: off',
+  }),
+  queueNoticeEnabled: z.boolean().meta({
+    description:
+      'A visitor who starts waiting is told their place in the queue and the expected wait',
+  }),
+  offlineNoticeEnabled: z.boolean().meta({
+    description: 'A visitor who starts waiting is told when nobody of the department is online',
+  }),
+};
+
+/** The business's settings record, as everyone of it may read it (GET /api/settings). */
+export const settingsSchema = z.object(settingsShape).meta({ id: 'TenantSettings' });
+
+export type SettingsDto = z.infer<typeof settingsSchema>;
+
 export const tenantSchema = z
   .object({
     id: z.string(),
-    name: z.string(),
     key: z.string().meta({ description: 'Public, unguessable id used in the webhook URL.' }),
     callbackUrl: z
       .string()
       .meta({ description: 'Paste this into the Facebook app as the callback URL.' }),
-    defaultMaxChats: z.number().int(),
-    firstResponseTimeoutSeconds: z.number().int().nullable().meta({
-      description:
-        'An automatically assigned chat unanswered this long goes to another operator; null: off',
-    }),
-    language: z
-      .enum(TENANT_LANGUAGES)
-      .meta({ description: 'Of the automatic messages to visitors' }),
-    queueNoticeEnabled: z.boolean().meta({
-      description:
-        'A visitor who starts waiting is told their place in the queue and the expected wait',
-    }),
-    offlineNoticeEnabled: z.boolean().meta({
-      description: 'A visitor who starts waiting is told when nobody of the department is online',
-    }),
+    ...settingsShape,
     demo: z.boolean().meta({
       description: 'The demo business, with its Messenger simulator and App Review kit (demo mode)',
     }),
@@ -44,6 +68,20 @@ export const updateTenantSchema = z
       .nullable()
       .optional(),
     language: z.enum(TENANT_LANGUAGES).optional(),
+    autoCloseAfterMinutes: z
+      .number()
+      .int('Use a whole number of minutes.')
+      .min(1, 'Use at least 1 minute, or turn automatic closing off.')
+      .max(AUTO_CLOSE_MAX_MINUTES, 'Use at most a week (10080 minutes).')
+      .nullable()
+      .optional()
+      .meta({ description: `1–${AUTO_CLOSE_MAX_MINUTES}, or null: never` }),
+    unansweredReminderSeconds: z
+      .number()
+      .int('Use a whole number of seconds.')
+      .min(UNANSWERED_REMINDER_SECONDS_RANGE.min, 'Use at least 30 seconds.')
+      .max(UNANSWERED_REMINDER_SECONDS_RANGE.max, 'Use at most an hour (3600 seconds).')
+      .optional(),
     queueNoticeEnabled: z.boolean().optional(),
     offlineNoticeEnabled: z.boolean().optional(),
   })
@@ -54,14 +92,22 @@ export type UpdateTenantInput = z.infer<typeof updateTenantSchema>;
 export function toTenantDto(tenant: Tenant, publicUrl: string, demoMode: boolean): TenantDto {
   return {
     id: tenant.id,
-    name: tenant.name,
     key: tenant.key,
     callbackUrl: tenant.callbackUrl(publicUrl),
+    ...toSettingsDto(tenant),
+    demo: demoMode && tenant.isDemo,
+  };
+}
+
+export function toSettingsDto(tenant: Tenant): SettingsDto {
+  return {
+    name: tenant.name,
+    language: tenant.language,
+    autoCloseAfterMinutes: tenant.autoCloseAfterMinutes,
+    unansweredReminderSeconds: tenant.unansweredReminderSeconds,
     defaultMaxChats: tenant.defaultMaxChats,
     firstResponseTimeoutSeconds: tenant.firstResponseTimeoutSeconds,
-    language: tenant.language,
     queueNoticeEnabled: tenant.queueNoticeEnabled,
     offlineNoticeEnabled: tenant.offlineNoticeEnabled,
-    demo: demoMode && tenant.isDemo,
   };
 }

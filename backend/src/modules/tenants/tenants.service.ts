@@ -3,7 +3,13 @@ import type { Config } from '../../config.js';
 import type { Actor } from '../auth/actor.js';
 import type { WakeDispatcher } from '../routing/routing.service.js';
 import { Tenant } from './tenant.entity.js';
-import { toTenantDto, type TenantDto, type UpdateTenantInput } from './tenants.schemas.js';
+import {
+  toSettingsDto,
+  toTenantDto,
+  type SettingsDto,
+  type TenantDto,
+  type UpdateTenantInput,
+} from './tenants.schemas.js';
 
 export class TenantsService {
   constructor(
@@ -17,12 +23,35 @@ export class TenantsService {
     return this.present(await this.em.findOneOrFail(Tenant, actor.tenantId));
   }
 
+  /** The business's settings record: everyone of it may read it. */
+  async settings(actor: Actor): Promise<SettingsDto> {
+    return toSettingsDto(await this.em.findOneOrFail(Tenant, actor.tenantId));
+  }
+
+  /** PATCH /api/tenant: the business as /api/me shows it. */
   async update(actor: Actor, input: UpdateTenantInput): Promise<TenantDto> {
+    return this.present(await this.change(actor, input));
+  }
+
+  /** PATCH /api/settings: the same change, answered with the settings record. */
+  async updateSettings(actor: Actor, input: UpdateTenantInput): Promise<SettingsDto> {
+    return toSettingsDto(await this.change(actor, input));
+  }
+
+  present(tenant: Tenant): TenantDto {
+    return toTenantDto(tenant, this.config.publicUrl, this.config.demoMode);
+  }
+
+  private async change(actor: Actor, input: UpdateTenantInput): Promise<Tenant> {
     const tenant = await this.em.findOneOrFail(Tenant, actor.tenantId);
     if (input.name !== undefined) tenant.name = input.name;
     if (input.defaultMaxChats !== undefined) tenant.defaultMaxChats = input.defaultMaxChats;
     if (input.firstResponseTimeoutSeconds !== undefined)
       tenant.firstResponseTimeoutSeconds = input.firstResponseTimeoutSeconds;
+    if (input.autoCloseAfterMinutes !== undefined)
+      tenant.autoCloseAfterMinutes = input.autoCloseAfterMinutes;
+    if (input.unansweredReminderSeconds !== undefined)
+      tenant.unansweredReminderSeconds = input.unansweredReminderSeconds;
     if (input.language !== undefined) tenant.language = input.language;
     if (input.queueNoticeEnabled !== undefined)
       tenant.queueNoticeEnabled = input.queueNoticeEnabled;
@@ -30,10 +59,6 @@ export class TenantsService {
       tenant.offlineNoticeEnabled = input.offlineNoticeEnabled;
     await this.em.flush();
     if (input.defaultMaxChats !== undefined) await this.wakeDispatcher(tenant.id);
-    return this.present(tenant);
-  }
-
-  present(tenant: Tenant): TenantDto {
-    return toTenantDto(tenant, this.config.publicUrl, this.config.demoMode);
+    return tenant;
   }
 }

@@ -52,6 +52,8 @@ const bn: MessageSchema = {
     wholeNumber: '{min} থেকে {max} পর্যন্ত একটি পূর্ণসংখ্যা লিখুন।',
   },
   errors: {
+    CONVERSATION_NOT_CLOSED: 'এই চ্যাটটি (আর) বন্ধ নেই: বরং এটি নিন বা খুলুন।',
+    VISITOR_HAS_OPEN_CONVERSATION: 'ভিজিটর আবার লিখেছেন এবং তার একটি নতুন চ্যাট আছে। বরং সেটি খুলুন।',
     INVALID_CREDENTIALS: 'ইমেইল বা পাসওয়ার্ড ভুল।',
     EMAIL_TAKEN: 'এই ইমেইলে ইতিমধ্যে একটি অ্যাকাউন্ট আছে।',
     WEAK_PASSWORD: 'এই পাসওয়ার্ড সহজেই অনুমান করা যায়। আরও লম্বা এবং অপ্রচলিত একটি পাসওয়ার্ড বেছে নিন।',
@@ -132,6 +134,8 @@ const bn: MessageSchema = {
     close: 'বন্ধ করুন',
   },
   workspace: {
+    windowLeft: '⏳ {time} বাকি',
+    windowLeftLabel: 'উত্তর দেওয়ার সময়সীমা {time} পরে বন্ধ হবে',
     conversations: 'কথোপকথন',
     queue: 'সারি',
     myChats: 'আমার চ্যাট',
@@ -190,6 +194,10 @@ const bn: MessageSchema = {
     failed: 'পাঠানো যায়নি',
   },
   chat: {
+    followUp: 'আবার যোগাযোগ করুন',
+    followedUp: 'চ্যাটটি আবার আপনার। ভিজিটরকে লিখুন।',
+    followUpWindowClosed: 'ভিজিটরকে উত্তর দেওয়ার সময়সীমা {when} তারিখে বন্ধ হয়েছে।',
+    followUpNeverWrote: 'ভিজিটর কখনো লেখেননি, তাই Messenger কোনো বার্তা পাঠাতে দেয় না।',
     history: 'বার্তার ইতিহাস',
     historyStart: 'কথোপকথনের শুরু',
     fromPageInbox: 'Facebook পেজের ইনবক্স থেকে পাঠানো',
@@ -332,6 +340,7 @@ const bn: MessageSchema = {
     loadFailed: 'লগ লোড করা গেল না।',
     transferredToDepartment: '{actor} এটি {department} বিভাগের সারিতে পাঠিয়েছেন',
     types: {
+      reopened: 'আবার যোগাযোগের জন্য {actor} এটি আবার খুলেছেন',
       queued: 'সারিতে এসেছে',
       assigned: '{operator}-কে দেওয়া হয়েছে',
       taken: '{operator} চ্যাটটি নিয়েছেন',
@@ -340,6 +349,8 @@ const bn: MessageSchema = {
       closed: '{actor} দ্বারা বন্ধ করা হয়েছে',
     },
     reasons: {
+      follow_up: 'আবার যোগাযোগ',
+      inactivity: 'ভিজিটর অনেকক্ষণ চুপ ছিলেন',
       new_conversation: 'নতুন কথোপকথন',
       visitor_wrote: 'ভিজিটর আবার লিখেছেন',
       automatic: 'স্বয়ংক্রিয় বণ্টন',
@@ -565,6 +576,8 @@ const bn: MessageSchema = {
     deleted: '“{name}” মুছে ফেলা হয়েছে',
   },
   queueOverview: {
+    autoClosed: 'নীরবতার পরে স্বয়ংক্রিয়ভাবে বন্ধ',
+    windowExpiredUnanswered: 'উত্তর ছাড়াই শেষ হওয়া উত্তরের সময়সীমা',
     title: 'লাইভ সারি',
     subtitle: 'বিভাগ অনুযায়ী কে অপেক্ষা করছে আর কে সেবা দিচ্ছে, এই মুহূর্তে।',
     department: 'বিভাগ',
@@ -585,6 +598,15 @@ const bn: MessageSchema = {
     closedWhileWaiting: 'অপেক্ষায় থাকতেই বন্ধ',
   },
   settings: {
+    chatsSection: 'চ্যাট',
+    autoClose: 'নীরব চ্যাট স্বয়ংক্রিয়ভাবে বন্ধ করুন',
+    autoCloseAfterMinutes: 'বন্ধ করুন (ভিজিটরের বার্তা ছাড়া কত মিনিট পরে)',
+    autoCloseHint:
+      'ভিজিটর এতক্ষণ কিছু না লিখলে অপারেটরের হাতে থাকা চ্যাট নিজে থেকেই বন্ধ হয়ে যায় (১–১০০৮০ মিনিট, এক সপ্তাহ পর্যন্ত)। সময় গোনা হয় ভিজিটরের শেষ বার্তা থেকে, অথবা অপারেটর চ্যাটটি পরে পেলে তখন থেকে। ভিজিটর আবার লিখলে চ্যাটটি আবার খুলবে।',
+    autoCloseOffHint: 'বন্ধ: অপারেটর বন্ধ না করা পর্যন্ত চ্যাট খোলা থাকে।',
+    unansweredReminderSeconds: 'উত্তরহীন বার্তার কথা মনে করিয়ে দিন (কত সেকেন্ড পরে)',
+    unansweredReminderHint:
+      'অপারেটরের হাতে থাকা চ্যাটে ভিজিটরের কোনো বার্তা এতক্ষণ উত্তরের অপেক্ষায় থাকলে অপারেটরের রিমাইন্ডার বারবার বাজতে শুরু করে (৩০–৩৬০০ সেকেন্ড)।',
     title: 'সেটিংস',
     subtitle: 'আপনার ওয়ার্কস্পেস এবং Facebook কীভাবে এতে পৌঁছায়।',
     workspaceSection: 'ওয়ার্কস্পেস',

@@ -51,6 +51,9 @@ const en = {
     wholeNumber: 'Enter a whole number from {min} to {max}.',
   },
   errors: {
+    CONVERSATION_NOT_CLOSED: 'This chat is not closed (any more): take it or open it instead.',
+    VISITOR_HAS_OPEN_CONVERSATION:
+      'The visitor wrote again and has a newer chat. Open that one instead.',
     INVALID_CREDENTIALS: 'Wrong email or password.',
     EMAIL_TAKEN: 'An account with this email already exists.',
     WEAK_PASSWORD:
@@ -134,6 +137,8 @@ const en = {
     close: 'Close',
   },
   workspace: {
+    windowLeft: '⏳ {time} left',
+    windowLeftLabel: 'The reply window closes in {time}',
     conversations: 'Conversations',
     queue: 'Queue',
     myChats: 'My chats',
@@ -193,6 +198,10 @@ const en = {
     failed: 'Not sent',
   },
   chat: {
+    followUp: 'Follow up',
+    followedUp: 'The chat is yours again. Write your follow-up.',
+    followUpWindowClosed: 'The visitor’s reply window closed on {when}.',
+    followUpNeverWrote: 'The visitor never wrote, so Messenger allows no message.',
     history: 'Message history',
     historyStart: 'The beginning of the conversation',
     fromPageInbox: 'Sent from the Facebook Page inbox',
@@ -336,6 +345,7 @@ const en = {
     loadFailed: 'Could not load the log.',
     transferredToDepartment: '{actor} moved it to the {department} queue',
     types: {
+      reopened: '{actor} reopened it to follow up',
       queued: 'Entered the queue',
       assigned: 'Assigned to {operator}',
       taken: '{operator} took it',
@@ -344,6 +354,8 @@ const en = {
       closed: 'Closed by {actor}',
     },
     reasons: {
+      follow_up: 'follow-up',
+      inactivity: 'the visitor was silent too long',
       new_conversation: 'new conversation',
       visitor_wrote: 'the visitor wrote again',
       automatic: 'automatic distribution',
@@ -573,6 +585,8 @@ const en = {
     deleted: '“{name}” deleted',
   },
   queueOverview: {
+    autoClosed: 'Closed automatically after silence',
+    windowExpiredUnanswered: 'Reply windows expired unanswered',
     title: 'Live queue',
     subtitle: 'Who is waiting and who is serving, per department, as it happens.',
     department: 'Department',
@@ -593,6 +607,15 @@ const en = {
     closedWhileWaiting: 'Closed while waiting',
   },
   settings: {
+    chatsSection: 'Chats',
+    autoClose: 'Close silent chats automatically',
+    autoCloseAfterMinutes: 'Close after (minutes without a visitor message)',
+    autoCloseHint:
+      'A chat an operator holds closes by itself when the visitor has written nothing for this long (1–10080 minutes, up to a week). It counts from the visitor’s last message, or from when the operator got the chat if that is later. The chat reopens when the visitor writes again.',
+    autoCloseOffHint: 'Off: chats stay open until an operator closes them.',
+    unansweredReminderSeconds: 'Remind about an unanswered message after (seconds)',
+    unansweredReminderHint:
+      'When a visitor’s message in a held chat has waited this long for an answer, the operator’s reminder starts repeating (30–3600 seconds).',
     title: 'Settings',
     subtitle: 'Your workspace and how Facebook reaches it.',
     workspaceSection: 'Workspace',

@@ -52,6 +52,9 @@ const ru: MessageSchema = {
     wholeNumber: 'Введите целое число от {min} до {max}.',
   },
   errors: {
+    CONVERSATION_NOT_CLOSED: 'Этот чат не закрыт (уже): возьмите или откройте его.',
+    VISITOR_HAS_OPEN_CONVERSATION:
+      'Посетитель написал снова, и у него есть более новый чат. Откройте его.',
     INVALID_CREDENTIALS: 'Неверная эл. почта или пароль.',
     EMAIL_TAKEN: 'Аккаунт с такой эл. почтой уже существует.',
     WEAK_PASSWORD:
@@ -138,6 +141,8 @@ const ru: MessageSchema = {
     close: 'Закрыть',
   },
   workspace: {
+    windowLeft: '⏳ осталось {time}',
+    windowLeftLabel: 'Окно для ответа закроется через {time}',
     conversations: 'Диалоги',
     queue: 'Очередь',
     myChats: 'Мои чаты',
@@ -197,6 +202,10 @@ const ru: MessageSchema = {
     failed: 'Не отправлено',
   },
   chat: {
+    followUp: 'Написать снова',
+    followedUp: 'Чат снова ваш. Напишите посетителю.',
+    followUpWindowClosed: 'Окно для ответа посетителю закрылось {when}.',
+    followUpNeverWrote: 'Посетитель ни разу не написал, поэтому Messenger не разрешает сообщений.',
     history: 'История сообщений',
     historyStart: 'Начало диалога',
     fromPageInbox: 'Отправлено из «Входящих» страницы Facebook',
@@ -342,6 +351,7 @@ const ru: MessageSchema = {
     loadFailed: 'Не удалось загрузить журнал.',
     transferredToDepartment: 'Передан в очередь отдела «{department}»: {actor}',
     types: {
+      reopened: '{actor} снова открыл(а) его, чтобы написать посетителю',
       queued: 'Поступил в очередь',
       assigned: 'Назначен: {operator}',
       taken: 'Взят в работу: {operator}',
@@ -350,6 +360,8 @@ const ru: MessageSchema = {
       closed: 'Закрыт: {actor}',
     },
     reasons: {
+      follow_up: 'повторное обращение',
+      inactivity: 'посетитель слишком долго молчал',
       new_conversation: 'новый диалог',
       visitor_wrote: 'посетитель написал снова',
       automatic: 'автоматическое распределение',
@@ -581,6 +593,8 @@ const ru: MessageSchema = {
     deleted: '«{name}» удалена',
   },
   queueOverview: {
+    autoClosed: 'Закрыто автоматически из-за молчания',
+    windowExpiredUnanswered: 'Окна ответа истекли без ответа',
     title: 'Очередь сейчас',
     subtitle: 'Кто ждёт и кто обслуживает — по отделам, в реальном времени.',
     department: 'Отдел',
@@ -601,6 +615,15 @@ const ru: MessageSchema = {
     closedWhileWaiting: 'Закрыто в ожидании',
   },
   settings: {
+    chatsSection: 'Чаты',
+    autoClose: 'Автоматически закрывать молчащие чаты',
+    autoCloseAfterMinutes: 'Закрывать через (минут без сообщений посетителя)',
+    autoCloseHint:
+      'Чат, который ведёт оператор, закрывается сам, если посетитель ничего не писал столько времени (1–10080 минут, до недели). Отсчёт идёт от последнего сообщения посетителя или от момента, когда оператор получил чат, если это было позже. Чат откроется снова, когда посетитель напишет.',
+    autoCloseOffHint: 'Выключено: чаты остаются открытыми, пока их не закроет оператор.',
+    unansweredReminderSeconds: 'Напоминать о сообщении без ответа через (секунд)',
+    unansweredReminderHint:
+      'Когда сообщение посетителя в чате оператора ждёт ответа столько времени, напоминание оператору начинает повторяться (30–3600 секунд).',
     title: 'Настройки',
     subtitle: 'Ваше пространство и его связь с Facebook.',
     workspaceSection: 'Пространство',

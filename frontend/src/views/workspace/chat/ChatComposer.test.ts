@@ -11,6 +11,8 @@ const openWindow = () => ({
   closesAt: new Date(Date.now() + 3_600_000).toISOString(),
   humanAgentClosesAt: null,
   canReply: true,
+  canReplyUntil: new Date(Date.now() + 3_600_000).toISOString(),
+  closesSoon: true,
 });
 
 function mountComposer(

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { composerWindow } from './reply-window';
+import { composerWindow, followUpState, replyTimeLeftIfSoon } from './reply-window';
 
 const hour = 3_600_000;
 const lastMessage = Date.parse('2025-01-15T10:00:00.000Z');
@@ -7,7 +7,16 @@ const window = (humanAgent: boolean) => ({
   closesAt: new Date(lastMessage + 24 * hour).toISOString(),
   humanAgentClosesAt: humanAgent ? new Date(lastMessage + 7 * 24 * hour).toISOString() : null,
   canReply: true,
+  canReplyUntil: new Date(lastMessage + (humanAgent ? 7 * 24 : 24) * hour).toISOString(),
+  closesSoon: false,
 });
+const neverWrote = {
+  closesAt: null,
+  humanAgentClosesAt: null,
+  canReply: false,
+  canReplyUntil: null,
+  closesSoon: false,
+};
 
 describe('composerWindow', () => {
   it('is open inside 24 hours, with the time it closes', () => {
@@ -31,8 +40,37 @@ describe('composerWindow', () => {
       closedAt: lastMessage + 24 * hour,
       humanAgentClosedAt: null,
     });
-    expect(
-      composerWindow({ closesAt: null, humanAgentClosesAt: null, canReply: false }, lastMessage),
-    ).toEqual({ state: 'closed', closedAt: null, humanAgentClosedAt: null });
+    expect(composerWindow(neverWrote, lastMessage)).toEqual({
+      state: 'closed',
+      closedAt: null,
+      humanAgentClosedAt: null,
+    });
+  });
+});
+
+describe('replyTimeLeftIfSoon', () => {
+  it('counts down the last 2 hours of the window that applies, and nothing before or after', () => {
+    expect(replyTimeLeftIfSoon(window(false), lastMessage + 21 * hour)).toBeNull();
+    expect(replyTimeLeftIfSoon(window(false), lastMessage + 22 * hour)).toBe(2 * hour);
+    expect(replyTimeLeftIfSoon(window(false), lastMessage + 23.5 * hour)).toBe(0.5 * hour);
+    expect(replyTimeLeftIfSoon(window(false), lastMessage + 24 * hour)).toBeNull();
+  });
+
+  it('follows the human-agent week where the page has it', () => {
+    expect(replyTimeLeftIfSoon(window(true), lastMessage + 23.5 * hour)).toBeNull();
+    expect(replyTimeLeftIfSoon(window(true), lastMessage + (7 * 24 - 1) * hour)).toBe(hour);
+    expect(replyTimeLeftIfSoon(neverWrote, lastMessage)).toBeNull();
+  });
+});
+
+describe('followUpState', () => {
+  it('allows a follow-up while any reply may go out, and says since when it may not', () => {
+    expect(followUpState(window(false), lastMessage + 23 * hour)).toEqual({ isPossible: true });
+    expect(followUpState(window(true), lastMessage + 6 * 24 * hour)).toEqual({ isPossible: true });
+    expect(followUpState(window(false), lastMessage + 25 * hour)).toEqual({
+      isPossible: false,
+      closedAt: lastMessage + 24 * hour,
+    });
+    expect(followUpState(neverWrote, lastMessage)).toEqual({ isPossible: false, closedAt: null });
   });
 });

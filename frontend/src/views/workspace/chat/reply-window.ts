@@ -21,3 +21,33 @@ export function composerWindow(window: Conversation['replyWindow'], now: number)
   }
   return { state: 'closed', closedAt: closesAt, humanAgentClosedAt: humanAgentClosesAt };
 }
+
+/** A window closing within this long is flagged in the lists (the server's `closesSoon`). */
+export const CLOSES_SOON_MS = 2 * 60 * 60 * 1000;
+
+/**
+ * How long any reply may still go out, while that is at most 2 hours (the lists flag it);
+ * null when there is more time, or none left. Computed from `canReplyUntil` against the
+ * panel's clock, so the flag appears and counts down without waiting for an event.
+ */
+export function replyTimeLeftIfSoon(
+  window: Conversation['replyWindow'],
+  now: number,
+): number | null {
+  if (!window.canReplyUntil) return null;
+  const left = Date.parse(window.canReplyUntil) - now;
+  return left > 0 && left <= CLOSES_SOON_MS ? left : null;
+}
+
+/**
+ * Whether a closed chat can be followed up now, and if not since when replies are off (null:
+ * the visitor never wrote). The server decides (422 REPLY_WINDOW_CLOSED); this explains it.
+ */
+export function followUpState(
+  window: Conversation['replyWindow'],
+  now: number,
+): { isPossible: true } | { isPossible: false; closedAt: number | null } {
+  const until = window.canReplyUntil ? Date.parse(window.canReplyUntil) : null;
+  if (until !== null && now < until) return { isPossible: true };
+  return { isPossible: false, closedAt: until };
+}

@@ -1,0 +1,65 @@
+import { flushPromises, mount } from '@vue/test-utils';
+import { NMessageProvider } from 'naive-ui';
+import { createPinia, setActivePinia } from 'pinia';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { h } from 'vue';
+import { useSessionStore } from '@/stores/session';
+import { makeTenant } from '@/test/factories';
+import { jsonResponse, stubFetch } from '@/test/fetch-mock';
+import { createTestI18n } from '@/test/i18n';
+import SettingsView from './SettingsView.vue';
+
+function mountSettings(tenant = makeTenant()) {
+  useSessionStore().tenant = tenant;
+  return mount(NMessageProvider, {
+    slots: { default: () => h(SettingsView) },
+    global: { plugins: [createTestI18n()], stubs: { CopyField: true } },
+    attachTo: document.body,
+  });
+}
+
+describe('SettingsView: automatic close and the reminder', () => {
+  beforeEach(() => {
+    setActivePinia(createPinia());
+    document.body.innerHTML = '';
+  });
+
+  it('explains that chats stay open while automatic close is off, then saves the minutes', async () => {
+    const tenant = makeTenant();
+    const fetchStub = stubFetch({
+      'PATCH /api/tenant': jsonResponse(200, { tenant: { ...tenant, autoCloseAfterMinutes: 60 } }),
+    });
+    const wrapper = mountSettings(tenant);
+    expect(wrapper.text()).toContain('Off: chats stay open until an operator closes them.');
+    expect(wrapper.find('#settings-auto-close-minutes').exists()).toBe(false);
+    expect(wrapper.text()).toContain('the operator’s reminder starts repeating');
+
+    await wrapper.get('[data-testid="settings-auto-close"]').trigger('click');
+    expect(wrapper.get<HTMLInputElement>('#settings-auto-close-minutes').element.value).toBe('60');
+    expect(wrapper.text()).toContain('up to a week');
+    await wrapper.get('form').trigger('submit');
+    await flushPromises();
+
+    const patch = fetchStub.requests.find((request) => request.method === 'PATCH');
+    expect(patch?.body).toEqual({ autoCloseAfterMinutes: 60 });
+  });
+
+  it('turns automatic close off by sending null', async () => {
+    const tenant = makeTenant({ autoCloseAfterMinutes: 45 });
+    const fetchStub = stubFetch({
+      'PATCH /api/tenant': jsonResponse(200, {
+        tenant: { ...tenant, autoCloseAfterMinutes: null },
+      }),
+    });
+    const wrapper = mountSettings(tenant);
+    expect(wrapper.get<HTMLInputElement>('#settings-auto-close-minutes').element.value).toBe('45');
+
+    await wrapper.get('[data-testid="settings-auto-close"]').trigger('click');
+    await wrapper.get('form').trigger('submit');
+    await flushPromises();
+
+    expect(fetchStub.requests.find((request) => request.method === 'PATCH')?.body).toEqual({
+      autoCloseAfterMinutes: null,
+    });
+  });
+});
