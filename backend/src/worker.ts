@@ -104,7 +104,7 @@ export async function startWorker({
       queueNotices,
       logger,
     }),
-    ...repliesJobs({ sender, sweeper: outboundSweeper, senderActions, queues, logger }),
+    ...repliesJobs({ sender, sweeper: outboundSweeper, senderActions, logger }),
     ...outboxJobs(outbox, queues, logger),
     // One daily retention job for what two features keep: deliveries, then failed entries.
     'webhook-retention': async () => {

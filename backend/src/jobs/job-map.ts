@@ -79,7 +79,13 @@ export const JOB_CONCURRENCY: Partial<Record<JobName, number>> = {
   'attachment-download': 8,
 };
 
+/**
+ * A processor's answer that its work cannot be done yet: the same job (its id unchanged, so
+ * nobody takes it for lost and queues another) runs again after `runAgainInMs`.
+ */
+export type RunAgainLater = { runAgainInMs: number };
+
 /** What a worker runs for each job: a thin call into a service. */
 export type JobProcessors = {
-  [N in JobName]: (payload: JobPayloads[N]) => Promise<void>;
+  [N in JobName]: (payload: JobPayloads[N]) => Promise<void | RunAgainLater>;
 };

@@ -74,11 +74,11 @@ export class JobQueues {
    * `missing` (never added, removed, or lost with Redis).
    */
   async jobStatus(name: JobName, jobId: string): Promise<JobStatus> {
+    // The job's own hash answers this in O(1); asking BullMQ for the job's state searches
+    // the waiting list, which a sweep over a backlog of replies made quadratic.
     const job = await this.queue(name).getJob(jobId);
     if (!job) return 'missing';
-    const state = await job.getState();
-    if (state === 'unknown') return 'missing';
-    return state === 'completed' || state === 'failed' ? 'finished' : 'queued';
+    return job.finishedOn ? 'finished' : 'queued';
   }
 
   /**

@@ -1,5 +1,5 @@
 import { RequestContext, type MikroORM } from '@mikro-orm/core';
-import { Worker } from 'bullmq';
+import { DelayedError, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from '../logger.js';
 import {
@@ -8,6 +8,7 @@ import {
   type JobName,
   type JobPayloads,
   type JobProcessors,
+  type RunAgainLater,
 } from './job-map.js';
 
 /**
@@ -37,10 +38,18 @@ export class JobWorkers {
     const { connection, prefix, orm, processors, logger } = options;
     this.workers = JOB_NAMES.map((name: JobName) => {
       // The job map ties each queue's payload to its processor; BullMQ itself is untyped here.
-      const process = processors[name] as (payload: JobPayloads[JobName]) => Promise<void>;
+      const process = processors[name] as (
+        payload: JobPayloads[JobName],
+      ) => Promise<void | RunAgainLater>;
       const worker = new Worker<JobPayloads[JobName]>(
         name,
-        (job) => RequestContext.create(orm.em, () => process(job.data)),
+        async (job, token) => {
+          const outcome = await RequestContext.create(orm.em, () => process(job.data));
+          if (!outcome) return;
+          // BullMQ's way to run a job again later: delay it, then say so by throwing.
+          await job.moveToDelayed(Date.now() + outcome.runAgainInMs, token);
+          throw new DelayedError();
+        },
         {
           connection,
           prefix,

@@ -1,5 +1,4 @@
 import type { JobProcessors } from '../../jobs/job-map.js';
-import type { JobQueues } from '../../jobs/job-queues.js';
 import type { Logger } from '../../logger.js';
 import type { OutboundSender } from './outbound-sender.js';
 import type { OutboundSweeper } from './outbound-sweeper.js';
@@ -10,21 +9,16 @@ export function repliesJobs(deps: {
   sender: OutboundSender;
   sweeper: OutboundSweeper;
   senderActions: SenderActionSender;
-  queues: JobQueues;
   logger: Logger;
 }): Pick<JobProcessors, 'outbound-send' | 'outbound-sweep' | 'sender-action'> {
-  const { sender, sweeper, senderActions, queues, logger } = deps;
+  const { sender, sweeper, senderActions, logger } = deps;
   return {
     'outbound-send': async ({ messageId }) => {
       const outcome = await sender.send(messageId);
-      if (outcome.kind === 'check-later') {
-        // The echo of a call whose answer was lost may still come; look again then.
-        await queues.enqueue(
-          'outbound-send',
-          { messageId },
-          { delay: outcome.delayMs, jobId: `${messageId}-check-${Date.now()}` },
-        );
-      }
+      // An echo may still come for a call whose answer was lost, or an earlier reply of the
+      // chat is still unsent: the same job looks again then (its id stays the message id, so
+      // the sweep sees it queued and adds no other).
+      if (outcome.kind === 'check-later') return { runAgainInMs: outcome.delayMs };
       if (outcome.kind === 'retry') throw outcome.error; // BullMQ backs off and retries
     },
     'outbound-sweep': async () => {

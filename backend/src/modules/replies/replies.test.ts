@@ -1,4 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SecretBox } from '../../crypto/secret-box.js';
 import {
@@ -312,6 +313,34 @@ describe('replies of one conversation', () => {
       'Second',
     ]);
   }, 20_000);
+
+  it('wait in their own job: the sweep finds it queued and adds none (a backlog stays a backlog)', async () => {
+    const chat = await chatWithVisitor();
+    // Three refusals: the first reply is retried for a few seconds (1 s, 2 s, 4 s apart).
+    api.fakeGraph.failNext({ path: /messages$/ }, fakeGraphErrors.temporaryFailure, 3);
+    await chat.reply('First');
+    const second = await chat.reply('Second');
+    const sends = new Queue('outbound-send', {
+      connection: { url: api.config.redisUrl },
+      prefix: api.config.redisPrefix,
+    });
+    try {
+      // While the first is retried, the second's job (its id: the message id) is delayed,
+      // not replaced by new jobs under other ids that the sweep would not recognise.
+      await expect
+        .poll(async () => (await sends.getJob(second.body.id))?.getState(), { timeout: 5_000 })
+        .toBe('delayed');
+      const jobIds = (await sends.getJobs(['waiting', 'delayed', 'active'])).map((job) => job.id);
+      expect(jobIds.filter((id) => id?.startsWith(second.body.id))).toEqual([second.body.id]);
+      await until(chat.outbound, (messages) => messages.every(({ status }) => status === 'sent'));
+      expect(api.fakeGraph.sentMessages(chat.pageId).map(({ text }) => text)).toEqual([
+        'First',
+        'Second',
+      ]);
+    } finally {
+      await sends.close();
+    }
+  }, 30_000);
 });
 
 describe('a send whose answer was lost', () => {
