@@ -98,7 +98,7 @@ export async function startApi({
     presence: new OperatorPresence(redis, config.redisPrefix),
     mayWatch: async (actor, conversationId) => {
       scopeToTenant(em, actor.tenantId); // sockets are not requests: no tenant yet
-      await conversations.get(actor, conversationId);
+      await conversations.findVisible(actor, conversationId);
       return true;
     },
     logger,

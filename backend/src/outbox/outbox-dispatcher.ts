@@ -1,6 +1,6 @@
 import { RequestContext } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { pgArray, sqlTransaction } from '../db/sql.js';
+import { pgArray, sqlIn, sqlTransaction, type Sql } from '../db/sql.js';
 import { serializeError, type Logger } from '../logger.js';
 import { truncateCodePoints } from '../text/truncate.js';
 import type { OutboxEntryRef, OutboxHandlers, OutboxKind } from './outbox-map.js';
@@ -136,9 +136,9 @@ export class OutboxDispatcher {
   }
 
   private async claim(ids: string[] | null, graceMs: number): Promise<ClaimedRow[]> {
-    const rows = await sqlTransaction(this.em, (sql) =>
-      sql.acrossTenants<ClaimedRow>(
-        `update outbox_entry set attempts = attempts + 1, updated_at = now(),
+    // One statement, atomic on its own: no BEGIN and COMMIT around it on the hot paths.
+    const rows = await sqlIn(this.em.fork()).acrossTenants<ClaimedRow>(
+      `update outbox_entry set attempts = attempts + 1, updated_at = now(),
            available_at = now() + ?::float8 * interval '1 millisecond'
          where id in (
            select id from outbox_entry
@@ -148,8 +148,7 @@ export class OutboxDispatcher {
            limit ?
            for update skip locked)
          returning id, tenant_id, kind, payload, attempts`,
-        [LEASE_MS, graceMs, ids && pgArray(ids), ids && pgArray(ids), CLAIM_BATCH_SIZE],
-      ),
+      [LEASE_MS, graceMs, ids && pgArray(ids), ids && pgArray(ids), CLAIM_BATCH_SIZE],
     );
     // Ids are time-ordered: oldest first, as they were committed.
     return rows.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
@@ -178,12 +177,13 @@ export class OutboxDispatcher {
         this.logger.warn(context, 'an outbox entry failed; it will be retried');
       }
     }
+    if (failures.length === 0) {
+      // The usual case, one statement: no transaction needed.
+      if (done.length > 0) await this.deleteDone(sqlIn(this.em.fork()), done);
+      return;
+    }
     await sqlTransaction(this.em, async (sql) => {
-      if (done.length > 0) {
-        await sql.acrossTenants('delete from outbox_entry where id = any(?::uuid[])', [
-          pgArray(done),
-        ]);
-      }
+      if (done.length > 0) await this.deleteDone(sql, done);
       for (const { row, error } of failures) {
         const givingUp = row.attempts >= MAX_OUTBOX_ATTEMPTS;
         await sql.acrossTenants(
@@ -194,6 +194,10 @@ export class OutboxDispatcher {
         );
       }
     });
+  }
+
+  private async deleteDone(sql: Sql, done: string[]): Promise<void> {
+    await sql.acrossTenants('delete from outbox_entry where id = any(?::uuid[])', [pgArray(done)]);
   }
 }
 

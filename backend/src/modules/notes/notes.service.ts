@@ -30,7 +30,7 @@ export type WrittenNote = { noteId: string; outboxEntryIds: string[] };
 export class NotesService {
   constructor(
     private readonly em: EntityManager,
-    private readonly conversations: Pick<ConversationsService, 'get'>,
+    private readonly conversations: Pick<ConversationsService, 'findVisible'>,
     private readonly dispatchCommitted: DispatchCommitted,
     private readonly linkFile: FileLinker,
     private readonly clock: () => Date = () => new Date(),
@@ -52,7 +52,7 @@ export class NotesService {
 
   /** Who the actor may mention in this conversation now, by name (the composer's `@` list). */
   async mentionable(actor: Actor, conversationId: string): Promise<Colleague[]> {
-    await this.conversations.get(actor, conversationId); // 404 unless visible
+    await this.conversations.findVisible(actor, conversationId); // 404 unless visible
     const colleagues = await colleaguesWhoSee(sqlIn(this.em), actor, conversationId);
     return colleagues
       .map(({ id, name }) => ({ id, name }))

@@ -4,7 +4,7 @@ import { flushWith } from '../../db/sql.js';
 import { appendToOutbox, type DispatchCommitted } from '../../outbox/outbox.js';
 import { ConflictError, ForbiddenError } from '../../errors.js';
 import type { Actor } from '../auth/actor.js';
-import { Conversation } from '../conversations/conversation.entity.js';
+import type { Conversation } from '../conversations/conversation.entity.js';
 import type { ConversationsService } from '../conversations/conversations.service.js';
 import {
   toMessageDto,
@@ -36,7 +36,7 @@ export type RequestSend = (messageId: string, jobKey: string) => Promise<void>;
 export class RepliesService {
   constructor(
     private readonly em: EntityManager,
-    private readonly conversations: Pick<ConversationsService, 'get'>,
+    private readonly conversations: Pick<ConversationsService, 'findVisible'>,
     private readonly dispatchCommitted: DispatchCommitted,
     private readonly linkFile: FileLinker,
     private readonly files: Pick<FilesService, 'storeUpload'>,
@@ -83,14 +83,7 @@ export class RepliesService {
 
   /** The chat, if the actor may reply in it now (holder or admin, open, window open). */
   private async replyableConversation(actor: Actor, conversationId: string) {
-    await this.conversations.get(actor, conversationId); // 404 unless visible
-    const conversation = await findByIdOrFail(
-      this.em,
-      Conversation,
-      conversationId,
-      'The conversation',
-      { populate: ['contact', 'page'] },
-    );
+    const conversation = await this.conversations.findVisible(actor, conversationId); // or 404
     if (actor.role !== 'admin' && conversation.operator?.id !== actor.userId) {
       throw new ForbiddenError('Only the operator holding this chat (or an admin) can reply.');
     }
@@ -150,7 +143,7 @@ export class RepliesService {
   /** A failed reply goes out again (the panel's Retry), through the same checks at send time. */
   async retry(actor: Actor, messageId: string): Promise<MessageDto> {
     const message = await findByIdOrFail(this.em, Message, messageId, 'The message');
-    await this.conversations.get(actor, message.conversation.id);
+    await this.conversations.findVisible(actor, message.conversation.id);
     if (message.direction !== 'out' || message.source !== 'operator') {
       throw new ConflictError('NOT_RETRYABLE', 'Only replies sent from Omni can be retried.');
     }

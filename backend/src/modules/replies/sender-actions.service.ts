@@ -23,13 +23,13 @@ export class SenderActionsService {
     private readonly em: EntityManager,
     private readonly redis: Redis,
     private readonly redisPrefix: string,
-    private readonly conversations: Pick<ConversationsService, 'get'>,
+    private readonly conversations: Pick<ConversationsService, 'findVisible'>,
     private readonly requestSenderAction: RequestSenderAction,
   ) {}
 
   /** The operator opened the chat: their unread count is cleared and the visitor sees "seen". */
   async markSeen(actor: Actor, conversationId: string): Promise<void> {
-    await this.conversations.get(actor, conversationId); // 404 unless visible
+    await this.conversations.findVisible(actor, conversationId); // 404 unless visible
     const conversation = await this.em.findOneOrFail(Conversation, conversationId);
     if (conversation.operator?.id === actor.userId && conversation.unreadCount > 0) {
       conversation.unreadCount = 0;
@@ -40,7 +40,7 @@ export class SenderActionsService {
 
   /** The operator is typing; throttled per conversation across every api instance. */
   async typing(actor: Actor, conversationId: string): Promise<void> {
-    await this.conversations.get(actor, conversationId);
+    await this.conversations.findVisible(actor, conversationId);
     const key = `${this.redisPrefix}:typing:${conversationId}`;
     const first = await this.redis.set(key, '1', 'PX', TYPING_THROTTLE_MS, 'NX');
     if (first) await this.requestSenderAction(conversationId, 'typing_on');

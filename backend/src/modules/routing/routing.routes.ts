@@ -151,7 +151,7 @@ export function registerRoutingRoutes(
       404: errorResponse('NOT_FOUND'),
     },
     handler: async ({ actor, params }) => {
-      await conversations.get(actor, params.id); // 404 unless the actor may see it
+      await conversations.findVisible(actor, params.id); // 404 unless the actor may see it
       return { items: await routing.history(params.id) };
     },
   });
