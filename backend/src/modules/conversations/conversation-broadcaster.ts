@@ -1,5 +1,4 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { sqlIn } from '../../db/sql.js';
 import { scopeToTenant } from '../../db/tenant-filter.js';
 import { rooms, type RealtimePublisher, type SocketControl } from '../realtime/realtime.events.js';
 import { Conversation } from './conversation.entity.js';

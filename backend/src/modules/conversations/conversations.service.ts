@@ -4,7 +4,6 @@ import { sqlIn } from '../../db/sql.js';
 import { NotFoundError } from '../../errors.js';
 import { encodeKeysetCursor, type KeysetCursor } from '../../http/cursor.js';
 import type { Actor } from '../auth/actor.js';
-import { LabelsRepository } from '../labels/labels.repository.js';
 import {
   ConversationListRepository,
   type ConversationListFilter,
@@ -12,7 +11,6 @@ import {
 import { loadViewer, visibleToFilter } from './conversation-visibility.js';
 import { Conversation } from './conversation.entity.js';
 import {
-  toConversationDto,
   toMessageDto,
   type ConversationDto,
   type ConversationListItemDto,
