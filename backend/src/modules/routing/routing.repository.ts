@@ -173,13 +173,13 @@ export class RoutingRepository {
    * queue as new or reopened by the visitor's message (null: none logged).
    */
   async visitorEpisodeStart(tenantId: string, conversationId: string): Promise<Date | null> {
-    const [row] = await this.sql.forTenant(tenantId)<{ started_at: Date | null }>(
+    const [row] = await this.sql.forTenant(tenantId)<{ started_at: Date | string | null }>(
       `select max(occurred_at) as started_at from conversation_event
        where tenant_id = :tenant and conversation_id = ? and type = 'queued'
          and reason in ('new_conversation', 'visitor_wrote')`,
       [conversationId],
     );
-    return row?.started_at ?? null;
+    return row?.started_at ? new Date(row.started_at) : null;
   }
 
   /** Online operators who serve a department (null: the chats without one, which all serve). */
