@@ -39,7 +39,9 @@ export function isOpenAt(hours: BusinessHours | null, at: Date): boolean {
   const minute = local.hour * 60 + local.minute;
   return hours.weekly.some(
     (range) =>
-      range.day === local.weekday && minutesOf(range.from) <= minute && minute < minutesOf(range.to),
+      range.day === local.weekday &&
+      minutesOf(range.from) <= minute &&
+      minute < minutesOf(range.to),
   );
 }
 

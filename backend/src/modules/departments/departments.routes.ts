@@ -74,7 +74,10 @@ function registerBusinessHoursRoutes(router: ApiRouter, departments: Departments
     summary: "A department's business hours and whether it is open now",
     params: idParamsSchema,
     responses: {
-      200: { description: 'The hours (timezone null: none set, always open)', schema: businessHoursSchema },
+      200: {
+        description: 'The hours (timezone null: none set, always open)',
+        schema: businessHoursSchema,
+      },
       404: errorResponse('NOT_FOUND'),
     },
     handler: ({ actor, params }) => departments.hours(actor, params.id),
