@@ -19,6 +19,7 @@ const api = useTestApi();
 type Owner = Awaited<ReturnType<typeof seedTenantA>>;
 const idOf: Record<string, (owner: Owner) => string> = {
   '/api/departments/{id}': (owner) => owner.department.id,
+  '/api/departments/{id}/hours': (owner) => owner.department.id,
   '/api/operators/{id}': (owner) => owner.operator.user.id,
   '/api/channels/facebook/{id}': (owner) => owner.page.page.id,
   '/api/conversations/{id}': (owner) => owner.conversation.id,
@@ -43,6 +44,12 @@ const idOf: Record<string, (owner: Owner) => string> = {
 /** A body that passes validation for each method+path, so the check reaches the lookup. */
 const validBody: Record<string, unknown> = {
   'patch /api/departments/{id}': { name: 'Stolen' },
+  'put /api/departments/{id}/hours': {
+    timezone: 'UTC',
+    weekly: [],
+    holidays: [],
+    awayMessage: 'Stolen',
+  },
   'patch /api/operators/{id}': { name: 'Stolen' },
   'patch /api/channels/facebook/{id}': { name: 'Stolen' },
   'post /api/conversations/{id}/transfer': { operatorId: '00000000-0000-7000-8000-000000000000' },

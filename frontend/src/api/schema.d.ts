@@ -643,6 +643,117 @@ export interface paths {
         };
         trace?: never;
     };
+    "/api/departments/{id}/hours": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A department's business hours and whether it is open now */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The hours (timezone null: none set, always open) */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["BusinessHours"];
+                    };
+                };
+                /** @description NOT_FOUND */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        /** Set a department's business hours; outside them chats still queue and the visitor gets the away message once */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": components["schemas"]["BusinessHoursInput"];
+                };
+            };
+            responses: {
+                /** @description The saved hours */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["BusinessHours"];
+                    };
+                };
+                /** @description NOT_FOUND */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        /** Remove a department's business hours (always open again) */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Removed */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description NOT_FOUND */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/operators": {
         parameters: {
             query?: never;
@@ -3252,6 +3363,22 @@ export interface components {
         DepartmentInput: {
             name: string;
         };
+        BusinessHoursInput: {
+            /**
+             * @description An IANA time zone
+             * @example Europe/Moscow
+             */
+            timezone: string;
+            weekly: {
+                day: number;
+                /** @description Inclusive, local time */
+                from: string;
+                /** @description Exclusive, local time; "24:00" is the end of the day */
+                to: string;
+            }[];
+            holidays: string[];
+            awayMessage?: string | null;
+        };
         CreateOperatorInput: {
             email: string;
             name: string;
@@ -3465,8 +3592,23 @@ export interface components {
             id: string;
             name: string;
             operatorCount: number;
+            /** @description Open now by its business hours (always, without) */
+            open: boolean;
             /** Format: date-time */
             createdAt: string;
+        };
+        BusinessHours: {
+            /** @description null: no hours set, the department is always open */
+            timezone: string | null;
+            weekly: {
+                day: number;
+                from: string;
+                to: string;
+            }[];
+            holidays: string[];
+            awayMessage: string | null;
+            /** @description Open right now */
+            open: boolean;
         };
         AlertPreferences: {
             sounds: {
@@ -3725,6 +3867,8 @@ export interface components {
                 operatorsOnline: number;
                 /** @description Room left with the online operators */
                 freeSlots: number;
+                /** @description Open now by its business hours (always, without) */
+                open: boolean;
             }[];
             operators: {
                 id: string;

@@ -41,6 +41,9 @@ export type LoginInput = Schemas['LogInInput'];
 export type ChangePasswordInput = Schemas['ChangePasswordInput'];
 
 export type DepartmentInput = Schemas['DepartmentInput'];
+/** timezone null: no hours set, the department is always open. */
+export type BusinessHours = Schemas['BusinessHours'];
+export type BusinessHoursInput = Schemas['BusinessHoursInput'];
 export type OperatorCreateInput = Schemas['CreateOperatorInput'];
 /** PATCH accepts any subset; a missing password keeps the current one. */
 export type OperatorUpdateInput = Schemas['UpdateOperatorInput'];

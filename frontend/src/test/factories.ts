@@ -42,6 +42,7 @@ export function makeDepartment(overrides: Partial<Department> = {}): Department 
     id,
     name: `Department ${id}`,
     operatorCount: 0,
+    open: true,
     createdAt: '2025-01-15T10:00:00.000Z',
     ...overrides,
   };

@@ -1,12 +1,16 @@
 import { EntitySchema } from '@mikro-orm/core';
 import { TenantOwnedEntity } from '../../db/tenant-owned.entity.js';
 import type { Tenant } from '../tenants/tenant.entity.js';
+import type { BusinessHours } from './business-hours.js';
 
 /**
  * A group of operators; a Facebook page routes its chats to one department or to none.
  * Membership is owned by the user (User.departments): a department does not load its people.
  */
 export class Department extends TenantOwnedEntity {
+  /** Null: no hours set, always open (business-hours.ts). */
+  hours: BusinessHours | null = null;
+
   constructor(
     tenant: Tenant,
     public name: string,
@@ -20,6 +24,7 @@ export const DepartmentSchema = new EntitySchema<Department, TenantOwnedEntity>(
   extends: 'TenantOwnedEntity',
   properties: {
     name: { type: 'string', length: 120 },
+    hours: { type: 'json', nullable: true },
   },
   indexes: [
     {

@@ -1,4 +1,5 @@
 import type { Sql } from '../../db/sql.js';
+import type { BusinessHours } from './business-hours.js';
 
 /** The departments' statements that the ORM would spend a query per department on. */
 export class DepartmentsRepository {
@@ -14,5 +15,13 @@ export class DepartmentsRepository {
       [departmentIds],
     );
     return new Map(rows.map((row) => [row.department_id, Number(row.count)]));
+  }
+
+  /** The business hours of the tenant's departments that have any. */
+  async hoursOf(tenantId: string): Promise<Map<string, BusinessHours>> {
+    const rows = await this.sql.forTenant(tenantId)<{ id: string; hours: BusinessHours }>(
+      'select id, hours from department where tenant_id = :tenant and hours is not null',
+    );
+    return new Map(rows.map((row) => [row.id, row.hours]));
   }
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isOpenAt } from './business-hours.js';
 import type { Department } from './department.entity.js';
 
 export const departmentSchema = z
@@ -6,6 +7,7 @@ export const departmentSchema = z
     id: z.string(),
     name: z.string(),
     operatorCount: z.number().int(),
+    open: z.boolean().meta({ description: 'Open now by its business hours (always, without)' }),
     createdAt: z.iso.datetime(),
   })
   .meta({ id: 'Department' });
@@ -20,11 +22,16 @@ export const departmentInputSchema = z
 
 export type DepartmentInput = z.infer<typeof departmentInputSchema>;
 
-export function toDepartmentDto(department: Department, operatorCount: number): DepartmentDto {
+export function toDepartmentDto(
+  department: Department,
+  operatorCount: number,
+  now: Date,
+): DepartmentDto {
   return {
     id: department.id,
     name: department.name,
     operatorCount,
+    open: isOpenAt(department.hours, now),
     createdAt: department.createdAt.toISOString(),
   };
 }

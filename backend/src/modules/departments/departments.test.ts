@@ -114,3 +114,113 @@ describe('departments', () => {
     });
   });
 });
+
+describe('business hours', () => {
+  const hours = {
+    timezone: 'Europe/Moscow',
+    weekly: [
+      { day: 2, from: '14:00', to: '24:00' },
+      { day: 2, from: '09:00', to: '13:00' },
+    ],
+    holidays: ['2026-12-31', '2026-01-01'],
+    awayMessage: '  We are closed; we answer from 9:00.  ',
+  };
+
+  it('are none at first (always open), set by an admin, read by operators, and removed', async () => {
+    const admin = await signUpTenant(api);
+    const sales = await createDepartment(api, admin.token, 'Sales');
+    const operator = await createOperator(api, admin.token, { departmentIds: [sales.id] });
+    const path = `/api/departments/${sales.id}/hours`;
+
+    const none = await api.request('GET', path, { token: operator.token });
+    expect(none.body).toEqual({
+      timezone: null,
+      weekly: [],
+      holidays: [],
+      awayMessage: null,
+      open: true,
+    });
+
+    const refused = await api.request('PUT', path, { token: operator.token, body: hours });
+    expect(refused.status).toBe(403);
+
+    const saved = await api.request('PUT', path, { token: admin.token, body: hours });
+    expect(saved.status).toBe(200);
+    expect(saved.body).toEqual({
+      timezone: 'Europe/Moscow',
+      weekly: [
+        { day: 2, from: '09:00', to: '13:00' },
+        { day: 2, from: '14:00', to: '24:00' },
+      ],
+      holidays: ['2026-01-01', '2026-12-31'],
+      awayMessage: 'We are closed; we answer from 9:00.',
+      open: expect.any(Boolean),
+    });
+    const read = await api.request('GET', path, { token: operator.token });
+    expect(read.body).toEqual(saved.body);
+
+    // Closed all week: the list says so.
+    await api.request('PUT', path, {
+      token: admin.token,
+      body: { timezone: 'UTC', weekly: [], holidays: [], awayMessage: '' },
+    });
+    const list = await api.request('GET', '/api/departments', { token: operator.token });
+    expect(list.body.items).toEqual([expect.objectContaining({ id: sales.id, open: false })]);
+    expect((await api.request('GET', path, { token: admin.token })).body.awayMessage).toBeNull();
+
+    const removed = await api.request('DELETE', path, { token: admin.token });
+    expect(removed.status).toBe(204);
+    const after = await api.request('GET', '/api/departments', { token: admin.token });
+    expect(after.body.items).toEqual([expect.objectContaining({ id: sales.id, open: true })]);
+  });
+
+  it('refuse an unknown zone, reversed or overlapping ranges, bad days, dates and a long message', async () => {
+    const admin = await signUpTenant(api);
+    const sales = await createDepartment(api, admin.token, 'Sales');
+    const response = await api.request('PUT', `/api/departments/${sales.id}/hours`, {
+      token: admin.token,
+      body: {
+        timezone: 'Mars/Olympus_Mons',
+        weekly: [
+          { day: 1, from: '09:00', to: '13:00' },
+          { day: 1, from: '12:00', to: '18:00' },
+          { day: 2, from: '18:00', to: '09:00' },
+          { day: 8, from: '09:00', to: '10:00' },
+          { day: 3, from: '24:00', to: '24:00' },
+        ],
+        holidays: ['2026-02-30'],
+        awayMessage: 'x'.repeat(2001),
+      },
+    });
+    expect(response.status).toBe(400);
+    expect(response.body.error.code).toBe('VALIDATION_FAILED');
+    expect(Object.keys(response.body.error.details.fields).sort()).toEqual([
+      'awayMessage',
+      'holidays.0',
+      'timezone',
+      'weekly.1.from',
+      'weekly.2.to',
+      'weekly.3.day',
+      'weekly.4.to',
+    ]);
+    expect(response.body.error.details.fields['weekly.1.from']).toMatch(/overlaps/);
+  });
+
+  it('show in the live queue figures: each department open or closed', async () => {
+    const admin = await signUpTenant(api);
+    const open = await createDepartment(api, admin.token, 'Open');
+    const closed = await createDepartment(api, admin.token, 'Closed');
+    await api.request('PUT', `/api/departments/${closed.id}/hours`, {
+      token: admin.token,
+      body: { timezone: 'Asia/Dhaka', weekly: [], holidays: [], awayMessage: null },
+    });
+    const queue = await api.request('GET', '/api/queue', { token: admin.token });
+    const openOf = Object.fromEntries(
+      queue.body.departments.map((d: { departmentId: string | null; open: boolean }) => [
+        d.departmentId,
+        d.open,
+      ]),
+    );
+    expect(openOf).toEqual({ null: true, [open.id]: true, [closed.id]: false });
+  });
+});

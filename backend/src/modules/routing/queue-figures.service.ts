@@ -1,5 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { sqlIn } from '../../db/sql.js';
+import { isOpenAt } from '../departments/business-hours.js';
+import { DepartmentsRepository } from '../departments/departments.repository.js';
 import { RoutingRepository } from './routing.repository.js';
 import type { QueueFigures } from './routing.schemas.js';
 
@@ -19,6 +21,8 @@ export class QueueFiguresService {
     const operators = await repository.operatorLoads(tenantId, null);
     const conversations = await repository.openConversationCounts(tenantId);
     const departments = await repository.departmentIds(tenantId);
+    const hours = await new DepartmentsRepository(sqlIn(this.em)).hoursOf(tenantId);
+    const now = this.clock();
 
     const operatorFigures = operators.map((operator) => ({
       id: operator.id,
@@ -43,10 +47,11 @@ export class QueueFiguresService {
         inProgress: row('assigned')?.count ?? 0,
         operatorsOnline: serving.length,
         freeSlots: serving.reduce((sum, o) => sum + Math.max(0, o.capacity - o.load), 0),
+        open: departmentId === null || isOpenAt(hours.get(departmentId) ?? null, now),
       };
     };
     return {
-      at: this.clock().toISOString(),
+      at: now.toISOString(),
       departments: [null, ...departments].map(figuresOf),
       operators: operatorFigures,
     };

@@ -4,6 +4,7 @@ import {
   connectFacebookPage,
   createDepartment,
   postDelivery,
+  seedConversation,
   signUpTenant,
   startTestWorker,
   useTestApi,
@@ -11,7 +12,9 @@ import {
 import { registerRandomUser } from '../../testing/fake-graph-fixtures.js';
 import type { FakePage } from '../fake-graph/fake-graph.js';
 import { delivery, entry, textMessage } from '../../testing/messenger-fixtures.js';
-import { QueueNoticesService } from './queue-notices.service.js';
+import { Conversation } from '../conversations/conversation.entity.js';
+import { ConversationEvent } from '../conversations/conversation-event.entity.js';
+import { QUEUE_NOTICE_DELAY_MS, QueueNoticesService } from './queue-notices.service.js';
 import { QueueScene } from '../../testing/routing-fixtures.js';
 
 const api = useTestApi();
@@ -115,4 +118,105 @@ describe('queue notices end to end', () => {
       'automatic',
     ]);
   }, 30_000);
+});
+
+describe('away message of a department closed by its business hours', () => {
+  const awayMessage = 'We are closed now; we answer from 9:00 Moscow time.';
+
+  async function closedDepartmentChat(lastInboundMinutesAgo: number) {
+    const { admin, department, connected } = await setUp({});
+    await api.request('PUT', `/api/departments/${department.id}/hours`, {
+      token: admin.token,
+      body: { timezone: 'Europe/Moscow', weekly: [], holidays: [], awayMessage },
+    });
+    const conversation = await seedConversation(api, connected.page.id);
+    const em = api.orm.em.fork() as EntityManager;
+    const queued = await em.findOneOrFail(Conversation, conversation.id, { filters: false });
+    await em
+      .persist(
+        new ConversationEvent(
+          queued.tenant,
+          queued,
+          'queued',
+          'new_conversation',
+          queued.queuedAt!,
+        ),
+      )
+      .flush();
+    await em
+      .getConnection()
+      .execute(
+        `update contact set last_inbound_at = now() - make_interval(mins => ?) where id = ?`,
+        [lastInboundMinutesAgo, conversation.contact.id],
+      );
+    return {
+      conversationId: conversation.id,
+      notices: new QueueNoticesService(em, leaveToOutboxSweep),
+    };
+  }
+
+  it('is stored once per episode, even with the tenant notices off', async () => {
+    const { conversationId, notices } = await closedDepartmentChat(1);
+    const notice = await notices.prepare(conversationId);
+    expect(notice).toMatchObject({ source: 'automatic', status: 'pending', text: awayMessage });
+    expect(await notices.prepare(conversationId)).toBeNull();
+  });
+
+  it('is never sent outside the 24-hour window', async () => {
+    const { conversationId, notices } = await closedDepartmentChat(25 * 60);
+    expect(await notices.prepare(conversationId)).toBeNull();
+  });
+});
+
+describe('away message end to end', () => {
+  let worker: Awaited<ReturnType<typeof startTestWorker>>;
+  beforeAll(async () => {
+    worker = await startTestWorker(api);
+  });
+  afterAll(() => worker?.stop());
+
+  it('reaches the visitor exactly once through the Send API as RESPONSE', async () => {
+    const { admin, department, connected } = await setUp({});
+    const awayMessage = 'Closed for the holidays; back on 2 January.';
+    await api.request('PUT', `/api/departments/${department.id}/hours`, {
+      token: admin.token,
+      body: { timezone: 'Asia/Dhaka', weekly: [], holidays: [], awayMessage },
+    });
+    const pageId = connected.page.pageId;
+    const visitor = registerRandomUser(api.fakeGraph, { pageId } as FakePage);
+    const write = (text: string) =>
+      postDelivery(
+        api,
+        admin.tenant.key,
+        delivery(entry(pageId, textMessage({ psid: visitor.psid, pageId, text }))),
+        connected.appSecret,
+      );
+    await write('Hello?');
+    const deadline = Date.now() + 15_000;
+    while (api.fakeGraph.sentMessages(pageId).length === 0 && Date.now() < deadline)
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    await write('Anyone?');
+    // The second message joins the same episode: no second away message, whatever the delay.
+    await new Promise((resolve) => setTimeout(resolve, QUEUE_NOTICE_DELAY_MS + 2_000));
+
+    expect(api.fakeGraph.sentMessages(pageId)).toEqual([
+      expect.objectContaining({
+        recipientId: visitor.psid,
+        messagingType: 'RESPONSE',
+        tag: null,
+        text: awayMessage,
+      }),
+    ]);
+    const [conversation] = (await api.request('GET', '/api/conversations', { token: admin.token }))
+      .body.items;
+    expect(conversation.status).toBe('queued'); // it still waits in the queue
+    const history = await api.request('GET', `/api/conversations/${conversation.id}/messages`, {
+      token: admin.token,
+    });
+    expect(history.body.items.map((message: { source: string }) => message.source)).toEqual([
+      'visitor',
+      'automatic',
+      'visitor',
+    ]);
+  }, 40_000);
 });

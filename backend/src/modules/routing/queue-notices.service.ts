@@ -7,6 +7,8 @@ import { Conversation } from '../conversations/conversation.entity.js';
 import { Message } from '../conversations/message.entity.js';
 import { replyMessagingType } from '../conversations/reply-window.js';
 import type { TenantLanguage } from '../tenants/tenant.entity.js';
+import { isOpenAt } from '../departments/business-hours.js';
+import { Department } from '../departments/department.entity.js';
 import { RoutingRepository } from './routing.repository.js';
 
 /** A notice waits this long after the chat starts waiting: most chats are assigned by then. */
@@ -43,8 +45,10 @@ const TEXTS: Record<TenantLanguage, NoticeTexts> = {
 };
 
 /**
- * The queue's automatic messages to a visitor who starts waiting (tenant settings, each
- * optional): their place and the expected wait, or that nobody of the department is online.
+ * The queue's automatic messages to a visitor who starts waiting: the department's away
+ * message when its business hours have it closed (once per new or reopened conversation);
+ * else, by the tenant's settings (each optional), their place and the expected wait, or that
+ * nobody of the department is online.
  * Stored as `automatic` messages and sent through the replies' outbound path (RESPONSE only,
  * never tagged): committed with a 'reply-stored' outbox entry, as an operator's reply is, so
  * its send job and the panels' event follow however the process fares. At most one per stay
@@ -72,14 +76,18 @@ export class QueueNoticesService {
       filters: { [TENANT_FILTER]: false },
       populate: ['tenant', 'contact', 'page'],
     });
-    if (!conversation || conversation.status !== 'queued' || !conversation.queuedAt) return null;
-    const { tenant, contact, page } = conversation;
-    if (!tenant.queueNoticeEnabled && !tenant.offlineNoticeEnabled) return null;
+    if (!conversation || conversation.status === 'closed' || !conversation.queuedAt) return null;
+    const { tenant, contact } = conversation;
     const now = this.clock();
     // Automatic messages are never tagged: only inside the standard 24-hour window.
     if (replyMessagingType(contact.lastInboundAt, false, now) !== 'RESPONSE') return null;
 
     const repository = new RoutingRepository(sqlIn(em));
+    const away = await this.awayNotice(em, repository, conversation, now);
+    if (away) return this.store(em, conversation, away.text, away.dedupKey, now);
+    if (conversation.status !== 'queued') return null;
+    if (!tenant.queueNoticeEnabled && !tenant.offlineNoticeEnabled) return null;
+
     const departmentId = conversation.department?.id ?? null;
     const online = await repository.countOnlineServing(tenant.id, departmentId);
     const texts = TEXTS[tenant.language];
@@ -98,10 +106,54 @@ export class QueueNoticesService {
       const minutes = wait === null ? DEFAULT_WAIT_MINUTES : Math.max(1, Math.ceil(wait / 60));
       text = texts.queued(number.format(position), number.format(minutes));
     }
-
-    const notice = new Message(tenant, conversation, page, 'out', 'automatic', 'text', now, '');
     // One per stay in the queue, however often the job runs.
-    notice.dedupKey = `notice:${conversation.id}:${conversation.queuedAt.getTime()}`;
+    return this.store(
+      em,
+      conversation,
+      text,
+      `notice:${conversation.id}:${conversation.queuedAt.getTime()}`,
+      now,
+    );
+  }
+
+  /**
+   * The department's away message, when it is closed by its business hours now: one per
+   * episode (a new conversation, or one the visitor's message reopened), whatever happens to
+   * the chat in the queue meanwhile.
+   */
+  private async awayNotice(
+    em: EntityManager,
+    repository: RoutingRepository,
+    conversation: Conversation,
+    now: Date,
+  ): Promise<{ text: string; dedupKey: string } | null> {
+    const departmentId = conversation.department?.id;
+    if (!departmentId) return null;
+    const department = await em.findOne(Department, departmentId, {
+      filters: { [TENANT_FILTER]: false },
+    });
+    const hours = department?.hours ?? null;
+    if (!hours?.awayMessage || isOpenAt(hours, now)) return null;
+    const tenantId = conversation.tenant.id;
+    const episodeStart = await repository.visitorEpisodeStart(tenantId, conversation.id);
+    if (!episodeStart) return null;
+    return {
+      text: hours.awayMessage,
+      dedupKey: `away:${conversation.id}:${episodeStart.getTime()}`,
+    };
+  }
+
+  /** Stores a notice as pending with its 'reply-stored' outbox entry; null: already stored. */
+  private async store(
+    em: EntityManager,
+    conversation: Conversation,
+    text: string,
+    dedupKey: string,
+    now: Date,
+  ): Promise<Message | null> {
+    const { tenant, page } = conversation;
+    const notice = new Message(tenant, conversation, page, 'out', 'automatic', 'text', now, '');
+    notice.dedupKey = dedupKey;
     notice.text = text;
     notice.status = 'pending';
     em.persist(notice);

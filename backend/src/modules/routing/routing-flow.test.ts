@@ -229,6 +229,7 @@ describe('the queue figures', () => {
         inProgress: 0,
         operatorsOnline: 1,
         freeSlots: 2,
+        open: true,
       },
       {
         departmentId: department.id,
@@ -237,6 +238,7 @@ describe('the queue figures', () => {
         inProgress: 1,
         operatorsOnline: 1,
         freeSlots: 2,
+        open: true,
       },
     ]);
     expect(figures.body.operators).toContainEqual(

@@ -160,9 +160,26 @@ export class RoutingRepository {
   /** Whether the tenant wants any automatic queue notice. */
   async areQueueNoticesEnabled(tenantId: string): Promise<boolean> {
     const [row] = await this.sql.forTenant(tenantId)<{ enabled: boolean }>(
-      'select queue_notice_enabled or offline_notice_enabled as enabled from tenant where id = :tenant',
+      `select queue_notice_enabled or offline_notice_enabled
+              or exists (select 1 from department d where d.tenant_id = tenant.id
+                           and coalesce(d.hours->>'awayMessage', '') <> '') as enabled
+       from tenant where id = :tenant`,
     );
     return row?.enabled === true;
+  }
+
+  /**
+   * When the visitor's present episode of a conversation began: its latest entry into the
+   * queue as new or reopened by the visitor's message (null: none logged).
+   */
+  async visitorEpisodeStart(tenantId: string, conversationId: string): Promise<Date | null> {
+    const [row] = await this.sql.forTenant(tenantId)<{ started_at: Date | string | null }>(
+      `select max(occurred_at) as started_at from conversation_event
+       where tenant_id = :tenant and conversation_id = ? and type = 'queued'
+         and reason in ('new_conversation', 'visitor_wrote')`,
+      [conversationId],
+    );
+    return row?.started_at ? new Date(row.started_at) : null;
   }
 
   /** Online operators who serve a department (null: the chats without one, which all serve). */

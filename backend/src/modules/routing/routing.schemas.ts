@@ -58,6 +58,7 @@ const departmentFiguresSchema = z.object({
   inProgress: z.number().int(),
   operatorsOnline: z.number().int(),
   freeSlots: z.number().int().meta({ description: 'Room left with the online operators' }),
+  open: z.boolean().meta({ description: 'Open now by its business hours (always, without)' }),
 });
 
 export const queueFiguresSchema = z
