@@ -19,7 +19,9 @@ export class Migration20261203121000_supervisor extends Migration {
   }
 
   override async down(): Promise<void> {
-    this.addSql(`update "conversation_event" set "reason" = 'transfer' where "reason" = 'steered';`);
+    this.addSql(
+      `update "conversation_event" set "reason" = 'transfer' where "reason" = 'steered';`,
+    );
     this.addSql(
       `alter table "conversation_event" drop constraint if exists "conversation_event_reason_check";`,
     );

@@ -74,10 +74,9 @@ export class RoutingRepository {
     const [operator] = await this.sql.forTenant(tenantId)<{
       status: OperatorStatus;
       role: UserRole;
-    }>(
-      'select status, role from app_user where id = ? and tenant_id = :tenant for update',
-      [operatorId],
-    );
+    }>('select status, role from app_user where id = ? and tenant_id = :tenant for update', [
+      operatorId,
+    ]);
     return operator ?? null;
   }
 

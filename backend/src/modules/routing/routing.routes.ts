@@ -129,7 +129,10 @@ export function registerRoutingRoutes(
     params: idParamsSchema,
     body: assignSchema,
     responses: {
-      200: { description: 'The conversation, now held by that operator', schema: conversationSchema },
+      200: {
+        description: 'The conversation, now held by that operator',
+        schema: conversationSchema,
+      },
       400: errorResponse('VALIDATION_FAILED'),
       403: errorResponse("FORBIDDEN: not an admin, or not a supervisor of the chat's department"),
       404: errorResponse('NOT_FOUND: the conversation or the operator'),

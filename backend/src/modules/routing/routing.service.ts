@@ -434,7 +434,13 @@ export class RoutingService {
     }
     const assignedAt = await new ConversationStore(sql, this.clock).assign(
       actor.tenantId,
-      [{ conversationId, operatorId, reason: steering ? 'steered' : HAND_ASSIGNMENT_REASONS[type] }],
+      [
+        {
+          conversationId,
+          operatorId,
+          reason: steering ? 'steered' : HAND_ASSIGNMENT_REASONS[type],
+        },
+      ],
       { type, actorId: actor.userId },
     );
     await operators.markAssigned(actor.tenantId, [operatorId], assignedAt);
