@@ -364,6 +364,7 @@ const bn: MessageSchema = {
       operator_offline: 'অপারেটর অফলাইনে গেছেন',
       connection_lost: 'অপারেটরের সংযোগ বিচ্ছিন্ন হয়েছে',
       first_response_timeout: 'সময়মতো প্রথম উত্তর দেওয়া হয়নি',
+      steered: 'অ্যাডমিন বা সুপারভাইজার বরাদ্দ করেছেন',
     },
   },
   alerts: {

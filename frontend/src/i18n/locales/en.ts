@@ -369,6 +369,7 @@ const en = {
       operator_offline: 'the operator went offline',
       connection_lost: 'the operator lost connection',
       first_response_timeout: 'no first answer in time',
+      steered: 'steered by an admin or supervisor',
     },
   },
   alerts: {

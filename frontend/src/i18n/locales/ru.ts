@@ -375,6 +375,7 @@ const ru: MessageSchema = {
       operator_offline: 'оператор вышел из сети',
       connection_lost: 'у оператора пропало соединение',
       first_response_timeout: 'истекло время на первый ответ',
+      steered: 'назначил администратор или супервайзер',
     },
   },
   alerts: {
