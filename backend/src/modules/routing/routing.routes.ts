@@ -43,7 +43,7 @@ export function registerRoutingRoutes(
       200: { description: 'For the period asked', schema: queueStatsSchema },
       400: errorResponse('VALIDATION_FAILED: a bad or too long period'),
     },
-    handler: ({ actor, query }) => queueStats.over(actor.tenantId, query),
+    handler: ({ actor, query }) => queueStats.over(actor, query),
   });
 
   router.route({

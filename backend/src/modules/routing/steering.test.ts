@@ -124,6 +124,23 @@ describe('the supervisor role', () => {
   });
 });
 
+describe("the supervisor's figures", () => {
+  it('count only their departments; another department is refused', async () => {
+    const { admin, department, elsewhere, queue, supervisor } = await setUp();
+    await queue.addWaiting(2, department.id);
+    await queue.addWaiting(3, elsewhere.id);
+    const period = `from=${new Date(Date.now() - 7_200_000).toISOString()}&to=${new Date().toISOString()}`;
+    const stats = (token: string, extra = '') =>
+      api.request('GET', `/api/queue/stats?${period}${extra}`, { token });
+
+    expect((await stats(admin.token)).body.entered).toBe(5);
+    expect((await stats(supervisor.token)).body.entered).toBe(2);
+    expect((await stats(admin.token, `&departmentId=${elsewhere.id}`)).body.entered).toBe(3);
+    const refused = await stats(supervisor.token, `&departmentId=${elsewhere.id}`);
+    expect(refused.status).toBe(400);
+  });
+});
+
 describe('steering: POST /api/conversations/:id/assign', () => {
   it('gives a waiting chat to an operator with room, and refuses a full one unless forced', async () => {
     const { department, queue, supervisor, operator } = await setUp();
