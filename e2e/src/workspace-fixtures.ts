@@ -95,18 +95,19 @@ export async function createBusiness(
   };
 }
 
-/** An operator of the given departments; returns their session token and id. */
+/** An operator (or supervisor) of the given departments; returns their session token and id. */
 export async function createOperator(
   business: Business,
   name: string,
   departmentIds = [business.departmentId],
+  role: 'operator' | 'supervisor' = 'operator',
 ): Promise<{ token: string; id: string }> {
   const email = `${name.toLowerCase().replace(/\W+/g, '.')}-${randomBytes(3).toString('hex')}@example.test`;
   const user = await api<{ id: string }>(business.adminToken, 'POST', '/api/operators', {
     email,
     name,
     password: 'operator password',
-    role: 'operator',
+    role,
     departmentIds,
     maxChats: null,
   });

@@ -9,6 +9,7 @@ import { createAppRouter, installNavigationGuards } from './router';
 import { useAlertPreferencesStore } from './stores/alert-preferences';
 import { useCannedResponsesStore } from './stores/canned-responses';
 import { useConversationsStore } from './stores/conversations';
+import { useOversightStore } from './stores/oversight';
 import { useDemoStore } from './stores/demo';
 import { useDepartmentsStore } from './stores/departments';
 import { useFacebookPagesStore } from './stores/facebook-pages';
@@ -71,6 +72,7 @@ watch(
     useOperatorsStore(pinia).reset();
     useFacebookPagesStore(pinia).reset();
     useConversationsStore(pinia).reset();
+    useOversightStore(pinia).reset();
     useMessagesStore(pinia).reset();
     useQueueStore(pinia).reset();
     useDemoStore(pinia).reset();

@@ -7,10 +7,14 @@ import { ERROR_CODE_PARAM } from './schemas.js';
 import type { AppState } from './state.js';
 
 /**
- * Who may call a route: anyone, any signed-in user, tenant admins only, or admins and
- * reviewers (the demo's App Review kit and simulator).
+ * Who may call a route: anyone, any signed-in user, tenant admins only, admins and
+ * supervisors (figures, steering), or admins and reviewers (the demo's App Review kit and
+ * simulator).
  */
-export type Access = 'public' | 'authenticated' | 'admin' | 'demo';
+export type Access = 'public' | 'authenticated' | 'admin' | 'supervisor' | 'demo';
+
+const SUPERVISING_ROLES: readonly Actor['role'][] = ['admin', 'supervisor'];
+const DEMO_ROLES: readonly Actor['role'][] = ['admin', 'reviewer'];
 
 type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';
 
@@ -75,7 +79,10 @@ export class ApiRouter {
         if (spec.access === 'admin' && actor.role !== 'admin') {
           throw new ForbiddenError('Only tenant admins can do this.');
         }
-        if (spec.access === 'demo' && actor.role === 'operator') {
+        if (spec.access === 'supervisor' && !SUPERVISING_ROLES.includes(actor.role)) {
+          throw new ForbiddenError('Only tenant admins and supervisors can do this.');
+        }
+        if (spec.access === 'demo' && !DEMO_ROLES.includes(actor.role)) {
           throw new ForbiddenError('Only admins and the App Review login can do this.');
         }
         ctx.state.actor = actor;

@@ -1,5 +1,6 @@
 import { http } from './http';
 import type {
+  AssignTarget,
   Conversation,
   ConversationEvent,
   ConversationStatus,
@@ -85,6 +86,14 @@ export async function listConversationEvents(id: string): Promise<ConversationEv
 /** 409 ALREADY_ASSIGNED when someone was faster, AT_CAPACITY when you are full. */
 export function takeConversation(id: string): Promise<Conversation> {
   return http.post(`/api/conversations/${encode(id)}/take`);
+}
+
+/**
+ * Steering (admins; supervisors for their departments' chats): the operator gets the chat,
+ * beyond their capacity with `force`. 409 AT_CAPACITY, OPERATOR_OFFLINE, NOT_IN_DEPARTMENT.
+ */
+export function assignConversation(id: string, target: AssignTarget): Promise<Conversation> {
+  return http.post(`/api/conversations/${encode(id)}/assign`, target);
 }
 
 export function transferConversation(id: string, target: TransferTarget): Promise<Conversation> {

@@ -1988,6 +1988,84 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/conversations/{id}/assign": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Steer: give a waiting or held conversation to an operator of its department (yourself: take it over); admins, and supervisors for their departments' chats */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": components["schemas"]["AssignTarget"];
+                };
+            };
+            responses: {
+                /** @description The conversation, now held by that operator */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Conversation"];
+                    };
+                };
+                /** @description VALIDATION_FAILED */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description FORBIDDEN: not an admin, or not a supervisor of the chat's department */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description NOT_FOUND: the conversation or the operator */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description ALREADY_ASSIGNED | AT_CAPACITY (unless force) | OPERATOR_OFFLINE | NOT_IN_DEPARTMENT | CONVERSATION_CLOSED */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/conversations/{id}/reopen": {
         parameters: {
             query?: never;
@@ -3388,7 +3466,7 @@ export interface components {
              * @default operator
              * @enum {string}
              */
-            role?: "admin" | "operator";
+            role?: "admin" | "supervisor" | "operator";
             /** @default [] */
             departmentIds?: string[];
             /** @default null */
@@ -3400,7 +3478,7 @@ export interface components {
             /** @description At least 10 characters, not one of the common passwords (else 400 WEAK_PASSWORD). */
             password?: string;
             /** @enum {string} */
-            role?: "admin" | "operator";
+            role?: "admin" | "supervisor" | "operator";
             departmentIds?: string[];
             maxChats?: number | null;
         };
@@ -3445,6 +3523,12 @@ export interface components {
             departmentId: string;
             /** @description A note for whoever gets the chat, stored with the transfer as a note message ("@" + a name mentions a colleague who can see it) */
             note?: string;
+        };
+        AssignTarget: {
+            /** Format: uuid */
+            operatorId: string;
+            /** @description Give it even when the operator's capacity is reached */
+            force?: boolean;
         };
         CreateCannedResponseInput: {
             /** @description One word, case-insensitive, typed after `/`; a leading `/` is dropped. */
@@ -3528,7 +3612,7 @@ export interface components {
             email: string;
             name: string;
             /** @enum {string} */
-            role: "admin" | "operator" | "reviewer";
+            role: "admin" | "supervisor" | "operator" | "reviewer";
             /** @enum {string} */
             status: "online" | "away" | "offline";
             /** @description Simultaneous chats; null means the tenant's default. */
@@ -3886,7 +3970,7 @@ export interface components {
             /** @enum {string} */
             type: "queued" | "assigned" | "taken" | "transferred" | "requeued" | "closed" | "reopened";
             /** @enum {string} */
-            reason: "new_conversation" | "visitor_wrote" | "automatic" | "previous_operator" | "manual" | "transfer" | "operator_offline" | "connection_lost" | "first_response_timeout" | "follow_up" | "inactivity";
+            reason: "new_conversation" | "visitor_wrote" | "automatic" | "previous_operator" | "manual" | "transfer" | "operator_offline" | "connection_lost" | "first_response_timeout" | "follow_up" | "inactivity" | "steered";
             /** Format: date-time */
             occurredAt: string;
             /** @description Who did it; null when Omni did (the dispatcher). */
@@ -3938,7 +4022,7 @@ export interface components {
         };
         DemoLogin: {
             /** @enum {string} */
-            role: "admin" | "operator" | "reviewer";
+            role: "admin" | "supervisor" | "operator" | "reviewer";
             name: string;
             email: string;
             password: string;

@@ -76,6 +76,7 @@ export type Attachment = Message['attachments'][number];
 /** One line of a conversation's queue history. */
 export type ConversationEvent = Schemas['ConversationEvent'];
 export type TransferTarget = Schemas['TransferTarget'];
+export type AssignTarget = Schemas['AssignTarget'];
 
 /** The live queue of the business. */
 export type QueueFigures = Schemas['QueueFigures'];

@@ -129,6 +129,20 @@ describe('resolveAccess', () => {
     ).toBe(true);
   });
 
+  it("opens the supervision pages to admins and supervisors, and the admin's own to admins", () => {
+    const supervision = target({ requiresAdmin: false, requiresSupervision: true });
+    const signedIn = (role: 'admin' | 'supervisor' | 'operator') => ({
+      isAuthenticated: true,
+      role,
+    });
+    expect(resolveAccess(supervision, signedIn('supervisor'))).toBe(true);
+    expect(resolveAccess(supervision, signedIn('admin'))).toBe(true);
+    expect(resolveAccess(supervision, signedIn('operator'))).toEqual({ name: 'workspace' });
+    expect(resolveAccess(target({ requiresAdmin: true }), signedIn('supervisor'))).toEqual({
+      name: 'workspace',
+    });
+  });
+
   it('allows public pages to everyone', () => {
     expect(resolveAccess(target({}), { isAuthenticated: false, role: null })).toBe(true);
   });

@@ -15,6 +15,11 @@ declare module 'vue-router' {
     requiresAuth?: boolean;
     /** Only for role admin; operators (and reviewers) are sent to their workspace. */
     requiresAdmin?: boolean;
+    /**
+     * For admins and supervisors (the figures, labels, every open chat); set with
+     * `requiresAdmin: false` on a child of the admin section.
+     */
+    requiresSupervision?: boolean;
     /** The App Review kit and the simulator: admins and reviewers; operators go to the workspace. */
     requiresReviewKit?: boolean;
     /** Login and signup: a signed-in user is sent home instead. */
@@ -71,6 +76,13 @@ export const routes: RouteRecordRaw[] = [
         meta: { titleKey: 'nav.cannedResponses' },
       },
       {
+        // Admins and supervisors: every open chat, to watch, reassign or take over.
+        path: 'oversight/:conversationId?',
+        name: 'oversight',
+        component: () => import('@/views/oversight/OversightView.vue'),
+        meta: { requiresSupervision: true, titleKey: 'nav.oversight' },
+      },
+      {
         path: 'app-review',
         name: 'app-review',
         component: () => import('@/views/demo/AppReviewKitView.vue'),
@@ -103,13 +115,13 @@ export const routes: RouteRecordRaw[] = [
             path: 'queue',
             name: 'admin-queue',
             component: () => import('@/views/admin/queue/QueueOverviewView.vue'),
-            meta: { titleKey: 'nav.queue' },
+            meta: { requiresAdmin: false, requiresSupervision: true, titleKey: 'nav.queue' },
           },
           {
             path: 'labels',
             name: 'admin-labels',
             component: () => import('@/views/admin/labels/LabelsView.vue'),
-            meta: { titleKey: 'nav.labels' },
+            meta: { requiresAdmin: false, requiresSupervision: true, titleKey: 'nav.labels' },
           },
           {
             path: 'settings',
@@ -164,6 +176,9 @@ export function resolveAccess(
     return homeRouteFor(state.role);
   }
   if (to.meta.requiresAdmin && state.role !== 'admin') {
+    return { name: 'workspace' };
+  }
+  if (to.meta.requiresSupervision && state.role !== 'admin' && state.role !== 'supervisor') {
     return { name: 'workspace' };
   }
   if (to.meta.requiresReviewKit && !(state.role && REVIEW_KIT_ROLES.includes(state.role))) {

@@ -1,7 +1,7 @@
 import { defineStore } from 'pinia';
 import { computed, reactive, ref, shallowReactive } from 'vue';
 import * as conversationsApi from '@/api/conversations';
-import type { Conversation, LabelSummary, TransferTarget } from '@/api/types';
+import type { AssignTarget, Conversation, LabelSummary, TransferTarget } from '@/api/types';
 import { useSessionStore } from './session';
 
 /** The lists of the workspace; each is a live view of the records the panel holds. */
@@ -226,6 +226,8 @@ export const useConversationsStore = defineStore('conversations', () => {
   const reopen = (id: string) => act(id, () => conversationsApi.reopenConversation(id));
   const transfer = (id: string, target: TransferTarget) =>
     act(id, () => conversationsApi.transferConversation(id, target));
+  const assign = (id: string, target: AssignTarget) =>
+    act(id, () => conversationsApi.assignConversation(id, target));
 
   /**
    * Shows only the chats carrying the label (null: all) in every list: the lists start again
@@ -332,6 +334,7 @@ export const useConversationsStore = defineStore('conversations', () => {
     close,
     reopen,
     transfer,
+    assign,
     markSeen,
     setLabelFilter,
     setLabels,

@@ -45,6 +45,23 @@ export const useSessionStore = defineStore('session', () => {
 
   const isAuthenticated = computed(() => !!token.value && !!user.value);
   const isAdmin = computed(() => user.value?.role === 'admin');
+  /** Admins and supervisors: the figures, every open chat, and steering. */
+  const maySupervise = computed(
+    () => user.value?.role === 'admin' || user.value?.role === 'supervisor',
+  );
+
+  /**
+   * May give this chat to anyone, move or close it whoever holds it: an admin, any; a
+   * supervisor, those of their departments (the server's `maySteer`).
+   */
+  function maySteer(conversation: { departmentId: string | null }): boolean {
+    if (user.value?.role === 'admin') return true;
+    return (
+      user.value?.role === 'supervisor' &&
+      conversation.departmentId !== null &&
+      user.value.departmentIds.includes(conversation.departmentId)
+    );
+  }
   /** The App Review kit and the Messenger simulator: only in the demo tenant. */
   const hasDemoTools = computed(
     () => !!tenant.value?.demo && !!user.value && REVIEW_KIT_ROLES.includes(user.value.role),
@@ -186,6 +203,8 @@ export const useSessionStore = defineStore('session', () => {
     isChangingPassword,
     isAuthenticated,
     isAdmin,
+    maySupervise,
+    maySteer,
     hasDemoTools,
     status,
     login,

@@ -24,6 +24,7 @@ import { Migration20261203111000_labels } from './Migration20261203111000_labels
 import { Migration20261203112000_search } from './Migration20261203112000_search.js';
 import { Migration20261203113000_follow_up_auto_close } from './Migration20261203113000_follow_up_auto_close.js';
 import { Migration20261203114000_alert_preferences } from './Migration20261203114000_alert_preferences.js';
+import { Migration20261203121000_supervisor } from './Migration20261203121000_supervisor.js';
 import { Migration20261203122000_business_hours } from './Migration20261203122000_business_hours.js';
 
 /** Every migration, in order. `npm run db:migration:create` rewrites this file. */
@@ -89,6 +90,7 @@ export const migrationsList: MigrationObject[] = [
     name: 'Migration20261203114000_alert_preferences',
     class: Migration20261203114000_alert_preferences,
   },
+  { name: 'Migration20261203121000_supervisor', class: Migration20261203121000_supervisor },
   {
     name: 'Migration20261203122000_business_hours',
     class: Migration20261203122000_business_hours,

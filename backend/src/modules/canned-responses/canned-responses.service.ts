@@ -23,10 +23,10 @@ import {
 
 /**
  * Who may create, change and delete the tenant's and departments' canned responses (personal
- * ones belong to their owner alone). Supervisors (issue 17) join the admins here.
+ * ones belong to their owner alone): admins and supervisors.
  */
 export function mayManageSharedResponses(actor: Actor): boolean {
-  return actor.role === 'admin';
+  return actor.role === 'admin' || actor.role === 'supervisor';
 }
 
 /** 409 SHORTCUT_TAKEN: someone who would see this response already sees that shortcut. */

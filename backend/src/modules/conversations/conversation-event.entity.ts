@@ -30,6 +30,7 @@ export const CONVERSATION_EVENT_REASONS = [
   'first_response_timeout',
   'follow_up',
   'inactivity',
+  'steered', // an admin or supervisor gave it to an operator (POST …/assign)
 ] as const;
 export type ConversationEventReason = (typeof CONVERSATION_EVENT_REASONS)[number];
 

@@ -7,7 +7,7 @@ import type {
   ConversationEventType,
 } from './conversation-event.entity.js';
 import type { ConversationStatus } from './conversation.entity.js';
-import { isVisibleTo } from './conversation-visibility.js';
+import { isVisibleTo, maySteer } from './conversation-visibility.js';
 
 /** A contact's latest conversation, locked. */
 export type LatestConversation = { id: string; contactId: string; status: ConversationStatus };
@@ -49,6 +49,8 @@ export type LockedConversation = {
   status: ConversationStatus;
   operatorId: string | null;
   departmentId: string | null;
+  /** The locker may steer it (conversation-visibility.ts `maySteer`). */
+  isSteerable: boolean;
 };
 
 /** A line of the log for a move in the queue; names are looked up as they are now. */
@@ -238,14 +240,15 @@ export class ConversationStore {
       [actor.userId, conversationId],
     );
     if (!row) throw new NotFoundError('The conversation');
+    const located = { operatorId: row.operator_id, departmentId: row.department_id };
+    const viewer = { ...actor, departmentIds: row.viewer_department_ids };
+    if (!isVisibleTo(viewer, located)) throw new NotFoundError('The conversation');
     const conversation = {
       id: row.id,
       status: row.status,
-      operatorId: row.operator_id,
-      departmentId: row.department_id,
+      ...located,
+      isSteerable: maySteer(viewer, located),
     };
-    const viewer = { ...actor, departmentIds: row.viewer_department_ids };
-    if (!isVisibleTo(viewer, conversation)) throw new NotFoundError('The conversation');
     return conversation;
   }
 

@@ -5,8 +5,9 @@ import { User } from '../operators/user.entity.js';
 import type { Conversation } from './conversation.entity.js';
 
 /**
- * Who sees a conversation: an admin, all of them; an operator, those of their departments,
- * those without a department, and those they hold. This file is the rule: the lists' filter
+ * Who sees a conversation: an admin, all of them; an operator or a supervisor, those of their
+ * departments (whatever their status, whoever holds them), those without a department, and
+ * those they hold. This file is the rule: the lists' filter
  * (in SQL: conversation-list.repository.ts) and the check of one conversation (read, or
  * locked to be changed) both come from it. The
  * panels' rooms mirror it (ConversationBroadcaster's audience, the sockets' rooms).
@@ -21,6 +22,20 @@ export function isVisibleTo(
     viewer.role === 'admin' ||
     conversation.departmentId === null ||
     conversation.operatorId === viewer.userId ||
+    viewer.departmentIds.includes(conversation.departmentId)
+  );
+}
+
+/**
+ * Who may steer a conversation they see (give it to any operator, transfer or close it while
+ * someone else holds it): an admin, any; a supervisor, those of their departments. A page
+ * without a department is nobody's to steer but the admins'.
+ */
+export function maySteer(viewer: Viewer, conversation: { departmentId: string | null }): boolean {
+  if (viewer.role === 'admin') return true;
+  return (
+    viewer.role === 'supervisor' &&
+    conversation.departmentId !== null &&
     viewer.departmentIds.includes(conversation.departmentId)
   );
 }

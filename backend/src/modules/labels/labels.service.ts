@@ -22,9 +22,9 @@ import {
   type UpdateLabelInput,
 } from './labels.schemas.js';
 
-/** Who may create, change and delete the tenant's labels. Supervisors (issue 17) join here. */
+/** Who may create, change and delete the tenant's labels: admins and supervisors. */
 export function mayManageLabels(actor: Actor): boolean {
-  return actor.role === 'admin';
+  return actor.role === 'admin' || actor.role === 'supervisor';
 }
 
 /** 409 LABEL_NAME_TAKEN: the tenant has a label of that name, ignoring case. */

@@ -1,10 +1,11 @@
 import type { Sql } from '../../db/sql.js';
+import type { UserRole } from '../operators/user.entity.js';
 
 /** A user of the tenant as the visibility rule weighs them (conversation-visibility.ts). */
 export type TenantMember = {
   id: string;
   name: string;
-  role: 'admin' | 'operator' | 'reviewer';
+  role: UserRole;
   departmentIds: string[];
 };
 

@@ -78,7 +78,7 @@ export class OperatorsService {
     return this.em
       .transactional(async (em) => {
         const user = await this.findUser(id);
-        if (input.role === 'operator' && user.role === 'admin') {
+        if (input.role !== undefined && input.role !== 'admin' && user.role === 'admin') {
           await this.assertAnotherAdminRemains(actor, user);
         }
         const rightsBefore = rightsOf(user);

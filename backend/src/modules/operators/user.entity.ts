@@ -6,12 +6,14 @@ import type { Tenant } from '../tenants/tenant.entity.js';
 import type { AlertPreferences } from './alert-preferences.schemas.js';
 
 /**
- * A reviewer works like an operator and may also open the demo's App Review kit and
- * simulator; only the demo seeder creates one (the API assigns admin or operator).
+ * A supervisor works like an operator, and also sees the tenant's figures and steers (assigns,
+ * transfers, closes) every conversation of their departments (conversation-visibility.ts
+ * `maySteer`). A reviewer works like an operator and may also open the demo's App Review kit
+ * and simulator; only the demo seeder creates one (the API assigns admin, supervisor or operator).
  */
-export const USER_ROLES = ['admin', 'operator', 'reviewer'] as const;
+export const USER_ROLES = ['admin', 'supervisor', 'operator', 'reviewer'] as const;
 export type UserRole = (typeof USER_ROLES)[number];
-export const ASSIGNABLE_ROLES = ['admin', 'operator'] as const;
+export const ASSIGNABLE_ROLES = ['admin', 'supervisor', 'operator'] as const;
 
 /** online: receives chats; away: keeps current chats, gets no new ones; offline: neither. */
 export const OPERATOR_STATUSES = ['online', 'away', 'offline'] as const;

@@ -4,7 +4,8 @@ import type { Sql } from '../../db/sql.js';
 const ASSIGNMENT_TYPES = `('assigned', 'taken', 'transferred', 'reopened')`;
 
 /** A period of the event log, of one department (null: all). */
-export type StatsPeriod = { from: Date; to: Date; departmentId: string | null };
+/** `departmentIds`: the departments counted (as a PostgreSQL array literal); null, all. */
+export type StatsPeriod = { from: Date; to: Date; departmentIds: string | null };
 
 /**
  * The queue figures' reads of the conversation event log. Figures come back as PostgreSQL
@@ -19,7 +20,7 @@ export class QueueStatsRepository {
    */
   async queueEntries(
     tenantId: string,
-    { from, to, departmentId }: StatsPeriod,
+    { from, to, departmentIds }: StatsPeriod,
     now: Date,
     targets: { assignedWithinSeconds: number; answeredWithinSeconds: number },
   ): Promise<Record<string, string | null> | undefined> {
@@ -41,7 +42,7 @@ export class QueueStatsRepository {
          ) next on true
          where e.tenant_id = :tenant and e.occurred_at >= ? and e.occurred_at < ?
            and e.type in ('queued', 'requeued')
-           and (?::uuid is null or e.department_id = ?::uuid)
+           and (?::uuid[] is null or e.department_id = any(?::uuid[]))
        ), judged as (
          select entry.*,
            next_type in ${ASSIGNMENT_TYPES} as assigned,
@@ -64,8 +65,8 @@ export class QueueStatsRepository {
       [
         from,
         to,
-        departmentId,
-        departmentId,
+        departmentIds,
+        departmentIds,
         now,
         now,
         targets.assignedWithinSeconds,
@@ -80,7 +81,7 @@ export class QueueStatsRepository {
   /** The average time from assignment to close of the chats closed in the period. */
   async averageHandling(
     tenantId: string,
-    { from, to, departmentId }: StatsPeriod,
+    { from, to, departmentIds }: StatsPeriod,
   ): Promise<{ average: string | null } | undefined> {
     const [row] = await this.sql.forTenant(tenantId)<{ average: string | null }>(
       `select avg(extract(epoch from closed.occurred_at - picked.at)) as average
@@ -91,8 +92,8 @@ export class QueueStatsRepository {
            and e.occurred_at <= closed.occurred_at) picked
        where closed.tenant_id = :tenant and closed.type = 'closed'
          and closed.occurred_at >= ? and closed.occurred_at < ? and picked.at is not null
-         and (?::uuid is null or closed.department_id = ?::uuid)`,
-      [from, to, departmentId, departmentId],
+         and (?::uuid[] is null or closed.department_id = any(?::uuid[]))`,
+      [from, to, departmentIds, departmentIds],
     );
     return row;
   }
@@ -100,30 +101,30 @@ export class QueueStatsRepository {
   /** The chats each operator got in the period, most first. */
   assignmentsPerOperator(
     tenantId: string,
-    { from, to, departmentId }: StatsPeriod,
+    { from, to, departmentIds }: StatsPeriod,
   ): Promise<{ operator_id: string | null; name: string | null; chats: string }[]> {
     return this.sql.forTenant(tenantId)(
       `select operator_id, max(operator_name) as name, count(*) as chats
        from conversation_event
        where tenant_id = :tenant and type in ${ASSIGNMENT_TYPES}
          and occurred_at >= ? and occurred_at < ?
-         and (?::uuid is null or department_id = ?::uuid)
+         and (?::uuid[] is null or department_id = any(?::uuid[]))
        group by operator_id order by chats desc, name`,
-      [from, to, departmentId, departmentId],
+      [from, to, departmentIds, departmentIds],
     );
   }
 
   /** Chats closed by themselves in the period after their visitor's silence. */
   async countAutoClosed(
     tenantId: string,
-    { from, to, departmentId }: StatsPeriod,
+    { from, to, departmentIds }: StatsPeriod,
   ): Promise<number> {
     const [row] = await this.sql.forTenant(tenantId)<{ closed: string }>(
       `select count(*) as closed from conversation_event
        where tenant_id = :tenant and type = 'closed' and reason = 'inactivity'
          and occurred_at >= ? and occurred_at < ?
-         and (?::uuid is null or department_id = ?::uuid)`,
-      [from, to, departmentId, departmentId],
+         and (?::uuid[] is null or department_id = any(?::uuid[]))`,
+      [from, to, departmentIds, departmentIds],
     );
     return Number(row?.closed ?? 0);
   }
@@ -138,7 +139,7 @@ export class QueueStatsRepository {
    */
   async countWindowsExpiredUnanswered(
     tenantId: string,
-    { from, to, departmentId }: StatsPeriod,
+    { from, to, departmentIds }: StatsPeriod,
     now: Date,
   ): Promise<number> {
     const until = now < to ? now : to;
@@ -156,7 +157,7 @@ export class QueueStatsRepository {
        where m.tenant_id = :tenant and m.direction = 'in' and m.source = 'visitor'
          and m.occurred_at >= ?::timestamptz - interval '7 days' and m.occurred_at < ?
          and w.closes_at >= ? and w.closes_at < ?
-         and (?::uuid is null or c.department_id = ?::uuid)
+         and (?::uuid[] is null or c.department_id = any(?::uuid[]))
          and not exists (select 1 from message n where n.conversation_id = m.conversation_id
            and n.direction = 'in' and n.source = 'visitor'
            and n.occurred_at > m.occurred_at and n.occurred_at < w.closes_at)
@@ -164,7 +165,7 @@ export class QueueStatsRepository {
            and u.direction = 'in' and u.source = 'visitor' and u.kind <> 'reaction'
            and u.occurred_at <= m.occurred_at
            and u.occurred_at > coalesce(last_reply.at, '-infinity'::timestamptz))`,
-      [from, until, from, until, departmentId, departmentId],
+      [from, until, from, until, departmentIds, departmentIds],
     );
     return Number(row?.expired ?? 0);
   }

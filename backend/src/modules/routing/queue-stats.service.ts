@@ -3,7 +3,9 @@ import { validate as isUuid } from 'uuid';
 import { z } from 'zod';
 import { ValidationError } from '../../errors.js';
 import { idSchema } from '../../http/schemas.js';
-import { sqlIn } from '../../db/sql.js';
+import { pgArray, sqlIn } from '../../db/sql.js';
+import type { Actor } from '../auth/actor.js';
+import { loadViewer } from '../conversations/conversation-visibility.js';
 import { QueueStatsRepository } from './queue-stats.repository.js';
 
 /** Service-level thresholds, as contact centres usually state them. */
@@ -82,7 +84,12 @@ export class QueueStatsService {
     private readonly clock: () => Date = () => new Date(),
   ) {}
 
-  async over(tenantId: string, query: QueueStatsQuery): Promise<QueueStats> {
+  /**
+   * An admin's figures cover the tenant, or the department asked; a supervisor's only their
+   * departments (another department is refused as one of another tenant would be).
+   */
+  async over(actor: Actor, query: QueueStatsQuery): Promise<QueueStats> {
+    const tenantId = actor.tenantId;
     const from = new Date(query.from);
     const to = new Date(query.to);
     if (!(from < to) || to.getTime() - from.getTime() > MAX_PERIOD_DAYS * 86_400_000) {
@@ -91,12 +98,17 @@ export class QueueStatsService {
       });
     }
     const department = query.departmentId ?? null;
-    if (department !== null && !isUuid(department)) {
+    const scope = actor.role === 'admin' ? null : (await loadViewer(this.em, actor)).departmentIds;
+    if (
+      department !== null &&
+      (!isUuid(department) || (scope !== null && !scope.includes(department)))
+    ) {
       throw new ValidationError({ departmentId: 'This is not a department of yours.' });
     }
+    const departmentIds = department !== null ? [department] : scope;
     const now = this.clock();
     const repository = new QueueStatsRepository(sqlIn(this.em));
-    const period = { from, to, departmentId: department };
+    const period = { from, to, departmentIds: departmentIds && pgArray([...departmentIds]) };
     const queue = await repository.queueEntries(tenantId, period, now, {
       assignedWithinSeconds: ASSIGNED_WITHIN_SECONDS,
       answeredWithinSeconds: ANSWERED_WITHIN_SECONDS,

@@ -1,5 +1,5 @@
 import { pgArray, type Sql } from '../../db/sql.js';
-import type { OperatorStatus } from '../operators/user.entity.js';
+import type { OperatorStatus, UserRole } from '../operators/user.entity.js';
 
 /** An operator as the queue weighs them: how many chats they hold, and may hold. */
 export type OperatorLoad = {
@@ -70,11 +70,13 @@ export class RoutingRepository {
   async lockOperator(
     tenantId: string,
     operatorId: string,
-  ): Promise<{ status: OperatorStatus } | null> {
-    const [operator] = await this.sql.forTenant(tenantId)<{ status: OperatorStatus }>(
-      'select status from app_user where id = ? and tenant_id = :tenant for update',
-      [operatorId],
-    );
+  ): Promise<{ status: OperatorStatus; role: UserRole } | null> {
+    const [operator] = await this.sql.forTenant(tenantId)<{
+      status: OperatorStatus;
+      role: UserRole;
+    }>('select status, role from app_user where id = ? and tenant_id = :tenant for update', [
+      operatorId,
+    ]);
     return operator ?? null;
   }
 

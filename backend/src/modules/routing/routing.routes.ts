@@ -3,7 +3,12 @@ import type { ApiRouter } from '../../http/api-router.js';
 import { errorResponse, idParamsSchema } from '../../http/schemas.js';
 import { conversationSchema } from '../conversations/conversations.schemas.js';
 import type { ConversationsService } from '../conversations/conversations.service.js';
-import { conversationEventSchema, queueFiguresSchema, transferSchema } from './routing.schemas.js';
+import {
+  assignSchema,
+  conversationEventSchema,
+  queueFiguresSchema,
+  transferSchema,
+} from './routing.schemas.js';
 import type { RoutingService } from './routing.service.js';
 import type { QueueFiguresService } from './queue-figures.service.js';
 import {
@@ -29,7 +34,7 @@ export function registerRoutingRoutes(
   router.route({
     method: 'get',
     path: '/api/queue/stats',
-    access: 'admin',
+    access: 'supervisor',
     tag: 'Queue',
     summary:
       'Figures over a period: service level, speed of answer, handling time, unserved chats, chats per operator',
@@ -38,7 +43,7 @@ export function registerRoutingRoutes(
       200: { description: 'For the period asked', schema: queueStatsSchema },
       400: errorResponse('VALIDATION_FAILED: a bad or too long period'),
     },
-    handler: ({ actor, query }) => queueStats.over(actor.tenantId, query),
+    handler: ({ actor, query }) => queueStats.over(actor, query),
   });
 
   router.route({
@@ -110,6 +115,33 @@ export function registerRoutingRoutes(
     },
     handler: async ({ actor, params }) => {
       await routing.close(actor, params.id);
+      return conversations.afterChange(params.id);
+    },
+  });
+
+  router.route({
+    method: 'post',
+    path: '/api/conversations/:id/assign',
+    access: 'supervisor',
+    tag: 'Queue',
+    summary:
+      "Steer: give a waiting or held conversation to an operator of its department (yourself: take it over); admins, and supervisors for their departments' chats",
+    params: idParamsSchema,
+    body: assignSchema,
+    responses: {
+      200: {
+        description: 'The conversation, now held by that operator',
+        schema: conversationSchema,
+      },
+      400: errorResponse('VALIDATION_FAILED'),
+      403: errorResponse("FORBIDDEN: not an admin, or not a supervisor of the chat's department"),
+      404: errorResponse('NOT_FOUND: the conversation or the operator'),
+      409: errorResponse(
+        'ALREADY_ASSIGNED | AT_CAPACITY (unless force) | OPERATOR_OFFLINE | NOT_IN_DEPARTMENT | CONVERSATION_CLOSED',
+      ),
+    },
+    handler: async ({ actor, params, body }) => {
+      await routing.assign(actor, params.id, body);
       return conversations.afterChange(params.id);
     },
   });

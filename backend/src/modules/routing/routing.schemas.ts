@@ -8,6 +8,18 @@ import {
   CONVERSATION_EVENT_TYPES,
 } from '../conversations/conversation-event.entity.js';
 
+/** Steering (admins and supervisors): the operator who gets the chat. */
+export const assignSchema = z
+  .object({
+    operatorId: idSchema,
+    force: z
+      .boolean()
+      .optional()
+      .meta({ description: "Give it even when the operator's capacity is reached" }),
+  })
+  .strict()
+  .meta({ id: 'AssignTarget' });
+
 /** For whoever gets the chat: stored as a note, the newest message when they open it. */
 const transferNoteSchema = noteTextSchema.optional().meta({
   description:

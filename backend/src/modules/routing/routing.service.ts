@@ -33,6 +33,9 @@ export type RoutingHooks = {
   dispatchCommitted: (outboxEntryIds: string[]) => Promise<void>;
 };
 
+/** Steering: who gets the conversation, and whether their capacity may be exceeded. */
+export type AssignTarget = { operatorId: string; force?: boolean };
+
 export type TransferTarget = ({ operatorId: string } | { departmentId: string }) & {
   /** For whoever gets the chat: a note written with the transfer (writeNote). */
   note?: string;
@@ -229,6 +232,45 @@ export class RoutingService {
     await this.hooks.dispatchCommitted(outboxEntryIds);
   }
 
+  /**
+   * Steering: an admin, or a supervisor for the conversations of their departments, gives a
+   * waiting or held conversation to an operator who works its department; "take over" is
+   * giving it to oneself. Capacity applies unless `force` (for oneself too: a supervisor who
+   * takes over a stuck chat decides that their own limit may bend). Nobody offline gets one:
+   * they would not see it arrive, and the offline sweep would put it back in the queue.
+   */
+  async assign(actor: Actor, conversationId: string, target: AssignTarget): Promise<void> {
+    const outboxEntryIds = await this.transaction(async (sql) => {
+      const conversations = new ConversationStore(sql, this.clock);
+      const conversation = await conversations.lockVisible(actor, conversationId);
+      if (!conversation.isSteerable) {
+        throw new ForbiddenError(
+          "Only an admin, or a supervisor of this chat's department, can assign it.",
+        );
+      }
+      if (conversation.status === 'closed') throw conversationClosed();
+      if (conversation.operatorId === target.operatorId) {
+        throw new ConflictError('ALREADY_ASSIGNED', 'This operator already holds this chat.');
+      }
+      const isTakeOver = target.operatorId === actor.userId;
+      await this.assignByHand(
+        sql,
+        actor,
+        conversation.id,
+        target.operatorId,
+        isTakeOver ? 'taken' : 'transferred',
+        { force: target.force ?? false, departmentId: conversation.departmentId },
+      );
+      return this.appendChange(sql, actor.tenantId, {
+        conversationIds: [conversation.id],
+        // A held chat that moves frees its former holder's slot.
+        wakeDispatcher: conversation.status === 'assigned',
+        firstResponseChecks: [],
+      });
+    });
+    await this.hooks.dispatchCommitted(outboxEntryIds);
+  }
+
   /** Closes a conversation; its operator's slot frees up for the next waiting one. */
   async close(actor: Actor, conversationId: string): Promise<void> {
     const outboxEntryIds = await this.transaction(async (sql) => {
@@ -342,15 +384,20 @@ export class RoutingService {
     return plan.map((step) => ({ conversationId: step.conversationId, assignedAt }));
   }
 
-  /** Gives a locked conversation to an operator by hand, refusing when they cannot take it. */
+  /**
+   * Gives a locked conversation to an operator by hand, refusing when they cannot take it.
+   * `steering` (POST …/assign) also requires the operator to work the conversation's
+   * department, may lift the capacity limit, and logs the move as 'steered'.
+   */
   private async assignByHand(
     sql: Sql,
     actor: Actor,
     conversationId: string,
     operatorId: string,
     type: 'taken' | 'transferred' | 'reopened',
+    steering?: { force: boolean; departmentId: string | null },
   ): Promise<void> {
-    const who = type === 'transferred' ? 'them' : 'yourself';
+    const who = operatorId === actor.userId ? 'yourself' : 'them';
     const operators = new RoutingRepository(sql);
     const operator = isUuid(operatorId)
       ? await operators.lockOperator(actor.tenantId, operatorId)
@@ -365,7 +412,19 @@ export class RoutingService {
       );
     }
     const [load] = await operators.operatorLoads(actor.tenantId, [operatorId]);
-    if (!load || load.load >= load.capacity) {
+    if (!load) throw new NotFoundError('The operator');
+    if (
+      steering &&
+      steering.departmentId !== null &&
+      operator.role !== 'admin' &&
+      !load.departmentIds.includes(steering.departmentId)
+    ) {
+      throw new ConflictError(
+        'NOT_IN_DEPARTMENT',
+        "This operator does not work this chat's department. Add them to it first.",
+      );
+    }
+    if (load.load >= load.capacity && !steering?.force) {
       throw new ConflictError(
         'AT_CAPACITY',
         who === 'yourself'
@@ -375,7 +434,13 @@ export class RoutingService {
     }
     const assignedAt = await new ConversationStore(sql, this.clock).assign(
       actor.tenantId,
-      [{ conversationId, operatorId, reason: HAND_ASSIGNMENT_REASONS[type] }],
+      [
+        {
+          conversationId,
+          operatorId,
+          reason: steering ? 'steered' : HAND_ASSIGNMENT_REASONS[type],
+        },
+      ],
       { type, actorId: actor.userId },
     );
     await operators.markAssigned(actor.tenantId, [operatorId], assignedAt);
@@ -406,10 +471,12 @@ function assertMayHandle(actor: Actor, conversation: LockedConversation): void {
   if (conversation.status === 'closed') throw conversationClosed();
   if (
     conversation.status === 'assigned' &&
-    actor.role !== 'admin' &&
+    !conversation.isSteerable &&
     conversation.operatorId !== actor.userId
   ) {
-    throw new ForbiddenError('Only the operator holding this chat or an admin can do this.');
+    throw new ForbiddenError(
+      'Only the operator holding this chat, an admin or its supervisor can do this.',
+    );
   }
 }
 

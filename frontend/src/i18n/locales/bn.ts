@@ -76,6 +76,7 @@ const bn: MessageSchema = {
       'Facebook সময়মতো উত্তর দেয়নি, তাই টোকেন যাচাই করা যায়নি। কিছুই সংরক্ষিত হয়নি; এক মিনিট পরে আবার চেষ্টা করুন।',
     ALREADY_ASSIGNED: 'অন্য একজন এইমাত্র চ্যাটটি নিয়ে নিয়েছেন।',
     AT_CAPACITY: 'আপনার (বা ওই অপারেটরের) কাছে ইতিমধ্যে সর্বোচ্চ সংখ্যক চ্যাট আছে।',
+    NOT_IN_DEPARTMENT: 'এই অপারেটর এই চ্যাটের বিভাগে কাজ করেন না।',
     OPERATOR_OFFLINE: 'চ্যাট নিতে আপনার অবস্থা “অনলাইন” বা “দূরে” করুন; ওই অপারেটর হয়তো অফলাইনে আছেন।',
     CONVERSATION_CLOSED: 'এই কথোপকথনটি বন্ধ। ভিজিটর আবার লিখলে এটি আবার খুলবে।',
     REPLY_WINDOW_CLOSED: 'Messenger এই কথোপকথনে আর উত্তর দেওয়ার অনুমতি দেয় না।',
@@ -101,6 +102,8 @@ const bn: MessageSchema = {
     simulator: 'Messenger সিমুলেটর',
     newTab: 'নতুন ট্যাবে খুলবে',
     cannedResponses: 'তৈরি উত্তর',
+    oversight: 'সব কথোপকথন',
+    supervision: 'তত্ত্বাবধান',
   },
   presence: {
     label: 'আপনার অবস্থা',
@@ -116,6 +119,7 @@ const bn: MessageSchema = {
     admin: 'অ্যাডমিন',
     operator: 'অপারেটর',
     reviewer: 'রিভিউয়ার',
+    supervisor: 'সুপারভাইজার',
   },
   userMenu: {
     open: 'অ্যাকাউন্ট মেনু',
@@ -360,6 +364,7 @@ const bn: MessageSchema = {
       operator_offline: 'অপারেটর অফলাইনে গেছেন',
       connection_lost: 'অপারেটরের সংযোগ বিচ্ছিন্ন হয়েছে',
       first_response_timeout: 'সময়মতো প্রথম উত্তর দেওয়া হয়নি',
+      steered: 'অ্যাডমিন বা সুপারভাইজার বরাদ্দ করেছেন',
     },
   },
   alerts: {
@@ -520,6 +525,8 @@ const bn: MessageSchema = {
     passwordEditHint: 'বর্তমান পাসওয়ার্ড রাখতে ফাঁকা রাখুন।',
     roleOperatorHint: 'চ্যাটের উত্তর দেন।',
     roleAdminHint: 'চ্যাটের উত্তর দেন এবং ওয়ার্কস্পেস পরিচালনা করেন।',
+    roleSupervisorHint:
+      'চ্যাটের উত্তর দেন, নিজের বিভাগের সব চ্যাট দেখেন ও বণ্টন করেন, এবং পরিসংখ্যান দেখেন।',
     roleReviewerHint:
       'ডেমোর জন্য Meta-র রিভিউয়ার: চ্যাটের উত্তর দেন এবং App Review কিট খুলতে পারেন। শুধু ভূমিকা বদলাতে চাইলে একটি বেছে নিন।',
     ownRoleLocked: 'আপনি নিজের ভূমিকা বদলাতে পারবেন না।',
@@ -759,6 +766,46 @@ const bn: MessageSchema = {
     title: 'পেজ পাওয়া যায়নি',
     text: 'ঠিকানায় ভুল থাকতে পারে, অথবা পেজটি সরানো হয়েছে।',
     back: 'শুরুর পেজে যান',
+  },
+  steering: {
+    assign: 'পুনরায় বরাদ্দ',
+    takeOver: 'নিজে নিন',
+    takenOver: 'চ্যাটটি এখন আপনার।',
+    title: '{name}-এর সাথে চ্যাট পুনরায় বরাদ্দ করুন',
+    noOperators: 'এই চ্যাটের বিভাগে আর কেউ কাজ করেন না।',
+    force: '{name}-এর জায়গা নেই: তবুও দিন',
+    confirm: 'পুনরায় বরাদ্দ',
+    assigned: '{name}-কে দেওয়া হয়েছে।',
+  },
+  oversight: {
+    title: 'সব কথোপকথন',
+    groupByLabel: 'দল অনুযায়ী',
+    groupBy: {
+      operator: 'অপারেটর অনুযায়ী',
+      department: 'বিভাগ অনুযায়ী',
+      page: 'পেজ অনুযায়ী',
+      label: 'লেবেল অনুযায়ী',
+      none: 'দল ছাড়া',
+    },
+    noGroup: {
+      operator: 'সারিতে অপেক্ষমাণ',
+      department: 'বিভাগ নেই',
+      page: 'পেজ নেই',
+      label: 'লেবেল নেই',
+    },
+    filter: {
+      operatorId: 'অপারেটর',
+      departmentId: 'বিভাগ',
+      pageId: 'পেজ',
+      labelId: 'লেবেল',
+    },
+    clearFilters: 'ফিল্টার মুছুন',
+    inQueue: 'সারিতে অপেক্ষমাণ',
+    heldBy: '{name}-এর কাছে',
+    heldUnanswered: '{name}-এর কাছে, {time} ধরে উত্তর নেই',
+    empty: 'এখন কোনো খোলা চ্যাট নেই।',
+    filteredEmpty: 'এই ফিল্টারের সাথে কোনো খোলা চ্যাট মেলে না।',
+    selectText: 'পড়তে, নোট লিখতে, পুনরায় বরাদ্দ করতে বা নিজে নিতে একটি চ্যাট বেছে নিন।',
   },
 };
 

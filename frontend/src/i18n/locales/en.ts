@@ -79,6 +79,7 @@ const en = {
       'Facebook did not answer in time, so the token could not be checked. Nothing was saved; try again in a minute.',
     ALREADY_ASSIGNED: 'Someone else took this chat a moment ago.',
     AT_CAPACITY: 'You (or that operator) already have as many chats as allowed.',
+    NOT_IN_DEPARTMENT: "This operator does not work this chat's department.",
     OPERATOR_OFFLINE: 'Go online or away to take chats; that operator may be offline.',
     CONVERSATION_CLOSED: 'This conversation is closed. It reopens when the visitor writes again.',
     REPLY_WINDOW_CLOSED: 'Messenger no longer allows a reply in this conversation.',
@@ -104,6 +105,8 @@ const en = {
     simulator: 'Messenger simulator',
     newTab: 'opens in a new tab',
     cannedResponses: 'Canned responses',
+    oversight: 'All conversations',
+    supervision: 'Supervision',
   },
   presence: {
     label: 'Your status',
@@ -119,6 +122,7 @@ const en = {
     admin: 'Admin',
     operator: 'Operator',
     reviewer: 'Reviewer',
+    supervisor: 'Supervisor',
   },
   userMenu: {
     open: 'Account menu',
@@ -365,6 +369,7 @@ const en = {
       operator_offline: 'the operator went offline',
       connection_lost: 'the operator lost connection',
       first_response_timeout: 'no first answer in time',
+      steered: 'steered by an admin or supervisor',
     },
   },
   alerts: {
@@ -528,6 +533,8 @@ const en = {
     passwordEditHint: 'Leave blank to keep the current password.',
     roleOperatorHint: 'Answers chats.',
     roleAdminHint: 'Answers chats and manages the workspace.',
+    roleSupervisorHint:
+      'Answers chats, sees and steers every chat of their departments, and sees the figures.',
     roleReviewerHint:
       'Meta’s reviewer of the demo: answers chats and opens the App Review kit. Pick a role only to change it.',
     ownRoleLocked: 'You cannot change your own role.',
@@ -769,6 +776,46 @@ const en = {
     title: 'Page not found',
     text: 'The address may be mistyped, or the page has moved.',
     back: 'Go to the start page',
+  },
+  steering: {
+    assign: 'Reassign',
+    takeOver: 'Take over',
+    takenOver: 'The chat is yours now.',
+    title: 'Reassign the chat with {name}',
+    noOperators: "Nobody else works this chat's department.",
+    force: '{name} is full: give it anyway',
+    confirm: 'Reassign',
+    assigned: 'Given to {name}.',
+  },
+  oversight: {
+    title: 'All conversations',
+    groupByLabel: 'Group by',
+    groupBy: {
+      operator: 'By operator',
+      department: 'By department',
+      page: 'By page',
+      label: 'By label',
+      none: 'No groups',
+    },
+    noGroup: {
+      operator: 'Waiting in the queue',
+      department: 'No department',
+      page: 'No page',
+      label: 'No label',
+    },
+    filter: {
+      operatorId: 'Operator',
+      departmentId: 'Department',
+      pageId: 'Page',
+      labelId: 'Label',
+    },
+    clearFilters: 'Clear filters',
+    inQueue: 'Waiting in the queue',
+    heldBy: 'With {name}',
+    heldUnanswered: 'With {name}, unanswered for {time}',
+    empty: 'No open chats right now.',
+    filteredEmpty: 'No open chat matches these filters.',
+    selectText: 'Pick a chat to read it, write a note, reassign it or take it over.',
   },
 };
 
