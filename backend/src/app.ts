@@ -38,7 +38,9 @@ import type { NotesService } from './modules/notes/notes.service.js';
 import { registerAlertPreferenceRoutes } from './modules/operators/alert-preferences.routes.js';
 import type { AlertPreferencesService } from './modules/operators/alert-preferences.service.js';
 import { registerOperatorRoutes } from './modules/operators/operators.routes.js';
+import { registerInvitationRoutes } from './modules/invitations/invitations.routes.js';
 import type { OperatorsService } from './modules/operators/operators.service.js';
+import type { InvitationsService } from './modules/invitations/invitations.service.js';
 import { registerReplyRoutes } from './modules/replies/replies.routes.js';
 import type { RepliesService } from './modules/replies/replies.service.js';
 import type { SenderActionsService } from './modules/replies/sender-actions.service.js';
@@ -57,6 +59,7 @@ export type ApiServices = {
   labels: LabelsService;
   operators: OperatorsService;
   alertPreferences: AlertPreferencesService;
+  invitations: InvitationsService;
   health: HealthService;
   facebookPages: FacebookPagesService;
   facebookWebhooks: FacebookWebhooksService;
@@ -92,6 +95,7 @@ export function registerApiRoutes(
   registerDepartmentRoutes(router, services.departments);
   registerOperatorRoutes(router, services.operators);
   registerAlertPreferenceRoutes(router, services.alertPreferences);
+  registerInvitationRoutes(router, services.invitations);
   registerFacebookPageRoutes(router, services.facebookPages);
   registerFacebookWebhookRoutes(router, services.facebookWebhooks);
   registerConversationRoutes(router, services.conversations);

@@ -24,6 +24,7 @@ import { Migration20261203111000_labels } from './Migration20261203111000_labels
 import { Migration20261203112000_search } from './Migration20261203112000_search.js';
 import { Migration20261203113000_follow_up_auto_close } from './Migration20261203113000_follow_up_auto_close.js';
 import { Migration20261203114000_alert_preferences } from './Migration20261203114000_alert_preferences.js';
+import { Migration20261203120000_invitations } from './Migration20261203120000_invitations.js';
 
 /** Every migration, in order. `npm run db:migration:create` rewrites this file. */
 export const migrationsList: MigrationObject[] = [
@@ -87,5 +88,9 @@ export const migrationsList: MigrationObject[] = [
   {
     name: 'Migration20261203114000_alert_preferences',
     class: Migration20261203114000_alert_preferences,
+  },
+  {
+    name: 'Migration20261203120000_invitations',
+    class: Migration20261203120000_invitations,
   },
 ];
