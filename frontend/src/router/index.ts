@@ -40,6 +40,13 @@ export const routes: RouteRecordRaw[] = [
     meta: { isGuestOnly: true, titleKey: 'auth.signupTitle' },
   },
   {
+    // Public: an invitation mail's link. No realtime: nobody is signed in yet.
+    path: '/invite/:token',
+    name: 'accept-invitation',
+    component: () => import('@/views/auth/AcceptInvitationView.vue'),
+    meta: { withoutRealtime: true, titleKey: 'invitations.acceptTitle' },
+  },
+  {
     // Full screen, outside the shell: a presenter shows it beside the panel as "the phone".
     path: '/simulator',
     name: 'simulator',
