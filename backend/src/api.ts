@@ -32,6 +32,8 @@ import { NotesService } from './modules/notes/notes.service.js';
 import { OperatorsService } from './modules/operators/operators.service.js';
 import { InvitationsService } from './modules/invitations/invitations.service.js';
 import { LinkTokens } from './modules/mail/link-tokens.js';
+import { PasswordResetService } from './modules/auth/password-reset.service.js';
+import { PasswordResetThrottle } from './modules/auth/password-reset-throttle.js';
 import { RealtimeServer } from './modules/realtime/realtime.server.js';
 import { TenantsService } from './modules/tenants/tenants.service.js';
 import type { SocketControl } from './modules/realtime/realtime.events.js';
@@ -122,6 +124,7 @@ export async function startApi({
     routing.requeueHeldBy.bind(routing),
     sessions,
   );
+  const linkTokens = new LinkTokens(config.jwtSecret);
   const services = {
     auth,
     tenants,
@@ -132,11 +135,20 @@ export async function startApi({
     operators,
     invitations: new InvitationsService(
       em,
-      new LinkTokens(config.jwtSecret),
+      linkTokens,
       config.publicUrl,
       dispatchCommitted,
       operators,
       (user) => auth.openSession(user),
+    ),
+    passwordResets: new PasswordResetService(
+      em,
+      linkTokens,
+      passwords,
+      new PasswordResetThrottle(redis, config.redisPrefix),
+      sessions,
+      dispatchCommitted,
+      logger,
     ),
     health: new HealthService(em, probeRedis, config.redisPrefix),
     facebookPages: new FacebookPagesService(

@@ -39,8 +39,10 @@ import { registerAlertPreferenceRoutes } from './modules/operators/alert-prefere
 import type { AlertPreferencesService } from './modules/operators/alert-preferences.service.js';
 import { registerOperatorRoutes } from './modules/operators/operators.routes.js';
 import { registerInvitationRoutes } from './modules/invitations/invitations.routes.js';
+import { registerPasswordResetRoutes } from './modules/auth/password-reset.routes.js';
 import type { OperatorsService } from './modules/operators/operators.service.js';
 import type { InvitationsService } from './modules/invitations/invitations.service.js';
+import type { PasswordResetService } from './modules/auth/password-reset.service.js';
 import { registerReplyRoutes } from './modules/replies/replies.routes.js';
 import type { RepliesService } from './modules/replies/replies.service.js';
 import type { SenderActionsService } from './modules/replies/sender-actions.service.js';
@@ -60,6 +62,7 @@ export type ApiServices = {
   operators: OperatorsService;
   alertPreferences: AlertPreferencesService;
   invitations: InvitationsService;
+  passwordResets: PasswordResetService;
   health: HealthService;
   facebookPages: FacebookPagesService;
   facebookWebhooks: FacebookWebhooksService;
@@ -96,6 +99,7 @@ export function registerApiRoutes(
   registerOperatorRoutes(router, services.operators);
   registerAlertPreferenceRoutes(router, services.alertPreferences);
   registerInvitationRoutes(router, services.invitations);
+  registerPasswordResetRoutes(router, services.passwordResets);
   registerFacebookPageRoutes(router, services.facebookPages);
   registerFacebookWebhookRoutes(router, services.facebookWebhooks);
   registerConversationRoutes(router, services.conversations);

@@ -30,6 +30,7 @@ import { mailJobs } from './modules/mail/mail.jobs.js';
 import { MailService } from './modules/mail/mail.service.js';
 import { LinkTokens } from './modules/mail/link-tokens.js';
 import { invitationMail } from './modules/invitations/invitation-mail.js';
+import { passwordResetMail } from './modules/auth/password-reset-mail.js';
 import { OutboundSweeper } from './modules/replies/outbound-sweeper.js';
 import { SenderActionSender } from './modules/replies/sender-action-sender.js';
 import {
@@ -100,7 +101,10 @@ export async function startWorker({
   const mail = new MailService(
     em,
     mailer,
-    { invitation: invitationMail(em, linkTokens, config.publicUrl) },
+    {
+      invitation: invitationMail(em, linkTokens, config.publicUrl),
+      'password-reset': passwordResetMail(em, linkTokens, config.publicUrl),
+    },
     logger,
   );
   // Each feature declares its jobs; `satisfies` makes a job without its processor a type error.

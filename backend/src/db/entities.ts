@@ -20,6 +20,7 @@ import { UserSessionSchema } from '../modules/auth/user-session.entity.js';
 import { TenantSchema } from '../modules/tenants/tenant.entity.js';
 import { OutboxEntrySchema } from '../outbox/outbox-entry.entity.js';
 import { InvitationSchema } from '../modules/invitations/invitation.entity.js';
+import { PasswordResetSchema } from '../modules/auth/password-reset.entity.js';
 
 /** Every entity schema the ORM knows. A new feature adds its schemas here. */
 export const entitySchemas = [
@@ -41,6 +42,7 @@ export const entitySchemas = [
   ConversationEventSchema,
   OutboxEntrySchema,
   InvitationSchema,
+  PasswordResetSchema,
 ];
 
 /** Every column that holds SecretBox values: what `npm run secrets:reseal` rewrites. */

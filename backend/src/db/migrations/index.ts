@@ -24,7 +24,7 @@ import { Migration20261203111000_labels } from './Migration20261203111000_labels
 import { Migration20261203112000_search } from './Migration20261203112000_search.js';
 import { Migration20261203113000_follow_up_auto_close } from './Migration20261203113000_follow_up_auto_close.js';
 import { Migration20261203114000_alert_preferences } from './Migration20261203114000_alert_preferences.js';
-import { Migration20261203120000_invitations } from './Migration20261203120000_invitations.js';
+import { Migration20261203120000_mail_links } from './Migration20261203120000_mail_links.js';
 
 /** Every migration, in order. `npm run db:migration:create` rewrites this file. */
 export const migrationsList: MigrationObject[] = [
@@ -90,7 +90,7 @@ export const migrationsList: MigrationObject[] = [
     class: Migration20261203114000_alert_preferences,
   },
   {
-    name: 'Migration20261203120000_invitations',
-    class: Migration20261203120000_invitations,
+    name: 'Migration20261203120000_mail_links',
+    class: Migration20261203120000_mail_links,
   },
 ];

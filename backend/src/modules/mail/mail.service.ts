@@ -4,7 +4,7 @@ import type { Logger } from '../../logger.js';
 import type { Mailer, OutgoingMail } from './mailer.js';
 
 /** What a mail is about: each kind is written by its feature (a composer). */
-export const MAIL_KINDS = ['invitation'] as const;
+export const MAIL_KINDS = ['invitation', 'password-reset'] as const;
 export type MailKind = (typeof MAIL_KINDS)[number];
 
 /** A mail to send, as ids: the record it is about (an invitation, a reset link) and its tenant. */
