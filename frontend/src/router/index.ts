@@ -40,6 +40,19 @@ export const routes: RouteRecordRaw[] = [
     meta: { isGuestOnly: true, titleKey: 'auth.signupTitle' },
   },
   {
+    path: '/forgot-password',
+    name: 'forgot-password',
+    component: () => import('@/views/auth/ForgotPasswordView.vue'),
+    meta: { isGuestOnly: true, titleKey: 'passwordReset.forgotTitle' },
+  },
+  {
+    // Public: a reset mail's link.
+    path: '/reset-password/:token',
+    name: 'reset-password',
+    component: () => import('@/views/auth/ResetPasswordView.vue'),
+    meta: { withoutRealtime: true, titleKey: 'passwordReset.resetTitle' },
+  },
+  {
     // Public: an invitation mail's link. No realtime: nobody is signed in yet.
     path: '/invite/:token',
     name: 'accept-invitation',

@@ -56,6 +56,7 @@ const en = {
       'The visitor wrote again and has a newer chat. Open that one instead.',
     INVALID_CREDENTIALS: 'Wrong email or password.',
     INVITATION_EXPIRED: 'This invitation link no longer works. Ask your admin for a new one.',
+    RESET_LINK_EXPIRED: 'This password-reset link no longer works. Ask for a new one.',
     EMAIL_TAKEN: 'An account with this email already exists.',
     WEAK_PASSWORD:
       'This password is too easy to guess. Choose a longer one that is not a common password.',
@@ -454,6 +455,22 @@ const en = {
     filterAll: 'All labels',
     filteredEmptyTitle: 'No chats with this label here',
     filteredEmptyText: 'Choose another label, or show all chats.',
+  },
+  passwordReset: {
+    forgotLink: 'Forgot password?',
+    forgotTitle: 'Reset your password',
+    forgotSubtitle:
+      'Enter the e-mail you sign in with. We will send you a link to choose a new password.',
+    send: 'Send the link',
+    requested:
+      'If {email} has an Omni account, a link is on its way. It works once, for one hour. Check your spam folder too.',
+    resetTitle: 'Choose a new password',
+    resetSubtitle: 'You will be signed out everywhere; then sign in with the new password.',
+    newPassword: 'New password',
+    save: 'Save the new password',
+    linkExpired: 'This link no longer works: it was used or is older than an hour.',
+    askAgain: 'Ask for a new link',
+    done: 'Your password was changed. Sign in with the new one.',
   },
   invitations: {
     invite: 'Invite by e-mail',
