@@ -30,6 +30,10 @@ import { AlertPreferencesService } from './modules/operators/alert-preferences.s
 import { HealthService } from './modules/health/health.service.js';
 import { NotesService } from './modules/notes/notes.service.js';
 import { OperatorsService } from './modules/operators/operators.service.js';
+import { InvitationsService } from './modules/invitations/invitations.service.js';
+import { LinkTokens } from './modules/mail/link-tokens.js';
+import { PasswordResetService } from './modules/auth/password-reset.service.js';
+import { PasswordResetThrottle } from './modules/auth/password-reset-throttle.js';
 import { RealtimeServer } from './modules/realtime/realtime.server.js';
 import { TenantsService } from './modules/tenants/tenants.service.js';
 import type { SocketControl } from './modules/realtime/realtime.events.js';
@@ -113,6 +117,14 @@ export async function startApi({
     logger,
   );
   const files = new FilesService(em, storage, fileLinks, attachmentDownloads, dispatchCommitted);
+  const operators = new OperatorsService(
+    em,
+    passwords,
+    dispatchCommitted,
+    routing.requeueHeldBy.bind(routing),
+    sessions,
+  );
+  const linkTokens = new LinkTokens(config.jwtSecret);
   const services = {
     auth,
     tenants,
@@ -120,12 +132,23 @@ export async function startApi({
     cannedResponses: new CannedResponsesService(em),
     labels: new LabelsService(em, dispatchCommitted),
     alertPreferences: new AlertPreferencesService(em),
-    operators: new OperatorsService(
+    operators,
+    invitations: new InvitationsService(
       em,
-      passwords,
+      linkTokens,
+      config.publicUrl,
       dispatchCommitted,
-      routing.requeueHeldBy.bind(routing),
+      operators,
+      (user) => auth.openSession(user),
+    ),
+    passwordResets: new PasswordResetService(
+      em,
+      linkTokens,
+      passwords,
+      new PasswordResetThrottle(redis, config.redisPrefix),
       sessions,
+      dispatchCommitted,
+      logger,
     ),
     health: new HealthService(em, probeRedis, config.redisPrefix),
     facebookPages: new FacebookPagesService(

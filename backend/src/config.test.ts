@@ -5,6 +5,7 @@ const productionSecrets = {
   NODE_ENV: 'production',
   JWT_SECRET: 'a-production-secret-that-is-long-enough-1234',
   ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64'),
+  SMTP_URL: 'smtp://mail.example.com:587',
 };
 
 describe('loadConfig', () => {
@@ -83,10 +84,29 @@ describe('loadConfig', () => {
 
   it('refuses to start in production without secrets, naming them', () => {
     expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(
-      'Invalid configuration: JWT_SECRET and ENCRYPTION_KEY must be set when NODE_ENV=production.',
+      'Invalid configuration: JWT_SECRET, ENCRYPTION_KEY and SMTP_URL must be set when NODE_ENV=production.',
     );
     expect(() => loadConfig({ ...productionSecrets, JWT_SECRET: undefined })).toThrow(
       /JWT_SECRET must be set/,
+    );
+    expect(() => loadConfig({ ...productionSecrets, SMTP_URL: undefined })).toThrow(
+      'Invalid configuration: SMTP_URL must be set when NODE_ENV=production.',
+    );
+  });
+
+  it('reads the SMTP server and sender; without SMTP_URL outside production mails go to the log', () => {
+    expect(loadConfig({})).toMatchObject({ smtpUrl: null, mailFrom: 'Omni <no-reply@localhost>' });
+    expect(
+      loadConfig({
+        SMTP_URL: 'smtp://user:pass@mail.example.com:587',
+        MAIL_FROM: 'Help <help@example.com>',
+      }),
+    ).toMatchObject({
+      smtpUrl: 'smtp://user:pass@mail.example.com:587',
+      mailFrom: 'Help <help@example.com>',
+    });
+    expect(() => loadConfig({ SMTP_URL: 'http://mail.example.com' })).toThrow(
+      /SMTP_URL must be an smtp/,
     );
   });
 

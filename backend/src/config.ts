@@ -104,6 +104,11 @@ const environmentSchema = z.object({
   WEBHOOK_UNVERIFIED_PER_MINUTE: z.coerce.number().int().min(1).default(120),
   WEBHOOK_RAW_BODY_RETENTION_DAYS: z.coerce.number().int().min(1).default(7),
   SIGNUP_LIMIT_PER_HOUR: z.coerce.number().int().min(1).default(5),
+  SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL')
+    .optional(),
+  MAIL_FROM: z.string().min(3).default('Omni <no-reply@localhost>'),
 });
 
 export type Config = Readonly<{
@@ -150,6 +155,10 @@ export type Config = Readonly<{
   webhookRawBodyRetentionDays: number;
   /** Businesses one client address may create per hour. */
   signUpsPerAddressPerHour: number;
+  /** Where mail goes (smtp[s]://user:pass@host:port); null: mails are written to the log. */
+  smtpUrl: string | null;
+  /** The From header of every mail. */
+  mailFrom: string;
 }>;
 
 /** Thrown when the environment is wrong; its message names every offending variable. */
@@ -173,10 +182,12 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
   const isProduction = values.NODE_ENV === 'production';
 
   if (isProduction) {
-    const missing = (['JWT_SECRET', 'ENCRYPTION_KEY'] as const).filter((name) => !values[name]);
+    const missing = (['JWT_SECRET', 'ENCRYPTION_KEY', 'SMTP_URL'] as const).filter(
+      (name) => !values[name],
+    );
     if (missing.length > 0) {
       throw new ConfigError(
-        `Invalid configuration: ${missing.join(' and ')} must be set when NODE_ENV=production.`,
+        `Invalid configuration: ${missing.join(', ').replace(/, ([^,]*)$/, ' and $1')} must be set when NODE_ENV=production.`,
       );
     }
     if (values.JWT_SECRET === DEV_JWT_SECRET || values.ENCRYPTION_KEY === DEV_ENCRYPTION_KEY) {
@@ -246,6 +257,8 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
     webhookUnverifiedPerMinute: values.WEBHOOK_UNVERIFIED_PER_MINUTE,
     webhookRawBodyRetentionDays: values.WEBHOOK_RAW_BODY_RETENTION_DAYS,
     signUpsPerAddressPerHour: values.SIGNUP_LIMIT_PER_HOUR,
+    smtpUrl: values.SMTP_URL ?? null,
+    mailFrom: values.MAIL_FROM,
   });
 }
 

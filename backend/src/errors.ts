@@ -61,6 +61,13 @@ export class ConflictError extends AppError {
   }
 }
 
+/** 410: what the request names existed but is gone for good (a used or expired link). */
+export class GoneError extends AppError {
+  constructor(code: string, message: string) {
+    super(code, message, 410);
+  }
+}
+
 export class UnprocessableError extends AppError {
   constructor(code: string, message: string, details?: Record<string, unknown>) {
     super(code, message, 422, details);

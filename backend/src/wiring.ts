@@ -137,6 +137,8 @@ export function createRouting(
       'operator-changed': (change, entry) => operatorFollowUps.perform(change, entry),
       'page-deleted': (page, entry) => pageFollowUps.perform(page, entry),
       'note-stored': (note, entry) => noteFollowUps.perform(note, entry),
+      'mail-requested': (mail, entry) =>
+        queues.enqueue('mail-send', { ...mail, tenantId: entry.tenantId }, { jobId: entry.id }),
     },
     logger,
   );

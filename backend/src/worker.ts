@@ -25,6 +25,12 @@ import { OperatorPresence } from './modules/routing/operator-presence.js';
 import { RoutingSweeper } from './modules/routing/routing-sweeper.js';
 import { AutoCloseSweeper } from './modules/routing/auto-close-sweeper.js';
 import { OutboundSender } from './modules/replies/outbound-sender.js';
+import { createMailer } from './modules/mail/mailer.js';
+import { mailJobs } from './modules/mail/mail.jobs.js';
+import { MailService } from './modules/mail/mail.service.js';
+import { LinkTokens } from './modules/mail/link-tokens.js';
+import { invitationMail } from './modules/invitations/invitation-mail.js';
+import { passwordResetMail } from './modules/auth/password-reset-mail.js';
 import { OutboundSweeper } from './modules/replies/outbound-sweeper.js';
 import { SenderActionSender } from './modules/replies/sender-action-sender.js';
 import {
@@ -90,6 +96,17 @@ export async function startWorker({
     logger,
   );
   const removeExpiredOutboxEntries = removeExpiredOutboxFailures(outbox, logger);
+  const mailer = createMailer(config, logger);
+  const linkTokens = new LinkTokens(config.jwtSecret);
+  const mail = new MailService(
+    em,
+    mailer,
+    {
+      invitation: invitationMail(em, linkTokens, config.publicUrl),
+      'password-reset': passwordResetMail(em, linkTokens, config.publicUrl),
+    },
+    logger,
+  );
   // Each feature declares its jobs; `satisfies` makes a job without its processor a type error.
   const processors = {
     ...heartbeatJobs(redis, config.redisPrefix),
@@ -106,6 +123,7 @@ export async function startWorker({
     }),
     ...repliesJobs({ sender, sweeper: outboundSweeper, senderActions, logger }),
     ...outboxJobs(outbox, queues, logger),
+    ...mailJobs(mail),
     // One daily retention job for what two features keep: deliveries, then failed entries.
     'webhook-retention': async () => {
       await removeExpiredWebhookDeliveries();
@@ -128,6 +146,7 @@ export async function startWorker({
     stop: async () => {
       schedules.stop();
       await workers.close();
+      mailer.close();
     },
   };
 }

@@ -19,6 +19,8 @@ import { UserSchema } from '../modules/operators/user.entity.js';
 import { UserSessionSchema } from '../modules/auth/user-session.entity.js';
 import { TenantSchema } from '../modules/tenants/tenant.entity.js';
 import { OutboxEntrySchema } from '../outbox/outbox-entry.entity.js';
+import { InvitationSchema } from '../modules/invitations/invitation.entity.js';
+import { PasswordResetSchema } from '../modules/auth/password-reset.entity.js';
 
 /** Every entity schema the ORM knows. A new feature adds its schemas here. */
 export const entitySchemas = [
@@ -39,6 +41,8 @@ export const entitySchemas = [
   StoredFileSchema,
   ConversationEventSchema,
   OutboxEntrySchema,
+  InvitationSchema,
+  PasswordResetSchema,
 ];
 
 /** Every column that holds SecretBox values: what `npm run secrets:reseal` rewrites. */

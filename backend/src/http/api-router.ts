@@ -94,7 +94,8 @@ export class ApiRouter {
       } as HandlerInput<TAccess, TBody, TQuery, TParams>;
       const body = await spec.handler(input);
       ctx.status = successStatus;
-      if (successStatus !== 204) ctx.body = body;
+      // Koa turns an undefined body into 204: a 202 without a body keeps its status.
+      if (successStatus !== 204 && body !== undefined) ctx.body = body;
     };
     this.koaRouter[spec.method](spec.path, handle);
   }

@@ -5,6 +5,7 @@ import {
   createDepartment,
   createOperator,
   signUpTenant,
+  uniqueEmail,
   useTestApi,
 } from '../testing/test-api.js';
 
@@ -40,6 +41,8 @@ const idOf: Record<string, (owner: Owner) => string> = {
   '/api/conversations/{id}/mentionable': (owner) => owner.conversation.id,
   '/api/labels/{id}': (owner) => owner.labelId,
   '/api/conversations/{id}/labels': (owner) => owner.conversation.id,
+  '/api/invitations/{id}': (owner) => owner.invitationId,
+  '/api/invitations/{id}/resend': (owner) => owner.invitationId,
 };
 
 /** A body that passes validation for each method+path, so the check reaches the lookup. */
@@ -82,7 +85,22 @@ async function seedTenantA() {
     body: { name: 'Secret', color: '#123456' },
   });
   const labelId: string = label.body.id;
-  return { admin, department, operator, page, conversation, messageId, cannedResponseId, labelId };
+  const invitation = await api.request('POST', '/api/invitations', {
+    token: admin.token,
+    body: { email: uniqueEmail('invitee'), name: 'Invitee', departmentIds: [department.id] },
+  });
+  const invitationId: string = invitation.body.id;
+  return {
+    admin,
+    department,
+    operator,
+    page,
+    conversation,
+    messageId,
+    cannedResponseId,
+    labelId,
+    invitationId,
+  };
 }
 
 describe('tenant isolation', () => {
@@ -124,6 +142,10 @@ describe('tenant isolation', () => {
     ]);
     const operators = await api.request('GET', '/api/operators', { token: owner.admin.token });
     expect(operators.body.items).toHaveLength(2);
+    const invitations = await api.request('GET', '/api/invitations', { token: owner.admin.token });
+    expect(invitations.body.items.map((item: { id: string }) => item.id)).toEqual([
+      owner.invitationId,
+    ]);
     const conversation = await api.request('GET', `/api/conversations/${owner.conversation.id}`, {
       token: owner.admin.token,
     });
@@ -135,6 +157,8 @@ describe('tenant isolation', () => {
     const intruder = await signUpTenant(api, 'Tenant B');
     const departments = await api.request('GET', '/api/departments', { token: intruder.token });
     const operators = await api.request('GET', '/api/operators', { token: intruder.token });
+    const invitations = await api.request('GET', '/api/invitations', { token: intruder.token });
+    expect(invitations.body.items).toEqual([]);
     const conversations = await api.request('GET', '/api/conversations', { token: intruder.token });
     const search = await api.request('GET', '/api/conversations?q=secret', {
       token: intruder.token,
@@ -178,5 +202,11 @@ describe('tenant isolation', () => {
       body: { departmentIds: [owner.department.id] },
     });
     expect(update.status).toBe(404);
+    const invite = await api.request('POST', '/api/invitations', {
+      token: intruder.token,
+      body: { email: uniqueEmail('x'), name: 'X', departmentIds: [owner.department.id] },
+    });
+    expect(invite.status).toBe(404);
+    expect(invite.body.error.details.departmentIds).toEqual([owner.department.id]);
   });
 });

@@ -3,6 +3,8 @@
  * idempotent because PostgreSQL decides, so a job that runs twice changes nothing.
  * Each job name is its own BullMQ queue, so workers scale and back off per kind of work.
  */
+import type { MailRequest } from '../modules/mail/mail.service.js';
+
 export type JobPayloads = {
   /** Records that a worker process is alive (read by /health). */
   'worker-heartbeat': Record<string, never>;
@@ -45,6 +47,8 @@ export type JobPayloads = {
    * path failed) and retries failed ones: a crash after a commit delays its effects only.
    */
   'outbox-dispatch': Record<string, never>;
+  /** One mail (an invitation, a reset link), written from its record when it is sent. */
+  'mail-send': MailRequest;
 };
 
 export type JobName = keyof JobPayloads;
@@ -66,6 +70,7 @@ export const JOB_NAMES = [
   'sender-action',
   'queue-notice',
   'outbox-dispatch',
+  'mail-send',
 ] as const satisfies readonly JobName[];
 
 /**
@@ -84,6 +89,14 @@ export const JOB_CONCURRENCY: Partial<Record<JobName, number>> = {
  * nobody takes it for lost and queues another) runs again after `runAgainInMs`.
  */
 export type RunAgainLater = { runAgainInMs: number };
+
+/**
+ * Jobs retried longer than the default (5 attempts from 1 s): a mail server may be down for
+ * hours, and the mail is still wanted (10 attempts from 30 s: about 8 hours in all).
+ */
+export const JOB_RETRIES: Partial<Record<JobName, { attempts: number; firstDelayMs: number }>> = {
+  'mail-send': { attempts: 10, firstDelayMs: 30_000 },
+};
 
 /** What a worker runs for each job: a thin call into a service. */
 export type JobProcessors = {

@@ -1,7 +1,7 @@
 import { Queue, type JobsOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from '../logger.js';
-import { JOB_NAMES, type JobName, type JobPayloads } from './job-map.js';
+import { JOB_NAMES, JOB_RETRIES, type JobName, type JobPayloads } from './job-map.js';
 
 /** Retry what can succeed later; keep a bounded history for diagnosis. */
 const DEFAULT_JOB_OPTIONS: JobsOptions = {
@@ -10,6 +10,16 @@ const DEFAULT_JOB_OPTIONS: JobsOptions = {
   removeOnComplete: { age: 24 * 3600, count: 1_000 },
   removeOnFail: { age: 7 * 24 * 3600 },
 };
+
+function withRetries(name: JobName): JobsOptions {
+  const retries = JOB_RETRIES[name];
+  if (!retries) return DEFAULT_JOB_OPTIONS;
+  return {
+    ...DEFAULT_JOB_OPTIONS,
+    attempts: retries.attempts,
+    backoff: { type: 'exponential', delay: retries.firstDelayMs },
+  };
+}
 
 /** The producer side: typed `enqueue` for every job in the job map. */
 /** See JobQueues.jobStatus. */
@@ -24,7 +34,7 @@ export class JobQueues {
         const queue = new Queue(name, {
           connection,
           prefix,
-          defaultJobOptions: DEFAULT_JOB_OPTIONS,
+          defaultJobOptions: withRetries(name),
         });
         // Without a listener BullMQ prints every reconnect failure to the console.
         queue.on('error', (error) =>

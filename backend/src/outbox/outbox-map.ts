@@ -1,3 +1,5 @@
+import type { MailKind } from '../modules/mail/mail.service.js';
+
 /**
  * Every kind of outbox entry and its payload: what a committed change must still cause
  * (panel events, jobs, later outbound webhooks). Payloads are JSON (ids, never secrets),
@@ -21,6 +23,8 @@ export type OutboxPayloads = {
   'page-deleted': PageDeletedPayload;
   /** A private note written, alone or with a transfer (NoteFollowUps). */
   'note-stored': NoteStoredPayload;
+  /** A mail the committed change calls for (an invitation, a reset link): a 'mail-send' job. */
+  'mail-requested': MailRequestedPayload;
 };
 
 export type OutboxKind = keyof OutboxPayloads;
@@ -94,3 +98,6 @@ export type NoteStoredPayload = {
   messageId: string;
   mentionedUserIds: string[];
 };
+
+/** The mail's kind and the record it is written from (the entry names the tenant). */
+export type MailRequestedPayload = { kind: MailKind; id: string };

@@ -16,6 +16,7 @@ export function handlersFor(handlers: Partial<OutboxHandlers>): OutboxHandlers {
     'operator-changed': refuse,
     'page-deleted': refuse,
     'note-stored': refuse,
+    'mail-requested': refuse,
     ...handlers,
   };
 }

@@ -37,3 +37,17 @@ export function logout(token: string): Promise<void> {
 export function changePassword(input: ChangePasswordInput): Promise<void> {
   return http.put<void>('/api/me/password', input);
 }
+
+/** 202 whether or not the address has an account; 429 TOO_MANY_ATTEMPTS. */
+export function requestPasswordReset(email: string): Promise<void> {
+  return http.post('/api/auth/password-reset', { email }, { authenticated: false });
+}
+
+/** 410 RESET_LINK_EXPIRED when the link was used or is older than an hour; 400 WEAK_PASSWORD. */
+export function confirmPasswordReset(token: string, password: string): Promise<void> {
+  return http.post(
+    '/api/auth/password-reset/confirm',
+    { token, password },
+    { authenticated: false },
+  );
+}

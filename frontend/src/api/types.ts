@@ -132,3 +132,10 @@ export type AlertPreferences = Schemas['AlertPreferences'];
 export type AlertSound = keyof AlertPreferences['sounds'];
 /** PATCH accepts any subset, sounds too. */
 export type AlertPreferencesUpdate = Schemas['UpdateAlertPreferencesInput'];
+/** An invitation waiting for its invitee (GET/POST /api/invitations). */
+export type Invitation = Schemas['Invitation'];
+/** 409 EMAIL_TAKEN when the address already has an account. */
+export type InvitationCreateInput = Schemas['CreateInvitationInput'];
+/** What an invitation link's page shows; 410 INVITATION_EXPIRED when the link no longer works. */
+export type InvitationPreview = Schemas['InvitationPreview'];
+export type InvitationAcceptInput = Schemas['AcceptInvitationInput'];

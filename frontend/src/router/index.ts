@@ -45,6 +45,26 @@ export const routes: RouteRecordRaw[] = [
     meta: { isGuestOnly: true, titleKey: 'auth.signupTitle' },
   },
   {
+    path: '/forgot-password',
+    name: 'forgot-password',
+    component: () => import('@/views/auth/ForgotPasswordView.vue'),
+    meta: { isGuestOnly: true, titleKey: 'passwordReset.forgotTitle' },
+  },
+  {
+    // Public: a reset mail's link.
+    path: '/reset-password/:token',
+    name: 'reset-password',
+    component: () => import('@/views/auth/ResetPasswordView.vue'),
+    meta: { withoutRealtime: true, titleKey: 'passwordReset.resetTitle' },
+  },
+  {
+    // Public: an invitation mail's link. No realtime: nobody is signed in yet.
+    path: '/invite/:token',
+    name: 'accept-invitation',
+    component: () => import('@/views/auth/AcceptInvitationView.vue'),
+    meta: { withoutRealtime: true, titleKey: 'invitations.acceptTitle' },
+  },
+  {
     // Full screen, outside the shell: a presenter shows it beside the panel as "the phone".
     path: '/simulator',
     name: 'simulator',

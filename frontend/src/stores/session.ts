@@ -1,11 +1,13 @@
 import { defineStore } from 'pinia';
 import { computed, ref } from 'vue';
 import * as authApi from '@/api/auth';
+import * as invitationsApi from '@/api/invitations';
 import { isApiError } from '@/api/http';
 import * as tenantApi from '@/api/tenant';
 import { REVIEW_KIT_ROLES } from '@/api/types';
 import type {
   ChangePasswordInput,
+  InvitationAcceptInput,
   LoginInput,
   PresenceStatus,
   SessionResponse,
@@ -94,6 +96,16 @@ export const useSessionStore = defineStore('session', () => {
 
   async function signup(input: SignupInput): Promise<User> {
     const response = await authApi.signup(input);
+    startSession(response);
+    return response.user;
+  }
+
+  /** The invitee sets their password through the mailed link and is signed in. */
+  async function acceptInvitation(
+    invitationToken: string,
+    input: InvitationAcceptInput,
+  ): Promise<User> {
+    const response = await invitationsApi.acceptInvitation(invitationToken, input);
     startSession(response);
     return response.user;
   }
@@ -205,6 +217,7 @@ export const useSessionStore = defineStore('session', () => {
     isAdmin,
     maySupervise,
     maySteer,
+    acceptInvitation,
     hasDemoTools,
     status,
     login,

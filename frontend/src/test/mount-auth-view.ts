@@ -12,6 +12,7 @@ export async function mountAuthView(view: Component, name: 'login' | 'signup') {
     routes: [
       { path: '/login', name: 'login', component: name === 'login' ? view : Stub },
       { path: '/signup', name: 'signup', component: name === 'signup' ? view : Stub },
+      { path: '/forgot-password', name: 'forgot-password', component: Stub },
     ],
   });
   await router.push(`/${name}`);

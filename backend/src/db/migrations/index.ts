@@ -24,6 +24,7 @@ import { Migration20261203111000_labels } from './Migration20261203111000_labels
 import { Migration20261203112000_search } from './Migration20261203112000_search.js';
 import { Migration20261203113000_follow_up_auto_close } from './Migration20261203113000_follow_up_auto_close.js';
 import { Migration20261203114000_alert_preferences } from './Migration20261203114000_alert_preferences.js';
+import { Migration20261203120000_mail_links } from './Migration20261203120000_mail_links.js';
 import { Migration20261203121000_supervisor } from './Migration20261203121000_supervisor.js';
 import { Migration20261203122000_business_hours } from './Migration20261203122000_business_hours.js';
 
@@ -89,6 +90,10 @@ export const migrationsList: MigrationObject[] = [
   {
     name: 'Migration20261203114000_alert_preferences',
     class: Migration20261203114000_alert_preferences,
+  },
+  {
+    name: 'Migration20261203120000_mail_links',
+    class: Migration20261203120000_mail_links,
   },
   { name: 'Migration20261203121000_supervisor', class: Migration20261203121000_supervisor },
   {

@@ -168,7 +168,8 @@ export class AuthService {
     return { user: toUserDto(user), tenant: this.tenants.present(user.tenant) };
   }
 
-  private async openSession(user: User): Promise<Session> {
+  /** A new sign-in of `user` (signup, login, an accepted invitation). */
+  async openSession(user: User): Promise<Session> {
     scopeToTenant(this.em, user.tenant.id);
     await this.em.populate(user, ['departments', 'tenant']);
     const token = await this.sessions.open(user);

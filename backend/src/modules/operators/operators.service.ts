@@ -49,7 +49,12 @@ export class OperatorsService {
     return toUserDto(await this.findUser(id));
   }
 
-  async create(actor: Actor, input: CreateOperatorInput): Promise<UserDto> {
+  /** `alsoCommit` runs in the creation's transaction (an invitation marked accepted). */
+  async create(
+    actor: Pick<Actor, 'tenantId'>,
+    input: CreateOperatorInput,
+    alsoCommit?: (em: EntityManager) => Promise<void>,
+  ): Promise<UserDto> {
     const user = new User(
       this.em.getReference(Tenant, actor.tenantId),
       input.email,
@@ -60,6 +65,7 @@ export class OperatorsService {
     user.maxChats = input.maxChats;
     user.departments.set(await this.findDepartments(input.departmentIds));
     const outboxEntryIds = await this.em.transactional(async (em) => {
+      await alsoCommit?.(em);
       await this.saveWithUniqueEmail(user);
       return this.appendChanged(em, user);
     });

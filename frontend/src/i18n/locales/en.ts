@@ -55,6 +55,8 @@ const en = {
     VISITOR_HAS_OPEN_CONVERSATION:
       'The visitor wrote again and has a newer chat. Open that one instead.',
     INVALID_CREDENTIALS: 'Wrong email or password.',
+    INVITATION_EXPIRED: 'This invitation link no longer works. Ask your admin for a new one.',
+    RESET_LINK_EXPIRED: 'This password-reset link no longer works. Ask for a new one.',
     EMAIL_TAKEN: 'An account with this email already exists.',
     WEAK_PASSWORD:
       'This password is too easy to guess. Choose a longer one that is not a common password.',
@@ -511,11 +513,52 @@ const en = {
     filteredEmptyTitle: 'No chats with this label here',
     filteredEmptyText: 'Choose another label, or show all chats.',
   },
+  passwordReset: {
+    forgotLink: 'Forgot password?',
+    forgotTitle: 'Reset your password',
+    forgotSubtitle:
+      'Enter the e-mail you sign in with. We will send you a link to choose a new password.',
+    send: 'Send the link',
+    requested:
+      'If {email} has an Omni account, a link is on its way. It works once, for one hour. Check your spam folder too.',
+    resetTitle: 'Choose a new password',
+    resetSubtitle: 'You will be signed out everywhere; then sign in with the new password.',
+    newPassword: 'New password',
+    save: 'Save the new password',
+    linkExpired: 'This link no longer works: it was used or is older than an hour.',
+    askAgain: 'Ask for a new link',
+    done: 'Your password was changed. Sign in with the new one.',
+  },
+  invitations: {
+    invite: 'Invite by e-mail',
+    inviteTitle: 'Invite by e-mail',
+    inviteHint:
+      'We e-mail them a link valid for 7 days. They choose their own password and start with the role, departments and capacity set here.',
+    send: 'Send invitation',
+    sent: 'Invitation sent to {email}',
+    pending: 'Pending invitations',
+    invitee: 'Invited',
+    expires: 'Link valid until',
+    expired: 'Expired',
+    resend: 'Send again (a new 7-day link)',
+    resent: 'A new link was sent to {email}',
+    revoke: 'Revoke',
+    revokeTitle: 'Revoke the invitation of {email}?',
+    revokeText: 'The link in their mail will stop working.',
+    revoked: 'Invitation of {email} revoked',
+    acceptTitle: 'Join your team on Omni',
+    acceptSubtitle: '{tenant} invited you. Choose your name and a password.',
+    acceptSubtitleLoading: 'Checking your invitation…',
+    signsInAs: 'You will sign in as {email}.',
+    acceptSubmit: 'Join and sign in',
+    linkExpired:
+      'This invitation link no longer works: it was used, revoked or is older than 7 days. Ask your admin to send a new one.',
+  },
   operators: {
     title: 'Operators',
     subtitle:
       'People who answer chats. Admins can also manage departments, operators and settings.',
-    create: 'New operator',
+    create: 'Create with a password',
     operator: 'Operator',
     role: 'Role',
     status: 'Status',

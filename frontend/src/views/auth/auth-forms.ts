@@ -40,3 +40,16 @@ export function toSignupPayload(values: SignupInput): SignupInput {
     password: values.password,
   };
 }
+
+export const ACCEPT_INVITATION_FIELDS = ['name', 'password'] as const;
+
+export type AcceptInvitationValues = { name: string; password: string };
+
+export function validateAcceptInvitation(
+  values: AcceptInvitationValues,
+): FieldIssues<keyof AcceptInvitationValues> {
+  const result: FieldIssues<keyof AcceptInvitationValues> = {};
+  if (!values.name.trim()) result.name = issues.required();
+  if (values.password.length < MIN_PASSWORD_LENGTH) result.password = issues.passwordLength();
+  return result;
+}

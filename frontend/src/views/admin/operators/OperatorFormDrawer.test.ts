@@ -64,6 +64,30 @@ describe('OperatorFormDrawer', () => {
     wrapper.unmount();
   });
 
+  it('invites without a password field and saves the invitation payload', async () => {
+    const save = vi.fn().mockResolvedValue(undefined);
+    const wrapper = mountDrawer({ kind: 'invite' }, save);
+    await flushPromises();
+
+    expect(document.querySelector('[data-testid="operator-password"]')).toBeNull();
+    await type('operator-name', ' Olga ');
+    await type('operator-email', 'olga@acme.io');
+    await clickSave();
+
+    expect(save).toHaveBeenCalledWith({
+      kind: 'invite',
+      input: {
+        name: 'Olga',
+        email: 'olga@acme.io',
+        role: 'operator',
+        departmentIds: [],
+        maxChats: null,
+      },
+    });
+    expect(document.body.textContent).toContain('Send invitation');
+    wrapper.unmount();
+  });
+
   it('saves a new operator with the create payload', async () => {
     const save = vi.fn().mockResolvedValue(undefined);
     const wrapper = mountDrawer({ kind: 'create' }, save);

@@ -1,5 +1,11 @@
 // The operator form's rules, kept out of the component so they can be tested without a DOM.
-import type { OperatorCreateInput, OperatorUpdateInput, User, UserRole } from '@/api/types';
+import type {
+  InvitationCreateInput,
+  OperatorCreateInput,
+  OperatorUpdateInput,
+  User,
+  UserRole,
+} from '@/api/types';
 import {
   MAX_CHATS_RANGE,
   MIN_PASSWORD_LENGTH,
@@ -31,12 +37,17 @@ export const OPERATOR_FORM_FIELDS = [
   'maxChats',
 ] as const satisfies readonly OperatorFormField[];
 
-/** create: a new account; edit: changes to an existing one. */
-export type OperatorFormMode = { kind: 'create' } | { kind: 'edit'; operator: User };
+/**
+ * create: a new account with a password; invite: the same without one (the invitee sets it
+ * through a mailed link); edit: changes to an existing account.
+ */
+export type OperatorFormMode =
+  { kind: 'create' } | { kind: 'invite' } | { kind: 'edit'; operator: User };
 
 /** What the form asks its parent to persist. */
 export type OperatorSaveRequest =
   | { kind: 'create'; input: OperatorCreateInput }
+  | { kind: 'invite'; input: InvitationCreateInput }
   | { kind: 'edit'; id: string; input: OperatorUpdateInput };
 
 /** The roles an admin gives. A reviewer is made by the demo seeder, and stays one until changed. */
@@ -70,7 +81,11 @@ export function validateOperatorForm(
   if (!values.email.trim()) result.email = issues.required();
   else if (!isValidEmail(values.email)) result.email = issues.email();
   if (mode.kind === 'create' && !values.password) result.password = issues.required();
-  else if (values.password && values.password.length < MIN_PASSWORD_LENGTH) {
+  else if (
+    mode.kind !== 'invite' &&
+    values.password &&
+    values.password.length < MIN_PASSWORD_LENGTH
+  ) {
     result.password = issues.passwordLength();
   }
   if (values.maxChats !== null && !isWholeNumberInRange(values.maxChats, MAX_CHATS_RANGE)) {
@@ -89,6 +104,12 @@ export function buildCreatePayload(values: OperatorFormValues): OperatorCreateIn
     departmentIds: [...values.departmentIds],
     maxChats: values.maxChats,
   };
+}
+
+/** An invitation carries everything of a new account but its password. */
+export function buildInvitePayload(values: OperatorFormValues): InvitationCreateInput {
+  const { password: _password, ...invitation } = buildCreatePayload(values);
+  return invitation;
 }
 
 function sameMembers(a: readonly string[], b: readonly string[]): boolean {

@@ -1,0 +1,151 @@
+import type { TenantLanguage } from '../tenants/tenant.entity.js';
+
+/** Every mail Omni sends and the values it is written from. */
+export type MailTemplateValues = {
+  invitation: {
+    tenantName: string;
+    inviterName: string;
+    name: string;
+    link: string;
+    expiresAt: Date;
+  };
+  'password-reset': { name: string; link: string };
+};
+
+export type MailTemplateName = keyof MailTemplateValues;
+
+/** A mail ready to go: both parts are written from the same template. */
+export type RenderedMail = { subject: string; text: string; html: string };
+
+/**
+ * A template in one language: `{placeholders}` name values (dates already formatted). The
+ * paragraphs come before the link, `action` labels it, `footer` follows it.
+ */
+type Template = {
+  subject: string;
+  paragraphs: string[];
+  action: string;
+  footer: string;
+};
+
+const TEMPLATES: Record<MailTemplateName, Record<TenantLanguage, Template>> = {
+  invitation: {
+    en: {
+      subject: 'You are invited to {tenantName} on Omni',
+      paragraphs: [
+        'Hello {name},',
+        "{inviterName} invites you to answer {tenantName}'s customers on Omni.",
+        'Set your password with this link (it works until {expiresAt}):',
+      ],
+      action: 'Accept the invitation',
+      footer: 'If you did not expect this invitation, ignore this mail.',
+    },
+    ru: {
+      subject: 'Приглашение в {tenantName} в Omni',
+      paragraphs: [
+        'Здравствуйте, {name}!',
+        '{inviterName} приглашает вас отвечать клиентам {tenantName} в Omni.',
+        'Задайте пароль по этой ссылке (она действует до {expiresAt}):',
+      ],
+      action: 'Принять приглашение',
+      footer: 'Если вы не ждали этого приглашения, просто не отвечайте на письмо.',
+    },
+    bn: {
+      subject: 'Omni-তে {tenantName}-এ যোগ দেওয়ার আমন্ত্রণ',
+      paragraphs: [
+        'নমস্কার {name},',
+        '{inviterName} আপনাকে Omni-তে {tenantName}-এর গ্রাহকদের উত্তর দেওয়ার জন্য আমন্ত্রণ জানিয়েছেন।',
+        'এই লিংক থেকে আপনার পাসওয়ার্ড সেট করুন ({expiresAt} পর্যন্ত কাজ করবে):',
+      ],
+      action: 'আমন্ত্রণ গ্রহণ করুন',
+      footer: 'আপনি যদি এই আমন্ত্রণ আশা না করে থাকেন, তবে এই মেইলটি উপেক্ষা করুন।',
+    },
+  },
+  'password-reset': {
+    en: {
+      subject: 'Reset your Omni password',
+      paragraphs: [
+        'Hello {name},',
+        'Someone (hopefully you) asked to reset the password of your Omni account.',
+        'Choose a new password with this link (it works once, for one hour):',
+      ],
+      action: 'Choose a new password',
+      footer: 'If it was not you, ignore this mail: your password stays as it is.',
+    },
+    ru: {
+      subject: 'Сброс пароля Omni',
+      paragraphs: [
+        'Здравствуйте, {name}!',
+        'Кто-то (надеемся, вы) запросил сброс пароля вашей учётной записи Omni.',
+        'Задайте новый пароль по этой ссылке (она действует один раз, в течение часа):',
+      ],
+      action: 'Задать новый пароль',
+      footer: 'Если это были не вы, не обращайте внимания на письмо: пароль останется прежним.',
+    },
+    bn: {
+      subject: 'আপনার Omni পাসওয়ার্ড রিসেট করুন',
+      paragraphs: [
+        'নমস্কার {name},',
+        'কেউ (আশা করি আপনি) আপনার Omni অ্যাকাউন্টের পাসওয়ার্ড রিসেট করতে চেয়েছেন।',
+        'এই লিংক থেকে নতুন পাসওয়ার্ড বেছে নিন (লিংকটি একবারই, এক ঘণ্টার জন্য কাজ করবে):',
+      ],
+      action: 'নতুন পাসওয়ার্ড বেছে নিন',
+      footer: 'এটি যদি আপনি না হন, তবে এই মেইলটি উপেক্ষা করুন: আপনার পাসওয়ার্ড আগের মতোই থাকবে।',
+    },
+  },
+};
+
+/**
+ * Writes the mail `name` in `language`: a plain-text part and an HTML part in which every
+ * value is escaped (a name such as `<b>` arrives as text). The link is a value too.
+ */
+export function renderMail<N extends MailTemplateName>(
+  name: N,
+  language: TenantLanguage,
+  values: MailTemplateValues[N],
+): RenderedMail {
+  const template = TEMPLATES[name][language];
+  const strings = Object.fromEntries(
+    Object.entries(values).map(([key, value]) => [
+      key,
+      value instanceof Date ? formatDate(value, language) : String(value),
+    ]),
+  );
+  const link = strings['link'] ?? '';
+  const fill = (text: string, escape: (value: string) => string) =>
+    text.replace(/\{(\w+)\}/g, (placeholder, key: string) =>
+      key in strings ? escape(strings[key]!) : placeholder,
+    );
+  const plain = (value: string) => value;
+  const text = [
+    ...template.paragraphs.map((paragraph) => fill(paragraph, plain)),
+    link,
+    template.footer,
+  ].join('\n\n');
+  const html = [
+    `<!doctype html><html lang="${language}"><body style="font-family: sans-serif; line-height: 1.5">`,
+    ...template.paragraphs.map((paragraph) => `<p>${fill(paragraph, escapeHtml)}</p>`),
+    `<p><a href="${escapeHtml(link)}">${escapeHtml(template.action)}</a></p>`,
+    `<p style="color: #666">${escapeHtml(template.footer)}</p>`,
+    '</body></html>',
+  ].join('\n');
+  return { subject: fill(template.subject, plain), text: `${text}\n`, html };
+}
+
+export function escapeHtml(value: string): string {
+  return value
+    .replaceAll('&', '&amp;')
+    .replaceAll('<', '&lt;')
+    .replaceAll('>', '&gt;')
+    .replaceAll('"', '&quot;')
+    .replaceAll("'", '&#39;');
+}
+
+function formatDate(date: Date, language: TenantLanguage): string {
+  const formatted = new Intl.DateTimeFormat(language, {
+    dateStyle: 'long',
+    timeStyle: 'short',
+    timeZone: 'UTC',
+  }).format(date);
+  return `${formatted} UTC`;
+}
