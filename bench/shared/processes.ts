@@ -74,6 +74,9 @@ export function startOmni(options: {
     PANEL_DIR: options.panelDir,
     SEED_DEMO_DATA: 'false',
     LOG_LEVEL: options.logLevel,
+    // Production refuses to start without a mail server; nothing in a benchmark sends mail,
+    // so a port where none listens is enough.
+    SMTP_URL: 'smtp://127.0.0.1:1',
   };
   if (options.roles === 'all') {
     return [spawnLogged('omni', [...options.nodeArgs, options.entry, 'all'], env, options.logDir)];
