@@ -11,8 +11,8 @@ export const PASSWORD_RESET_LIFETIME_MS = 60 * 60 * 1000;
  * deletes it.
  */
 export class PasswordReset extends TenantOwnedEntity {
-  tokenNonce = '';
-  tokenHash = '';
+  tokenNonce!: string;
+  tokenHash!: string;
   expiresAt = new Date(Date.now() + PASSWORD_RESET_LIFETIME_MS);
   usedAt: Date | null = null;
 

@@ -17,8 +17,8 @@ export class Invitation extends TenantOwnedEntity {
   departmentIds: string[] = [];
   acceptedAt: Date | null = null;
   revokedAt: Date | null = null;
-  tokenNonce = '';
-  tokenHash = '';
+  tokenNonce!: string;
+  tokenHash!: string;
   expiresAt = new Date();
 
   constructor(
