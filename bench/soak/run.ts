@@ -346,11 +346,12 @@ async function main(): Promise<void> {
     phase = 'soak';
     const baseline = await takeSample();
     console.log(`Soak: ${options.minutes} min from ${new Date().toISOString()}…`);
+    // Per role, so a saturated api and a starved worker can be told apart.
     const meter = new CpuMeter(() => {
-      const pids = Object.values(omniPids(children, options.roles)).filter(
-        (pid): pid is number => pid !== null,
-      );
-      return { omni: pids, bench: [process.pid] };
+      const groups: Record<string, number[]> = { bench: [process.pid] };
+      for (const [role, pid] of Object.entries(omniPids(children, options.roles)))
+        if (pid !== null) groups[role] = [pid];
+      return groups;
     });
     meter.begin();
     const progress = setInterval(() => {

@@ -1,10 +1,15 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { sqlIn } from '../../db/sql.js';
 import { scopeToTenant } from '../../db/tenant-filter.js';
 import { rooms, type RealtimePublisher, type SocketControl } from '../realtime/realtime.events.js';
 import { Conversation } from './conversation.entity.js';
-import { presentConversations } from './conversation-records.js';
+import {
+  buildConversationRecords,
+  findMessages,
+  lastMessageIdsOf,
+} from './conversation-records.js';
+import { ConversationExtrasRepository } from './conversation-extras.repository.js';
 import { toMessageDto, type FileLinker } from './conversations.schemas.js';
-import { Message } from './message.entity.js';
 
 /** Conversations whose state changed, and messages created or changed in them. */
 export type ConversationsChange = {
@@ -41,33 +46,29 @@ export class ConversationBroadcaster {
     const created = [...(change.createdMessageIds ?? [])];
     const updated = [...(change.updatedMessageIds ?? [])];
     const messageIds = [...created, ...updated];
-    const messages =
-      messageIds.length === 0
-        ? []
-        : await em.find(Message, { id: { $in: messageIds } }, { orderBy: { occurredAt: 'asc' } });
+    // Three statements whatever the change: the extras of every conversation concerned,
+    // then the messages sent and shown, then the conversations with their contacts and pages.
+    const extras = await new ConversationExtrasRepository(sqlIn(em)).find(tenantId, {
+      conversationIds: [...change.conversationIds],
+      messageIds,
+    });
+    const messagesById = await findMessages(em, [...messageIds, ...lastMessageIdsOf(extras)]);
+    const messages = [...messagesById.values()].filter((message) =>
+      messageIds.includes(message.id),
+    );
     const conversations = await em.find(
       Conversation,
-      {
-        id: {
-          $in: [
-            ...new Set([
-              ...change.conversationIds,
-              ...messages.map((message) => message.conversation.id),
-            ]),
-          ],
-        },
-      },
-      // One simple query per table: its plan stays good even before PostgreSQL has
-      // statistics (a join of the filtered relations is planned as nested sequential scans).
-      { populate: ['contact', 'page'], strategy: 'select-in' },
+      { id: { $in: [...extras.keys()] } },
+      // Joined: each conversation's contact and page by primary key, one round trip.
+      { populate: ['contact', 'page'], strategy: 'joined' },
     );
     const audienceOf = new Map(
       conversations.map((conversation) => [conversation.id, audience(conversation)]),
     );
-    const records = await presentConversations(
-      em,
-      tenantId,
+    const records = buildConversationRecords(
       conversations,
+      extras,
+      messagesById,
       this.clock(),
       this.linkFile,
     );

@@ -8,7 +8,7 @@ import {
   ConversationListRepository,
   type ConversationListFilter,
 } from './conversation-list.repository.js';
-import { loadViewer, visibleToFilter } from './conversation-visibility.js';
+import { isVisibleTo, loadViewer } from './conversation-visibility.js';
 import { Conversation } from './conversation.entity.js';
 import {
   toMessageDto,
@@ -210,10 +210,15 @@ export class ConversationsService {
     const conversation = await findByIdOrFail(this.em, Conversation, id, 'The conversation', {
       populate: ['contact', 'page'],
     });
-    const visible = await this.em.count(Conversation, {
-      $and: [{ id: conversation.id }, visibleToFilter(await loadViewer(this.em, actor))],
-    });
-    if (visible === 0) throw new NotFoundError('The conversation');
+    const facts = {
+      departmentId: conversation.department?.id ?? null,
+      operatorId: conversation.operator?.id ?? null,
+    };
+    // The actor's departments matter only for another's chat of a department: read them then.
+    const viewer = isVisibleTo({ ...actor, departmentIds: [] }, facts)
+      ? null
+      : await loadViewer(this.em, actor);
+    if (viewer && !isVisibleTo(viewer, facts)) throw new NotFoundError('The conversation');
     return conversation;
   }
 }

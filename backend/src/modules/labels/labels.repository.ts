@@ -1,5 +1,4 @@
 import { pgArray, type Sql } from '../../db/sql.js';
-import type { LabelSummary } from './labels.schemas.js';
 
 /**
  * How many of a changed or deleted label's conversations are pushed to the panels at once
@@ -10,28 +9,6 @@ export const MAX_CONVERSATIONS_PUSHED_PER_LABEL_CHANGE = 500;
 /** The labels' statements: which conversation carries which label is a question about sets. */
 export class LabelsRepository {
   constructor(private readonly sql: Sql) {}
-
-  /** The labels of each of these conversations, by name: one statement for a page of them. */
-  async labelsOf(
-    tenantId: string,
-    conversationIds: string[],
-  ): Promise<Map<string, LabelSummary[]>> {
-    const byConversation = new Map<string, LabelSummary[]>();
-    if (conversationIds.length === 0) return byConversation;
-    const rows = await this.sql.forTenant(tenantId)<LabelSummary & { conversation_id: string }>(
-      `select cl.conversation_id, l.id, l.name, l.color
-       from conversation_label cl join label l on l.id = cl.label_id
-       where l.tenant_id = :tenant and cl.conversation_id = any(?::uuid[])
-       order by lower(l.name), l.id`,
-      [pgArray(conversationIds)],
-    );
-    for (const { conversation_id: conversationId, id, name, color } of rows) {
-      const labels = byConversation.get(conversationId) ?? [];
-      labels.push({ id, name, color });
-      byConversation.set(conversationId, labels);
-    }
-    return byConversation;
-  }
 
   /**
    * Those of `labelIds` that are the tenant's labels, each held (FOR KEY SHARE) until the
