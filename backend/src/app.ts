@@ -5,6 +5,7 @@ import helmet from 'koa-helmet';
 import type { Config } from './config.js';
 import { ApiRouter, type AnyRouteSpec } from './http/api-router.js';
 import { errorHandler } from './http/error-handler.js';
+import { shedLoad } from './http/load-shedding.js';
 import { buildOpenApiDocument } from './http/openapi.js';
 import { isPanelBuilt, servePanel } from './http/panel.js';
 import { ormRequestContext, requestId } from './http/request-context.js';
@@ -161,6 +162,7 @@ export function createApp(options: {
   const filesOrigins = config.filesPublicUrl ? [new URL(config.filesPublicUrl).origin] : [];
   app.use(requestId(logger));
   app.use(errorHandler(logger));
+  app.use(shedLoad(config.maxRequestsInFlight));
   app.use(
     helmet({
       contentSecurityPolicy: {

@@ -104,6 +104,7 @@ const environmentSchema = z.object({
   WEBHOOK_UNVERIFIED_PER_MINUTE: z.coerce.number().int().min(1).default(120),
   WEBHOOK_RAW_BODY_RETENTION_DAYS: z.coerce.number().int().min(1).default(7),
   SIGNUP_LIMIT_PER_HOUR: z.coerce.number().int().min(1).default(5),
+  MAX_REQUESTS_IN_FLIGHT: z.coerce.number().int().min(1).default(500),
   SMTP_URL: z
     .string()
     .regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL')
@@ -155,6 +156,8 @@ export type Config = Readonly<{
   webhookRawBodyRetentionDays: number;
   /** Businesses one client address may create per hour. */
   signUpsPerAddressPerHour: number;
+  /** Requests answered at once; beyond, 503 OVERLOADED (http/load-shedding.ts). */
+  maxRequestsInFlight: number;
   /** Where mail goes (smtp[s]://user:pass@host:port); null: mails are written to the log. */
   smtpUrl: string | null;
   /** The From header of every mail. */
@@ -257,6 +260,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
     webhookUnverifiedPerMinute: values.WEBHOOK_UNVERIFIED_PER_MINUTE,
     webhookRawBodyRetentionDays: values.WEBHOOK_RAW_BODY_RETENTION_DAYS,
     signUpsPerAddressPerHour: values.SIGNUP_LIMIT_PER_HOUR,
+    maxRequestsInFlight: values.MAX_REQUESTS_IN_FLIGHT,
     smtpUrl: values.SMTP_URL ?? null,
     mailFrom: values.MAIL_FROM,
   });

@@ -10,6 +10,8 @@ export class AppError extends Error {
     message: string,
     readonly status: number,
     readonly details?: Record<string, unknown>,
+    /** When set, the answer's `Retry-After` header: the caller may try again after it. */
+    readonly retryAfterSeconds?: number,
   ) {
     super(message);
     this.name = new.target.name;
@@ -79,12 +81,26 @@ export class UnprocessableError extends AppError {
  * as the `Retry-After` header, so every rate limit answers the same way.
  */
 export class RateLimitedError extends AppError {
-  constructor(
-    code: string,
-    message: string,
-    readonly retryAfterSeconds: number,
-  ) {
-    super(code, message, 429, { retryAfterSeconds });
+  declare readonly retryAfterSeconds: number;
+
+  constructor(code: string, message: string, retryAfterSeconds: number) {
+    super(code, message, 429, { retryAfterSeconds }, retryAfterSeconds);
+  }
+}
+
+/**
+ * 503 OVERLOADED: the api is answering as many requests as it may at once; the caller tries
+ * again after `Retry-After` (Facebook retries a refused webhook delivery by itself).
+ */
+export class OverloadedError extends AppError {
+  constructor(retryAfterSeconds: number) {
+    super(
+      'OVERLOADED',
+      'The server is busy. Try again in a moment.',
+      503,
+      { retryAfterSeconds },
+      retryAfterSeconds,
+    );
   }
 }
 

@@ -1,5 +1,5 @@
 import type { Middleware } from 'koa';
-import { AppError, RateLimitedError } from '../errors.js';
+import { AppError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { AppState } from './state.js';
 
@@ -39,7 +39,7 @@ export function errorHandler(logger: Logger): Middleware<AppState> {
       }
       ctx.status = status;
       ctx.body = body;
-      if (error instanceof RateLimitedError)
+      if (error instanceof AppError && error.retryAfterSeconds !== undefined)
         ctx.set('Retry-After', String(error.retryAfterSeconds));
     }
   };
