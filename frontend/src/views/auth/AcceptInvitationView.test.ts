@@ -61,5 +61,7 @@ describe('AcceptInvitationView', () => {
       'This invitation link no longer works',
     );
     expect(wrapper.find('form').exists()).toBe(false);
+    // No "Checking your invitation…" left beside the answer.
+    expect(wrapper.find('.auth-layout__subtitle').exists()).toBe(false);
   });
 });
