@@ -26,6 +26,7 @@ import { WebhookSigningKeys } from './modules/facebook/webhook-signing-keys.js';
 import { DepartmentsService } from './modules/departments/departments.service.js';
 import { CannedResponsesService } from './modules/canned-responses/canned-responses.service.js';
 import { LabelsService } from './modules/labels/labels.service.js';
+import { AuditService } from './modules/audit/audit.service.js';
 import { AlertPreferencesService } from './modules/operators/alert-preferences.service.js';
 import { HealthService } from './modules/health/health.service.js';
 import { NotesService } from './modules/notes/notes.service.js';
@@ -131,6 +132,7 @@ export async function startApi({
     departments: new DepartmentsService(em),
     cannedResponses: new CannedResponsesService(em),
     labels: new LabelsService(em, dispatchCommitted),
+    audit: new AuditService(em),
     alertPreferences: new AlertPreferencesService(em),
     operators,
     invitations: new InvitationsService(

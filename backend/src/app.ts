@@ -11,6 +11,8 @@ import { isPanelBuilt, servePanel } from './http/panel.js';
 import { ormRequestContext, requestId } from './http/request-context.js';
 import type { AppState } from './http/state.js';
 import type { Logger } from './logger.js';
+import { registerAuditRoutes } from './modules/audit/audit.routes.js';
+import type { AuditService } from './modules/audit/audit.service.js';
 import { registerAuthRoutes } from './modules/auth/auth.routes.js';
 import type { AuthService } from './modules/auth/auth.service.js';
 import { registerCannedResponseRoutes } from './modules/canned-responses/canned-responses.routes.js';
@@ -60,6 +62,7 @@ export type ApiServices = {
   departments: DepartmentsService;
   cannedResponses: CannedResponsesService;
   labels: LabelsService;
+  audit: AuditService;
   operators: OperatorsService;
   alertPreferences: AlertPreferencesService;
   invitations: InvitationsService;
@@ -110,6 +113,7 @@ export function registerApiRoutes(
   registerCannedResponseRoutes(router, services.cannedResponses);
   registerNoteRoutes(router, services.notes);
   registerLabelRoutes(router, services.labels, services.conversations);
+  registerAuditRoutes(router, services.audit);
   registerFileRoutes(router, services.files, {
     servedToOtherOrigins: config.filesPublicUrl !== null,
   });

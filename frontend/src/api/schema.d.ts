@@ -3334,6 +3334,72 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/audit-log": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** What the workspace's admins and supervisors changed, newest first (secrets never appear) */
+        get: {
+            parameters: {
+                query?: {
+                    cursor?: string;
+                    /** @description Only what this user did */
+                    actorId?: string;
+                    action?: components["schemas"]["AuditAction"];
+                    targetType?: components["schemas"]["AuditTargetType"];
+                    /** @description At or after this instant (ISO 8601) */
+                    from?: string;
+                    /** @description Before this instant */
+                    to?: string;
+                    /** @description Entries per page (default 50) */
+                    limit?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description A page of entries */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["AuditLogPage"];
+                    };
+                };
+                /** @description VALIDATION_FAILED */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description FORBIDDEN */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/files/{id}": {
         parameters: {
             query?: never;
@@ -3976,6 +4042,13 @@ export interface components {
             /** @description Every label the conversation should carry (the tenant's); [] clears */
             labelIds: string[];
         };
+        /**
+         * @description What was done, `<target type>.<verb>`: stable codes, only ever added to
+         * @enum {string}
+         */
+        AuditAction: "page.created" | "page.updated" | "page.deleted" | "operator.created" | "operator.updated" | "operator.deleted" | "department.created" | "department.updated" | "department.deleted" | "department.hours_updated" | "settings.updated" | "label.created" | "label.updated" | "label.deleted" | "canned_response.created" | "canned_response.updated" | "canned_response.deleted" | "invitation.created" | "invitation.resent" | "invitation.revoked" | "conversation.assigned" | "conversation.taken_over" | "conversation.transferred" | "conversation.closed";
+        /** @enum {string} */
+        AuditTargetType: "page" | "operator" | "department" | "settings" | "label" | "canned_response" | "invitation" | "conversation";
         SimulatorMessageInput: {
             personaId: string;
             text?: string;
@@ -4433,6 +4506,39 @@ export interface components {
             createdAt: string;
             /** Format: date-time */
             updatedAt: string;
+        };
+        AuditLogPage: {
+            items: components["schemas"]["AuditEntry"][];
+            nextCursor: string | null;
+        };
+        AuditEntry: {
+            id: string;
+            /** Format: date-time */
+            at: string;
+            actor: {
+                /** @description null once the user was deleted */
+                id: string | null;
+                /** @description As they were called when they acted */
+                name: string;
+            };
+            action: components["schemas"]["AuditAction"];
+            target: {
+                type: components["schemas"]["AuditTargetType"];
+                id: string;
+                /** @description As it was called then */
+                name: string | null;
+            };
+            /** @description The plain fields that changed, `{field: {from, to}}` (a creation from null, a deletion to null); secrets only as `{changed: true}` */
+            changes: {
+                [key: string]: components["schemas"]["AuditFieldChange"];
+            };
+        };
+        AuditFieldChange: {
+            from: unknown;
+            to: unknown;
+        } | {
+            /** @constant */
+            changed: true;
         };
         DemoInfo: {
             enabled: boolean;

@@ -122,6 +122,15 @@ export interface Mention {
 }
 /** An admin-defined coloured tag (`color` is `#rrggbb`, lower case). */
 export type Label = Schemas['Label'];
+
+/** One line of the audit log: who changed what, and the fields it changed. */
+export type AuditEntry = Schemas['AuditEntry'];
+/** What was done, `<target type>.<verb>` (stable codes). */
+export type AuditAction = Schemas['AuditAction'];
+export type AuditTargetType = Schemas['AuditTargetType'];
+/** `{from, to}`, or `{changed: true}` for a secret. */
+export type AuditFieldChange = Schemas['AuditFieldChange'];
+export type AuditLogPage = Schemas['AuditLogPage'];
 /** What a conversation carries of each of its labels. */
 export type LabelSummary = Schemas['LabelSummary'];
 /** 409 LABEL_NAME_TAKEN when the workspace has that name, ignoring case. */

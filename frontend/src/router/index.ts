@@ -149,6 +149,12 @@ export const routes: RouteRecordRaw[] = [
             component: () => import('@/views/admin/settings/SettingsView.vue'),
             meta: { titleKey: 'nav.settings' },
           },
+          {
+            path: 'audit-log',
+            name: 'admin-audit-log',
+            component: () => import('@/views/admin/audit/AuditLogView.vue'),
+            meta: { titleKey: 'nav.auditLog' },
+          },
         ],
       },
     ],

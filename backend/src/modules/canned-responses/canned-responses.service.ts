@@ -1,8 +1,11 @@
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { findByIdOrFail } from '../../db/find.js';
-import { sqlIn } from '../../db/sql.js';
+import { flushWith, sqlIn, type Sql } from '../../db/sql.js';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../errors.js';
+import type { AuditAction, AuditChanges } from '../audit/audit-entry.entity.js';
+import { diffFields, recordAudit } from '../audit/audit-recorder.js';
+import { cannedResponseFields } from '../audit/audited-fields.js';
 import type { Actor } from '../auth/actor.js';
 import { Department } from '../departments/department.entity.js';
 import { User } from '../operators/user.entity.js';
@@ -87,7 +90,15 @@ export class CannedResponsesService {
       input.title ?? null,
       input.text,
     );
-    await this.saveWithUniqueShortcut(actor, response);
+    await this.saveWithUniqueShortcut(actor, response, (sql) =>
+      recordSharedChange(
+        sql,
+        actor,
+        response,
+        'canned_response.created',
+        diffFields({}, cannedResponseFields(response)),
+      ),
+    );
     return toCannedResponseDto(response, true);
   }
 
@@ -97,16 +108,33 @@ export class CannedResponsesService {
     input: UpdateCannedResponseInput,
   ): Promise<CannedResponseDto> {
     const response = await this.findManageable(actor, id);
+    const fieldsBefore = cannedResponseFields(response);
     if (input.shortcut !== undefined) response.shortcut = input.shortcut;
     if (input.title !== undefined) response.title = input.title;
     if (input.text !== undefined) response.text = input.text;
-    await this.saveWithUniqueShortcut(actor, response);
+    await this.saveWithUniqueShortcut(actor, response, (sql) =>
+      recordSharedChange(
+        sql,
+        actor,
+        response,
+        'canned_response.updated',
+        diffFields(fieldsBefore, cannedResponseFields(response)),
+      ),
+    );
     return toCannedResponseDto(response, true);
   }
 
   async remove(actor: Actor, id: string): Promise<void> {
     const response = await this.findManageable(actor, id);
-    await this.em.remove(response).flush();
+    await flushWith(this.em.remove(response), (sql) =>
+      recordSharedChange(
+        sql,
+        actor,
+        response,
+        'canned_response.deleted',
+        diffFields(cannedResponseFields(response), {}),
+      ),
+    );
   }
 
   /** 404 when the caller could not see it at all, 403 when they see it but may not change it. */
@@ -145,13 +173,18 @@ export class CannedResponsesService {
    * Checks the shortcut against everything anyone who would see `response` sees, and saves,
    * in one transaction that holds the tenant's canned-response lock (writes are rare).
    */
-  private async saveWithUniqueShortcut(actor: Actor, response: CannedResponse): Promise<void> {
+  private async saveWithUniqueShortcut(
+    actor: Actor,
+    response: CannedResponse,
+    alsoCommit: (sql: Sql) => Promise<void>,
+  ): Promise<void> {
     try {
       await this.em.transactional(async (em) => {
         const repository = new CannedResponsesRepository(sqlIn(em));
         await repository.lockShortcuts(response.tenant.id);
         const takenBy = await repository.findShortcutClash(response, actor.userId);
         if (takenBy) throw new ShortcutTakenError(response.shortcut, takenBy);
+        await alsoCommit(sqlIn(em));
         em.persist(response);
       });
     } catch (error) {
@@ -166,6 +199,19 @@ export class CannedResponsesService {
   private departmentIdsOf(actor: Actor): Promise<string[]> {
     return new CannedResponsesRepository(sqlIn(this.em)).departmentIdsOf(actor);
   }
+}
+
+/** Changes to shared (tenant and department) responses are audited; personal ones are not. */
+function recordSharedChange(
+  sql: Sql,
+  actor: Actor,
+  response: CannedResponse,
+  action: AuditAction,
+  changes: AuditChanges,
+): Promise<void> {
+  if (response.scope === 'personal') return Promise.resolve();
+  const target = { type: 'canned_response' as const, id: response.id, name: response.shortcut };
+  return recordAudit(sql, actor, { action, target, changes });
 }
 
 function mayManage(actor: Actor, response: CannedResponse): boolean {

@@ -1,8 +1,11 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import { findByIdOrFail } from '../../db/find.js';
-import { sqlIn } from '../../db/sql.js';
+import { flushWith, sqlIn } from '../../db/sql.js';
 import { ConflictError } from '../../errors.js';
+import type { AuditRecord } from '../audit/audit-entry.entity.js';
+import { diffFields, recordAudit } from '../audit/audit-recorder.js';
+import { businessHoursFields, departmentFields } from '../audit/audited-fields.js';
 import type { Actor } from '../auth/actor.js';
 import { Tenant } from '../tenants/tenant.entity.js';
 import { isOpenAt } from './business-hours.js';
@@ -38,22 +41,38 @@ export class DepartmentsService {
 
   async create(actor: Actor, input: DepartmentInput): Promise<DepartmentDto> {
     const department = new Department(this.em.getReference(Tenant, actor.tenantId), input.name);
-    await this.saveUniquely(department);
+    await this.saveUniquely(department, actor, {
+      action: 'department.created',
+      target: { type: 'department', id: department.id, name: department.name },
+      changes: diffFields({}, departmentFields(department)),
+    });
     return toDepartmentDto(department, 0, this.clock());
   }
 
   async rename(actor: Actor, id: string, input: DepartmentInput): Promise<DepartmentDto> {
     const department = await findByIdOrFail(this.em, Department, id, 'The department');
+    const fieldsBefore = departmentFields(department);
     department.name = input.name;
-    await this.saveUniquely(department);
+    await this.saveUniquely(department, actor, {
+      action: 'department.updated',
+      target: { type: 'department', id: department.id, name: department.name },
+      changes: diffFields(fieldsBefore, departmentFields(department)),
+    });
     const counts = await this.countOperators(actor.tenantId, [department.id]);
     return toDepartmentDto(department, counts.get(department.id) ?? 0, this.clock());
   }
 
   /** Operators keep their accounts and simply lose this membership. */
-  async remove(_actor: Actor, id: string): Promise<void> {
+  async remove(actor: Actor, id: string): Promise<void> {
     const department = await findByIdOrFail(this.em, Department, id, 'The department');
-    await this.em.remove(department).flush();
+    this.em.remove(department);
+    await flushWith(this.em, (sql) =>
+      recordAudit(sql, actor, {
+        action: 'department.deleted',
+        target: { type: 'department', id: department.id, name: department.name },
+        changes: diffFields(departmentFields(department), {}),
+      }),
+    );
   }
 
   async hours(_actor: Actor, id: string): Promise<BusinessHoursDto> {
@@ -63,19 +82,32 @@ export class DepartmentsService {
 
   /** Sets the hours (null: none, always open). */
   async setHours(
-    _actor: Actor,
+    actor: Actor,
     id: string,
     hours: BusinessHoursInput | null,
   ): Promise<BusinessHoursDto> {
     const department = await findByIdOrFail(this.em, Department, id, 'The department');
+    const fieldsBefore = businessHoursFields(department.hours);
     department.hours = hours;
-    await this.em.flush();
+    await flushWith(this.em, (sql) =>
+      recordAudit(sql, actor, {
+        action: 'department.hours_updated',
+        target: { type: 'department', id: department.id, name: department.name },
+        changes: diffFields(fieldsBefore, businessHoursFields(hours)),
+      }),
+    );
     return toBusinessHoursDto(hours, isOpenAt(hours, this.clock()));
   }
 
-  private async saveUniquely(department: Department): Promise<void> {
+  /** Saves the department and its audit entry together. */
+  private async saveUniquely(
+    department: Department,
+    actor: Actor,
+    audit: AuditRecord,
+  ): Promise<void> {
     try {
-      await this.em.persist(department).flush();
+      this.em.persist(department);
+      await flushWith(this.em, (sql) => recordAudit(sql, actor, audit));
     } catch (error) {
       if (error instanceof UniqueConstraintViolationException) {
         throw new ConflictError(

@@ -11,6 +11,8 @@ import {
   conversationsChanged,
   type DispatchCommitted,
 } from '../../outbox/outbox.js';
+import { diffFields, recordAudit, secretsSet } from '../audit/audit-recorder.js';
+import { pageFields } from '../audit/audited-fields.js';
 import type { Actor } from '../auth/actor.js';
 import { ConversationStore } from '../conversations/conversation-store.js';
 import { Department } from '../departments/department.entity.js';
@@ -84,17 +86,24 @@ export class FacebookPagesService {
     );
     page.department = department;
     page.humanAgentEnabled = input.humanAgentEnabled;
-    await this.saveUniquely(page, identity);
+    await this.saveUniquely(page, identity, async (sql) => {
+      await recordAudit(sql, actor, {
+        action: 'page.created',
+        target: { type: 'page', id: page.id, name: page.name },
+        changes: {
+          ...diffFields({}, pageFields(page)),
+          ...secretsSet({ accessToken: true, appSecret: true, verifyToken: true }),
+        },
+      });
+      return [];
+    });
     await this.subscribe(page, credentials);
     return this.present(await this.em.populate(page, ['tenant']));
   }
 
-  async update(
-    _actor: Actor,
-    id: string,
-    input: UpdateFacebookPageInput,
-  ): Promise<FacebookPageDto> {
+  async update(actor: Actor, id: string, input: UpdateFacebookPageInput): Promise<FacebookPageDto> {
     const page = await this.findPage(id);
+    const fieldsBefore = pageFields(page);
     if (input.name !== undefined) page.name = input.name;
     if (input.verifyToken !== undefined) page.verifyToken = input.verifyToken;
     const replyWindowChanged =
@@ -134,7 +143,21 @@ export class FacebookPagesService {
     const outboxEntryIds = await this.saveUniquely(
       page,
       { id: page.pageId, name: page.pageName },
-      replyWindowChanged ? (sql) => this.appendOpenConversationsChanged(sql, page) : undefined,
+      async (sql) => {
+        await recordAudit(sql, actor, {
+          action: 'page.updated',
+          target: { type: 'page', id: page.id, name: page.name },
+          changes: {
+            ...diffFields(fieldsBefore, pageFields(page)),
+            ...secretsSet({
+              accessToken: input.accessToken !== undefined,
+              appSecret: input.appSecret !== undefined,
+              verifyToken: input.verifyToken !== undefined,
+            }),
+          },
+        });
+        return replyWindowChanged ? this.appendOpenConversationsChanged(sql, page) : [];
+      },
     );
     await this.dispatchCommitted(outboxEntryIds);
     if (credentialsChanged || (input.active === true && !page.subscribed))
@@ -148,10 +171,15 @@ export class FacebookPagesService {
    * through it stays in the database. Deliveries for a deleted page are acknowledged and not
    * stored from then on.
    */
-  async remove(_actor: Actor, id: string): Promise<void> {
+  async remove(actor: Actor, id: string): Promise<void> {
     const page = await this.findPage(id);
     const tenantId = page.tenant.id;
     const { storageKeys, outboxEntryIds } = await sqlTransaction(this.em, async (sql) => {
+      await recordAudit(sql, actor, {
+        action: 'page.deleted',
+        target: { type: 'page', id: page.id, name: page.name },
+        changes: diffFields(pageFields(page), {}),
+      });
       const keys = await deleteFileRecordsOfPage(sql, tenantId, page.id);
       await deletePageRows(sql, { id: page.id, tenantId, pageId: page.pageId });
       return {
@@ -262,7 +290,9 @@ export class FacebookPagesService {
   }
 
   private findPage(id: string): Promise<FacebookPage> {
-    return findByIdOrFail(this.em, FacebookPage, id, 'The Facebook page', { populate: ['tenant'] });
+    return findByIdOrFail(this.em, FacebookPage, id, 'The Facebook page', {
+      populate: ['tenant', 'department'],
+    });
   }
 
   private async findDepartment(id: string | null): Promise<Department | null> {

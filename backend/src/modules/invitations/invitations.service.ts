@@ -1,10 +1,12 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { validate as isUuid } from 'uuid';
 import { findByIdOrFail } from '../../db/find.js';
-import { sqlIn } from '../../db/sql.js';
+import { flushWith, sqlIn } from '../../db/sql.js';
 import { scopeToTenant, TENANT_FILTER } from '../../db/tenant-filter.js';
 import { ConflictError, GoneError, NotFoundError } from '../../errors.js';
 import { appendToOutbox, type DispatchCommitted } from '../../outbox/outbox.js';
+import { diffFields, recordAudit } from '../audit/audit-recorder.js';
+import { invitationFields } from '../audit/audited-fields.js';
 import type { Actor } from '../auth/actor.js';
 import type { Session } from '../auth/auth.schemas.js';
 import { Department } from '../departments/department.entity.js';
@@ -69,6 +71,11 @@ export class InvitationsService {
       );
       this.issueLink(invitation);
       await em.persist(invitation).flush();
+      await recordAudit(sqlIn(em), actor, {
+        action: 'invitation.created',
+        target: { type: 'invitation', id: invitation.id, name: invitation.email },
+        changes: diffFields({}, invitationFields(invitation)),
+      });
       return this.requestMail(em, invitation);
     });
     await this.dispatchCommitted(outboxEntryIds);
@@ -76,21 +83,30 @@ export class InvitationsService {
   }
 
   /** A new link (the old one stops working) valid 7 days from now, mailed again. */
-  async resend(_actor: Actor, id: string): Promise<InvitationDto> {
+  async resend(actor: Actor, id: string): Promise<InvitationDto> {
     const { invitation, outboxEntryIds } = await this.em.transactional(async (em) => {
       const found = await this.findPending(id);
       this.issueLink(found);
       await em.flush();
+      await recordAudit(sqlIn(em), actor, {
+        action: 'invitation.resent',
+        target: { type: 'invitation', id: found.id, name: found.email },
+      });
       return { invitation: found, outboxEntryIds: await this.requestMail(em, found) };
     });
     await this.dispatchCommitted(outboxEntryIds);
     return toInvitationDto(invitation);
   }
 
-  async revoke(_actor: Actor, id: string): Promise<void> {
+  async revoke(actor: Actor, id: string): Promise<void> {
     const invitation = await this.findPending(id);
     invitation.revokedAt = new Date();
-    await this.em.flush();
+    await flushWith(this.em, (sql) =>
+      recordAudit(sql, actor, {
+        action: 'invitation.revoked',
+        target: { type: 'invitation', id: invitation.id, name: invitation.email },
+      }),
+    );
   }
 
   /** What the accept page shows; any link that no longer works is 410. */

@@ -60,18 +60,21 @@ export class LabelsRepository {
 
   /**
    * Deletes the tenant's label (its conversations lose it: the pivot's foreign key) and
-   * returns the conversations that carried it, as `conversationsCarrying`; null when there
-   * is no such label. The label is locked first, so no conversation gains it meanwhile.
+   * returns it as it was, with the conversations that carried it (as
+   * `conversationsCarrying`); null when there is no such label. The label is locked first, so no conversation gains it meanwhile.
    */
-  async delete(tenantId: string, labelId: string): Promise<string[] | null> {
+  async delete(
+    tenantId: string,
+    labelId: string,
+  ): Promise<{ label: { name: string; color: string }; conversationIds: string[] } | null> {
     const statement = this.sql.forTenant(tenantId);
-    const [label] = await statement(
-      `select id from label where id = ? and tenant_id = :tenant for update`,
+    const [label] = await statement<{ name: string; color: string }>(
+      `select name, color from label where id = ? and tenant_id = :tenant for update`,
       [labelId],
     );
     if (!label) return null;
     const conversationIds = await this.conversationsCarrying(tenantId, labelId);
     await statement(`delete from label where id = ? and tenant_id = :tenant`, [labelId]);
-    return conversationIds;
+    return { label, conversationIds };
   }
 }

@@ -9,6 +9,8 @@ import {
   conversationsChanged,
   type DispatchCommitted,
 } from '../../outbox/outbox.js';
+import { diffFields, recordAudit } from '../audit/audit-recorder.js';
+import { labelFields } from '../audit/audited-fields.js';
 import type { Actor } from '../auth/actor.js';
 import { ConversationStore } from '../conversations/conversation-store.js';
 import { Tenant } from '../tenants/tenant.entity.js';
@@ -67,7 +69,15 @@ export class LabelsService {
   async create(actor: Actor, input: CreateLabelInput): Promise<LabelDto> {
     assertMayManage(actor);
     const label = new Label(this.em.getReference(Tenant, actor.tenantId), input.name, input.color);
-    await this.saveUniquely(label, () => this.em.persist(label).flush());
+    await this.saveUniquely(label, () =>
+      flushWith(this.em.persist(label), (sql) =>
+        recordAudit(sql, actor, {
+          action: 'label.created',
+          target: { type: 'label', id: label.id, name: label.name },
+          changes: diffFields({}, labelFields(label)),
+        }),
+      ),
+    );
     return toLabelDto(label);
   }
 
@@ -78,11 +88,17 @@ export class LabelsService {
       (input.name !== undefined && input.name !== label.name) ||
       (input.color !== undefined && input.color !== label.color);
     if (!isShownDifferently) return toLabelDto(label);
+    const fieldsBefore = labelFields(label);
     label.name = input.name ?? label.name;
     label.color = input.color ?? label.color;
     const tenantId = label.tenant.id;
     const outboxEntryIds = await this.saveUniquely(label, () =>
       flushWith(this.em, async (sql) => {
+        await recordAudit(sql, actor, {
+          action: 'label.updated',
+          target: { type: 'label', id: label.id, name: label.name },
+          changes: diffFields(fieldsBefore, labelFields(label)),
+        });
         const carrying = await labelsIn(sql).conversationsCarrying(tenantId, label.id);
         return pushConversationsOf(sql, tenantId, carrying);
       }),
@@ -95,9 +111,14 @@ export class LabelsService {
     assertMayManage(actor);
     if (!isUuid(id)) throw new NotFoundError('The label');
     const outboxEntryIds = await sqlTransaction(this.em, async (sql) => {
-      const conversationIds = await labelsIn(sql).delete(actor.tenantId, id);
-      if (conversationIds === null) throw new NotFoundError('The label');
-      return pushConversationsOf(sql, actor.tenantId, conversationIds);
+      const deleted = await labelsIn(sql).delete(actor.tenantId, id);
+      if (deleted === null) throw new NotFoundError('The label');
+      await recordAudit(sql, actor, {
+        action: 'label.deleted',
+        target: { type: 'label', id, name: deleted.label.name },
+        changes: diffFields(deleted.label, {}),
+      });
+      return pushConversationsOf(sql, actor.tenantId, deleted.conversationIds);
     });
     await this.dispatchCommitted(outboxEntryIds);
   }

@@ -7,6 +7,8 @@ import { scopeToTenant } from '../../db/tenant-filter.js';
 import { ConflictError, NotFoundError } from '../../errors.js';
 import type { OperatorChangedPayload } from '../../outbox/outbox-map.js';
 import { appendToOutbox, type DispatchCommitted } from '../../outbox/outbox.js';
+import { diffFields, recordAudit, secretsSet, type AuditActor } from '../audit/audit-recorder.js';
+import { operatorFields } from '../audit/audited-fields.js';
 import type { Actor } from '../auth/actor.js';
 import type { PasswordHasher } from '../auth/password-hasher.js';
 import type { SessionsService } from '../auth/sessions.service.js';
@@ -51,7 +53,7 @@ export class OperatorsService {
 
   /** `alsoCommit` runs in the creation's transaction (an invitation marked accepted). */
   async create(
-    actor: Pick<Actor, 'tenantId'>,
+    actor: AuditActor,
     input: CreateOperatorInput,
     alsoCommit?: (em: EntityManager) => Promise<void>,
   ): Promise<UserDto> {
@@ -67,6 +69,11 @@ export class OperatorsService {
     const outboxEntryIds = await this.em.transactional(async (em) => {
       await alsoCommit?.(em);
       await this.saveWithUniqueEmail(user);
+      await recordAudit(sqlIn(em), actor, {
+        action: 'operator.created',
+        target: { type: 'operator', id: user.id, name: user.name },
+        changes: { ...diffFields({}, operatorFields(user)), ...secretsSet({ password: true }) },
+      });
       return this.appendChanged(em, user);
     });
     await this.dispatchCommitted(outboxEntryIds);
@@ -89,6 +96,7 @@ export class OperatorsService {
         }
         const rightsBefore = rightsOf(user);
         const roleBefore = user.role;
+        const fieldsBefore = operatorFields(user);
         if (input.email !== undefined) user.email = input.email;
         if (input.name !== undefined) user.name = input.name;
         if (input.role !== undefined) user.role = input.role;
@@ -110,6 +118,14 @@ export class OperatorsService {
         if (rightsOf(user) !== rightsBefore) disconnect = {};
         else if (endsSessions) disconnect = { keepSessionId: keptSession(actor, user) };
         await this.saveWithUniqueEmail(user);
+        await recordAudit(sqlIn(em), actor, {
+          action: 'operator.updated',
+          target: { type: 'operator', id: user.id, name: user.name },
+          changes: {
+            ...diffFields(fieldsBefore, operatorFields(user)),
+            ...secretsSet({ password: input.password !== undefined }),
+          },
+        });
         const outboxEntryIds = await this.appendChanged(em, user, {
           // More room or other departments may let waiting chats through.
           wakeDispatcher: input.maxChats !== undefined || input.departmentIds !== undefined,
@@ -125,12 +141,17 @@ export class OperatorsService {
 
   /** The user's sessions end with the row (foreign key); their sockets are cut at once. */
   async remove(actor: Actor, id: string): Promise<void> {
-    await this.em.transactional(async () => {
+    await this.em.transactional(async (em) => {
       const user = await this.findUser(id);
       if (user.id === actor.userId) {
         throw new ConflictError('CANNOT_DELETE_SELF', 'You cannot delete your own account.');
       }
       if (user.role === 'admin') await this.assertAnotherAdminRemains(actor, user);
+      await recordAudit(sqlIn(em), actor, {
+        action: 'operator.deleted',
+        target: { type: 'operator', id: user.id, name: user.name },
+        changes: diffFields(operatorFields(user), {}),
+      });
       await this.em.remove(user).flush();
     });
     this.sessions.disconnectUser(id);

@@ -4,6 +4,7 @@ import { sqlIn, sqlTransaction, type Sql } from '../../db/sql.js';
 import { ConflictError, ForbiddenError, NotFoundError } from '../../errors.js';
 import { appendToOutbox } from '../../outbox/outbox.js';
 import type { RoutingChangedPayload } from '../../outbox/outbox-map.js';
+import { recordSteering } from '../audit/audit-recorder.js';
 import type { Actor } from '../auth/actor.js';
 import {
   ConversationEvent,
@@ -214,6 +215,15 @@ export class RoutingService {
           { type: 'queued', reason: 'transfer', actorId: actor.userId, departmentId: department },
         );
       }
+      // Handing on one's own chat is work; moving someone else's (or a waiting one) steers.
+      if (conversation.operatorId !== actor.userId) {
+        await recordSteering(sql, actor, {
+          action: 'conversation.transferred',
+          conversationId: conversation.id,
+          from: conversation,
+          to: target,
+        });
+      }
       const moved = await this.appendChange(sql, actor.tenantId, {
         conversationIds: [conversation.id],
         wakeDispatcher: true,
@@ -261,6 +271,12 @@ export class RoutingService {
         isTakeOver ? 'taken' : 'transferred',
         { force: target.force ?? false, departmentId: conversation.departmentId },
       );
+      await recordSteering(sql, actor, {
+        action: isTakeOver ? 'conversation.taken_over' : 'conversation.assigned',
+        conversationId: conversation.id,
+        from: conversation,
+        to: { operatorId: target.operatorId },
+      });
       return this.appendChange(sql, actor.tenantId, {
         conversationIds: [conversation.id],
         // A held chat that moves frees its former holder's slot.
@@ -284,6 +300,14 @@ export class RoutingService {
         actorId: actor.userId,
         operatorId: conversation.operatorId,
       });
+      if (conversation.operatorId !== actor.userId) {
+        await recordSteering(sql, actor, {
+          action: 'conversation.closed',
+          conversationId: conversation.id,
+          from: conversation,
+          to: 'closed',
+        });
+      }
       return this.appendChange(sql, actor.tenantId, {
         conversationIds: [conversation.id],
         wakeDispatcher: true,

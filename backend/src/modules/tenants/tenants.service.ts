@@ -1,5 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Config } from '../../config.js';
+import { flushWith } from '../../db/sql.js';
+import { diffFields, recordAudit } from '../audit/audit-recorder.js';
 import type { Actor } from '../auth/actor.js';
 import type { WakeDispatcher } from '../routing/routing.service.js';
 import { Tenant } from './tenant.entity.js';
@@ -44,6 +46,7 @@ export class TenantsService {
 
   private async change(actor: Actor, input: UpdateTenantInput): Promise<Tenant> {
     const tenant = await this.em.findOneOrFail(Tenant, actor.tenantId);
+    const settingsBefore = toSettingsDto(tenant);
     if (input.name !== undefined) tenant.name = input.name;
     if (input.defaultMaxChats !== undefined) tenant.defaultMaxChats = input.defaultMaxChats;
     if (input.firstResponseTimeoutSeconds !== undefined)
@@ -57,7 +60,13 @@ export class TenantsService {
       tenant.queueNoticeEnabled = input.queueNoticeEnabled;
     if (input.offlineNoticeEnabled !== undefined)
       tenant.offlineNoticeEnabled = input.offlineNoticeEnabled;
-    await this.em.flush();
+    await flushWith(this.em, (sql) =>
+      recordAudit(sql, actor, {
+        action: 'settings.updated',
+        target: { type: 'settings', id: tenant.id, name: tenant.name },
+        changes: diffFields(settingsBefore, toSettingsDto(tenant)),
+      }),
+    );
     if (input.defaultMaxChats !== undefined) await this.wakeDispatcher(tenant.id);
     return tenant;
   }
