@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { findMentionQuery, insertMention, matchColleagues, mentionedIds } from './mentions';
+import {
+  findMentionQuery,
+  insertMention,
+  matchColleagues,
+  mentionedIds,
+  splitMentions,
+} from './mentions';
 
 const anna = { id: 'a', name: 'Anna Petrova' };
 const boris = { id: 'b', name: 'Boris Ivanov' };
@@ -29,5 +35,28 @@ describe('mentions', () => {
       caret: 17,
     });
     expect(mentionedIds('@boris ivanov and @Anna', [anna, boris])).toEqual(['b']);
+  });
+
+  it('cuts a note where it mentions a colleague, the longest name first, any case', () => {
+    expect(
+      splitMentions('@anna petrova please ask @Anna and @Boris Ivanov.', [
+        'Anna',
+        'Anna Petrova',
+        'Boris Ivanov',
+      ]),
+    ).toEqual([
+      { text: '@anna petrova', isMention: true },
+      { text: ' please ask ', isMention: false },
+      { text: '@Anna', isMention: true },
+      { text: ' and ', isMention: false },
+      { text: '@Boris Ivanov', isMention: true },
+      { text: '.', isMention: false },
+    ]);
+    expect(splitMentions('mail a@b (c)', ['b (c'])).toEqual([
+      { text: 'mail a', isMention: false },
+      { text: '@b (c', isMention: true },
+      { text: ')', isMention: false },
+    ]);
+    expect(splitMentions('no one here', [])).toEqual([{ text: 'no one here', isMention: false }]);
   });
 });

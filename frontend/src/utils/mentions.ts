@@ -62,3 +62,29 @@ export function mentionedIds(text: string, chosen: Colleague[]): string[] {
     ),
   ];
 }
+
+/** A run of a note's text: plain, or an `@Name` of a mentioned colleague. */
+export type NoteSegment = { text: string; isMention: boolean };
+
+/**
+ * A note's text cut where it mentions `names` (`@Name`, case-insensitive, the longest name
+ * first so "@Anna Petrova" wins over "@Anna"), for the history to highlight them.
+ */
+export function splitMentions(text: string, names: string[]): NoteSegment[] {
+  const wanted = [...new Set(names.filter((name) => name.trim() !== ''))].sort(
+    (a, b) => b.length - a.length,
+  );
+  if (wanted.length === 0) return [{ text, isMention: false }];
+  const escaped = wanted.map((name) => name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+  const pattern = new RegExp(`@(?:${escaped.join('|')})`, 'giu');
+  const segments: NoteSegment[] = [];
+  let from = 0;
+  for (const match of text.matchAll(pattern)) {
+    if (match.index > from)
+      segments.push({ text: text.slice(from, match.index), isMention: false });
+    segments.push({ text: match[0], isMention: true });
+    from = match.index + match[0].length;
+  }
+  if (from < text.length) segments.push({ text: text.slice(from), isMention: false });
+  return segments;
+}

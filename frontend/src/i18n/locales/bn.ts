@@ -400,6 +400,7 @@ const bn: MessageSchema = {
     transfer: 'Alt+R — ট্রান্সফার করুন',
     close: 'Alt+C — বন্ধ করুন',
     write: 'Alt+M — উত্তর লিখুন',
+    note: 'Alt+N — উত্তর ও অভ্যন্তরীণ নোটের মধ্যে বদলান',
     send: 'Enter — পাঠান · Shift+Enter — নতুন লাইন',
   },
   departments: {

@@ -405,6 +405,7 @@ const en = {
     transfer: 'Alt+R — transfer',
     close: 'Alt+C — close',
     write: 'Alt+M — write a reply',
+    note: 'Alt+N — switch between reply and internal note',
     send: 'Enter — send · Shift+Enter — new line',
   },
   departments: {

@@ -412,6 +412,7 @@ const ru: MessageSchema = {
     transfer: 'Alt+R — передать',
     close: 'Alt+C — закрыть',
     write: 'Alt+M — написать ответ',
+    note: 'Alt+N — переключить ответ и внутреннюю заметку',
     send: 'Enter — отправить · Shift+Enter — новая строка',
   },
   departments: {
