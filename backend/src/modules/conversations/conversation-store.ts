@@ -19,7 +19,11 @@ export type NewConversation = {
   contactId: string;
   pageRowId: string;
   departmentId: string | null;
-  queuedAt: Date;
+  /**
+   * Since when it waits in the queue; null: it starts closed (a thread the page's own people
+   * began from Facebook's inbox is recorded, but nobody in Omni is asked to answer it).
+   */
+  queuedAt: Date | null;
   lastMessageAt: Date;
   unreadCount: number;
 };
@@ -134,13 +138,15 @@ export class ConversationStore {
   }
 
   /** New conversations, waiting in the queue (each row names its tenant). */
-  async createQueued(conversations: NewConversation[]): Promise<void> {
+  async create(conversations: NewConversation[]): Promise<void> {
     if (conversations.length === 0) return;
     await this.sql.acrossTenants(
       `insert into conversation (id, tenant_id, contact_id, page_id, department_id, status,
-         queued_at, last_message_at, unread_count)
-       select r.id, r.tenant_id, r.contact_id, r.page_id, r.department_id, 'queued',
-         r.queued_at, r.last_message_at, r.unread_count
+         queued_at, closed_at, last_message_at, unread_count)
+       select r.id, r.tenant_id, r.contact_id, r.page_id, r.department_id,
+         case when r.queued_at is null then 'closed' else 'queued' end,
+         r.queued_at, case when r.queued_at is null then r.last_message_at end,
+         r.last_message_at, r.unread_count
        from jsonb_to_recordset(?::jsonb) as r(id uuid, tenant_id uuid, contact_id uuid,
          page_id uuid, department_id uuid, queued_at timestamptz, last_message_at timestamptz,
          unread_count int)`,

@@ -459,12 +459,15 @@ async function continueConversations(
       Math.max(...contactLines.map((line) => line.item.event.occurredAt.getTime())),
     );
     const unreadCount = contactLines.filter((line) => line.source === 'visitor').length;
+    // Only the visitor opens a conversation for Omni's operators: lines that the page's own
+    // people sent from Facebook's inbox are recorded, but ask nobody here to answer.
+    const visitorWrote = unreadCount > 0;
     const conversation = latest.get(contactId);
     const outcome = outcomes.of(page.tenantId);
     let conversationId: string;
     if (!conversation) {
       conversationId = uuidv7();
-      const queuedAt = contactLines[0]!.item.event.occurredAt;
+      const queuedAt = visitorWrote ? contactLines[0]!.item.event.occurredAt : null;
       created.push({
         id: conversationId,
         tenantId: page.tenantId,
@@ -475,10 +478,10 @@ async function continueConversations(
         lastMessageAt,
         unreadCount,
       });
-      queued.push(queuedRecord(page, conversationId, 'new_conversation', queuedAt));
+      if (queuedAt) queued.push(queuedRecord(page, conversationId, 'new_conversation', queuedAt));
     } else {
       conversationId = conversation.id;
-      const reopens = conversation.status === 'closed';
+      const reopens = conversation.status === 'closed' && visitorWrote;
       updated.push({
         id: conversationId,
         reopenAt: reopens ? now : null,
@@ -488,13 +491,13 @@ async function continueConversations(
       });
       if (reopens) queued.push(queuedRecord(page, conversationId, 'visitor_wrote', now));
     }
-    if (!conversation || conversation.status === 'closed') {
+    if (visitorWrote && (!conversation || conversation.status === 'closed')) {
       outcome.queuedConversationIds.add(conversationId);
     }
     outcome.conversationIds.add(conversationId);
     conversationOf.set(contactId, conversationId);
   }
-  await conversations.createQueued(created);
+  await conversations.create(created);
   await conversations.addLines(updated);
   await conversations.recordQueued(queued);
   return conversationOf;

@@ -413,6 +413,37 @@ describe('every kind of event', () => {
     expect(conversation!.lastInboundAt).toBe(messages[0]!.createdAt);
   });
 
+  it("records a thread that only the Page Inbox wrote, closed and nobody's; the visitor's answer queues it", async () => {
+    const setup = await setUp();
+    const fromPageInbox = (text: string, at: number) =>
+      echo({ psid: setup.psid, pageId: setup.pageId, appId: PAGE_INBOX_APP_ID, text, at });
+    await send(setup, fromPageInbox('We have news for you', Date.now() - 3_000));
+    await settled(setup);
+    const [recorded] = await api.orm.em
+      .fork()
+      .find(Conversation, { tenant: setup.admin.tenant.id }, { filters: false });
+    expect(recorded).toMatchObject({ status: 'closed', operator: null, queuedAt: null });
+    expect((await history(setup, recorded!.id)).map((message) => message.source)).toEqual([
+      'page_inbox',
+    ]);
+    const queue = await api.request('GET', '/api/queue', { token: setup.admin.token });
+    expect(JSON.stringify(queue.body)).not.toContain(recorded!.id);
+
+    // A second echo leaves it closed; the visitor writing back puts it in the queue.
+    await send(setup, fromPageInbox('Still there?', Date.now() - 2_000));
+    await settled(setup);
+    const stillClosed = await api.orm.em
+      .fork()
+      .findOneOrFail(Conversation, recorded!.id, { filters: false });
+    expect(stillClosed.status).toBe('closed');
+    await send(setup, textMessage({ psid: setup.psid, pageId: setup.pageId, text: 'Yes!' }));
+    await settled(setup);
+    const answered = await api.orm.em
+      .fork()
+      .findOneOrFail(Conversation, recorded!.id, { filters: false });
+    expect(answered.status).toBe('queued');
+  });
+
   it("confirms Omni's own message from its echo instead of adding it twice, then advances it by delivery and read", async () => {
     const setup = await setUp();
     await send(

@@ -322,6 +322,58 @@ describe('echoes', () => {
   });
 });
 
+describe('shapes seen in the wild', () => {
+  it("Meta's own message_deliveries example, without a timestamp, is a delivery dated by its watermark", () => {
+    // developers.facebook.com/docs/messenger-platform/reference/webhook-events/message-deliveries
+    const item = {
+      sender: { id: PSID },
+      recipient: { id: PAGE_ID },
+      delivery: { mids: ['mid.1458668856218:ed81099e15d3f4f233'], watermark: 1458668856253 },
+    };
+    const watermark = new Date(1458668856253);
+    expect(parseOne(item as MessagingItem)).toStrictEqual({
+      ...PARSED,
+      occurredAt: watermark,
+      type: 'delivery',
+      mids: ['mid.1458668856218:ed81099e15d3f4f233'],
+      watermark,
+    });
+  });
+
+  it('the older sticker shape (sticker_id on the message, a plain image attachment) is one sticker', () => {
+    const mid = newMid();
+    const url = cdnUrl('369239263222822.png');
+    const item = {
+      ...ENVELOPE,
+      message: {
+        mid,
+        sticker_id: 369239263222822,
+        attachments: [{ type: 'image', payload: { url } }],
+      },
+    };
+    expect(parseOne(item as MessagingItem)).toStrictEqual(
+      visitorMessage({
+        mid,
+        stickerId: '369239263222822',
+        attachments: [
+          parsedAttachment({
+            kind: 'sticker',
+            facebookType: 'image',
+            url,
+            stickerId: '369239263222822',
+          }),
+        ],
+      }),
+    );
+  });
+
+  it('an echo addressed to the page itself is invalid, not a visitor', () => {
+    const item = echo({ ...VISITOR, psid: PAGE_ID, appId: PAGE_INBOX_APP_ID, text: 'to myself' });
+    const event = parseOne(item);
+    expect(event).toMatchObject({ type: 'invalid', reason: 'recipient.id', psid: PAGE_ID });
+  });
+});
+
 describe('receipts and taps', () => {
   it('a delivery receipt, with mids and without', () => {
     const mids = [newMid(), newMid()];
@@ -503,7 +555,7 @@ describe('robustness', () => {
     expect(parseOne(item)).toStrictEqual({ ...PARSED, psid: '', type: 'unknown', raw: item });
   });
 
-  it('items without timestamp or recipient, and anything that is not an object, are skipped', () => {
+  it('items without timestamp or recipient are invalid diagnostics; what is not an object is skipped', () => {
     const valid = textMessage({ ...VISITOR, text: 'still here' });
     const { timestamp: _timestamp, ...withoutTimestamp } = valid;
     const { recipient: _recipient, ...withoutRecipient } = valid;
@@ -512,7 +564,13 @@ describe('robustness', () => {
       object: 'page',
       entry: [null, 'entry', { messaging: [valid] }, { id: PAGE_ID, messaging: items, standby: 5 }],
     });
-    expect(parseDelivery(body).map((event) => event.type)).toEqual(['message']);
+    expect(
+      parseDelivery(body).map((event) => [event.type, 'reason' in event ? event.reason : null]),
+    ).toEqual([
+      ['invalid', 'timestamp'],
+      ['invalid', 'recipient.id'],
+      ['message', null],
+    ]);
   });
 
   it.each([

@@ -135,18 +135,21 @@ export function parseDelivery(
 }
 
 /**
- * One item of `messaging[]` or `standby[]`. Without a timestamp and a recipient there is nothing
- * to order it by or attribute it to, so it is skipped; with them, anything not understood is
- * kept as an 'unknown' diagnostic, and an item naming something Omni cannot store as an
- * 'invalid' one.
+ * One item of `messaging[]` or `standby[]`. Anything not understood is kept as an 'unknown'
+ * diagnostic, and an item naming something Omni cannot store (or without a time or a
+ * recipient to attribute it to) as an 'invalid' one: nothing is dropped unexplained.
  */
 function parseItem(value: unknown, pageId: string, channel: EventChannel): MessengerEvent | null {
   const item = asObject(value);
-  const timestamp = item?.['timestamp'];
-  const recipient = asObject(item?.['recipient'])?.['id'];
-  if (!item || timestamp === undefined || timestamp === null || isAbsent(recipient)) return null;
+  if (!item) return null;
+  // Meta's own `message_deliveries` example has no timestamp (libraries copy it): its
+  // watermark dates a delivery just as well.
+  const timestamp = item['timestamp'] ?? asObject(item['delivery'])?.['watermark'];
+  const recipient = asObject(item['recipient'])?.['id'];
   const sender = asObject(item['sender'])?.['id'];
   try {
+    if (timestamp === undefined || timestamp === null) throw new InvalidEventField('timestamp');
+    if (isAbsent(recipient)) throw new InvalidEventField('recipient.id');
     const occurredAt = toDate(timestamp);
     if (!occurredAt) throw new InvalidEventField('timestamp');
     const recipientId = readId(recipient, 'recipient.id', PARTY_ID_LENGTH)!;
@@ -244,6 +247,8 @@ function parseEvent(key: EventKey, payload: JsonObject, envelope: Envelope): Mes
 
 /** A message the page sent, echoed back: the page is the sender, the visitor the recipient. */
 function parseEcho(message: JsonObject, envelope: Envelope): MessengerEvent | null {
+  // The recipient of an echo is the visitor; the page itself is no visitor to file it under.
+  if (envelope.recipientId === envelope.pageId) throw new InvalidEventField('recipient.id');
   const content = parseMessageContent(message);
   return (
     content && {
@@ -308,6 +313,17 @@ function collapseStickers(
   const kept = stickers.find((sticker) => sticker.facebookType === 'sticker') ?? stickers[0];
   if (!kept) {
     if (stickerId === null) return { stickerId, attachments };
+    // The older shape: `sticker_id` on the message and the sticker as a plain image
+    // attachment (no sticker_id in its payload). That image is the sticker, not a photo.
+    const image = messageStickerId === null ? undefined : attachments.find(isPlainImage);
+    if (image) {
+      return {
+        stickerId,
+        attachments: attachments.map((attachment) =>
+          attachment === image ? { ...image, kind: 'sticker', stickerId } : attachment,
+        ),
+      };
+    }
     const sticker: InboundAttachment = {
       kind: 'sticker',
       url: null,
@@ -324,6 +340,10 @@ function collapseStickers(
       .filter((attachment) => attachment.kind !== 'sticker' || attachment === kept)
       .map((attachment) => (attachment === kept ? { ...kept, stickerId } : attachment)),
   };
+}
+
+function isPlainImage(attachment: InboundAttachment): boolean {
+  return attachment.kind === 'image' && attachment.stickerId === null;
 }
 
 function parseReferral(referral: JsonObject): Referral {
