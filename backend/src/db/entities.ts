@@ -21,6 +21,7 @@ import { TenantSchema } from '../modules/tenants/tenant.entity.js';
 import { OutboxEntrySchema } from '../outbox/outbox-entry.entity.js';
 import { InvitationSchema } from '../modules/invitations/invitation.entity.js';
 import { PasswordResetSchema } from '../modules/auth/password-reset.entity.js';
+import { PageIncidentSchema } from '../modules/page-health/page-incident.entity.js';
 
 /** Every entity schema the ORM knows. A new feature adds its schemas here. */
 export const entitySchemas = [
@@ -43,6 +44,7 @@ export const entitySchemas = [
   OutboxEntrySchema,
   InvitationSchema,
   PasswordResetSchema,
+  PageIncidentSchema,
 ];
 
 /** Every column that holds SecretBox values: what `npm run secrets:reseal` rewrites. */

@@ -16,6 +16,8 @@ function mountChecklist(status: Partial<FacebookPageStatus>) {
     props: {
       status: {
         tokenValid: false,
+        missingPermissions: [],
+        healthCheckedAt: null,
         webhookVerifiedAt: null,
         subscribed: false,
         lastEventAt: null,
@@ -63,6 +65,8 @@ describe('PageSetupChecklist', () => {
     await wrapper.setProps({
       status: {
         tokenValid: true,
+        missingPermissions: [],
+        healthCheckedAt: null,
         webhookVerifiedAt: '2025-02-01T10:00:00.000Z',
         subscribed: true,
         lastEventAt: '2025-02-01T10:05:00.000Z',
