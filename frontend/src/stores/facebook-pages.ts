@@ -1,7 +1,12 @@
 import { defineStore } from 'pinia';
 import { computed, reactive, ref } from 'vue';
 import * as pagesApi from '@/api/facebook-pages';
-import type { FacebookPage, FacebookPageCreateInput, FacebookPageUpdateInput } from '@/api/types';
+import type {
+  FacebookPage,
+  FacebookPageCreateInput,
+  FacebookPageUpdateInput,
+  PageHealth,
+} from '@/api/types';
 
 export const useFacebookPagesStore = defineStore('facebook-pages', () => {
   const items = ref<FacebookPage[]>([]);
@@ -84,6 +89,22 @@ export const useFacebookPagesStore = defineStore('facebook-pages', () => {
     else items.value = [...items.value, page];
   }
 
+  /** A page's new health (`page.updated`): its setup checklist follows live. */
+  function applyHealth(health: PageHealth): void {
+    const index = items.value.findIndex((item) => item.id === health.id);
+    const page = items.value[index];
+    if (!page) return;
+    items.value = items.value.with(index, {
+      ...page,
+      status: {
+        ...page.status,
+        tokenValid: health.tokenValid,
+        missingPermissions: health.missingPermissions,
+        healthCheckedAt: health.checkedAt,
+      },
+    });
+  }
+
   /** Drops another tenant's data when the session ends. */
   function reset(): void {
     items.value = [];
@@ -102,6 +123,7 @@ export const useFacebookPagesStore = defineStore('facebook-pages', () => {
     setActive,
     remove,
     upsert,
+    applyHealth,
     reset,
   };
 });
