@@ -148,6 +148,7 @@ export class FacebookPagesService {
       }
       page.pageName = identity.name;
       page.sealCredentials(this.secrets, credentials);
+      page.appId = null; // a new token may be another app's: the probe asks again
       page.tokenValid = true;
       page.lastError = null;
       page.lastErrorAt = null;

@@ -16,6 +16,8 @@ import { delivery, entry, textMessage } from '../../testing/messenger-fixtures.j
 import { useTestSmtpServer } from '../../testing/test-smtp-server.js';
 import { until } from '../../testing/until.js';
 import type { FakePage } from '../fake-graph/fake-graph.js';
+import { fakeGraphErrors } from '../fake-graph/fake-graph-errors.js';
+import { PAGE_HEALTH_SPREAD_MS, PageHealthSweep } from './page-health-sweep.js';
 import type { PageHealthDto } from './page-health.schemas.js';
 
 // Mails go through a real SMTP server, sent by the worker from 'mail-send' jobs.
@@ -65,7 +67,17 @@ async function setUp() {
   const health = async (user: SignedIn) =>
     (await api.request('GET', '/api/page-health', { token: user.token })).body
       .items as PageHealthDto[];
-  return { admin, secondAdmin, operatorA, operatorB, connected, panels, check, health };
+  return {
+    admin,
+    secondAdmin,
+    operatorA,
+    operatorB,
+    stranger,
+    connected,
+    panels,
+    check,
+    health,
+  };
 }
 
 async function incidentCount(pageRecordId: string): Promise<number> {
@@ -95,7 +107,8 @@ describe('page health', () => {
   });
 
   it("a dead token reaches the page's operators at once and each admin by one mail", async () => {
-    const { admin, secondAdmin, connected, panels, check, health, operatorA } = await setUp();
+    const { admin, secondAdmin, connected, panels, check, health, operatorA, stranger } =
+      await setUp();
     api.fakeGraph.revokeToken(connected.accessToken, 'expired');
 
     // Two probes at once (the daily one and an admin's, say): one incident.
@@ -135,6 +148,7 @@ describe('page health', () => {
     // Neither another department's operator nor another tenant heard of it.
     expect(panels.operatorB).toEqual([]);
     expect(panels.stranger).toEqual([]);
+    expect(await health(stranger)).toEqual([]);
     expect(smtp.mailsTo(operatorA.user.email)).toEqual([]);
 
     // It recovers: the banner goes, live.
@@ -231,4 +245,44 @@ describe('page health', () => {
     );
     expect(await incidentCount(connected.page.id)).toBe(1);
   }, 30_000);
+
+  it('does not take a refused app token (app id and secret) for a dead page token', async () => {
+    const { admin, connected, check, panels } = await setUp();
+    api.fakeGraph.failNext({ path: '/debug_token' }, fakeGraphErrors.invalidToken);
+    const checked = await check();
+    expect(checked.body.status).toMatchObject({
+      tokenValid: true,
+      lastError: expect.stringContaining('app token'),
+    });
+    await settle();
+    expect(panels.operatorA).toEqual([]);
+    expect(smtp.mailsTo(admin.user.email)).toEqual([]);
+    expect(await incidentCount(connected.page.id)).toBe(0);
+  });
+
+  it('plans one probe per active page a day, spread over an hour, under ids that repeat within the day', async () => {
+    const { connected } = await setUp();
+    const noon = new Date('2026-12-03T12:00:00Z');
+    const sweep = new PageHealthSweep(api.orm.em, () => noon);
+    const plan = await sweep.plan();
+    const mine = plan.find((check) => check.payload.pageId === connected.page.id);
+    expect(mine?.jobId).toMatch(new RegExp(`^page-health-${connected.page.id}-\\d+$`));
+    expect(new Set(plan.map((check) => check.delay)).size).toBe(plan.length);
+    expect(plan.every((check) => check.delay >= 0 && check.delay < PAGE_HEALTH_SPREAD_MS)).toBe(
+      true,
+    );
+    // Run again the same day (another worker, a restart): the same ids, so nothing twice.
+    const again = await new PageHealthSweep(
+      api.orm.em,
+      () => new Date('2026-12-03T18:00:00Z'),
+    ).plan();
+    expect(again.map((check) => check.jobId)).toEqual(plan.map((check) => check.jobId));
+    const tomorrow = await new PageHealthSweep(
+      api.orm.em,
+      () => new Date('2026-12-04T12:00:00Z'),
+    ).plan();
+    expect(tomorrow.find((check) => check.payload.pageId === connected.page.id)?.jobId).not.toBe(
+      mine?.jobId,
+    );
+  });
 });

@@ -34,13 +34,21 @@ export class PageProbe {
       .findOne(FacebookPage, pageId, { filters: { [TENANT_FILTER]: false } });
     if (!page) return 'gone';
     const credentials = page.openCredentials(this.secrets);
-    let observation: HealthObservation;
+    let appId: string;
     try {
       await this.graph.getPageIdentity(credentials);
-      const appId = page.appId ?? (await this.graph.getTokenApp(credentials)).id;
+      appId = page.appId ?? (await this.graph.getTokenApp(credentials)).id;
+    } catch (error) {
+      if (!(error instanceof GraphApiError)) throw error;
+      if (error.kind === 'invalid_token') {
+        return this.record(page, { kind: 'token-refused', reason: error.reason });
+      }
+      return this.recordFailure(page, error, error.reason);
+    }
+    try {
       const token = await this.graph.debugToken(credentials, appId);
       const granted = new Set(token.scopes);
-      observation = {
+      return this.record(page, {
         kind: 'probed',
         tokenValid: token.isValid,
         missingPermissions: token.isValid
@@ -50,21 +58,36 @@ export class PageProbe {
         error: token.isValid
           ? null
           : (token.error?.message ?? 'Facebook no longer accepts the token.'),
-      };
+      });
     } catch (error) {
       if (!(error instanceof GraphApiError)) throw error;
-      if (error.kind === 'invalid_token') {
-        observation = { kind: 'token-refused', reason: error.reason };
-      } else {
-        this.logger.warn({ err: error, pageId }, 'could not probe a page');
-        if (error.isRetryable) return 'unreachable';
-        // Facebook answered, but not about the token (an app secret that does not match the
-        // app, say): the admin sees why; the health stays as it was.
-        observation = { kind: 'probed', ...unchanged(page), error: error.reason };
-      }
+      // The page token works (/me answered); it is the app token (app id and app secret)
+      // that Facebook refused here: most likely an app secret of another app.
+      return this.recordFailure(
+        page,
+        error,
+        `Facebook refused the app token of app ${appId} (is the app secret the app's?): ${error.reason}`,
+      );
     }
+  }
+
+  private async record(page: FacebookPage, observation: HealthObservation): Promise<ProbeOutcome> {
     await this.health.record(page.tenant.id, page.id, observation);
     return 'recorded';
+  }
+
+  /**
+   * Facebook answered, but not about the token: the admin sees why, and the health stays as
+   * it was. A failure that may pass records nothing: 'unreachable', try later.
+   */
+  private async recordFailure(
+    page: FacebookPage,
+    error: GraphApiError,
+    reason: string,
+  ): Promise<ProbeOutcome> {
+    this.logger.warn({ err: error, pageId: page.id }, 'could not probe a page');
+    if (error.isRetryable) return 'unreachable';
+    return this.record(page, { kind: 'probed', ...unchanged(page), error: reason });
   }
 }
 
