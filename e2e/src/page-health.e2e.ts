@@ -68,5 +68,24 @@ describe('page health in the panel', () => {
       expect(await banners(panel).textContent()).toContain('pages_messaging');
       await saveScreenshot(panel, `page-health-checklist-${locale}`);
     }
+
+    // The permission is granted again; the admin checks at once instead of waiting a day.
+    await control('POST', `/pages/${business.page.pageId}/scopes`, {
+      scopes: [
+        'pages_messaging',
+        'pages_manage_metadata',
+        'pages_read_engagement',
+        'pages_show_list',
+      ],
+    });
+    const panel = await openPanel(browser(), business.adminToken, '/admin/pages');
+    await banners(panel).first().waitFor();
+    await panel.getByTestId('page-check').click();
+    await panel.getByText('“Coffee Corner” works').waitFor();
+    await expect
+      .poll(() => panel.getByTestId('checklist-permissions').getAttribute('data-done'))
+      .toBe('true');
+    await expect.poll(() => banners(panel).count()).toBe(0);
+    await saveScreenshot(panel, 'page-health-checked-en');
   });
 });

@@ -18,6 +18,8 @@ export const useFacebookPagesStore = defineStore('facebook-pages', () => {
     /** The page whose active switch is being saved. */
     togglingId: null as string | null,
     deletingId: null as string | null,
+    /** The page being probed (Check now). */
+    checkingId: null as string | null,
   });
 
   const sortedByName = computed(() =>
@@ -64,6 +66,18 @@ export const useFacebookPagesStore = defineStore('facebook-pages', () => {
       return page;
     } finally {
       uiFlags.togglingId = null;
+    }
+  }
+
+  /** Asks Facebook now about the page's token and permissions (`POST …/check`). */
+  async function check(id: string): Promise<FacebookPage> {
+    uiFlags.checkingId = id;
+    try {
+      const page = await pagesApi.checkFacebookPage(id);
+      upsert(page);
+      return page;
+    } finally {
+      uiFlags.checkingId = null;
     }
   }
 
@@ -121,6 +135,7 @@ export const useFacebookPagesStore = defineStore('facebook-pages', () => {
     update,
     forget,
     setActive,
+    check,
     remove,
     upsert,
     applyHealth,

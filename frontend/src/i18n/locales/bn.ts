@@ -676,6 +676,11 @@ const bn: MessageSchema = {
     loadFailed: 'Facebook পেজ লোড করা গেল না।',
     created: '“{name}” যুক্ত হয়েছে। এবার Facebook-এ সেটআপ শেষ করুন।',
     saved: 'পরিবর্তন সংরক্ষিত হয়েছে',
+    checkNow: 'এখনই যাচাই করুন',
+    checkNowHint:
+      'টোকেনটি কাজ করছে কিনা এবং সব অনুমতি আছে কিনা এখনই Facebook-কে জিজ্ঞাসা করুন (প্রতিদিন এমনিতেও করা হয়)।',
+    checkedHealthy: '“{name}” কাজ করছে: টোকেন বৈধ এবং সব অনুমতি আছে।',
+    checkedUnhealthy: '“{name}”-এর দিকে নজর দিন: এর সেটআপ তালিকা দেখুন।',
     activated: '“{name}” আবার সক্রিয়',
     deactivated: '“{name}” নিষ্ক্রিয় করা হয়েছে',
     deleteTitle: '“{name}” মুছবেন?',

@@ -685,6 +685,11 @@ const en = {
     loadFailed: 'Could not load Facebook pages.',
     created: '“{name}” is connected. Now finish the setup in Facebook.',
     saved: 'Changes saved',
+    checkNow: 'Check now',
+    checkNowHint:
+      'Ask Facebook now whether the token works and has every permission (done daily anyway).',
+    checkedHealthy: '“{name}” works: the token is valid and has every permission.',
+    checkedUnhealthy: '“{name}” needs attention: see its setup checklist.',
     activated: '“{name}” is active again',
     deactivated: '“{name}” is deactivated',
     deleteTitle: 'Delete “{name}”?',

@@ -693,6 +693,11 @@ const ru: MessageSchema = {
     loadFailed: 'Не удалось загрузить страницы Facebook.',
     created: '«{name}» подключена. Теперь завершите настройку в Facebook.',
     saved: 'Изменения сохранены',
+    checkNow: 'Проверить',
+    checkNowHint:
+      'Спросить Facebook сейчас, действует ли маркер и есть ли у него все разрешения (это делается и ежедневно).',
+    checkedHealthy: '«{name}» работает: маркер действует, все разрешения есть.',
+    checkedUnhealthy: '«{name}» требует внимания: см. список настройки.',
     activated: '«{name}» снова активна',
     deactivated: '«{name}» отключена',
     deleteTitle: 'Удалить «{name}»?',
