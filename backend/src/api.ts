@@ -21,6 +21,7 @@ import { ContactsService } from './modules/contacts/contacts.service.js';
 import { ConversationsService } from './modules/conversations/conversations.service.js';
 import { FacebookPagesService } from './modules/facebook/facebook-pages.service.js';
 import { FacebookWebhooksService } from './modules/facebook/facebook-webhooks.service.js';
+import { PageProbe } from './modules/page-health/page-probe.js';
 import { WebhookRefusals } from './modules/facebook/webhook-refusals.js';
 import { WebhookSigningKeys } from './modules/facebook/webhook-signing-keys.js';
 import { DepartmentsService } from './modules/departments/departments.service.js';
@@ -110,7 +111,7 @@ export async function startApi({
   });
   const signingKeys = new WebhookSigningKeys(em, secrets);
   const sandboxGraph = config.demoMode ? new SandboxGraph(em, secrets, config.publicUrl) : null;
-  const { routing, figures, dispatchCommitted } = createRouting(
+  const { routing, figures, dispatchCommitted, pageHealth } = createRouting(
     em,
     queues,
     realtime,
@@ -161,7 +162,9 @@ export async function startApi({
       signingKeys,
       storage,
       dispatchCommitted,
+      new PageProbe(em, graph, secrets, pageHealth, logger),
     ),
+    pageHealth,
     facebookWebhooks: new FacebookWebhooksService(
       em,
       signingKeys,

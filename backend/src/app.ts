@@ -53,6 +53,8 @@ import { registerRoutingRoutes } from './modules/routing/routing.routes.js';
 import type { RoutingService } from './modules/routing/routing.service.js';
 import type { QueueFiguresService } from './modules/routing/queue-figures.service.js';
 import type { QueueStatsService } from './modules/routing/queue-stats.service.js';
+import { registerPageHealthRoutes } from './modules/page-health/page-health.routes.js';
+import type { PageHealthService } from './modules/page-health/page-health.service.js';
 import { registerTenantRoutes } from './modules/tenants/tenants.routes.js';
 import type { TenantsService } from './modules/tenants/tenants.service.js';
 
@@ -70,6 +72,7 @@ export type ApiServices = {
   health: HealthService;
   facebookPages: FacebookPagesService;
   facebookWebhooks: FacebookWebhooksService;
+  pageHealth: PageHealthService;
   conversations: ConversationsService;
   contacts: ContactsService;
   routing: RoutingService;
@@ -106,6 +109,7 @@ export function registerApiRoutes(
   registerPasswordResetRoutes(router, services.passwordResets);
   registerFacebookPageRoutes(router, services.facebookPages);
   registerFacebookWebhookRoutes(router, services.facebookWebhooks);
+  registerPageHealthRoutes(router, services.pageHealth);
   registerConversationRoutes(router, services.conversations);
   registerContactRoutes(router, services.contacts);
   registerRoutingRoutes(router, services);

@@ -20,6 +20,8 @@ import { RoutingFollowUps } from './modules/routing/routing-follow-ups.js';
 import { RoutingService, type WakeDispatcher } from './modules/routing/routing.service.js';
 import { OperatorFollowUps } from './modules/operators/operator-follow-ups.js';
 import { PageFollowUps } from './modules/facebook/page-follow-ups.js';
+import { PageHealthFollowUps } from './modules/page-health/page-health-follow-ups.js';
+import { PageHealthService } from './modules/page-health/page-health.service.js';
 import { NoteFollowUps } from './modules/notes/note-follow-ups.js';
 import { QueueFiguresPublisher } from './modules/routing/queue-figures-publisher.js';
 import { QueueFiguresService } from './modules/routing/queue-figures.service.js';
@@ -126,6 +128,8 @@ export function createRouting(
   const operatorFollowUps = new OperatorFollowUps(em, realtime, { wakeDispatcher, queueChanged });
   const pageFollowUps = new PageFollowUps(realtime, { wakeDispatcher, queueChanged });
   const noteFollowUps = new NoteFollowUps(em, broadcaster, realtime, linkFile);
+  const pageHealth = new PageHealthService(em, dispatchCommitted, logger);
+  const pageHealthFollowUps = new PageHealthFollowUps(pageHealth, realtime);
   // Every kind of outbox entry and who performs it.
   const outbox = new OutboxDispatcher(
     em,
@@ -139,9 +143,20 @@ export function createRouting(
       'note-stored': (note, entry) => noteFollowUps.perform(note, entry),
       'mail-requested': (mail, entry) =>
         queues.enqueue('mail-send', { ...mail, tenantId: entry.tenantId }, { jobId: entry.id }),
+      'page-token-refused': (refusal, entry) =>
+        pageHealth.recordTokenRefusal(entry.tenantId, refusal.id, refusal.reason),
+      'page-health-changed': (change, entry) => pageHealthFollowUps.perform(change, entry),
     },
     logger,
   );
   const routing = new RoutingService(em, { wakeDispatcher, dispatchCommitted });
-  return { routing, figures, wakeDispatcher, outbox, dispatchCommitted, queueNotices };
+  return {
+    routing,
+    figures,
+    wakeDispatcher,
+    outbox,
+    dispatchCommitted,
+    queueNotices,
+    pageHealth,
+  };
 }

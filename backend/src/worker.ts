@@ -31,6 +31,10 @@ import { MailService } from './modules/mail/mail.service.js';
 import { LinkTokens } from './modules/mail/link-tokens.js';
 import { invitationMail } from './modules/invitations/invitation-mail.js';
 import { passwordResetMail } from './modules/auth/password-reset-mail.js';
+import { pageIncidentMail } from './modules/page-health/page-health-mail.js';
+import { pageHealthJobs } from './modules/page-health/page-health.jobs.js';
+import { PageHealthSweep } from './modules/page-health/page-health-sweep.js';
+import { PageProbe } from './modules/page-health/page-probe.js';
 import { OutboundSweeper } from './modules/replies/outbound-sweeper.js';
 import { SenderActionSender } from './modules/replies/sender-action-sender.js';
 import {
@@ -53,13 +57,8 @@ export async function startWorker({
     createIntegrations(config);
   const inbound = new InboundService(em, logger);
   const realtime = new RealtimeEmitter(redis, config.redisPrefix, logger);
-  const { routing, wakeDispatcher, outbox, dispatchCommitted, queueNotices } = createRouting(
-    em,
-    queues,
-    realtime,
-    linkFile,
-    logger,
-  );
+  const { routing, wakeDispatcher, outbox, dispatchCommitted, queueNotices, pageHealth } =
+    createRouting(em, queues, realtime, linkFile, logger);
   const operators = new OperatorsService(
     em,
     new PasswordHasher(),
@@ -104,6 +103,7 @@ export async function startWorker({
     {
       invitation: invitationMail(em, linkTokens, config.publicUrl),
       'password-reset': passwordResetMail(em, linkTokens, config.publicUrl),
+      'page-incident': pageIncidentMail(em, config.publicUrl),
     },
     logger,
   );
@@ -124,6 +124,12 @@ export async function startWorker({
     ...repliesJobs({ sender, sweeper: outboundSweeper, senderActions, logger }),
     ...outboxJobs(outbox, queues, logger),
     ...mailJobs(mail),
+    ...pageHealthJobs(
+      new PageHealthSweep(em),
+      new PageProbe(em, graph, secrets, pageHealth, logger),
+      queues,
+      logger,
+    ),
     // One daily retention job for what two features keep: deliveries, then failed entries.
     'webhook-retention': async () => {
       await removeExpiredWebhookDeliveries();

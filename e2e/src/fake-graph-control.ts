@@ -9,7 +9,7 @@ import {
 /**
  * The fake Graph API lives in the global-setup process; tests run in workers. This small
  * HTTP server lets them reach its controls: register a page or a visitor, read what Omni
- * sent.
+ * sent, kill a page's token or withhold a permission from it.
  */
 export async function startFakeGraphControl(graph: FakeGraphServer): Promise<{
   url: string;
@@ -57,6 +57,14 @@ export async function startFakeGraphControl(graph: FakeGraphServer): Promise<{
         profilePic: avatarOf(body.firstName),
       });
       return json(user);
+    }
+    const pageControl = /^\/pages\/(\d+)\/(revoke|scopes)$/.exec(url.pathname);
+    if (request.method === 'POST' && pageControl) {
+      const page = graph.findPage(pageControl[1]!);
+      if (!page) return { status: 404, type: 'text/plain', body: 'unknown page' };
+      if (pageControl[2] === 'revoke') graph.revokeToken(page.accessToken, 'expired');
+      else graph.setScopes(page.pageId, ((await readJson(request)) as { scopes: string[] }).scopes);
+      return json({ ok: true });
     }
     if (request.method === 'GET' && url.pathname === '/sent-messages') {
       return json(graph.sentMessages(url.searchParams.get('pageId') ?? undefined));

@@ -39,7 +39,7 @@ export async function api<T = unknown>(
   return (text ? JSON.parse(text) : undefined) as T;
 }
 
-async function control<T>(method: string, path: string, body?: unknown): Promise<T> {
+export async function control<T>(method: string, path: string, body?: unknown): Promise<T> {
   const response = await fetch(`${controlUrl}${path}`, {
     method,
     headers: { 'content-type': 'application/json' },

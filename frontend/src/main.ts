@@ -17,6 +17,7 @@ import { useMentionsStore } from './stores/mentions';
 import { useLabelsStore } from './stores/labels';
 import { useMessagesStore } from './stores/messages';
 import { useOperatorsStore } from './stores/operators';
+import { usePageHealthStore } from './stores/page-health';
 import { useQueueStore } from './stores/queue';
 import { useSessionStore } from './stores/session';
 
@@ -80,6 +81,7 @@ watch(
     useMentionsStore(pinia).reset();
     useLabelsStore(pinia).reset();
     useAlertPreferencesStore(pinia).reset();
+    usePageHealthStore(pinia).reset();
   },
 );
 

@@ -22,6 +22,7 @@ import { TenantSchema } from '../modules/tenants/tenant.entity.js';
 import { OutboxEntrySchema } from '../outbox/outbox-entry.entity.js';
 import { InvitationSchema } from '../modules/invitations/invitation.entity.js';
 import { PasswordResetSchema } from '../modules/auth/password-reset.entity.js';
+import { PageIncidentSchema } from '../modules/page-health/page-incident.entity.js';
 
 /** Every entity schema the ORM knows. A new feature adds its schemas here. */
 export const entitySchemas = [
@@ -45,6 +46,7 @@ export const entitySchemas = [
   InvitationSchema,
   PasswordResetSchema,
   AuditEntrySchema,
+  PageIncidentSchema,
 ];
 
 /** Every column that holds SecretBox values: what `npm run secrets:reseal` rewrites. */

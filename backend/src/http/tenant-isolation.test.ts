@@ -23,6 +23,7 @@ const idOf: Record<string, (owner: Owner) => string> = {
   '/api/departments/{id}/hours': (owner) => owner.department.id,
   '/api/operators/{id}': (owner) => owner.operator.user.id,
   '/api/channels/facebook/{id}': (owner) => owner.page.page.id,
+  '/api/channels/facebook/{id}/check': (owner) => owner.page.page.id,
   '/api/conversations/{id}': (owner) => owner.conversation.id,
   '/api/conversations/{id}/messages': (owner) => owner.conversation.id,
   '/api/conversations/{id}/take': (owner) => owner.conversation.id,

@@ -15,6 +15,10 @@ export type JobPayloads = {
   'inbound-drain': { lane: string };
   /** Checks every active page's subscription to the app and renews it when Facebook dropped it. */
   'page-subscription-check': Record<string, never>;
+  /** Once a day: queues a 'page-health-check' per active page, spread over an hour. */
+  'page-health-sweep': Record<string, never>;
+  /** Probes one page's token and permissions (job id: the page and the day). */
+  'page-health-check': { pageId: string };
   /** Keeps Omni's own copy of an inbound attachment (Facebook's links expire). */
   'attachment-download': { messageId: string; index: number };
   /** Fetches visitors' names and photos from the User Profile API (`attempt`: of a retry). */
@@ -60,6 +64,8 @@ export const JOB_NAMES = [
   'webhook-retention',
   'contact-profiles',
   'page-subscription-check',
+  'page-health-sweep',
+  'page-health-check',
   'attachment-download',
   'routing-dispatch',
   'routing-sweep',

@@ -3,6 +3,7 @@ import { INBOUND_DRAIN_LANES } from '../modules/facebook/inbound/inbound.service
 import { SWEEP_INTERVAL_MS } from '../modules/facebook/inbound/webhook-sweeper.js';
 import { RETENTION_SWEEP_INTERVAL_MS } from '../modules/facebook/inbound/webhook-retention.js';
 import { SUBSCRIPTION_CHECK_INTERVAL_MS } from '../modules/facebook/page-subscriptions.service.js';
+import { PAGE_HEALTH_SWEEP_INTERVAL_MS } from '../modules/page-health/page-health-sweep.js';
 import { HEARTBEAT_INTERVAL_MS } from '../modules/health/heartbeat.jobs.js';
 import { OUTBOUND_SWEEP_INTERVAL_MS } from '../modules/replies/outbound-sweeper.js';
 import { ROUTING_SWEEP_INTERVAL_MS } from '../modules/routing/routing-sweeper.js';
@@ -29,6 +30,7 @@ export const JOB_SCHEDULES: Partial<Record<ScheduledJobName, number>> = {
   'outbound-sweep': OUTBOUND_SWEEP_INTERVAL_MS,
   'outbox-dispatch': OUTBOX_SWEEP_INTERVAL_MS,
   'page-subscription-check': SUBSCRIPTION_CHECK_INTERVAL_MS,
+  'page-health-sweep': PAGE_HEALTH_SWEEP_INTERVAL_MS,
 };
 
 /**

@@ -25,6 +25,10 @@ export type OutboxPayloads = {
   'note-stored': NoteStoredPayload;
   /** A mail the committed change calls for (an invitation, a reset link): a 'mail-send' job. */
   'mail-requested': MailRequestedPayload;
+  /** Facebook refused a page's token during other work (a send, a profile): PageHealthService. */
+  'page-token-refused': PageTokenRefusedPayload;
+  /** A page's health changed: its operators and the admins are sent it ('page.updated'). */
+  'page-health-changed': PageHealthChangedPayload;
 };
 
 export type OutboxKind = keyof OutboxPayloads;
@@ -99,5 +103,14 @@ export type NoteStoredPayload = {
   mentionedUserIds: string[];
 };
 
-/** The mail's kind and the record it is written from (the entry names the tenant). */
-export type MailRequestedPayload = { kind: MailKind; id: string };
+/**
+ * The mail's kind and the record it is written from (the entry names the tenant); for a mail
+ * about one record to several users (a page incident to each admin), the user it goes to.
+ */
+export type MailRequestedPayload = { kind: MailKind; id: string; recipientId?: string };
+
+/** The page's record id, and Facebook's reason, as GraphApiError.reason words it. */
+export type PageTokenRefusedPayload = { id: string; reason: string };
+
+/** The page's record id. */
+export type PageHealthChangedPayload = { id: string };

@@ -244,6 +244,7 @@ describe('what a committed change must cause, when its process dies after the co
         { forget: () => {} },
         { remove: async () => {} },
         dies,
+        { probe: async () => 'recorded' as const }, // page health is not what this test is about
       );
     const actor = { userId: admin.user.id, tenantId: admin.tenant.id, role: 'admin' as const };
 

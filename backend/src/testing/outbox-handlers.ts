@@ -17,6 +17,8 @@ export function handlersFor(handlers: Partial<OutboxHandlers>): OutboxHandlers {
     'page-deleted': refuse,
     'note-stored': refuse,
     'mail-requested': refuse,
+    'page-token-refused': refuse,
+    'page-health-changed': refuse,
     ...handlers,
   };
 }

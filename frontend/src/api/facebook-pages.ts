@@ -34,6 +34,11 @@ export function updateFacebookPage(
   return http.patch<FacebookPage>(`${BASE}/${encode(id)}`, input);
 }
 
+/** Probes the page now (token validity, missing permissions); 502 FACEBOOK_UNAVAILABLE. */
+export function checkFacebookPage(id: string): Promise<FacebookPage> {
+  return http.post<FacebookPage>(`${BASE}/${encode(id)}/check`);
+}
+
 /** Later events of the page are acknowledged and dropped. */
 export function deleteFacebookPage(id: string): Promise<void> {
   return http.delete(`${BASE}/${encode(id)}`);

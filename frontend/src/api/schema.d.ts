@@ -1670,6 +1670,62 @@ export interface paths {
         };
         trace?: never;
     };
+    "/api/channels/facebook/{id}/check": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Probe the page now (/me, /app, debug_token): token validity and missing permissions, as the daily probe does */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The page with its health as found */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["FacebookPage"];
+                    };
+                };
+                /** @description NOT_FOUND */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description FACEBOOK_UNAVAILABLE: Facebook did not answer; nothing changed */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/webhooks/facebook/{tenantKey}": {
         parameters: {
             query?: never;
@@ -1787,6 +1843,44 @@ export interface paths {
                 };
             };
         };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/page-health": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The health of the active pages whose chats the user works (the panel's banners; live through page.updated) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Pages by name */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["PageHealth"][];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -4216,8 +4310,14 @@ export interface components {
             accessTokenHint: string;
             /** @description Last four characters; the secret is never returned. */
             appSecretHint: string;
+            /** @description The app the token belongs to (GET /app with the page token); read-only. */
+            appId: string | null;
             status: {
                 tokenValid: boolean;
+                /** @description Required permissions (pages_messaging, pages_manage_metadata, pages_read_engagement, pages_show_list) the token lacks, per debug_token. */
+                missingPermissions: string[];
+                /** @description When the token's validity and permissions were last probed. */
+                healthCheckedAt: string | null;
                 webhookVerifiedAt: string | null;
                 subscribed: boolean;
                 lastEventAt: string | null;
@@ -4225,6 +4325,25 @@ export interface components {
             };
             /** Format: date-time */
             createdAt: string;
+        };
+        PageHealth: {
+            id: string;
+            name: string;
+            pageName: string;
+            departmentId: string | null;
+            /** @description The token works and has every permission needed. */
+            healthy: boolean;
+            tokenValid: boolean;
+            missingPermissions: string[];
+            checkedAt: string | null;
+            /** @description The open incident while the page is unhealthy: a banner dismissed for one comes back for the next. */
+            incident: {
+                id: string;
+                /** @enum {string} */
+                kind: "token_invalid" | "permissions_missing";
+                /** Format: date-time */
+                openedAt: string;
+            } | null;
         };
         ConversationListItem: {
             id: string;

@@ -53,6 +53,11 @@ export type TenantUpdateInput = Schemas['UpdateTenantInput'];
 export type FacebookPage = Schemas['FacebookPage'];
 /** How far a page's setup has got; the panel turns each step green as it happens. */
 export type FacebookPageStatus = FacebookPage['status'];
+/**
+ * A page's health as its operators and the admins see it (`GET /api/page-health` and the
+ * `page.updated` socket event): an open `incident` is a banner until the page recovers.
+ */
+export type PageHealth = Schemas['PageHealth'];
 export type FacebookPageCreateInput = Schemas['CreateFacebookPageInput'];
 /** PATCH accepts any subset; a missing token or secret keeps the current one. */
 export type FacebookPageUpdateInput = Schemas['UpdateFacebookPageInput'];

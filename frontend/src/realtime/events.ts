@@ -1,6 +1,6 @@
 // The socket.io contract (backend/src/modules/realtime/realtime.events.ts). It is not part of the
 // OpenAPI document; its payloads are the API's generated record types.
-import type { Conversation, Mention, Message, QueueFigures, User } from '@/api/types';
+import type { Conversation, Mention, Message, PageHealth, QueueFigures, User } from '@/api/types';
 
 /**
  * Sent with each event: its number in the business's sequence and the sequence's epoch
@@ -24,6 +24,8 @@ export interface ServerToClientEvents {
   'queue.updated': (figures: QueueFigures) => void;
   /** A Facebook page was deleted with its conversations (`pageId`: their `channel.pageId`). */
   'page.deleted': (page: { id: string; pageId: string }, meta?: EventMeta) => void;
+  /** A page's health changed: its token died, a permission went missing, or it recovered. */
+  'page.updated': (page: PageHealth, meta?: EventMeta) => void;
   /** A colleague mentioned the signed-in user in a note (sent to that user only). */
   'mention.created': (mention: Mention, meta?: EventMeta) => void;
 }

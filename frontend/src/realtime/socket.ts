@@ -7,6 +7,7 @@ import { useFacebookPagesStore } from '@/stores/facebook-pages';
 import { useMentionsStore } from '@/stores/mentions';
 import { useMessagesStore } from '@/stores/messages';
 import { useOperatorsStore } from '@/stores/operators';
+import { usePageHealthStore } from '@/stores/page-health';
 import { useQueueStore } from '@/stores/queue';
 import { useRealtimeConnectionStore } from '@/stores/realtime-connection';
 import { useSessionStore } from '@/stores/session';
@@ -35,6 +36,11 @@ export const realtimeEventTable: EventTable = {
   'page.deleted': ({ id, pageId }) => {
     useConversationsStore().forgetPage(pageId);
     useFacebookPagesStore().forget(id);
+    usePageHealthStore().forget(id);
+  },
+  'page.updated': (health) => {
+    usePageHealthStore().apply(health);
+    useFacebookPagesStore().applyHealth(health);
   },
   'mention.created': (mention) => useMentionsStore().receive(mention),
 };
@@ -50,6 +56,10 @@ export const realtimeReloaders: (() => Promise<void> | void)[] = [
   },
   () => useConversationsStore().reload(),
   () => useMessagesStore().reload(),
+  () => {
+    const health = usePageHealthStore();
+    if (health.hasLoaded) return health.fetch();
+  },
   () => {
     const queue = useQueueStore();
     if (queue.figures) return queue.fetch();

@@ -99,4 +99,41 @@ describe('facebook pages store', () => {
     expect(pages.items).toEqual([]);
     expect(pages.hasLoaded).toBe(false);
   });
+
+  it("checks a page now, and follows a page's health live (page.updated) in its checklist", async () => {
+    const page = makeFacebookPage({ name: 'Sales' });
+    const checked = {
+      ...page,
+      status: { ...page.status, missingPermissions: ['pages_messaging'] },
+    };
+    stubFetch({
+      'GET /api/channels/facebook': jsonResponse(200, { items: [page] }),
+      [`POST /api/channels/facebook/${page.id}/check`]: jsonResponse(200, checked),
+    });
+    const pages = useFacebookPagesStore();
+    await pages.fetchAll();
+
+    const pending = pages.check(page.id);
+    expect(pages.uiFlags.checkingId).toBe(page.id);
+    await pending;
+    expect(pages.uiFlags.checkingId).toBeNull();
+    expect(pages.items[0]!.status.missingPermissions).toEqual(['pages_messaging']);
+
+    pages.applyHealth({
+      id: page.id,
+      name: 'Sales',
+      pageName: page.pageName,
+      departmentId: null,
+      healthy: false,
+      tokenValid: false,
+      missingPermissions: [],
+      checkedAt: '2026-12-03T12:00:00.000Z',
+      incident: { id: 'i1', kind: 'token_invalid', openedAt: '2026-12-03T12:00:00.000Z' },
+    });
+    expect(pages.items[0]!.status).toMatchObject({
+      tokenValid: false,
+      missingPermissions: [],
+      healthCheckedAt: '2026-12-03T12:00:00.000Z',
+    });
+  });
 });

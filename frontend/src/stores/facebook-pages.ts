@@ -1,7 +1,12 @@
 import { defineStore } from 'pinia';
 import { computed, reactive, ref } from 'vue';
 import * as pagesApi from '@/api/facebook-pages';
-import type { FacebookPage, FacebookPageCreateInput, FacebookPageUpdateInput } from '@/api/types';
+import type {
+  FacebookPage,
+  FacebookPageCreateInput,
+  FacebookPageUpdateInput,
+  PageHealth,
+} from '@/api/types';
 
 export const useFacebookPagesStore = defineStore('facebook-pages', () => {
   const items = ref<FacebookPage[]>([]);
@@ -13,6 +18,8 @@ export const useFacebookPagesStore = defineStore('facebook-pages', () => {
     /** The page whose active switch is being saved. */
     togglingId: null as string | null,
     deletingId: null as string | null,
+    /** The page being probed (Check now). */
+    checkingId: null as string | null,
   });
 
   const sortedByName = computed(() =>
@@ -62,6 +69,18 @@ export const useFacebookPagesStore = defineStore('facebook-pages', () => {
     }
   }
 
+  /** Asks Facebook now about the page's token and permissions (`POST …/check`). */
+  async function check(id: string): Promise<FacebookPage> {
+    uiFlags.checkingId = id;
+    try {
+      const page = await pagesApi.checkFacebookPage(id);
+      upsert(page);
+      return page;
+    } finally {
+      uiFlags.checkingId = null;
+    }
+  }
+
   async function remove(id: string): Promise<void> {
     uiFlags.deletingId = id;
     try {
@@ -84,6 +103,22 @@ export const useFacebookPagesStore = defineStore('facebook-pages', () => {
     else items.value = [...items.value, page];
   }
 
+  /** A page's new health (`page.updated`): its setup checklist follows live. */
+  function applyHealth(health: PageHealth): void {
+    const index = items.value.findIndex((item) => item.id === health.id);
+    const page = items.value[index];
+    if (!page) return;
+    items.value = items.value.with(index, {
+      ...page,
+      status: {
+        ...page.status,
+        tokenValid: health.tokenValid,
+        missingPermissions: health.missingPermissions,
+        healthCheckedAt: health.checkedAt,
+      },
+    });
+  }
+
   /** Drops another tenant's data when the session ends. */
   function reset(): void {
     items.value = [];
@@ -100,8 +135,10 @@ export const useFacebookPagesStore = defineStore('facebook-pages', () => {
     update,
     forget,
     setActive,
+    check,
     remove,
     upsert,
+    applyHealth,
     reset,
   };
 });

@@ -68,8 +68,11 @@ export function makeFacebookPage(
     verifyToken: 'confirm-code-12345',
     accessTokenHint: 'ab12',
     appSecretHint: 'cd34',
+    appId: '100000000000001',
     status: {
       tokenValid: true,
+      missingPermissions: [],
+      healthCheckedAt: null,
       webhookVerifiedAt: null,
       subscribed: false,
       lastEventAt: null,

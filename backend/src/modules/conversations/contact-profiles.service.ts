@@ -5,9 +5,11 @@ import { TENANT_FILTER } from '../../db/tenant-filter.js';
 import {
   appendToOutbox,
   conversationsChanged,
+  type OutboxWrite,
   type DispatchCommitted,
 } from '../../outbox/outbox.js';
 import type { GraphClient } from '../facebook/graph/graph-client.js';
+import { pageTokenRefused } from '../facebook/page-token-refusal.js';
 import { GraphApiError } from '../facebook/graph/graph-errors.js';
 import { imageUrlOrNull } from '../outbound-http/web-urls.js';
 import { Contact } from './contact.entity.js';
@@ -65,9 +67,11 @@ export class ContactProfilesService {
       { filters: { [TENANT_FILTER]: false }, populate: ['page'] },
     );
     const retry: string[] = [];
+    /** Pages whose token Facebook refused, by id: page health opens their incidents. */
+    const refusals = new Map<string, OutboxWrite>();
     for (let start = 0; start < contacts.length; start += PARALLEL_FETCHES) {
       const chunk = contacts.slice(start, start + PARALLEL_FETCHES);
-      const outcomes = await Promise.all(chunk.map((contact) => this.fetchInto(contact)));
+      const outcomes = await Promise.all(chunk.map((contact) => this.fetchInto(contact, refusals)));
       chunk.forEach((contact, index) => outcomes[index] === 'retry' && retry.push(contact.id));
     }
     const fetched = contacts.filter((contact) => !retry.includes(contact.id));
@@ -82,18 +86,21 @@ export class ContactProfilesService {
       byTenant.set(tenantId, [...(byTenant.get(tenantId) ?? []), conversation.id]);
     }
     const outboxEntryIds = await flushWith(this.em, (sql) =>
-      appendToOutbox(
-        sql,
-        [...byTenant].map(([tenantId, conversationIds]) =>
+      appendToOutbox(sql, [
+        ...[...byTenant].map(([tenantId, conversationIds]) =>
           conversationsChanged(tenantId, { conversationIds }),
         ),
-      ),
+        ...refusals.values(),
+      ]),
     );
     await this.dispatchCommitted(outboxEntryIds);
     return { retry };
   }
 
-  private async fetchInto(contact: Contact): Promise<'done' | 'retry'> {
+  private async fetchInto(
+    contact: Contact,
+    refusals: Map<string, OutboxWrite>,
+  ): Promise<'done' | 'retry'> {
     const { page } = contact;
     try {
       const profile = await this.graph.getUserProfile(
@@ -110,6 +117,7 @@ export class ContactProfilesService {
       if (error.kind === 'invalid_token') {
         page.tokenValid = false;
         page.recordError(error.reason);
+        refusals.set(page.id, pageTokenRefused(page.tenant.id, page.id, error.reason));
       }
     }
     contact.profileFetchedAt = this.clock();

@@ -24,6 +24,14 @@ export class SandboxAwareGraphClient implements GraphClient {
     return this.for(credentials).getPageIdentity(credentials);
   }
 
+  getTokenApp(credentials: PageCredentials) {
+    return this.for(credentials).getTokenApp(credentials);
+  }
+
+  debugToken(credentials: PageCredentials, appId: string) {
+    return this.for(credentials).debugToken(credentials, appId);
+  }
+
   subscribePage(pageId: string, credentials: PageCredentials) {
     return this.for(credentials).subscribePage(pageId, credentials);
   }

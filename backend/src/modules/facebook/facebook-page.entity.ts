@@ -34,6 +34,11 @@ export class FacebookPage extends TenantOwnedEntity {
   lastEventAt: Date | null = null;
   lastError: string | null = null;
   lastErrorAt: Date | null = null;
+  /** The app the token belongs to (`GET /app`): with its secret, the app token of `debug_token`. */
+  appId: string | null = null;
+  /** Permissions the page needs that its token lacks, as the last probe found (page-health). */
+  missingPermissions: string[] = [];
+  healthCheckedAt: Date | null = null;
 
   accessTokenSealed!: string;
   accessTokenHint!: string;
@@ -114,6 +119,9 @@ export const FacebookPageSchema = new EntitySchema<FacebookPage, TenantOwnedEnti
     lastEventAt: { type: 'datetime', nullable: true },
     lastError: { type: 'text', nullable: true },
     lastErrorAt: { type: 'datetime', nullable: true },
+    appId: { type: 'string', length: 64, nullable: true },
+    missingPermissions: { type: 'text[]', defaultRaw: "'{}'" },
+    healthCheckedAt: { type: 'datetime', nullable: true },
   },
   indexes: [
     // One Facebook page belongs to one tenant at a time: events are never fanned out.

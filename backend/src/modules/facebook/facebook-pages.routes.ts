@@ -74,6 +74,22 @@ export function registerFacebookPageRoutes(router: ApiRouter, pages: FacebookPag
   });
 
   router.route({
+    method: 'post',
+    path: '/api/channels/facebook/:id/check',
+    access: 'admin',
+    tag: 'Facebook pages',
+    summary:
+      'Probe the page now (/me, /app, debug_token): token validity and missing permissions, as the daily probe does',
+    params: idParamsSchema,
+    responses: {
+      200: { description: 'The page with its health as found', schema: facebookPageSchema },
+      404: errorResponse('NOT_FOUND'),
+      502: errorResponse('FACEBOOK_UNAVAILABLE: Facebook did not answer; nothing changed'),
+    },
+    handler: ({ actor, params }) => pages.check(actor, params.id),
+  });
+
+  router.route({
     method: 'delete',
     path: '/api/channels/facebook/:id',
     access: 'admin',

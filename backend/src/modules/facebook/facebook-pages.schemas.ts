@@ -65,8 +65,19 @@ export const facebookPageSchema = z
     appSecretHint: z
       .string()
       .meta({ description: 'Last four characters; the secret is never returned.' }),
+    appId: z.string().nullable().meta({
+      description: 'The app the token belongs to (GET /app with the page token); read-only.',
+    }),
     status: z.object({
       tokenValid: z.boolean(),
+      missingPermissions: z.array(z.string()).meta({
+        description:
+          'Required permissions (pages_messaging, pages_manage_metadata, pages_read_engagement, pages_show_list) the token lacks, per debug_token.',
+      }),
+      healthCheckedAt: z.iso
+        .datetime()
+        .nullable()
+        .meta({ description: "When the token's validity and permissions were last probed." }),
       webhookVerifiedAt: z.iso.datetime().nullable(),
       subscribed: z.boolean(),
       lastEventAt: z.iso.datetime().nullable(),
@@ -92,8 +103,11 @@ export function toFacebookPageDto(page: FacebookPage, callbackUrl: string): Face
     verifyToken: page.verifyToken,
     accessTokenHint: page.accessTokenHint,
     appSecretHint: page.appSecretHint,
+    appId: page.appId,
     status: {
       tokenValid: page.tokenValid,
+      missingPermissions: [...page.missingPermissions],
+      healthCheckedAt: page.healthCheckedAt?.toISOString() ?? null,
       webhookVerifiedAt: page.webhookVerifiedAt?.toISOString() ?? null,
       subscribed: page.subscribed,
       lastEventAt: page.lastEventAt?.toISOString() ?? null,

@@ -31,6 +31,7 @@ import {
 import type { GraphClient, PageCredentials, PageIdentity } from './graph/graph-client.js';
 import { GraphApiError } from './graph/graph-errors.js';
 import type { WebhookSigningKeys } from './webhook-signing-keys.js';
+import type { PageProbe } from '../page-health/page-probe.js';
 
 /**
  * The tenant admin's Facebook pages: Webim's form, checked against the Graph API. A change
@@ -49,6 +50,8 @@ export class FacebookPagesService {
     /** Where the files of the page's conversations are, deleted with the page. */
     private readonly storage: Pick<FileStorage, 'remove'>,
     private readonly dispatchCommitted: DispatchCommitted,
+    /** Looks at the token's validity and permissions (page-health), after each change. */
+    private readonly health: Pick<PageProbe, 'probe'>,
   ) {}
 
   async list(_actor: Actor): Promise<FacebookPageDto[]> {
@@ -98,7 +101,26 @@ export class FacebookPagesService {
       return [];
     });
     await this.subscribe(page, credentials);
+    await this.probe(page);
     return this.present(await this.em.populate(page, ['tenant']));
+  }
+
+  /**
+   * Asks Facebook now whether the page's token works and has every permission it needs
+   * (what the daily probe does), and answers the page with what it found.
+   */
+  async check(_actor: Actor, id: string): Promise<FacebookPageDto> {
+    const page = await this.findPage(id);
+    const outcome = await this.health.probe(page.id);
+    if (outcome === 'unreachable') {
+      throw new AppError(
+        'FACEBOOK_UNAVAILABLE',
+        'Facebook did not answer in time, so the page could not be checked. Try again in a minute.',
+        502,
+      );
+    }
+    await this.em.refresh(page);
+    return this.present(page);
   }
 
   async update(actor: Actor, id: string, input: UpdateFacebookPageInput): Promise<FacebookPageDto> {
@@ -135,6 +157,7 @@ export class FacebookPagesService {
       }
       page.pageName = identity.name;
       page.sealCredentials(this.secrets, credentials);
+      page.appId = null; // a new token may be another app's: the probe asks again
       page.tokenValid = true;
       page.lastError = null;
       page.lastErrorAt = null;
@@ -162,6 +185,7 @@ export class FacebookPagesService {
     await this.dispatchCommitted(outboxEntryIds);
     if (credentialsChanged || (input.active === true && !page.subscribed))
       await this.subscribe(page, credentials);
+    if (credentialsChanged || input.active === true) await this.probe(page);
     return this.present(page);
   }
 
@@ -212,6 +236,15 @@ export class FacebookPagesService {
     }
     page.subscriptionCheckedAt = new Date();
     await this.em.flush();
+  }
+
+  /**
+   * Probes a page just connected or given new credentials: its health (and the banners
+   * and mails of an incident) follow at once. Facebook being slow leaves it to the daily probe.
+   */
+  private async probe(page: FacebookPage): Promise<void> {
+    await this.health.probe(page.id);
+    await this.em.refresh(page);
   }
 
   private async resolveIdentity(credentials: PageCredentials): Promise<PageIdentity> {

@@ -74,6 +74,9 @@ describe('connecting a Facebook page', () => {
     expect(calls.map((call) => `${call.method} ${call.version} ${call.path}`)).toEqual([
       'GET v25.0 /me',
       `POST v25.0 /${fake.pageId}/subscribed_apps`,
+      // Page health's first probe: is the token alive, and whose app is it.
+      'GET v25.0 /me',
+      'GET v25.0 /app',
     ]);
     for (const call of calls) {
       expect(call.query['appsecret_proof']).toBe(

@@ -1,10 +1,13 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { SecretBox } from '../../crypto/secret-box.js';
+import { flushWith } from '../../db/sql.js';
 import { TENANT_FILTER } from '../../db/tenant-filter.js';
+import { appendToOutbox, type OutboxWrite } from '../../outbox/outbox.js';
 import type { Logger } from '../../logger.js';
 import { FacebookPage } from './facebook-page.entity.js';
 import { SUBSCRIBED_FIELDS, type GraphClient } from './graph/graph-client.js';
 import { GraphApiError } from './graph/graph-errors.js';
+import { pageTokenRefused } from './page-token-refusal.js';
 
 export const SUBSCRIPTION_CHECK_INTERVAL_MS = 30 * 60 * 1000;
 
@@ -29,15 +32,17 @@ export class PageSubscriptionsService {
       { filters: { [TENANT_FILTER]: false } },
     );
     let resubscribed = 0;
+    const refusals: OutboxWrite[] = [];
     for (const page of pages) {
-      if (await this.check(page)) resubscribed += 1;
+      if (await this.check(page, refusals)) resubscribed += 1;
     }
-    await this.em.flush();
+    // The outbox sweep performs the refusals (page health): this job dispatches nothing itself.
+    await flushWith(this.em, (sql) => appendToOutbox(sql, refusals));
     return { checked: pages.length, resubscribed };
   }
 
   /** True when the page had to be subscribed again. One page's failure never stops the others. */
-  private async check(page: FacebookPage): Promise<boolean> {
+  private async check(page: FacebookPage, refusals: OutboxWrite[]): Promise<boolean> {
     const credentials = page.openCredentials(this.secrets);
     page.subscriptionCheckedAt = this.clock();
     try {
@@ -54,7 +59,10 @@ export class PageSubscriptionsService {
       if (!(error instanceof GraphApiError)) throw error;
       page.subscribed = false;
       page.recordError(`Checking the page's subscription failed: ${error.reason}`, this.clock());
-      if (error.kind === 'invalid_token') page.tokenValid = false;
+      if (error.kind === 'invalid_token') {
+        page.tokenValid = false;
+        refusals.push(pageTokenRefused(page.tenant.id, page.id, error.reason));
+      }
       return false;
     }
   }

@@ -1,12 +1,30 @@
 import { describe, expect, it } from 'vitest';
 import { SecretBox } from '../../crypto/secret-box.js';
 import { createLogger } from '../../logger.js';
-import { connectFacebookPage, signUpTenant, useTestApi } from '../../testing/test-api.js';
+import {
+  connectFacebookPage,
+  signUpTenant,
+  useTestApi,
+  useTestWorker,
+} from '../../testing/test-api.js';
+import { until } from '../../testing/until.js';
 import { computeAppSecretProof, FetchGraphClient } from './graph/fetch-graph-client.js';
 import { SUBSCRIBED_FIELDS } from './graph/graph-client.js';
 import { PageSubscriptionsService } from './page-subscriptions.service.js';
 
 const api = useTestApi();
+// The outbox sweep performs what the check leaves to it (the dead page's incident).
+useTestWorker(api);
+
+async function openIncidentsOf(pageRecordId: string): Promise<number> {
+  const [row] = await api.orm.em
+    .getConnection()
+    .execute<{ count: number }[]>(
+      'select count(*)::int as count from page_incident where page_id = ? and closed_at is null',
+      [pageRecordId],
+    );
+  return row!.count;
+}
 
 function checker(): PageSubscriptionsService {
   const graph = new FetchGraphClient({
@@ -67,5 +85,12 @@ describe('the page subscription check', () => {
       subscribed: true,
       lastError: null,
     });
+    // Page health opens the dead page's incident (its banner, its mails) from the outbox.
+    await until(
+      () => openIncidentsOf(dead.page.id),
+      (count) => count === 1,
+    );
+    expect(await openIncidentsOf(dead.page.id)).toBe(1);
+    expect(await openIncidentsOf(alive.page.id)).toBe(0);
   });
 });

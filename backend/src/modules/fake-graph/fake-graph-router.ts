@@ -58,7 +58,6 @@ const PAGE_WEBHOOK_FIELDS = [
   'standby',
   'feed',
 ] as const;
-const PAGE_TOKEN_SCOPES = ['pages_messaging', 'pages_manage_metadata', 'pages_show_list'];
 
 export type FakeGraphRouterOptions = {
   /** Where the fake is mounted inside another Koa app, e.g. "/sandbox-graph". */
@@ -85,6 +84,15 @@ export function createFakeGraphRouter(
 
   router.get('/:version/debug_token', (ctx) => {
     ctx.body = debugToken(graph, ctx.state.graphParams);
+  });
+  // The app the token belongs to (Graph answers it with or without a version in the path).
+  router.get('/:version/app', authenticate, (ctx) => {
+    const { page } = ctx.state;
+    ctx.body = {
+      id: page.appId,
+      name: page.appName,
+      link: `https://www.facebook.com/games/?app_id=${page.appId}`,
+    };
   });
   router.get('/:version/:node/subscribed_apps', authenticate, (ctx) => {
     const page = resolvePageNode(ctx);
@@ -371,27 +379,38 @@ function debugToken(graph: FakeGraph, params: GraphParams): object {
   if (!inputToken) throw new GraphErrorResponse(fakeGraphErrors.parameterRequired('input_token'));
 
   const page = graph.findPageByToken(inputToken);
-  const problem: GraphErrorSpec | undefined = page
-    ? graph.revocationOf(inputToken)
-    : fakeGraphErrors.invalidToken;
-  const about = page
-    ? { app_id: page.appId, type: 'PAGE', application: page.appName, profile_id: page.pageId }
-    : {};
-  if (problem) {
-    return {
-      data: {
-        ...about,
-        error: {
-          code: problem.code,
-          message: problem.message,
-          ...(problem.subcode === undefined ? {} : { subcode: problem.subcode }),
-        },
-        is_valid: false,
-        scopes: [],
-      },
-    };
-  }
-  return { data: { ...about, expires_at: 0, is_valid: true, scopes: PAGE_TOKEN_SCOPES } };
+  if (!page) return { data: { ...describeTokenError(fakeGraphErrors.invalidToken) } };
+  const about = {
+    app_id: page.appId,
+    type: 'PAGE',
+    application: page.appName,
+    profile_id: page.pageId,
+  };
+  const revocation = graph.revocationOf(inputToken);
+  if (revocation) return { data: { ...about, ...describeTokenError(revocation) } };
+  return {
+    data: {
+      ...about,
+      data_access_expires_at: 0,
+      expires_at: 0,
+      is_valid: true,
+      scopes: page.scopes,
+      granular_scopes: page.scopes.map((scope) => ({ scope, target_ids: [page.pageId] })),
+    },
+  };
+}
+
+/** How `debug_token` describes a token that does not work. */
+function describeTokenError(problem: GraphErrorSpec): object {
+  return {
+    error: {
+      code: problem.code,
+      message: problem.message,
+      ...(problem.subcode === undefined ? {} : { subcode: problem.subcode }),
+    },
+    is_valid: false,
+    scopes: [],
+  };
 }
 
 function stringParam(params: GraphParams, name: string): string | undefined {

@@ -545,9 +545,18 @@ describe('debug_token', () => {
         type: 'PAGE',
         application: page.appName,
         profile_id: page.pageId,
+        data_access_expires_at: 0,
         expires_at: 0,
         is_valid: true,
-        scopes: expect.arrayContaining(['pages_messaging']),
+        scopes: [
+          'pages_messaging',
+          'pages_manage_metadata',
+          'pages_read_engagement',
+          'pages_show_list',
+        ],
+        granular_scopes: expect.arrayContaining([
+          { scope: 'pages_messaging', target_ids: [page.pageId] },
+        ]),
       },
     });
     fakeGraph.revokeToken(page.accessToken);
@@ -564,6 +573,29 @@ describe('debug_token', () => {
   it('needs a valid app token', async () => {
     const answer = await debug(page.accessToken, `${page.appId}|wrong-secret`);
     expect(answer.body).toEqual(graphError(fakeGraphErrors.invalidToken));
+  });
+
+  it('lists only the permissions a test left the token, and a restored token works again', async () => {
+    fakeGraph.setScopes(page.pageId, ['pages_messaging', 'pages_show_list']);
+    expect((await debug(page.accessToken)).body.data).toMatchObject({
+      is_valid: true,
+      scopes: ['pages_messaging', 'pages_show_list'],
+    });
+    fakeGraph.revokeToken(page.accessToken, 'expired');
+    expect((await debug(page.accessToken)).body.data).toMatchObject({ is_valid: false });
+    fakeGraph.restoreToken(page.accessToken);
+    expect((await debug(page.accessToken)).body.data).toMatchObject({ is_valid: true });
+  });
+});
+
+describe('GET /app', () => {
+  it('answers the app the page token belongs to, and refuses a dead token with 190', async () => {
+    const answer = await callGraph('GET', '/v25.0/app');
+    expect(answer.status).toBe(200);
+    expect(answer.body).toMatchObject({ id: page.appId, name: page.appName });
+    fakeGraph.revokeToken(page.accessToken);
+    const refused = await callGraph('GET', '/v25.0/app');
+    expect(refused.body).toMatchObject({ error: { code: 190 } });
   });
 });
 

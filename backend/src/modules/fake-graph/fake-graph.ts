@@ -16,10 +16,20 @@ export type FakePage = {
   appName: string;
   /** "Require App Secret": calls without appsecret_proof fail. A wrong proof always fails. */
   requireAppSecretProof: boolean;
+  /** The permissions the token was granted, as `debug_token` lists them. */
+  scopes: string[];
 };
 
 export type RegisterPageInput = Pick<FakePage, 'pageId' | 'name' | 'accessToken' | 'appSecret'> &
-  Partial<Pick<FakePage, 'appId' | 'appName' | 'requireAppSecretProof'>>;
+  Partial<Pick<FakePage, 'appId' | 'appName' | 'requireAppSecretProof' | 'scopes'>>;
+
+/** What a page token is granted when a test does not say: everything a Messenger inbox needs. */
+export const FAKE_PAGE_TOKEN_SCOPES = [
+  'pages_messaging',
+  'pages_manage_metadata',
+  'pages_read_engagement',
+  'pages_show_list',
+] as const;
 
 /**
  * How the User Profile API answers for a visitor: the profile, `{}` (no access), or error 100
@@ -122,10 +132,18 @@ export class FakeGraph {
     const page: FakePage = {
       ...FAKE_APP,
       requireAppSecretProof: false,
+      scopes: [...FAKE_PAGE_TOKEN_SCOPES],
       ...input,
     };
     this.pages.set(page.pageId, page);
     return page;
+  }
+
+  /** The permissions the page's token has from now on (a person withdrew or granted one). */
+  setScopes(pageId: string, scopes: string[]): void {
+    const page = this.pages.get(pageId);
+    if (!page) throw new Error(`The fake knows no page ${pageId}`);
+    page.scopes = [...scopes];
   }
 
   registerUser(input: RegisterUserInput): FakeUser {
@@ -149,6 +167,11 @@ export class FakeGraph {
       app_removed: fakeGraphErrors.appNotAuthorized(page?.appId ?? FAKE_APP.appId),
     };
     this.revokedTokens.set(token, errorByReason[reason]);
+  }
+
+  /** The revoked token works again (in life a new token would; tests reuse the old one). */
+  restoreToken(token: string): void {
+    this.revokedTokens.delete(token);
   }
 
   /** The next `times` calls that match fail as told; later calls behave normally again. */

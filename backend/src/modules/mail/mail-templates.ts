@@ -10,6 +10,16 @@ export type MailTemplateValues = {
     expiresAt: Date;
   };
   'password-reset': { name: string; link: string };
+  /** A page's token stopped working (page-health). */
+  'page-token-invalid': { name: string; pageName: string; facebookName: string; link: string };
+  /** A page's token lacks permissions it needs (page-health); `permissions` comma-separated. */
+  'page-permissions-missing': {
+    name: string;
+    pageName: string;
+    facebookName: string;
+    permissions: string;
+    link: string;
+  };
 };
 
 export type MailTemplateName = keyof MailTemplateValues;
@@ -91,6 +101,72 @@ const TEMPLATES: Record<MailTemplateName, Record<TenantLanguage, Template>> = {
       ],
       action: 'নতুন পাসওয়ার্ড বেছে নিন',
       footer: 'এটি যদি আপনি না হন, তবে এই মেইলটি উপেক্ষা করুন: আপনার পাসওয়ার্ড আগের মতোই থাকবে।',
+    },
+  },
+  'page-token-invalid': {
+    en: {
+      subject: 'The page "{pageName}" can no longer receive or send messages',
+      paragraphs: [
+        'Hello {name},',
+        'Facebook no longer accepts the access token of the page "{pageName}" ({facebookName}): it expired, a password changed, or access was withdrawn. Until an admin reconnects the page, replies to its visitors cannot be sent.',
+        "Reconnect it: paste a new page access token in the page's settings in Omni.",
+      ],
+      action: 'Open the page settings',
+      footer: 'You get this mail once per outage because you are an admin of this workspace.',
+    },
+    ru: {
+      subject: 'Страница «{pageName}» больше не может получать и отправлять сообщения',
+      paragraphs: [
+        'Здравствуйте, {name}!',
+        'Facebook больше не принимает маркер доступа страницы «{pageName}» ({facebookName}): срок его действия истёк, сменился пароль или доступ был отозван. Пока администратор не подключит страницу заново, ответы её посетителям не отправляются.',
+        'Подключите её заново: вставьте новый маркер доступа страницы в её настройках в Omni.',
+      ],
+      action: 'Открыть настройки страницы',
+      footer:
+        'Это письмо приходит один раз на каждый сбой, потому что вы администратор этого пространства.',
+    },
+    bn: {
+      subject: '"{pageName}" পেজটি আর মেসেজ পেতে বা পাঠাতে পারছে না',
+      paragraphs: [
+        'নমস্কার {name},',
+        'Facebook আর "{pageName}" ({facebookName}) পেজের অ্যাক্সেস টোকেন গ্রহণ করছে না: এর মেয়াদ শেষ হয়েছে, পাসওয়ার্ড বদলেছে, বা অ্যাক্সেস প্রত্যাহার করা হয়েছে। একজন অ্যাডমিন পেজটি আবার সংযুক্ত না করা পর্যন্ত এর ভিজিটরদের উত্তর পাঠানো যাবে না।',
+        'আবার সংযুক্ত করুন: Omni-তে পেজের সেটিংসে একটি নতুন পেজ অ্যাক্সেস টোকেন দিন।',
+      ],
+      action: 'পেজের সেটিংস খুলুন',
+      footer: 'আপনি এই ওয়ার্কস্পেসের অ্যাডমিন বলে প্রতিটি সমস্যার জন্য একবার এই মেইলটি পান।',
+    },
+  },
+  'page-permissions-missing': {
+    en: {
+      subject: 'The page "{pageName}" lacks permissions it needs',
+      paragraphs: [
+        'Hello {name},',
+        'The access token of the page "{pageName}" ({facebookName}) lacks these permissions: {permissions}. Without them Omni may not receive or send its messages.',
+        "Grant them in Facebook (or create a token that has them) and paste the token in the page's settings in Omni.",
+      ],
+      action: 'Open the page settings',
+      footer: 'You get this mail once per outage because you are an admin of this workspace.',
+    },
+    ru: {
+      subject: 'Странице «{pageName}» не хватает нужных разрешений',
+      paragraphs: [
+        'Здравствуйте, {name}!',
+        'Маркеру доступа страницы «{pageName}» ({facebookName}) не хватает разрешений: {permissions}. Без них Omni может не получать и не отправлять её сообщения.',
+        'Выдайте их в Facebook (или создайте маркер, у которого они есть) и вставьте маркер в настройках страницы в Omni.',
+      ],
+      action: 'Открыть настройки страницы',
+      footer:
+        'Это письмо приходит один раз на каждый сбой, потому что вы администратор этого пространства.',
+    },
+    bn: {
+      subject: '"{pageName}" পেজের প্রয়োজনীয় অনুমতি নেই',
+      paragraphs: [
+        'নমস্কার {name},',
+        '"{pageName}" ({facebookName}) পেজের অ্যাক্সেস টোকেনে এই অনুমতিগুলো নেই: {permissions}। এগুলো ছাড়া Omni এর মেসেজ পেতে বা পাঠাতে নাও পারে।',
+        'Facebook-এ অনুমতিগুলো দিন (বা এগুলোসহ একটি টোকেন তৈরি করুন) এবং Omni-তে পেজের সেটিংসে টোকেনটি দিন।',
+      ],
+      action: 'পেজের সেটিংস খুলুন',
+      footer: 'আপনি এই ওয়ার্কস্পেসের অ্যাডমিন বলে প্রতিটি সমস্যার জন্য একবার এই মেইলটি পান।',
     },
   },
 };

@@ -15,7 +15,7 @@ function serviceWith(mailer: Mailer, composer: MailComposer) {
     service: new MailService(
       em,
       mailer,
-      { invitation: composer, 'password-reset': composer },
+      { invitation: composer, 'password-reset': composer, 'page-incident': composer },
       logger,
     ),
   };
@@ -28,7 +28,7 @@ describe('MailService', () => {
     const { em, service } = serviceWith({ send, close: () => {} }, composer);
     await service.send({ kind: 'invitation', id: 'i1', tenantId: 't1' });
     expect(em.setFilterParams).toHaveBeenCalledWith('tenant', { tenantId: 't1' });
-    expect(composer).toHaveBeenCalledWith('i1');
+    expect(composer).toHaveBeenCalledWith('i1', undefined);
     expect(send).toHaveBeenCalledWith(mail);
   });
 

@@ -1,5 +1,6 @@
 import type { ConversationDto, MessageDto } from '../conversations/conversations.schemas.js';
 import type { MentionDto } from '../notes/notes.schemas.js';
+import type { PageHealthDto } from '../page-health/page-health.schemas.js';
 import type { UserDto } from '../operators/operators.schemas.js';
 import type { QueueFigures } from '../routing/routing.schemas.js';
 
@@ -12,6 +13,8 @@ export interface ServerToClientEvents {
   'queue.updated': (figures: QueueFigures) => void;
   /** A Facebook page was deleted, and with it its conversations: panels drop them. */
   'page.deleted': (page: DeletedPage) => void;
+  /** A page's health changed (its token died, a permission went missing, it recovered). */
+  'page.updated': (page: PageHealthDto) => void;
   /** A colleague mentioned this user in a note: sent to that user's sockets only. */
   'mention.created': (mention: MentionDto) => void;
   'realtime.ready': (ready: RealtimeReady) => void;

@@ -7,7 +7,9 @@ import {
   appendToOutbox,
   conversationsChanged,
   type DispatchCommitted,
+  type OutboxWrite,
 } from '../../outbox/outbox.js';
+import { pageTokenRefused } from '../facebook/page-token-refusal.js';
 import { Message } from '../conversations/message.entity.js';
 import { replyMessagingType, type ReplyMessagingType } from '../conversations/reply-window.js';
 import type { GraphClient, SendMessageRequest } from '../facebook/graph/graph-client.js';
@@ -114,10 +116,13 @@ export class OutboundSender {
         fresh.error = error.reason;
         fresh.sendStartedAt = null;
         if (error.kind === 'invalid_token') {
-          // Receiving goes on; sending waits until an admin replaces the token.
+          // Receiving goes on; sending waits until an admin replaces the token. Page health
+          // opens the incident: a banner for the page's operators, a mail to each admin.
           fresh.page.tokenValid = false;
           fresh.page.recordError(error.reason);
+          return [pageTokenRefused(fresh.tenant.id, fresh.page.id, error.reason)];
         }
+        return [];
       });
       return { kind: 'done' };
     }
@@ -210,7 +215,10 @@ export class OutboundSender {
   }
 
   /** Settles the message after its call, with the outbox entry that tells the panels. */
-  private async finish(messageId: string, change: (message: Message) => void): Promise<void> {
+  private async finish(
+    messageId: string,
+    change: (message: Message) => OutboxWrite[] | void,
+  ): Promise<void> {
     const outboxEntryIds = await this.em.fork().transactional(async (em) => {
       const message = await em.findOneOrFail(Message, messageId, {
         filters: { [TENANT_FILTER]: false },
@@ -218,15 +226,20 @@ export class OutboundSender {
         lockMode: LockMode.PESSIMISTIC_WRITE,
         lockTableAliases: ['m0'],
       });
-      change(message);
-      return this.appendMessageChanged(em, message);
+      const follows = change(message) ?? [];
+      return this.appendMessageChanged(em, message, follows);
     });
     await this.dispatchCommitted(outboxEntryIds);
   }
 
-  private appendMessageChanged(em: EntityManager, message: Message): Promise<string[]> {
+  private appendMessageChanged(
+    em: EntityManager,
+    message: Message,
+    follows: OutboxWrite[] = [],
+  ): Promise<string[]> {
     return appendToOutbox(sqlIn(em), [
       conversationsChanged(message.tenant.id, { updatedMessageIds: [message.id] }),
+      ...follows,
     ]);
   }
 }

@@ -638,6 +638,12 @@ const bn: MessageSchema = {
         done: 'Facebook পেজ অ্যাক্সেস টোকেনটি গ্রহণ করছে।',
         todo: 'Facebook আর টোকেনটি গ্রহণ করছে না। পেজটি সম্পাদনা করে নতুন টোকেন বসান।',
       },
+      permissions: {
+        title: 'অনুমতি দেওয়া হয়েছে',
+        done: 'Omni-এর প্রয়োজনীয় সব অনুমতি টোকেনে আছে।',
+        todo: 'নেই: {permissions}। Facebook-এ আপনার অ্যাপকে এগুলো দিন, তারপর নতুন টোকেন বসান।',
+        waiting: 'Facebook টোকেনটি গ্রহণ করলে যাচাই করা হবে।',
+      },
       webhook: {
         title: 'ওয়েবহুক যাচাই হয়েছে',
         done: 'Facebook {when} তারিখে কলব্যাক URL যাচাই করেছে।',
@@ -672,6 +678,11 @@ const bn: MessageSchema = {
     loadFailed: 'Facebook পেজ লোড করা গেল না।',
     created: '“{name}” যুক্ত হয়েছে। এবার Facebook-এ সেটআপ শেষ করুন।',
     saved: 'পরিবর্তন সংরক্ষিত হয়েছে',
+    checkNow: 'এখনই যাচাই করুন',
+    checkNowHint:
+      'টোকেনটি কাজ করছে কিনা এবং সব অনুমতি আছে কিনা এখনই Facebook-কে জিজ্ঞাসা করুন (প্রতিদিন এমনিতেও করা হয়)।',
+    checkedHealthy: '“{name}” কাজ করছে: টোকেন বৈধ এবং সব অনুমতি আছে।',
+    checkedUnhealthy: '“{name}”-এর দিকে নজর দিন: এর সেটআপ তালিকা দেখুন।',
     activated: '“{name}” আবার সক্রিয়',
     deactivated: '“{name}” নিষ্ক্রিয় করা হয়েছে',
     deleteTitle: '“{name}” মুছবেন?',
@@ -806,6 +817,15 @@ const bn: MessageSchema = {
   },
   realtime: {
     connectionLost: 'Omni-এর সাথে সংযোগ বিচ্ছিন্ন, আবার চেষ্টা করা হচ্ছে…',
+  },
+  pageHealth: {
+    label: 'যে পেজগুলোর জন্য অ্যাডমিন প্রয়োজন',
+    tokenInvalid:
+      '"{name}" পেজটি মেসেজ পেতে বা পাঠাতে পারছে না: Facebook আর এর টোকেন গ্রহণ করছে না। একজন অ্যাডমিনকে এটি আবার সংযুক্ত করতে হবে।',
+    permissionsMissing:
+      '"{name}" পেজের এই অনুমতিগুলো নেই: {permissions}। একজন অ্যাডমিন এগুলো না দেওয়া পর্যন্ত মেসেজ আসতে বা যেতে নাও পারে।',
+    openPages: 'পেজগুলো খুলুন',
+    dismiss: 'বন্ধ করুন',
   },
   notFound: {
     title: 'পেজ পাওয়া যায়নি',

@@ -647,6 +647,12 @@ const en = {
         done: 'Facebook accepts the page access token.',
         todo: 'Facebook no longer accepts the token. Edit the page and paste a new one.',
       },
+      permissions: {
+        title: 'Permissions granted',
+        done: 'The token has every permission Omni needs.',
+        todo: 'Missing: {permissions}. Grant them to your app in Facebook, then paste a new token.',
+        waiting: 'Checked once Facebook accepts the token.',
+      },
       webhook: {
         title: 'Webhook verified',
         done: 'Facebook checked the callback URL on {when}.',
@@ -681,6 +687,11 @@ const en = {
     loadFailed: 'Could not load Facebook pages.',
     created: '“{name}” is connected. Now finish the setup in Facebook.',
     saved: 'Changes saved',
+    checkNow: 'Check now',
+    checkNowHint:
+      'Ask Facebook now whether the token works and has every permission (done daily anyway).',
+    checkedHealthy: '“{name}” works: the token is valid and has every permission.',
+    checkedUnhealthy: '“{name}” needs attention: see its setup checklist.',
     activated: '“{name}” is active again',
     deactivated: '“{name}” is deactivated',
     deleteTitle: 'Delete “{name}”?',
@@ -816,6 +827,15 @@ const en = {
   },
   realtime: {
     connectionLost: 'Connection to Omni lost, retrying…',
+  },
+  pageHealth: {
+    label: 'Pages that need an admin',
+    tokenInvalid:
+      'Page “{name}” cannot receive or send messages: Facebook no longer accepts its token. An admin must reconnect it.',
+    permissionsMissing:
+      'Page “{name}” lacks permissions: {permissions}. Messages may not arrive or go out until an admin grants them.',
+    openPages: 'Open pages',
+    dismiss: 'Dismiss',
   },
   notFound: {
     title: 'Page not found',

@@ -6,6 +6,8 @@ import {
   type PageCredentials,
   type PageIdentity,
   type SenderAction,
+  type TokenApp,
+  type TokenDebugInfo,
   type SendMessageRequest,
   type UserProfile,
 } from './graph-client.js';
@@ -52,9 +54,25 @@ type GraphRequest = {
   path: string;
   query?: Record<string, string>;
   body?: unknown;
+  /** Made with this app token (`appId|appSecret`) instead of the page token, without a proof. */
+  appToken?: string;
 };
 
 const pageIdentitySchema = z.object({ id: z.string(), name: z.string() });
+const tokenAppSchema = z.object({ id: z.string(), name: z.string().default('') });
+const debugTokenSchema = z.object({
+  data: z.object({
+    is_valid: z.boolean(),
+    scopes: z.array(z.string()).default([]),
+    error: z
+      .object({
+        code: z.number().optional(),
+        subcode: z.number().optional(),
+        message: z.string().optional(),
+      })
+      .optional(),
+  }),
+});
 const successSchema = z.object({ success: z.literal(true) });
 const subscribedAppsSchema = z.object({
   data: z.array(z.object({ subscribed_fields: z.array(z.string()).default([]) })),
@@ -92,6 +110,35 @@ export class FetchGraphClient implements GraphClient {
       pageIdentitySchema,
     );
     return { id: page.id, name: page.name };
+  }
+
+  async getTokenApp(credentials: PageCredentials): Promise<TokenApp> {
+    const app = await this.call({ method: 'GET', path: '/app' }, credentials, tokenAppSchema);
+    return { id: app.id, name: app.name };
+  }
+
+  async debugToken(credentials: PageCredentials, appId: string): Promise<TokenDebugInfo> {
+    const { data } = await this.call(
+      {
+        method: 'GET',
+        path: '/debug_token',
+        query: { input_token: credentials.accessToken },
+        appToken: `${appId}|${credentials.appSecret}`,
+      },
+      credentials,
+      debugTokenSchema,
+    );
+    return {
+      isValid: data.is_valid,
+      scopes: data.scopes,
+      error: data.error
+        ? {
+            code: data.error.code ?? null,
+            subcode: data.error.subcode ?? null,
+            message: data.error.message ?? null,
+          }
+        : null,
+    };
   }
 
   async subscribePage(pageId: string, credentials: PageCredentials): Promise<void> {
@@ -183,11 +230,17 @@ export class FetchGraphClient implements GraphClient {
   ): Promise<T> {
     const endpoint = `${request.method} ${request.path}`;
     const proof = computeAppSecretProof(credentials.accessToken, credentials.appSecret);
-    const secrets = new SecretRedactor([credentials.accessToken, credentials.appSecret, proof]);
+    const secrets = new SecretRedactor([
+      credentials.accessToken,
+      credentials.appSecret,
+      proof,
+      ...(request.appToken ? [request.appToken] : []),
+    ]);
     const query = new URLSearchParams({
       ...request.query,
-      access_token: credentials.accessToken,
-      appsecret_proof: proof,
+      ...(request.appToken
+        ? { access_token: request.appToken }
+        : { access_token: credentials.accessToken, appsecret_proof: proof }),
     });
     const url = `${this.baseUrl}/${this.version}${request.path}?${query.toString()}`;
 

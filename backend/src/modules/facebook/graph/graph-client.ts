@@ -13,6 +13,24 @@ export type PageCredentials = {
 
 export type PageIdentity = { id: string; name: string };
 
+/** The app a token belongs to (`GET /app`). */
+export type TokenApp = { id: string; name: string };
+
+/** What `debug_token` says of a page token; `error` when it is not valid. */
+export type TokenDebugInfo = {
+  isValid: boolean;
+  scopes: string[];
+  error: { code: number | null; subcode: number | null; message: string | null } | null;
+};
+
+/** The permissions a Messenger inbox needs its page token to have (Page health checks them). */
+export const REQUIRED_PERMISSIONS = [
+  'pages_messaging',
+  'pages_manage_metadata',
+  'pages_read_engagement',
+  'pages_show_list',
+] as const;
+
 export type UserProfile = {
   firstName: string | null;
   lastName: string | null;
@@ -58,6 +76,13 @@ export const SUBSCRIBED_FIELDS = [
 export interface GraphClient {
   /** GET /{v}/me?fields=id,name with the page token: who the token belongs to. */
   getPageIdentity(credentials: PageCredentials): Promise<PageIdentity>;
+  /** GET /{v}/app with the page token: the app the token was issued to. */
+  getTokenApp(credentials: PageCredentials): Promise<TokenApp>;
+  /**
+   * GET /{v}/debug_token?input_token=<page token> with the app token `appId|appSecret`: whether
+   * the token is valid and what it was granted. A dead token is an answer here, not an error.
+   */
+  debugToken(credentials: PageCredentials, appId: string): Promise<TokenDebugInfo>;
   /** POST /{v}/{pageId}/subscribed_apps?subscribed_fields=… */
   subscribePage(pageId: string, credentials: PageCredentials): Promise<void>;
   /**

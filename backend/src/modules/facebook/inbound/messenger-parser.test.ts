@@ -331,7 +331,7 @@ describe('shapes seen in the wild', () => {
       delivery: { mids: ['mid.1458668856218:ed81099e15d3f4f233'], watermark: 1458668856253 },
     };
     const watermark = new Date(1458668856253);
-    expect(parseOne(item as MessagingItem)).toStrictEqual({
+    expect(parseOne(item as unknown as MessagingItem)).toStrictEqual({
       ...PARSED,
       occurredAt: watermark,
       type: 'delivery',

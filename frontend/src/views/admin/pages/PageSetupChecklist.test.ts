@@ -6,6 +6,7 @@ import PageSetupChecklist from './PageSetupChecklist.vue';
 
 const STEP_IDS = [
   'checklist-token',
+  'checklist-permissions',
   'checklist-webhook',
   'checklist-subscribed',
   'checklist-first-message',
@@ -16,6 +17,8 @@ function mountChecklist(status: Partial<FacebookPageStatus>) {
     props: {
       status: {
         tokenValid: false,
+        missingPermissions: [],
+        healthCheckedAt: null,
         webhookVerifiedAt: null,
         subscribed: false,
         lastEventAt: null,
@@ -32,12 +35,13 @@ function doneFlags(wrapper: ReturnType<typeof mountChecklist>): string[] {
 }
 
 describe('PageSetupChecklist', () => {
-  it('shows the four steps in order, all grey for a fresh page with a bad token', () => {
+  it('shows the five steps in order, all grey for a fresh page with a bad token', () => {
     const wrapper = mountChecklist({});
 
     expect(wrapper.findAll('li').map((li) => li.attributes('data-testid'))).toEqual(STEP_IDS);
-    expect(doneFlags(wrapper)).toEqual(['false', 'false', 'false', 'false']);
+    expect(doneFlags(wrapper)).toEqual(['false', 'false', 'false', 'false', 'false']);
     expect(wrapper.text()).toContain('Facebook no longer accepts the token.');
+    expect(wrapper.text()).toContain('Checked once Facebook accepts the token.');
     expect(wrapper.text()).toContain('Paste the callback URL and confirmation code');
   });
 
@@ -48,7 +52,7 @@ describe('PageSetupChecklist', () => {
       webhookVerifiedAt: '2025-02-01T10:00:00.000Z',
     });
 
-    expect(doneFlags(wrapper)).toEqual(['true', 'true', 'true', 'false']);
+    expect(doneFlags(wrapper)).toEqual(['true', 'true', 'true', 'true', 'false']);
     expect(wrapper.get('[data-testid="checklist-webhook"]').text()).toContain(
       'Facebook checked the callback URL on',
     );
@@ -63,6 +67,8 @@ describe('PageSetupChecklist', () => {
     await wrapper.setProps({
       status: {
         tokenValid: true,
+        missingPermissions: [],
+        healthCheckedAt: null,
         webhookVerifiedAt: '2025-02-01T10:00:00.000Z',
         subscribed: true,
         lastEventAt: '2025-02-01T10:05:00.000Z',
@@ -70,7 +76,17 @@ describe('PageSetupChecklist', () => {
       },
     });
 
-    expect(doneFlags(wrapper)).toEqual(['true', 'true', 'true', 'true']);
-    expect(wrapper.findAll('.checklist__step--done')).toHaveLength(4);
+    expect(doneFlags(wrapper)).toEqual(['true', 'true', 'true', 'true', 'true']);
+    expect(wrapper.findAll('.checklist__step--done')).toHaveLength(5);
+  });
+
+  it('names each permission the token lacks', () => {
+    const wrapper = mountChecklist({
+      tokenValid: true,
+      missingPermissions: ['pages_messaging', 'pages_show_list'],
+    });
+    const step = wrapper.get('[data-testid="checklist-permissions"]');
+    expect(step.attributes('data-done')).toBe('false');
+    expect(step.text()).toContain('Missing: pages_messaging, pages_show_list.');
   });
 });

@@ -134,9 +134,23 @@ describe('setupSteps', () => {
 
     expect(setupSteps(page).map((step) => [step.id, step.done])).toEqual([
       ['token', true],
+      ['permissions', true],
       ['webhook', true],
       ['subscribed', false],
       ['firstMessage', false],
     ]);
+  });
+
+  it('leaves the permissions step open while the token lacks one, or is refused', () => {
+    const lacking = makeFacebookPage({
+      status: { tokenValid: true, missingPermissions: ['pages_messaging'] },
+    });
+    expect(setupSteps(lacking)[1]).toMatchObject({
+      id: 'permissions',
+      done: false,
+      missing: ['pages_messaging'],
+    });
+    const refused = makeFacebookPage({ status: { tokenValid: false } });
+    expect(setupSteps(refused)[1]).toMatchObject({ id: 'permissions', done: false });
   });
 });

@@ -145,20 +145,31 @@ export function facebookRefusalReason(error: unknown): string | null {
   return error.fieldErrors.accessToken ?? null;
 }
 
-export type SetupStepId = 'token' | 'webhook' | 'subscribed' | 'firstMessage';
+export type SetupStepId = 'token' | 'permissions' | 'webhook' | 'subscribed' | 'firstMessage';
 
 export interface SetupStep {
   id: SetupStepId;
   done: boolean;
   /** When the step happened, where the server knows it. */
   at: string | null;
+  /** The permissions the token lacks (the permissions step only). */
+  missing?: string[];
 }
 
-/** The setup checklist in order: token valid → webhook verified → subscribed → first message. */
+/**
+ * The setup checklist in order: token valid → permissions granted → webhook verified →
+ * subscribed → first message.
+ */
 export function setupSteps(page: Pick<FacebookPage, 'status'>): SetupStep[] {
   const { status } = page;
   return [
     { id: 'token', done: status.tokenValid, at: null },
+    {
+      id: 'permissions',
+      done: status.tokenValid && status.missingPermissions.length === 0,
+      at: null,
+      missing: status.missingPermissions,
+    },
     { id: 'webhook', done: status.webhookVerifiedAt !== null, at: status.webhookVerifiedAt },
     { id: 'subscribed', done: status.subscribed, at: null },
     { id: 'firstMessage', done: status.lastEventAt !== null, at: status.lastEventAt },
