@@ -16,6 +16,7 @@ describe('tenant filter', () => {
       'Label',
       'Message',
       'OutboxEntry',
+      'PageIncident',
       'PasswordReset',
       'StoredFile',
       'User',
