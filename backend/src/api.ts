@@ -12,6 +12,7 @@ import { PasswordHasher } from './modules/auth/password-hasher.js';
 import { SessionsService } from './modules/auth/sessions.service.js';
 import { SignUpThrottle } from './modules/auth/sign-up-throttle.js';
 import { TokenService } from './modules/auth/token.service.js';
+import { TwoFactorService } from './modules/auth/two-factor.service.js';
 import { seedDemoTenantIfEmpty } from './modules/demo/demo.seeder.js';
 import { DemoService } from './modules/demo/demo.service.js';
 import { MessengerSimulator } from './modules/demo/messenger-simulator.js';
@@ -73,16 +74,21 @@ export async function startApi({
     leave: (room, unless) => realtime.leave(room, unless),
   };
   const sessions = new SessionsService(em, tokens, sockets);
+  const { secrets, graph, storage, fileLinks, linkFile, attachmentDownloads } =
+    createIntegrations(config);
+  const logInThrottle = new LoginThrottle(redis, config.redisPrefix);
+  const twoFactor = new TwoFactorService(em, secrets, sessions, logInThrottle);
   const auth = new AuthService(
     em,
     passwords,
     tokens,
     tenants,
     {
-      logIn: new LoginThrottle(redis, config.redisPrefix),
+      logIn: logInThrottle,
       signUp: new SignUpThrottle(redis, config.redisPrefix, config.signUpsPerAddressPerHour),
     },
     sessions,
+    twoFactor,
   );
   const probeRedis = createProbeRedis(config, logger);
 
@@ -90,8 +96,6 @@ export async function startApi({
   // away from Koa), but Koa's app needs the services, which need socket.io: hence the late bind.
   let handleRequest: RequestListener = (_request, response) => response.writeHead(503).end();
   const server = createServer((request, response) => handleRequest(request, response));
-  const { secrets, graph, storage, fileLinks, linkFile, attachmentDownloads } =
-    createIntegrations(config);
   const conversations = new ConversationsService(em, linkFile);
   const realtime = new RealtimeServer({
     httpServer: server,
@@ -127,6 +131,7 @@ export async function startApi({
   const linkTokens = new LinkTokens(config.jwtSecret);
   const services = {
     auth,
+    twoFactor,
     tenants,
     departments: new DepartmentsService(em),
     cannedResponses: new CannedResponsesService(em),

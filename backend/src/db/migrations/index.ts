@@ -27,6 +27,7 @@ import { Migration20261203114000_alert_preferences } from './Migration2026120311
 import { Migration20261203120000_mail_links } from './Migration20261203120000_mail_links.js';
 import { Migration20261203121000_supervisor } from './Migration20261203121000_supervisor.js';
 import { Migration20261203122000_business_hours } from './Migration20261203122000_business_hours.js';
+import { Migration20261203130000_two_factor } from './Migration20261203130000_two_factor.js';
 
 /** Every migration, in order. `npm run db:migration:create` rewrites this file. */
 export const migrationsList: MigrationObject[] = [
@@ -100,4 +101,5 @@ export const migrationsList: MigrationObject[] = [
     name: 'Migration20261203122000_business_hours',
     class: Migration20261203122000_business_hours,
   },
+  { name: 'Migration20261203130000_two_factor', class: Migration20261203130000_two_factor },
 ];

@@ -57,6 +57,8 @@ export class TenantsService {
       tenant.queueNoticeEnabled = input.queueNoticeEnabled;
     if (input.offlineNoticeEnabled !== undefined)
       tenant.offlineNoticeEnabled = input.offlineNoticeEnabled;
+    if (input.require2faForAdmins !== undefined)
+      tenant.require2faForAdmins = input.require2faForAdmins;
     await this.em.flush();
     if (input.defaultMaxChats !== undefined) await this.wakeDispatcher(tenant.id);
     return tenant;
