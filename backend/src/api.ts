@@ -37,7 +37,7 @@ import { PasswordResetService } from './modules/auth/password-reset.service.js';
 import { PasswordResetThrottle } from './modules/auth/password-reset-throttle.js';
 import { RealtimeServer } from './modules/realtime/realtime.server.js';
 import { TenantsService } from './modules/tenants/tenants.service.js';
-import type { SocketControl } from './modules/realtime/realtime.events.js';
+import { rooms, type SocketControl } from './modules/realtime/realtime.events.js';
 import { OperatorPresence } from './modules/routing/operator-presence.js';
 import { RepliesService } from './modules/replies/replies.service.js';
 import { SenderActionsService } from './modules/replies/sender-actions.service.js';
@@ -66,13 +66,15 @@ export async function startApi({
   const em = orm.em as EntityManager;
   const passwords = new PasswordHasher();
   const tokens = new TokenService(config);
-  const tenants = new TenantsService(em, config, dispatcherWaker(queues));
   // Sessions cut sockets through the realtime server, which authenticates through auth:
   // the server is bound once it exists, before the api accepts any request.
   const sockets: SocketControl = {
     disconnect: (room, except) => realtime.disconnect(room, except),
     leave: (room, unless) => realtime.leave(room, unless),
   };
+  const tenants = new TenantsService(em, config, dispatcherWaker(queues), (tenantId) =>
+    sockets.disconnect(rooms.admins(tenantId)),
+  );
   const sessions = new SessionsService(em, tokens, sockets);
   const { secrets, graph, storage, fileLinks, linkFile, attachmentDownloads } =
     createIntegrations(config);

@@ -76,7 +76,10 @@ watch(
     const wantsRealtime = route.matched.length > 0 && !route.meta.withoutRealtime;
     return session.isAuthenticated && wantsRealtime ? session.token : null;
   },
-  (token) => (token ? connectRealtime(token, endSession) : disconnectRealtime()),
+  (token) =>
+    token
+      ? connectRealtime(token, endSession, session.requireTwoFactorSetup)
+      : disconnectRealtime(),
   { immediate: true },
 );
 

@@ -3,6 +3,7 @@ import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vites
 import {
   connectSocket,
   createOperator,
+  disconnected,
   fromAddress,
   randomClientAddress,
   signUpTenant,
@@ -184,6 +185,18 @@ describe('two-factor sign-in', () => {
     expect(offAgain.body.error.code).toBe('TWO_FACTOR_NOT_ENABLED');
   });
 
+  it('spends a code once when several sign-ins race with it (TOTP and recovery code alike)', async () => {
+    const admin = await signUpTenant(api);
+    const { secret, recoveryCodes } = await enableTwoFactor(admin.token);
+    advanceSteps(1);
+    for (const code of [codeOf(secret), recoveryCodes[0]!]) {
+      const statuses = await Promise.all(
+        Array.from({ length: 4 }, () => logIn(admin.user.email, admin.password, code)),
+      );
+      expect(statuses.map(({ status }) => status).sort()).toEqual([200, 401, 401, 401]);
+    }
+  });
+
   it('turns off with a current code from the app', async () => {
     const admin = await signUpTenant(api);
     const { secret } = await enableTwoFactor(admin.token);
@@ -291,10 +304,19 @@ describe('settings.require2faForAdmins', () => {
     const operator = await createOperator(api, admin.token);
     const stranger = await signUpTenant(api, 'Other Co');
     const { secret } = await enableTwoFactor(admin.token);
+    const secondAdminSocket = await connectSocket(api, secondAdmin.token, sockets);
+    const operatorSocket = await connectSocket(api, operator.token, sockets);
+    const secondAdminCut = disconnected(secondAdminSocket);
 
     const changed = await requireForAdmins(admin, true);
     expect(changed.status).toBe(200);
     expect(changed.body.require2faForAdmins).toBe(true);
+    // The admin's live socket is cut at once and cannot come back; operators' stay.
+    expect(await secondAdminCut).toBe('io server disconnect');
+    await expect(connectSocket(api, secondAdmin.token, sockets)).rejects.toThrow(
+      'TWO_FACTOR_SETUP_REQUIRED',
+    );
+    expect(operatorSocket.connected).toBe(true);
     expect((await api.request('GET', '/api/settings', { token: admin.token })).status).toBe(200);
 
     // The second admin's session, old or new, may only set up two-factor.
