@@ -12,6 +12,7 @@ import { PasswordHasher } from './modules/auth/password-hasher.js';
 import { SessionsService } from './modules/auth/sessions.service.js';
 import { SignUpThrottle } from './modules/auth/sign-up-throttle.js';
 import { TokenService } from './modules/auth/token.service.js';
+import { TwoFactorService } from './modules/auth/two-factor.service.js';
 import { seedDemoTenantIfEmpty } from './modules/demo/demo.seeder.js';
 import { DemoService } from './modules/demo/demo.service.js';
 import { MessengerSimulator } from './modules/demo/messenger-simulator.js';
@@ -38,7 +39,7 @@ import { PasswordResetService } from './modules/auth/password-reset.service.js';
 import { PasswordResetThrottle } from './modules/auth/password-reset-throttle.js';
 import { RealtimeServer } from './modules/realtime/realtime.server.js';
 import { TenantsService } from './modules/tenants/tenants.service.js';
-import type { SocketControl } from './modules/realtime/realtime.events.js';
+import { rooms, type SocketControl } from './modules/realtime/realtime.events.js';
 import { OperatorPresence } from './modules/routing/operator-presence.js';
 import { RepliesService } from './modules/replies/replies.service.js';
 import { SenderActionsService } from './modules/replies/sender-actions.service.js';
@@ -67,24 +68,31 @@ export async function startApi({
   const em = orm.em as EntityManager;
   const passwords = new PasswordHasher();
   const tokens = new TokenService(config);
-  const tenants = new TenantsService(em, config, dispatcherWaker(queues));
   // Sessions cut sockets through the realtime server, which authenticates through auth:
   // the server is bound once it exists, before the api accepts any request.
   const sockets: SocketControl = {
     disconnect: (room, except) => realtime.disconnect(room, except),
     leave: (room, unless) => realtime.leave(room, unless),
   };
+  const tenants = new TenantsService(em, config, dispatcherWaker(queues), (tenantId) =>
+    sockets.disconnect(rooms.admins(tenantId)),
+  );
   const sessions = new SessionsService(em, tokens, sockets);
+  const { secrets, graph, storage, fileLinks, linkFile, attachmentDownloads } =
+    createIntegrations(config);
+  const logInThrottle = new LoginThrottle(redis, config.redisPrefix);
+  const twoFactor = new TwoFactorService(em, secrets, sessions, logInThrottle);
   const auth = new AuthService(
     em,
     passwords,
     tokens,
     tenants,
     {
-      logIn: new LoginThrottle(redis, config.redisPrefix),
+      logIn: logInThrottle,
       signUp: new SignUpThrottle(redis, config.redisPrefix, config.signUpsPerAddressPerHour),
     },
     sessions,
+    twoFactor,
   );
   const probeRedis = createProbeRedis(config, logger);
 
@@ -92,8 +100,6 @@ export async function startApi({
   // away from Koa), but Koa's app needs the services, which need socket.io: hence the late bind.
   let handleRequest: RequestListener = (_request, response) => response.writeHead(503).end();
   const server = createServer((request, response) => handleRequest(request, response));
-  const { secrets, graph, storage, fileLinks, linkFile, attachmentDownloads } =
-    createIntegrations(config);
   const conversations = new ConversationsService(em, linkFile);
   const realtime = new RealtimeServer({
     httpServer: server,
@@ -129,6 +135,7 @@ export async function startApi({
   const linkTokens = new LinkTokens(config.jwtSecret);
   const services = {
     auth,
+    twoFactor,
     tenants,
     departments: new DepartmentsService(em),
     cannedResponses: new CannedResponsesService(em),

@@ -15,6 +15,8 @@ import { registerAuditRoutes } from './modules/audit/audit.routes.js';
 import type { AuditService } from './modules/audit/audit.service.js';
 import { registerAuthRoutes } from './modules/auth/auth.routes.js';
 import type { AuthService } from './modules/auth/auth.service.js';
+import { registerTwoFactorRoutes } from './modules/auth/two-factor.routes.js';
+import type { TwoFactorService } from './modules/auth/two-factor.service.js';
 import { registerCannedResponseRoutes } from './modules/canned-responses/canned-responses.routes.js';
 import type { CannedResponsesService } from './modules/canned-responses/canned-responses.service.js';
 import { registerContactRoutes } from './modules/contacts/contacts.routes.js';
@@ -60,6 +62,7 @@ import type { TenantsService } from './modules/tenants/tenants.service.js';
 
 export type ApiServices = {
   auth: AuthService;
+  twoFactor: TwoFactorService;
   tenants: TenantsService;
   departments: DepartmentsService;
   cannedResponses: CannedResponsesService;
@@ -101,6 +104,7 @@ export function registerApiRoutes(
 ): void {
   registerHealthRoutes(router, services.health);
   registerAuthRoutes(router, services.auth, services.operators);
+  registerTwoFactorRoutes(router, services.twoFactor);
   registerTenantRoutes(router, services.tenants);
   registerDepartmentRoutes(router, services.departments);
   registerOperatorRoutes(router, services.operators);

@@ -46,8 +46,8 @@ export class UnauthenticatedError extends AppError {
 }
 
 export class ForbiddenError extends AppError {
-  constructor(message = 'You do not have permission to do this.') {
-    super('FORBIDDEN', message, 403);
+  constructor(message = 'You do not have permission to do this.', code = 'FORBIDDEN') {
+    super(code, message, 403);
   }
 }
 

@@ -14,6 +14,15 @@ const REDACTED_PATHS = [
   '*.appSecret',
   'token',
   '*.token',
+  // Two-factor: the TOTP secret (also inside otpauthUrl), recovery codes, sealed columns.
+  'secret',
+  '*.secret',
+  'otpauthUrl',
+  '*.otpauthUrl',
+  'recoveryCodes',
+  '*.recoveryCodes',
+  '*.twoFactorSecretSealed',
+  '*.twoFactorPendingSecretSealed',
   'req.headers.authorization',
   'req.headers.cookie',
 ];

@@ -1,7 +1,6 @@
-import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import en from '../../frontend/src/i18n/locales/en.js';
 import { saveScreenshot, useBrowser } from './browser.js';
+import { untranslated } from './untranslated.js';
 import {
   api,
   createBusiness,
@@ -19,26 +18,6 @@ import {
  * the visitor card and log, and the transfer dialog show no English sentence of the panel.
  */
 const browser = useBrowser();
-
-type Tree = { [key: string]: string | Tree };
-
-/** Pieces of English UI text long enough to be unmistakable on a translated screen. */
-function englishFragments(tree: Tree): string[] {
-  return Object.values(tree).flatMap((value) =>
-    typeof value === 'string'
-      ? value
-          .split(/\{[^}]*\}/)
-          .map((fragment) => fragment.trim())
-          .filter((fragment) => fragment.length >= 12)
-      : englishFragments(value),
-  );
-}
-const fragments = englishFragments(en);
-
-async function untranslated(page: Page): Promise<string[]> {
-  const text = await page.evaluate(() => document.body.innerText);
-  return fragments.filter((fragment) => text.includes(fragment));
-}
 
 describe('the panel in Russian and Bengali', () => {
   for (const locale of ['ru', 'bn'] as const) {

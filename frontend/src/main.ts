@@ -20,6 +20,7 @@ import { useOperatorsStore } from './stores/operators';
 import { usePageHealthStore } from './stores/page-health';
 import { useQueueStore } from './stores/queue';
 import { useSessionStore } from './stores/session';
+import { useTwoFactorStore } from './stores/two-factor';
 
 // The wiring of the panel, in one place: who reads the token, what ends a session, what a
 // session change sets off. Modules below stay unaware of each other.
@@ -47,9 +48,25 @@ function endSession(): void {
   }
 }
 
-configureHttpAuth({ getToken: () => session.token, onUnauthenticated: endSession });
+configureHttpAuth({
+  getToken: () => session.token,
+  onUnauthenticated: endSession,
+  onTwoFactorSetupRequired: session.requireTwoFactorSetup,
+});
 
 installNavigationGuards(router, session);
+
+// An admin who must set up two-factor (told at sign-in, by a 403, or after switching the rule on
+// or their own second factor off) sees only the setup screen until it is done.
+watch(
+  () => session.isTwoFactorSetupRequired,
+  (isRequired) => {
+    const current = router.currentRoute.value;
+    if (isRequired && current.matched.length > 0 && !current.meta.isTwoFactorSetup) {
+      void router.replace({ name: 'two-factor-setup' });
+    }
+  },
+);
 
 // The realtime connection also tells the queue the operator is here (presence), so a page
 // that is not the operator's panel (the demo's simulator, playing the visitor) opens none.
@@ -60,7 +77,10 @@ watch(
     const wantsRealtime = route.matched.length > 0 && !route.meta.withoutRealtime;
     return session.isAuthenticated && wantsRealtime ? session.token : null;
   },
-  (token) => (token ? connectRealtime(token, endSession) : disconnectRealtime()),
+  (token) =>
+    token
+      ? connectRealtime(token, endSession, session.requireTwoFactorSetup)
+      : disconnectRealtime(),
   { immediate: true },
 );
 
@@ -82,6 +102,7 @@ watch(
     useLabelsStore(pinia).reset();
     useAlertPreferencesStore(pinia).reset();
     usePageHealthStore(pinia).reset();
+    useTwoFactorStore(pinia).reset();
   },
 );
 

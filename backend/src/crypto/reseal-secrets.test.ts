@@ -3,7 +3,9 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { describe, expect, it } from 'vitest';
 import { sealedSecretColumns } from '../db/entities.js';
 import { createLogger } from '../logger.js';
+import { totpCodeAt } from '../modules/auth/totp.js';
 import { FacebookPage } from '../modules/facebook/facebook-page.entity.js';
+import { User } from '../modules/operators/user.entity.js';
 import { connectFacebookPage, signUpTenant, useTestApi } from '../testing/test-api.js';
 import { resealSecrets } from './reseal-secrets.js';
 import { SecretBox } from './secret-box.js';
@@ -125,5 +127,38 @@ describe('reseal-secrets', () => {
     await expect(() =>
       loadPage(victim!.page.id).then((page) => page.openAccessToken(secrets)),
     ).rejects.toThrow('does not open');
+  });
+});
+
+describe('reseal-secrets: two-factor secrets', () => {
+  it('moves the users’ TOTP secrets, enabled and pending, to the current key; they keep working', async () => {
+    const oldKey = api.config.encryptionKey;
+    const enabled = await signUpTenant(api);
+    const setup = await api.request('POST', '/api/me/2fa/setup', { token: enabled.token });
+    const secret = setup.body.secret as string;
+    const confirmed = await api.request('POST', '/api/me/2fa/enable', {
+      token: enabled.token,
+      body: { code: totpCodeAt(secret) },
+    });
+    expect(confirmed.status).toBe(200);
+    const pending = await signUpTenant(api);
+    const pendingSetup = await api.request('POST', '/api/me/2fa/setup', { token: pending.token });
+    expect(pendingSetup.status).toBe(200);
+
+    const newKey = randomBytes(32);
+    const report = await reseal(new SecretBox(newKey, oldKey), 100);
+    const unreadableUsers = report.unreadable.filter(({ table }) => table === 'app_user');
+    expect(unreadableUsers).toEqual([]);
+
+    const afterRotation = new SecretBox(newKey);
+    const user = await em().findOneOrFail(User, enabled.user.id, { filters: false });
+    expect(user.twoFactorSecretSealed?.startsWith(afterRotation.currentPrefix)).toBe(true);
+    const later = new Date(Date.now() + 30_000); // the confirming step was spent
+    expect(user.spendTwoFactorCode(afterRotation, totpCodeAt(secret, later), later)).toBe(true);
+    expect(() => user.spendTwoFactorCode(new SecretBox(oldKey), '000000', later)).toThrow();
+    const waiting = await em().findOneOrFail(User, pending.user.id, { filters: false });
+    expect(waiting.twoFactorPendingSecretSealed?.startsWith(afterRotation.currentPrefix)).toBe(
+      true,
+    );
   });
 });

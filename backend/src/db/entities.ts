@@ -16,7 +16,7 @@ import {
 } from '../modules/facebook/facebook-page.entity.js';
 import { WebhookEventSchema } from '../modules/facebook/webhook-event.entity.js';
 import { ConversationEventSchema } from '../modules/conversations/conversation-event.entity.js';
-import { UserSchema } from '../modules/operators/user.entity.js';
+import { USER_SECRETS, UserSchema } from '../modules/operators/user.entity.js';
 import { UserSessionSchema } from '../modules/auth/user-session.entity.js';
 import { TenantSchema } from '../modules/tenants/tenant.entity.js';
 import { OutboxEntrySchema } from '../outbox/outbox-entry.entity.js';
@@ -52,4 +52,5 @@ export const entitySchemas = [
 /** Every column that holds SecretBox values: what `npm run secrets:reseal` rewrites. */
 export const sealedSecretColumns: SealedColumns[] = [
   { table: 'facebook_page', columns: Object.values(FACEBOOK_PAGE_SECRETS) },
+  { table: 'app_user', columns: Object.values(USER_SECRETS) },
 ];

@@ -2,6 +2,7 @@ import Router from '@koa/router';
 import type { Context, Middleware } from 'koa';
 import { type ZodType, type z } from 'zod';
 import { ForbiddenError, ValidationError } from '../errors.js';
+import { TwoFactorSetupRequiredError } from '../modules/auth/two-factor.errors.js';
 import type { Actor } from '../modules/auth/actor.js';
 import { ERROR_CODE_PARAM } from './schemas.js';
 import type { AppState } from './state.js';
@@ -36,6 +37,11 @@ export type RouteSpec<TAccess extends Access, TBody, TQuery, TParams> = {
   access: TAccess;
   summary: string;
   tag: string;
+  /**
+   * Open to an admin who must set up two-factor first (their panel's forced setup screen):
+   * every other authenticated route answers them 403 TWO_FACTOR_SETUP_REQUIRED.
+   */
+  beforeTwoFactorSetup?: boolean;
   body?: ZodType<TBody>;
   query?: ZodType<TQuery>;
   params?: ZodType<TParams>;
@@ -76,6 +82,9 @@ export class ApiRouter {
     const handle: Middleware<AppState> = async (ctx) => {
       if (spec.access !== 'public') {
         const actor = await this.authenticate(ctx.get('Authorization') || undefined);
+        if (actor.twoFactorSetupRequired && !spec.beforeTwoFactorSetup) {
+          throw new TwoFactorSetupRequiredError();
+        }
         if (spec.access === 'admin' && actor.role !== 'admin') {
           throw new ForbiddenError('Only tenant admins can do this.');
         }

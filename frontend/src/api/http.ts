@@ -10,6 +10,9 @@ export const CLIENT_ERROR_CODES = {
 } as const;
 
 /** An error answered by the API (or a failure to reach it), in the shape of docs/api.md. */
+/** 403 for an admin who must set up two-factor first: see HttpAuthBridge. */
+export const TWO_FACTOR_SETUP_REQUIRED = 'TWO_FACTOR_SETUP_REQUIRED';
+
 export class ApiError extends Error {
   override readonly name = 'ApiError';
 
@@ -44,6 +47,11 @@ export interface HttpAuthBridge {
   getToken(): string | null;
   /** Called when a request that carried a token is answered 401: the session is over. */
   onUnauthenticated(): void;
+  /**
+   * Called on 403 TWO_FACTOR_SETUP_REQUIRED: the business requires this admin to set up
+   * two-factor before anything else (the setting may have been switched on meanwhile).
+   */
+  onTwoFactorSetupRequired?(): void;
 }
 
 // Wired once in main.ts. Keeping the session store out of this module avoids an import cycle
@@ -138,6 +146,7 @@ export async function request<T>(
           `The server answered ${response.status} ${response.statusText}`.trim(),
         );
     if (response.status === 401 && token && !options.bearer) authBridge.onUnauthenticated();
+    if (error.code === TWO_FACTOR_SETUP_REQUIRED) authBridge.onTwoFactorSetupRequired?.();
     throw error;
   }
 

@@ -125,7 +125,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Sign in with email and password */
+        /** Sign in with email and password, and the two-factor code (or a recovery code) when the user has it on */
         post: {
             parameters: {
                 query?: never;
@@ -139,7 +139,7 @@ export interface paths {
                 };
             };
             responses: {
-                /** @description Signed in */
+                /** @description Signed in. With user.twoFactorSetupRequired, the session may only set up two-factor until it is on */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -148,7 +148,7 @@ export interface paths {
                         "application/json": components["schemas"]["Session"];
                     };
                 };
-                /** @description INVALID_CREDENTIALS */
+                /** @description INVALID_CREDENTIALS; TWO_FACTOR_REQUIRED (the password was right, send it again with code); INVALID_TWO_FACTOR_CODE */
                 401: {
                     headers: {
                         [name: string]: unknown;
@@ -357,6 +357,210 @@ export interface paths {
             };
         };
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/me/2fa/setup": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Start setting up two-factor sign-in: a new secret, pending until confirmed with a code */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The secret and its otpauth:// URL */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["TwoFactorSetup"];
+                    };
+                };
+                /** @description DEMO_ACCOUNT */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description TWO_FACTOR_ALREADY_ENABLED */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/me/2fa/enable": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Turn two-factor on with a code of the pending secret; every other session of yours ends */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": components["schemas"]["TwoFactorCodeInput"];
+                };
+            };
+            responses: {
+                /** @description On; the recovery codes, shown once */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["TwoFactorRecoveryCodes"];
+                    };
+                };
+                /** @description INVALID_TWO_FACTOR_CODE | VALIDATION_FAILED */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description DEMO_ACCOUNT */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description TWO_FACTOR_ALREADY_ENABLED | TWO_FACTOR_SETUP_NOT_STARTED */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description TOO_MANY_ATTEMPTS, with Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/me/2fa/disable": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Turn two-factor off with a current code or a recovery code; every other session of yours ends */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": components["schemas"]["TwoFactorCodeInput"];
+                };
+            };
+            responses: {
+                /** @description Off */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description INVALID_TWO_FACTOR_CODE | VALIDATION_FAILED */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description DEMO_ACCOUNT */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description TWO_FACTOR_NOT_ENABLED */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description TOO_MANY_ATTEMPTS, with Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
         delete?: never;
         options?: never;
         head?: never;
@@ -3955,11 +4159,17 @@ export interface components {
         LogInInput: {
             email: string;
             password: string;
+            /** @description For a user with two-factor on: the 6-digit code from their app, or one of their recovery codes */
+            code?: string;
         };
         ChangePasswordInput: {
             currentPassword: string;
             /** @description At least 10 characters, not one of the common passwords (else 400 WEAK_PASSWORD). */
             newPassword: string;
+        };
+        TwoFactorCodeInput: {
+            /** @description The 6-digit code from the authenticator app, or a recovery code */
+            code: string;
         };
         UpdateTenantInput: {
             name?: string;
@@ -3972,6 +4182,7 @@ export interface components {
             unansweredReminderSeconds?: number;
             queueNoticeEnabled?: boolean;
             offlineNoticeEnabled?: boolean;
+            require2faForAdmins?: boolean;
         };
         DepartmentInput: {
             name: string;
@@ -4170,12 +4381,12 @@ export interface components {
             };
         };
         Session: {
-            user: components["schemas"]["User"];
+            user: components["schemas"]["CurrentUser"];
             tenant: components["schemas"]["Tenant"];
             /** @description Send as "Authorization: Bearer <token>". */
             token: string;
         };
-        User: {
+        CurrentUser: {
             id: string;
             email: string;
             name: string;
@@ -4186,8 +4397,12 @@ export interface components {
             /** @description Simultaneous chats; null means the tenant's default. */
             maxChats: number | null;
             departmentIds: string[];
+            /** @description Signs in with a code from an authenticator app besides the password */
+            twoFactorEnabled: boolean;
             /** Format: date-time */
             createdAt: string;
+            /** @description An admin whose business requires two-factor (settings.require2faForAdmins) and who has not set it up: until they do, every route but GET /api/me, logout and /api/me/2fa/setup|enable answers 403 TWO_FACTOR_SETUP_REQUIRED */
+            twoFactorSetupRequired: boolean;
         };
         Tenant: {
             id: string;
@@ -4213,12 +4428,40 @@ export interface components {
             queueNoticeEnabled: boolean;
             /** @description A visitor who starts waiting is told when nobody of the department is online */
             offlineNoticeEnabled: boolean;
+            /** @description Admins sign in with a second factor; one without it must set it up before anything else (their sessions answer 403 TWO_FACTOR_SETUP_REQUIRED elsewhere) */
+            require2faForAdmins: boolean;
             /** @description The demo business, with its Messenger simulator and App Review kit (demo mode) */
             demo: boolean;
         };
         Identity: {
-            user: components["schemas"]["User"];
+            user: components["schemas"]["CurrentUser"];
             tenant: components["schemas"]["Tenant"];
+        };
+        User: {
+            id: string;
+            email: string;
+            name: string;
+            /** @enum {string} */
+            role: "admin" | "supervisor" | "operator" | "reviewer";
+            /** @enum {string} */
+            status: "online" | "away" | "offline";
+            /** @description Simultaneous chats; null means the tenant's default. */
+            maxChats: number | null;
+            departmentIds: string[];
+            /** @description Signs in with a code from an authenticator app besides the password */
+            twoFactorEnabled: boolean;
+            /** Format: date-time */
+            createdAt: string;
+        };
+        TwoFactorSetup: {
+            /** @description Base32, for typing into the app by hand */
+            secret: string;
+            /** @description otpauth://totp/… (SHA-1, 30 s, 6 digits): what the QR code holds */
+            otpauthUrl: string;
+        };
+        TwoFactorRecoveryCodes: {
+            /** @description Each signs in once in place of a code; shown only now, stored hashed */
+            recoveryCodes: string[];
         };
         TenantSettings: {
             name: string;
@@ -4239,6 +4482,8 @@ export interface components {
             queueNoticeEnabled: boolean;
             /** @description A visitor who starts waiting is told when nobody of the department is online */
             offlineNoticeEnabled: boolean;
+            /** @description Admins sign in with a second factor; one without it must set it up before anything else (their sessions answer 403 TWO_FACTOR_SETUP_REQUIRED elsewhere) */
+            require2faForAdmins: boolean;
         };
         Department: {
             id: string;

@@ -39,6 +39,9 @@ export type SignupInput = Schemas['SignUpInput'];
 export type LoginInput = Schemas['LogInInput'];
 /** PUT /api/me/password: 400 WRONG_PASSWORD, WEAK_PASSWORD or VALIDATION_FAILED. */
 export type ChangePasswordInput = Schemas['ChangePasswordInput'];
+/** POST /api/me/2fa/setup: the secret to type by hand and the otpauth:// URL the QR code holds. */
+export type TwoFactorSetup = Schemas['TwoFactorSetup'];
+export type TwoFactorRecoveryCodes = Schemas['TwoFactorRecoveryCodes'];
 
 export type DepartmentInput = Schemas['DepartmentInput'];
 /** timezone null: no hours set, the department is always open. */

@@ -113,6 +113,17 @@ describe('realtime socket', () => {
       disconnectRealtime();
     });
 
+    it('opens the two-factor setup when refused as TWO_FACTOR_SETUP_REQUIRED, without ending the session', () => {
+      const onSessionEnded = vi.fn();
+      const onTwoFactorSetupRequired = vi.fn();
+      connectRealtime('jwt', onSessionEnded, onTwoFactorSetupRequired);
+
+      fakeSocket.handlers.get('connect_error')!(new Error('TWO_FACTOR_SETUP_REQUIRED'));
+      expect(onTwoFactorSetupRequired).toHaveBeenCalledTimes(1);
+      expect(onSessionEnded).not.toHaveBeenCalled();
+      disconnectRealtime();
+    });
+
     it('reconnects after being cut, then reads the user and everything it holds again', async () => {
       const me = makeUser({ role: 'admin' });
       const { operators, colleague } = await (async () => {

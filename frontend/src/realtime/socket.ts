@@ -2,6 +2,7 @@
 // a store action that applies it; nothing here refetches or owns state (Chatwoot's pattern).
 import { io } from 'socket.io-client';
 import type { Socket } from 'socket.io-client';
+import { TWO_FACTOR_SETUP_REQUIRED } from '@/api/http';
 import { useConversationsStore } from '@/stores/conversations';
 import { useFacebookPagesStore } from '@/stores/facebook-pages';
 import { useMentionsStore } from '@/stores/mentions';
@@ -152,10 +153,16 @@ export function retryDelayMs(attempt: number, random: () => number = Math.random
  * unreachable; a handshake the server refused as UNAVAILABLE (PostgreSQL or Redis away) it
  * does not retry, so this does, with back-off. Meanwhile the connection is marked lost (the
  * shell shows a banner). Only a handshake refused as UNAUTHENTICATED (the session ended:
- * logged out elsewhere, password changed, expired, user deleted) calls `onSessionEnded`.
+ * logged out elsewhere, password changed, expired, user deleted) calls `onSessionEnded`; one
+ * refused as TWO_FACTOR_SETUP_REQUIRED (an admin whose business now requires two-factor)
+ * calls `onTwoFactorSetupRequired`, whose setup screen opens no connection.
  * Nothing is thrown at the panel.
  */
-export function connectRealtime(token: string, onSessionEnded: () => void = () => {}): void {
+export function connectRealtime(
+  token: string,
+  onSessionEnded: () => void = () => {},
+  onTwoFactorSetupRequired: () => void = () => {},
+): void {
   disconnectRealtime();
   const connection: PanelSocket = io({
     auth: { token },
@@ -176,6 +183,7 @@ export function connectRealtime(token: string, onSessionEnded: () => void = () =
   });
   connection.on('connect_error', (error) => {
     if (error.message === 'UNAUTHENTICATED') return onSessionEnded();
+    if (error.message === TWO_FACTOR_SETUP_REQUIRED) return onTwoFactorSetupRequired();
     // Expected while the API restarts or is absent (e.g. the dev server alone): socket.io
     // retries by itself, except after a handshake the server refused (UNAVAILABLE).
     if (connection.active) return connectionState.markLost();

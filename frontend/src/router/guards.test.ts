@@ -147,3 +147,25 @@ describe('resolveAccess', () => {
     expect(resolveAccess(target({}), { isAuthenticated: false, role: null })).toBe(true);
   });
 });
+
+describe('navigation guards: two-factor setup required', () => {
+  const forcedAdmin = (isRequired: boolean): GuardSession => ({
+    ...fakeSession('admin'),
+    isAuthenticated: true,
+    user: { role: 'admin' },
+    isTwoFactorSetupRequired: isRequired,
+  });
+
+  it('sends an admin who must set up two-factor to the setup screen, wherever they go', async () => {
+    for (const path of ['/admin/operators', '/workspace', '/login', '/settings-unknown']) {
+      expect((await navigate(forcedAdmin(true), path)).name, path).toBe('two-factor-setup');
+    }
+  });
+
+  it('keeps everyone else away from the setup screen', async () => {
+    expect((await navigate(forcedAdmin(false), '/two-factor-setup')).name).toBe(
+      'admin-departments',
+    );
+    expect((await navigate(fakeSession(null), '/two-factor-setup')).name).toBe('login');
+  });
+});

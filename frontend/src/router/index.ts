@@ -28,6 +28,8 @@ declare module 'vue-router' {
     titleKey?: string;
     /** Opens no realtime connection, so it does not count as the operator being present. */
     withoutRealtime?: boolean;
+    /** The forced two-factor setup: the only page for an admin who must set it up first. */
+    isTwoFactorSetup?: boolean;
   }
 }
 
@@ -63,6 +65,18 @@ export const routes: RouteRecordRaw[] = [
     name: 'accept-invitation',
     component: () => import('@/views/auth/AcceptInvitationView.vue'),
     meta: { withoutRealtime: true, titleKey: 'invitations.acceptTitle' },
+  },
+  {
+    // Outside the shell: nothing else of the panel works until two-factor is on.
+    path: '/two-factor-setup',
+    name: 'two-factor-setup',
+    component: () => import('@/views/two-factor/TwoFactorSetupView.vue'),
+    meta: {
+      requiresAuth: true,
+      isTwoFactorSetup: true,
+      withoutRealtime: true,
+      titleKey: 'twoFactor.setupTitle',
+    },
   },
   {
     // Full screen, outside the shell: a presenter shows it beside the panel as "the phone".
@@ -187,6 +201,8 @@ export function safeRedirectPath(value: unknown): string | null {
 export interface AccessState {
   isAuthenticated: boolean;
   role: UserRole | null;
+  /** The business requires this admin to set up two-factor before anything else. */
+  isTwoFactorSetupRequired?: boolean;
 }
 
 /** The whole access policy of the panel, as a pure function of the target and the session. */
@@ -198,6 +214,10 @@ export function resolveAccess(
     const query = to.fullPath === '/' ? {} : { redirect: to.fullPath };
     return { name: 'login', query };
   }
+  if (state.isAuthenticated && state.isTwoFactorSetupRequired) {
+    return to.meta.isTwoFactorSetup ? true : { name: 'two-factor-setup' };
+  }
+  if (to.meta.isTwoFactorSetup && state.role) return homeRouteFor(state.role);
   if (to.meta.isGuestOnly && state.isAuthenticated && state.role) {
     return homeRouteFor(state.role);
   }
@@ -217,6 +237,7 @@ export function resolveAccess(
 export interface GuardSession {
   readonly isAuthenticated: boolean;
   readonly user: { role: UserRole } | null;
+  readonly isTwoFactorSetupRequired?: boolean;
   restore(): Promise<void>;
 }
 
@@ -227,6 +248,7 @@ export function installNavigationGuards(router: Router, session: GuardSession): 
     return resolveAccess(to, {
       isAuthenticated: session.isAuthenticated,
       role: session.user?.role ?? null,
+      isTwoFactorSetupRequired: session.isTwoFactorSetupRequired ?? false,
     });
   });
 }

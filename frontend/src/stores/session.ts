@@ -9,6 +9,7 @@ import type {
   ChangePasswordInput,
   InvitationAcceptInput,
   LoginInput,
+  MeResponse,
   PresenceStatus,
   SessionResponse,
   SignupInput,
@@ -44,6 +45,11 @@ export const useSessionStore = defineStore('session', () => {
   const isChangingStatus = ref(false);
   const isSavingTenant = ref(false);
   const isChangingPassword = ref(false);
+  /**
+   * An admin whose business requires two-factor and who has not set it up: the panel shows
+   * only the setup screen (the API refuses everything else with TWO_FACTOR_SETUP_REQUIRED).
+   */
+  const isTwoFactorSetupRequired = ref(false);
 
   const isAuthenticated = computed(() => !!token.value && !!user.value);
   const isAdmin = computed(() => user.value?.role === 'admin');
@@ -74,9 +80,14 @@ export const useSessionStore = defineStore('session', () => {
 
   function startSession(response: SessionResponse): void {
     token.value = response.token;
-    user.value = response.user;
-    tenant.value = response.tenant;
+    applyIdentity(response);
     writeStoredToken(response.token);
+  }
+
+  function applyIdentity(identity: MeResponse): void {
+    user.value = identity.user;
+    tenant.value = identity.tenant;
+    isTwoFactorSetupRequired.value = identity.user.twoFactorSetupRequired;
   }
 
   /** Forgets everything locally; used by logout and when the server says the token is dead. */
@@ -84,6 +95,7 @@ export const useSessionStore = defineStore('session', () => {
     token.value = null;
     user.value = null;
     tenant.value = null;
+    isTwoFactorSetupRequired.value = false;
     pendingRestore = null;
     writeStoredToken(null);
   }
@@ -118,10 +130,7 @@ export const useSessionStore = defineStore('session', () => {
     if (!token.value || user.value) return Promise.resolve();
     pendingRestore ??= authApi
       .fetchMe()
-      .then((response) => {
-        user.value = response.user;
-        tenant.value = response.tenant;
-      })
+      .then(applyIdentity)
       .catch((error: unknown) => {
         if (isApiError(error) && error.status === 401) clearSession();
       })
@@ -134,9 +143,26 @@ export const useSessionStore = defineStore('session', () => {
   /** Reads the user and tenant again (their role or departments may have changed). */
   async function refresh(): Promise<void> {
     if (!token.value) return;
-    const response = await authApi.fetchMe();
-    user.value = response.user;
-    tenant.value = response.tenant;
+    applyIdentity(await authApi.fetchMe());
+  }
+
+  /** The server said TWO_FACTOR_SETUP_REQUIRED: only the setup screen until it is done. */
+  function requireTwoFactorSetup(): void {
+    if (token.value) isTwoFactorSetupRequired.value = true;
+  }
+
+  /**
+   * Two-factor was turned on or off here. Turning it off may make the setup required again
+   * (an admin of a business that requires it), as the server will say on the next request.
+   */
+  function applyTwoFactorEnabled(isEnabled: boolean): void {
+    if (!user.value) return;
+    user.value = { ...user.value, twoFactorEnabled: isEnabled };
+    isTwoFactorSetupRequired.value =
+      !isEnabled &&
+      user.value.role === 'admin' &&
+      !!tenant.value?.require2faForAdmins &&
+      !tenant.value.demo;
   }
 
   /**
@@ -213,6 +239,7 @@ export const useSessionStore = defineStore('session', () => {
     isChangingStatus,
     isSavingTenant,
     isChangingPassword,
+    isTwoFactorSetupRequired,
     isAuthenticated,
     isAdmin,
     maySupervise,
@@ -230,5 +257,7 @@ export const useSessionStore = defineStore('session', () => {
     setStatus,
     applyUserUpdate,
     updateTenant,
+    requireTwoFactorSetup,
+    applyTwoFactorEnabled,
   };
 });

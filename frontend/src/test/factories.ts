@@ -13,6 +13,7 @@ export function makeUser(overrides: Partial<User> = {}): User {
     status: 'offline',
     maxChats: null,
     departmentIds: [],
+    twoFactorEnabled: false,
     createdAt: '2025-01-15T10:00:00.000Z',
     ...overrides,
   };
@@ -31,6 +32,7 @@ export function makeTenant(overrides: Partial<Tenant> = {}): Tenant {
     language: 'en',
     queueNoticeEnabled: false,
     offlineNoticeEnabled: false,
+    require2faForAdmins: false,
     demo: false,
     ...overrides,
   };

@@ -27,6 +27,7 @@ import { Migration20261203114000_alert_preferences } from './Migration2026120311
 import { Migration20261203120000_mail_links } from './Migration20261203120000_mail_links.js';
 import { Migration20261203121000_supervisor } from './Migration20261203121000_supervisor.js';
 import { Migration20261203122000_business_hours } from './Migration20261203122000_business_hours.js';
+import { Migration20261203130000_two_factor } from './Migration20261203130000_two_factor.js';
 import { Migration20261203131000_audit_log } from './Migration20261203131000_audit_log.js';
 import { Migration20261203132000_page_health } from './Migration20261203132000_page_health.js';
 
@@ -102,6 +103,7 @@ export const migrationsList: MigrationObject[] = [
     name: 'Migration20261203122000_business_hours',
     class: Migration20261203122000_business_hours,
   },
+  { name: 'Migration20261203130000_two_factor', class: Migration20261203130000_two_factor },
   { name: 'Migration20261203131000_audit_log', class: Migration20261203131000_audit_log },
   { name: 'Migration20261203132000_page_health', class: Migration20261203132000_page_health },
 ];

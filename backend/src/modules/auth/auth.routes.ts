@@ -38,11 +38,18 @@ export function registerAuthRoutes(
     path: '/api/auth/login',
     access: 'public',
     tag: 'Auth',
-    summary: 'Sign in with email and password',
+    summary:
+      'Sign in with email and password, and the two-factor code (or a recovery code) when the user has it on',
     body: logInSchema,
     responses: {
-      200: { description: 'Signed in', schema: sessionSchema },
-      401: errorResponse('INVALID_CREDENTIALS'),
+      200: {
+        description:
+          'Signed in. With user.twoFactorSetupRequired, the session may only set up two-factor until it is on',
+        schema: sessionSchema,
+      },
+      401: errorResponse(
+        'INVALID_CREDENTIALS; TWO_FACTOR_REQUIRED (the password was right, send it again with code); INVALID_TWO_FACTOR_CODE',
+      ),
       429: errorResponse('TOO_MANY_ATTEMPTS, with Retry-After (and retryAfterSeconds in details)'),
     },
     handler: ({ body, ctx }) => auth.logIn(body, ctx.ip),
@@ -54,6 +61,7 @@ export function registerAuthRoutes(
     access: 'authenticated',
     tag: 'Auth',
     summary: 'End this session: its token stops working at once, on REST and socket.io',
+    beforeTwoFactorSetup: true,
     responses: { 204: { description: 'Signed out' }, 401: errorResponse('UNAUTHENTICATED') },
     handler: ({ actor }) => auth.logOut(actor),
   });
@@ -80,6 +88,7 @@ export function registerAuthRoutes(
     access: 'authenticated',
     tag: 'Me',
     summary: 'The signed-in user and their business',
+    beforeTwoFactorSetup: true,
     responses: { 200: { description: 'Who you are', schema: identitySchema } },
     handler: ({ actor }) => auth.describe(actor),
   });

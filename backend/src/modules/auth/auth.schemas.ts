@@ -18,6 +18,10 @@ export const logInSchema = z
   .object({
     email: emailSchema,
     password: z.string().min(1, 'Enter your password.').max(200),
+    code: z.string().trim().min(1).max(64).optional().meta({
+      description:
+        'For a user with two-factor on: the 6-digit code from their app, or one of their recovery codes',
+    }),
   })
   .meta({ id: 'LogInInput' });
 
@@ -32,13 +36,24 @@ export const changePasswordSchema = z
 
 export type ChangePasswordInput = z.infer<typeof changePasswordSchema>;
 
+/** The signed-in user, with what only they need to know about themselves. */
+export const currentUserSchema = userSchema
+  .extend({
+    twoFactorSetupRequired: z.boolean().meta({
+      description:
+        'An admin whose business requires two-factor (settings.require2faForAdmins) and who has not set it up: until they do, every route but GET /api/me, logout and /api/me/2fa/setup|enable answers 403 TWO_FACTOR_SETUP_REQUIRED',
+    }),
+  })
+  .meta({ id: 'CurrentUser' });
+
 export const identitySchema = z
-  .object({ user: userSchema, tenant: tenantSchema })
+  .object({ user: currentUserSchema, tenant: tenantSchema })
   .meta({ id: 'Identity' });
 
 export const sessionSchema = identitySchema
   .extend({ token: z.string().meta({ description: 'Send as "Authorization: Bearer <token>".' }) })
   .meta({ id: 'Session' });
 
+export type CurrentUserDto = z.infer<typeof currentUserSchema>;
 export type Identity = z.infer<typeof identitySchema>;
 export type Session = z.infer<typeof sessionSchema>;

@@ -9,6 +9,7 @@ import type { TenantsService } from '../tenants/tenants.service.js';
 import type { Actor } from './actor.js';
 import type {
   ChangePasswordInput,
+  CurrentUserDto,
   Identity,
   LogInInput,
   Session,
@@ -19,6 +20,8 @@ import type { PasswordHasher } from './password-hasher.js';
 import type { SessionsService } from './sessions.service.js';
 import type { SignUpThrottle } from './sign-up-throttle.js';
 import type { TokenService } from './token.service.js';
+import { InvalidTwoFactorCodeError, TwoFactorRequiredError } from './two-factor.errors.js';
+import type { TwoFactorService } from './two-factor.service.js';
 import { UserSession } from './user-session.entity.js';
 
 /** The rooms a socket joins follow from these, read afresh whenever it connects. */
@@ -35,6 +38,7 @@ export class AuthService {
     private readonly tenants: TenantsService,
     private readonly throttles: AuthThrottles,
     private readonly sessions: SessionsService,
+    private readonly twoFactor: TwoFactorService,
   ) {}
 
   /** A new tenant whose first user is its admin; sign-ups are limited per client address. */
@@ -64,7 +68,9 @@ export class AuthService {
   /**
    * Emails are unique across tenants, so login needs no tenant: it looks across them on
    * purpose. The attempt is counted before the password is checked (see LoginThrottle), so
-   * guesses beyond the limits are refused without being tried.
+   * guesses beyond the limits are refused without being tried. With two-factor on, only a
+   * right password reveals that a code is needed; a wrong code stays counted like a wrong
+   * password, a missing one is given back (it guessed nothing).
    */
   async logIn(input: LogInInput, clientAddress: string): Promise<Session> {
     const user = await this.em.findOne(
@@ -77,6 +83,15 @@ export class AuthService {
     });
     if (!(await this.passwords.verify(user?.passwordHash, input.password)) || !user) {
       throw new UnauthenticatedError('Wrong email or password.', 'INVALID_CREDENTIALS');
+    }
+    if (user.isTwoFactorEnabled()) {
+      if (input.code === undefined) {
+        await attempt.givenBack();
+        throw new TwoFactorRequiredError();
+      }
+      if (!(await this.twoFactor.spendAtSignIn(user.id, input.code))) {
+        throw new InvalidTwoFactorCodeError(401);
+      }
     }
     await attempt.succeeded();
     return this.openSession(user);
@@ -106,6 +121,7 @@ export class AuthService {
         tenantId: user.tenant.id,
         role: user.role,
         sessionId: claims.sessionId,
+        twoFactorSetupRequired: user.isTwoFactorSetupRequired(),
       },
       expiresAt: claims.expiresAt,
     };
@@ -165,7 +181,7 @@ export class AuthService {
     const user = await this.em.findOneOrFail(User, actor.userId, {
       populate: ['departments', 'tenant'],
     });
-    return { user: toUserDto(user), tenant: this.tenants.present(user.tenant) };
+    return { user: toCurrentUserDto(user), tenant: this.tenants.present(user.tenant) };
   }
 
   /** A new sign-in of `user` (signup, login, an accepted invitation). */
@@ -173,6 +189,11 @@ export class AuthService {
     scopeToTenant(this.em, user.tenant.id);
     await this.em.populate(user, ['departments', 'tenant']);
     const token = await this.sessions.open(user);
-    return { token, user: toUserDto(user), tenant: this.tenants.present(user.tenant) };
+    return { token, user: toCurrentUserDto(user), tenant: this.tenants.present(user.tenant) };
   }
+}
+
+/** Needs `departments` and `tenant` loaded. */
+function toCurrentUserDto(user: User): CurrentUserDto {
+  return { ...toUserDto(user), twoFactorSetupRequired: user.isTwoFactorSetupRequired() };
 }

@@ -45,6 +45,8 @@ describe('sign up', () => {
       status: 'offline',
       maxChats: null,
       departmentIds: [],
+      twoFactorEnabled: false,
+      twoFactorSetupRequired: false,
       createdAt: expect.any(String),
     });
     expect(response.body.tenant).toMatchObject({ name: 'Acme Support', defaultMaxChats: 5 });

@@ -61,8 +61,12 @@ export async function consumeAll(
   throw new TooManyAttemptsError(waitMs / 1000, what);
 }
 
-/** One sign-in attempt that got past the limits: report a right password with `succeeded`. */
-export type LoginAttempt = { succeeded: () => Promise<void> };
+/**
+ * One sign-in attempt that got past the limits: report a right password with `succeeded`;
+ * `givenBack` uncounts an attempt that guessed nothing (a right password whose sign-in still
+ * waits for its second factor) without taking its address as one the account signs in from.
+ */
+export type LoginAttempt = { succeeded: () => Promise<void>; givenBack: () => Promise<void> };
 
 /**
  * Slows password guessing (see LOGIN_LIMITS). Counting happens before the password is
@@ -112,6 +116,9 @@ export class LoginThrottle {
     if (isGlobalCounted) counters.push(fromNewAddress);
     const [emailAndAddressState] = await consumeAll(counters, 'failed sign-ins');
     return {
+      givenBack: async () => {
+        await Promise.all(counters.map(({ limiter, key }) => limiter.reward(key, 1)));
+      },
       succeeded: async () => {
         // Rewards rather than delete(), which would wait out a Redis outage.
         await Promise.all([

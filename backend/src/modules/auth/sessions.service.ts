@@ -41,7 +41,8 @@ export class SessionsService {
     const session = await this.em.findOne(
       UserSession,
       { id: token.sessionId, user: token.userId, expiresAt: { $gt: new Date() } },
-      { populate: ['user'] },
+      // The tenant too: whether its admins must set up two-factor is decided on every request.
+      { populate: ['user', 'user.tenant'] },
     );
     return session?.user ?? null;
   }

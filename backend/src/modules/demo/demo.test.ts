@@ -215,6 +215,32 @@ describe('the demo business', () => {
     }
   });
 
+  it('keeps its logins without a second factor, even when the business asks admins for one', async () => {
+    const logins = await demoLogins();
+    const adminToken = await signIn(logins[0]!);
+    for (const login of logins) {
+      const setup = await api.request('POST', '/api/me/2fa/setup', { token: await signIn(login) });
+      expect(setup.status, login.email).toBe(403);
+      expect(setup.body.error.code).toBe('DEMO_ACCOUNT');
+    }
+    const required = await api.request('PATCH', '/api/settings', {
+      token: adminToken,
+      body: { require2faForAdmins: true },
+    });
+    expect(required.status).toBe(200);
+    try {
+      // Its admin could never comply, so the rule does not hold them back.
+      expect((await api.request('GET', '/api/departments', { token: adminToken })).status).toBe(
+        200,
+      );
+    } finally {
+      await api.request('PATCH', '/api/settings', {
+        token: adminToken,
+        body: { require2faForAdmins: false },
+      });
+    }
+  });
+
   it('cannot be locked out by strangers: guesses from many addresses leave a new one alone', async () => {
     const reviewer = (await demoLogins()).find((login) => login.role === 'reviewer')!;
     const { perEmailAndAddress, perEmailFromNewAddresses } = LOGIN_LIMITS;

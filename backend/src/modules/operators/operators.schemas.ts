@@ -15,6 +15,9 @@ export const userSchema = z
       .nullable()
       .meta({ description: "Simultaneous chats; null means the tenant's default." }),
     departmentIds: z.array(z.string()),
+    twoFactorEnabled: z
+      .boolean()
+      .meta({ description: 'Signs in with a code from an authenticator app besides the password' }),
     createdAt: z.iso.datetime(),
   })
   .meta({ id: 'User' });
@@ -62,6 +65,7 @@ export function toUserDto(user: User): UserDto {
     status: user.status,
     maxChats: user.maxChats,
     departmentIds: user.departments.getItems().map((department) => department.id),
+    twoFactorEnabled: user.isTwoFactorEnabled(),
     createdAt: user.createdAt.toISOString(),
   };
 }

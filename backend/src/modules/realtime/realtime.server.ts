@@ -67,6 +67,8 @@ export class RealtimeServer implements RealtimePublisher, SocketControl {
       const token: unknown = socket.handshake.auth['token'];
       RequestContext.create(orm.em, () => auth.authenticateToken(String(token ?? '')))
         .then(({ actor, expiresAt }) => {
+          // Nothing reaches an admin who must set up two-factor first; the panel retries.
+          if (actor.twoFactorSetupRequired) return next(new Error('TWO_FACTOR_SETUP_REQUIRED'));
           socket.data.actor = actor;
           socket.data.expiresAt = expiresAt;
           next();

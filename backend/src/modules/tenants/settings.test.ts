@@ -23,6 +23,7 @@ describe('tenant settings', () => {
       firstResponseTimeoutSeconds: null,
       queueNoticeEnabled: false,
       offlineNoticeEnabled: false,
+      require2faForAdmins: false,
     });
   });
 

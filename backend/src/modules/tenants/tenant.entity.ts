@@ -32,6 +32,8 @@ export class Tenant extends BaseEntity {
   queueNoticeEnabled = false;
   /** Tell a visitor who starts waiting when nobody of the department is online. */
   offlineNoticeEnabled = false;
+  /** Admins must sign in with a second factor; those without one set it up first. */
+  require2faForAdmins = false;
   /** The demo business (npm run demo:seed): its sandbox page, simulator and App Review kit. */
   isDemo = false;
 
@@ -63,6 +65,7 @@ export const TenantSchema = new EntitySchema<Tenant, BaseEntity>({
     unansweredReminderSeconds: { type: 'integer', default: DEFAULT_UNANSWERED_REMINDER_SECONDS },
     queueNoticeEnabled: { type: 'boolean', default: false },
     offlineNoticeEnabled: { type: 'boolean', default: false },
+    require2faForAdmins: { type: 'boolean', default: false },
     isDemo: { type: 'boolean', default: false },
   },
 });

@@ -33,6 +33,10 @@ const settingsShape = {
   offlineNoticeEnabled: z.boolean().meta({
     description: 'A visitor who starts waiting is told when nobody of the department is online',
   }),
+  require2faForAdmins: z.boolean().meta({
+    description:
+      'Admins sign in with a second factor; one without it must set it up before anything else (their sessions answer 403 TWO_FACTOR_SETUP_REQUIRED elsewhere)',
+  }),
 };
 
 /** The business's settings record, as everyone of it may read it (GET /api/settings). */
@@ -84,6 +88,7 @@ export const updateTenantSchema = z
       .optional(),
     queueNoticeEnabled: z.boolean().optional(),
     offlineNoticeEnabled: z.boolean().optional(),
+    require2faForAdmins: z.boolean().optional(),
   })
   .meta({ id: 'UpdateTenantInput' });
 
@@ -109,5 +114,6 @@ export function toSettingsDto(tenant: Tenant): SettingsDto {
     firstResponseTimeoutSeconds: tenant.firstResponseTimeoutSeconds,
     queueNoticeEnabled: tenant.queueNoticeEnabled,
     offlineNoticeEnabled: tenant.offlineNoticeEnabled,
+    require2faForAdmins: tenant.require2faForAdmins,
   };
 }

@@ -19,6 +19,11 @@ export class TenantsService {
     private readonly config: Pick<Config, 'publicUrl' | 'demoMode'>,
     /** A larger default capacity may let waiting chats through. */
     private readonly wakeDispatcher: WakeDispatcher = async () => {},
+    /**
+     * Cuts the sockets of the tenant's admins once two-factor became required: those who have
+     * it reconnect at once, the others are refused until they set it up.
+     */
+    private readonly disconnectAdmins: (tenantId: string) => void = () => {},
   ) {}
 
   async get(actor: Actor): Promise<TenantDto> {
@@ -47,6 +52,8 @@ export class TenantsService {
   private async change(actor: Actor, input: UpdateTenantInput): Promise<Tenant> {
     const tenant = await this.em.findOneOrFail(Tenant, actor.tenantId);
     const settingsBefore = toSettingsDto(tenant);
+    const isRequiringTwoFactorNow =
+      input.require2faForAdmins === true && !tenant.require2faForAdmins;
     if (input.name !== undefined) tenant.name = input.name;
     if (input.defaultMaxChats !== undefined) tenant.defaultMaxChats = input.defaultMaxChats;
     if (input.firstResponseTimeoutSeconds !== undefined)
@@ -60,6 +67,8 @@ export class TenantsService {
       tenant.queueNoticeEnabled = input.queueNoticeEnabled;
     if (input.offlineNoticeEnabled !== undefined)
       tenant.offlineNoticeEnabled = input.offlineNoticeEnabled;
+    if (input.require2faForAdmins !== undefined)
+      tenant.require2faForAdmins = input.require2faForAdmins;
     await flushWith(this.em, (sql) =>
       recordAudit(sql, actor, {
         action: 'settings.updated',
@@ -68,6 +77,7 @@ export class TenantsService {
       }),
     );
     if (input.defaultMaxChats !== undefined) await this.wakeDispatcher(tenant.id);
+    if (isRequiringTwoFactorNow) this.disconnectAdmins(tenant.id);
     return tenant;
   }
 }

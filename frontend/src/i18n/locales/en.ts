@@ -61,7 +61,8 @@ const en = {
     WEAK_PASSWORD:
       'This password is too easy to guess. Choose a longer one that is not a common password.',
     TOO_MANY_ATTEMPTS: 'Too many attempts. Wait a few minutes, then try again.',
-    DEMO_ACCOUNT: 'The demo accounts keep their passwords so that the demo keeps working.',
+    DEMO_ACCOUNT:
+      'The demo accounts keep their passwords and cannot use two-factor authentication, so that the demo keeps working.',
     DEPARTMENT_NAME_TAKEN: 'A department with this name already exists.',
     LABEL_NAME_TAKEN: 'A label with this name already exists.',
     UNKNOWN_LABEL: 'One of these labels was deleted meanwhile. Open the list again.',
@@ -90,6 +91,14 @@ const en = {
     WRONG_PASSWORD: 'Your current password is not right.',
     SHORTCUT_TAKEN: 'Someone who would see this response already uses this shortcut.',
     INVALID_MENTION: 'Only colleagues who can see this chat can be mentioned.',
+    TWO_FACTOR_REQUIRED: 'Enter the 6-digit code from your authenticator app.',
+    INVALID_TWO_FACTOR_CODE:
+      'That code is not right. Use the current code from your app (each code works once), or an unused recovery code.',
+    TWO_FACTOR_SETUP_REQUIRED:
+      'Your workspace requires admins to use two-factor authentication. Set it up to continue.',
+    TWO_FACTOR_ALREADY_ENABLED: 'Two-factor authentication is already on.',
+    TWO_FACTOR_NOT_ENABLED: 'Two-factor authentication is already off.',
+    TWO_FACTOR_SETUP_NOT_STARTED: 'The setup has expired. Close this window and start again.',
     generic: 'Something went wrong. Please try again.',
   },
   nav: {
@@ -133,6 +142,7 @@ const en = {
     logout: 'Log out',
     changePassword: 'Change password',
     alerts: 'Alerts and sounds',
+    twoFactor: 'Two-factor authentication',
   },
   password: {
     title: 'Change password',
@@ -721,6 +731,40 @@ const en = {
     handling: 'Average handling time',
     closedWhileWaiting: 'Closed while waiting',
   },
+  twoFactor: {
+    title: 'Two-factor authentication',
+    setupTitle: 'Set up two-factor authentication',
+    requiredHint:
+      'Your workspace requires admins to sign in with a code from an authenticator app as well as the password.',
+    on: 'On',
+    off: 'Off',
+    onHint: 'Signing in asks for a code from your authenticator app after the password.',
+    offHint:
+      'Add a second step to signing in: a 6-digit code from an authenticator app on your phone (Google Authenticator, Microsoft Authenticator, 1Password…).',
+    setUp: 'Set up',
+    scanStep: 'Scan this QR code with your authenticator app, or type the key by hand.',
+    qrAlt: 'QR code for your authenticator app',
+    secretLabel: 'Key',
+    confirmStep: 'Enter the 6-digit code the app shows.',
+    codeLabel: 'Code',
+    enable: 'Turn on',
+    enabled: 'Two-factor authentication is on. Your other devices were signed out.',
+    recoveryCodesHint:
+      'Keep these recovery codes somewhere safe. Each one signs you in once if you lose your phone. They are shown only now.',
+    savedCodes: 'I have saved the codes',
+    download: 'Download',
+    copyFailed: 'Copy failed. Select the codes and copy them by hand.',
+    fileHeading: 'Omni recovery codes (each works once)',
+    disableCodeLabel: 'Code from your app, or a recovery code',
+    disableHint: 'Turning it off signs out your other devices.',
+    disable: 'Turn off',
+    disabled: 'Two-factor authentication is off.',
+    loginIntro: 'Your account is protected with two-factor authentication.',
+    loginCodeLabel: '6-digit code',
+    loginCodeHint: 'From your authenticator app. Lost your phone? Enter a recovery code instead.',
+    verify: 'Verify',
+    back: 'Use another account',
+  },
   settings: {
     chatsSection: 'Chats',
     autoClose: 'Close silent chats automatically',
@@ -744,6 +788,10 @@ const en = {
     callbackUrlHint:
       'Paste this URL into your Facebook app (Messenger → Webhooks → Callback URL). All pages of this workspace share it; add pages under Facebook pages.',
     copyFailed: 'Copy failed. Select the URL and copy it by hand.',
+    securitySection: 'Security',
+    require2faForAdmins: 'Require two-factor authentication for admins',
+    require2faForAdminsHint:
+      'Admins without it must set it up before they can do anything else, starting with their next request. Operators and supervisors may turn it on for themselves.',
   },
   demoLogins: {
     title: 'Demo accounts',

@@ -2,7 +2,11 @@ import type { LoginInput, SignupInput } from '@/api/types';
 import { MIN_PASSWORD_LENGTH, isValidEmail, issues } from '@/utils/validation';
 import type { FieldIssues } from '@/utils/validation';
 
-export const LOGIN_FIELDS = ['email', 'password'] as const satisfies readonly (keyof LoginInput)[];
+export const LOGIN_FIELDS = [
+  'email',
+  'password',
+  'code',
+] as const satisfies readonly (keyof LoginInput)[];
 export const SIGNUP_FIELDS = [
   'tenantName',
   'name',
@@ -15,6 +19,7 @@ export function validateLogin(values: LoginInput): FieldIssues<keyof LoginInput>
   if (!values.email.trim()) result.email = issues.required();
   else if (!isValidEmail(values.email)) result.email = issues.email();
   if (!values.password) result.password = issues.required();
+  if (values.code !== undefined && !values.code.trim()) result.code = issues.required();
   return result;
 }
 
@@ -28,8 +33,11 @@ export function validateSignup(values: SignupInput): FieldIssues<keyof SignupInp
   return result;
 }
 
+/** The second step's code (TOTP or recovery code) goes along only once the server asked for it. */
 export function toLoginPayload(values: LoginInput): LoginInput {
-  return { email: values.email.trim(), password: values.password };
+  const payload: LoginInput = { email: values.email.trim(), password: values.password };
+  if (values.code !== undefined) payload.code = values.code.trim();
+  return payload;
 }
 
 export function toSignupPayload(values: SignupInput): SignupInput {

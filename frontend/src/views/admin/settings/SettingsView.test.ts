@@ -4,7 +4,7 @@ import { createPinia, setActivePinia } from 'pinia';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { h } from 'vue';
 import { useSessionStore } from '@/stores/session';
-import { makeTenant } from '@/test/factories';
+import { makeTenant, makeUser } from '@/test/factories';
 import { jsonResponse, stubFetch } from '@/test/fetch-mock';
 import { createTestI18n } from '@/test/i18n';
 import SettingsView from './SettingsView.vue';
@@ -61,5 +61,47 @@ describe('SettingsView: automatic close and the reminder', () => {
     expect(fetchStub.requests.find((request) => request.method === 'PATCH')?.body).toEqual({
       autoCloseAfterMinutes: null,
     });
+  });
+});
+
+describe('SettingsView: two-factor for admins', () => {
+  beforeEach(() => {
+    setActivePinia(createPinia());
+    document.body.innerHTML = '';
+  });
+
+  it('saves the switch; an admin without two-factor who turns it on must set it up next', async () => {
+    const tenant = makeTenant();
+    const { requests } = stubFetch({
+      'PATCH /api/tenant': jsonResponse(200, { tenant: { ...tenant, require2faForAdmins: true } }),
+    });
+    const session = useSessionStore();
+    session.token = 'jwt';
+    session.user = makeUser({ role: 'admin', twoFactorEnabled: false });
+    const wrapper = mountSettings(tenant);
+
+    await wrapper.get('[data-testid="settings-require-2fa"]').trigger('click');
+    await wrapper.get('form').trigger('submit');
+    await flushPromises();
+
+    expect(requests[0]?.body).toEqual({ require2faForAdmins: true });
+    expect(session.tenant?.require2faForAdmins).toBe(true);
+    expect(session.isTwoFactorSetupRequired).toBe(true);
+  });
+
+  it('an admin who has two-factor carries on', async () => {
+    const tenant = makeTenant();
+    stubFetch({
+      'PATCH /api/tenant': jsonResponse(200, { tenant: { ...tenant, require2faForAdmins: true } }),
+    });
+    const session = useSessionStore();
+    session.token = 'jwt';
+    session.user = makeUser({ role: 'admin', twoFactorEnabled: true });
+    const wrapper = mountSettings(tenant);
+
+    await wrapper.get('[data-testid="settings-require-2fa"]').trigger('click');
+    await wrapper.get('form').trigger('submit');
+    await flushPromises();
+    expect(session.isTwoFactorSetupRequired).toBe(false);
   });
 });
