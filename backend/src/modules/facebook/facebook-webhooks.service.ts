@@ -36,6 +36,13 @@ export type ReceivedDelivery =
   | { outcome: 'ignored'; reason: string }
   | { outcome: 'acknowledged'; reason: WebhookRefusalReason };
 
+/** What the service reports of every delivery, for /metrics (in memory: no I/O per delivery). */
+export type WebhookCounters = {
+  received: () => void;
+  verified: (outcome: 'stored' | 'ignored') => void;
+  refused: (reason: WebhookRefusalReason) => void;
+};
+
 /** What checking a delivery decided, before anything is stored or counted. */
 type Verdict =
   | { kind: 'process'; pageIds: string[]; rawBody: Buffer }
@@ -83,6 +90,7 @@ export class FacebookWebhooksService {
     private readonly refusals: WebhookRefusals,
     private readonly queues: Pick<JobQueues, 'wake'>,
     private readonly logger: Logger,
+    private readonly counters: WebhookCounters,
   ) {}
 
   /**
@@ -145,6 +153,17 @@ export class FacebookWebhooksService {
     rawBody: Buffer,
     signatureHeader: string | undefined,
   ): Promise<ReceivedDelivery> {
+    this.counters.received();
+    const received = await this.verifyAndStore(tenantKey, rawBody, signatureHeader);
+    if (received.outcome !== 'acknowledged') this.counters.verified(received.outcome);
+    return received;
+  }
+
+  private async verifyAndStore(
+    tenantKey: string,
+    rawBody: Buffer,
+    signatureHeader: string | undefined,
+  ): Promise<ReceivedDelivery> {
     // While throttled only the keys this process holds may verify a delivery (no query), so
     // Facebook's own deliveries still get through a flood of forged ones.
     const isThrottled = this.refusals.isThrottled(tenantKey);
@@ -153,16 +172,19 @@ export class FacebookWebhooksService {
       : await this.signingKeys.lookup(tenantKey);
     if (!keys && isThrottled) {
       this.refusals.recordThrottled(tenantKey);
+      this.counters.refused('THROTTLED');
       throw new WebhookThrottledError(this.refusals.retryAfterSeconds(tenantKey));
     }
     if (!keys) {
       this.refusals.recordUnknownTenant();
+      this.counters.refused('UNKNOWN_TENANT');
       throw new NotFoundError('The webhook address');
     }
 
     const verdict = await this.check(keys, tenantKey, rawBody, signatureHeader, !isThrottled);
     if (verdict.kind === 'refuse') {
       const tenant = { id: keys.tenantId, key: tenantKey };
+      this.counters.refused(verdict.reason);
       if (await this.refusals.record(tenant, verdict.reason))
         throw new WebhookThrottledError(this.refusals.retryAfterSeconds(tenantKey));
       if (verdict.error) throw verdict.error;
