@@ -34,54 +34,56 @@ export class OmniMetrics {
   constructor(role: ProcessRole) {
     this.registry.setDefaultLabels({ role });
     collectDefaultMetrics({ register: this.registry, prefix: METRIC_PREFIX });
-    const registers = [this.registry];
+    // Each series only in the registry of the role that records it: no api series of a
+    // worker's figure that would stay 0 forever, and the other way round.
+    const recordedBy = (owner: ProcessRole) => (owner === role ? [this.registry] : []);
     this.webhooksReceived = new Counter({
       name: `${METRIC_PREFIX}webhook_deliveries_received_total`,
       help: 'Webhook deliveries POSTed to a tenant webhook address',
-      registers,
+      registers: recordedBy('api'),
     });
     this.webhooksVerified = new Counter({
       name: `${METRIC_PREFIX}webhook_deliveries_verified_total`,
       help: 'Deliveries whose signature was verified: stored for processing, or ignored with a reason',
       labelNames: ['outcome'],
-      registers,
+      registers: recordedBy('api'),
     });
     this.webhooksRefused = new Counter({
       name: `${METRIC_PREFIX}webhook_deliveries_refused_total`,
       help: 'Deliveries not stored, by reason (unsigned, forged, unknown address, throttled…)',
       labelNames: ['reason'],
-      registers,
+      registers: recordedBy('api'),
     });
     this.deliveriesProcessed = new Counter({
       name: `${METRIC_PREFIX}webhook_deliveries_processed_total`,
       help: 'Stored deliveries the worker processed (their events applied to conversations)',
-      registers,
+      registers: recordedBy('worker'),
     });
     this.dispatchLatency = new Histogram({
       name: `${METRIC_PREFIX}dispatch_latency_seconds`,
       help: "From a tenant's dispatcher being woken to the end of its run (assignments made)",
       buckets: LATENCY_BUCKETS,
-      registers,
+      registers: recordedBy('worker'),
     });
     this.sendApiResults = new Counter({
       name: `${METRIC_PREFIX}send_api_results_total`,
       help: 'Send API calls by result (sent, or the kind of failure) and Graph error code',
       labelNames: ['result', 'code'],
-      registers,
+      registers: recordedBy('worker'),
     });
     this.jobDuration = new Histogram({
       name: `${METRIC_PREFIX}job_duration_seconds`,
       help: 'How long a background job ran, by queue',
       labelNames: ['queue'],
       buckets: LATENCY_BUCKETS,
-      registers,
+      registers: recordedBy('worker'),
     });
     this.httpDuration = new Histogram({
       name: `${METRIC_PREFIX}http_request_duration_seconds`,
       help: 'HTTP requests by method, route template and status',
       labelNames: ['method', 'route', 'status'],
       buckets: LATENCY_BUCKETS,
-      registers,
+      registers: recordedBy('api'),
     });
   }
 
