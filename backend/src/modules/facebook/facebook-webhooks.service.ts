@@ -1,4 +1,5 @@
-import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import { isSameSecret } from '../../crypto/same-secret.js';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { v7 as uuidv7 } from 'uuid';
 import { z } from 'zod';
@@ -376,10 +377,4 @@ export function isValidSignature(
   const expected = createHmac('sha256', appSecret).update(rawBody).digest();
   const received = Buffer.from(signatureHex, 'hex');
   return received.length === expected.length && timingSafeEqual(received, expected);
-}
-
-/** Constant-time equality that does not reveal the length either (both sides hashed first). */
-function isSameSecret(expected: string, received: string): boolean {
-  const digest = (value: string) => createHash('sha256').update(value).digest();
-  return timingSafeEqual(digest(expected), digest(received));
 }

@@ -1,4 +1,4 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { isSameSecret } from '../../crypto/same-secret.js';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { AggregatorRegistry, Gauge } from 'prom-client';
 import { sqlIn } from '../../db/sql.js';
@@ -80,10 +80,4 @@ export class MetricsService {
     const merged = AggregatorRegistry.aggregate([own, ...workers]);
     return { text: await merged.metrics(), contentType: merged.contentType };
   }
-}
-
-/** Constant-time equality that does not reveal the length either (both sides hashed first). */
-function isSameSecret(expected: string, received: string): boolean {
-  const digest = (value: string) => createHash('sha256').update(value).digest();
-  return timingSafeEqual(digest(expected), digest(received));
 }
