@@ -1,4 +1,8 @@
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { JobQueues } from '../../jobs/job-queues.js';
+import { createLogger } from '../../logger.js';
+import { createRedis } from '../../redis.js';
 import {
   connectFacebookPage,
   createOperator,
@@ -34,7 +38,8 @@ describe('GET /metrics without METRICS_TOKEN', () => {
 });
 
 describe('GET /metrics with METRICS_TOKEN', () => {
-  const api = useTestApi({ METRICS_TOKEN });
+  // A database of its own: the queue figure counts every tenant's waiting conversations.
+  const api = useTestApi({ METRICS_TOKEN }, { ownDatabase: true });
   useTestWorker(api);
 
   const scrape = async (): Promise<Sample[]> => {
@@ -164,4 +169,40 @@ describe('GET /metrics with METRICS_TOKEN', () => {
         expect(text).not.toContain(id);
     },
   );
+
+  it('reads the waiting conversations and the job backlog when it is scraped', async () => {
+    const before = await scrape();
+    const admin = await signUpTenant(api);
+    const connected = await connectFacebookPage(api, admin.token);
+    const pageId = connected.page.pageId;
+    const visitor = registerRandomUser(api.fakeGraph, { pageId } as FakePage);
+    // No operator is online: the conversation waits in the queue.
+    const body = delivery(entry(pageId, textMessage({ psid: visitor.psid, pageId, text: 'Hi' })));
+    expect((await postDelivery(api, admin.tenant.key, body, connected.appSecret)).status).toBe(200);
+    const waiting = await until(
+      async () =>
+        (await api.request('GET', '/api/conversations', { token: admin.token })).body.items[0],
+      (found) => found?.status === 'queued',
+    );
+    expect(waiting?.status).toBe('queued');
+    const logger = createLogger(api.config);
+    const redis = createRedis(api.config, 'test', logger);
+    const queues = new JobQueues(redis, api.config.redisPrefix, logger);
+    try {
+      await queues.enqueue(
+        'queue-notice',
+        { conversationId: randomUUID() },
+        { delay: 600_000, jobId: `metrics-test-${randomUUID()}` },
+      );
+    } finally {
+      await queues.close();
+      redis.disconnect();
+    }
+
+    const after = await scrape();
+    const moved = (name: string, labels: Record<string, string> = {}) =>
+      sumOf(after, name, labels) - sumOf(before, name, labels);
+    expect(moved('omni_queue_waiting_conversations')).toBe(1);
+    expect(moved('omni_job_backlog', { queue: 'queue-notice', state: 'delayed' })).toBe(1);
+  });
 });

@@ -1,6 +1,7 @@
 /**
  * A strict reader of the Prometheus text exposition format (version 0.0.4), for tests: every
- * line must be a HELP, a TYPE, or a sample of a family whose TYPE came before it.
+ * line must be a well-formed HELP or TYPE, another comment, or a sample of a family whose TYPE
+ * came before it.
  */
 export type Sample = { name: string; labels: Record<string, string>; value: number };
 
@@ -34,7 +35,8 @@ export function parseExposition(text: string): Sample[] {
       types.set(type[1]!, type[2]!);
       continue;
     }
-    if (line.startsWith('#')) throw new Error(`${where}: not a HELP or TYPE comment`);
+    if (/^# (HELP|TYPE)\b/.test(line)) throw new Error(`${where}: a malformed ${line.slice(2, 6)}`);
+    if (line.startsWith('#')) continue; // any other comment is allowed, and ignored
     const sample = SAMPLE_LINE.exec(line);
     if (!sample) throw new Error(`${where}: not a sample`);
     const name = sample[1]!;
