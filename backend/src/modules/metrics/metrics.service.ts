@@ -7,7 +7,7 @@ import type { JobQueues } from '../../jobs/job-queues.js';
 import type { Logger } from '../../logger.js';
 import { MetricsRepository } from './metrics.repository.js';
 import { METRIC_PREFIX, type OmniMetrics } from './omni-metrics.js';
-import type { WorkerMetricsSnapshots } from './worker-metrics-snapshots.js';
+import type { MetricsSnapshot, WorkerMetricsSnapshots } from './worker-metrics-snapshots.js';
 
 /** The job states whose counts make a queue's backlog. */
 export const BACKLOG_STATES = ['waiting', 'active', 'delayed', 'prioritized', 'failed'] as const;
@@ -77,7 +77,17 @@ export class MetricsService {
     ]);
     // Sums what several processes of one role recorded (counters, histograms); the series of
     // the api and of the workers stay apart by their `role` label.
-    const merged = AggregatorRegistry.aggregate([own, ...workers]);
+    const merged = AggregatorRegistry.aggregate([own, ...workers].map(keepStartTimes));
     return { text: await merged.metrics(), contentType: merged.contentType };
   }
+}
+
+/**
+ * prom-client omits a process's start time when it aggregates (cluster workers start
+ * together); here each role's newest start shows, so a restarted worker is seen.
+ */
+function keepStartTimes(snapshot: MetricsSnapshot): MetricsSnapshot {
+  return snapshot.map((metric) =>
+    metric.aggregator === 'omit' ? { ...metric, aggregator: 'max' } : metric,
+  );
 }

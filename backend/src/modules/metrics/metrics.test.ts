@@ -65,11 +65,15 @@ describe('GET /metrics with METRICS_TOKEN', () => {
     expect(sumOf(samples, 'omni_process_cpu_user_seconds_total', { role: 'api' })).toBeGreaterThan(
       0,
     );
+    expect(sumOf(samples, 'omni_process_start_time_seconds', { role: 'api' })).toBeGreaterThan(0);
     const workerReported = await until(scrape, (all) =>
       all.some((sample) => sample.labels['role'] === 'worker'),
     );
     expect(
       sumOf(workerReported, 'omni_process_resident_memory_bytes', { role: 'worker' }),
+    ).toBeGreaterThan(0);
+    expect(
+      sumOf(workerReported, 'omni_process_start_time_seconds', { role: 'worker' }),
     ).toBeGreaterThan(0);
     // Every queue's backlog is there, read from BullMQ at scrape time.
     const backlogQueues = new Set(
