@@ -39,6 +39,9 @@ import { PasswordResetService } from './modules/auth/password-reset.service.js';
 import { PasswordResetThrottle } from './modules/auth/password-reset-throttle.js';
 import { RealtimeServer } from './modules/realtime/realtime.server.js';
 import { TenantsService } from './modules/tenants/tenants.service.js';
+import { MetricsService } from './modules/metrics/metrics.service.js';
+import { OmniMetrics } from './modules/metrics/omni-metrics.js';
+import { WorkerMetricsSnapshots } from './modules/metrics/worker-metrics-snapshots.js';
 import { rooms, type SocketControl } from './modules/realtime/realtime.events.js';
 import { OperatorPresence } from './modules/routing/operator-presence.js';
 import { RepliesService } from './modules/replies/replies.service.js';
@@ -66,6 +69,7 @@ export async function startApi({
   logger,
 }: Infrastructure): Promise<Stoppable & { server: Server }> {
   const em = orm.em as EntityManager;
+  const metrics = new OmniMetrics('api');
   const passwords = new PasswordHasher();
   const tokens = new TokenService(config);
   // Sessions cut sockets through the realtime server, which authenticates through auth:
@@ -178,6 +182,7 @@ export async function startApi({
       new WebhookRefusals(redis, config.redisPrefix, logger, config.webhookUnverifiedPerMinute),
       queues,
       logger,
+      metrics.webhooks,
     ),
     conversations,
     contacts: new ContactsService(em),
@@ -199,6 +204,14 @@ export async function startApi({
     queueStats: new QueueStatsService(em),
     files,
     demo: new DemoService(em, config),
+    metrics: new MetricsService(
+      metrics,
+      new WorkerMetricsSnapshots(redis, config.redisPrefix),
+      em,
+      queues,
+      config.metricsToken,
+      logger,
+    ),
     simulator: sandboxGraph
       ? new MessengerSimulator(em, secrets, sandboxGraph, config.publicUrl)
       : null,
@@ -224,6 +237,7 @@ export async function startApi({
     services,
     panelDir: config.panelDir ?? defaultPanelDir,
     sandboxGraph: sandboxGraph?.middleware(SANDBOX_GRAPH_PATH) ?? null,
+    recordHttpRequest: (...request) => metrics.httpRequestAnswered(...request),
   });
   handleRequest = app.callback();
   await new Promise<void>((resolve, reject) => {

@@ -4,8 +4,10 @@ import Koa, { type Middleware } from 'koa';
 import helmet from 'koa-helmet';
 import type { Config } from './config.js';
 import { ApiRouter, type AnyRouteSpec } from './http/api-router.js';
+import { registerApiDocs } from './http/api-docs.js';
 import { errorHandler } from './http/error-handler.js';
 import { shedLoad } from './http/load-shedding.js';
+import { measureHttpRequests, type RecordHttpRequest } from './http/http-metrics.js';
 import { buildOpenApiDocument } from './http/openapi.js';
 import { isPanelBuilt, servePanel } from './http/panel.js';
 import { ormRequestContext, requestId } from './http/request-context.js';
@@ -38,6 +40,8 @@ import { registerFileRoutes } from './modules/files/files.routes.js';
 import type { FilesService } from './modules/files/files.service.js';
 import { registerHealthRoutes } from './modules/health/health.routes.js';
 import type { HealthService } from './modules/health/health.service.js';
+import { registerMetricsRoutes } from './modules/metrics/metrics.routes.js';
+import type { MetricsService } from './modules/metrics/metrics.service.js';
 import { registerNoteRoutes } from './modules/notes/notes.routes.js';
 import type { NotesService } from './modules/notes/notes.service.js';
 import { registerAlertPreferenceRoutes } from './modules/operators/alert-preferences.routes.js';
@@ -86,6 +90,7 @@ export type ApiServices = {
   queueStats: QueueStatsService;
   files: FilesService;
   demo: DemoService;
+  metrics: MetricsService;
   /** null unless demo mode is on. */
   simulator: MessengerSimulator | null;
 };
@@ -126,6 +131,7 @@ export function registerApiRoutes(
     servedToOtherOrigins: config.filesPublicUrl !== null,
   });
   registerDemoRoutes(router, services);
+  registerMetricsRoutes(router, services.metrics);
 }
 
 /** The route specs alone, as tests and the document need them: stand-ins take the services. */
@@ -155,6 +161,8 @@ export function createApp(options: {
   panelDir: string;
   /** Demo mode's sandbox Graph API (mounted at SANDBOX_GRAPH_PATH), or null. */
   sandboxGraph?: Middleware | null;
+  /** Told of every answered request (HTTP latency in /metrics). */
+  recordHttpRequest: RecordHttpRequest;
 }): Koa<AppState> {
   const { config, orm, logger, services, panelDir } = options;
   // Behind a load balancer, X-Forwarded-For carries the client address (login throttling).
@@ -168,10 +176,13 @@ export function createApp(options: {
     openApiDocument ??= buildOpenApiDocument(router.specs, config.publicUrl);
     ctx.body = openApiDocument;
   });
+  registerApiDocs(router.koaRouter);
 
   const publicOrigin = new URL(config.publicUrl).origin;
   // File links point at FILES_PUBLIC_URL when it is set (a separate origin for their bytes).
   const filesOrigins = config.filesPublicUrl ? [new URL(config.filesPublicUrl).origin] : [];
+  // Outermost: the status it sees is the one the error handler settled on.
+  app.use(measureHttpRequests(options.recordHttpRequest));
   app.use(requestId(logger));
   app.use(errorHandler(logger));
   app.use(shedLoad(config.maxRequestsInFlight));

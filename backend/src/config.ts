@@ -110,6 +110,7 @@ const environmentSchema = z.object({
     .regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL')
     .optional(),
   MAIL_FROM: z.string().min(3).default('Omni <no-reply@localhost>'),
+  METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
 });
 
 export type Config = Readonly<{
@@ -162,6 +163,8 @@ export type Config = Readonly<{
   smtpUrl: string | null;
   /** The From header of every mail. */
   mailFrom: string;
+  /** The bearer token of GET /metrics; null: metrics are not served at all. */
+  metricsToken: string | null;
 }>;
 
 /** Thrown when the environment is wrong; its message names every offending variable. */
@@ -263,6 +266,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
     maxRequestsInFlight: values.MAX_REQUESTS_IN_FLIGHT,
     smtpUrl: values.SMTP_URL ?? null,
     mailFrom: values.MAIL_FROM,
+    metricsToken: values.METRICS_TOKEN ?? null,
   });
 }
 

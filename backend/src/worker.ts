@@ -37,6 +37,12 @@ import { PageHealthSweep } from './modules/page-health/page-health-sweep.js';
 import { PageProbe } from './modules/page-health/page-probe.js';
 import { OutboundSweeper } from './modules/replies/outbound-sweeper.js';
 import { SenderActionSender } from './modules/replies/sender-action-sender.js';
+import { SendApiCountingGraphClient } from './modules/facebook/graph/send-api-counting-graph-client.js';
+import { OmniMetrics } from './modules/metrics/omni-metrics.js';
+import {
+  publishWorkerMetrics,
+  WorkerMetricsSnapshots,
+} from './modules/metrics/worker-metrics-snapshots.js';
 import {
   createIntegrations,
   createRouting,
@@ -53,6 +59,7 @@ export async function startWorker({
   logger,
 }: Infrastructure): Promise<Stoppable> {
   const em = orm.em as EntityManager;
+  const metrics = new OmniMetrics('worker');
   const { secrets, graph, storage, fileLinks, linkFile, attachmentDownloads } =
     createIntegrations(config);
   const inbound = new InboundService(em, logger);
@@ -68,7 +75,7 @@ export async function startWorker({
   );
   const sender = new OutboundSender(
     em,
-    graph,
+    new SendApiCountingGraphClient(graph, (result, code) => metrics.sendApiAnswered(result, code)),
     secrets,
     // Facebook fetches an operator's file from Omni itself, through an expiring signed link.
     (fileId) => new URL(fileLinks.urlFor(fileId), config.publicUrl).toString(),
@@ -110,7 +117,14 @@ export async function startWorker({
   // Each feature declares its jobs; `satisfies` makes a job without its processor a type error.
   const processors = {
     ...heartbeatJobs(redis, config.redisPrefix),
-    ...inboundJobs({ inbound, sweeper: webhookSweeper, queues, dispatchCommitted, logger }),
+    ...inboundJobs({
+      inbound,
+      sweeper: webhookSweeper,
+      queues,
+      dispatchCommitted,
+      logger,
+      countProcessed: (deliveries) => metrics.deliveriesWereProcessed(deliveries),
+    }),
     ...conversationsJobs(profiles, queues),
     ...pageSubscriptionsJobs(subscriptions, logger),
     ...filesJobs(files, logger),
@@ -142,7 +156,16 @@ export async function startWorker({
     orm,
     logger,
     processors,
+    onFinished: (name, waitedMs, ranMs) => metrics.jobFinished(name, waitedMs, ranMs),
   });
+  // Only where /metrics is served: otherwise nobody would read what is written.
+  const metricsPublisher = config.metricsToken
+    ? publishWorkerMetrics(
+        metrics.registry,
+        new WorkerMetricsSnapshots(redis, config.redisPrefix),
+        logger,
+      )
+    : null;
   const schedules = new JobScheduleKeeper(queues, logger);
   await schedules.start();
   await wakeOnStart(queues);
@@ -152,6 +175,7 @@ export async function startWorker({
     stop: async () => {
       schedules.stop();
       await workers.close();
+      await metricsPublisher?.stop();
       mailer.close();
     },
   };

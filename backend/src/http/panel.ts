@@ -31,5 +31,10 @@ export function isPanelBuilt(panelDir: string): boolean {
 }
 
 function isApiPath(path: string): boolean {
-  return path === '/health' || path.startsWith('/api/') || path.startsWith('/socket.io/');
+  return (
+    path === '/health' ||
+    path === '/metrics' ||
+    path.startsWith('/api/') ||
+    path.startsWith('/socket.io/')
+  );
 }

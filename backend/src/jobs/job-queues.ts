@@ -1,4 +1,4 @@
-import { Queue, type JobsOptions } from 'bullmq';
+import { Queue, type JobState, type JobsOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from '../logger.js';
 import { JOB_NAMES, JOB_RETRIES, type JobName, type JobPayloads } from './job-map.js';
@@ -118,6 +118,19 @@ export class JobQueues {
       { every: everyMs },
       { name, data: payload },
     );
+  }
+
+  /** How many jobs of each queue are in each of `states` (one round trip per queue). */
+  async countJobs<S extends JobState>(
+    states: readonly S[],
+  ): Promise<Record<JobName, Record<S, number>>> {
+    const counts = await Promise.all(
+      [...this.queues].map(async ([name, queue]) => {
+        const byState = await queue.getJobCounts(...states);
+        return [name, Object.fromEntries(states.map((state) => [state, byState[state] ?? 0]))];
+      }),
+    );
+    return Object.fromEntries(counts) as Record<JobName, Record<S, number>>;
   }
 
   async close(): Promise<void> {

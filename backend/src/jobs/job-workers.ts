@@ -34,8 +34,10 @@ export class JobWorkers {
     orm: MikroORM;
     processors: JobProcessors;
     logger: Logger;
+    /** Told of each job that ran to its end: how long it waited since it was added, and ran. */
+    onFinished?: (name: JobName, waitedMs: number, ranMs: number) => void;
   }) {
-    const { connection, prefix, orm, processors, logger } = options;
+    const { connection, prefix, orm, processors, logger, onFinished } = options;
     this.workers = JOB_NAMES.map((name: JobName) => {
       // The job map ties each queue's payload to its processor; BullMQ itself is untyped here.
       const process = processors[name] as (
@@ -44,8 +46,12 @@ export class JobWorkers {
       const worker = new Worker<JobPayloads[JobName]>(
         name,
         async (job, token) => {
+          const startedAt = Date.now();
           const outcome = await RequestContext.create(orm.em, () => process(job.data));
-          if (!outcome) return;
+          if (!outcome) {
+            onFinished?.(name, Math.max(0, startedAt - job.timestamp), Date.now() - startedAt);
+            return;
+          }
           // BullMQ's way to run a job again later: delay it, then say so by throwing.
           await job.moveToDelayed(Date.now() + outcome.runAgainInMs, token);
           throw new DelayedError();

@@ -1,4 +1,5 @@
-import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import { isSameSecret } from '../../crypto/same-secret.js';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { v7 as uuidv7 } from 'uuid';
 import { z } from 'zod';
@@ -35,6 +36,13 @@ export type ReceivedDelivery =
   | { outcome: 'stored'; eventId: string }
   | { outcome: 'ignored'; reason: string }
   | { outcome: 'acknowledged'; reason: WebhookRefusalReason };
+
+/** What the service reports of every delivery, for /metrics (in memory: no I/O per delivery). */
+export type WebhookCounters = {
+  received: () => void;
+  verified: (outcome: 'stored' | 'ignored') => void;
+  refused: (reason: WebhookRefusalReason) => void;
+};
 
 /** What checking a delivery decided, before anything is stored or counted. */
 type Verdict =
@@ -83,6 +91,7 @@ export class FacebookWebhooksService {
     private readonly refusals: WebhookRefusals,
     private readonly queues: Pick<JobQueues, 'wake'>,
     private readonly logger: Logger,
+    private readonly counters: WebhookCounters,
   ) {}
 
   /**
@@ -145,6 +154,17 @@ export class FacebookWebhooksService {
     rawBody: Buffer,
     signatureHeader: string | undefined,
   ): Promise<ReceivedDelivery> {
+    this.counters.received();
+    const received = await this.verifyAndStore(tenantKey, rawBody, signatureHeader);
+    if (received.outcome !== 'acknowledged') this.counters.verified(received.outcome);
+    return received;
+  }
+
+  private async verifyAndStore(
+    tenantKey: string,
+    rawBody: Buffer,
+    signatureHeader: string | undefined,
+  ): Promise<ReceivedDelivery> {
     // While throttled only the keys this process holds may verify a delivery (no query), so
     // Facebook's own deliveries still get through a flood of forged ones.
     const isThrottled = this.refusals.isThrottled(tenantKey);
@@ -153,16 +173,19 @@ export class FacebookWebhooksService {
       : await this.signingKeys.lookup(tenantKey);
     if (!keys && isThrottled) {
       this.refusals.recordThrottled(tenantKey);
+      this.counters.refused('THROTTLED');
       throw new WebhookThrottledError(this.refusals.retryAfterSeconds(tenantKey));
     }
     if (!keys) {
       this.refusals.recordUnknownTenant();
+      this.counters.refused('UNKNOWN_TENANT');
       throw new NotFoundError('The webhook address');
     }
 
     const verdict = await this.check(keys, tenantKey, rawBody, signatureHeader, !isThrottled);
     if (verdict.kind === 'refuse') {
       const tenant = { id: keys.tenantId, key: tenantKey };
+      this.counters.refused(verdict.reason);
       if (await this.refusals.record(tenant, verdict.reason))
         throw new WebhookThrottledError(this.refusals.retryAfterSeconds(tenantKey));
       if (verdict.error) throw verdict.error;
@@ -354,10 +377,4 @@ export function isValidSignature(
   const expected = createHmac('sha256', appSecret).update(rawBody).digest();
   const received = Buffer.from(signatureHex, 'hex');
   return received.length === expected.length && timingSafeEqual(received, expected);
-}
-
-/** Constant-time equality that does not reveal the length either (both sides hashed first). */
-function isSameSecret(expected: string, received: string): boolean {
-  const digest = (value: string) => createHash('sha256').update(value).digest();
-  return timingSafeEqual(digest(expected), digest(received));
 }

@@ -13,13 +13,16 @@ export function inboundJobs(deps: {
   queues: JobQueues;
   dispatchCommitted: DispatchCommitted;
   logger: Logger;
+  /** Told how many deliveries each drain processed (for /metrics). */
+  countProcessed: (deliveries: number) => void;
 }): Pick<JobProcessors, 'inbound-drain' | 'webhook-sweep'> {
-  const { inbound, sweeper, queues, dispatchCommitted, logger } = deps;
+  const { inbound, sweeper, queues, dispatchCommitted, logger, countProcessed } = deps;
   return {
     'inbound-drain': async ({ lane }) => {
       const drained = await inbound.drain((_outcomes, outboxEntryIds) =>
         dispatchCommitted(outboxEntryIds),
       );
+      countProcessed(drained.processed);
       if (drained.more) await queues.wake('inbound-drain', { lane }, lane);
       if (drained.retryInMs !== null) {
         await queues.enqueue(
