@@ -85,12 +85,14 @@ describe('the page subscription check', () => {
       subscribed: true,
       lastError: null,
     });
-    // Page health opens the dead page's incident (its banner, its mails) from the outbox.
+    // Page health opens the dead page's incident (its banner, its mails) from the outbox,
+    // whose sweep runs every few seconds: on a busy machine that can take a while.
     await until(
       () => openIncidentsOf(dead.page.id),
       (count) => count === 1,
+      30_000,
     );
     expect(await openIncidentsOf(dead.page.id)).toBe(1);
     expect(await openIncidentsOf(alive.page.id)).toBe(0);
-  });
+  }, 45_000);
 });
