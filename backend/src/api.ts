@@ -12,6 +12,8 @@ import { PasswordHasher } from './modules/auth/password-hasher.js';
 import { SessionsService } from './modules/auth/sessions.service.js';
 import { SignUpThrottle } from './modules/auth/sign-up-throttle.js';
 import { TokenService } from './modules/auth/token.service.js';
+import { ApiTokenThrottle } from './modules/api-tokens/api-token-throttle.js';
+import { ApiTokensService } from './modules/api-tokens/api-tokens.service.js';
 import { seedDemoTenantIfEmpty } from './modules/demo/demo.seeder.js';
 import { DemoService } from './modules/demo/demo.service.js';
 import { MessengerSimulator } from './modules/demo/messenger-simulator.js';
@@ -74,6 +76,10 @@ export async function startApi({
     leave: (room, unless) => realtime.leave(room, unless),
   };
   const sessions = new SessionsService(em, tokens, sockets);
+  const apiTokens = new ApiTokensService(
+    em,
+    new ApiTokenThrottle(redis, config.redisPrefix, config.apiTokenRequestsPerMinute),
+  );
   const auth = new AuthService(
     em,
     passwords,
@@ -84,6 +90,7 @@ export async function startApi({
       signUp: new SignUpThrottle(redis, config.redisPrefix, config.signUpsPerAddressPerHour),
     },
     sessions,
+    apiTokens,
   );
   const probeRedis = createProbeRedis(config, logger);
 
@@ -128,6 +135,7 @@ export async function startApi({
   const linkTokens = new LinkTokens(config.jwtSecret);
   const services = {
     auth,
+    apiTokens,
     tenants,
     departments: new DepartmentsService(em),
     cannedResponses: new CannedResponsesService(em),

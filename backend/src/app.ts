@@ -53,11 +53,14 @@ import { registerRoutingRoutes } from './modules/routing/routing.routes.js';
 import type { RoutingService } from './modules/routing/routing.service.js';
 import type { QueueFiguresService } from './modules/routing/queue-figures.service.js';
 import type { QueueStatsService } from './modules/routing/queue-stats.service.js';
+import { registerApiTokenRoutes } from './modules/api-tokens/api-tokens.routes.js';
+import type { ApiTokensService } from './modules/api-tokens/api-tokens.service.js';
 import { registerTenantRoutes } from './modules/tenants/tenants.routes.js';
 import type { TenantsService } from './modules/tenants/tenants.service.js';
 
 export type ApiServices = {
   auth: AuthService;
+  apiTokens: ApiTokensService;
   tenants: TenantsService;
   departments: DepartmentsService;
   cannedResponses: CannedResponsesService;
@@ -114,6 +117,7 @@ export function registerApiRoutes(
   registerNoteRoutes(router, services.notes);
   registerLabelRoutes(router, services.labels, services.conversations);
   registerAuditRoutes(router, services.audit);
+  registerApiTokenRoutes(router, services.apiTokens);
   registerFileRoutes(router, services.files, {
     servedToOtherOrigins: config.filesPublicUrl !== null,
   });

@@ -28,6 +28,7 @@ import { Migration20261203120000_mail_links } from './Migration20261203120000_ma
 import { Migration20261203121000_supervisor } from './Migration20261203121000_supervisor.js';
 import { Migration20261203122000_business_hours } from './Migration20261203122000_business_hours.js';
 import { Migration20261203131000_audit_log } from './Migration20261203131000_audit_log.js';
+import { Migration20261203134000_api_tokens } from './Migration20261203134000_api_tokens.js';
 
 /** Every migration, in order. `npm run db:migration:create` rewrites this file. */
 export const migrationsList: MigrationObject[] = [
@@ -102,4 +103,5 @@ export const migrationsList: MigrationObject[] = [
     class: Migration20261203122000_business_hours,
   },
   { name: 'Migration20261203131000_audit_log', class: Migration20261203131000_audit_log },
+  { name: 'Migration20261203134000_api_tokens', class: Migration20261203134000_api_tokens },
 ];

@@ -898,6 +898,8 @@ const bn: MessageSchema = {
       conversation_taken_over: 'একটি চ্যাট নিজে নিয়েছেন',
       conversation_transferred: 'একটি চ্যাট হস্তান্তর করেছেন',
       conversation_closed: 'একটি চ্যাট বন্ধ করেছেন',
+      api_token_created: 'একটি API টোকেন তৈরি করেছেন',
+      api_token_revoked: 'একটি API টোকেন বাতিল করেছেন',
     },
     targets: {
       page: 'পেজ',
@@ -908,8 +910,10 @@ const bn: MessageSchema = {
       canned_response: 'উত্তর',
       invitation: 'আমন্ত্রণ',
       conversation: 'চ্যাট',
+      api_token: 'API টোকেন',
     },
     fields: {
+      prefix: 'টোকেনের শুরু',
       name: 'নাম',
       pageName: 'ফেসবুকে নাম',
       department: 'বিভাগ',

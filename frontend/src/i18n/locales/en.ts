@@ -908,6 +908,8 @@ const en = {
       conversation_taken_over: 'took over a chat',
       conversation_transferred: 'transferred a chat',
       conversation_closed: 'closed a chat',
+      api_token_created: 'created an API token',
+      api_token_revoked: 'revoked an API token',
     },
     targets: {
       page: 'page',
@@ -918,8 +920,10 @@ const en = {
       canned_response: 'response',
       invitation: 'invitation',
       conversation: 'chat',
+      api_token: 'API token',
     },
     fields: {
+      prefix: 'Token begins with',
       name: 'Name',
       pageName: 'Name on Facebook',
       department: 'Department',

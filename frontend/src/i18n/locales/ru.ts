@@ -918,6 +918,8 @@ const ru: MessageSchema = {
       conversation_taken_over: 'забрал(а) чат себе',
       conversation_transferred: 'передал(а) чат',
       conversation_closed: 'закрыл(а) чат',
+      api_token_created: 'создал(а) API-токен',
+      api_token_revoked: 'отозвал(а) API-токен',
     },
     targets: {
       page: 'страница',
@@ -928,8 +930,10 @@ const ru: MessageSchema = {
       canned_response: 'шаблон',
       invitation: 'приглашение',
       conversation: 'чат',
+      api_token: 'API-токен',
     },
     fields: {
+      prefix: 'Начало токена',
       name: 'Название',
       pageName: 'Название в Facebook',
       department: 'Отдел',
