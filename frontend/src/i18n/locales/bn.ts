@@ -855,7 +855,7 @@ const bn: MessageSchema = {
   apiTokens: {
     title: 'API টোকেন',
     subtitle:
-      'অন্য কোনো সিস্টেমকে এই ওয়ার্কস্পেসের অ্যাডমিন হিসেবে Omni ব্যবহার করতে দিন: টোকেনটি Authorization: Bearer omni_… হিসেবে পাঠান',
+      'অন্য কোনো সিস্টেমকে (CRM, স্ক্রিপ্ট) এই ওয়ার্কস্পেসের অ্যাডমিন হিসেবে Omni ব্যবহার করতে দিন। সেটি টোকেনটি Authorization হেডারে পাঠায়।',
     create: 'নতুন টোকেন',
     createTitle: 'নতুন API টোকেন',
     createdTitle: '“{name}” টোকেন তৈরি হয়েছে',

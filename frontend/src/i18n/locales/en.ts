@@ -865,7 +865,7 @@ const en = {
   apiTokens: {
     title: 'API tokens',
     subtitle:
-      'Let another system use Omni as this workspace’s admin: send the token as Authorization: Bearer omni_…',
+      'Let another system (a CRM, a script) use Omni as an admin of this workspace. It sends the token in the Authorization header.',
     create: 'New token',
     createTitle: 'New API token',
     createdTitle: 'Token “{name}” created',

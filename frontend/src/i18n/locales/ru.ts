@@ -875,7 +875,7 @@ const ru: MessageSchema = {
   apiTokens: {
     title: 'API-токены',
     subtitle:
-      'Позвольте другой системе работать с Omni как администратор этого пространства: передавайте токен в заголовке Authorization: Bearer omni_…',
+      'Позвольте другой системе (CRM, скрипту) работать с Omni как администратор этого пространства. Она передаёт токен в заголовке Authorization.',
     create: 'Новый токен',
     createTitle: 'Новый API-токен',
     createdTitle: 'Токен «{name}» создан',
