@@ -76,12 +76,18 @@ describe('API tokens', () => {
     expect(closed.status, JSON.stringify(closed.body)).toBe(200);
     expect(closed.body.status).toBe('closed');
 
-    // The list shows when it was used, and never the token again.
+    // The list shows when it was used (written once a minute, not on every request), and
+    // never the token again.
     const listed = await api.request('GET', '/api/api-tokens', { token: admin.token });
     expect(listed.status).toBe(200);
     expect(listed.body.items).toEqual([
       expect.objectContaining({ id, name: 'CRM sync', lastUsedAt: expect.any(String) }),
     ]);
+    const firstUse = listed.body.items[0].lastUsedAt;
+    expect(Date.now() - Date.parse(firstUse)).toBeLessThan(60_000);
+    await api.request('GET', '/api/operators', asToken);
+    const again = await api.request('GET', '/api/api-tokens', { token: admin.token });
+    expect(again.body.items[0].lastUsedAt).toBe(firstUse);
     expect(JSON.stringify(listed.body)).not.toContain(token);
     const rows = await storedTokenRows();
     expect(rows).toContain(id);

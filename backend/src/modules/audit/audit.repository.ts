@@ -18,14 +18,22 @@ export class AuditRepository {
     record: Required<AuditRecord>,
   ): Promise<void> {
     const at = new Date();
+    // A user's id and name are read in the insert (none written if they are not the
+    // tenant's); an API token's name is bound as a value, with no row to read.
     const actor =
       'userId' in by
         ? {
             columns: 'u.id, u.name',
-            from: 'from app_user u where u.id = ? and u.tenant_id = :tenant',
-            bindings: [by.userId],
+            nameBindings: [],
+            source: 'from app_user u where u.id = ? and u.tenant_id = :tenant',
+            sourceBindings: [by.userId],
           }
-        : { columns: 'null::uuid, ?', from: '', bindings: [] };
+        : {
+            columns: 'null::uuid, ?::text',
+            nameBindings: [`API token “${by.apiTokenName}”`.slice(0, 120)],
+            source: '',
+            sourceBindings: [],
+          };
     await this.sql.forTenant(tenantId)(
       `insert into audit_entry
          (id, created_at, updated_at, tenant_id, actor_id, actor_name,
@@ -36,19 +44,19 @@ export class AuditRepository {
              from conversation c join contact ct on ct.id = c.contact_id
             where c.id = ?::uuid and c.tenant_id = :tenant)),
          ?::jsonb
-       ${actor.from}`,
+       ${actor.source}`,
       [
         uuidv7(),
         at,
         at,
-        ...('apiTokenName' in by ? [`API token “${by.apiTokenName}”`.slice(0, 120)] : []),
+        ...actor.nameBindings,
         record.action,
         record.target.type,
         record.target.id,
         record.target.name,
         record.target.id,
         JSON.stringify(record.changes),
-        ...actor.bindings,
+        ...actor.sourceBindings,
       ],
     );
   }
