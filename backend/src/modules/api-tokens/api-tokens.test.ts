@@ -141,6 +141,9 @@ describe('API tokens', () => {
         body: { text: 'Hi from a script' },
       }),
       await api.request('POST', '/api/api-tokens', { token, body: { name: 'Another' } }),
+      await api.request('PUT', '/api/me/status', { token, body: { status: 'online' } }),
+      await api.request('GET', '/api/me/preferences', { token }),
+      await api.request('GET', '/api/conversations?mine=true', { token }),
     ];
     for (const response of refusals) {
       expect(response.status).toBe(403);
