@@ -13,6 +13,8 @@ import { SessionsService } from './modules/auth/sessions.service.js';
 import { SignUpThrottle } from './modules/auth/sign-up-throttle.js';
 import { TokenService } from './modules/auth/token.service.js';
 import { TwoFactorService } from './modules/auth/two-factor.service.js';
+import { ApiTokenThrottle } from './modules/api-tokens/api-token-throttle.js';
+import { ApiTokensService } from './modules/api-tokens/api-tokens.service.js';
 import { seedDemoTenantIfEmpty } from './modules/demo/demo.seeder.js';
 import { DemoService } from './modules/demo/demo.service.js';
 import { MessengerSimulator } from './modules/demo/messenger-simulator.js';
@@ -86,6 +88,10 @@ export async function startApi({
     createIntegrations(config);
   const logInThrottle = new LoginThrottle(redis, config.redisPrefix);
   const twoFactor = new TwoFactorService(em, secrets, sessions, logInThrottle);
+  const apiTokens = new ApiTokensService(
+    em,
+    new ApiTokenThrottle(redis, config.redisPrefix, config.apiTokenRequestsPerMinute),
+  );
   const auth = new AuthService(
     em,
     passwords,
@@ -97,6 +103,7 @@ export async function startApi({
     },
     sessions,
     twoFactor,
+    apiTokens,
   );
   const probeRedis = createProbeRedis(config, logger);
 
@@ -140,6 +147,7 @@ export async function startApi({
   const services = {
     auth,
     twoFactor,
+    apiTokens,
     tenants,
     departments: new DepartmentsService(em),
     cannedResponses: new CannedResponsesService(em),

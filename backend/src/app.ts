@@ -61,12 +61,15 @@ import type { QueueFiguresService } from './modules/routing/queue-figures.servic
 import type { QueueStatsService } from './modules/routing/queue-stats.service.js';
 import { registerPageHealthRoutes } from './modules/page-health/page-health.routes.js';
 import type { PageHealthService } from './modules/page-health/page-health.service.js';
+import { registerApiTokenRoutes } from './modules/api-tokens/api-tokens.routes.js';
+import type { ApiTokensService } from './modules/api-tokens/api-tokens.service.js';
 import { registerTenantRoutes } from './modules/tenants/tenants.routes.js';
 import type { TenantsService } from './modules/tenants/tenants.service.js';
 
 export type ApiServices = {
   auth: AuthService;
   twoFactor: TwoFactorService;
+  apiTokens: ApiTokensService;
   tenants: TenantsService;
   departments: DepartmentsService;
   cannedResponses: CannedResponsesService;
@@ -127,6 +130,7 @@ export function registerApiRoutes(
   registerNoteRoutes(router, services.notes);
   registerLabelRoutes(router, services.labels, services.conversations);
   registerAuditRoutes(router, services.audit);
+  registerApiTokenRoutes(router, services.apiTokens);
   registerFileRoutes(router, services.files, {
     servedToOtherOrigins: config.filesPublicUrl !== null,
   });

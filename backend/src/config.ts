@@ -105,6 +105,7 @@ const environmentSchema = z.object({
   WEBHOOK_RAW_BODY_RETENTION_DAYS: z.coerce.number().int().min(1).default(7),
   SIGNUP_LIMIT_PER_HOUR: z.coerce.number().int().min(1).default(5),
   MAX_REQUESTS_IN_FLIGHT: z.coerce.number().int().min(1).default(500),
+  API_TOKEN_REQUESTS_PER_MINUTE: z.coerce.number().int().min(1).default(600),
   SMTP_URL: z
     .string()
     .regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL')
@@ -159,6 +160,8 @@ export type Config = Readonly<{
   signUpsPerAddressPerHour: number;
   /** Requests answered at once; beyond, 503 OVERLOADED (http/load-shedding.ts). */
   maxRequestsInFlight: number;
+  /** Requests each API token may make per minute; beyond, 429 RATE_LIMITED. */
+  apiTokenRequestsPerMinute: number;
   /** Where mail goes (smtp[s]://user:pass@host:port); null: mails are written to the log. */
   smtpUrl: string | null;
   /** The From header of every mail. */
@@ -264,6 +267,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
     webhookRawBodyRetentionDays: values.WEBHOOK_RAW_BODY_RETENTION_DAYS,
     signUpsPerAddressPerHour: values.SIGNUP_LIMIT_PER_HOUR,
     maxRequestsInFlight: values.MAX_REQUESTS_IN_FLIGHT,
+    apiTokenRequestsPerMinute: values.API_TOKEN_REQUESTS_PER_MINUTE,
     smtpUrl: values.SMTP_URL ?? null,
     mailFrom: values.MAIL_FROM,
     metricsToken: values.METRICS_TOKEN ?? null,

@@ -51,6 +51,20 @@ export class ForbiddenError extends AppError {
   }
 }
 
+/**
+ * 403 USER_SESSION_REQUIRED: an API token acts as the tenant's admin but is nobody; what
+ * only a person does (replying as an operator, presence, their own profile) needs a sign-in.
+ */
+export class UserSessionRequiredError extends AppError {
+  constructor() {
+    super(
+      'USER_SESSION_REQUIRED',
+      'An API token cannot do this: it needs a person signed in.',
+      403,
+    );
+  }
+}
+
 export class NotFoundError extends AppError {
   constructor(what: string, details?: Record<string, unknown>) {
     super('NOT_FOUND', `${what} was not found.`, 404, details);

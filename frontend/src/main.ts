@@ -14,6 +14,7 @@ import { useDemoStore } from './stores/demo';
 import { useDepartmentsStore } from './stores/departments';
 import { useFacebookPagesStore } from './stores/facebook-pages';
 import { useMentionsStore } from './stores/mentions';
+import { useApiTokensStore } from './stores/api-tokens';
 import { useLabelsStore } from './stores/labels';
 import { useMessagesStore } from './stores/messages';
 import { useOperatorsStore } from './stores/operators';
@@ -100,6 +101,7 @@ watch(
     useCannedResponsesStore(pinia).reset();
     useMentionsStore(pinia).reset();
     useLabelsStore(pinia).reset();
+    useApiTokensStore(pinia).reset();
     useAlertPreferencesStore(pinia).reset();
     usePageHealthStore(pinia).reset();
     useTwoFactorStore(pinia).reset();

@@ -8,6 +8,7 @@ import { StoredFileSchema } from '../modules/files/stored-file.entity.js';
 import { CannedResponseSchema } from '../modules/canned-responses/canned-response.entity.js';
 import { ConversationLabelSchema } from '../modules/labels/conversation-label.entity.js';
 import { LabelSchema } from '../modules/labels/label.entity.js';
+import { ApiTokenSchema } from '../modules/api-tokens/api-token.entity.js';
 import { AuditEntrySchema } from '../modules/audit/audit-entry.entity.js';
 import { DepartmentSchema } from '../modules/departments/department.entity.js';
 import {
@@ -47,6 +48,7 @@ export const entitySchemas = [
   PasswordResetSchema,
   AuditEntrySchema,
   PageIncidentSchema,
+  ApiTokenSchema,
 ];
 
 /** Every column that holds SecretBox values: what `npm run secrets:reseal` rewrites. */

@@ -5,6 +5,7 @@ import { tenantOwnedEntityNames } from './tenant-filter.js';
 describe('tenant filter', () => {
   it('covers every concrete entity that has a tenant, and only those', () => {
     expect(tenantOwnedEntityNames(entitySchemas).sort()).toEqual([
+      'ApiToken',
       'AuditEntry',
       'CannedResponse',
       'Contact',

@@ -27,11 +27,14 @@ export function buildOpenApiDocument(
       title: 'Omni API',
       version: '1',
       description:
-        'Facebook Messenger pages connected to a shared operator queue. Errors always have the shape {"error": {"code", "message", "details"?}}.',
+        'Facebook Messenger pages connected to a shared operator queue. Errors always have the shape {"error": {"code", "message", "details"?}}. ' +
+        'The bearer is a session token (POST /api/auth/login) or an API token `omni_…` (POST /api/api-tokens), which acts as the workspace admin, rate-limited per token (429 RATE_LIMITED); what only a person does (replies, notes, taking a chat, presence, /api/me, canned responses) answers it 403 USER_SESSION_REQUIRED.',
     },
     servers: [{ url: serverUrl }],
     components: {
-      securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
+      securitySchemes: {
+        bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT or omni_… API token' },
+      },
       schemas: extraSchemas,
     },
     paths,

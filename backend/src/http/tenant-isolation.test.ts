@@ -44,6 +44,7 @@ const idOf: Record<string, (owner: Owner) => string> = {
   '/api/conversations/{id}/labels': (owner) => owner.conversation.id,
   '/api/invitations/{id}': (owner) => owner.invitationId,
   '/api/invitations/{id}/resend': (owner) => owner.invitationId,
+  '/api/api-tokens/{id}': (owner) => owner.apiTokenId,
 };
 
 /** A body that passes validation for each method+path, so the check reaches the lookup. */
@@ -91,6 +92,11 @@ async function seedTenantA() {
     body: { email: uniqueEmail('invitee'), name: 'Invitee', departmentIds: [department.id] },
   });
   const invitationId: string = invitation.body.id;
+  const apiToken = await api.request('POST', '/api/api-tokens', {
+    token: admin.token,
+    body: { name: 'Secret integration' },
+  });
+  const apiTokenId: string = apiToken.body.id;
   return {
     admin,
     department,
@@ -101,6 +107,7 @@ async function seedTenantA() {
     cannedResponseId,
     labelId,
     invitationId,
+    apiTokenId,
   };
 }
 

@@ -4,7 +4,7 @@ import type { Logger } from '../logger.js';
 import { OutboxDispatcher } from '../outbox/outbox-dispatcher.js';
 import type { DispatchCommitted } from '../outbox/outbox.js';
 import { handlersFor } from './outbox-handlers.js';
-import type { Actor } from '../modules/auth/actor.js';
+import type { UserActor } from '../modules/auth/actor.js';
 import {
   RoutingFollowUps,
   type RoutingFollowUpsHooks,
@@ -70,7 +70,7 @@ export class QueueScene {
       maxChats?: number;
       departmentIds?: string[];
     } = {},
-  ): Promise<Actor[]> {
+  ): Promise<UserActor[]> {
     const ids = Array.from({ length: count }, () => uuidv7());
     const connection = this.em.getConnection();
     for (const id of ids) {

@@ -3698,6 +3698,140 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/api-tokens": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The workspace's API tokens, newest first (never the tokens themselves) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Every token */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["ApiToken"][];
+                        };
+                    };
+                };
+                /** @description FORBIDDEN */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Create an API token: `Authorization: Bearer omni_…` then acts as the workspace admin. The token is in this answer only */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": components["schemas"]["CreateApiTokenInput"];
+                };
+            };
+            responses: {
+                /** @description The new token, shown this once */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CreatedApiToken"];
+                    };
+                };
+                /** @description FORBIDDEN | USER_SESSION_REQUIRED */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/api-tokens/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Revoke an API token: requests with it are refused from now on */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Revoked */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description FORBIDDEN */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description NOT_FOUND */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/files/{id}": {
         parameters: {
             query?: never;
@@ -4403,9 +4537,13 @@ export interface components {
          * @description What was done, `<target type>.<verb>`: stable codes, only ever added to
          * @enum {string}
          */
-        AuditAction: "page.created" | "page.updated" | "page.deleted" | "operator.created" | "operator.updated" | "operator.deleted" | "department.created" | "department.updated" | "department.deleted" | "department.hours_updated" | "settings.updated" | "label.created" | "label.updated" | "label.deleted" | "canned_response.created" | "canned_response.updated" | "canned_response.deleted" | "invitation.created" | "invitation.resent" | "invitation.revoked" | "conversation.assigned" | "conversation.taken_over" | "conversation.transferred" | "conversation.closed";
+        AuditAction: "page.created" | "page.updated" | "page.deleted" | "operator.created" | "operator.updated" | "operator.deleted" | "department.created" | "department.updated" | "department.deleted" | "department.hours_updated" | "settings.updated" | "label.created" | "label.updated" | "label.deleted" | "canned_response.created" | "canned_response.updated" | "canned_response.deleted" | "invitation.created" | "invitation.resent" | "invitation.revoked" | "conversation.assigned" | "conversation.taken_over" | "conversation.transferred" | "conversation.closed" | "api_token.created" | "api_token.revoked";
         /** @enum {string} */
-        AuditTargetType: "page" | "operator" | "department" | "settings" | "label" | "canned_response" | "invitation" | "conversation";
+        AuditTargetType: "page" | "operator" | "department" | "settings" | "label" | "canned_response" | "invitation" | "conversation" | "api_token";
+        CreateApiTokenInput: {
+            /** @description What the token is for, e.g. "CRM sync" */
+            name: string;
+        };
         SimulatorMessageInput: {
             personaId: string;
             text?: string;
@@ -4955,6 +5093,38 @@ export interface components {
         } | {
             /** @constant */
             changed: true;
+        };
+        ApiToken: {
+            id: string;
+            name: string;
+            /** @description The first characters, e.g. `omni_Ab3x` */
+            prefix: string;
+            /** Format: date-time */
+            createdAt: string;
+            /** @description To the minute */
+            lastUsedAt: string | null;
+            /** @description Null once its creator was deleted */
+            createdBy: {
+                id: string;
+                name: string;
+            } | null;
+        };
+        CreatedApiToken: {
+            id: string;
+            name: string;
+            /** @description The first characters, e.g. `omni_Ab3x` */
+            prefix: string;
+            /** Format: date-time */
+            createdAt: string;
+            /** @description To the minute */
+            lastUsedAt: string | null;
+            /** @description Null once its creator was deleted */
+            createdBy: {
+                id: string;
+                name: string;
+            } | null;
+            /** @description `omni_…`: send as `Authorization: Bearer <token>`. Shown only now. */
+            token: string;
         };
         DemoInfo: {
             enabled: boolean;

@@ -131,6 +131,12 @@ export interface Mention {
 /** An admin-defined coloured tag (`color` is `#rrggbb`, lower case). */
 export type Label = Schemas['Label'];
 
+/** An API token as listed: its prefix, never the token itself. */
+export type ApiToken = Schemas['ApiToken'];
+/** The answer to creating one: with `token`, shown this once. */
+export type CreatedApiToken = Schemas['CreatedApiToken'];
+export type ApiTokenCreateInput = Schemas['CreateApiTokenInput'];
+
 /** One line of the audit log: who changed what, and the fields it changed. */
 export type AuditEntry = Schemas['AuditEntry'];
 /** What was done, `<target type>.<verb>` (stable codes). */

@@ -164,6 +164,12 @@ export const routes: RouteRecordRaw[] = [
             meta: { titleKey: 'nav.settings' },
           },
           {
+            path: 'api-tokens',
+            name: 'admin-api-tokens',
+            component: () => import('@/views/admin/api-tokens/ApiTokensView.vue'),
+            meta: { titleKey: 'nav.apiTokens' },
+          },
+          {
             path: 'audit-log',
             name: 'admin-audit-log',
             component: () => import('@/views/admin/audit/AuditLogView.vue'),

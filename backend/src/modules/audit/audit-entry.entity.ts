@@ -34,6 +34,8 @@ export const AUDIT_ACTIONS = [
   'conversation.taken_over',
   'conversation.transferred',
   'conversation.closed',
+  'api_token.created',
+  'api_token.revoked',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
@@ -47,6 +49,7 @@ export const AUDIT_TARGET_TYPES = [
   'canned_response',
   'invitation',
   'conversation',
+  'api_token',
 ] as const;
 export type AuditTargetType = (typeof AUDIT_TARGET_TYPES)[number];
 

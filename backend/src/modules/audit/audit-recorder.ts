@@ -8,8 +8,12 @@ import type {
 } from './audit-entry.entity.js';
 import { AuditRepository } from './audit.repository.js';
 
-/** Who acted: a signed-in user, or (an invitee accepting, a job) nobody the log records. */
-export type AuditActor = Pick<Actor, 'tenantId'> & Partial<Pick<Actor, 'userId' | 'role'>>;
+/**
+ * Who acted: a signed-in user, an API token (recorded by its name, with no person), or (an
+ * invitee accepting, a job) nobody the log records.
+ */
+export type AuditActor = Pick<Actor, 'tenantId'> &
+  Partial<Pick<Actor, 'userId' | 'role' | 'apiToken'>>;
 
 /** The roles whose changes the log records: the ones that manage the tenant. */
 const AUDITED_ROLES: readonly string[] = ['admin', 'supervisor'];
@@ -29,9 +33,15 @@ const SECRET_FIELD = /token|secret|password|passphrase|otp|2fa|recovery|signatur
  * given, and empty) is not either.
  */
 export async function recordAudit(sql: Sql, actor: AuditActor, record: AuditRecord): Promise<void> {
-  if (!actor.userId || !actor.role || !AUDITED_ROLES.includes(actor.role)) return;
+  if (!actor.role || !AUDITED_ROLES.includes(actor.role)) return;
   if (record.changes && Object.keys(record.changes).length === 0) return;
-  await new AuditRepository(sql).append(actor.tenantId, actor.userId, {
+  const by = actor.userId
+    ? { userId: actor.userId }
+    : actor.apiToken
+      ? { apiTokenName: actor.apiToken.name }
+      : undefined;
+  if (!by) return;
+  await new AuditRepository(sql).append(actor.tenantId, by, {
     ...record,
     changes: maskSecrets(record.changes ?? {}),
   });

@@ -9,32 +9,54 @@ export class AuditRepository {
   /**
    * Appends one entry, with the actor's name as it is now (read in the same statement), and
    * a conversation's visitor as its name when the caller gave none. The time is set here, in
-   * milliseconds, so the cursor (which carries milliseconds) matches the stored value.
+   * milliseconds, so the cursor (which carries milliseconds) matches the stored value. An API
+   * token is nobody: its entries have no actor id and its name as the actor's name.
    */
-  async append(tenantId: string, actorId: string, record: Required<AuditRecord>): Promise<void> {
+  async append(
+    tenantId: string,
+    by: { userId: string } | { apiTokenName: string },
+    record: Required<AuditRecord>,
+  ): Promise<void> {
     const at = new Date();
+    // A user's id and name are read in the insert (none written if they are not the
+    // tenant's); an API token's name is bound as a value, with no row to read.
+    const actor =
+      'userId' in by
+        ? {
+            columns: 'u.id, u.name',
+            nameBindings: [],
+            source: 'from app_user u where u.id = ? and u.tenant_id = :tenant',
+            sourceBindings: [by.userId],
+          }
+        : {
+            columns: 'null::uuid, ?::text',
+            nameBindings: [`API token “${by.apiTokenName}”`.slice(0, 120)],
+            source: '',
+            sourceBindings: [],
+          };
     await this.sql.forTenant(tenantId)(
       `insert into audit_entry
          (id, created_at, updated_at, tenant_id, actor_id, actor_name,
           action, target_type, target_id, target_name, changes)
-       select ?, ?, ?, :tenant, u.id, u.name, ?, ?, ?,
+       select ?, ?, ?, :tenant, ${actor.columns}, ?, ?, ?,
          coalesce(?::text, (
            select nullif(trim(coalesce(ct.first_name, '') || ' ' || coalesce(ct.last_name, '')), '')
              from conversation c join contact ct on ct.id = c.contact_id
             where c.id = ?::uuid and c.tenant_id = :tenant)),
          ?::jsonb
-       from app_user u where u.id = ? and u.tenant_id = :tenant`,
+       ${actor.source}`,
       [
         uuidv7(),
         at,
         at,
+        ...actor.nameBindings,
         record.action,
         record.target.type,
         record.target.id,
         record.target.name,
         record.target.id,
         JSON.stringify(record.changes),
-        actorId,
+        ...actor.sourceBindings,
       ],
     );
   }

@@ -6,7 +6,9 @@ import { toUserDto } from '../operators/operators.schemas.js';
 import { User } from '../operators/user.entity.js';
 import { Tenant } from '../tenants/tenant.entity.js';
 import type { TenantsService } from '../tenants/tenants.service.js';
-import type { Actor } from './actor.js';
+import { looksLikeApiToken } from '../api-tokens/api-token-secret.js';
+import type { ApiTokensService } from '../api-tokens/api-tokens.service.js';
+import { requireUser, type Actor, type UserActor } from './actor.js';
 import type {
   ChangePasswordInput,
   CurrentUserDto,
@@ -39,6 +41,7 @@ export class AuthService {
     private readonly throttles: AuthThrottles,
     private readonly sessions: SessionsService,
     private readonly twoFactor: TwoFactorService,
+    private readonly apiTokens: ApiTokensService,
   ) {}
 
   /** A new tenant whose first user is its admin; sign-ups are limited per client address. */
@@ -101,16 +104,20 @@ export class AuthService {
    * Turns a bearer header into the acting user and switches the tenant filter on for the rest
    * of the request. The session and the user are re-read every time, so a logout, a password
    * change, a deleted user or a changed role take effect at once rather than when the token
-   * expires.
+   * expires. A bearer `omni_…` is an API token instead: the tenant's admin (ApiTokenActor).
    */
   async authenticate(authorizationHeader: string | undefined): Promise<Actor> {
     const token = /^Bearer (\S+)$/i.exec(authorizationHeader ?? '')?.[1];
     if (!token) throw new UnauthenticatedError();
+    if (looksLikeApiToken(token)) return this.apiTokens.authenticate(token);
     return (await this.authenticateToken(token)).actor;
   }
 
-  /** The same check for a socket's handshake, which also needs to know when the token expires. */
-  async authenticateToken(token: string): Promise<{ actor: Actor; expiresAt: Date }> {
+  /**
+   * The same check for a socket's handshake, which also needs to know when the token expires.
+   * Sessions only: an API token is refused here (401), as sockets carry a person's panel.
+   */
+  async authenticateToken(token: string): Promise<{ actor: UserActor; expiresAt: Date }> {
     const claims = await this.tokens.verify(token);
     scopeToTenant(this.em, claims.tenantId);
     const user = await this.sessions.userOf(claims);
@@ -131,7 +138,7 @@ export class AuthService {
    * What a connecting socket may join, read after it joined its user's and session's rooms:
    * a change committed after this read finds the socket there and disconnects it.
    */
-  async socketRightsOf(actor: Actor): Promise<SocketRights> {
+  async socketRightsOf(actor: UserActor): Promise<SocketRights> {
     scopeToTenant(this.em, actor.tenantId);
     const user = await this.em.findOne(User, actor.userId, { populate: ['departments'] });
     const sessionHolds =
@@ -156,9 +163,10 @@ export class AuthService {
     input: ChangePasswordInput,
     clientAddress: string,
   ): Promise<void> {
+    const { userId } = requireUser(actor);
     const newHash = await this.passwords.hash(input.newPassword);
     await this.em.transactional(async () => {
-      const user = await this.em.findOneOrFail(User, actor.userId, {
+      const user = await this.em.findOneOrFail(User, userId, {
         lockMode: LockMode.PESSIMISTIC_WRITE,
         populate: ['tenant'],
       });
@@ -174,11 +182,11 @@ export class AuthService {
       user.passwordHash = newHash;
       await this.sessions.endAllOf(user.id, actor.sessionId);
     });
-    this.sessions.disconnectUser(actor.userId, actor.sessionId);
+    this.sessions.disconnectUser(userId, actor.sessionId);
   }
 
   async describe(actor: Actor): Promise<Identity> {
-    const user = await this.em.findOneOrFail(User, actor.userId, {
+    const user = await this.em.findOneOrFail(User, requireUser(actor).userId, {
       populate: ['departments', 'tenant'],
     });
     return { user: toCurrentUserDto(user), tenant: this.tenants.present(user.tenant) };

@@ -4,7 +4,7 @@ import type { SecretBox } from '../../crypto/secret-box.js';
 import { TENANT_FILTER } from '../../db/tenant-filter.js';
 import { ConflictError } from '../../errors.js';
 import { User } from '../operators/user.entity.js';
-import type { Actor } from './actor.js';
+import { assertUser, type Actor, type UserActor } from './actor.js';
 import type { LoginThrottle } from './login-throttle.js';
 import type { SessionsService } from './sessions.service.js';
 import { InvalidTwoFactorCodeError } from './two-factor.errors.js';
@@ -32,6 +32,7 @@ export class TwoFactorService {
    * `enable` receives a code made with it, so an abandoned setup changes nothing.
    */
   async setUp(actor: Actor): Promise<TwoFactorSetup> {
+    assertUser(actor);
     const user = await this.em.findOneOrFail(User, actor.userId, { populate: ['tenant'] });
     user.assertTwoFactorChangeable();
     if (user.isTwoFactorEnabled()) throw alreadyEnabled();
@@ -46,6 +47,7 @@ export class TwoFactorService {
    * (one opened before may belong to whoever made the change necessary); the caller's goes on.
    */
   async enable(actor: Actor, code: string, clientAddress: string): Promise<TwoFactorRecoveryCodes> {
+    assertUser(actor);
     const recoveryCodes = generateRecoveryCodes();
     await this.changeLocked(actor, clientAddress, async (user) => {
       if (user.isTwoFactorEnabled()) throw alreadyEnabled();
@@ -62,6 +64,7 @@ export class TwoFactorService {
 
   /** Turns two-factor off with a current code or a recovery code; other sessions end. */
   async disable(actor: Actor, code: string, clientAddress: string): Promise<void> {
+    assertUser(actor);
     await this.changeLocked(actor, clientAddress, (user) => {
       if (!user.isTwoFactorEnabled()) {
         throw new ConflictError('TWO_FACTOR_NOT_ENABLED', 'Two-factor authentication is off.');
@@ -94,7 +97,7 @@ export class TwoFactorService {
    * whether the code was right. A right one keeps the caller's session and ends the others.
    */
   private async changeLocked(
-    actor: Actor,
+    actor: UserActor,
     clientAddress: string,
     change: (user: User) => boolean | Promise<boolean>,
   ): Promise<void> {

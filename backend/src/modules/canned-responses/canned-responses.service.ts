@@ -6,7 +6,7 @@ import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '.
 import type { AuditAction, AuditChanges } from '../audit/audit-entry.entity.js';
 import { diffFields, recordAudit } from '../audit/audit-recorder.js';
 import { cannedResponseFields } from '../audit/audited-fields.js';
-import type { Actor } from '../auth/actor.js';
+import { assertUser, type Actor, type UserActor } from '../auth/actor.js';
 import { Department } from '../departments/department.entity.js';
 import { User } from '../operators/user.entity.js';
 import { Tenant } from '../tenants/tenant.entity.js';
@@ -61,6 +61,7 @@ export class CannedResponsesService {
 
   /** What the caller may use in the composer, or (manageable) what they may change. */
   async list(actor: Actor, query: ListCannedResponsesQuery = {}): Promise<CannedResponseDto[]> {
+    assertUser(actor);
     const departmentIds = await this.departmentIdsOf(actor);
     const own = { scope: 'personal', owner: actor.userId } as const;
     const where =
@@ -82,6 +83,7 @@ export class CannedResponsesService {
   }
 
   async create(actor: Actor, input: CreateCannedResponseInput): Promise<CannedResponseDto> {
+    assertUser(actor);
     const ownership = await this.ownershipFor(actor, input);
     const response = new CannedResponse(
       this.em.getReference(Tenant, actor.tenantId),
@@ -107,6 +109,7 @@ export class CannedResponsesService {
     id: string,
     input: UpdateCannedResponseInput,
   ): Promise<CannedResponseDto> {
+    assertUser(actor);
     const response = await this.findManageable(actor, id);
     const fieldsBefore = cannedResponseFields(response);
     if (input.shortcut !== undefined) response.shortcut = input.shortcut;
@@ -125,6 +128,7 @@ export class CannedResponsesService {
   }
 
   async remove(actor: Actor, id: string): Promise<void> {
+    assertUser(actor);
     const response = await this.findManageable(actor, id);
     await flushWith(this.em.remove(response), (sql) =>
       recordSharedChange(
@@ -138,7 +142,7 @@ export class CannedResponsesService {
   }
 
   /** 404 when the caller could not see it at all, 403 when they see it but may not change it. */
-  private async findManageable(actor: Actor, id: string): Promise<CannedResponse> {
+  private async findManageable(actor: UserActor, id: string): Promise<CannedResponse> {
     const response = await findByIdOrFail(this.em, CannedResponse, id, 'The canned response');
     if (mayManage(actor, response)) return response;
     const isVisible =
@@ -154,7 +158,7 @@ export class CannedResponsesService {
   }
 
   private async ownershipFor(
-    actor: Actor,
+    actor: UserActor,
     input: CreateCannedResponseInput,
   ): Promise<CannedResponseOwnership> {
     if (input.scope === 'personal') {
@@ -174,7 +178,7 @@ export class CannedResponsesService {
    * in one transaction that holds the tenant's canned-response lock (writes are rare).
    */
   private async saveWithUniqueShortcut(
-    actor: Actor,
+    actor: UserActor,
     response: CannedResponse,
     alsoCommit: (sql: Sql) => Promise<void>,
   ): Promise<void> {
@@ -196,7 +200,7 @@ export class CannedResponsesService {
     }
   }
 
-  private departmentIdsOf(actor: Actor): Promise<string[]> {
+  private departmentIdsOf(actor: UserActor): Promise<string[]> {
     return new CannedResponsesRepository(sqlIn(this.em)).departmentIdsOf(actor);
   }
 }

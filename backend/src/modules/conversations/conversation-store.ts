@@ -243,7 +243,7 @@ export class ConversationStore {
        from conversation c
        where c.id = ? and c.tenant_id = :tenant
        for update of c`,
-      [actor.userId, conversationId],
+      [actor.userId ?? null, conversationId],
     );
     if (!row) throw new NotFoundError('The conversation');
     const located = { operatorId: row.operator_id, departmentId: row.department_id };

@@ -3,7 +3,7 @@ import { findByIdOrFail } from '../../db/find.js';
 import { sqlIn } from '../../db/sql.js';
 import { NotFoundError } from '../../errors.js';
 import { encodeKeysetCursor, type KeysetCursor } from '../../http/cursor.js';
-import type { Actor } from '../auth/actor.js';
+import { requireUser, type Actor } from '../auth/actor.js';
 import {
   ConversationListRepository,
   type ConversationListFilter,
@@ -50,7 +50,8 @@ export class ConversationsService {
     const order = query.status === 'queued' ? 'queue' : 'recent';
     const filter: ConversationListFilter = {
       status: query.status,
-      heldBy: query.mine === 'true' ? actor.userId : undefined,
+      // An API token holds no chats: `mine` needs a person (403 USER_SESSION_REQUIRED).
+      heldBy: query.mine === 'true' ? requireUser(actor).userId : undefined,
       departmentId: query.departmentId,
       operatorId: query.operatorId,
       pageId: query.pageId,

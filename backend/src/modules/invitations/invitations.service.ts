@@ -58,7 +58,7 @@ export class InvitationsService {
       input.email,
       input.name,
       input.role,
-      this.em.getReference(User, actor.userId),
+      actor.userId ? this.em.getReference(User, actor.userId) : null,
     );
     invitation.departmentIds = [...new Set(input.departmentIds)];
     invitation.maxChats = input.maxChats;

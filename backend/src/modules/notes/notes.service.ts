@@ -3,7 +3,7 @@ import { v7 as uuidv7 } from 'uuid';
 import { sqlIn, sqlTransaction, type Sql } from '../../db/sql.js';
 import { BadRequestError, NotFoundError } from '../../errors.js';
 import { appendToOutbox, type DispatchCommitted } from '../../outbox/outbox.js';
-import type { Actor } from '../auth/actor.js';
+import { assertUser, type Actor, type UserActor } from '../auth/actor.js';
 import { ConversationStore } from '../conversations/conversation-store.js';
 import type { ConversationsService } from '../conversations/conversations.service.js';
 import { isVisibleTo } from '../conversations/conversation-visibility.js';
@@ -37,6 +37,7 @@ export class NotesService {
   ) {}
 
   async create(actor: Actor, conversationId: string, input: NoteInput): Promise<MessageDto> {
+    assertUser(actor);
     const written = await sqlTransaction(this.em, async (sql) => {
       // 404 unless the actor may see it; locked, so a transfer meanwhile is seen whole.
       const conversation = await new ConversationStore(sql, this.clock).lockVisible(
@@ -72,7 +73,7 @@ export class NotesService {
  */
 export async function writeNote(
   sql: Sql,
-  actor: Actor,
+  actor: UserActor,
   conversationId: string,
   input: NoteInput,
   now: Date,

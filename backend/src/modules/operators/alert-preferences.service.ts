@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { Actor } from '../auth/actor.js';
+import { requireUser, type Actor } from '../auth/actor.js';
 import { User } from './user.entity.js';
 import {
   withDefaults,
@@ -12,12 +12,12 @@ export class AlertPreferencesService {
   constructor(private readonly em: EntityManager) {}
 
   async get(actor: Actor): Promise<AlertPreferences> {
-    const user = await this.em.findOneOrFail(User, actor.userId);
+    const user = await this.em.findOneOrFail(User, requireUser(actor).userId);
     return withDefaults(user.alertPreferences);
   }
 
   async update(actor: Actor, input: UpdateAlertPreferencesInput): Promise<AlertPreferences> {
-    const user = await this.em.findOneOrFail(User, actor.userId);
+    const user = await this.em.findOneOrFail(User, requireUser(actor).userId);
     const current = withDefaults(user.alertPreferences);
     const next: AlertPreferences = {
       sounds: { ...current.sounds, ...input.sounds },

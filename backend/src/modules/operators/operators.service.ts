@@ -9,7 +9,7 @@ import type { OperatorChangedPayload } from '../../outbox/outbox-map.js';
 import { appendToOutbox, type DispatchCommitted } from '../../outbox/outbox.js';
 import { diffFields, recordAudit, secretsSet, type AuditActor } from '../audit/audit-recorder.js';
 import { operatorFields } from '../audit/audited-fields.js';
-import type { Actor } from '../auth/actor.js';
+import { requireUser, type Actor } from '../auth/actor.js';
 import type { PasswordHasher } from '../auth/password-hasher.js';
 import type { SessionsService } from '../auth/sessions.service.js';
 import { Department } from '../departments/department.entity.js';
@@ -159,7 +159,12 @@ export class OperatorsService {
 
   async setStatus(actor: Actor, status: OperatorStatus): Promise<UserDto> {
     return toUserDto(
-      await this.changeStatus(actor.tenantId, actor.userId, status, 'operator_offline'),
+      await this.changeStatus(
+        actor.tenantId,
+        requireUser(actor).userId,
+        status,
+        'operator_offline',
+      ),
     );
   }
 

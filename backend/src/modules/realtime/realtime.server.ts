@@ -6,7 +6,7 @@ import { Server } from 'socket.io';
 import { UnauthenticatedError } from '../../errors.js';
 import type { Logger } from '../../logger.js';
 import { logErrors } from '../../redis.js';
-import type { Actor } from '../auth/actor.js';
+import type { Actor, UserActor } from '../auth/actor.js';
 import type { AuthService } from '../auth/auth.service.js';
 import { SOCKET_REFRESH_MS, type OperatorPresence } from '../routing/operator-presence.js';
 import { RealtimeEventLog } from './realtime-event-log.js';
@@ -20,7 +20,8 @@ import {
 import { SequencedPublisher } from './sequenced-publisher.js';
 import { createSocketControl } from './socket-control.js';
 
-type SocketData = { actor: Actor; expiresAt: Date };
+/** Sockets carry a person's panel: API tokens are refused at the handshake (401). */
+type SocketData = { actor: UserActor; expiresAt: Date };
 
 /** setTimeout's limit (about 24.8 days); a later expiry is re-armed when this one fires. */
 const MAX_TIMER_MS = 2 ** 31 - 1;

@@ -3,7 +3,7 @@ import { findByIdOrFail } from '../../db/find.js';
 import { flushWith } from '../../db/sql.js';
 import { appendToOutbox, type DispatchCommitted } from '../../outbox/outbox.js';
 import { ConflictError, ForbiddenError } from '../../errors.js';
-import type { Actor } from '../auth/actor.js';
+import { requireUser, type Actor } from '../auth/actor.js';
 import type { Conversation } from '../conversations/conversation.entity.js';
 import type { ConversationsService } from '../conversations/conversations.service.js';
 import {
@@ -83,6 +83,7 @@ export class RepliesService {
 
   /** The chat, if the actor may reply in it now (holder or admin, open, window open). */
   private async replyableConversation(actor: Actor, conversationId: string) {
+    requireUser(actor); // a reply is signed by its operator
     const conversation = await this.conversations.findVisible(actor, conversationId); // or 404
     if (actor.role !== 'admin' && conversation.operator?.id !== actor.userId) {
       throw new ForbiddenError('Only the operator holding this chat (or an admin) can reply.');
@@ -113,7 +114,7 @@ export class RepliesService {
     // Unique on the page like every message; Facebook's mid arrives with the send or the echo.
     message.dedupKey = `omni:${message.id}`;
     message.status = 'pending';
-    message.operator = this.em.getReference(User, actor.userId);
+    message.operator = this.em.getReference(User, requireUser(actor).userId);
     if (!conversation.lastMessageAt || conversation.lastMessageAt < now) {
       conversation.lastMessageAt = now;
     }

@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Redis } from 'ioredis';
-import type { Actor } from '../auth/actor.js';
+import { assertUser, type Actor } from '../auth/actor.js';
 import { Conversation } from '../conversations/conversation.entity.js';
 import type { ConversationsService } from '../conversations/conversations.service.js';
 
@@ -29,6 +29,7 @@ export class SenderActionsService {
 
   /** The operator opened the chat: their unread count is cleared and the visitor sees "seen". */
   async markSeen(actor: Actor, conversationId: string): Promise<void> {
+    assertUser(actor);
     await this.conversations.findVisible(actor, conversationId); // 404 unless visible
     const conversation = await this.em.findOneOrFail(Conversation, conversationId);
     if (conversation.operator?.id === actor.userId && conversation.unreadCount > 0) {
@@ -40,6 +41,7 @@ export class SenderActionsService {
 
   /** The operator is typing; throttled per conversation across every api instance. */
   async typing(actor: Actor, conversationId: string): Promise<void> {
+    assertUser(actor);
     await this.conversations.findVisible(actor, conversationId);
     const key = `${this.redisPrefix}:typing:${conversationId}`;
     const first = await this.redis.set(key, '1', 'PX', TYPING_THROTTLE_MS, 'NX');

@@ -5,7 +5,7 @@ import { ConflictError, ForbiddenError, NotFoundError } from '../../errors.js';
 import { appendToOutbox } from '../../outbox/outbox.js';
 import type { RoutingChangedPayload } from '../../outbox/outbox-map.js';
 import { recordSteering } from '../audit/audit-recorder.js';
-import type { Actor } from '../auth/actor.js';
+import { assertUser, type Actor } from '../auth/actor.js';
 import {
   ConversationEvent,
   type ConversationEventReason,
@@ -139,6 +139,7 @@ export class RoutingService {
 
   /** An operator takes a waiting conversation (online or away: away only stops automatic chats). */
   async take(actor: Actor, conversationId: string): Promise<void> {
+    assertUser(actor);
     const outboxEntryIds = await this.transaction(async (sql) => {
       const conversations = new ConversationStore(sql, this.clock);
       const conversation = await conversations.lockVisible(actor, conversationId);
@@ -167,6 +168,7 @@ export class RoutingService {
    * lets a reply through (the human-agent week where the page has it).
    */
   async reopen(actor: Actor, conversationId: string): Promise<void> {
+    assertUser(actor);
     const outboxEntryIds = await this.transaction(async (sql) => {
       const conversations = new ConversationStore(sql, this.clock);
       const conversation = await conversations.lockVisible(actor, conversationId);
@@ -196,6 +198,7 @@ export class RoutingService {
    * message the receiver finds, and mentions are checked against who sees the chat now.
    */
   async transfer(actor: Actor, conversationId: string, target: TransferTarget): Promise<void> {
+    if (target.note !== undefined) assertUser(actor); // a note is signed by its author
     const outboxEntryIds = await this.transaction(async (sql) => {
       const conversations = new ConversationStore(sql, this.clock);
       const conversation = await conversations.lockVisible(actor, conversationId);
@@ -230,6 +233,7 @@ export class RoutingService {
         firstResponseChecks: [],
       });
       if (target.note === undefined) return moved;
+      assertUser(actor);
       const note = await writeNote(
         sql,
         actor,

@@ -116,6 +116,7 @@ const bn: MessageSchema = {
     oversight: 'সব কথোপকথন',
     supervision: 'তত্ত্বাবধান',
     auditLog: 'অডিট লগ',
+    apiTokens: 'API টোকেন',
   },
   presence: {
     label: 'আপনার অবস্থা',
@@ -920,6 +921,33 @@ const bn: MessageSchema = {
     filteredEmpty: 'এই ফিল্টারের সাথে কোনো খোলা চ্যাট মেলে না।',
     selectText: 'পড়তে, নোট লিখতে, পুনরায় বরাদ্দ করতে বা নিজে নিতে একটি চ্যাট বেছে নিন।',
   },
+  apiTokens: {
+    title: 'API টোকেন',
+    subtitle:
+      'অন্য কোনো সিস্টেমকে (CRM, স্ক্রিপ্ট) এই ওয়ার্কস্পেসের অ্যাডমিন হিসেবে Omni ব্যবহার করতে দিন। সেটি টোকেনটি Authorization হেডারে পাঠায়।',
+    create: 'নতুন টোকেন',
+    createTitle: 'নতুন API টোকেন',
+    createdTitle: '“{name}” টোকেন তৈরি হয়েছে',
+    name: 'নাম',
+    namePlaceholder: 'যেমন, CRM সিঙ্ক',
+    shownOnce:
+      'টোকেনটি এখনই কপি করে নিরাপদ জায়গায় রাখুন। এটি আর দেখানো হবে না: হারিয়ে গেলে বাতিল করে নতুন একটি তৈরি করুন।',
+    usage:
+      'এটি এই ওয়ার্কস্পেসের অ্যাডমিন হিসেবে কাজ করে। প্রতিটি টোকেনের মিনিটপ্রতি অনুরোধের সংখ্যা সীমিত।',
+    done: 'আমি কপি করেছি',
+    createdAt: 'তৈরি হয়েছে',
+    lastUsedAt: 'শেষ ব্যবহার',
+    neverUsed: 'কখনো ব্যবহৃত হয়নি',
+    deletedCreator: 'মুছে ফেলা ব্যবহারকারী',
+    revoke: 'বাতিল করুন',
+    revokeTitle: '“{name}” বাতিল করবেন?',
+    revokeText:
+      'এখন থেকে এই টোকেন দিয়ে করা অনুরোধ প্রত্যাখ্যান করা হবে। যা এটি ব্যবহার করে তা নতুন টোকেন না পাওয়া পর্যন্ত কাজ করবে না।',
+    revoked: '“{name}” টোকেন বাতিল হয়েছে',
+    loadFailed: 'API টোকেনগুলো লোড করা যায়নি।',
+    emptyTitle: 'এখনো কোনো API টোকেন নেই',
+    emptyText: 'একটি CRM, স্ক্রিপ্ট বা অন্য সিস্টেমকে এই ওয়ার্কস্পেসে যুক্ত করতে একটি টোকেন তৈরি করুন।',
+  },
   auditLog: {
     title: 'অডিট লগ',
     subtitle:
@@ -967,6 +995,8 @@ const bn: MessageSchema = {
       conversation_taken_over: 'একটি চ্যাট নিজে নিয়েছেন',
       conversation_transferred: 'একটি চ্যাট হস্তান্তর করেছেন',
       conversation_closed: 'একটি চ্যাট বন্ধ করেছেন',
+      api_token_created: 'একটি API টোকেন তৈরি করেছেন',
+      api_token_revoked: 'একটি API টোকেন বাতিল করেছেন',
     },
     targets: {
       page: 'পেজ',
@@ -977,8 +1007,10 @@ const bn: MessageSchema = {
       canned_response: 'উত্তর',
       invitation: 'আমন্ত্রণ',
       conversation: 'চ্যাট',
+      api_token: 'API টোকেন',
     },
     fields: {
+      prefix: 'টোকেনের শুরু',
       name: 'নাম',
       pageName: 'ফেসবুকে নাম',
       department: 'বিভাগ',

@@ -119,6 +119,7 @@ const en = {
     oversight: 'All conversations',
     supervision: 'Supervision',
     auditLog: 'Audit log',
+    apiTokens: 'API tokens',
   },
   presence: {
     label: 'Your status',
@@ -930,6 +931,32 @@ const en = {
     filteredEmpty: 'No open chat matches these filters.',
     selectText: 'Pick a chat to read it, write a note, reassign it or take it over.',
   },
+  apiTokens: {
+    title: 'API tokens',
+    subtitle:
+      'Let another system (a CRM, a script) use Omni as an admin of this workspace. It sends the token in the Authorization header.',
+    create: 'New token',
+    createTitle: 'New API token',
+    createdTitle: 'Token “{name}” created',
+    name: 'Name',
+    namePlaceholder: 'e.g. CRM sync',
+    shownOnce:
+      'Copy the token now and keep it somewhere safe. It will not be shown again: if you lose it, revoke it and create a new one.',
+    usage: 'It acts as an admin of this workspace. Requests per minute are limited for each token.',
+    done: 'I have copied it',
+    createdAt: 'Created',
+    lastUsedAt: 'Last used',
+    neverUsed: 'Never used',
+    deletedCreator: 'by a deleted user',
+    revoke: 'Revoke',
+    revokeTitle: 'Revoke “{name}”?',
+    revokeText:
+      'Requests with this token are refused from now on. Whatever uses it stops working until it gets a new token.',
+    revoked: 'Token “{name}” revoked',
+    loadFailed: 'Could not load the API tokens.',
+    emptyTitle: 'No API tokens yet',
+    emptyText: 'Create one to connect a CRM, a script or another system to this workspace.',
+  },
   auditLog: {
     title: 'Audit log',
     subtitle:
@@ -977,6 +1004,8 @@ const en = {
       conversation_taken_over: 'took over a chat',
       conversation_transferred: 'transferred a chat',
       conversation_closed: 'closed a chat',
+      api_token_created: 'created an API token',
+      api_token_revoked: 'revoked an API token',
     },
     targets: {
       page: 'page',
@@ -987,8 +1016,10 @@ const en = {
       canned_response: 'response',
       invitation: 'invitation',
       conversation: 'chat',
+      api_token: 'API token',
     },
     fields: {
+      prefix: 'Token begins with',
       name: 'Name',
       pageName: 'Name on Facebook',
       department: 'Department',

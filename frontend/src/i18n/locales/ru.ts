@@ -124,6 +124,7 @@ const ru: MessageSchema = {
     oversight: 'Все разговоры',
     supervision: 'Контроль',
     auditLog: 'Журнал изменений',
+    apiTokens: 'API-токены',
   },
   presence: {
     label: 'Ваш статус',
@@ -940,6 +941,34 @@ const ru: MessageSchema = {
     selectText:
       'Выберите чат, чтобы прочитать его, оставить заметку, переназначить или забрать себе.',
   },
+  apiTokens: {
+    title: 'API-токены',
+    subtitle:
+      'Позвольте другой системе (CRM, скрипту) работать с Omni как администратор этого пространства. Она передаёт токен в заголовке Authorization.',
+    create: 'Новый токен',
+    createTitle: 'Новый API-токен',
+    createdTitle: 'Токен «{name}» создан',
+    name: 'Название',
+    namePlaceholder: 'например, синхронизация с CRM',
+    shownOnce:
+      'Скопируйте токен сейчас и сохраните в надёжном месте. Больше он показан не будет: если потеряете — отзовите его и создайте новый.',
+    usage:
+      'Он действует как администратор этого пространства. Число запросов в минуту для каждого токена ограничено.',
+    done: 'Я скопировал(а)',
+    createdAt: 'Создан',
+    lastUsedAt: 'Последнее использование',
+    neverUsed: 'Не использовался',
+    deletedCreator: 'удалённым пользователем',
+    revoke: 'Отозвать',
+    revokeTitle: 'Отозвать «{name}»?',
+    revokeText:
+      'Запросы с этим токеном будут отклоняться сразу. То, что его использует, перестанет работать, пока не получит новый токен.',
+    revoked: 'Токен «{name}» отозван',
+    loadFailed: 'Не удалось загрузить API-токены.',
+    emptyTitle: 'API-токенов пока нет',
+    emptyText:
+      'Создайте токен, чтобы подключить CRM, скрипт или другую систему к этому пространству.',
+  },
   auditLog: {
     title: 'Журнал изменений',
     subtitle:
@@ -987,6 +1016,8 @@ const ru: MessageSchema = {
       conversation_taken_over: 'забрал(а) чат себе',
       conversation_transferred: 'передал(а) чат',
       conversation_closed: 'закрыл(а) чат',
+      api_token_created: 'создал(а) API-токен',
+      api_token_revoked: 'отозвал(а) API-токен',
     },
     targets: {
       page: 'страница',
@@ -997,8 +1028,10 @@ const ru: MessageSchema = {
       canned_response: 'шаблон',
       invitation: 'приглашение',
       conversation: 'чат',
+      api_token: 'API-токен',
     },
     fields: {
+      prefix: 'Начало токена',
       name: 'Название',
       pageName: 'Название в Facebook',
       department: 'Отдел',

@@ -29,6 +29,8 @@ export const AUDIT_ACTIONS = [
   'conversation.taken_over',
   'conversation.transferred',
   'conversation.closed',
+  'api_token.created',
+  'api_token.revoked',
 ] as const satisfies readonly AuditAction[];
 
 type Unlisted = Exclude<AuditAction, (typeof AUDIT_ACTIONS)[number]>;
