@@ -445,6 +445,25 @@ async function storedEvents(db: pg.Pool): Promise<{
   replies: Record<string, number>;
   duplicateMids: number;
 }> {
+  // One snapshot for every count: the worker may still be draining, and a delivery it stores
+  // between two separate counts would be neither stored nor pending (counted as lost).
+  const client = await db.connect();
+  try {
+    await client.query('begin isolation level repeatable read read only');
+    return await countStoredEvents(client);
+  } finally {
+    await client.query('rollback').catch(() => {});
+    client.release();
+  }
+}
+
+async function countStoredEvents(db: pg.ClientBase): Promise<{
+  inbound: Record<string, number>;
+  pending: Record<string, number>;
+  failed: Record<string, number>;
+  replies: Record<string, number>;
+  duplicateMids: number;
+}> {
   const { rows: inbound } = await db.query<{ phase: string; n: number }>(
     `select split_part(mid, '_', 3) as phase, count(*)::int as n
        from message where direction = 'in' group by 1`,
