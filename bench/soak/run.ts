@@ -314,7 +314,15 @@ async function main(): Promise<void> {
         tableFigures(db),
         backlogFigures(db),
       ]);
-      const sample = { atS, phase, offered, rssMb, redis: { keys, usedMemoryMb }, tables, backlog };
+      const sample = {
+        atS,
+        phase,
+        offered,
+        rssMb,
+        redis: { ...keys, usedMemoryMb },
+        tables,
+        backlog,
+      };
       samples.push(sample);
       return sample;
     };
@@ -595,6 +603,8 @@ function summarise(input: {
       usedMemoryMbAtStart: baseline.redis.usedMemoryMb,
       usedMemoryMbMax: Math.max(...during.map((sample) => sample.redis.usedMemoryMb)),
       usedMemoryMbAtEnd: endOfLoad.redis.usedMemoryMb,
+      familiesAtStart: baseline.redis.families,
+      familiesAtEndOfLoad: endOfLoad.redis.families,
     },
     tableGrowth,
     backlog: {
@@ -633,6 +643,13 @@ function report(results: ReturnType<typeof summarise>): void {
     );
   console.log(
     `Redis keys: start ${redis.keysAtStart}, max ${redis.keysMax}, end of load ${redis.keysAtEndOfLoad}, settled ${redis.keysAfterSettle}; used_memory ${redis.usedMemoryMbAtStart} → ${redis.usedMemoryMbAtEnd} MB (max ${redis.usedMemoryMbMax})`,
+  );
+  const grown = Object.entries(redis.familiesAtEndOfLoad)
+    .map(([family, count]) => ({ family, count, start: redis.familiesAtStart[family] ?? 0 }))
+    .sort((a, b) => b.count - b.start - (a.count - a.start))
+    .slice(0, 8);
+  console.log(
+    `Redis key families that grew most (start → end of load): ${grown.map(({ family, start, count }) => `${family} ${start} → ${count}`).join('; ')}`,
   );
   console.log('Tables (start → end rows; per 1,000 events: rows, kB; MB at end):');
   for (const [table, growth] of Object.entries(tableGrowth))

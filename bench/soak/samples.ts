@@ -23,7 +23,8 @@ export type Sample = {
   offered: number;
   /** Resident memory of each process, MB (VmRSS); null when the process was gone. */
   rssMb: Record<string, number | null>;
-  redis: { keys: number; usedMemoryMb: number };
+  /** `families`: keys per shape (ids as `*`), so a growing kind of key can be named. */
+  redis: { keys: number; families: Record<string, number>; usedMemoryMb: number };
   tables: Record<TableName, { rows: number; bytes: number }>;
   backlog: {
     /** Deliveries acknowledged but not yet stored (webhook_event pending). */
@@ -48,11 +49,32 @@ export function residentMb(pid: number): number | null {
 }
 
 /** Keys under `prefix`, counted with SCAN (DBSIZE would count other people's keys too). */
-export async function countRedisKeys(redis: Redis, prefix: string): Promise<number> {
+export async function countRedisKeys(
+  redis: Redis,
+  prefix: string,
+): Promise<{ keys: number; families: Record<string, number> }> {
   let keys = 0;
-  for await (const batch of redis.scanStream({ match: `${prefix}*`, count: 1_000 }))
-    keys += (batch as string[]).length;
-  return keys;
+  const families: Record<string, number> = {};
+  for await (const batch of redis.scanStream({ match: `${prefix}*`, count: 1_000 })) {
+    for (const key of batch as string[]) {
+      keys += 1;
+      const family = keyFamily(key.slice(prefix.length));
+      families[family] = (families[family] ?? 0) + 1;
+    }
+  }
+  return { keys, families };
+}
+
+/** A key with its ids (uuids, numbers, long hex or base64url runs) replaced by `*`. */
+function keyFamily(key: string): string {
+  return key
+    .split(':')
+    .map((part) =>
+      /^[0-9a-f-]{32,36}$/i.test(part) || /^\d+$/.test(part) || /^[\w-]{20,}$/.test(part)
+        ? '*'
+        : part,
+    )
+    .join(':');
 }
 
 /** The whole Redis server's `used_memory` (shared with whoever else uses it), MB. */

@@ -1,10 +1,10 @@
-import { Queue } from 'bullmq';
+import { Queue, Worker } from 'bullmq';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { createLogger } from '../logger.js';
 import { createRedis } from '../redis.js';
 import { loadConfig } from '../config.js';
 import { deleteRedisKeys } from '../testing/test-environment.js';
-import { JobQueues } from './job-queues.js';
+import { JobQueues, SCHEDULED_RUNS_KEPT } from './job-queues.js';
 
 const config = loadConfig({
   NODE_ENV: 'test',
@@ -33,5 +33,29 @@ describe('one job per piece of work', () => {
     expect(await queue.getJobCounts('waiting')).toEqual({ waiting: 1 });
 
     await queue.close();
+  });
+});
+
+describe('scheduled sweeps', () => {
+  it(`keep only their last ${SCHEDULED_RUNS_KEPT} runs in Redis, however long they run`, async () => {
+    // A fast schedule stands in for hours of a sweep every few seconds.
+    await queues.schedule('worker-heartbeat', {}, 20);
+    const worker = new Worker('worker-heartbeat', async () => {}, {
+      connection: redis.duplicate(),
+      prefix: config.redisPrefix,
+    });
+    const queue = new Queue('worker-heartbeat', { connection: redis, prefix: config.redisPrefix });
+    let runs = 0;
+    worker.on('completed', () => (runs += 1));
+    try {
+      await expect
+        .poll(() => runs, { timeout: 15_000, interval: 50 })
+        .toBeGreaterThan(3 * SCHEDULED_RUNS_KEPT);
+      expect(await queue.getJobCounts('completed')).toEqual({ completed: SCHEDULED_RUNS_KEPT });
+    } finally {
+      await queue.removeJobScheduler('worker-heartbeat-schedule');
+      await worker.close();
+      await queue.close();
+    }
   });
 });

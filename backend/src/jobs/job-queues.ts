@@ -11,6 +11,9 @@ const DEFAULT_JOB_OPTIONS: JobsOptions = {
   removeOnFail: { age: 7 * 24 * 3600 },
 };
 
+/** Finished runs of each scheduled sweep kept in Redis (completed, and failed ones apart). */
+export const SCHEDULED_RUNS_KEPT = 20;
+
 function withRetries(name: JobName): JobsOptions {
   const retries = JOB_RETRIES[name];
   if (!retries) return DEFAULT_JOB_OPTIONS;
@@ -116,7 +119,16 @@ export class JobQueues {
     await this.queue(name).upsertJobScheduler(
       `${name}-schedule`,
       { every: everyMs },
-      { name, data: payload },
+      {
+        name,
+        data: payload,
+        // A sweep every few seconds would keep 1,000 finished runs per queue for a day:
+        // thousands of Redis keys that say nothing. A few recent runs are enough to diagnose.
+        opts: {
+          removeOnComplete: { count: SCHEDULED_RUNS_KEPT },
+          removeOnFail: { age: 24 * 3600, count: SCHEDULED_RUNS_KEPT },
+        },
+      },
     );
   }
 
