@@ -624,6 +624,9 @@ const bn: MessageSchema = {
     diagnosticInvalid: 'ইভেন্ট ব্যবহারযোগ্য নয়: {field} (ভিজিটর {psid})',
     diagnosticOther: '"{type}" ইভেন্ট শুধু পর্যালোচনার জন্য রাখা হয়েছে (ভিজিটর {psid})',
     unknownVisitor: 'অজানা',
+    reasonUnsupportedObject:
+      'এটি Messenger ডেলিভারি নয়: Facebook একটি "{object}" ইভেন্ট পাঠিয়েছে, আর Omni শুধু Messenger পেজ পরিচালনা করে।',
+    reasonUnstorable: 'এর বিষয়বস্তু সংরক্ষণ করা যায়নি ({code}), তাই এটি গ্রহণ করে বাদ দেওয়া হয়েছে।',
     replay: 'আবার চালান',
     replayHint: 'এই ডেলিভারি আবার প্রক্রিয়া করুন। আগে থেকে থাকা বার্তা দ্বিতীয়বার তৈরি হবে না।',
     notReplayable: 'এর বিষয়বস্তু রাখা হয়নি, তাই আবার চালানো যাবে না।',

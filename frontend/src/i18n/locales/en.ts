@@ -632,6 +632,10 @@ const en = {
     diagnosticInvalid: 'Event not usable: {field} (visitor {psid})',
     diagnosticOther: 'Event "{type}" kept for diagnosis only (visitor {psid})',
     unknownVisitor: 'unknown',
+    reasonUnsupportedObject:
+      'Not a Messenger delivery: Facebook sent an "{object}" event, and Omni handles only Messenger pages.',
+    reasonUnstorable:
+      'Its content could not be stored ({code}), so it was acknowledged and dropped.',
     replay: 'Replay',
     replayHint: 'Process this delivery again. Messages that already exist are not created twice.',
     notReplayable: 'Its content is not kept, so it cannot be replayed.',

@@ -639,6 +639,10 @@ const ru: MessageSchema = {
     diagnosticInvalid: 'Событие непригодно: {field} (посетитель {psid})',
     diagnosticOther: 'Событие «{type}» сохранено только для диагностики (посетитель {psid})',
     unknownVisitor: 'неизвестен',
+    reasonUnsupportedObject:
+      'Это не доставка Messenger: Facebook прислал событие «{object}», а Omni обрабатывает только страницы Messenger.',
+    reasonUnstorable:
+      'Её содержимое не удалось сохранить ({code}), поэтому она подтверждена и отброшена.',
     replay: 'Повторить',
     replayHint: 'Обработать доставку ещё раз. Уже созданные сообщения не будут созданы повторно.',
     notReplayable: 'Её содержимое не сохранено, поэтому повторить её нельзя.',
