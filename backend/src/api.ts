@@ -23,6 +23,8 @@ import { FilesService } from './modules/files/files.service.js';
 import { ContactsService } from './modules/contacts/contacts.service.js';
 import { ConversationsService } from './modules/conversations/conversations.service.js';
 import { FacebookPagesService } from './modules/facebook/facebook-pages.service.js';
+import { WebhookDeliveriesService } from './modules/facebook/webhook-deliveries.service.js';
+import { InboundService } from './modules/facebook/inbound/inbound.service.js';
 import { FacebookWebhooksService } from './modules/facebook/facebook-webhooks.service.js';
 import { PageProbe } from './modules/page-health/page-probe.js';
 import { WebhookRefusals } from './modules/facebook/webhook-refusals.js';
@@ -184,6 +186,12 @@ export async function startApi({
       new PageProbe(em, graph, secrets, pageHealth, logger),
     ),
     pageHealth,
+    webhookDeliveries: new WebhookDeliveriesService(
+      em,
+      new InboundService(em, logger),
+      queues,
+      dispatchCommitted,
+    ),
     facebookWebhooks: new FacebookWebhooksService(
       em,
       signingKeys,

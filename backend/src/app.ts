@@ -33,7 +33,9 @@ import type { MessengerSimulator } from './modules/demo/messenger-simulator.js';
 import { registerDepartmentRoutes } from './modules/departments/departments.routes.js';
 import type { DepartmentsService } from './modules/departments/departments.service.js';
 import { registerFacebookPageRoutes } from './modules/facebook/facebook-pages.routes.js';
+import { registerWebhookDeliveryRoutes } from './modules/facebook/webhook-deliveries.routes.js';
 import type { FacebookPagesService } from './modules/facebook/facebook-pages.service.js';
+import type { WebhookDeliveriesService } from './modules/facebook/webhook-deliveries.service.js';
 import { registerFacebookWebhookRoutes } from './modules/facebook/facebook-webhooks.routes.js';
 import type { FacebookWebhooksService } from './modules/facebook/facebook-webhooks.service.js';
 import { registerFileRoutes } from './modules/files/files.routes.js';
@@ -81,6 +83,7 @@ export type ApiServices = {
   passwordResets: PasswordResetService;
   health: HealthService;
   facebookPages: FacebookPagesService;
+  webhookDeliveries: WebhookDeliveriesService;
   facebookWebhooks: FacebookWebhooksService;
   pageHealth: PageHealthService;
   conversations: ConversationsService;
@@ -120,6 +123,7 @@ export function registerApiRoutes(
   registerInvitationRoutes(router, services.invitations);
   registerPasswordResetRoutes(router, services.passwordResets);
   registerFacebookPageRoutes(router, services.facebookPages);
+  registerWebhookDeliveryRoutes(router, services.webhookDeliveries);
   registerFacebookWebhookRoutes(router, services.facebookWebhooks);
   registerPageHealthRoutes(router, services.pageHealth);
   registerConversationRoutes(router, services.conversations);

@@ -45,7 +45,12 @@ const idOf: Record<string, (owner: Owner) => string> = {
   '/api/invitations/{id}': (owner) => owner.invitationId,
   '/api/invitations/{id}/resend': (owner) => owner.invitationId,
   '/api/api-tokens/{id}': (owner) => owner.apiTokenId,
+  '/api/channels/facebook/{id}/deliveries': (owner) => owner.page.page.id,
+  '/api/channels/facebook/{id}/deliveries/{deliveryId}/replay': (owner) => owner.page.page.id,
 };
+
+/** Second ids of a path, any well-formed one: the first id is refused before they are read. */
+const ANY_ID = '00000000-0000-7000-8000-000000000000';
 
 /** A body that passes validation for each method+path, so the check reaches the lookup. */
 const validBody: Record<string, unknown> = {
@@ -131,7 +136,7 @@ describe('tenant isolation', () => {
       expect(findId, `tenant-isolation.test.ts does not know whose id ${path} takes`).toBeDefined();
       const response = await api.request(
         method.toUpperCase(),
-        path.replace('{id}', findId!(owner)),
+        path.replace('{id}', findId!(owner)).replace('{deliveryId}', ANY_ID),
         {
           token: intruder.token,
           body:

@@ -1930,6 +1930,115 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/channels/facebook/{id}/deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The page's recent webhook deliveries, newest first: verdict, why, events, the messages they became */
+        get: {
+            parameters: {
+                query?: {
+                    cursor?: string;
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description A page of deliveries */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["WebhookDelivery"][];
+                            nextCursor: string | null;
+                        };
+                    };
+                };
+                /** @description NOT_FOUND */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/channels/facebook/{id}/deliveries/{deliveryId}/replay": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Process a stored delivery again (exactly once still holds: a processed one creates nothing new) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                    deliveryId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The delivery after the replay */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["DeliveryReplay"];
+                    };
+                };
+                /** @description NOT_FOUND */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description RAW_BODY_NOT_KEPT: its content is not kept, nothing to replay */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/webhooks/facebook/{tenantKey}": {
         parameters: {
             query?: never;
@@ -4760,6 +4869,44 @@ export interface components {
             };
             /** Format: date-time */
             createdAt: string;
+        };
+        WebhookDelivery: {
+            id: string;
+            receivedAt: string;
+            /** @enum {string} */
+            status: "pending" | "processed" | "failed" | "ignored";
+            /** @description Events in the delivery; null when its body is not kept */
+            events: number | null;
+            /** @description Why it was ignored or failed (or why the last attempt failed) */
+            error: string | null;
+            /** @description The messages it became */
+            messageIds: string[];
+            /** @description The same messages with their conversations (addition) */
+            messages: {
+                id: string;
+                conversationId: string;
+            }[];
+            /** @description Events kept for diagnosis only, not made messages (addition) */
+            diagnostics: components["schemas"]["DeliveryDiagnostic"][];
+            attempts: number;
+            processedAt: string | null;
+            /** @description Its body is kept (ignored deliveries never keep theirs) */
+            canReplay: boolean;
+        };
+        DeliveryDiagnostic: {
+            /** @description The event's type (optin, handover, invalid, …) */
+            type: string;
+            /** @description The visitor it was about, as Facebook sent it */
+            psid: string;
+            /** @description For an invalid event: what made it so */
+            reason: string | null;
+        };
+        DeliveryReplay: {
+            /** @constant */
+            replayed: true;
+            /** @description Messages this replay created: 0 for a delivery already processed */
+            newMessages: number;
+            delivery: components["schemas"]["WebhookDelivery"];
         };
         PageHealth: {
             id: string;

@@ -162,3 +162,10 @@ export type InvitationCreateInput = Schemas['CreateInvitationInput'];
 /** What an invitation link's page shows; 410 INVITATION_EXPIRED when the link no longer works. */
 export type InvitationPreview = Schemas['InvitationPreview'];
 export type InvitationAcceptInput = Schemas['AcceptInvitationInput'];
+
+/** One webhook delivery of a page as the inspector shows it: verdict, why, what it became. */
+export type WebhookDelivery = Schemas['WebhookDelivery'];
+export type WebhookDeliveryStatus = WebhookDelivery['status'];
+export type DeliveryDiagnostic = Schemas['DeliveryDiagnostic'];
+/** The answer to a replay: `newMessages` is 0 when the delivery had been processed already. */
+export type DeliveryReplay = Schemas['DeliveryReplay'];

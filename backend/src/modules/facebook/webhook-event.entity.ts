@@ -59,6 +59,11 @@ export class WebhookEvent extends TenantOwnedEntity {
   processAfter: Date | null = null;
   /** At most DIAGNOSTICS_PER_DELIVERY, see boundDiagnostics. */
   diagnostics: WebhookDiagnostic[] = [];
+  /**
+   * The messages this delivery became, recorded when it is marked processed (the inspector's
+   * link from a delivery to its messages; a replay adds to it, and creates nothing twice).
+   */
+  messageIds: string[] = [];
 
   constructor(
     tenant: Tenant,
@@ -86,6 +91,7 @@ export const WebhookEventSchema = new EntitySchema<WebhookEvent, TenantOwnedEnti
     lastError: { type: 'text', nullable: true },
     processAfter: { type: 'datetime', nullable: true },
     diagnostics: { type: 'json', default: '[]' },
+    messageIds: { type: 'uuid[]', defaultRaw: "'{}'" },
   },
   indexes: [
     // Workers claim pending deliveries round-robin over (tenant, first page), oldest first
@@ -98,6 +104,11 @@ export const WebhookEventSchema = new EntitySchema<WebhookEvent, TenantOwnedEnti
     {
       name: 'webhook_event_finished_index',
       expression: `create index "webhook_event_finished_index" on "webhook_event" ("created_at") where "status" <> 'pending'`,
+    },
+    // The deliveries inspector reads a tenant's deliveries newest first (DeliveriesService).
+    {
+      name: 'webhook_event_tenant_received_index',
+      expression: `create index "webhook_event_tenant_received_index" on "webhook_event" ("tenant_id", "created_at" desc, "id" desc)`,
     },
   ],
 });

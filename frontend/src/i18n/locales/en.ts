@@ -51,6 +51,7 @@ const en = {
     wholeNumber: 'Enter a whole number from {min} to {max}.',
   },
   errors: {
+    RAW_BODY_NOT_KEPT: 'This delivery cannot be replayed: its content is not kept.',
     CONVERSATION_NOT_CLOSED: 'This chat is not closed (any more): take it or open it instead.',
     VISITOR_HAS_OPEN_CONVERSATION:
       'The visitor wrote again and has a newer chat. Open that one instead.',
@@ -606,6 +607,41 @@ const en = {
     saved: 'Changes saved',
     deleted: '{name} deleted',
     loadFailed: 'Could not load operators.',
+  },
+  pageDeliveries: {
+    link: 'Deliveries: why did a message not arrive?',
+    title: 'Deliveries of {name}',
+    intro:
+      'The latest webhook deliveries Facebook sent for this page, newest first: what Omni did with each, why, and the messages it became.',
+    empty: 'No deliveries yet. When Facebook sends events for this page, they appear here.',
+    loadMore: 'Load more',
+    refresh: 'Refresh',
+    status: {
+      processed: 'Processed',
+      pending: 'Pending',
+      failed: 'Failed',
+      ignored: 'Ignored',
+    },
+    events: 'Events: {count}',
+    attempts: 'Attempts: {count}',
+    contentNotKept: 'Content not kept',
+    why: 'Why: {reason}',
+    becameMessages: 'Became {count} message(s):',
+    noMessages: 'No new message',
+    openConversation: 'Open conversation',
+    diagnosticInvalid: 'Event not usable: {field} (visitor {psid})',
+    diagnosticOther: 'Event "{type}" kept for diagnosis only (visitor {psid})',
+    unknownVisitor: 'unknown',
+    reasonUnsupportedObject:
+      'Not a Messenger delivery: Facebook sent an "{object}" event, and Omni handles only Messenger pages.',
+    reasonUnstorable:
+      'Its content could not be stored ({code}), so it was acknowledged and dropped.',
+    replay: 'Replay',
+    replayHint: 'Process this delivery again. Messages that already exist are not created twice.',
+    notReplayable: 'Its content is not kept, so it cannot be replayed.',
+    replayedNew: 'Replayed: {count} new message(s).',
+    replayedNothingNew: 'Replayed: nothing new, its messages were already there.',
+    replayedPending: 'Replay started: the delivery will be processed in a moment.',
   },
   pages: {
     title: 'Facebook pages',

@@ -52,6 +52,7 @@ const ru: MessageSchema = {
     wholeNumber: 'Введите целое число от {min} до {max}.',
   },
   errors: {
+    RAW_BODY_NOT_KEPT: 'Эту доставку нельзя повторить: её содержимое не сохранено.',
     CONVERSATION_NOT_CLOSED: 'Этот чат не закрыт (уже): возьмите или откройте его.',
     VISITOR_HAS_OPEN_CONVERSATION:
       'Посетитель написал снова, и у него есть более новый чат. Откройте его.',
@@ -613,6 +614,41 @@ const ru: MessageSchema = {
     saved: 'Изменения сохранены',
     deleted: 'Оператор {name} удалён',
     loadFailed: 'Не удалось загрузить операторов.',
+  },
+  pageDeliveries: {
+    link: 'Доставки: почему сообщение не пришло?',
+    title: 'Доставки страницы {name}',
+    intro:
+      'Последние доставки вебхука, которые Facebook прислал для этой страницы, новые сверху: что Omni сделал с каждой, почему, и какие сообщения из неё получились.',
+    empty: 'Доставок пока нет. Когда Facebook пришлёт события этой страницы, они появятся здесь.',
+    loadMore: 'Показать ещё',
+    refresh: 'Обновить',
+    status: {
+      processed: 'Обработана',
+      pending: 'Ожидает',
+      failed: 'Ошибка',
+      ignored: 'Пропущена',
+    },
+    events: 'Событий: {count}',
+    attempts: 'Попыток: {count}',
+    contentNotKept: 'Содержимое не сохранено',
+    why: 'Причина: {reason}',
+    becameMessages: 'Сообщений создано: {count}:',
+    noMessages: 'Новых сообщений нет',
+    openConversation: 'Открыть чат',
+    diagnosticInvalid: 'Событие непригодно: {field} (посетитель {psid})',
+    diagnosticOther: 'Событие «{type}» сохранено только для диагностики (посетитель {psid})',
+    unknownVisitor: 'неизвестен',
+    reasonUnsupportedObject:
+      'Это не доставка Messenger: Facebook прислал событие «{object}», а Omni обрабатывает только страницы Messenger.',
+    reasonUnstorable:
+      'Её содержимое не удалось сохранить ({code}), поэтому она подтверждена и отброшена.',
+    replay: 'Повторить',
+    replayHint: 'Обработать доставку ещё раз. Уже созданные сообщения не будут созданы повторно.',
+    notReplayable: 'Её содержимое не сохранено, поэтому повторить её нельзя.',
+    replayedNew: 'Повторено: новых сообщений — {count}.',
+    replayedNothingNew: 'Повторено: ничего нового, её сообщения уже были.',
+    replayedPending: 'Повтор запущен: доставка будет обработана через мгновение.',
   },
   pages: {
     title: 'Страницы Facebook',

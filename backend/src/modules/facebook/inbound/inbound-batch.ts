@@ -134,7 +134,13 @@ export async function applyDeliveries(
 
   const lines = await newLines(store, items, contactOf, outcomes);
   const conversationOf = await continueConversations(conversations, lines, now, outcomes);
-  await store.insertMessages(messagesOf(lines, conversationOf, outcomes));
+  const newMessages = messagesOf(lines, conversationOf, outcomes);
+  await store.insertMessages(newMessages);
+  const messageIdsOf = new Map<string, string[]>();
+  newMessages.forEach((message, index) => {
+    const deliveryId = lines[index]!.item.delivery.id;
+    messageIdsOf.set(deliveryId, [...(messageIdsOf.get(deliveryId) ?? []), message.id]);
+  });
 
   const changed = [
     ...(await store.applyEdits(latestEdits(items))),
@@ -154,6 +160,7 @@ export async function applyDeliveries(
       .map((delivery) => ({
         id: delivery.id,
         diagnostics: diagnostics.get(delivery.id)!,
+        messageIds: messageIdsOf.get(delivery.id) ?? [],
         // Its pages were deleted since it arrived: what the visitors wrote goes with them.
         isOfDeletedPages: delivery.pageIds.every(
           (pageId) => !pageOf.has(`${delivery.tenantId} ${pageId}`),

@@ -495,7 +495,13 @@ export class InboundStore {
    * A delivery of pages deleted meanwhile keeps neither its body nor its diagnoses.
    */
   async markProcessed(
-    deliveries: { id: string; diagnostics: Diagnostic[]; isOfDeletedPages: boolean }[],
+    deliveries: {
+      id: string;
+      diagnostics: Diagnostic[];
+      /** The messages it became: added to those of earlier runs (a replay adds none). */
+      messageIds: string[];
+      isOfDeletedPages: boolean;
+    }[],
   ): Promise<void> {
     if (deliveries.length === 0) return;
     await this.sql.acrossTenants(
@@ -505,15 +511,17 @@ export class InboundStore {
            else jsonb_path_query_array(e.diagnostics || r.diagnostics,
              '$[0 to ${DIAGNOSTICS_PER_DELIVERY - 1}]') end,
          raw_body = case when r.is_of_deleted_pages then null else e.raw_body end,
+         message_ids = e.message_ids || r.message_ids,
          process_after = null, updated_at = now()
        from jsonb_to_recordset(?::jsonb) as r(id uuid, diagnostics jsonb,
-         is_of_deleted_pages boolean)
+         message_ids uuid[], is_of_deleted_pages boolean)
        where e.id = r.id`,
       [
         pgRecords(
           deliveries.map((delivery) => ({
             id: delivery.id,
             diagnostics: boundDiagnostics(delivery.diagnostics),
+            message_ids: delivery.messageIds,
             is_of_deleted_pages: delivery.isOfDeletedPages,
           })),
         ),

@@ -96,6 +96,20 @@ export class InboundService {
     return { processed, more: true, retryInMs };
   }
 
+  /**
+   * Processes these deliveries now, if due and not held by a worker (a replay from the
+   * inspector), through the same path as a drain; returns what they caused, committed and
+   * handed to `afterCommit` as a drain does.
+   */
+  async processNow(
+    ids: string[],
+    afterCommit: (outcomes: InboundOutcome[], outboxEntryIds: string[]) => Promise<void>,
+  ): Promise<InboundOutcome[]> {
+    const outcome = await this.processBatch({ ids });
+    await afterCommit(outcome.outcomes, outcome.outboxEntryIds);
+    return outcome.outcomes;
+  }
+
   private async processBatch(
     selection: { limit: number } | { ids: string[] },
   ): Promise<BatchOutcome> {
