@@ -128,8 +128,17 @@ function countEvents(rawBody: Buffer, pageId: string): number {
   return parseDelivery(rawBody.toString('utf8'), { pageIds: new Set([pageId]) }).length;
 }
 
+/**
+ * Why a failed attempt failed, as a tenant may read it. The stored error is the worker's own
+ * (a database error quotes its statement, and a batch's statement holds other tenants'
+ * rows), so it stays in PostgreSQL and the worker log, found by the delivery's id.
+ */
+export const FAILED_DELIVERY_REASON =
+  'Omni could not store this delivery. The details are in the worker log under its id; Replay tries again.';
+
 function errorOf(row: DeliveryRow): string | null {
   if (row.status === 'ignored') return row.ignored_reason;
   if (row.status === 'processed') return null;
-  return row.last_error; // failed, or pending after a failed attempt
+  // failed, or pending after a failed attempt
+  return row.last_error === null ? null : FAILED_DELIVERY_REASON;
 }
