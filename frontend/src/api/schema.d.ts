@@ -4369,6 +4369,11 @@ export interface components {
             queueNoticeEnabled?: boolean;
             offlineNoticeEnabled?: boolean;
             require2faForAdmins?: boolean;
+            csat?: {
+                enabled?: boolean;
+                /** @description null or empty: the default in the tenant's language */
+                question?: string | null;
+            };
         };
         DepartmentInput: {
             name: string;
@@ -4618,10 +4623,17 @@ export interface components {
             queueNoticeEnabled: boolean;
             /** @description A visitor who starts waiting is told when nobody of the department is online */
             offlineNoticeEnabled: boolean;
+            csat: components["schemas"]["CsatSettings"];
             /** @description Admins sign in with a second factor; one without it must set it up before anything else (their sessions answer 403 TWO_FACTOR_SETUP_REQUIRED elsewhere) */
             require2faForAdmins: boolean;
             /** @description The demo business, with its Messenger simulator and App Review kit (demo mode) */
             demo: boolean;
+        };
+        CsatSettings: {
+            /** @description Closing a chat whose reply window is open asks the visitor for a rating 1–5 (once per close, never outside the window) */
+            enabled: boolean;
+            /** @description The survey's question; null: the default in the tenant's language */
+            question: string | null;
         };
         Identity: {
             user: components["schemas"]["CurrentUser"];
@@ -4672,6 +4684,7 @@ export interface components {
             queueNoticeEnabled: boolean;
             /** @description A visitor who starts waiting is told when nobody of the department is online */
             offlineNoticeEnabled: boolean;
+            csat: components["schemas"]["CsatSettings"];
             /** @description Admins sign in with a second factor; one without it must set it up before anything else (their sessions answer 403 TWO_FACTOR_SETUP_REQUIRED elsewhere) */
             require2faForAdmins: boolean;
         };
@@ -4822,6 +4835,7 @@ export interface components {
             queuedAt: string | null;
             assignedAt: string | null;
             closedAt: string | null;
+            csat: components["schemas"]["CsatAnswer"];
             unreadCount: number;
             /** @description Its labels, by name */
             labels: components["schemas"]["LabelSummary"][];
@@ -4869,6 +4883,12 @@ export interface components {
              */
             createdAt: string;
         };
+        /** @description The visitor's rating (1–5) of its latest satisfaction survey; null: none asked or not answered */
+        CsatAnswer: {
+            score: number;
+            /** Format: date-time */
+            answeredAt: string;
+        } | null;
         LabelSummary: {
             id: string;
             name: string;
@@ -4916,6 +4936,7 @@ export interface components {
             queuedAt: string | null;
             assignedAt: string | null;
             closedAt: string | null;
+            csat: components["schemas"]["CsatAnswer"];
             unreadCount: number;
             /** @description Its labels, by name */
             labels: components["schemas"]["LabelSummary"][];
