@@ -10,6 +10,7 @@ import {
 import { registerRandomUser } from '../../testing/fake-graph-fixtures.js';
 import type { FakePage } from '../fake-graph/fake-graph.js';
 import { delivery, entry, quickReply, textMessage } from '../../testing/messenger-fixtures.js';
+import { AutoCloseSweeper } from '../routing/auto-close-sweeper.js';
 import { CsatSurveysService } from './csat-surveys.service.js';
 import { DEFAULT_CSAT_QUESTIONS } from './csat-survey.js';
 
@@ -211,5 +212,39 @@ describe('satisfaction surveys', () => {
          where diagnostics @> '[{"reason": "csat_answer_for_another_conversation"}]'::jsonb`,
     );
     expect(diagnosed).toBeDefined();
+  }, 60_000);
+
+  it('go out after an automatic close for inactivity too (the sweep writes the entry)', async () => {
+    const { admin, em, conversation, newVisitor, surveysTo } = await setUp({
+      csat: { enabled: true },
+      autoCloseAfterMinutes: 60,
+    });
+    const { psid, conversationId } = await newVisitor();
+    // Held by the admin for two hours, the visitor silent for three: still inside the window.
+    await em.getConnection().execute(
+      `update conversation set status = 'assigned', operator_id = ?,
+         assigned_at = now() - interval '2 hours', queued_at = null where id = ?`,
+      [admin.user.id, conversationId],
+    );
+    await em.getConnection().execute(
+      `update message set occurred_at = now() - interval '3 hours',
+         created_at = now() - interval '3 hours' where conversation_id = ?`,
+      [conversationId],
+    );
+    await em
+      .getConnection()
+      .execute(`update contact set last_inbound_at = now() - interval '3 hours' where psid = ?`, [
+        psid,
+      ]);
+    // Its entries are left to the worker's outbox sweep, as after a crash right after the commit.
+    expect(await new AutoCloseSweeper(em.fork(), async () => {}).sweep()).toBeGreaterThan(0);
+    expect((await conversation(conversationId)).status).toBe('closed');
+    const sent = await until(
+      () => surveysTo(psid),
+      (messages) => messages.length > 0,
+    );
+    expect(sent).toEqual([
+      expect.objectContaining({ messagingType: 'RESPONSE', text: DEFAULT_CSAT_QUESTIONS.en }),
+    ]);
   }, 60_000);
 });
