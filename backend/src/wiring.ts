@@ -16,6 +16,7 @@ import { FetchGraphClient } from './modules/facebook/graph/fetch-graph-client.js
 import type { RealtimePublisher, SocketControl } from './modules/realtime/realtime.events.js';
 import { ReplyFollowUps } from './modules/replies/reply-follow-ups.js';
 import { QueueNoticesService } from './modules/routing/queue-notices.service.js';
+import { CsatSurveysService } from './modules/csat/csat-surveys.service.js';
 import { RoutingFollowUps } from './modules/routing/routing-follow-ups.js';
 import { RoutingService, type WakeDispatcher } from './modules/routing/routing.service.js';
 import { OperatorFollowUps } from './modules/operators/operator-follow-ups.js';
@@ -102,6 +103,7 @@ export function createRouting(
   const dispatchCommitted: DispatchCommitted = (outboxEntryIds) =>
     outbox.dispatchCommitted(outboxEntryIds);
   const queueNotices = new QueueNoticesService(em, dispatchCommitted);
+  const csatSurveys = new CsatSurveysService(em, dispatchCommitted);
   const routingFollowUps = new RoutingFollowUps({
     wakeDispatcher,
     conversationsChanged: async (tenantId, conversationIds) => {
@@ -146,6 +148,9 @@ export function createRouting(
       'page-token-refused': (refusal, entry) =>
         pageHealth.recordTokenRefusal(entry.tenantId, refusal.id, refusal.reason),
       'page-health-changed': (change, entry) => pageHealthFollowUps.perform(change, entry),
+      'csat-requested': async ({ conversationIds }) => {
+        for (const conversationId of conversationIds) await csatSurveys.request(conversationId);
+      },
     },
     logger,
   );

@@ -73,9 +73,7 @@ describe('the deliveries inspector', () => {
       const rows = drawer.getByTestId('delivery');
       // Newest first: the ignored one, then the one with a diagnosis, then the first message.
       expect(await rows.nth(0).getAttribute('data-status')).toBe('ignored');
-      expect(await rows.nth(0).getByTestId('delivery-error').textContent()).toContain(
-        'instagram',
-      );
+      expect(await rows.nth(0).getByTestId('delivery-error').textContent()).toContain('instagram');
       expect(await rows.nth(1).getByTestId('delivery-diagnostic').textContent()).toContain(
         'recipient.id',
       );

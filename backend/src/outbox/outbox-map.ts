@@ -29,6 +29,8 @@ export type OutboxPayloads = {
   'page-token-refused': PageTokenRefusedPayload;
   /** A page's health changed: its operators and the admins are sent it ('page.updated'). */
   'page-health-changed': PageHealthChangedPayload;
+  /** Conversations just closed: each gets its satisfaction survey when due (CsatSurveysService). */
+  'csat-requested': CsatRequestedPayload;
 };
 
 export type OutboxKind = keyof OutboxPayloads;
@@ -114,3 +116,6 @@ export type PageTokenRefusedPayload = { id: string; reason: string };
 
 /** The page's record id. */
 export type PageHealthChangedPayload = { id: string };
+
+/** The conversations a close (by hand or for inactivity) just closed. */
+export type CsatRequestedPayload = { conversationIds: string[] };

@@ -59,3 +59,11 @@ export function conversationsChanged(
     },
   };
 }
+
+/** A 'csat-requested' entry: the closed conversations' satisfaction surveys, when due. */
+export function csatRequested(
+  tenantId: string,
+  conversationIds: string[],
+): OutboxWrite<'csat-requested'> {
+  return { tenantId, kind: 'csat-requested', payload: { conversationIds } };
+}

@@ -19,6 +19,7 @@ export function handlersFor(handlers: Partial<OutboxHandlers>): OutboxHandlers {
     'mail-requested': refuse,
     'page-token-refused': refuse,
     'page-health-changed': refuse,
+    'csat-requested': refuse,
     ...handlers,
   };
 }

@@ -4478,6 +4478,11 @@ export interface components {
             queueNoticeEnabled?: boolean;
             offlineNoticeEnabled?: boolean;
             require2faForAdmins?: boolean;
+            csat?: {
+                enabled?: boolean;
+                /** @description null or empty: the default in the tenant's language */
+                question?: string | null;
+            };
         };
         DepartmentInput: {
             name: string;
@@ -4727,10 +4732,17 @@ export interface components {
             queueNoticeEnabled: boolean;
             /** @description A visitor who starts waiting is told when nobody of the department is online */
             offlineNoticeEnabled: boolean;
+            csat: components["schemas"]["CsatSettings"];
             /** @description Admins sign in with a second factor; one without it must set it up before anything else (their sessions answer 403 TWO_FACTOR_SETUP_REQUIRED elsewhere) */
             require2faForAdmins: boolean;
             /** @description The demo business, with its Messenger simulator and App Review kit (demo mode) */
             demo: boolean;
+        };
+        CsatSettings: {
+            /** @description Closing a chat whose reply window is open asks the visitor for a rating 1–5 (once per close, never outside the window) */
+            enabled: boolean;
+            /** @description The survey's question; null: the default in the tenant's language */
+            question: string | null;
         };
         Identity: {
             user: components["schemas"]["CurrentUser"];
@@ -4781,6 +4793,7 @@ export interface components {
             queueNoticeEnabled: boolean;
             /** @description A visitor who starts waiting is told when nobody of the department is online */
             offlineNoticeEnabled: boolean;
+            csat: components["schemas"]["CsatSettings"];
             /** @description Admins sign in with a second factor; one without it must set it up before anything else (their sessions answer 403 TWO_FACTOR_SETUP_REQUIRED elsewhere) */
             require2faForAdmins: boolean;
         };
@@ -4969,6 +4982,7 @@ export interface components {
             queuedAt: string | null;
             assignedAt: string | null;
             closedAt: string | null;
+            csat: components["schemas"]["CsatAnswer"];
             unreadCount: number;
             /** @description Its labels, by name */
             labels: components["schemas"]["LabelSummary"][];
@@ -5016,6 +5030,12 @@ export interface components {
              */
             createdAt: string;
         };
+        /** @description The visitor's rating (1–5) of its latest satisfaction survey; null: none asked or not answered */
+        CsatAnswer: {
+            score: number;
+            /** Format: date-time */
+            answeredAt: string;
+        } | null;
         LabelSummary: {
             id: string;
             name: string;
@@ -5063,6 +5083,7 @@ export interface components {
             queuedAt: string | null;
             assignedAt: string | null;
             closedAt: string | null;
+            csat: components["schemas"]["CsatAnswer"];
             unreadCount: number;
             /** @description Its labels, by name */
             labels: components["schemas"]["LabelSummary"][];

@@ -31,6 +31,7 @@ import { Migration20261203130000_two_factor } from './Migration20261203130000_tw
 import { Migration20261203131000_audit_log } from './Migration20261203131000_audit_log.js';
 import { Migration20261203132000_page_health } from './Migration20261203132000_page_health.js';
 import { Migration20261203134000_api_tokens } from './Migration20261203134000_api_tokens.js';
+import { Migration20261203150000_csat } from './Migration20261203150000_csat.js';
 import { Migration20261203151000_delivery_inspector } from './Migration20261203151000_delivery_inspector.js';
 
 /** Every migration, in order. `npm run db:migration:create` rewrites this file. */
@@ -109,6 +110,7 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261203131000_audit_log', class: Migration20261203131000_audit_log },
   { name: 'Migration20261203132000_page_health', class: Migration20261203132000_page_health },
   { name: 'Migration20261203134000_api_tokens', class: Migration20261203134000_api_tokens },
+  { name: 'Migration20261203150000_csat', class: Migration20261203150000_csat },
   {
     name: 'Migration20261203151000_delivery_inspector',
     class: Migration20261203151000_delivery_inspector,

@@ -10,7 +10,16 @@ import type { ConversationStatus } from './conversation.entity.js';
 import { isVisibleTo, maySteer } from './conversation-visibility.js';
 
 /** A contact's latest conversation, locked. */
-export type LatestConversation = { id: string; contactId: string; status: ConversationStatus };
+export type LatestConversation = {
+  id: string;
+  contactId: string;
+  status: ConversationStatus;
+  /** Whether its latest satisfaction survey awaits the visitor's rating. */
+  awaitsCsat: boolean;
+};
+
+/** A visitor's rating of a conversation's latest survey. */
+export type CsatAnswer = { id: string; score: number; answeredAt: Date };
 
 /** A conversation the first line of a new visitor thread opens: it waits in the queue. */
 export type NewConversation = {
@@ -124,8 +133,13 @@ export class ConversationStore {
       id: string;
       contact_id: string;
       status: ConversationStatus;
+      awaits_csat: boolean;
     }>(
-      `select c.id, c.contact_id, c.status from conversation c
+      `select c.id, c.contact_id, c.status,
+         (c.csat_requested_at is not null
+           and (c.csat_answered_at is null or c.csat_answered_at < c.csat_requested_at))
+           as awaits_csat
+       from conversation c
        where c.id in (
          select distinct on (x.contact_id) x.id from conversation x
          where x.contact_id = any(?::uuid[])
@@ -134,7 +148,39 @@ export class ConversationStore {
        for update`,
       [pgArray(contactIds)],
     );
-    return rows.map((row) => ({ id: row.id, contactId: row.contact_id, status: row.status }));
+    return rows.map((row) => ({
+      id: row.id,
+      contactId: row.contact_id,
+      status: row.status,
+      awaitsCsat: row.awaits_csat,
+    }));
+  }
+
+  /**
+   * Stores visitors' ratings on conversations locked by `lockLatestOfContacts`, each only while
+   * its latest survey is unanswered (a rating is given once per survey). Nothing else of the
+   * conversation changes: a closed one stays closed.
+   */
+  async recordCsatAnswers(answers: CsatAnswer[]): Promise<void> {
+    if (answers.length === 0) return;
+    // Across tenants: the inbound batch's conversations, each locked through its contact.
+    await this.sql.acrossTenants(
+      `update conversation c set csat_score = r.score,
+         csat_answered_at = greatest(r.answered_at, c.csat_requested_at),
+         updated_at = now()
+       from jsonb_to_recordset(?::jsonb) as r(id uuid, score smallint, answered_at timestamptz)
+       where c.id = r.id and c.csat_requested_at is not null
+         and (c.csat_answered_at is null or c.csat_answered_at < c.csat_requested_at)`,
+      [
+        pgRecords(
+          answers.map((answer) => ({
+            id: answer.id,
+            score: answer.score,
+            answered_at: answer.answeredAt.toISOString(),
+          })),
+        ),
+      ],
+    );
   }
 
   /** New conversations, waiting in the queue (each row names its tenant). */

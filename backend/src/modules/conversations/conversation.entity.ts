@@ -25,6 +25,11 @@ export class Conversation extends TenantOwnedEntity {
   lastMessageAt: Date | null = null;
   /** Visitor messages the holding operator has not opened yet. */
   unreadCount = 0;
+  /** The satisfaction survey was sent for the close of this time (one per close). */
+  csatRequestedAt: Date | null = null;
+  /** The visitor's answer to the latest survey, 1–5, and when they gave it. */
+  csatScore: number | null = null;
+  csatAnsweredAt: Date | null = null;
   /** Set as a whole (LabelsService.setOnConversation); read per page (labels.repository.ts). */
   readonly labels = new Collection<Label>(this);
 
@@ -54,6 +59,9 @@ export const ConversationSchema = new EntitySchema<Conversation, TenantOwnedEnti
     closedAt: { type: 'datetime', nullable: true },
     lastMessageAt: { type: 'datetime', nullable: true },
     unreadCount: { type: 'integer', default: 0 },
+    csatRequestedAt: { type: 'datetime', nullable: true },
+    csatScore: { type: 'smallint', nullable: true },
+    csatAnsweredAt: { type: 'datetime', nullable: true },
     labels: { kind: 'm:n', entity: 'Label', pivotEntity: 'ConversationLabel' },
   },
   indexes: [
@@ -70,5 +78,11 @@ export const ConversationSchema = new EntitySchema<Conversation, TenantOwnedEnti
     { name: 'conversation_contact_created_at_index', properties: ['contact', 'createdAt'] },
     // An operator's load: the conversations they hold.
     { name: 'conversation_operator_status_index', properties: ['operator', 'status'] },
+    // The reports: a tenant's satisfaction answers in a period.
+    {
+      name: 'conversation_tenant_csat_answered_at_index',
+      expression:
+        'create index "conversation_tenant_csat_answered_at_index" on "conversation" ("tenant_id", "csat_answered_at") where "csat_answered_at" is not null',
+    },
   ],
 });

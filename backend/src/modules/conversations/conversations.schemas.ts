@@ -93,6 +93,17 @@ export const conversationSchema = z
     queuedAt: z.iso.datetime().nullable(),
     assignedAt: z.iso.datetime().nullable(),
     closedAt: z.iso.datetime().nullable(),
+    csat: z
+      .object({
+        score: z.number().int().min(1).max(5),
+        answeredAt: z.iso.datetime(),
+      })
+      .nullable()
+      .meta({
+        id: 'CsatAnswer',
+        description:
+          "The visitor's rating (1–5) of its latest satisfaction survey; null: none asked or not answered",
+      }),
     unreadCount: z.number().int(),
     labels: z.array(labelSummarySchema).meta({ description: 'Its labels, by name' }),
   })
@@ -277,6 +288,10 @@ export function toConversationDto(
     queuedAt: iso(conversation.queuedAt),
     assignedAt: iso(conversation.assignedAt),
     closedAt: iso(conversation.closedAt),
+    csat:
+      conversation.csatScore !== null && conversation.csatAnsweredAt
+        ? { score: conversation.csatScore, answeredAt: conversation.csatAnsweredAt.toISOString() }
+        : null,
     unreadCount: conversation.unreadCount,
     labels,
   };

@@ -23,6 +23,10 @@ const ATTACHMENT_TYPES = ['image', 'audio', 'video', 'file', 'template'] as cons
 const ACCEPTED_TAGS = ['HUMAN_AGENT'] as const;
 const MAX_TEXT_LENGTH = 2000;
 const MAX_METADATA_LENGTH = 1000;
+/** Messenger's bounds on quick replies: 13 at most, titles of 20 characters, payloads of 1000. */
+const MAX_QUICK_REPLIES = 13;
+const MAX_QUICK_REPLY_TITLE = 20;
+const MAX_QUICK_REPLY_PAYLOAD = 1000;
 
 /** Validates, records and answers one Send API call: a message, or a sender action alone. */
 export function handleSendRequest(graph: FakeGraph, page: FakePage, params: GraphParams): object {
@@ -139,7 +143,26 @@ function readMessage(graph: FakeGraph, page: FakePage, value: unknown): Record<s
   if (metadata !== undefined && String(metadata).length > MAX_METADATA_LENGTH) {
     fail(fakeGraphErrors.lengthAtMost('message[metadata]', MAX_METADATA_LENGTH));
   }
+  if (message['quick_replies'] !== undefined) readQuickReplies(message['quick_replies']);
   return message;
+}
+
+/** Text quick replies (the only kind Omni sends), each with its title and payload. */
+function readQuickReplies(value: unknown): void {
+  if (!Array.isArray(value) || value.length === 0 || value.length > MAX_QUICK_REPLIES) {
+    fail(fakeGraphErrors.invalidParameter);
+  }
+  for (const item of value) {
+    const reply = readObject(item);
+    if (!reply || reply['content_type'] !== 'text') fail(fakeGraphErrors.invalidParameter);
+    const { title, payload } = reply;
+    if (typeof title !== 'string' || title === '' || title.length > MAX_QUICK_REPLY_TITLE) {
+      fail(fakeGraphErrors.invalidParameter);
+    }
+    if (typeof payload !== 'string' || payload.length > MAX_QUICK_REPLY_PAYLOAD) {
+      fail(fakeGraphErrors.invalidParameter);
+    }
+  }
 }
 
 function readAttachment(value: unknown): Record<string, unknown> {

@@ -14,6 +14,7 @@ import { Message } from '../conversations/message.entity.js';
 import { replyMessagingType, type ReplyMessagingType } from '../conversations/reply-window.js';
 import type { GraphClient, SendMessageRequest } from '../facebook/graph/graph-client.js';
 import { GraphApiError } from '../facebook/graph/graph-errors.js';
+import type { QuickReply } from '../csat/csat-survey.js';
 
 /**
  * How long a send whose outcome is unknown (a timeout, a crash mid-call) waits for its echo
@@ -131,7 +132,14 @@ export class OutboundSender {
   /** Text, or the stored file by a signed link; our id as metadata, for the echo. */
   private contentOf(message: Message): SendMessageRequest['message'] {
     const file = message.attachments[0];
-    if (!file?.storedFileId) return { text: message.text ?? '', metadata: message.id };
+    if (!file?.storedFileId) {
+      const quickReplies = message.details['quickReplies'] as QuickReply[] | undefined;
+      return {
+        text: message.text ?? '',
+        metadata: message.id,
+        ...(quickReplies ? { quick_replies: quickReplies } : {}),
+      };
+    }
     const type =
       file.kind === 'image' || file.kind === 'video' || file.kind === 'audio' ? file.kind : 'file';
     return {

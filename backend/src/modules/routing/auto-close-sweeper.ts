@@ -1,7 +1,8 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { sqlIn, sqlTransaction } from '../../db/sql.js';
-import { appendToOutbox, type DispatchCommitted } from '../../outbox/outbox.js';
+import { appendToOutbox, csatRequested, type DispatchCommitted } from '../../outbox/outbox.js';
 import { ConversationStore } from '../conversations/conversation-store.js';
+import { RoutingRepository } from './routing.repository.js';
 
 /** How often silent chats are looked for; a close may come this much after its due time. */
 export const AUTO_CLOSE_SWEEP_INTERVAL_MS = 60_000;
@@ -30,6 +31,7 @@ export class AutoCloseSweeper {
     ).tenantsWithIdleCandidates();
     let closedCount = 0;
     for (const tenantId of tenants) {
+      const csatEnabled = await new RoutingRepository(sqlIn(this.em)).isCsatEnabled(tenantId);
       for (;;) {
         const batch = await sqlTransaction(this.em, async (sql) => {
           const closed = await new ConversationStore(sql, this.clock).closeIdle(
@@ -49,6 +51,14 @@ export class AutoCloseSweeper {
                       firstResponseChecks: [],
                     },
                   },
+                  ...(csatEnabled
+                    ? [
+                        csatRequested(
+                          tenantId,
+                          closed.map((conversation) => conversation.id),
+                        ),
+                      ]
+                    : []),
                 ]);
           return { closed: closed.length, outboxEntryIds };
         });

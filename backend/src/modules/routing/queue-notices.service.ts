@@ -1,10 +1,10 @@
-import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { flushWith, sqlIn } from '../../db/sql.js';
+import { sqlIn } from '../../db/sql.js';
 import { TENANT_FILTER } from '../../db/tenant-filter.js';
-import { appendToOutbox, type DispatchCommitted } from '../../outbox/outbox.js';
+import type { DispatchCommitted } from '../../outbox/outbox.js';
 import { Conversation } from '../conversations/conversation.entity.js';
-import { Message } from '../conversations/message.entity.js';
+import type { Message } from '../conversations/message.entity.js';
+import { storeAutomaticMessage } from '../replies/automatic-message.js';
 import { replyMessagingType } from '../conversations/reply-window.js';
 import type { TenantLanguage } from '../tenants/tenant.entity.js';
 import { isOpenAt } from '../departments/business-hours.js';
@@ -144,40 +144,13 @@ export class QueueNoticesService {
   }
 
   /** Stores a notice as pending with its 'reply-stored' outbox entry; null: already stored. */
-  private async store(
+  private store(
     em: EntityManager,
     conversation: Conversation,
     text: string,
     dedupKey: string,
     now: Date,
   ): Promise<Message | null> {
-    const { tenant, page } = conversation;
-    const notice = new Message(tenant, conversation, page, 'out', 'automatic', 'text', now, '');
-    notice.dedupKey = dedupKey;
-    notice.text = text;
-    notice.status = 'pending';
-    em.persist(notice);
-    let outboxEntryIds: string[];
-    try {
-      outboxEntryIds = await flushWith(em, (sql) =>
-        appendToOutbox(sql, [
-          {
-            tenantId: tenant.id,
-            kind: 'reply-stored',
-            payload: {
-              conversationId: conversation.id,
-              messageId: notice.id,
-              isNew: true,
-              sendJobId: notice.id,
-            },
-          },
-        ]),
-      );
-    } catch (error) {
-      if (error instanceof UniqueConstraintViolationException) return null;
-      throw error;
-    }
-    await this.dispatchCommitted(outboxEntryIds);
-    return notice;
+    return storeAutomaticMessage(em, this.dispatchCommitted, conversation, { text, dedupKey }, now);
   }
 }

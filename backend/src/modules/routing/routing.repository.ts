@@ -170,6 +170,14 @@ export class RoutingRepository {
     return row?.enabled === true;
   }
 
+  /** Whether the tenant asks visitors for a rating when their chat closes. */
+  async isCsatEnabled(tenantId: string): Promise<boolean> {
+    const [row] = await this.sql.forTenant(tenantId)<{ csat_enabled: boolean }>(
+      'select csat_enabled from tenant where id = :tenant',
+    );
+    return row?.csat_enabled === true;
+  }
+
   /**
    * When the visitor's present episode of a conversation began: its latest entry into the
    * queue as new or reopened by the visitor's message (null: none logged).

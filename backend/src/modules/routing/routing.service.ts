@@ -2,7 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { validate as isUuid } from 'uuid';
 import { sqlIn, sqlTransaction, type Sql } from '../../db/sql.js';
 import { ConflictError, ForbiddenError, NotFoundError } from '../../errors.js';
-import { appendToOutbox } from '../../outbox/outbox.js';
+import { appendToOutbox, csatRequested } from '../../outbox/outbox.js';
 import type { RoutingChangedPayload } from '../../outbox/outbox-map.js';
 import { recordSteering } from '../audit/audit-recorder.js';
 import { assertUser, type Actor } from '../auth/actor.js';
@@ -312,13 +312,26 @@ export class RoutingService {
           to: 'closed',
         });
       }
-      return this.appendChange(sql, actor.tenantId, {
-        conversationIds: [conversation.id],
-        wakeDispatcher: true,
-        firstResponseChecks: [],
-      });
+      return [
+        ...(await this.appendChange(sql, actor.tenantId, {
+          conversationIds: [conversation.id],
+          wakeDispatcher: true,
+          firstResponseChecks: [],
+        })),
+        ...(await this.csatRequestedIfEnabled(sql, actor.tenantId, [conversation.id])),
+      ];
     });
     await this.hooks.dispatchCommitted(outboxEntryIds);
+  }
+
+  /** The closed conversations' surveys, asked for in the close's transaction when wanted. */
+  private async csatRequestedIfEnabled(
+    sql: Sql,
+    tenantId: string,
+    conversationIds: string[],
+  ): Promise<string[]> {
+    if (!(await new RoutingRepository(sql).isCsatEnabled(tenantId))) return [];
+    return appendToOutbox(sql, [csatRequested(tenantId, conversationIds)]);
   }
 
   /**

@@ -23,6 +23,7 @@ describe('tenant settings', () => {
       firstResponseTimeoutSeconds: null,
       queueNoticeEnabled: false,
       offlineNoticeEnabled: false,
+      csat: { enabled: false, question: null },
       require2faForAdmins: false,
     });
   });

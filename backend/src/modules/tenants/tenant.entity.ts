@@ -32,6 +32,10 @@ export class Tenant extends BaseEntity {
   queueNoticeEnabled = false;
   /** Tell a visitor who starts waiting when nobody of the department is online. */
   offlineNoticeEnabled = false;
+  /** Ask the visitor for a 1–5 rating when their chat closes inside the reply window. */
+  csatEnabled = false;
+  /** The survey's question; null: the default one in the tenant's language. */
+  csatQuestion: string | null = null;
   /** Admins must sign in with a second factor; those without one set it up first. */
   require2faForAdmins = false;
   /** The demo business (npm run demo:seed): its sandbox page, simulator and App Review kit. */
@@ -66,6 +70,8 @@ export const TenantSchema = new EntitySchema<Tenant, BaseEntity>({
     queueNoticeEnabled: { type: 'boolean', default: false },
     offlineNoticeEnabled: { type: 'boolean', default: false },
     require2faForAdmins: { type: 'boolean', default: false },
+    csatEnabled: { type: 'boolean', default: false },
+    csatQuestion: { type: 'string', length: 640, nullable: true },
     isDemo: { type: 'boolean', default: false },
   },
 });

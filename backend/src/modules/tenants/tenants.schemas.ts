@@ -6,6 +6,9 @@ export const AUTO_CLOSE_MAX_MINUTES = 10_080;
 /** The bounds of `unansweredReminderSeconds`. */
 export const UNANSWERED_REMINDER_SECONDS_RANGE = { min: 30, max: 3600 } as const;
 
+/** The longest survey question (Messenger's text limit is 2000; a question stays short). */
+export const CSAT_QUESTION_MAX_LENGTH = 640;
+
 /** The business's settings: the fields of the settings record, also in the tenant record. */
 const settingsShape = {
   name: z.string(),
@@ -33,6 +36,17 @@ const settingsShape = {
   offlineNoticeEnabled: z.boolean().meta({
     description: 'A visitor who starts waiting is told when nobody of the department is online',
   }),
+  csat: z
+    .object({
+      enabled: z.boolean().meta({
+        description:
+          'Closing a chat whose reply window is open asks the visitor for a rating 1–5 (once per close, never outside the window)',
+      }),
+      question: z.string().nullable().meta({
+        description: "The survey's question; null: the default in the tenant's language",
+      }),
+    })
+    .meta({ id: 'CsatSettings' }),
   require2faForAdmins: z.boolean().meta({
     description:
       'Admins sign in with a second factor; one without it must set it up before anything else (their sessions answer 403 TWO_FACTOR_SETUP_REQUIRED elsewhere)',
@@ -89,6 +103,18 @@ export const updateTenantSchema = z
     queueNoticeEnabled: z.boolean().optional(),
     offlineNoticeEnabled: z.boolean().optional(),
     require2faForAdmins: z.boolean().optional(),
+    csat: z
+      .object({
+        enabled: z.boolean().optional(),
+        question: z
+          .string()
+          .trim()
+          .max(CSAT_QUESTION_MAX_LENGTH, `Use at most ${CSAT_QUESTION_MAX_LENGTH} characters.`)
+          .nullable()
+          .optional()
+          .meta({ description: "null or empty: the default in the tenant's language" }),
+      })
+      .optional(),
   })
   .meta({ id: 'UpdateTenantInput' });
 
@@ -114,6 +140,7 @@ export function toSettingsDto(tenant: Tenant): SettingsDto {
     firstResponseTimeoutSeconds: tenant.firstResponseTimeoutSeconds,
     queueNoticeEnabled: tenant.queueNoticeEnabled,
     offlineNoticeEnabled: tenant.offlineNoticeEnabled,
+    csat: { enabled: tenant.csatEnabled, question: tenant.csatQuestion },
     require2faForAdmins: tenant.require2faForAdmins,
   };
 }

@@ -217,6 +217,8 @@ const en = {
     failed: 'Not sent',
   },
   chat: {
+    csatScore: '{score}/5',
+    csatRatedAt: 'The visitor rated this chat {score} of 5 on {when}',
     followUp: 'Follow up',
     followedUp: 'The chat is yours again. Write your follow-up.',
     followUpWindowClosed: 'The visitor’s reply window closed on {when}.',
@@ -827,6 +829,12 @@ const en = {
     copyFailed: 'Copy failed. Select the URL and copy it by hand.',
     securitySection: 'Security',
     require2faForAdmins: 'Require two-factor authentication for admins',
+    csatSection: 'Satisfaction survey',
+    csatEnabled: 'Ask visitors to rate the chat',
+    csatEnabledHint:
+      'When a chat closes within 24 hours of the visitor’s last message, Messenger lets Omni ask once for a rating from 1 to 5. Later closes send nothing.',
+    csatQuestion: 'Question',
+    csatQuestionHint: 'Leave empty to use the default shown, in the workspace language.',
     require2faForAdminsHint:
       'Admins without it must set it up before they can do anything else, starting with their next request. Operators and supervisors may turn it on for themselves.',
   },

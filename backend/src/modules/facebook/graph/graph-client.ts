@@ -44,7 +44,12 @@ export type UserProfile = {
 export type SendMessageRequest = {
   recipientPsid: string;
   message:
-    | { text: string; metadata?: string }
+    | {
+        text: string;
+        metadata?: string;
+        /** Buttons under the text; a tap comes back as a message with their payload. */
+        quick_replies?: { content_type: 'text'; title: string; payload: string }[];
+      }
     | {
         attachment: {
           type: 'image' | 'audio' | 'video' | 'file';

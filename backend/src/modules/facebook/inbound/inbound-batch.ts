@@ -4,9 +4,12 @@ import { needsProfile } from '../../conversations/contact-profiles.service.js';
 import type {
   ConversationLines,
   ConversationStore,
+  CsatAnswer,
+  LatestConversation,
   NewConversation,
   QueuedEvent,
 } from '../../conversations/conversation-store.js';
+import { parseCsatPayload } from '../../csat/csat-survey.js';
 import type { MessageKind } from '../../conversations/message.entity.js';
 import {
   keyOnPage,
@@ -133,7 +136,15 @@ export async function applyDeliveries(
   await store.openReplyWindows(replyWindowsOpened(items, contactOf));
 
   const lines = await newLines(store, items, contactOf, outcomes);
-  const conversationOf = await continueConversations(conversations, lines, now, outcomes);
+  const ignoreCsatAnswer = (line: Line, reason: string) =>
+    diagnostics.get(line.item.delivery.id)!.push({ ...diagnosticOf(line.item.event), reason });
+  const conversationOf = await continueConversations(
+    conversations,
+    lines,
+    now,
+    outcomes,
+    ignoreCsatAnswer,
+  );
   const newMessages = messagesOf(lines, conversationOf, outcomes);
   await store.insertMessages(newMessages);
   const messageIdsOf = new Map<string, string[]>();
@@ -446,6 +457,7 @@ async function continueConversations(
   lines: Line[],
   now: Date,
   outcomes: OutcomesByTenant,
+  ignoreCsatAnswer: (line: Line, reason: string) => void,
 ): Promise<Map<string, string>> {
   const linesOf = new Map<string, Line[]>();
   for (const line of lines)
@@ -459,17 +471,24 @@ async function continueConversations(
   const created: NewConversation[] = [];
   const updated: ConversationLines[] = [];
   const queued: QueuedEvent[] = [];
+  const csatAnswers: CsatAnswer[] = [];
   const conversationOf = new Map<string, string>();
   for (const [contactId, contactLines] of linesOf) {
     const { page } = contactLines[0]!.item;
     const lastMessageAt = new Date(
       Math.max(...contactLines.map((line) => line.item.event.occurredAt.getTime())),
     );
-    const unreadCount = contactLines.filter((line) => line.source === 'visitor').length;
+    const conversation = latest.get(contactId);
+    const answer = csatAnswerAmong(contactLines, conversation, ignoreCsatAnswer);
+    if (answer) csatAnswers.push(answer.answer);
+    // A rating of the closed conversation's survey is recorded in its history, but neither
+    // reopens it nor waits to be read.
+    const unreadCount = contactLines.filter(
+      (line) => line.source === 'visitor' && line !== answer?.line,
+    ).length;
     // Only the visitor opens a conversation for Omni's operators: lines that the page's own
     // people sent from Facebook's inbox are recorded, but ask nobody here to answer.
     const visitorWrote = unreadCount > 0;
-    const conversation = latest.get(contactId);
     const outcome = outcomes.of(page.tenantId);
     let conversationId: string;
     if (!conversation) {
@@ -507,7 +526,51 @@ async function continueConversations(
   await conversations.create(created);
   await conversations.addLines(updated);
   await conversations.recordQueued(queued);
+  await conversations.recordCsatAnswers(csatAnswers);
   return conversationOf;
+}
+
+/**
+ * The visitor's rating among a contact's new lines: the first tap of a survey's quick reply
+ * (`CSAT:<conversation>:<score>`) naming their latest conversation, closed and awaiting its
+ * rating. Any other such payload (another conversation's, forged, late, a second tap) stays
+ * an ordinary message, with a diagnostic. Typed digits are not taken as a rating: a visitor
+ * writing "4" after a survey may mean something else, and reopens the chat as any message.
+ */
+function csatAnswerAmong(
+  lines: Line[],
+  conversation: LatestConversation | undefined,
+  ignore: (line: Line, reason: string) => void,
+): { line: Line; answer: CsatAnswer } | null {
+  let found: { line: Line; answer: CsatAnswer } | null = null;
+  for (const line of lines) {
+    if (line.source !== 'visitor') continue;
+    const rating = parseCsatPayload(line.details['quickReplyPayload'] as string | undefined);
+    if (!rating) continue;
+    const reason =
+      !conversation || rating.conversationId !== conversation.id
+        ? 'csat_answer_for_another_conversation'
+        : conversation.status !== 'closed'
+          ? 'csat_answer_for_open_conversation'
+          : !conversation.awaitsCsat || found
+            ? 'csat_answer_not_awaited'
+            : null;
+    if (reason) {
+      line.details = { ...line.details, csatIgnored: reason };
+      ignore(line, reason);
+      continue;
+    }
+    line.details = { ...line.details, csatScore: rating.score };
+    found = {
+      line,
+      answer: {
+        id: conversation!.id,
+        score: rating.score,
+        answeredAt: line.item.event.occurredAt,
+      },
+    };
+  }
+  return found;
 }
 
 function queuedRecord(

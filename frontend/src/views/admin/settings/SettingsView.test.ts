@@ -105,3 +105,51 @@ describe('SettingsView: two-factor for admins', () => {
     expect(session.isTwoFactorSetupRequired).toBe(false);
   });
 });
+
+describe('SettingsView: satisfaction survey', () => {
+  beforeEach(() => {
+    setActivePinia(createPinia());
+    document.body.innerHTML = '';
+  });
+
+  it("shows the default question of the tenant's language as placeholder, and saves the switch with a question", async () => {
+    const tenant = makeTenant({ language: 'ru' });
+    const fetchStub = stubFetch({
+      'PATCH /api/tenant': jsonResponse(200, {
+        tenant: { ...tenant, csat: { enabled: true, question: 'Rate us?' } },
+      }),
+    });
+    const wrapper = mountSettings(tenant);
+    const question = wrapper.get<HTMLTextAreaElement>('#settings-csat-question');
+    expect(question.element.placeholder).toBe(
+      'Как вы оцениваете нашу помощь? Выберите от 1 (плохо) до 5 (отлично).',
+    );
+    expect(wrapper.text()).toContain('Later closes send nothing.');
+
+    await wrapper.get('[data-testid="settings-csat-enabled"]').trigger('click');
+    await question.setValue('  Rate us?  ');
+    await wrapper.get('form').trigger('submit');
+    await flushPromises();
+
+    expect(fetchStub.requests.find((request) => request.method === 'PATCH')?.body).toEqual({
+      csat: { enabled: true, question: 'Rate us?' },
+    });
+  });
+
+  it('sends null for an emptied question (the default again)', async () => {
+    const tenant = makeTenant({ csat: { enabled: true, question: 'Rate us?' } });
+    const fetchStub = stubFetch({
+      'PATCH /api/tenant': jsonResponse(200, {
+        tenant: { ...tenant, csat: { enabled: true, question: null } },
+      }),
+    });
+    const wrapper = mountSettings(tenant);
+    await wrapper.get('#settings-csat-question').setValue('');
+    await wrapper.get('form').trigger('submit');
+    await flushPromises();
+
+    expect(fetchStub.requests.find((request) => request.method === 'PATCH')?.body).toEqual({
+      csat: { enabled: true, question: null },
+    });
+  });
+});
