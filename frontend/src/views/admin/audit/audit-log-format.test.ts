@@ -41,4 +41,18 @@ describe('audit log format', () => {
       { field: 'accessToken', kind: 'secret' },
     ]);
   });
+
+  it("names the days of business hours' weekly ranges in the panel's language", () => {
+    const weekly = { from: ['1 09:00–13:00'], to: ['1 09:00–18:00', '7 10:00–14:00'] };
+    expect(showChanges({ weekly }, 'en')).toEqual([
+      {
+        field: 'weekly',
+        kind: 'value',
+        from: { kind: 'text', text: 'Mon 09:00–13:00' },
+        to: { kind: 'text', text: 'Mon 09:00–18:00, Sun 10:00–14:00' },
+      },
+    ]);
+    const [russian] = showChanges({ weekly }, 'ru');
+    expect(russian).toMatchObject({ to: { text: 'пн 09:00–18:00, вс 10:00–14:00' } });
+  });
 });

@@ -64,10 +64,29 @@ export function showValue(value: unknown): ShownValue {
   return { kind: 'text', text: String(value) };
 }
 
-export function showChanges(changes: AuditEntry['changes']): ShownChange[] {
-  return Object.entries(changes).map(([field, change]) =>
-    'changed' in change
-      ? { field, kind: 'secret' }
-      : { field, kind: 'value', from: showValue(change.from), to: showValue(change.to) },
-  );
+/**
+ * The entries' changes as the log shows them; business hours' weekly ranges ("1 09:00–13:00",
+ * ISO day first) with the day's name in `locale` ("Mon 09:00–13:00").
+ */
+export function showChanges(changes: AuditEntry['changes'], locale = 'en'): ShownChange[] {
+  return Object.entries(changes).map(([field, change]) => {
+    if ('changed' in change) return { field, kind: 'secret' };
+    const shown = (value: unknown) =>
+      showValue(field === 'weekly' ? nameWeekdays(value, locale) : value);
+    return { field, kind: 'value', from: shown(change.from), to: shown(change.to) };
+  });
+}
+
+/** 2024-01-01 was a Monday: ISO day `n` is that date plus n − 1 days. */
+const A_MONDAY = Date.UTC(2024, 0, 1);
+
+function nameWeekdays(value: unknown, locale: string): unknown {
+  if (!Array.isArray(value)) return value;
+  const dayName = new Intl.DateTimeFormat(locale, { weekday: 'short', timeZone: 'UTC' });
+  return value.map((range) => {
+    const match = typeof range === 'string' ? /^([1-7]) (.*)$/.exec(range) : null;
+    if (!match) return range;
+    const day = new Date(A_MONDAY + (Number(match[1]) - 1) * 86_400_000);
+    return `${dayName.format(day)} ${match[2]}`;
+  });
 }
