@@ -47,7 +47,10 @@ describe('private notes', () => {
     await input.pressSequentially('can you check the courier?');
     await input.press('Enter');
 
-    const note = chat.locator('[data-testid="message"][data-direction="internal"]');
+    // The stored note (the panel shows its own copy at once, until the server's replaces it).
+    const note = chat.locator(
+      '[data-testid="message"][data-direction="internal"]:not([data-message-id^="local-"])',
+    );
     await note.waitFor();
     expect(await note.textContent()).toContain('@Boris Colleague can you check the courier?');
     await saveScreenshot(olgaPanel, 'notes-composer');
