@@ -1,7 +1,7 @@
 // The panel's names for the API's types. The types themselves are generated from the
-// backend's OpenAPI document into schema.d.ts (`npm run api:types`): change the backend's zod
+// backend's OpenAPI document into schema.ts (`npm run api:types`): change the backend's zod
 // schemas, regenerate, and these follow. Ids are strings; dates are ISO strings.
-import type { components, paths } from './schema';
+import { userStatusValues, type components, type paths } from './schema';
 
 type Schemas = components['schemas'];
 
@@ -28,7 +28,7 @@ export type PresenceStatus = User['status'];
 /** Who may open the App Review kit and the Messenger simulator (of a demo tenant only). */
 export const REVIEW_KIT_ROLES: readonly UserRole[] = ['admin', 'reviewer'];
 
-export const PRESENCE_STATUSES: readonly PresenceStatus[] = ['online', 'away', 'offline'];
+export const PRESENCE_STATUSES: readonly PresenceStatus[] = userStatusValues;
 
 export type Tenant = Schemas['Tenant'];
 export type Department = Schemas['Department'];

@@ -1,41 +1,8 @@
+import { auditActionValues } from '@/api/schema';
 import type { AuditAction, AuditEntry, AuditTargetType } from '@/api/types';
 
-/**
- * Every action code, in the order the filter offers them. Typed against the API's enum both
- * ways, so a code the backend adds fails the typecheck until it is listed (and translated).
- */
-export const AUDIT_ACTIONS = [
-  'page.created',
-  'page.updated',
-  'page.deleted',
-  'operator.created',
-  'operator.updated',
-  'operator.deleted',
-  'department.created',
-  'department.updated',
-  'department.deleted',
-  'department.hours_updated',
-  'settings.updated',
-  'label.created',
-  'label.updated',
-  'label.deleted',
-  'canned_response.created',
-  'canned_response.updated',
-  'canned_response.deleted',
-  'invitation.created',
-  'invitation.resent',
-  'invitation.revoked',
-  'conversation.assigned',
-  'conversation.taken_over',
-  'conversation.transferred',
-  'conversation.closed',
-  'api_token.created',
-  'api_token.revoked',
-] as const satisfies readonly AuditAction[];
-
-type Unlisted = Exclude<AuditAction, (typeof AUDIT_ACTIONS)[number]>;
-/** Fails to compile while an action of the API is missing above. */
-export const EVERY_ACTION_LISTED: [Unlisted] extends [never] ? true : Unlisted = true;
+/** Every action code, in the backend's order (generated from the API's enum). */
+export const AUDIT_ACTIONS = auditActionValues;
 
 /** The i18n key of an action ("page.created" → auditLog.actions.page_created). */
 export function actionKey(action: AuditAction): string {

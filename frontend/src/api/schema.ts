@@ -5363,4 +5363,51 @@ export interface components {
     pathItems: never;
 }
 export type $defs = Record<string, never>;
+type FlattenedDeepRequired<T> = {
+    [K in keyof T]-?: FlattenedDeepRequired<T[K] extends unknown[] | undefined | null ? Extract<T[K], unknown[]>[number] : T[K]>;
+};
+type ReadonlyArray<T> = [
+    Exclude<T, undefined>
+] extends [
+    unknown[]
+] ? Readonly<Exclude<T, undefined>> : Readonly<Exclude<T, undefined>[]>;
+export const pathsApiMeStatusPutRequestBodyContentApplicationJsonStatusValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/me/status"]["put"]["requestBody"]["content"]["application/json"]["status"]> = ["online", "away", "offline"];
+export const pathsApiConversationsGetParametersQueryStatusValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/conversations"]["get"]["parameters"]["query"]["status"]> = ["queued", "assigned", "closed"];
+export const pathsApiConversationsGetParametersQueryMineValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/conversations"]["get"]["parameters"]["query"]["mine"]> = ["true", "false"];
+export const pathsApiCannedResponsesGetParametersQueryManageableValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/canned-responses"]["get"]["parameters"]["query"]["manageable"]> = ["true", "false"];
+export const updateTenantInputLanguageValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["UpdateTenantInput"]["language"]> = ["en", "ru", "bn"];
+export const createOperatorInputRoleValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["CreateOperatorInput"]["role"]> = ["admin", "supervisor", "operator"];
+export const updateOperatorInputRoleValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["UpdateOperatorInput"]["role"]> = ["admin", "supervisor", "operator"];
+export const createInvitationInputRoleValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["CreateInvitationInput"]["role"]> = ["admin", "supervisor", "operator"];
+export const createCannedResponseInputScopeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["CreateCannedResponseInput"]["scope"]> = ["tenant", "department", "personal"];
+export const auditActionValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["AuditAction"]> = ["page.created", "page.updated", "page.deleted", "operator.created", "operator.updated", "operator.deleted", "department.created", "department.updated", "department.deleted", "department.hours_updated", "settings.updated", "label.created", "label.updated", "label.deleted", "canned_response.created", "canned_response.updated", "canned_response.deleted", "invitation.created", "invitation.resent", "invitation.revoked", "conversation.assigned", "conversation.taken_over", "conversation.transferred", "conversation.closed", "api_token.created", "api_token.revoked"];
+export const auditTargetTypeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["AuditTargetType"]> = ["page", "operator", "department", "settings", "label", "canned_response", "invitation", "conversation", "api_token"];
+export const healthStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Health"]["status"]> = ["ok", "degraded"];
+export const healthDbValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Health"]["db"]> = ["ok", "down"];
+export const healthRedisValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Health"]["redis"]> = ["ok", "down"];
+export const healthWorkerValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Health"]["worker"]> = ["ok", "missing", "unknown"];
+export const currentUserRoleValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["CurrentUser"]["role"]> = ["admin", "supervisor", "operator", "reviewer"];
+export const currentUserStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["CurrentUser"]["status"]> = ["online", "away", "offline"];
+export const tenantLanguageValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Tenant"]["language"]> = ["en", "ru", "bn"];
+export const userRoleValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["User"]["role"]> = ["admin", "supervisor", "operator", "reviewer"];
+export const userStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["User"]["status"]> = ["online", "away", "offline"];
+export const tenantSettingsLanguageValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["TenantSettings"]["language"]> = ["en", "ru", "bn"];
+export const invitationRoleValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Invitation"]["role"]> = ["admin", "supervisor", "operator"];
+export const webhookDeliveryStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["WebhookDelivery"]["status"]> = ["pending", "processed", "failed", "ignored"];
+export const pageHealthIncidentAnyOf0KindValues: ReadonlyArray<Extract<FlattenedDeepRequired<components>["schemas"]["PageHealth"]["incident"], {
+    kind: unknown;
+}>["kind"]> = ["token_invalid", "permissions_missing"];
+export const conversationListItemStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ConversationListItem"]["status"]> = ["queued", "assigned", "closed"];
+export const messageDirectionValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Message"]["direction"]> = ["in", "out", "internal"];
+export const messageKindValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Message"]["kind"]> = ["text", "image", "video", "audio", "file", "location", "sticker", "fallback", "postback", "reaction", "referral", "other", "note"];
+export const messageSourceValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Message"]["source"]> = ["visitor", "operator", "page_inbox", "automatic"];
+export const messageStatusAnyOf0Values: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Message"]["status"]> = ["pending", "sent", "delivered", "read", "failed"];
+export const conversationStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Conversation"]["status"]> = ["queued", "assigned", "closed"];
+export const queueFiguresOperatorsStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["QueueFigures"]["operators"]["status"]> = ["online", "away", "offline"];
+export const conversationEventTypeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ConversationEvent"]["type"]> = ["queued", "assigned", "taken", "transferred", "requeued", "closed", "reopened"];
+export const conversationEventReasonValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ConversationEvent"]["reason"]> = ["new_conversation", "visitor_wrote", "automatic", "previous_operator", "manual", "transfer", "operator_offline", "connection_lost", "first_response_timeout", "follow_up", "inactivity", "steered"];
+export const cannedResponseScopeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["CannedResponse"]["scope"]> = ["tenant", "department", "personal"];
+export const demoLoginRoleValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["DemoLogin"]["role"]> = ["admin", "supervisor", "operator", "reviewer"];
+export const simulatorThreadItemFromValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["SimulatorThreadItem"]["from"]> = ["visitor", "page"];
+export const simulatorThreadItemStatusAnyOf0Values: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["SimulatorThreadItem"]["status"]> = ["sent", "delivered", "seen"];
 export type operations = Record<string, never>;
