@@ -37,7 +37,7 @@ import { PageHealthSweep } from './modules/page-health/page-health-sweep.js';
 import { PageProbe } from './modules/page-health/page-probe.js';
 import { OutboundSweeper } from './modules/replies/outbound-sweeper.js';
 import { SenderActionSender } from './modules/replies/sender-action-sender.js';
-import { SendApiCountingGraphClient } from './modules/facebook/graph/send-api-counting-graph-client.js';
+import { countingSendApiResults } from './modules/facebook/graph/send-api-counting.js';
 import { OmniMetrics } from './modules/metrics/omni-metrics.js';
 import {
   publishWorkerMetrics,
@@ -75,7 +75,7 @@ export async function startWorker({
   );
   const sender = new OutboundSender(
     em,
-    new SendApiCountingGraphClient(graph, (result, code) => metrics.sendApiAnswered(result, code)),
+    countingSendApiResults(graph, (result, code) => metrics.sendApiAnswered(result, code)),
     secrets,
     // Facebook fetches an operator's file from Omni itself, through an expiring signed link.
     (fileId) => new URL(fileLinks.urlFor(fileId), config.publicUrl).toString(),

@@ -12,7 +12,7 @@ import {
 import { pageTokenRefused } from '../facebook/page-token-refusal.js';
 import { Message } from '../conversations/message.entity.js';
 import { replyMessagingType, type ReplyMessagingType } from '../conversations/reply-window.js';
-import type { GraphClient, SendMessageRequest } from '../facebook/graph/graph-client.js';
+import type { SendApi, SendMessageRequest } from '../facebook/graph/graph-client.js';
 import { GraphApiError } from '../facebook/graph/graph-errors.js';
 import type { QuickReply } from '../csat/csat-survey.js';
 
@@ -66,7 +66,7 @@ type Claim =
 export class OutboundSender {
   constructor(
     private readonly em: EntityManager,
-    private readonly graph: GraphClient,
+    private readonly graph: SendApi,
     private readonly secrets: SecretBox,
     /** A public, expiring link to a stored file, for Facebook to fetch it from. */
     private readonly publicFileLink: (fileId: string) => string,

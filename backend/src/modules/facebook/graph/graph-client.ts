@@ -108,3 +108,6 @@ export interface GraphClient {
   /** POST /{v}/me/messages with sender_action alone. */
   sendSenderAction(psid: string, action: SenderAction, credentials: PageCredentials): Promise<void>;
 }
+
+/** What sending replies needs of the Graph API: the Send API alone. */
+export type SendApi = Pick<GraphClient, 'sendMessage'>;
