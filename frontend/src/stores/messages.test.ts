@@ -88,6 +88,7 @@ describe('messages store', () => {
     expect(local?.status).toBe('pending');
 
     store.upsert({ ...saved, status: 'sent' }); // the realtime event overtook the answer
+    expect(store.historyOf('c1')!.items.map((item) => item.id)).toEqual([saved.id]);
     answer(jsonResponse(202, saved));
     await sending;
 

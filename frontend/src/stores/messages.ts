@@ -39,6 +39,19 @@ const byTime = (a: HistoryItem, b: HistoryItem) =>
 
 let localSequence = 0;
 
+/** A pending local copy that `message`, just stored by the server, may be the record of. */
+function isLocalCopyOf(item: HistoryItem, message: Message): boolean {
+  return (
+    isLocalMessage(item) &&
+    item.status === 'pending' &&
+    message.source === 'operator' &&
+    item.direction === message.direction &&
+    item.kind === message.kind &&
+    item.text === message.text &&
+    item.attachments[0]?.title === message.attachments[0]?.title
+  );
+}
+
 /**
  * The histories of the conversations the operator opened, fed by pages from the API and by
  * `message.created` / `message.updated` events. Replies appear at once as local copies and
@@ -139,6 +152,10 @@ export const useMessagesStore = defineStore('messages', () => {
     // Short of the present (opened around a message), a new one would leave a gap: it comes
     // with the pages that lead there.
     if (history.newerCursor) return;
+    // The event of one's own reply or note often overtakes the POST's answer: it takes the
+    // place of its local copy at once, rather than both showing until the answer comes.
+    const copy = history.items.findIndex((item) => isLocalCopyOf(item, message));
+    if (copy >= 0) history.items.splice(copy, 1);
     // Nearly always the newest: found from the end, inserted with one splice.
     let at = history.items.length;
     while (at > 0 && byTime(history.items[at - 1]!, message) > 0) at -= 1;
