@@ -15,6 +15,8 @@ export default defineConfig({
     // scripts/: the check that the generated API types are up to date.
     include: ['src/**/*.test.ts', 'scripts/**/*.test.ts'],
     restoreMocks: true,
+    // Mounting naive-ui components takes seconds when two busy cores run the suites at once.
+    testTimeout: 15_000,
     unstubGlobals: true,
   },
 });

@@ -22,3 +22,8 @@ export function updateOperator(id: string, input: OperatorUpdateInput): Promise<
 export function deleteOperator(id: string): Promise<void> {
   return http.delete(`/api/operators/${encode(id)}`);
 }
+
+/** 409 TWO_FACTOR_RESET_OWN (one's own needs a code) or TWO_FACTOR_NOT_ENABLED. */
+export function resetTwoFactor(id: string): Promise<User> {
+  return http.delete<User>(`/api/operators/${encode(id)}/two-factor`);
+}

@@ -1194,6 +1194,62 @@ export interface paths {
         };
         trace?: never;
     };
+    "/api/operators/{id}/two-factor": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Turn off a colleague's two-factor sign-in (lost phone and recovery codes); their sessions end */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The user, two-factor off */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["User"];
+                    };
+                };
+                /** @description NOT_FOUND */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description TWO_FACTOR_RESET_OWN | TWO_FACTOR_NOT_ENABLED */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/me/preferences": {
         parameters: {
             query?: never;
@@ -4651,7 +4707,7 @@ export interface components {
          * @description What was done, `<target type>.<verb>`: stable codes, only ever added to
          * @enum {string}
          */
-        AuditAction: "page.created" | "page.updated" | "page.deleted" | "operator.created" | "operator.updated" | "operator.deleted" | "department.created" | "department.updated" | "department.deleted" | "department.hours_updated" | "settings.updated" | "label.created" | "label.updated" | "label.deleted" | "canned_response.created" | "canned_response.updated" | "canned_response.deleted" | "invitation.created" | "invitation.resent" | "invitation.revoked" | "conversation.assigned" | "conversation.taken_over" | "conversation.transferred" | "conversation.closed" | "api_token.created" | "api_token.revoked";
+        AuditAction: "page.created" | "page.updated" | "page.deleted" | "operator.created" | "operator.updated" | "operator.deleted" | "operator.two_factor_reset" | "department.created" | "department.updated" | "department.deleted" | "department.hours_updated" | "settings.updated" | "label.created" | "label.updated" | "label.deleted" | "canned_response.created" | "canned_response.updated" | "canned_response.deleted" | "invitation.created" | "invitation.resent" | "invitation.revoked" | "conversation.assigned" | "conversation.taken_over" | "conversation.transferred" | "conversation.closed" | "api_token.created" | "api_token.revoked";
         /** @enum {string} */
         AuditTargetType: "page" | "operator" | "department" | "settings" | "label" | "canned_response" | "invitation" | "conversation" | "api_token";
         CreateApiTokenInput: {
@@ -5380,7 +5436,7 @@ export const createOperatorInputRoleValues: ReadonlyArray<FlattenedDeepRequired<
 export const updateOperatorInputRoleValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["UpdateOperatorInput"]["role"]> = ["admin", "supervisor", "operator"];
 export const createInvitationInputRoleValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["CreateInvitationInput"]["role"]> = ["admin", "supervisor", "operator"];
 export const createCannedResponseInputScopeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["CreateCannedResponseInput"]["scope"]> = ["tenant", "department", "personal"];
-export const auditActionValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["AuditAction"]> = ["page.created", "page.updated", "page.deleted", "operator.created", "operator.updated", "operator.deleted", "department.created", "department.updated", "department.deleted", "department.hours_updated", "settings.updated", "label.created", "label.updated", "label.deleted", "canned_response.created", "canned_response.updated", "canned_response.deleted", "invitation.created", "invitation.resent", "invitation.revoked", "conversation.assigned", "conversation.taken_over", "conversation.transferred", "conversation.closed", "api_token.created", "api_token.revoked"];
+export const auditActionValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["AuditAction"]> = ["page.created", "page.updated", "page.deleted", "operator.created", "operator.updated", "operator.deleted", "operator.two_factor_reset", "department.created", "department.updated", "department.deleted", "department.hours_updated", "settings.updated", "label.created", "label.updated", "label.deleted", "canned_response.created", "canned_response.updated", "canned_response.deleted", "invitation.created", "invitation.resent", "invitation.revoked", "conversation.assigned", "conversation.taken_over", "conversation.transferred", "conversation.closed", "api_token.created", "api_token.revoked"];
 export const auditTargetTypeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["AuditTargetType"]> = ["page", "operator", "department", "settings", "label", "canned_response", "invitation", "conversation", "api_token"];
 export const healthStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Health"]["status"]> = ["ok", "degraded"];
 export const healthDbValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Health"]["db"]> = ["ok", "down"];

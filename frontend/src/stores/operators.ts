@@ -55,6 +55,12 @@ export const useOperatorsStore = defineStore('operators', () => {
     }
   }
 
+  async function resetTwoFactor(id: string): Promise<User> {
+    const operator = await operatorsApi.resetTwoFactor(id);
+    upsert(operator);
+    return operator;
+  }
+
   /**
    * Applies a full record from the API or a realtime event. Before the list was loaded an event
    * is ignored: fetchAll will bring the record anyway, and a one-item list would look complete.
@@ -70,5 +76,16 @@ export const useOperatorsStore = defineStore('operators', () => {
     hasLoaded.value = false;
   }
 
-  return { items, hasLoaded, uiFlags, fetchAll, create, update, remove, upsert, reset };
+  return {
+    items,
+    hasLoaded,
+    uiFlags,
+    fetchAll,
+    create,
+    update,
+    remove,
+    resetTwoFactor,
+    upsert,
+    reset,
+  };
 });

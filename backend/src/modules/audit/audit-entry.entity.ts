@@ -16,6 +16,7 @@ export const AUDIT_ACTIONS = [
   'operator.created',
   'operator.updated',
   'operator.deleted',
+  'operator.two_factor_reset',
   'department.created',
   'department.updated',
   'department.deleted',

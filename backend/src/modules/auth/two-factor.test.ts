@@ -278,6 +278,43 @@ describe('two-factor sign-in', () => {
   });
 });
 
+describe("an admin's reset of a colleague's two-factor", () => {
+  it("turns it off, ends the colleague's sessions and is audited; never one's own nor another tenant's", async () => {
+    const admin = await signUpTenant(api);
+    const operator = await createOperator(api, admin.token);
+    const stranger = await signUpTenant(api, 'Other Co');
+    await enableTwoFactor(operator.token);
+    await enableTwoFactor(admin.token);
+    const reset = (token: string, userId: string) =>
+      api.request('DELETE', `/api/operators/${userId}/two-factor`, { token });
+
+    expect((await reset(operator.token, admin.user.id)).status).toBe(403);
+    expect((await reset(stranger.token, operator.user.id)).status).toBe(404);
+    expect((await reset(admin.token, admin.user.id)).body.error.code).toBe('TWO_FACTOR_RESET_OWN');
+
+    const done = await reset(admin.token, operator.user.id);
+    expect(done.status).toBe(200);
+    expect(done.body.twoFactorEnabled).toBe(false);
+    expect(await sealedColumnsOf(operator.user.id)).toMatchObject({
+      two_factor_secret_sealed: null,
+      two_factor_recovery_code_digests: [],
+    });
+    // The colleague's session ended; the password alone signs them in again.
+    expect((await me(operator.token)).status).toBe(401);
+    expect((await logIn(operator.user.email, 'operator password')).status).toBe(200);
+    expect((await reset(admin.token, operator.user.id)).body.error.code).toBe(
+      'TWO_FACTOR_NOT_ENABLED',
+    );
+
+    const log = await api.request('GET', '/api/audit-log?action=operator.two_factor_reset', {
+      token: admin.token,
+    });
+    expect(log.body.items).toMatchObject([
+      { actor: { id: admin.user.id }, target: { type: 'operator', id: operator.user.id } },
+    ]);
+  });
+});
+
 describe('settings.require2faForAdmins', () => {
   async function requireForAdmins(admin: SignedIn, value: boolean) {
     return api.request('PATCH', '/api/settings', {

@@ -67,6 +67,22 @@ export function registerOperatorRoutes(router: ApiRouter, operators: OperatorsSe
 
   router.route({
     method: 'delete',
+    path: '/api/operators/:id/two-factor',
+    access: 'admin',
+    tag: 'Operators',
+    summary:
+      "Turn off a colleague's two-factor sign-in (lost phone and recovery codes); their sessions end",
+    params: idParamsSchema,
+    responses: {
+      200: { description: 'The user, two-factor off', schema: userSchema },
+      404: errorResponse('NOT_FOUND'),
+      409: errorResponse('TWO_FACTOR_RESET_OWN | TWO_FACTOR_NOT_ENABLED'),
+    },
+    handler: ({ actor, params }) => operators.resetTwoFactor(actor, params.id),
+  });
+
+  router.route({
+    method: 'delete',
     path: '/api/operators/:id',
     access: 'admin',
     tag: 'Operators',

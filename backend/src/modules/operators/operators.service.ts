@@ -157,6 +157,40 @@ export class OperatorsService {
     this.sessions.disconnectUser(id);
   }
 
+  /**
+   * Turns off a colleague's two-factor sign-in (a lost phone and lost recovery codes). Their
+   * sessions end: the next sign-in asks for the password alone, or for a new setup where
+   * admins must have one. One's own goes through /api/me/2fa/disable, with a code.
+   */
+  async resetTwoFactor(actor: Actor, id: string): Promise<UserDto> {
+    const { user, outboxEntryIds } = await this.em.transactional(async (em) => {
+      const locked = await this.findUser(id);
+      await em.refresh(locked, { lockMode: LockMode.PESSIMISTIC_WRITE });
+      if (locked.id === actor.userId) {
+        throw new ConflictError(
+          'TWO_FACTOR_RESET_OWN',
+          'Turn your own two-factor sign-in off in your account, with a code from your app.',
+        );
+      }
+      if (!locked.isTwoFactorEnabled()) {
+        throw new ConflictError(
+          'TWO_FACTOR_NOT_ENABLED',
+          `${locked.name} has no two-factor sign-in.`,
+        );
+      }
+      locked.disableTwoFactor();
+      await this.sessions.endAllOf(locked.id);
+      await recordAudit(sqlIn(em), actor, {
+        action: 'operator.two_factor_reset',
+        target: { type: 'operator', id: locked.id, name: locked.name },
+      });
+      return { user: locked, outboxEntryIds: await this.appendChanged(em, locked) };
+    });
+    await this.dispatchCommitted(outboxEntryIds);
+    this.sessions.disconnectUser(user.id);
+    return toUserDto(user);
+  }
+
   async setStatus(actor: Actor, status: OperatorStatus): Promise<UserDto> {
     return toUserDto(
       await this.changeStatus(
