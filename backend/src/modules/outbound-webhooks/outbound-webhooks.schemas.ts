@@ -80,7 +80,7 @@ export const webhookDeliverySchema = z
     deliveredAt: z.iso.datetime().nullable(),
     createdAt: z.iso.datetime(),
   })
-  .meta({ id: 'WebhookDelivery' });
+  .meta({ id: 'OutboundWebhookDelivery' });
 export type WebhookDeliveryDto = z.infer<typeof webhookDeliverySchema>;
 
 export const deliveryParamsSchema = z.object({ id: idSchema, deliveryId: idSchema });

@@ -475,10 +475,14 @@ describe('outbound webhooks', () => {
       body: { url: 'https://8.8.8.8/hooks', events: ['message.created'] },
     });
     expect(created.status).toBe(201);
-    const moved = await strictApi.request('PATCH', `/api/webhook-subscriptions/${created.body.id}`, {
-      token: admin.token,
-      body: { url: 'https://192.168.0.10/hooks' },
-    });
+    const moved = await strictApi.request(
+      'PATCH',
+      `/api/webhook-subscriptions/${created.body.id}`,
+      {
+        token: admin.token,
+        body: { url: 'https://192.168.0.10/hooks' },
+      },
+    );
     expect([moved.status, moved.body.error.code]).toEqual([400, 'WEBHOOK_URL_REFUSED']);
     const invalid = await strictApi.request('POST', '/api/webhook-subscriptions', {
       token: admin.token,

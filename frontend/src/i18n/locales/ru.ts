@@ -105,6 +105,10 @@ const ru: MessageSchema = {
     TWO_FACTOR_ALREADY_ENABLED: 'Двухфакторная аутентификация уже включена.',
     TWO_FACTOR_NOT_ENABLED: 'Двухфакторная аутентификация уже выключена.',
     TWO_FACTOR_SETUP_NOT_STARTED: 'Настройка устарела. Закройте окно и начните заново.',
+    WEBHOOK_URL_REFUSED:
+      'Omni отправляет вебхуки только на https-адреса публичных серверов. Проверьте URL.',
+    DELIVERY_PENDING: 'Эта доставка ещё выполняется: Omni повторяет её сам.',
+    WEBHOOK_DISABLED: 'Этот вебхук выключен. Включите его, чтобы повторить доставки.',
     generic: 'Что-то пошло не так. Повторите попытку.',
   },
   nav: {
@@ -126,6 +130,7 @@ const ru: MessageSchema = {
     supervision: 'Контроль',
     auditLog: 'Журнал изменений',
     apiTokens: 'API-токены',
+    webhooks: 'Вебхуки',
   },
   presence: {
     label: 'Ваш статус',
@@ -1014,6 +1019,60 @@ const ru: MessageSchema = {
     emptyText:
       'Создайте токен, чтобы подключить CRM, скрипт или другую систему к этому пространству.',
   },
+  webhooks: {
+    title: 'Вебхуки',
+    subtitle:
+      'Omni отправляет события в ваши системы POST-запросами сразу, как они происходят, каждое подписано секретом вебхука (X-Omni-Signature). Неудачные доставки повторяются 24 часа.',
+    create: 'Новый вебхук',
+    createTitle: 'Новый вебхук',
+    editTitle: 'Изменить вебхук',
+    createdTitle: 'Вебхук создан',
+    url: 'URL',
+    urlInvalid: 'Введите URL, например https://crm.example.com/omni-webhook.',
+    events: 'События',
+    eventsRequired: 'Выберите хотя бы одно событие.',
+    eventHints: {
+      conversation_created: 'посетитель начинает диалог',
+      conversation_assigned: 'диалог передан оператору',
+      conversation_closed: 'диалог закрыт',
+      message_created: 'написано сообщение или заметка',
+      message_updated: 'сообщение доставлено, прочитано, изменено или не отправлено',
+    },
+    enabled: 'Включён',
+    secretShownOnce:
+      'Скопируйте секрет сейчас и сохраните его в надёжном месте. Он больше не будет показан: если вы его потеряете, удалите вебхук и создайте новый.',
+    secretUsage:
+      'Проверяйте каждый запрос: X-Omni-Signature — это sha256= и шестнадцатеричный HMAC-SHA256 тела запроса с этим секретом. X-Omni-Delivery не меняется при повторах.',
+    done: 'Я скопировал(а)',
+    saved: 'Вебхук сохранён.',
+    deleteTitle: 'Удалить этот вебхук?',
+    deleteText: 'Omni перестанет отправлять события на {url}, журнал доставок будет удалён.',
+    deleted: 'Вебхук удалён.',
+    createdAt: 'Создан {at}',
+    state: 'Состояние',
+    stateOn: 'Включён',
+    stateOff: 'Выключен',
+    stateFailing: 'Ошибки',
+    stateDisabledByOmni: 'Выключен Omni',
+    failingSince: 'Ошибки с {at}',
+    disabledAt: 'Не отвечал 24 часа; выключен {at}',
+    deliveries: 'Журнал доставок',
+    deliveriesTitle: 'Журнал доставок',
+    deliveriesIntro: 'Последние 50 доставок, новые сверху.',
+    deliveriesEmpty: 'Пока ничего не отправлено.',
+    refresh: 'Обновить',
+    statuses: { pending: 'В процессе', delivered: 'Доставлено', failed: 'Не доставлено' },
+    attempts: 'Попыток: {count}',
+    nextAttempt: 'следующая попытка в {at}',
+    retry: 'Повторить',
+    sendAgain: 'Отправить снова',
+    retried: 'Отправлено снова.',
+    deliveryId: 'Доставка',
+    loadFailed: 'Не удалось загрузить вебхуки.',
+    emptyTitle: 'Вебхуков пока нет',
+    emptyText:
+      'Создайте вебхук, чтобы Omni сообщал вашей CRM или другой системе о новых диалогах и сообщениях.',
+  },
   auditLog: {
     title: 'Журнал изменений',
     subtitle:
@@ -1063,6 +1122,10 @@ const ru: MessageSchema = {
       conversation_closed: 'закрыл(а) чат',
       api_token_created: 'создал(а) API-токен',
       api_token_revoked: 'отозвал(а) API-токен',
+      webhook_created: 'создал(а) вебхук',
+      webhook_updated: 'изменил(а) вебхук',
+      webhook_deleted: 'удалил(а) вебхук',
+      webhook_disabled: 'выключил(а) неработающий вебхук',
     },
     targets: {
       page: 'страница',
@@ -1074,6 +1137,7 @@ const ru: MessageSchema = {
       invitation: 'приглашение',
       conversation: 'чат',
       api_token: 'API-токен',
+      webhook: 'вебхук',
     },
     fields: {
       prefix: 'Начало токена',
@@ -1110,6 +1174,9 @@ const ru: MessageSchema = {
       firstResponseTimeoutSeconds: 'Время на первый ответ (с)',
       queueNoticeEnabled: 'Сообщение об очереди',
       offlineNoticeEnabled: 'Сообщение «нет операторов»',
+      url: 'URL',
+      events: 'События',
+      enabled: 'Включён',
     },
   },
 };

@@ -31,6 +31,10 @@ export const AUDIT_ACTIONS = [
   'conversation.closed',
   'api_token.created',
   'api_token.revoked',
+  'webhook.created',
+  'webhook.updated',
+  'webhook.deleted',
+  'webhook.disabled',
 ] as const satisfies readonly AuditAction[];
 
 type Unlisted = Exclude<AuditAction, (typeof AUDIT_ACTIONS)[number]>;
