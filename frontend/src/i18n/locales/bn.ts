@@ -1006,6 +1006,7 @@ const bn: MessageSchema = {
     url: 'URL',
     urlInvalid: 'একটি URL দিন, যেমন https://crm.example.com/omni-webhook।',
     events: 'ইভেন্ট',
+    allEvents: 'সব ইভেন্ট',
     eventsRequired: 'অন্তত একটি ইভেন্ট বেছে নিন।',
     eventHints: {
       conversation_created: 'একজন ভিজিটর কথোপকথন শুরু করেন',

@@ -1017,6 +1017,7 @@ const en = {
     url: 'URL',
     urlInvalid: 'Enter a URL such as https://crm.example.com/omni-webhook.',
     events: 'Events',
+    allEvents: 'All events',
     eventsRequired: 'Choose at least one event.',
     eventHints: {
       conversation_created: 'a visitor starts a conversation',

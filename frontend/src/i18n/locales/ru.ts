@@ -1030,6 +1030,7 @@ const ru: MessageSchema = {
     url: 'URL',
     urlInvalid: 'Введите URL, например https://crm.example.com/omni-webhook.',
     events: 'События',
+    allEvents: 'Все события',
     eventsRequired: 'Выберите хотя бы одно событие.',
     eventHints: {
       conversation_created: 'посетитель начинает диалог',
