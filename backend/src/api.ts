@@ -87,16 +87,8 @@ export async function startApi({
     sockets.disconnect(rooms.admins(tenantId)),
   );
   const sessions = new SessionsService(em, tokens, sockets);
-  const {
-    secrets,
-    graph,
-    storage,
-    fileLinks,
-    linkFile,
-    linkFileAbsolutely,
-    attachmentDownloads,
-    webhookUrls,
-  } = createIntegrations(config);
+  const integrations = createIntegrations(config);
+  const { secrets, graph, storage, fileLinks, linkFile, attachmentDownloads } = integrations;
   const logInThrottle = new LoginThrottle(redis, config.redisPrefix);
   const twoFactor = new TwoFactorService(em, secrets, sessions, logInThrottle);
   const apiTokens = new ApiTokensService(
@@ -143,7 +135,7 @@ export async function startApi({
     em,
     queues,
     realtime,
-    { forPanels: linkFile, forReceivers: linkFileAbsolutely },
+    integrations.links,
     logger,
   );
   const files = new FilesService(em, storage, fileLinks, attachmentDownloads, dispatchCommitted);
@@ -159,7 +151,7 @@ export async function startApi({
     auth,
     twoFactor,
     apiTokens,
-    outboundWebhooks: new OutboundWebhooksService(em, secrets, webhookUrls, queues),
+    outboundWebhooks: new OutboundWebhooksService(em, secrets, integrations.webhookUrls, queues),
     tenants,
     departments: new DepartmentsService(em),
     cannedResponses: new CannedResponsesService(em),

@@ -80,9 +80,12 @@ export function createIntegrations(config: Config) {
       rule: new WebhookUrlRule(config.allowPrivateWebhookUrls),
     },
     linkFile: (fileId: string) => fileLinks.urlFor(fileId),
-    /** For readers outside the panel (webhook receivers): absolute links. */
-    linkFileAbsolutely: (fileId: string) =>
-      new URL(fileLinks.urlFor(fileId), config.publicUrl).toString(),
+    links: {
+      forPanels: (fileId: string) => fileLinks.urlFor(fileId),
+      // Webhook receivers are not on Omni's origin: absolute links.
+      forReceivers: (fileId: string) =>
+        new URL(fileLinks.urlFor(fileId), config.publicUrl).toString(),
+    },
   };
 }
 

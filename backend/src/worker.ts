@@ -64,26 +64,12 @@ export async function startWorker({
 }: Infrastructure): Promise<Stoppable> {
   const em = orm.em as EntityManager;
   const metrics = new OmniMetrics('worker');
-  const {
-    secrets,
-    graph,
-    storage,
-    fileLinks,
-    linkFile,
-    linkFileAbsolutely,
-    attachmentDownloads,
-    webhookUrls,
-  } = createIntegrations(config);
+  const integrations = createIntegrations(config);
+  const { secrets, graph, storage, fileLinks, linkFile, attachmentDownloads } = integrations;
   const inbound = new InboundService(em, logger);
   const realtime = new RealtimeEmitter(redis, config.redisPrefix, logger);
   const { routing, wakeDispatcher, outbox, dispatchCommitted, queueNotices, pageHealth } =
-    createRouting(
-      em,
-      queues,
-      realtime,
-      { forPanels: linkFile, forReceivers: linkFileAbsolutely },
-      logger,
-    );
+    createRouting(em, queues, realtime, integrations.links, logger);
   const operators = new OperatorsService(
     em,
     new PasswordHasher(),
@@ -160,8 +146,8 @@ export async function startWorker({
     ...outboundWebhooksJobs(
       new WebhookDeliverer(
         em,
-        webhookUrls.http,
-        { allowList: webhookUrls.rule },
+        integrations.webhookUrls.http,
+        { allowList: integrations.webhookUrls.rule },
         secrets,
         dispatchCommitted,
         (result) => metrics.webhookAttempted(result),
