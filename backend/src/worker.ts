@@ -65,7 +65,7 @@ export async function startWorker({
   const em = orm.em as EntityManager;
   const metrics = new OmniMetrics('worker');
   const integrations = createIntegrations(config);
-  const { secrets, graph, storage, fileLinks, linkFile, attachmentDownloads } = integrations;
+  const { secrets, graph, storage, fileLinks, attachmentDownloads } = integrations;
   const inbound = new InboundService(em, logger);
   const realtime = new RealtimeEmitter(redis, config.redisPrefix, logger);
   const { routing, wakeDispatcher, outbox, dispatchCommitted, queueNotices, pageHealth } =
