@@ -15,6 +15,7 @@ import { TokenService } from './modules/auth/token.service.js';
 import { TwoFactorService } from './modules/auth/two-factor.service.js';
 import { ApiTokenThrottle } from './modules/api-tokens/api-token-throttle.js';
 import { ApiTokensService } from './modules/api-tokens/api-tokens.service.js';
+import { OutboundWebhooksService } from './modules/outbound-webhooks/outbound-webhooks.service.js';
 import { seedDemoTenantIfEmpty } from './modules/demo/demo.seeder.js';
 import { DemoService } from './modules/demo/demo.service.js';
 import { MessengerSimulator } from './modules/demo/messenger-simulator.js';
@@ -86,8 +87,8 @@ export async function startApi({
     sockets.disconnect(rooms.admins(tenantId)),
   );
   const sessions = new SessionsService(em, tokens, sockets);
-  const { secrets, graph, storage, fileLinks, linkFile, attachmentDownloads } =
-    createIntegrations(config);
+  const integrations = createIntegrations(config);
+  const { secrets, graph, storage, fileLinks, linkFile, attachmentDownloads } = integrations;
   const logInThrottle = new LoginThrottle(redis, config.redisPrefix);
   const twoFactor = new TwoFactorService(em, secrets, sessions, logInThrottle);
   const apiTokens = new ApiTokensService(
@@ -134,7 +135,7 @@ export async function startApi({
     em,
     queues,
     realtime,
-    linkFile,
+    integrations.links,
     logger,
   );
   const files = new FilesService(em, storage, fileLinks, attachmentDownloads, dispatchCommitted);
@@ -150,6 +151,7 @@ export async function startApi({
     auth,
     twoFactor,
     apiTokens,
+    outboundWebhooks: new OutboundWebhooksService(em, secrets, integrations.webhookUrls, queues),
     tenants,
     departments: new DepartmentsService(em),
     cannedResponses: new CannedResponsesService(em),

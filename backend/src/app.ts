@@ -64,6 +64,8 @@ import type { QueueStatsService } from './modules/routing/queue-stats.service.js
 import { registerPageHealthRoutes } from './modules/page-health/page-health.routes.js';
 import type { PageHealthService } from './modules/page-health/page-health.service.js';
 import { registerApiTokenRoutes } from './modules/api-tokens/api-tokens.routes.js';
+import { registerOutboundWebhookRoutes } from './modules/outbound-webhooks/outbound-webhooks.routes.js';
+import type { OutboundWebhooksService } from './modules/outbound-webhooks/outbound-webhooks.service.js';
 import type { ApiTokensService } from './modules/api-tokens/api-tokens.service.js';
 import { registerTenantRoutes } from './modules/tenants/tenants.routes.js';
 import type { TenantsService } from './modules/tenants/tenants.service.js';
@@ -72,6 +74,7 @@ export type ApiServices = {
   auth: AuthService;
   twoFactor: TwoFactorService;
   apiTokens: ApiTokensService;
+  outboundWebhooks: OutboundWebhooksService;
   tenants: TenantsService;
   departments: DepartmentsService;
   cannedResponses: CannedResponsesService;
@@ -135,6 +138,7 @@ export function registerApiRoutes(
   registerLabelRoutes(router, services.labels, services.conversations);
   registerAuditRoutes(router, services.audit);
   registerApiTokenRoutes(router, services.apiTokens);
+  registerOutboundWebhookRoutes(router, services.outboundWebhooks);
   registerFileRoutes(router, services.files, {
     servedToOtherOrigins: config.filesPublicUrl !== null,
   });

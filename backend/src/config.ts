@@ -96,6 +96,7 @@ const environmentSchema = z.object({
         context.addIssue({ code: 'custom', message: (error as Error).message });
       }
     }),
+  ALLOW_PRIVATE_WEBHOOK_URLS: booleanFromEnv.default(false),
   FILES_PUBLIC_URL: urlWithoutTrailingSlash.optional(),
   PANEL_DIR: z.string().optional(),
   STORAGE_DIR: z.string().optional(),
@@ -145,6 +146,11 @@ export type Config = Readonly<{
    * addresses) and exact URL prefixes. In demo mode the demo's sample pictures are added.
    */
   attachmentUrlAllowList: readonly string[];
+  /**
+   * Outbound webhooks may also go to plain http and to loopback or private addresses
+   * (development and tests only); otherwise https and public addresses are required.
+   */
+  allowPrivateWebhookUrls: boolean;
   /** The origin that serves file links (/api/files/…), when not the panel's own. */
   filesPublicUrl: string | null;
   /** Where Omni keeps files (downloaded attachments). */
@@ -259,6 +265,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
       ...values.ATTACHMENT_URL_ALLOWLIST,
       ...(demoMode ? [`${values.PUBLIC_URL}${DEMO_MEDIA_PATH}`] : []),
     ]),
+    allowPrivateWebhookUrls: values.ALLOW_PRIVATE_WEBHOOK_URLS,
     filesPublicUrl: values.FILES_PUBLIC_URL ?? null,
     storageDir: values.STORAGE_DIR ?? fileURLToPath(new URL('../../data/files', import.meta.url)),
     shutdownTimeoutMs: values.SHUTDOWN_TIMEOUT_MS,

@@ -10,6 +10,8 @@ import { createFileStorage } from './modules/files/file-storage.js';
 import { FileUrlSigner } from './modules/files/file-url-signer.js';
 import { OutboundHttp } from './modules/outbound-http/outbound-http.js';
 import { UrlAllowList } from './modules/outbound-http/url-allow-list.js';
+import { WebhookUrlRule } from './modules/outbound-http/webhook-url-rule.js';
+import { WebhookProducer } from './modules/outbound-webhooks/webhook-producer.js';
 import { ConversationBroadcaster } from './modules/conversations/conversation-broadcaster.js';
 import { InboundFollowUps } from './modules/facebook/inbound/inbound-follow-ups.js';
 import { FetchGraphClient } from './modules/facebook/graph/fetch-graph-client.js';
@@ -28,6 +30,7 @@ import { QueueFiguresPublisher } from './modules/routing/queue-figures-publisher
 import { QueueFiguresService } from './modules/routing/queue-figures.service.js';
 import { OutboxDispatcher } from './outbox/outbox-dispatcher.js';
 import type { DispatchCommitted } from './outbox/outbox.js';
+import type { OutboxEntryRef, OutboxHandlers, OutboxKind } from './outbox/outbox-map.js';
 
 /*
  * What both processes build alike: the infrastructure main.ts hands them, the integrations,
@@ -71,7 +74,18 @@ export function createIntegrations(config: Config) {
       http: new OutboundHttp(),
       allowList: UrlAllowList.parse(config.attachmentUrlAllowList),
     },
+    // Outbound webhooks: one guard (OutboundHttp) for their URLs when saved and when sent.
+    webhookUrls: {
+      http: new OutboundHttp(),
+      rule: new WebhookUrlRule(config.allowPrivateWebhookUrls),
+    },
     linkFile: (fileId: string) => fileLinks.urlFor(fileId),
+    links: {
+      forPanels: (fileId: string) => fileLinks.urlFor(fileId),
+      // Webhook receivers are not on Omni's origin: absolute links.
+      forReceivers: (fileId: string) =>
+        new URL(fileLinks.urlFor(fileId), config.publicUrl).toString(),
+    },
   };
 }
 
@@ -88,10 +102,11 @@ export function createRouting(
   em: EntityManager,
   queues: JobQueues,
   realtime: RealtimePublisher & SocketControl,
-  linkFile: (fileId: string) => string,
+  linkFile: { forPanels: (fileId: string) => string; forReceivers: (fileId: string) => string },
   logger: Logger,
 ) {
-  const broadcaster = new ConversationBroadcaster(em, realtime, linkFile);
+  const broadcaster = new ConversationBroadcaster(em, realtime, linkFile.forPanels);
+  const webhooks = new WebhookProducer(em, queues, linkFile.forReceivers);
   const figures = new QueueFiguresService(em);
   const figuresPublisher = new QueueFiguresPublisher(figures, realtime, (error) =>
     logger.warn({ err: error }, 'could not publish the queue figures'),
@@ -129,13 +144,13 @@ export function createRouting(
   );
   const operatorFollowUps = new OperatorFollowUps(em, realtime, { wakeDispatcher, queueChanged });
   const pageFollowUps = new PageFollowUps(realtime, { wakeDispatcher, queueChanged });
-  const noteFollowUps = new NoteFollowUps(em, broadcaster, realtime, linkFile);
+  const noteFollowUps = new NoteFollowUps(em, broadcaster, realtime, linkFile.forPanels);
   const pageHealth = new PageHealthService(em, dispatchCommitted, logger);
   const pageHealthFollowUps = new PageHealthFollowUps(pageHealth, realtime);
-  // Every kind of outbox entry and who performs it.
+  // Every kind of outbox entry and who performs it; then the webhook deliveries it means.
   const outbox = new OutboxDispatcher(
     em,
-    {
+    followedByWebhooks(webhooks, {
       'inbound-follow-ups': (followUps, entry) => inboundFollowUps.perform(followUps, entry),
       'routing-changed': (change, entry) => routingFollowUps.perform(change, entry),
       'reply-stored': (reply, entry) => replyFollowUps.perform(reply, entry),
@@ -151,7 +166,7 @@ export function createRouting(
       'csat-requested': async ({ conversationIds }) => {
         for (const conversationId of conversationIds) await csatSurveys.request(conversationId);
       },
-    },
+    }),
     logger,
   );
   const routing = new RoutingService(em, { wakeDispatcher, dispatchCommitted });
@@ -164,4 +179,21 @@ export function createRouting(
     queueNotices,
     pageHealth,
   };
+}
+
+/**
+ * Each handler, then the outbound webhook deliveries its entry means (webhookEventsOf): the
+ * same committed entries drive the panels' events and the webhooks. Both steps are
+ * idempotent, so an entry performed again (at least once) repeats neither.
+ */
+function followedByWebhooks(webhooks: WebhookProducer, handlers: OutboxHandlers): OutboxHandlers {
+  const followed: Partial<Record<OutboxKind, unknown>> = {};
+  for (const kind of Object.keys(handlers) as OutboxKind[]) {
+    const handler = handlers[kind] as (payload: never, entry: OutboxEntryRef) => Promise<void>;
+    followed[kind] = async (payload: never, entry: OutboxEntryRef) => {
+      await handler(payload, entry);
+      await webhooks.produce(kind, payload, entry);
+    };
+  }
+  return followed as OutboxHandlers;
 }

@@ -33,6 +33,10 @@ import { invitationMail } from './modules/invitations/invitation-mail.js';
 import { passwordResetMail } from './modules/auth/password-reset-mail.js';
 import { pageIncidentMail } from './modules/page-health/page-health-mail.js';
 import { pageHealthJobs } from './modules/page-health/page-health.jobs.js';
+import { outboundWebhooksJobs } from './modules/outbound-webhooks/outbound-webhooks.jobs.js';
+import { WebhookDeliverer } from './modules/outbound-webhooks/webhook-deliverer.js';
+import { WebhookDeliverySweeper } from './modules/outbound-webhooks/webhook-delivery-sweeper.js';
+import { webhookDisabledMail } from './modules/outbound-webhooks/webhook-disabled-mail.js';
 import { PageHealthSweep } from './modules/page-health/page-health-sweep.js';
 import { PageProbe } from './modules/page-health/page-probe.js';
 import { OutboundSweeper } from './modules/replies/outbound-sweeper.js';
@@ -60,12 +64,12 @@ export async function startWorker({
 }: Infrastructure): Promise<Stoppable> {
   const em = orm.em as EntityManager;
   const metrics = new OmniMetrics('worker');
-  const { secrets, graph, storage, fileLinks, linkFile, attachmentDownloads } =
-    createIntegrations(config);
+  const integrations = createIntegrations(config);
+  const { secrets, graph, storage, fileLinks, attachmentDownloads } = integrations;
   const inbound = new InboundService(em, logger);
   const realtime = new RealtimeEmitter(redis, config.redisPrefix, logger);
   const { routing, wakeDispatcher, outbox, dispatchCommitted, queueNotices, pageHealth } =
-    createRouting(em, queues, realtime, linkFile, logger);
+    createRouting(em, queues, realtime, integrations.links, logger);
   const operators = new OperatorsService(
     em,
     new PasswordHasher(),
@@ -111,6 +115,7 @@ export async function startWorker({
       invitation: invitationMail(em, linkTokens, config.publicUrl),
       'password-reset': passwordResetMail(em, linkTokens, config.publicUrl),
       'page-incident': pageIncidentMail(em, config.publicUrl),
+      'webhook-disabled': webhookDisabledMail(em, config.publicUrl),
     },
     logger,
   );
@@ -138,6 +143,18 @@ export async function startWorker({
     ...repliesJobs({ sender, sweeper: outboundSweeper, senderActions, logger }),
     ...outboxJobs(outbox, queues, logger),
     ...mailJobs(mail),
+    ...outboundWebhooksJobs(
+      new WebhookDeliverer(
+        em,
+        integrations.webhookUrls.http,
+        { allowList: integrations.webhookUrls.rule },
+        secrets,
+        dispatchCommitted,
+        (result) => metrics.webhookAttempted(result),
+      ),
+      new WebhookDeliverySweeper(em, queues),
+      logger,
+    ),
     ...pageHealthJobs(
       new PageHealthSweep(em),
       new PageProbe(em, graph, secrets, pageHealth, logger),

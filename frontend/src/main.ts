@@ -15,6 +15,7 @@ import { useDepartmentsStore } from './stores/departments';
 import { useFacebookPagesStore } from './stores/facebook-pages';
 import { useMentionsStore } from './stores/mentions';
 import { useApiTokensStore } from './stores/api-tokens';
+import { useWebhookSubscriptionsStore } from './stores/webhook-subscriptions';
 import { useLabelsStore } from './stores/labels';
 import { useMessagesStore } from './stores/messages';
 import { useOperatorsStore } from './stores/operators';
@@ -102,6 +103,7 @@ watch(
     useMentionsStore(pinia).reset();
     useLabelsStore(pinia).reset();
     useApiTokensStore(pinia).reset();
+    useWebhookSubscriptionsStore(pinia).reset();
     useAlertPreferencesStore(pinia).reset();
     usePageHealthStore(pinia).reset();
     useTwoFactorStore(pinia).reset();

@@ -24,6 +24,11 @@ import { OutboxEntrySchema } from '../outbox/outbox-entry.entity.js';
 import { InvitationSchema } from '../modules/invitations/invitation.entity.js';
 import { PasswordResetSchema } from '../modules/auth/password-reset.entity.js';
 import { PageIncidentSchema } from '../modules/page-health/page-incident.entity.js';
+import {
+  WEBHOOK_SUBSCRIPTION_SECRETS,
+  WebhookSubscriptionSchema,
+} from '../modules/outbound-webhooks/webhook-subscription.entity.js';
+import { OutboundWebhookDeliverySchema } from '../modules/outbound-webhooks/outbound-webhook-delivery.entity.js';
 
 /** Every entity schema the ORM knows. A new feature adds its schemas here. */
 export const entitySchemas = [
@@ -49,10 +54,13 @@ export const entitySchemas = [
   AuditEntrySchema,
   PageIncidentSchema,
   ApiTokenSchema,
+  WebhookSubscriptionSchema,
+  OutboundWebhookDeliverySchema,
 ];
 
 /** Every column that holds SecretBox values: what `npm run secrets:reseal` rewrites. */
 export const sealedSecretColumns: SealedColumns[] = [
   { table: 'facebook_page', columns: Object.values(FACEBOOK_PAGE_SECRETS) },
   { table: 'app_user', columns: Object.values(USER_SECRETS) },
+  { table: 'webhook_subscription', columns: Object.values(WEBHOOK_SUBSCRIPTION_SECRETS) },
 ];

@@ -47,6 +47,10 @@ const idOf: Record<string, (owner: Owner) => string> = {
   '/api/api-tokens/{id}': (owner) => owner.apiTokenId,
   '/api/channels/facebook/{id}/deliveries': (owner) => owner.page.page.id,
   '/api/channels/facebook/{id}/deliveries/{deliveryId}/replay': (owner) => owner.page.page.id,
+  '/api/webhook-subscriptions/{id}': (owner) => owner.webhookSubscriptionId,
+  '/api/webhook-subscriptions/{id}/deliveries': (owner) => owner.webhookSubscriptionId,
+  '/api/webhook-subscriptions/{id}/deliveries/{deliveryId}/retry': (owner) =>
+    owner.webhookSubscriptionId,
 };
 
 /** Second ids of a path, any well-formed one: the first id is refused before they are read. */
@@ -70,6 +74,7 @@ const validBody: Record<string, unknown> = {
   'post /api/conversations/{id}/notes': { text: 'Not yours' },
   'patch /api/labels/{id}': { name: 'Stolen' },
   'put /api/conversations/{id}/labels': { labelIds: [] },
+  'patch /api/webhook-subscriptions/{id}': { enabled: false },
 };
 
 async function seedTenantA() {
@@ -102,6 +107,12 @@ async function seedTenantA() {
     body: { name: 'Secret integration' },
   });
   const apiTokenId: string = apiToken.body.id;
+  // A literal public address: the URL check needs no DNS, and nothing is ever sent there.
+  const subscription = await api.request('POST', '/api/webhook-subscriptions', {
+    token: admin.token,
+    body: { url: 'https://8.8.8.8/omni', events: ['message.created'] },
+  });
+  const webhookSubscriptionId: string = subscription.body.id;
   return {
     admin,
     department,
@@ -113,6 +124,7 @@ async function seedTenantA() {
     labelId,
     invitationId,
     apiTokenId,
+    webhookSubscriptionId,
   };
 }
 

@@ -53,6 +53,13 @@ export type JobPayloads = {
   'outbox-dispatch': Record<string, never>;
   /** One mail (an invitation, a reset link), written from its record when it is sent. */
   'mail-send': MailRequest;
+  /**
+   * One attempt of an outbound webhook delivery (job id: the delivery id); a failed one runs
+   * again later under the same id (RunAgainLater), with exponential backoff for a day.
+   */
+  'webhook-delivery': { tenantId: string; deliveryId: string };
+  /** Queues again the pending webhook deliveries whose jobs were lost. */
+  'webhook-delivery-sweep': Record<string, never>;
 };
 
 export type JobName = keyof JobPayloads;
@@ -77,6 +84,8 @@ export const JOB_NAMES = [
   'queue-notice',
   'outbox-dispatch',
   'mail-send',
+  'webhook-delivery',
+  'webhook-delivery-sweep',
 ] as const satisfies readonly JobName[];
 
 /**
@@ -88,6 +97,8 @@ export const JOB_CONCURRENCY: Partial<Record<JobName, number>> = {
   'outbound-send': 32,
   'sender-action': 16,
   'attachment-download': 8,
+  // Mostly waiting for the tenants' endpoints (up to 10 s each).
+  'webhook-delivery': 16,
 };
 
 /**

@@ -9,6 +9,7 @@ import { OUTBOUND_SWEEP_INTERVAL_MS } from '../modules/replies/outbound-sweeper.
 import { ROUTING_SWEEP_INTERVAL_MS } from '../modules/routing/routing-sweeper.js';
 import { AUTO_CLOSE_SWEEP_INTERVAL_MS } from '../modules/routing/auto-close-sweeper.js';
 import { OUTBOX_SWEEP_INTERVAL_MS } from '../outbox/outbox-dispatcher.js';
+import { WEBHOOK_DELIVERY_SWEEP_INTERVAL_MS } from '../modules/outbound-webhooks/webhook-delivery-sweeper.js';
 import type { JobName, JobPayloads } from './job-map.js';
 import type { JobQueues } from './job-queues.js';
 
@@ -31,6 +32,7 @@ export const JOB_SCHEDULES: Partial<Record<ScheduledJobName, number>> = {
   'outbox-dispatch': OUTBOX_SWEEP_INTERVAL_MS,
   'page-subscription-check': SUBSCRIPTION_CHECK_INTERVAL_MS,
   'page-health-sweep': PAGE_HEALTH_SWEEP_INTERVAL_MS,
+  'webhook-delivery-sweep': WEBHOOK_DELIVERY_SWEEP_INTERVAL_MS,
 };
 
 /**

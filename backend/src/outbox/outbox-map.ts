@@ -2,7 +2,7 @@ import type { MailKind } from '../modules/mail/mail.service.js';
 
 /**
  * Every kind of outbox entry and its payload: what a committed change must still cause
- * (panel events, jobs, later outbound webhooks). Payloads are JSON (ids, never secrets),
+ * (panel events, jobs, outbound webhooks). Payloads are JSON (ids, never secrets),
  * written in the transaction of the change they follow (see appendToOutbox).
  */
 export type OutboxPayloads = {
@@ -52,6 +52,8 @@ export type InboundFollowUpsPayload = {
   conversationIds: string[];
   /** Conversations that started waiting in the queue (new or reopened). */
   queuedConversationIds: string[];
+  /** Conversations the batch opened (webhooks' conversation.created); absent in older entries. */
+  createdConversationIds?: string[];
   newMessageIds: string[];
   updatedMessageIds: string[];
   /** Attachments to download into Omni's storage: message id and attachment position. */
@@ -67,6 +69,10 @@ export type RoutingChangedPayload = {
   wakeDispatcher: boolean;
   /** First-response timeouts of automatic assignments: each checked at `dueAt`. */
   firstResponseChecks: { conversationId: string; assignedAt: string; dueAt: string }[];
+  /** Conversations given to an operator by this move (webhooks' conversation.assigned). */
+  assignedConversationIds?: string[];
+  /** Conversations this move closed (webhooks' conversation.closed). */
+  closedConversationIds?: string[];
 };
 
 /** A reply stored as pending (new, or failed and retried), to be sent and shown. */

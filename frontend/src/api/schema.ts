@@ -3997,6 +3997,326 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/webhook-subscriptions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The workspace's webhook subscriptions, newest first (never their secrets) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Every subscription */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["WebhookSubscription"][];
+                        };
+                    };
+                };
+                /** @description FORBIDDEN */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Subscribe a URL to events: each is POSTed signed with the secret in this answer (shown only now) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": components["schemas"]["CreateWebhookSubscriptionInput"];
+                };
+            };
+            responses: {
+                /** @description The new subscription and its secret */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CreatedWebhookSubscription"];
+                    };
+                };
+                /** @description VALIDATION_FAILED | WEBHOOK_URL_REFUSED */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description FORBIDDEN */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/webhook-subscriptions/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Delete a subscription and its delivery log */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Deleted */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description FORBIDDEN */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description NOT_FOUND */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        /** Change the URL, the events, or turn the subscription off or on */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": components["schemas"]["UpdateWebhookSubscriptionInput"];
+                };
+            };
+            responses: {
+                /** @description The subscription as it is now */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WebhookSubscription"];
+                    };
+                };
+                /** @description VALIDATION_FAILED | WEBHOOK_URL_REFUSED */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description FORBIDDEN */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description NOT_FOUND */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/api/webhook-subscriptions/{id}/deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The subscription's latest deliveries, newest first, with what became of each */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The latest deliveries */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["OutboundWebhookDelivery"][];
+                        };
+                    };
+                };
+                /** @description FORBIDDEN */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description NOT_FOUND */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/webhook-subscriptions/{id}/deliveries/{deliveryId}/retry": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Send a failed (or delivered) delivery once more, now, with the same id, body and signature */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                    deliveryId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The delivery, pending again */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OutboundWebhookDelivery"];
+                    };
+                };
+                /** @description FORBIDDEN */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description NOT_FOUND */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description DELIVERY_PENDING | WEBHOOK_DISABLED */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/files/{id}": {
         parameters: {
             query?: never;
@@ -4707,12 +5027,26 @@ export interface components {
          * @description What was done, `<target type>.<verb>`: stable codes, only ever added to
          * @enum {string}
          */
-        AuditAction: "page.created" | "page.updated" | "page.deleted" | "operator.created" | "operator.updated" | "operator.deleted" | "operator.two_factor_reset" | "department.created" | "department.updated" | "department.deleted" | "department.hours_updated" | "settings.updated" | "label.created" | "label.updated" | "label.deleted" | "canned_response.created" | "canned_response.updated" | "canned_response.deleted" | "invitation.created" | "invitation.resent" | "invitation.revoked" | "conversation.assigned" | "conversation.taken_over" | "conversation.transferred" | "conversation.closed" | "api_token.created" | "api_token.revoked";
+        AuditAction: "page.created" | "page.updated" | "page.deleted" | "operator.created" | "operator.updated" | "operator.deleted" | "operator.two_factor_reset" | "department.created" | "department.updated" | "department.deleted" | "department.hours_updated" | "settings.updated" | "label.created" | "label.updated" | "label.deleted" | "canned_response.created" | "canned_response.updated" | "canned_response.deleted" | "invitation.created" | "invitation.resent" | "invitation.revoked" | "conversation.assigned" | "conversation.taken_over" | "conversation.transferred" | "conversation.closed" | "api_token.created" | "api_token.revoked" | "webhook.created" | "webhook.updated" | "webhook.deleted" | "webhook.disabled";
         /** @enum {string} */
-        AuditTargetType: "page" | "operator" | "department" | "settings" | "label" | "canned_response" | "invitation" | "conversation" | "api_token";
+        AuditTargetType: "page" | "operator" | "department" | "settings" | "label" | "canned_response" | "invitation" | "conversation" | "api_token" | "webhook";
         CreateApiTokenInput: {
             /** @description What the token is for, e.g. "CRM sync" */
             name: string;
+        };
+        CreateWebhookSubscriptionInput: {
+            /** @description Where events are POSTed: https, on a public host */
+            url: string;
+            events: components["schemas"]["WebhookEvent"][];
+        };
+        /** @enum {string} */
+        WebhookEvent: "conversation.created" | "conversation.assigned" | "conversation.closed" | "message.created" | "message.updated";
+        UpdateWebhookSubscriptionInput: {
+            /** @description Where events are POSTed: https, on a public host */
+            url?: string;
+            events?: components["schemas"]["WebhookEvent"][];
+            /** @description Off: no event is sent. On again after Omni disabled it: it is retried anew */
+            enabled?: boolean;
         };
         SimulatorMessageInput: {
             personaId: string;
@@ -5350,6 +5684,46 @@ export interface components {
             /** @description `omni_…`: send as `Authorization: Bearer <token>`. Shown only now. */
             token: string;
         };
+        WebhookSubscription: {
+            id: string;
+            url: string;
+            events: components["schemas"]["WebhookEvent"][];
+            enabled: boolean;
+            /** @description When Omni turned it off because its endpoint failed for 24 hours */
+            disabledAt: string | null;
+            /** @description Since when every attempt failed (null: the last one succeeded) */
+            failingSince: string | null;
+            /** Format: date-time */
+            createdAt: string;
+        };
+        CreatedWebhookSubscription: {
+            id: string;
+            url: string;
+            events: components["schemas"]["WebhookEvent"][];
+            enabled: boolean;
+            /** @description When Omni turned it off because its endpoint failed for 24 hours */
+            disabledAt: string | null;
+            /** @description Since when every attempt failed (null: the last one succeeded) */
+            failingSince: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** @description `whsec_…`: the key of X-Omni-Signature (HMAC-SHA256 of the raw body). Shown only now. */
+            secret: string;
+        };
+        OutboundWebhookDelivery: {
+            /** @description X-Omni-Delivery: the same across retries */
+            id: string;
+            event: components["schemas"]["WebhookEvent"];
+            /** @enum {string} */
+            status: "pending" | "delivered" | "failed";
+            attempts: number;
+            responseStatus: number | null;
+            lastError: string | null;
+            nextAttemptAt: string | null;
+            deliveredAt: string | null;
+            /** Format: date-time */
+            createdAt: string;
+        };
         DemoInfo: {
             enabled: boolean;
             /** @description Empty when demo mode is off */
@@ -5436,8 +5810,9 @@ export const createOperatorInputRoleValues: ReadonlyArray<FlattenedDeepRequired<
 export const updateOperatorInputRoleValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["UpdateOperatorInput"]["role"]> = ["admin", "supervisor", "operator"];
 export const createInvitationInputRoleValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["CreateInvitationInput"]["role"]> = ["admin", "supervisor", "operator"];
 export const createCannedResponseInputScopeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["CreateCannedResponseInput"]["scope"]> = ["tenant", "department", "personal"];
-export const auditActionValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["AuditAction"]> = ["page.created", "page.updated", "page.deleted", "operator.created", "operator.updated", "operator.deleted", "operator.two_factor_reset", "department.created", "department.updated", "department.deleted", "department.hours_updated", "settings.updated", "label.created", "label.updated", "label.deleted", "canned_response.created", "canned_response.updated", "canned_response.deleted", "invitation.created", "invitation.resent", "invitation.revoked", "conversation.assigned", "conversation.taken_over", "conversation.transferred", "conversation.closed", "api_token.created", "api_token.revoked"];
-export const auditTargetTypeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["AuditTargetType"]> = ["page", "operator", "department", "settings", "label", "canned_response", "invitation", "conversation", "api_token"];
+export const auditActionValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["AuditAction"]> = ["page.created", "page.updated", "page.deleted", "operator.created", "operator.updated", "operator.deleted", "operator.two_factor_reset", "department.created", "department.updated", "department.deleted", "department.hours_updated", "settings.updated", "label.created", "label.updated", "label.deleted", "canned_response.created", "canned_response.updated", "canned_response.deleted", "invitation.created", "invitation.resent", "invitation.revoked", "conversation.assigned", "conversation.taken_over", "conversation.transferred", "conversation.closed", "api_token.created", "api_token.revoked", "webhook.created", "webhook.updated", "webhook.deleted", "webhook.disabled"];
+export const auditTargetTypeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["AuditTargetType"]> = ["page", "operator", "department", "settings", "label", "canned_response", "invitation", "conversation", "api_token", "webhook"];
+export const webhookEventValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["WebhookEvent"]> = ["conversation.created", "conversation.assigned", "conversation.closed", "message.created", "message.updated"];
 export const healthStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Health"]["status"]> = ["ok", "degraded"];
 export const healthDbValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Health"]["db"]> = ["ok", "down"];
 export const healthRedisValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Health"]["redis"]> = ["ok", "down"];
@@ -5463,6 +5838,7 @@ export const queueFiguresOperatorsStatusValues: ReadonlyArray<FlattenedDeepRequi
 export const conversationEventTypeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ConversationEvent"]["type"]> = ["queued", "assigned", "taken", "transferred", "requeued", "closed", "reopened"];
 export const conversationEventReasonValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ConversationEvent"]["reason"]> = ["new_conversation", "visitor_wrote", "automatic", "previous_operator", "manual", "transfer", "operator_offline", "connection_lost", "first_response_timeout", "follow_up", "inactivity", "steered"];
 export const cannedResponseScopeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["CannedResponse"]["scope"]> = ["tenant", "department", "personal"];
+export const outboundWebhookDeliveryStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["OutboundWebhookDelivery"]["status"]> = ["pending", "delivered", "failed"];
 export const demoLoginRoleValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["DemoLogin"]["role"]> = ["admin", "supervisor", "operator", "reviewer"];
 export const simulatorThreadItemFromValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["SimulatorThreadItem"]["from"]> = ["visitor", "page"];
 export const simulatorThreadItemStatusAnyOf0Values: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["SimulatorThreadItem"]["status"]> = ["sent", "delivered", "seen"];

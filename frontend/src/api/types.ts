@@ -137,6 +137,16 @@ export type ApiToken = Schemas['ApiToken'];
 export type CreatedApiToken = Schemas['CreatedApiToken'];
 export type ApiTokenCreateInput = Schemas['CreateApiTokenInput'];
 
+/** An outbound webhook subscription as listed: never its secret. */
+export type WebhookSubscription = Schemas['WebhookSubscription'];
+/** The answer to creating one: with `secret`, shown this once. */
+export type CreatedWebhookSubscription = Schemas['CreatedWebhookSubscription'];
+export type WebhookSubscriptionCreateInput = Schemas['CreateWebhookSubscriptionInput'];
+export type WebhookSubscriptionUpdateInput = Schemas['UpdateWebhookSubscriptionInput'];
+export type WebhookEvent = Schemas['WebhookEvent'];
+/** One event sent (or being sent) to a subscription's endpoint. */
+export type OutboundWebhookDelivery = Schemas['OutboundWebhookDelivery'];
+
 /** One line of the audit log: who changed what, and the fields it changed. */
 export type AuditEntry = Schemas['AuditEntry'];
 /** What was done, `<target type>.<verb>` (stable codes). */

@@ -170,6 +170,12 @@ export const routes: RouteRecordRaw[] = [
             meta: { titleKey: 'nav.apiTokens' },
           },
           {
+            path: 'webhooks',
+            name: 'admin-webhooks',
+            component: () => import('@/views/admin/webhooks/WebhooksView.vue'),
+            meta: { titleKey: 'nav.webhooks' },
+          },
+          {
             path: 'audit-log',
             name: 'admin-audit-log',
             component: () => import('@/views/admin/audit/AuditLogView.vue'),

@@ -33,6 +33,7 @@ import { Migration20261203132000_page_health } from './Migration20261203132000_p
 import { Migration20261203134000_api_tokens } from './Migration20261203134000_api_tokens.js';
 import { Migration20261203150000_csat } from './Migration20261203150000_csat.js';
 import { Migration20261203151000_delivery_inspector } from './Migration20261203151000_delivery_inspector.js';
+import { Migration20261203170000_outbound_webhooks } from './Migration20261203170000_outbound_webhooks.js';
 
 /** Every migration, in order. `npm run db:migration:create` rewrites this file. */
 export const migrationsList: MigrationObject[] = [
@@ -84,10 +85,7 @@ export const migrationsList: MigrationObject[] = [
     class: Migration20261203075755_canned_responses,
   },
   { name: 'Migration20261203110000_notes', class: Migration20261203110000_notes },
-  {
-    name: 'Migration20261203111000_labels',
-    class: Migration20261203111000_labels,
-  },
+  { name: 'Migration20261203111000_labels', class: Migration20261203111000_labels },
   { name: 'Migration20261203112000_search', class: Migration20261203112000_search },
   {
     name: 'Migration20261203113000_follow_up_auto_close',
@@ -97,15 +95,9 @@ export const migrationsList: MigrationObject[] = [
     name: 'Migration20261203114000_alert_preferences',
     class: Migration20261203114000_alert_preferences,
   },
-  {
-    name: 'Migration20261203120000_mail_links',
-    class: Migration20261203120000_mail_links,
-  },
+  { name: 'Migration20261203120000_mail_links', class: Migration20261203120000_mail_links },
   { name: 'Migration20261203121000_supervisor', class: Migration20261203121000_supervisor },
-  {
-    name: 'Migration20261203122000_business_hours',
-    class: Migration20261203122000_business_hours,
-  },
+  { name: 'Migration20261203122000_business_hours', class: Migration20261203122000_business_hours },
   { name: 'Migration20261203130000_two_factor', class: Migration20261203130000_two_factor },
   { name: 'Migration20261203131000_audit_log', class: Migration20261203131000_audit_log },
   { name: 'Migration20261203132000_page_health', class: Migration20261203132000_page_health },
@@ -114,5 +106,9 @@ export const migrationsList: MigrationObject[] = [
   {
     name: 'Migration20261203151000_delivery_inspector',
     class: Migration20261203151000_delivery_inspector,
+  },
+  {
+    name: 'Migration20261203170000_outbound_webhooks',
+    class: Migration20261203170000_outbound_webhooks,
   },
 ];

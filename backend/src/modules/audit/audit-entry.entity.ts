@@ -37,6 +37,10 @@ export const AUDIT_ACTIONS = [
   'conversation.closed',
   'api_token.created',
   'api_token.revoked',
+  'webhook.created',
+  'webhook.updated',
+  'webhook.deleted',
+  'webhook.disabled',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
@@ -51,6 +55,7 @@ export const AUDIT_TARGET_TYPES = [
   'invitation',
   'conversation',
   'api_token',
+  'webhook',
 ] as const;
 export type AuditTargetType = (typeof AUDIT_TARGET_TYPES)[number];
 

@@ -48,6 +48,22 @@ export async function recordAudit(sql: Sql, actor: AuditActor, record: AuditReco
 }
 
 /**
+ * Records what Omni did on its own (no admin acted: a failing webhook disabled), in `sql`'s
+ * transaction, with "Omni" as the actor's name.
+ */
+export async function recordOmniAudit(
+  sql: Sql,
+  tenantId: string,
+  record: AuditRecord,
+): Promise<void> {
+  await new AuditRepository(sql).append(
+    tenantId,
+    { omni: true },
+    { ...record, changes: maskSecrets(record.changes ?? {}) },
+  );
+}
+
+/**
  * The plain fields that differ between two snapshots of a record, `{field: {from, to}}`. A
  * creation is a diff from `{}`, a deletion one to `{}` (the missing side is null).
  */

@@ -10,11 +10,12 @@ export class AuditRepository {
    * Appends one entry, with the actor's name as it is now (read in the same statement), and
    * a conversation's visitor as its name when the caller gave none. The time is set here, in
    * milliseconds, so the cursor (which carries milliseconds) matches the stored value. An API
-   * token is nobody: its entries have no actor id and its name as the actor's name.
+   * token is nobody: its entries have no actor id and its name as the actor's name; so is
+   * Omni itself (`{omni: true}`), for what it does on its own (disabling a failing webhook).
    */
   async append(
     tenantId: string,
-    by: { userId: string } | { apiTokenName: string },
+    by: { userId: string } | { apiTokenName: string } | { omni: true },
     record: Required<AuditRecord>,
   ): Promise<void> {
     const at = new Date();
@@ -30,7 +31,9 @@ export class AuditRepository {
           }
         : {
             columns: 'null::uuid, ?::text',
-            nameBindings: [`API token “${by.apiTokenName}”`.slice(0, 120)],
+            nameBindings: [
+              'apiTokenName' in by ? `API token “${by.apiTokenName}”`.slice(0, 120) : 'Omni',
+            ],
             source: '',
             sourceBindings: [],
           };

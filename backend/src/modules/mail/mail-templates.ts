@@ -20,6 +20,8 @@ export type MailTemplateValues = {
     permissions: string;
     link: string;
   };
+  /** Omni disabled an outbound webhook whose endpoint failed for a day (outbound-webhooks). */
+  'webhook-disabled': { name: string; url: string; failingSince: Date; link: string };
 };
 
 export type MailTemplateName = keyof MailTemplateValues;
@@ -167,6 +169,38 @@ const TEMPLATES: Record<MailTemplateName, Record<TenantLanguage, Template>> = {
       ],
       action: 'পেজের সেটিংস খুলুন',
       footer: 'আপনি এই ওয়ার্কস্পেসের অ্যাডমিন বলে প্রতিটি সমস্যার জন্য একবার এই মেইলটি পান।',
+    },
+  },
+  'webhook-disabled': {
+    en: {
+      subject: 'A webhook was turned off: its endpoint has failed for 24 hours',
+      paragraphs: [
+        'Hello {name},',
+        'Omni could not deliver events to {url} since {failingSince}: every attempt failed or timed out. Omni has turned this webhook off and stopped retrying its deliveries.',
+        'Fix the endpoint, turn the webhook on again in Omni, and retry the deliveries you still need from its log.',
+      ],
+      action: 'Open the webhooks',
+      footer: 'You get this mail because you are an admin of this workspace.',
+    },
+    ru: {
+      subject: 'Вебхук отключён: его адрес не отвечает 24 часа',
+      paragraphs: [
+        'Здравствуйте, {name}!',
+        'Omni не может доставить события на {url} с {failingSince}: все попытки завершились ошибкой или по таймауту. Omni отключил этот вебхук и больше не повторяет его доставки.',
+        'Исправьте адрес, снова включите вебхук в Omni и повторите из журнала те доставки, которые ещё нужны.',
+      ],
+      action: 'Открыть вебхуки',
+      footer: 'Это письмо пришло вам, потому что вы администратор этого пространства.',
+    },
+    bn: {
+      subject: 'একটি ওয়েবহুক বন্ধ করা হয়েছে: এর এন্ডপয়েন্ট ২৪ ঘণ্টা ধরে ব্যর্থ',
+      paragraphs: [
+        'নমস্কার {name},',
+        '{failingSince} থেকে Omni {url}-এ ইভেন্ট পৌঁছাতে পারছে না: প্রতিটি চেষ্টা ব্যর্থ হয়েছে বা সময় শেষ হয়েছে। Omni এই ওয়েবহুকটি বন্ধ করেছে এবং এর ডেলিভারি আর পুনরায় চেষ্টা করছে না।',
+        'এন্ডপয়েন্টটি ঠিক করুন, Omni-তে ওয়েবহুকটি আবার চালু করুন, এবং লগ থেকে যে ডেলিভারিগুলো এখনও দরকার সেগুলো আবার চেষ্টা করুন।',
+      ],
+      action: 'ওয়েবহুক খুলুন',
+      footer: 'আপনি এই ওয়ার্কস্পেসের অ্যাডমিন বলে এই মেইলটি পেয়েছেন।',
     },
   },
 };

@@ -15,7 +15,12 @@ function serviceWith(mailer: Mailer, composer: MailComposer) {
     service: new MailService(
       em,
       mailer,
-      { invitation: composer, 'password-reset': composer, 'page-incident': composer },
+      {
+        invitation: composer,
+        'password-reset': composer,
+        'page-incident': composer,
+        'webhook-disabled': composer,
+      },
       logger,
     ),
   };

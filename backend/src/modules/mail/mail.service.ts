@@ -4,7 +4,12 @@ import type { Logger } from '../../logger.js';
 import type { Mailer, OutgoingMail } from './mailer.js';
 
 /** What a mail is about: each kind is written by its feature (a composer). */
-export const MAIL_KINDS = ['invitation', 'password-reset', 'page-incident'] as const;
+export const MAIL_KINDS = [
+  'invitation',
+  'password-reset',
+  'page-incident',
+  'webhook-disabled',
+] as const;
 export type MailKind = (typeof MAIL_KINDS)[number];
 
 /**

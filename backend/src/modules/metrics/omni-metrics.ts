@@ -28,6 +28,7 @@ export class OmniMetrics {
   private readonly deliveriesProcessed: Counter;
   private readonly dispatchLatency: Histogram;
   private readonly sendApiResults: Counter<'result' | 'code'>;
+  private readonly outboundWebhookAttempts: Counter<'result'>;
   private readonly jobDuration: Histogram<'queue'>;
   private readonly httpDuration: Histogram<'method' | 'route' | 'status'>;
 
@@ -71,6 +72,12 @@ export class OmniMetrics {
       labelNames: ['result', 'code'],
       registers: recordedBy('worker'),
     });
+    this.outboundWebhookAttempts = new Counter({
+      name: `${METRIC_PREFIX}outbound_webhook_attempts_total`,
+      help: "Attempts to deliver outbound webhooks to tenants' endpoints, by result (delivered, retrying, failed)",
+      labelNames: ['result'],
+      registers: recordedBy('worker'),
+    });
     this.jobDuration = new Histogram({
       name: `${METRIC_PREFIX}job_duration_seconds`,
       help: 'How long a background job ran, by queue',
@@ -102,6 +109,11 @@ export class OmniMetrics {
   /** One Send API call's result: `sent`, or a GraphErrorKind with Facebook's code (worker). */
   sendApiAnswered(result: string, code: number | null): void {
     this.sendApiResults.inc({ result, code: boundGraphCode(code) });
+  }
+
+  /** One outbound webhook attempt's result (worker). */
+  webhookAttempted(result: 'delivered' | 'retrying' | 'failed'): void {
+    this.outboundWebhookAttempts.inc({ result });
   }
 
   /** A finished job: how long it waited since it was added, and how long it ran (worker). */

@@ -10,9 +10,15 @@ import type { UrlAllowList } from './url-allow-list.js';
 export type ResolvedAddress = { address: string; family: 4 | 6 };
 export type HostResolver = (hostname: string) => Promise<ResolvedAddress[]>;
 
+/**
+ * Which URLs a kind of request may reach, and whether their addresses must be public:
+ * UrlAllowList for attachments, WebhookUrlRule for outbound webhooks.
+ */
+export type UrlRule = Pick<UrlAllowList, 'match'>;
+
 /** What one kind of request may do: where it may go and how much it may take. */
 export type OutboundPolicy = {
-  allowList: UrlAllowList;
+  allowList: UrlRule;
   /** The body is cut (and the request fails) past this many bytes. */
   maxBytes: number;
   /** For the whole exchange: every redirect hop and the body. */
@@ -54,7 +60,7 @@ const resolveWithSystemDns: HostResolver = async (hostname) =>
 
 /**
  * The one way to make an HTTP request whose URL a tenant (or a visitor, through a webhook)
- * can influence: attachment downloads today, outbound webhooks tomorrow. It refuses what
+ * can influence: attachment downloads and outbound webhooks. It refuses what
  * the policy's allow-list does not name, resolves the host itself, refuses non-public
  * addresses, and connects to exactly the addresses it checked (the socket's lookup is
  * pinned to them, so a DNS answer that changes between the check and the connection, "DNS
@@ -64,7 +70,41 @@ export class OutboundHttp {
   constructor(private readonly resolveHost: HostResolver = resolveWithSystemDns) {}
 
   /** GET `url` under `policy`. Non-2xx answers are returned; the caller decides. */
-  async get(url: string, policy: OutboundPolicy): Promise<OutboundResponse> {
+  get(url: string, policy: OutboundPolicy): Promise<OutboundResponse> {
+    return this.send(url, policy, { method: 'GET', headers: { accept: '*/*' } });
+  }
+
+  /**
+   * POST `body` to `url` under `policy`. Redirects are not followed (a webhook receiver
+   * answers where it was configured; a 3xx is returned like any other non-2xx answer).
+   */
+  post(
+    url: string,
+    policy: OutboundPolicy,
+    request: { headers: Record<string, string>; body: string },
+  ): Promise<OutboundResponse> {
+    return this.send(url, { ...policy, maxRedirects: 0 }, { method: 'POST', ...request });
+  }
+
+  /**
+   * Refuses `url` as a request under `rule` would (scheme, host, addresses), without sending
+   * anything: to check a URL when it is configured. A host that does not resolve is refused.
+   */
+  async check(url: string, rule: UrlRule): Promise<void> {
+    const parsed = parseUrl(url);
+    try {
+      await this.checkedAddresses(parsed, rule);
+    } catch (error) {
+      if (error instanceof OutboundUrlRefusedError) throw error;
+      throw new OutboundUrlRefusedError(`${parsed.hostname} cannot be resolved`);
+    }
+  }
+
+  private async send(
+    url: string,
+    policy: OutboundPolicy,
+    options: { method: 'GET' | 'POST'; headers: Record<string, string>; body?: string },
+  ): Promise<OutboundResponse> {
     const signal = AbortSignal.timeout(policy.timeoutMs);
     let current = parseUrl(url);
     for (let hop = 0; ; hop++) {
@@ -78,17 +118,19 @@ export class OutboundHttp {
       let response: Awaited<ReturnType<typeof request>>;
       try {
         response = await request(current, {
-          method: 'GET',
+          method: options.method,
           dispatcher: agent,
           signal,
-          headers: { accept: '*/*', 'user-agent': 'Omni' },
+          headers: { 'user-agent': 'Omni', ...options.headers },
+          body: options.body,
         });
       } catch (error) {
         void agent.close();
         throw error;
       }
       const location = response.headers['location'];
-      if (REDIRECT_STATUSES.has(response.statusCode) && typeof location === 'string') {
+      const mayFollow = policy.maxRedirects > 0;
+      if (mayFollow && REDIRECT_STATUSES.has(response.statusCode) && typeof location === 'string') {
         discard(response.body, agent);
         if (hop >= policy.maxRedirects) throw new OutboundUrlRefusedError('too many redirects');
         current = parseUrl(location, current);
@@ -110,7 +152,7 @@ export class OutboundHttp {
   }
 
   /** The addresses to connect to for `url`, or a refusal. */
-  private async checkedAddresses(url: URL, allowList: UrlAllowList): Promise<ResolvedAddress[]> {
+  private async checkedAddresses(url: URL, allowList: UrlRule): Promise<ResolvedAddress[]> {
     if (url.protocol !== 'https:' && url.protocol !== 'http:')
       throw new OutboundUrlRefusedError(`${url.protocol} URLs are never fetched`);
     const allowed = allowList.match(url);

@@ -47,6 +47,7 @@ export class AutoCloseSweeper {
                     kind: 'routing-changed',
                     payload: {
                       conversationIds: closed.map((conversation) => conversation.id),
+                      closedConversationIds: closed.map((conversation) => conversation.id),
                       wakeDispatcher: true,
                       firstResponseChecks: [],
                     },

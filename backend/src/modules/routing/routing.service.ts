@@ -81,6 +81,7 @@ export class RoutingService {
         const conversationIds = assignments.map((assignment) => assignment.conversationId);
         const outboxEntryIds = await this.appendChange(sql, tenantId, {
           conversationIds,
+          assignedConversationIds: conversationIds,
           wakeDispatcher: false,
           firstResponseChecks:
             timeoutSeconds === null
@@ -155,6 +156,7 @@ export class RoutingService {
       await this.assignByHand(sql, actor, conversation.id, actor.userId, 'taken');
       return this.appendChange(sql, actor.tenantId, {
         conversationIds: [conversation.id],
+        assignedConversationIds: [conversation.id],
         wakeDispatcher: false,
         firstResponseChecks: [],
       });
@@ -184,6 +186,7 @@ export class RoutingService {
       await this.assignByHand(sql, actor, conversation.id, actor.userId, 'reopened');
       return this.appendChange(sql, actor.tenantId, {
         conversationIds: [conversation.id],
+        assignedConversationIds: [conversation.id],
         wakeDispatcher: false,
         firstResponseChecks: [],
       });
@@ -229,6 +232,7 @@ export class RoutingService {
       }
       const moved = await this.appendChange(sql, actor.tenantId, {
         conversationIds: [conversation.id],
+        ...('operatorId' in target ? { assignedConversationIds: [conversation.id] } : {}),
         wakeDispatcher: true,
         firstResponseChecks: [],
       });
@@ -283,6 +287,7 @@ export class RoutingService {
       });
       return this.appendChange(sql, actor.tenantId, {
         conversationIds: [conversation.id],
+        assignedConversationIds: [conversation.id],
         // A held chat that moves frees its former holder's slot.
         wakeDispatcher: conversation.status === 'assigned',
         firstResponseChecks: [],
@@ -315,6 +320,7 @@ export class RoutingService {
       return [
         ...(await this.appendChange(sql, actor.tenantId, {
           conversationIds: [conversation.id],
+          closedConversationIds: [conversation.id],
           wakeDispatcher: true,
           firstResponseChecks: [],
         })),

@@ -48,6 +48,8 @@ export type InboundOutcome = {
   conversationIds: Set<string>;
   /** Conversations that started waiting in the queue (new or reopened). */
   queuedConversationIds: Set<string>;
+  /** Conversations the batch opened. */
+  createdConversationIds: Set<string>;
   newMessageIds: string[];
   /** Attachments to download into Omni's storage: message id and attachment position. */
   attachmentDownloads: { messageId: string; index: number }[];
@@ -505,6 +507,7 @@ async function continueConversations(
         unreadCount,
       });
       if (queuedAt) queued.push(queuedRecord(page, conversationId, 'new_conversation', queuedAt));
+      outcome.createdConversationIds.add(conversationId);
     } else {
       conversationId = conversation.id;
       const reopens = conversation.status === 'closed' && visitorWrote;
@@ -665,6 +668,7 @@ class OutcomesByTenant {
         tenantId,
         conversationIds: new Set(),
         queuedConversationIds: new Set(),
+        createdConversationIds: new Set(),
         newMessageIds: [],
         attachmentDownloads: [],
         updatedMessageIds: new Set(),

@@ -13,6 +13,7 @@ export function inboundFollowUpsOf(outcome: InboundOutcome): InboundFollowUpsPay
   return {
     conversationIds: [...outcome.conversationIds],
     queuedConversationIds: [...outcome.queuedConversationIds],
+    createdConversationIds: [...outcome.createdConversationIds],
     newMessageIds: outcome.newMessageIds,
     updatedMessageIds: [...outcome.updatedMessageIds],
     attachmentDownloads: outcome.attachmentDownloads,
