@@ -24,6 +24,7 @@ import { OutboxEntrySchema } from '../outbox/outbox-entry.entity.js';
 import { InvitationSchema } from '../modules/invitations/invitation.entity.js';
 import { PasswordResetSchema } from '../modules/auth/password-reset.entity.js';
 import { PageIncidentSchema } from '../modules/page-health/page-incident.entity.js';
+import { ReportEpisodeSchema } from '../modules/reports/report-episode.entity.js';
 
 /** Every entity schema the ORM knows. A new feature adds its schemas here. */
 export const entitySchemas = [
@@ -49,6 +50,7 @@ export const entitySchemas = [
   AuditEntrySchema,
   PageIncidentSchema,
   ApiTokenSchema,
+  ReportEpisodeSchema,
 ];
 
 /** Every column that holds SecretBox values: what `npm run secrets:reseal` rewrites. */

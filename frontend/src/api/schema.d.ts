@@ -2962,6 +2962,114 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/reports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Conversations opened in a period, grouped by day (the tenant's time zone), operator, department or page, with service figures and totals */
+        get: {
+            parameters: {
+                query: {
+                    /** @description Inclusive (ISO 8601 instant) */
+                    from: string;
+                    /** @description Exclusive (ISO 8601 instant) */
+                    to: string;
+                    groupBy?: "day" | "operator" | "department" | "page";
+                    departmentId?: string;
+                    operatorId?: string;
+                    /** @description Omni's page id */
+                    pageId?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The rows and their totals */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Report"];
+                    };
+                };
+                /** @description VALIDATION_FAILED (an unknown groupBy or id, another department of a supervisor) | INVALID_PERIOD (to not after from) | PERIOD_TOO_LONG (over 93 days) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/reports.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The same report as CSV (RFC 4180, UTF-8, header row of the JSON field names; the totals as the last line) */
+        get: {
+            parameters: {
+                query: {
+                    /** @description Inclusive (ISO 8601 instant) */
+                    from: string;
+                    /** @description Exclusive (ISO 8601 instant) */
+                    to: string;
+                    groupBy?: "day" | "operator" | "department" | "page";
+                    departmentId?: string;
+                    operatorId?: string;
+                    /** @description Omni's page id */
+                    pageId?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description text/csv; charset=utf-8 */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description VALIDATION_FAILED (an unknown groupBy or id, another department of a supervisor) | INVALID_PERIOD (to not after from) | PERIOD_TOO_LONG (over 93 days) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/conversations/{id}/seen": {
         parameters: {
             query?: never;
@@ -4478,6 +4586,8 @@ export interface components {
             queueNoticeEnabled?: boolean;
             offlineNoticeEnabled?: boolean;
             require2faForAdmins?: boolean;
+            /** @description An IANA time zone, e.g. Europe/Moscow */
+            timezone?: string;
             csat?: {
                 enabled?: boolean;
                 /** @description null or empty: the default in the tenant's language */
@@ -4733,6 +4843,8 @@ export interface components {
             /** @description A visitor who starts waiting is told when nobody of the department is online */
             offlineNoticeEnabled: boolean;
             csat: components["schemas"]["CsatSettings"];
+            /** @description The business's IANA time zone (default UTC): the reports' days begin at its midnight */
+            timezone: string;
             /** @description Admins sign in with a second factor; one without it must set it up before anything else (their sessions answer 403 TWO_FACTOR_SETUP_REQUIRED elsewhere) */
             require2faForAdmins: boolean;
             /** @description The demo business, with its Messenger simulator and App Review kit (demo mode) */
@@ -4794,6 +4906,8 @@ export interface components {
             /** @description A visitor who starts waiting is told when nobody of the department is online */
             offlineNoticeEnabled: boolean;
             csat: components["schemas"]["CsatSettings"];
+            /** @description The business's IANA time zone (default UTC): the reports' days begin at its midnight */
+            timezone: string;
             /** @description Admins sign in with a second factor; one without it must set it up before anything else (their sessions answer 403 TWO_FACTOR_SETUP_REQUIRED elsewhere) */
             require2faForAdmins: boolean;
         };
@@ -5198,6 +5312,68 @@ export interface components {
                 name: string;
             } | null;
             departmentId: string | null;
+        };
+        Report: {
+            /** Format: date-time */
+            from: string;
+            /** Format: date-time */
+            to: string;
+            /** @enum {string} */
+            groupBy: "day" | "operator" | "department" | "page";
+            /** @description The tenant's time zone, of the days */
+            timezone: string;
+            rows: components["schemas"]["ReportRow"][];
+            totals: components["schemas"]["ReportTotals"];
+        };
+        ReportRow: {
+            /** @description The day (YYYY-MM-DD in the tenant's time zone), or the operator's, department's or page's id; null: no operator / no department */
+            key: string | null;
+            /** @description The day, or the operator's, department's or page's name */
+            label: string;
+            /** @description Conversations opened in the period: a visitor starting or reopening one, or an operator reopening one to follow up (each open→close stretch counts once, on the day it opened) */
+            conversations: number;
+            /** @description Share (0–1) of the queue entries assigned within 20 s, of those decided (assigned, or waiting longer), as in /api/queue/stats */
+            assignedWithin20s: number | null;
+            /** @description Share (0–1) of the queue entries an operator answered within 60 s, of those decided (answered, or unanswered for longer), as in /api/queue/stats */
+            answeredWithin60s: number | null;
+            /** @description From the visitor's message (the queue entry) to the assignment */
+            avgWaitSeconds: number | null;
+            /** @description From the visitor's message to the first operator reply */
+            avgFirstResponseSeconds: number | null;
+            /** @description From the first assignment to the close, of those closed */
+            avgHandlingSeconds: number | null;
+            /** @description Closed while in the queue */
+            closedWhileWaiting: number;
+            /** @description Whose reply window closed (24 h after the visitor's last message, 7 days with the human agent feature) while a visitor message was unanswered */
+            windowExpiredUnanswered: number;
+            /** @description Average survey score, 1–5 */
+            csatAverage: number | null;
+            csatResponses: number;
+            /** @description Addition: share (0–1) of the surveys sent that the visitor answered */
+            csatResponseRate: number | null;
+        };
+        ReportTotals: {
+            /** @description Conversations opened in the period: a visitor starting or reopening one, or an operator reopening one to follow up (each open→close stretch counts once, on the day it opened) */
+            conversations: number;
+            /** @description Share (0–1) of the queue entries assigned within 20 s, of those decided (assigned, or waiting longer), as in /api/queue/stats */
+            assignedWithin20s: number | null;
+            /** @description Share (0–1) of the queue entries an operator answered within 60 s, of those decided (answered, or unanswered for longer), as in /api/queue/stats */
+            answeredWithin60s: number | null;
+            /** @description From the visitor's message (the queue entry) to the assignment */
+            avgWaitSeconds: number | null;
+            /** @description From the visitor's message to the first operator reply */
+            avgFirstResponseSeconds: number | null;
+            /** @description From the first assignment to the close, of those closed */
+            avgHandlingSeconds: number | null;
+            /** @description Closed while in the queue */
+            closedWhileWaiting: number;
+            /** @description Whose reply window closed (24 h after the visitor's last message, 7 days with the human agent feature) while a visitor message was unanswered */
+            windowExpiredUnanswered: number;
+            /** @description Average survey score, 1–5 */
+            csatAverage: number | null;
+            csatResponses: number;
+            /** @description Addition: share (0–1) of the surveys sent that the visitor answered */
+            csatResponseRate: number | null;
         };
         CannedResponse: {
             id: string;
