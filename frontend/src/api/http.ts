@@ -153,6 +153,35 @@ export async function request<T>(
   return payload as T;
 }
 
+/**
+ * A file the API answers (a CSV export): fetched with the session's token, as a Blob the
+ * panel hands to the browser to save. Errors are the API's, as for every other call.
+ */
+export async function requestBlob(path: string): Promise<Blob> {
+  const token = authBridge.getToken();
+  let response: Response;
+  try {
+    response = await fetch(path, { headers: token ? { Authorization: `Bearer ${token}` } : {} });
+  } catch {
+    throw new ApiError(0, CLIENT_ERROR_CODES.network, 'The server could not be reached.');
+  }
+  if (response.ok) return response.blob();
+  const payload = await readJson(response);
+  if (response.status === 401 && token) authBridge.onUnauthenticated();
+  throw isErrorBody(payload)
+    ? new ApiError(
+        response.status,
+        payload.error.code,
+        payload.error.message,
+        payload.error.details ?? {},
+      )
+    : new ApiError(
+        response.status,
+        CLIENT_ERROR_CODES.unexpected,
+        `The server answered ${response.status} ${response.statusText}`.trim(),
+      );
+}
+
 export const http = {
   get: <T>(path: string, options?: Omit<RequestOptions, 'body'>) =>
     request<T>('GET', path, options),
