@@ -101,8 +101,7 @@ export class ReportsService {
         answeredWithinSeconds: ANSWERED_WITHIN_SECONDS,
       },
     );
-    const grouped = sums.filter((row) => !row.is_totals);
-    const totals = sums.find((row) => row.is_totals);
+    const grouped = sums;
     const ids = grouped.flatMap((row) => (row.key === null ? [] : [row.key]));
     const names = await repository.labels(actor.tenantId, group, ids);
     const rows = grouped.map((row) => ({
@@ -116,7 +115,7 @@ export class ReportsService {
       groupBy: group,
       timezone: tenant.timezone,
       rows: group === 'day' ? withEveryDay(rows, from, to, tenant.timezone) : sortByLabel(rows),
-      totals: totals ? toFigures(totals) : toFigures(null),
+      totals: toFigures(addedUp(sums)),
     };
   }
 
@@ -133,24 +132,50 @@ export class ReportsService {
 
 type Figures = Omit<ReportRow, 'key' | 'label'>;
 
+/** The totals: every group's sums and counts added up. */
+function addedUp(rows: ReportSums[]): ReportSums {
+  const total = (pick: (row: ReportSums) => string | null) =>
+    String(rows.reduce((sum, row) => sum + Number(pick(row) ?? 0), 0));
+  return {
+    key: null,
+    conversations: total((row) => row.conversations),
+    assigned_in_time: total((row) => row.assigned_in_time),
+    assignment_judged: total((row) => row.assignment_judged),
+    answered_in_time: total((row) => row.answered_in_time),
+    answer_judged: total((row) => row.answer_judged),
+    wait_seconds: total((row) => row.wait_seconds),
+    waits: total((row) => row.waits),
+    first_response_seconds: total((row) => row.first_response_seconds),
+    first_responses: total((row) => row.first_responses),
+    handling_seconds: total((row) => row.handling_seconds),
+    handled: total((row) => row.handled),
+    closed_while_waiting: total((row) => row.closed_while_waiting),
+    window_expired_unanswered: total((row) => row.window_expired_unanswered),
+    csat_score_sum: total((row) => row.csat_score_sum),
+    csat_responses: total((row) => row.csat_responses),
+    csat_requests: total((row) => row.csat_requests),
+  };
+}
+
 function toFigures(row: ReportSums | null): Figures {
   const count = (value: string | null | undefined) => Number(value ?? 0);
-  const rounded = (value: string | null | undefined, places: number) =>
-    value === null || value === undefined
+  /** sum / count, rounded; null when nothing was counted. */
+  const average = (sum: string | null | undefined, counted: string | undefined, places: number) =>
+    count(counted) === 0
       ? null
-      : Math.round(Number(value) * 10 ** places) / 10 ** places;
+      : Math.round((count(sum) / count(counted)) * 10 ** places) / 10 ** places;
   const share = (part: string | undefined, whole: string | undefined) =>
     count(whole) === 0 ? null : Math.round((count(part) / count(whole)) * 1000) / 1000;
   return {
     conversations: count(row?.conversations),
     assignedWithin20s: share(row?.assigned_in_time, row?.assignment_judged),
     answeredWithin60s: share(row?.answered_in_time, row?.answer_judged),
-    avgWaitSeconds: rounded(row?.average_wait, 1),
-    avgFirstResponseSeconds: rounded(row?.average_first_response, 1),
-    avgHandlingSeconds: rounded(row?.average_handling, 1),
+    avgWaitSeconds: average(row?.wait_seconds, row?.waits, 1),
+    avgFirstResponseSeconds: average(row?.first_response_seconds, row?.first_responses, 1),
+    avgHandlingSeconds: average(row?.handling_seconds, row?.handled, 1),
     closedWhileWaiting: count(row?.closed_while_waiting),
     windowExpiredUnanswered: count(row?.window_expired_unanswered),
-    csatAverage: rounded(row?.csat_average, 2),
+    csatAverage: average(row?.csat_score_sum, row?.csat_responses, 2),
     csatResponses: count(row?.csat_responses),
     csatResponseRate: share(row?.csat_responses, row?.csat_requests),
   };
