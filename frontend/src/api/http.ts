@@ -100,6 +100,22 @@ async function readJson(response: Response): Promise<unknown> {
   }
 }
 
+/** The API's error of a failed response: its documented body, or what the status says. */
+function apiErrorOf(response: Response, payload: unknown): ApiError {
+  return isErrorBody(payload)
+    ? new ApiError(
+        response.status,
+        payload.error.code,
+        payload.error.message,
+        payload.error.details ?? {},
+      )
+    : new ApiError(
+        response.status,
+        CLIENT_ERROR_CODES.unexpected,
+        `The server answered ${response.status} ${response.statusText}`.trim(),
+      );
+}
+
 export async function request<T>(
   method: HttpMethod,
   path: string,
@@ -133,18 +149,7 @@ export async function request<T>(
   const payload = await readJson(response);
 
   if (!response.ok) {
-    const error = isErrorBody(payload)
-      ? new ApiError(
-          response.status,
-          payload.error.code,
-          payload.error.message,
-          payload.error.details ?? {},
-        )
-      : new ApiError(
-          response.status,
-          CLIENT_ERROR_CODES.unexpected,
-          `The server answered ${response.status} ${response.statusText}`.trim(),
-        );
+    const error = apiErrorOf(response, payload);
     if (response.status === 401 && token && !options.bearer) authBridge.onUnauthenticated();
     if (error.code === TWO_FACTOR_SETUP_REQUIRED) authBridge.onTwoFactorSetupRequired?.();
     throw error;
@@ -166,20 +171,9 @@ export async function requestBlob(path: string): Promise<Blob> {
     throw new ApiError(0, CLIENT_ERROR_CODES.network, 'The server could not be reached.');
   }
   if (response.ok) return response.blob();
-  const payload = await readJson(response);
+  const error = apiErrorOf(response, await readJson(response));
   if (response.status === 401 && token) authBridge.onUnauthenticated();
-  throw isErrorBody(payload)
-    ? new ApiError(
-        response.status,
-        payload.error.code,
-        payload.error.message,
-        payload.error.details ?? {},
-      )
-    : new ApiError(
-        response.status,
-        CLIENT_ERROR_CODES.unexpected,
-        `The server answered ${response.status} ${response.statusText}`.trim(),
-      );
+  throw error;
 }
 
 export const http = {
