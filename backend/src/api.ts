@@ -52,6 +52,7 @@ import { OperatorPresence } from './modules/routing/operator-presence.js';
 import { RepliesService } from './modules/replies/replies.service.js';
 import { SenderActionsService } from './modules/replies/sender-actions.service.js';
 import { QueueStatsService } from './modules/routing/queue-stats.service.js';
+import { ReportsService } from './modules/reports/reports.service.js';
 import {
   createIntegrations,
   createRouting,
@@ -220,6 +221,7 @@ export async function startApi({
     ),
     queueFigures: figures,
     queueStats: new QueueStatsService(em),
+    reports: new ReportsService(em),
     files,
     demo: new DemoService(em, config),
     metrics: new MetricsService(

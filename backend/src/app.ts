@@ -61,6 +61,8 @@ import { registerRoutingRoutes } from './modules/routing/routing.routes.js';
 import type { RoutingService } from './modules/routing/routing.service.js';
 import type { QueueFiguresService } from './modules/routing/queue-figures.service.js';
 import type { QueueStatsService } from './modules/routing/queue-stats.service.js';
+import { registerReportsRoutes } from './modules/reports/reports.routes.js';
+import type { ReportsService } from './modules/reports/reports.service.js';
 import { registerPageHealthRoutes } from './modules/page-health/page-health.routes.js';
 import type { PageHealthService } from './modules/page-health/page-health.service.js';
 import { registerApiTokenRoutes } from './modules/api-tokens/api-tokens.routes.js';
@@ -97,6 +99,7 @@ export type ApiServices = {
   senderActions: SenderActionsService;
   queueFigures: QueueFiguresService;
   queueStats: QueueStatsService;
+  reports: ReportsService;
   files: FilesService;
   demo: DemoService;
   metrics: MetricsService;
@@ -132,6 +135,7 @@ export function registerApiRoutes(
   registerConversationRoutes(router, services.conversations);
   registerContactRoutes(router, services.contacts);
   registerRoutingRoutes(router, services);
+  registerReportsRoutes(router, services.reports);
   registerReplyRoutes(router, services.replies, services.senderActions);
   registerCannedResponseRoutes(router, services.cannedResponses);
   registerNoteRoutes(router, services.notes);

@@ -29,6 +29,7 @@ import {
   WebhookSubscriptionSchema,
 } from '../modules/outbound-webhooks/webhook-subscription.entity.js';
 import { OutboundWebhookDeliverySchema } from '../modules/outbound-webhooks/outbound-webhook-delivery.entity.js';
+import { ReportEpisodeSchema } from '../modules/reports/report-episode.entity.js';
 
 /** Every entity schema the ORM knows. A new feature adds its schemas here. */
 export const entitySchemas = [
@@ -56,6 +57,7 @@ export const entitySchemas = [
   ApiTokenSchema,
   WebhookSubscriptionSchema,
   OutboundWebhookDeliverySchema,
+  ReportEpisodeSchema,
 ];
 
 /** Every column that holds SecretBox values: what `npm run secrets:reseal` rewrites. */

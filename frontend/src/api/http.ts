@@ -100,6 +100,22 @@ async function readJson(response: Response): Promise<unknown> {
   }
 }
 
+/** The API's error of a failed response: its documented body, or what the status says. */
+function apiErrorOf(response: Response, payload: unknown): ApiError {
+  return isErrorBody(payload)
+    ? new ApiError(
+        response.status,
+        payload.error.code,
+        payload.error.message,
+        payload.error.details ?? {},
+      )
+    : new ApiError(
+        response.status,
+        CLIENT_ERROR_CODES.unexpected,
+        `The server answered ${response.status} ${response.statusText}`.trim(),
+      );
+}
+
 export async function request<T>(
   method: HttpMethod,
   path: string,
@@ -133,24 +149,31 @@ export async function request<T>(
   const payload = await readJson(response);
 
   if (!response.ok) {
-    const error = isErrorBody(payload)
-      ? new ApiError(
-          response.status,
-          payload.error.code,
-          payload.error.message,
-          payload.error.details ?? {},
-        )
-      : new ApiError(
-          response.status,
-          CLIENT_ERROR_CODES.unexpected,
-          `The server answered ${response.status} ${response.statusText}`.trim(),
-        );
+    const error = apiErrorOf(response, payload);
     if (response.status === 401 && token && !options.bearer) authBridge.onUnauthenticated();
     if (error.code === TWO_FACTOR_SETUP_REQUIRED) authBridge.onTwoFactorSetupRequired?.();
     throw error;
   }
 
   return payload as T;
+}
+
+/**
+ * A file the API answers (a CSV export): fetched with the session's token, as a Blob the
+ * panel hands to the browser to save. Errors are the API's, as for every other call.
+ */
+export async function requestBlob(path: string): Promise<Blob> {
+  const token = authBridge.getToken();
+  let response: Response;
+  try {
+    response = await fetch(path, { headers: token ? { Authorization: `Bearer ${token}` } : {} });
+  } catch {
+    throw new ApiError(0, CLIENT_ERROR_CODES.network, 'The server could not be reached.');
+  }
+  if (response.ok) return response.blob();
+  const error = apiErrorOf(response, await readJson(response));
+  if (response.status === 401 && token) authBridge.onUnauthenticated();
+  throw error;
 }
 
 export const http = {

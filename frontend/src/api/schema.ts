@@ -3018,6 +3018,114 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/reports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Conversations opened in a period, grouped by day (the tenant's time zone), operator, department or page, with service figures and totals */
+        get: {
+            parameters: {
+                query: {
+                    /** @description Inclusive (ISO 8601 instant) */
+                    from: string;
+                    /** @description Exclusive (ISO 8601 instant) */
+                    to: string;
+                    groupBy?: "day" | "operator" | "department" | "page";
+                    departmentId?: string;
+                    operatorId?: string;
+                    /** @description Omni's page id */
+                    pageId?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The rows and their totals */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Report"];
+                    };
+                };
+                /** @description VALIDATION_FAILED (an unknown groupBy or id, another department of a supervisor) | INVALID_PERIOD (to not after from) | PERIOD_TOO_LONG (over 93 days) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/reports.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The same report as CSV (RFC 4180, UTF-8, header row of the JSON field names; the totals as the last line) */
+        get: {
+            parameters: {
+                query: {
+                    /** @description Inclusive (ISO 8601 instant) */
+                    from: string;
+                    /** @description Exclusive (ISO 8601 instant) */
+                    to: string;
+                    groupBy?: "day" | "operator" | "department" | "page";
+                    departmentId?: string;
+                    operatorId?: string;
+                    /** @description Omni's page id */
+                    pageId?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description text/csv; charset=utf-8 */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description VALIDATION_FAILED (an unknown groupBy or id, another department of a supervisor) | INVALID_PERIOD (to not after from) | PERIOD_TOO_LONG (over 93 days) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/conversations/{id}/seen": {
         parameters: {
             query?: never;
@@ -4854,6 +4962,8 @@ export interface components {
             queueNoticeEnabled?: boolean;
             offlineNoticeEnabled?: boolean;
             require2faForAdmins?: boolean;
+            /** @description An IANA time zone, e.g. Europe/Moscow */
+            timezone?: string;
             csat?: {
                 enabled?: boolean;
                 /** @description null or empty: the default in the tenant's language */
@@ -5123,6 +5233,8 @@ export interface components {
             /** @description A visitor who starts waiting is told when nobody of the department is online */
             offlineNoticeEnabled: boolean;
             csat: components["schemas"]["CsatSettings"];
+            /** @description The business's IANA time zone (default UTC): the reports' days begin at its midnight */
+            timezone: string;
             /** @description Admins sign in with a second factor; one without it must set it up before anything else (their sessions answer 403 TWO_FACTOR_SETUP_REQUIRED elsewhere) */
             require2faForAdmins: boolean;
             /** @description The demo business, with its Messenger simulator and App Review kit (demo mode) */
@@ -5184,6 +5296,8 @@ export interface components {
             /** @description A visitor who starts waiting is told when nobody of the department is online */
             offlineNoticeEnabled: boolean;
             csat: components["schemas"]["CsatSettings"];
+            /** @description The business's IANA time zone (default UTC): the reports' days begin at its midnight */
+            timezone: string;
             /** @description Admins sign in with a second factor; one without it must set it up before anything else (their sessions answer 403 TWO_FACTOR_SETUP_REQUIRED elsewhere) */
             require2faForAdmins: boolean;
         };
@@ -5589,6 +5703,68 @@ export interface components {
             } | null;
             departmentId: string | null;
         };
+        Report: {
+            /** Format: date-time */
+            from: string;
+            /** Format: date-time */
+            to: string;
+            /** @enum {string} */
+            groupBy: "day" | "operator" | "department" | "page";
+            /** @description The tenant's time zone, of the days */
+            timezone: string;
+            rows: components["schemas"]["ReportRow"][];
+            totals: components["schemas"]["ReportTotals"];
+        };
+        ReportRow: {
+            /** @description The day (YYYY-MM-DD in the tenant's time zone), or the operator's, department's or page's id; null: no operator / no department */
+            key: string | null;
+            /** @description The day, or the operator's, department's or page's name */
+            label: string;
+            /** @description Conversations opened in the period: a visitor starting or reopening one, or an operator reopening one to follow up (each open→close stretch counts once, on the day it opened) */
+            conversations: number;
+            /** @description Share (0–1) of the queue entries assigned within 20 s, of those decided (assigned, or waiting longer), as in /api/queue/stats */
+            assignedWithin20s: number | null;
+            /** @description Share (0–1) of the queue entries an operator answered within 60 s, of those decided (answered, or unanswered for longer), as in /api/queue/stats */
+            answeredWithin60s: number | null;
+            /** @description From the visitor's message (the queue entry) to the assignment */
+            avgWaitSeconds: number | null;
+            /** @description From the visitor's message to the first operator reply */
+            avgFirstResponseSeconds: number | null;
+            /** @description From the first assignment to the close, of those closed */
+            avgHandlingSeconds: number | null;
+            /** @description Closed while in the queue */
+            closedWhileWaiting: number;
+            /** @description Whose reply window closed (24 h after the visitor's last message, 7 days with the human agent feature) while a visitor message was unanswered */
+            windowExpiredUnanswered: number;
+            /** @description Average survey score, 1–5 */
+            csatAverage: number | null;
+            csatResponses: number;
+            /** @description Addition: share (0–1) of the surveys sent that the visitor answered */
+            csatResponseRate: number | null;
+        };
+        ReportTotals: {
+            /** @description Conversations opened in the period: a visitor starting or reopening one, or an operator reopening one to follow up (each open→close stretch counts once, on the day it opened) */
+            conversations: number;
+            /** @description Share (0–1) of the queue entries assigned within 20 s, of those decided (assigned, or waiting longer), as in /api/queue/stats */
+            assignedWithin20s: number | null;
+            /** @description Share (0–1) of the queue entries an operator answered within 60 s, of those decided (answered, or unanswered for longer), as in /api/queue/stats */
+            answeredWithin60s: number | null;
+            /** @description From the visitor's message (the queue entry) to the assignment */
+            avgWaitSeconds: number | null;
+            /** @description From the visitor's message to the first operator reply */
+            avgFirstResponseSeconds: number | null;
+            /** @description From the first assignment to the close, of those closed */
+            avgHandlingSeconds: number | null;
+            /** @description Closed while in the queue */
+            closedWhileWaiting: number;
+            /** @description Whose reply window closed (24 h after the visitor's last message, 7 days with the human agent feature) while a visitor message was unanswered */
+            windowExpiredUnanswered: number;
+            /** @description Average survey score, 1–5 */
+            csatAverage: number | null;
+            csatResponses: number;
+            /** @description Addition: share (0–1) of the surveys sent that the visitor answered */
+            csatResponseRate: number | null;
+        };
         CannedResponse: {
             id: string;
             shortcut: string;
@@ -5804,6 +5980,8 @@ type ReadonlyArray<T> = [
 export const pathsApiMeStatusPutRequestBodyContentApplicationJsonStatusValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/me/status"]["put"]["requestBody"]["content"]["application/json"]["status"]> = ["online", "away", "offline"];
 export const pathsApiConversationsGetParametersQueryStatusValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/conversations"]["get"]["parameters"]["query"]["status"]> = ["queued", "assigned", "closed"];
 export const pathsApiConversationsGetParametersQueryMineValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/conversations"]["get"]["parameters"]["query"]["mine"]> = ["true", "false"];
+export const pathsApiReportsGetParametersQueryGroupByValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/reports"]["get"]["parameters"]["query"]["groupBy"]> = ["day", "operator", "department", "page"];
+export const pathsApiReportsCsvGetParametersQueryGroupByValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/reports.csv"]["get"]["parameters"]["query"]["groupBy"]> = ["day", "operator", "department", "page"];
 export const pathsApiCannedResponsesGetParametersQueryManageableValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/canned-responses"]["get"]["parameters"]["query"]["manageable"]> = ["true", "false"];
 export const updateTenantInputLanguageValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["UpdateTenantInput"]["language"]> = ["en", "ru", "bn"];
 export const createOperatorInputRoleValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["CreateOperatorInput"]["role"]> = ["admin", "supervisor", "operator"];
@@ -5837,6 +6015,7 @@ export const conversationStatusValues: ReadonlyArray<FlattenedDeepRequired<compo
 export const queueFiguresOperatorsStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["QueueFigures"]["operators"]["status"]> = ["online", "away", "offline"];
 export const conversationEventTypeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ConversationEvent"]["type"]> = ["queued", "assigned", "taken", "transferred", "requeued", "closed", "reopened"];
 export const conversationEventReasonValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ConversationEvent"]["reason"]> = ["new_conversation", "visitor_wrote", "automatic", "previous_operator", "manual", "transfer", "operator_offline", "connection_lost", "first_response_timeout", "follow_up", "inactivity", "steered"];
+export const reportGroupByValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Report"]["groupBy"]> = ["day", "operator", "department", "page"];
 export const cannedResponseScopeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["CannedResponse"]["scope"]> = ["tenant", "department", "personal"];
 export const outboundWebhookDeliveryStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["OutboundWebhookDelivery"]["status"]> = ["pending", "delivered", "failed"];
 export const demoLoginRoleValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["DemoLogin"]["role"]> = ["admin", "supervisor", "operator", "reviewer"];

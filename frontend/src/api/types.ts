@@ -90,6 +90,9 @@ export type AssignTarget = Schemas['AssignTarget'];
 export type QueueFigures = Schemas['QueueFigures'];
 /** Service figures over a period; shares are 0–1, null when nothing happened. */
 export type QueueStats = Schemas['QueueStats'];
+export type Report = Schemas['Report'];
+export type ReportRow = Schemas['ReportRow'];
+export type ReportTotals = Schemas['ReportTotals'];
 
 export type DemoLogin = Schemas['DemoLogin'];
 /** `GET /api/demo`: public; `logins` is empty when the server is not in demo mode. */

@@ -152,6 +152,12 @@ export const routes: RouteRecordRaw[] = [
             meta: { requiresAdmin: false, requiresSupervision: true, titleKey: 'nav.queue' },
           },
           {
+            path: 'reports',
+            name: 'admin-reports',
+            component: () => import('@/views/reports/ReportsView.vue'),
+            meta: { requiresAdmin: false, requiresSupervision: true, titleKey: 'nav.reports' },
+          },
+          {
             path: 'labels',
             name: 'admin-labels',
             component: () => import('@/views/admin/labels/LabelsView.vue'),

@@ -33,6 +33,7 @@ export function makeTenant(overrides: Partial<Tenant> = {}): Tenant {
     queueNoticeEnabled: false,
     csat: { enabled: false, question: null },
     offlineNoticeEnabled: false,
+    timezone: 'UTC',
     require2faForAdmins: false,
     demo: false,
     ...overrides,

@@ -34,6 +34,7 @@ import { Migration20261203134000_api_tokens } from './Migration20261203134000_ap
 import { Migration20261203150000_csat } from './Migration20261203150000_csat.js';
 import { Migration20261203151000_delivery_inspector } from './Migration20261203151000_delivery_inspector.js';
 import { Migration20261203170000_outbound_webhooks } from './Migration20261203170000_outbound_webhooks.js';
+import { Migration20261203171000_reports } from './Migration20261203171000_reports.js';
 
 /** Every migration, in order. `npm run db:migration:create` rewrites this file. */
 export const migrationsList: MigrationObject[] = [
@@ -111,4 +112,5 @@ export const migrationsList: MigrationObject[] = [
     name: 'Migration20261203170000_outbound_webhooks',
     class: Migration20261203170000_outbound_webhooks,
   },
+  { name: 'Migration20261203171000_reports', class: Migration20261203171000_reports },
 ];

@@ -24,6 +24,7 @@ describe('tenant settings', () => {
       queueNoticeEnabled: false,
       offlineNoticeEnabled: false,
       csat: { enabled: false, question: null },
+      timezone: 'UTC',
       require2faForAdmins: false,
     });
   });

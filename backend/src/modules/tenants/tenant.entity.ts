@@ -38,6 +38,8 @@ export class Tenant extends BaseEntity {
   csatQuestion: string | null = null;
   /** Admins must sign in with a second factor; those without one set it up first. */
   require2faForAdmins = false;
+  /** The business's IANA time zone: the reports' days begin at its midnight. */
+  timezone = 'UTC';
   /** The demo business (npm run demo:seed): its sandbox page, simulator and App Review kit. */
   isDemo = false;
 
@@ -72,6 +74,7 @@ export const TenantSchema = new EntitySchema<Tenant, BaseEntity>({
     require2faForAdmins: { type: 'boolean', default: false },
     csatEnabled: { type: 'boolean', default: false },
     csatQuestion: { type: 'string', length: 640, nullable: true },
+    timezone: { type: 'string', length: 64, default: 'UTC' },
     isDemo: { type: 'boolean', default: false },
   },
 });

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { canonicalTimeZone } from '../departments/business-hours.js';
 import { TENANT_LANGUAGES, type Tenant } from './tenant.entity.js';
 
 /** The longest silence `autoCloseAfterMinutes` may wait for: a week. */
@@ -47,6 +48,10 @@ const settingsShape = {
       }),
     })
     .meta({ id: 'CsatSettings' }),
+  timezone: z.string().meta({
+    description:
+      "The business's IANA time zone (default UTC): the reports' days begin at its midnight",
+  }),
   require2faForAdmins: z.boolean().meta({
     description:
       'Admins sign in with a second factor; one without it must set it up before anything else (their sessions answer 403 TWO_FACTOR_SETUP_REQUIRED elsewhere)',
@@ -103,6 +108,19 @@ export const updateTenantSchema = z
     queueNoticeEnabled: z.boolean().optional(),
     offlineNoticeEnabled: z.boolean().optional(),
     require2faForAdmins: z.boolean().optional(),
+    timezone: z
+      .string()
+      .trim()
+      .transform((name, context) => {
+        const canonical = canonicalTimeZone(name);
+        if (canonical === null) {
+          context.addIssue({ code: 'custom', message: 'Choose an existing IANA time zone.' });
+          return z.NEVER;
+        }
+        return canonical;
+      })
+      .optional()
+      .meta({ description: 'An IANA time zone, e.g. Europe/Moscow' }),
     csat: z
       .object({
         enabled: z.boolean().optional(),
@@ -141,6 +159,7 @@ export function toSettingsDto(tenant: Tenant): SettingsDto {
     queueNoticeEnabled: tenant.queueNoticeEnabled,
     offlineNoticeEnabled: tenant.offlineNoticeEnabled,
     csat: { enabled: tenant.csatEnabled, question: tenant.csatQuestion },
+    timezone: tenant.timezone,
     require2faForAdmins: tenant.require2faForAdmins,
   };
 }
