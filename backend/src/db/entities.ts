@@ -24,6 +24,7 @@ import { OutboxEntrySchema } from '../outbox/outbox-entry.entity.js';
 import { InvitationSchema } from '../modules/invitations/invitation.entity.js';
 import { PasswordResetSchema } from '../modules/auth/password-reset.entity.js';
 import { PageIncidentSchema } from '../modules/page-health/page-incident.entity.js';
+import { DepartmentMenuOptionSchema } from '../modules/department-menu/department-menu-option.entity.js';
 
 /** Every entity schema the ORM knows. A new feature adds its schemas here. */
 export const entitySchemas = [
@@ -48,6 +49,7 @@ export const entitySchemas = [
   PasswordResetSchema,
   AuditEntrySchema,
   PageIncidentSchema,
+  DepartmentMenuOptionSchema,
   ApiTokenSchema,
 ];
 

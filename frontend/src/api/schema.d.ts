@@ -2211,7 +2211,7 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
-                    status?: "queued" | "assigned" | "closed";
+                    status?: "choosing_department" | "queued" | "assigned" | "closed";
                     mine?: "true" | "false";
                     departmentId?: string;
                     /** @description Held (or, closed, last held) by */
@@ -4584,6 +4584,17 @@ export interface components {
             departmentId?: string | null;
             humanAgentEnabled?: boolean;
             active?: boolean;
+            departmentMenu?: components["schemas"]["DepartmentMenuInput"];
+        };
+        /** @description Greets a new Messenger conversation with quick replies, one per department (at most 13, titles of 1–20 characters). Enabling it needs a prompt and an option (else 400 DEPARTMENT_MENU_INCOMPLETE); each option's department must be the tenant's (else 400 DEPARTMENT_MENU_UNKNOWN_DEPARTMENT). */
+        DepartmentMenuInput: {
+            enabled?: boolean;
+            prompt?: string | null;
+            options?: {
+                title: string;
+                /** Format: uuid */
+                departmentId: string;
+            }[];
         };
         TransferTarget: {
             /** Format: uuid */
@@ -4859,6 +4870,7 @@ export interface components {
             departmentId: string | null;
             active: boolean;
             humanAgentEnabled: boolean;
+            departmentMenu: components["schemas"]["DepartmentMenu"];
             /** @description The demo's page: Omni's sandbox Graph API plays Facebook for it. */
             sandbox: boolean;
             callbackUrl: string;
@@ -4882,6 +4894,16 @@ export interface components {
             };
             /** Format: date-time */
             createdAt: string;
+        };
+        DepartmentMenu: {
+            enabled: boolean;
+            /** @description The question sent with the quick replies */
+            prompt: string | null;
+            /** @description In the menu's order; an option goes with its department */
+            options: {
+                title: string;
+                departmentId: string;
+            }[];
         };
         WebhookDelivery: {
             id: string;
@@ -4943,7 +4965,7 @@ export interface components {
         ConversationListItem: {
             id: string;
             /** @enum {string} */
-            status: "queued" | "assigned" | "closed";
+            status: "choosing_department" | "queued" | "assigned" | "closed";
             departmentId: string | null;
             operatorId: string | null;
             channel: {
@@ -5044,7 +5066,7 @@ export interface components {
         Conversation: {
             id: string;
             /** @enum {string} */
-            status: "queued" | "assigned" | "closed";
+            status: "choosing_department" | "queued" | "assigned" | "closed";
             departmentId: string | null;
             operatorId: string | null;
             channel: {
@@ -5184,7 +5206,7 @@ export interface components {
             /** @enum {string} */
             type: "queued" | "assigned" | "taken" | "transferred" | "requeued" | "closed" | "reopened";
             /** @enum {string} */
-            reason: "new_conversation" | "visitor_wrote" | "automatic" | "previous_operator" | "manual" | "transfer" | "operator_offline" | "connection_lost" | "first_response_timeout" | "follow_up" | "inactivity" | "steered";
+            reason: "new_conversation" | "visitor_wrote" | "automatic" | "previous_operator" | "manual" | "transfer" | "operator_offline" | "connection_lost" | "first_response_timeout" | "follow_up" | "inactivity" | "steered" | "department_chosen" | "department_menu_skipped";
             /** Format: date-time */
             occurredAt: string;
             /** @description Who did it; null when Omni did (the dispatcher). */

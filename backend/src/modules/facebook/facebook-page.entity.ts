@@ -1,6 +1,7 @@
-import { EntitySchema } from '@mikro-orm/core';
+import { Collection, EntitySchema } from '@mikro-orm/core';
 import { secretHint, type SecretBox } from '../../crypto/secret-box.js';
 import { TenantOwnedEntity } from '../../db/tenant-owned.entity.js';
+import type { DepartmentMenuOption } from '../department-menu/department-menu-option.entity.js';
 import type { Department } from '../departments/department.entity.js';
 import type { Tenant } from '../tenants/tenant.entity.js';
 import type { PageCredentials } from './graph/graph-client.js';
@@ -25,6 +26,13 @@ export class FacebookPage extends TenantOwnedEntity {
   active = true;
   /** The demo's page: in demo mode its Graph calls go to Omni's own sandbox Graph API. */
   sandbox = false;
+  /**
+   * A new conversation is greeted with the prompt and one quick reply per option, and waits
+   * for the visitor's choice before it is queued (modules/department-menu).
+   */
+  departmentMenuEnabled = false;
+  departmentMenuPrompt: string | null = null;
+  readonly departmentMenuOptions = new Collection<DepartmentMenuOption>(this);
 
   // Setup status, shown as the admin's checklist.
   tokenValid = true;
@@ -112,6 +120,15 @@ export const FacebookPageSchema = new EntitySchema<FacebookPage, TenantOwnedEnti
     humanAgentEnabled: { type: 'boolean', default: false },
     active: { type: 'boolean', default: true },
     sandbox: { type: 'boolean', default: false },
+    departmentMenuEnabled: { type: 'boolean', default: false },
+    departmentMenuPrompt: { type: 'string', length: 640, nullable: true },
+    departmentMenuOptions: {
+      kind: '1:m',
+      entity: 'DepartmentMenuOption',
+      mappedBy: 'page',
+      orderBy: { position: 'asc' },
+      orphanRemoval: true,
+    },
     tokenValid: { type: 'boolean', default: true },
     webhookVerifiedAt: { type: 'datetime', nullable: true },
     subscribed: { type: 'boolean', default: false },
