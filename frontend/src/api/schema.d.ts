@@ -5376,6 +5376,11 @@ export interface components {
             at: string;
             /** @description The visitor's own messages: posted, acknowledged, seen by the page */
             status: ("sent" | "delivered" | "seen") | null;
+            /** @description The page's quick replies on this message (Messenger shows the newest message's as buttons) */
+            quickReplies: {
+                title: string;
+                payload: string;
+            }[];
         };
     };
     responses: never;
