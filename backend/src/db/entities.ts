@@ -12,6 +12,7 @@ import { ApiTokenSchema } from '../modules/api-tokens/api-token.entity.js';
 import { AuditEntrySchema } from '../modules/audit/audit-entry.entity.js';
 import { DepartmentSchema } from '../modules/departments/department.entity.js';
 import {
+  DepartmentMenuOptionSchema,
   FACEBOOK_PAGE_SECRETS,
   FacebookPageSchema,
 } from '../modules/facebook/facebook-page.entity.js';
@@ -24,7 +25,6 @@ import { OutboxEntrySchema } from '../outbox/outbox-entry.entity.js';
 import { InvitationSchema } from '../modules/invitations/invitation.entity.js';
 import { PasswordResetSchema } from '../modules/auth/password-reset.entity.js';
 import { PageIncidentSchema } from '../modules/page-health/page-incident.entity.js';
-import { DepartmentMenuOptionSchema } from '../modules/department-menu/department-menu-option.entity.js';
 
 /** Every entity schema the ORM knows. A new feature adds its schemas here. */
 export const entitySchemas = [

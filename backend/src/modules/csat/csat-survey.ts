@@ -1,4 +1,4 @@
-import type { QuickReply } from '../replies/automatic-message.js';
+import type { QuickReply } from '../replies/quick-reply.js';
 import type { TenantLanguage } from '../tenants/tenant.entity.js';
 
 /** The ratings a visitor may give, as the survey's quick replies offer them. */

@@ -1,8 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { ValidationError } from '../../errors.js';
 import { Department } from '../departments/department.entity.js';
-import type { FacebookPage } from '../facebook/facebook-page.entity.js';
-import { DepartmentMenuOption } from './department-menu-option.entity.js';
+import { DepartmentMenuOption, type FacebookPage } from '../facebook/facebook-page.entity.js';
 import { DEPARTMENT_MENU_ERRORS, type DepartmentMenuInput } from './department-menu.schemas.js';
 
 /**

@@ -1,4 +1,4 @@
-import type { QuickReply } from '../replies/automatic-message.js';
+import type { QuickReply } from '../replies/quick-reply.js';
 
 /** Messenger's bounds on quick replies: at most 13 on a message, titles of 20 characters. */
 export const MAX_DEPARTMENT_MENU_OPTIONS = 13;

@@ -1,7 +1,6 @@
 import { Collection, EntitySchema } from '@mikro-orm/core';
 import { secretHint, type SecretBox } from '../../crypto/secret-box.js';
 import { TenantOwnedEntity } from '../../db/tenant-owned.entity.js';
-import type { DepartmentMenuOption } from '../department-menu/department-menu-option.entity.js';
 import type { Department } from '../departments/department.entity.js';
 import type { Tenant } from '../tenants/tenant.entity.js';
 import type { PageCredentials } from './graph/graph-client.js';
@@ -150,3 +149,37 @@ export const FacebookPageSchema = new EntitySchema<FacebookPage, TenantOwnedEnti
   ],
   uniques: [{ name: 'facebook_page_tenant_page_id_unique', properties: ['tenant', 'pageId'] }],
 });
+
+/**
+ * One quick reply of a page's department menu: the title the visitor taps and the
+ * department it routes the new conversation to. A row of its own (not JSON on the page) so
+ * that deleting a department deletes the options pointing to it, by foreign key. Part of the
+ * page (saved and read with it), so it lives in the page's file; its rules are in
+ * modules/department-menu.
+ */
+export class DepartmentMenuOption extends TenantOwnedEntity {
+  constructor(
+    tenant: Tenant,
+    public page: FacebookPage,
+    public department: Department,
+    /** 1–20 characters: Messenger's limit for a quick reply's title. */
+    public title: string,
+    /** The option's place in the menu, from 0. */
+    public position: number,
+  ) {
+    super(tenant);
+  }
+}
+
+export const DepartmentMenuOptionSchema = new EntitySchema<DepartmentMenuOption, TenantOwnedEntity>(
+  {
+    class: DepartmentMenuOption,
+    extends: 'TenantOwnedEntity',
+    properties: {
+      page: { kind: 'm:1', entity: 'FacebookPage', deleteRule: 'cascade', index: true },
+      department: { kind: 'm:1', entity: 'Department', deleteRule: 'cascade', index: true },
+      title: { type: 'string', length: 20 },
+      position: { type: 'smallint' },
+    },
+  },
+);

@@ -5,9 +5,6 @@ import { appendToOutbox, type DispatchCommitted } from '../../outbox/outbox.js';
 import type { Conversation } from '../conversations/conversation.entity.js';
 import { Message } from '../conversations/message.entity.js';
 
-/** A quick reply offered with an automatic message, as the Send API takes it (text only). */
-export type QuickReply = { content_type: 'text'; title: string; payload: string };
-
 /**
  * Stores one of Omni's automatic messages to a visitor (a queue notice, a survey) as pending,
  * with the 'reply-stored' outbox entry that has it sent (RESPONSE only) and shown, together

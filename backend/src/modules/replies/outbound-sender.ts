@@ -15,7 +15,7 @@ import { replyMessagingType, type ReplyMessagingType } from '../conversations/re
 import type { GraphClient, SendMessageRequest } from '../facebook/graph/graph-client.js';
 import { GraphApiError } from '../facebook/graph/graph-errors.js';
 import { departmentMenuUnsent } from '../department-menu/department-menu.service.js';
-import type { QuickReply } from './automatic-message.js';
+import type { QuickReply } from './quick-reply.js';
 
 /**
  * How long a send whose outcome is unknown (a timeout, a crash mid-call) waits for its echo
