@@ -19,6 +19,7 @@ import type { RealtimePublisher, SocketControl } from './modules/realtime/realti
 import { ReplyFollowUps } from './modules/replies/reply-follow-ups.js';
 import { QueueNoticesService } from './modules/routing/queue-notices.service.js';
 import { CsatSurveysService } from './modules/csat/csat-surveys.service.js';
+import { DepartmentMenuService } from './modules/department-menu/department-menu.service.js';
 import { RoutingFollowUps } from './modules/routing/routing-follow-ups.js';
 import { RoutingService, type WakeDispatcher } from './modules/routing/routing.service.js';
 import { OperatorFollowUps } from './modules/operators/operator-follow-ups.js';
@@ -119,6 +120,7 @@ export function createRouting(
     outbox.dispatchCommitted(outboxEntryIds);
   const queueNotices = new QueueNoticesService(em, dispatchCommitted);
   const csatSurveys = new CsatSurveysService(em, dispatchCommitted);
+  const departmentMenu = new DepartmentMenuService(em, dispatchCommitted);
   const routingFollowUps = new RoutingFollowUps({
     wakeDispatcher,
     conversationsChanged: async (tenantId, conversationIds) => {
@@ -166,6 +168,11 @@ export function createRouting(
       'csat-requested': async ({ conversationIds }) => {
         for (const conversationId of conversationIds) await csatSurveys.request(conversationId);
       },
+      'department-menu-due': async ({ offers }) => {
+        for (const offer of offers) await departmentMenu.offer(offer.conversationId, offer.message);
+      },
+      'department-menu-unsent': ({ conversationId }) =>
+        departmentMenu.queueWithoutChoice(conversationId).then(() => undefined),
     }),
     logger,
   );

@@ -12,6 +12,7 @@ import { ApiTokenSchema } from '../modules/api-tokens/api-token.entity.js';
 import { AuditEntrySchema } from '../modules/audit/audit-entry.entity.js';
 import { DepartmentSchema } from '../modules/departments/department.entity.js';
 import {
+  DepartmentMenuOptionSchema,
   FACEBOOK_PAGE_SECRETS,
   FacebookPageSchema,
 } from '../modules/facebook/facebook-page.entity.js';
@@ -54,6 +55,7 @@ export const entitySchemas = [
   PasswordResetSchema,
   AuditEntrySchema,
   PageIncidentSchema,
+  DepartmentMenuOptionSchema,
   ApiTokenSchema,
   WebhookSubscriptionSchema,
   OutboundWebhookDeliverySchema,

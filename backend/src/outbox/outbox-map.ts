@@ -1,3 +1,4 @@
+import type { DepartmentMenuMessage } from '../modules/department-menu/department-menu.js';
 import type { MailKind } from '../modules/mail/mail.service.js';
 
 /**
@@ -31,6 +32,10 @@ export type OutboxPayloads = {
   'page-health-changed': PageHealthChangedPayload;
   /** Conversations just closed: each gets its satisfaction survey when due (CsatSurveysService). */
   'csat-requested': CsatRequestedPayload;
+  /** New conversations held for the department menu, and reminders: each is sent (DepartmentMenuService). */
+  'department-menu-due': DepartmentMenuDuePayload;
+  /** A department menu's message failed: its conversation is queued without a choice. */
+  'department-menu-unsent': DepartmentMenuUnsentPayload;
 };
 
 export type OutboxKind = keyof OutboxPayloads;
@@ -125,3 +130,11 @@ export type PageHealthChangedPayload = { id: string };
 
 /** The conversations a close (by hand or for inactivity) just closed. */
 export type CsatRequestedPayload = { conversationIds: string[] };
+
+/** The department menu's messages an inbound batch calls for, one per conversation. */
+export type DepartmentMenuDuePayload = {
+  offers: { conversationId: string; message: DepartmentMenuMessage }[];
+};
+
+/** The conversation whose menu (or reminder) could not be sent. */
+export type DepartmentMenuUnsentPayload = { conversationId: string };

@@ -20,6 +20,8 @@ export function handlersFor(handlers: Partial<OutboxHandlers>): OutboxHandlers {
     'page-token-refused': refuse,
     'page-health-changed': refuse,
     'csat-requested': refuse,
+    'department-menu-due': refuse,
+    'department-menu-unsent': refuse,
     ...handlers,
   };
 }

@@ -2267,7 +2267,7 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
-                    status?: "queued" | "assigned" | "closed";
+                    status?: "choosing_department" | "queued" | "assigned" | "closed";
                     mine?: "true" | "false";
                     departmentId?: string;
                     /** @description Held (or, closed, last held) by */
@@ -5070,6 +5070,17 @@ export interface components {
             departmentId?: string | null;
             humanAgentEnabled?: boolean;
             active?: boolean;
+            departmentMenu?: components["schemas"]["DepartmentMenuInput"];
+        };
+        /** @description Greets a new Messenger conversation with quick replies, one per department (at most 13, titles of 1–20 characters). Enabling it needs a prompt and an option (else 400 DEPARTMENT_MENU_INCOMPLETE); each option's department must be the tenant's (else 400 DEPARTMENT_MENU_UNKNOWN_DEPARTMENT). */
+        DepartmentMenuInput: {
+            enabled?: boolean;
+            prompt?: string | null;
+            options?: {
+                title: string;
+                /** Format: uuid */
+                departmentId: string;
+            }[];
         };
         TransferTarget: {
             /** Format: uuid */
@@ -5363,6 +5374,7 @@ export interface components {
             departmentId: string | null;
             active: boolean;
             humanAgentEnabled: boolean;
+            departmentMenu: components["schemas"]["DepartmentMenu"];
             /** @description The demo's page: Omni's sandbox Graph API plays Facebook for it. */
             sandbox: boolean;
             callbackUrl: string;
@@ -5386,6 +5398,16 @@ export interface components {
             };
             /** Format: date-time */
             createdAt: string;
+        };
+        DepartmentMenu: {
+            enabled: boolean;
+            /** @description The question sent with the quick replies */
+            prompt: string | null;
+            /** @description In the menu's order; an option goes with its department */
+            options: {
+                title: string;
+                departmentId: string;
+            }[];
         };
         WebhookDelivery: {
             id: string;
@@ -5447,7 +5469,7 @@ export interface components {
         ConversationListItem: {
             id: string;
             /** @enum {string} */
-            status: "queued" | "assigned" | "closed";
+            status: "choosing_department" | "queued" | "assigned" | "closed";
             departmentId: string | null;
             operatorId: string | null;
             channel: {
@@ -5548,7 +5570,7 @@ export interface components {
         Conversation: {
             id: string;
             /** @enum {string} */
-            status: "queued" | "assigned" | "closed";
+            status: "choosing_department" | "queued" | "assigned" | "closed";
             departmentId: string | null;
             operatorId: string | null;
             channel: {
@@ -5688,7 +5710,7 @@ export interface components {
             /** @enum {string} */
             type: "queued" | "assigned" | "taken" | "transferred" | "requeued" | "closed" | "reopened";
             /** @enum {string} */
-            reason: "new_conversation" | "visitor_wrote" | "automatic" | "previous_operator" | "manual" | "transfer" | "operator_offline" | "connection_lost" | "first_response_timeout" | "follow_up" | "inactivity" | "steered";
+            reason: "new_conversation" | "visitor_wrote" | "automatic" | "previous_operator" | "manual" | "transfer" | "operator_offline" | "connection_lost" | "first_response_timeout" | "follow_up" | "inactivity" | "steered" | "department_chosen" | "department_menu_skipped";
             /** Format: date-time */
             occurredAt: string;
             /** @description Who did it; null when Omni did (the dispatcher). */
@@ -5960,6 +5982,11 @@ export interface components {
             at: string;
             /** @description The visitor's own messages: posted, acknowledged, seen by the page */
             status: ("sent" | "delivered" | "seen") | null;
+            /** @description The page's quick replies on this message (Messenger shows the newest message's as buttons) */
+            quickReplies: {
+                title: string;
+                payload: string;
+            }[];
         };
     };
     responses: never;
@@ -5978,7 +6005,7 @@ type ReadonlyArray<T> = [
     unknown[]
 ] ? Readonly<Exclude<T, undefined>> : Readonly<Exclude<T, undefined>[]>;
 export const pathsApiMeStatusPutRequestBodyContentApplicationJsonStatusValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/me/status"]["put"]["requestBody"]["content"]["application/json"]["status"]> = ["online", "away", "offline"];
-export const pathsApiConversationsGetParametersQueryStatusValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/conversations"]["get"]["parameters"]["query"]["status"]> = ["queued", "assigned", "closed"];
+export const pathsApiConversationsGetParametersQueryStatusValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/conversations"]["get"]["parameters"]["query"]["status"]> = ["choosing_department", "queued", "assigned", "closed"];
 export const pathsApiConversationsGetParametersQueryMineValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/conversations"]["get"]["parameters"]["query"]["mine"]> = ["true", "false"];
 export const pathsApiReportsGetParametersQueryGroupByValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/reports"]["get"]["parameters"]["query"]["groupBy"]> = ["day", "operator", "department", "page"];
 export const pathsApiReportsCsvGetParametersQueryGroupByValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/reports.csv"]["get"]["parameters"]["query"]["groupBy"]> = ["day", "operator", "department", "page"];
@@ -6006,15 +6033,15 @@ export const webhookDeliveryStatusValues: ReadonlyArray<FlattenedDeepRequired<co
 export const pageHealthIncidentAnyOf0KindValues: ReadonlyArray<Extract<FlattenedDeepRequired<components>["schemas"]["PageHealth"]["incident"], {
     kind: unknown;
 }>["kind"]> = ["token_invalid", "permissions_missing"];
-export const conversationListItemStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ConversationListItem"]["status"]> = ["queued", "assigned", "closed"];
+export const conversationListItemStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ConversationListItem"]["status"]> = ["choosing_department", "queued", "assigned", "closed"];
 export const messageDirectionValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Message"]["direction"]> = ["in", "out", "internal"];
 export const messageKindValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Message"]["kind"]> = ["text", "image", "video", "audio", "file", "location", "sticker", "fallback", "postback", "reaction", "referral", "other", "note"];
 export const messageSourceValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Message"]["source"]> = ["visitor", "operator", "page_inbox", "automatic"];
 export const messageStatusAnyOf0Values: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Message"]["status"]> = ["pending", "sent", "delivered", "read", "failed"];
-export const conversationStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Conversation"]["status"]> = ["queued", "assigned", "closed"];
+export const conversationStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Conversation"]["status"]> = ["choosing_department", "queued", "assigned", "closed"];
 export const queueFiguresOperatorsStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["QueueFigures"]["operators"]["status"]> = ["online", "away", "offline"];
 export const conversationEventTypeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ConversationEvent"]["type"]> = ["queued", "assigned", "taken", "transferred", "requeued", "closed", "reopened"];
-export const conversationEventReasonValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ConversationEvent"]["reason"]> = ["new_conversation", "visitor_wrote", "automatic", "previous_operator", "manual", "transfer", "operator_offline", "connection_lost", "first_response_timeout", "follow_up", "inactivity", "steered"];
+export const conversationEventReasonValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ConversationEvent"]["reason"]> = ["new_conversation", "visitor_wrote", "automatic", "previous_operator", "manual", "transfer", "operator_offline", "connection_lost", "first_response_timeout", "follow_up", "inactivity", "steered", "department_chosen", "department_menu_skipped"];
 export const reportGroupByValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Report"]["groupBy"]> = ["day", "operator", "department", "page"];
 export const cannedResponseScopeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["CannedResponse"]["scope"]> = ["tenant", "department", "personal"];
 export const outboundWebhookDeliveryStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["OutboundWebhookDelivery"]["status"]> = ["pending", "delivered", "failed"];

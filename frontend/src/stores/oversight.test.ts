@@ -94,9 +94,20 @@ describe('oversight store', () => {
     configureHttpAuth({ getToken: () => 'jwt', onUnauthenticated: () => {} });
   });
 
-  it('loads every page of waiting and held chats, then filters them live', async () => {
+  it('loads every page of waiting, held and choosing chats, then filters them live', async () => {
     const { waiting, waitingLonger, bobs, annsUnanswered } = scene();
+    // A new visitor still choosing a department from the page's menu: open, nobody's yet.
+    const choosing = makeConversation({
+      id: 'choosing',
+      status: 'choosing_department',
+      queuedAt: null,
+      waitingSince: null,
+    });
     stubFetch({
+      'GET /api/conversations?status=choosing_department': jsonResponse(200, {
+        items: [choosing],
+        nextCursor: null,
+      }),
       'GET /api/conversations?status=queued': jsonResponse(200, {
         items: [waitingLonger],
         nextCursor: 'next',
@@ -114,7 +125,13 @@ describe('oversight store', () => {
     await store.fetchAll();
     expect(store.hasLoaded).toBe(true);
     // Longest wait first: Ann's visitor unanswered since 9:30, the queue's, then Bob's (answered).
-    expect(store.shown.map(({ id }) => id)).toEqual(['anns', 'waiting-longer', 'waiting', 'bobs']);
+    expect(store.shown.map(({ id }) => id)).toEqual([
+      'anns',
+      'waiting-longer',
+      'waiting',
+      'bobs',
+      'choosing',
+    ]);
 
     store.filters.departmentId = 'dep-sales';
     store.filters.labelId = 'label-vip';
@@ -126,6 +143,11 @@ describe('oversight store', () => {
     useConversationsStore().upsert({ ...bobs, status: 'closed', operatorId: null });
     expect(store.shown).toEqual([]);
     store.clearFilters();
-    expect(store.shown.map(({ id }) => id)).toEqual(['anns', 'waiting-longer', 'waiting']);
+    expect(store.shown.map(({ id }) => id)).toEqual([
+      'anns',
+      'waiting-longer',
+      'waiting',
+      'choosing',
+    ]);
   });
 });

@@ -1,7 +1,7 @@
 import { defineStore } from 'pinia';
 import { computed, reactive, ref } from 'vue';
 import * as conversationsApi from '@/api/conversations';
-import type { Conversation } from '@/api/types';
+import type { Conversation, ConversationStatus } from '@/api/types';
 import { useConversationsStore } from './conversations';
 
 /** The "All conversations" screen's filters; null: any. `pageId` is Facebook's page id. */
@@ -141,7 +141,7 @@ export const useOversightStore = defineStore('oversight', () => {
     open.value.filter((item) => matchesOversightFilters(item, filters)).sort(byLongestWait),
   );
 
-  async function loadStatus(status: 'queued' | 'assigned'): Promise<void> {
+  async function loadStatus(status: Exclude<ConversationStatus, 'closed'>): Promise<void> {
     let cursor: string | undefined;
     for (let page = 0; page < MAX_PAGES; page += 1) {
       const result = await conversationsApi.listConversations({ status, cursor });
@@ -155,7 +155,12 @@ export const useOversightStore = defineStore('oversight', () => {
   async function fetchAll(): Promise<void> {
     isLoading.value = true;
     try {
-      await Promise.all([loadStatus('queued'), loadStatus('assigned')]);
+      // New chats still choosing their department from a page's menu are open too.
+      await Promise.all([
+        loadStatus('choosing_department'),
+        loadStatus('queued'),
+        loadStatus('assigned'),
+      ]);
       hasLoaded.value = true;
     } finally {
       isLoading.value = false;

@@ -67,6 +67,7 @@ export function makeFacebookPage(
     departmentId: null,
     active: true,
     humanAgentEnabled: false,
+    departmentMenu: { enabled: false, prompt: null, options: [] },
     sandbox: false,
     callbackUrl: 'https://omni.example.com/api/webhooks/facebook/tk_acme',
     verifyToken: 'confirm-code-12345',

@@ -20,6 +20,23 @@ export function pageFields(page: FacebookPage): AuditedFields {
     department: nameOf(page.department),
     active: page.active,
     humanAgentEnabled: page.humanAgentEnabled,
+    ...departmentMenuFields(page),
+  };
+}
+
+/**
+ * A page's department menu as the log shows it: "Billing → Accounts" per option (its title,
+ * then its department's name), when the page has loaded them.
+ */
+function departmentMenuFields(page: FacebookPage): AuditedFields {
+  if (!page.departmentMenuOptions.isInitialized()) return {};
+  const options = page.departmentMenuOptions
+    .getItems()
+    .map((option) => `${option.title} → ${option.department.name}`);
+  return {
+    departmentMenuEnabled: page.departmentMenuEnabled,
+    departmentMenuPrompt: page.departmentMenuPrompt,
+    ...(options.length > 0 ? { departmentMenuOptions: options } : {}),
   };
 }
 

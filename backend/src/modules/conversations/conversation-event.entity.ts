@@ -31,6 +31,8 @@ export const CONVERSATION_EVENT_REASONS = [
   'follow_up',
   'inactivity',
   'steered', // an admin or supervisor gave it to an operator (POST …/assign)
+  'department_chosen', // the visitor picked a department from the page's menu
+  'department_menu_skipped', // typed instead of choosing, or the menu could not be sent
 ] as const;
 export type ConversationEventReason = (typeof CONVERSATION_EVENT_REASONS)[number];
 

@@ -16,12 +16,17 @@ export type LatestConversation = {
   status: ConversationStatus;
   /** Whether its latest satisfaction survey awaits the visitor's rating. */
   awaitsCsat: boolean;
+  /** Choosing its department: whether the visitor was already reminded once. */
+  isDepartmentMenuReminded: boolean;
 };
 
 /** A visitor's rating of a conversation's latest survey. */
 export type CsatAnswer = { id: string; score: number; answeredAt: Date };
 
-/** A conversation the first line of a new visitor thread opens: it waits in the queue. */
+/**
+ * A conversation the first line of a new visitor thread opens: it waits in the queue, or for
+ * the visitor's choice of a department (`isChoosingDepartment`, with no `queuedAt`).
+ */
 export type NewConversation = {
   id: string;
   tenantId: string;
@@ -33,15 +38,21 @@ export type NewConversation = {
    * began from Facebook's inbox is recorded, but nobody in Omni is asked to answer it).
    */
   queuedAt: Date | null;
+  isChoosingDepartment: boolean;
   lastMessageAt: Date;
   unreadCount: number;
 };
 
-/** New lines of an existing conversation; `reopenAt`: it was closed and goes back to the queue. */
+/**
+ * New lines of an existing conversation. `queueAt`: it goes into the queue of `departmentId`
+ * (it was closed and reopens, or it leaves the department menu); `departmentMenuRemindedAt`:
+ * the visitor was just reminded to choose.
+ */
 export type ConversationLines = {
   id: string;
-  reopenAt: Date | null;
+  queueAt: Date | null;
   departmentId: string | null;
+  departmentMenuRemindedAt: Date | null;
   lastMessageAt: Date;
   unreadCount: number;
 };
@@ -51,7 +62,10 @@ export type QueuedEvent = {
   id: string;
   tenantId: string;
   conversationId: string;
-  reason: 'new_conversation' | 'visitor_wrote';
+  reason: Extract<
+    ConversationEventReason,
+    'new_conversation' | 'visitor_wrote' | 'department_chosen' | 'department_menu_skipped'
+  >;
   occurredAt: Date;
   departmentId: string | null;
 };
@@ -134,8 +148,9 @@ export class ConversationStore {
       contact_id: string;
       status: ConversationStatus;
       awaits_csat: boolean;
+      department_menu_reminded_at: Date | string | null;
     }>(
-      `select c.id, c.contact_id, c.status,
+      `select c.id, c.contact_id, c.status, c.department_menu_reminded_at,
          (c.csat_requested_at is not null
            and (c.csat_answered_at is null or c.csat_answered_at < c.csat_requested_at))
            as awaits_csat
@@ -153,6 +168,7 @@ export class ConversationStore {
       contactId: row.contact_id,
       status: row.status,
       awaitsCsat: row.awaits_csat,
+      isDepartmentMenuReminded: row.department_menu_reminded_at !== null,
     }));
   }
 
@@ -183,19 +199,21 @@ export class ConversationStore {
     );
   }
 
-  /** New conversations, waiting in the queue (each row names its tenant). */
+  /** New conversations, waiting in the queue or for a choice (each row names its tenant). */
   async create(conversations: NewConversation[]): Promise<void> {
     if (conversations.length === 0) return;
     await this.sql.acrossTenants(
       `insert into conversation (id, tenant_id, contact_id, page_id, department_id, status,
          queued_at, closed_at, last_message_at, unread_count)
        select r.id, r.tenant_id, r.contact_id, r.page_id, r.department_id,
-         case when r.queued_at is null then 'closed' else 'queued' end,
-         r.queued_at, case when r.queued_at is null then r.last_message_at end,
+         case when r.is_choosing_department then 'choosing_department'
+           when r.queued_at is null then 'closed' else 'queued' end,
+         r.queued_at,
+         case when r.queued_at is null and not r.is_choosing_department then r.last_message_at end,
          r.last_message_at, r.unread_count
        from jsonb_to_recordset(?::jsonb) as r(id uuid, tenant_id uuid, contact_id uuid,
-         page_id uuid, department_id uuid, queued_at timestamptz, last_message_at timestamptz,
-         unread_count int)`,
+         page_id uuid, department_id uuid, queued_at timestamptz,
+         is_choosing_department boolean, last_message_at timestamptz, unread_count int)`,
       [
         pgRecords(
           conversations.map((conversation) => ({
@@ -205,6 +223,7 @@ export class ConversationStore {
             page_id: conversation.pageRowId,
             department_id: conversation.departmentId,
             queued_at: conversation.queuedAt,
+            is_choosing_department: conversation.isChoosingDepartment,
             last_message_at: conversation.lastMessageAt,
             unread_count: conversation.unreadCount,
           })),
@@ -214,32 +233,36 @@ export class ConversationStore {
   }
 
   /**
-   * Adds new lines to conversations (locked by `lockLatestOfContacts`). A closed one reopens
-   * into the queue of the page's department, free of its operator (who stays its last
-   * operator, offered it first).
+   * Adds new lines to conversations (locked by `lockLatestOfContacts`). One that goes into
+   * the queue (`queueAt`: a closed one reopens, or the visitor chose a department) waits in
+   * the queue of `departmentId`, free of its operator (who stays its last operator, offered
+   * it first).
    */
   async addLines(conversations: ConversationLines[]): Promise<void> {
     if (conversations.length === 0) return;
     await this.sql.acrossTenants(
       `update conversation c set
-         status = case when r.reopen_at is null then c.status else 'queued' end,
-         queued_at = coalesce(r.reopen_at, c.queued_at),
-         operator_id = case when r.reopen_at is null then c.operator_id end,
-         assigned_at = case when r.reopen_at is null then c.assigned_at end,
-         closed_at = case when r.reopen_at is null then c.closed_at end,
-         department_id = case when r.reopen_at is null then c.department_id else r.department_id end,
+         status = case when r.queue_at is null then c.status else 'queued' end,
+         queued_at = coalesce(r.queue_at, c.queued_at),
+         operator_id = case when r.queue_at is null then c.operator_id end,
+         assigned_at = case when r.queue_at is null then c.assigned_at end,
+         closed_at = case when r.queue_at is null then c.closed_at end,
+         department_id = case when r.queue_at is null then c.department_id else r.department_id end,
+         department_menu_reminded_at =
+           coalesce(r.department_menu_reminded_at, c.department_menu_reminded_at),
          last_message_at = greatest(c.last_message_at, r.last_message_at),
          unread_count = c.unread_count + r.unread_count,
          updated_at = now()
-       from jsonb_to_recordset(?::jsonb) as r(id uuid, reopen_at timestamptz, department_id uuid,
-         last_message_at timestamptz, unread_count int)
+       from jsonb_to_recordset(?::jsonb) as r(id uuid, queue_at timestamptz, department_id uuid,
+         department_menu_reminded_at timestamptz, last_message_at timestamptz, unread_count int)
        where c.id = r.id`,
       [
         pgRecords(
           conversations.map((conversation) => ({
             id: conversation.id,
-            reopen_at: conversation.reopenAt,
+            queue_at: conversation.queueAt,
             department_id: conversation.departmentId,
+            department_menu_reminded_at: conversation.departmentMenuRemindedAt,
             last_message_at: conversation.lastMessageAt,
             unread_count: conversation.unreadCount,
           })),
@@ -271,6 +294,31 @@ export class ConversationStore {
         ),
       ],
     );
+  }
+
+  /**
+   * Queues a conversation still choosing its department to its page's department (or the
+   * shared queue), and logs why; false when it is not choosing any more (the visitor chose,
+   * or someone took it, meanwhile: an inbound batch holds its lock while it decides).
+   */
+  async leaveDepartmentMenu(
+    tenantId: string,
+    conversationId: string,
+    reason: Extract<ConversationEventReason, 'department_menu_skipped'>,
+  ): Promise<boolean> {
+    const now = this.clock();
+    const rows = await this.sql.forTenant(tenantId)<{ id: string }>(
+      `update conversation c set status = 'queued', queued_at = ?,
+         department_id = p.department_id, updated_at = ?
+       from facebook_page p
+       where p.id = c.page_id and c.id = ? and c.tenant_id = :tenant
+         and c.status = 'choosing_department'
+       returning c.id`,
+      [now, now, conversationId],
+    );
+    if (rows.length === 0) return false;
+    await this.recordMoves(tenantId, [{ conversationId, move: { type: 'queued', reason } }], now);
+    return true;
   }
 
   /** Locks a conversation the actor may see; any other is not found. */

@@ -7,8 +7,17 @@ import type { User } from '../operators/user.entity.js';
 import type { Tenant } from '../tenants/tenant.entity.js';
 import type { Contact } from './contact.entity.js';
 
-/** queued: waits for an operator; assigned: an operator holds it; closed: done until the visitor writes again. */
-export const CONVERSATION_STATUSES = ['queued', 'assigned', 'closed'] as const;
+/**
+ * choosing_department: new on a page with a department menu, held out of the queue until the
+ * visitor picks a department (or types instead, twice); queued: waits for an operator;
+ * assigned: an operator holds it; closed: done until the visitor writes again.
+ */
+export const CONVERSATION_STATUSES = [
+  'choosing_department',
+  'queued',
+  'assigned',
+  'closed',
+] as const;
 export type ConversationStatus = (typeof CONVERSATION_STATUSES)[number];
 
 /** A visitor's conversation with a page; a contact has at most one that is not closed. */
@@ -30,6 +39,8 @@ export class Conversation extends TenantOwnedEntity {
   /** The visitor's answer to the latest survey, 1–5, and when they gave it. */
   csatScore: number | null = null;
   csatAnsweredAt: Date | null = null;
+  /** The visitor typed instead of choosing from the department menu, and was asked again. */
+  departmentMenuRemindedAt: Date | null = null;
   /** Set as a whole (LabelsService.setOnConversation); read per page (labels.repository.ts). */
   readonly labels = new Collection<Label>(this);
 
@@ -62,6 +73,7 @@ export const ConversationSchema = new EntitySchema<Conversation, TenantOwnedEnti
     csatRequestedAt: { type: 'datetime', nullable: true },
     csatScore: { type: 'smallint', nullable: true },
     csatAnsweredAt: { type: 'datetime', nullable: true },
+    departmentMenuRemindedAt: { type: 'datetime', nullable: true },
     labels: { kind: 'm:n', entity: 'Label', pivotEntity: 'ConversationLabel' },
   },
   indexes: [

@@ -1,3 +1,4 @@
+import type { QuickReply } from '../replies/quick-reply.js';
 import type { TenantLanguage } from '../tenants/tenant.entity.js';
 
 /** The ratings a visitor may give, as the survey's quick replies offer them. */
@@ -9,9 +10,6 @@ export const DEFAULT_CSAT_QUESTIONS: Record<TenantLanguage, string> = {
   ru: 'Как вы оцениваете нашу помощь? Выберите от 1 (плохо) до 5 (отлично).',
   bn: 'আজ আমাদের সহায়তাকে আপনি কেমন মূল্যায়ন করবেন? ১ (খারাপ) থেকে ৫ (চমৎকার) বেছে নিন।',
 };
-
-/** One quick reply of the survey, as the Send API takes it. */
-export type QuickReply = { content_type: 'text'; title: string; payload: string };
 
 /** The payload of a rating's quick reply: the conversation it rates and the score. */
 export function csatPayload(conversationId: string, score: number): string {

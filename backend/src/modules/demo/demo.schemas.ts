@@ -79,6 +79,10 @@ export const threadItemSchema = z
       .enum(['sent', 'delivered', 'seen'])
       .nullable()
       .meta({ description: "The visitor's own messages: posted, acknowledged, seen by the page" }),
+    quickReplies: z.array(z.object({ title: z.string(), payload: z.string() })).meta({
+      description:
+        "The page's quick replies on this message (Messenger shows the newest message's as buttons)",
+    }),
   })
   .meta({ id: 'SimulatorThreadItem' });
 

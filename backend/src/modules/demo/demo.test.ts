@@ -336,10 +336,31 @@ describe('the Messenger simulator', () => {
       metadata: null,
       at: new Date(now + 1),
     });
+    // A message with quick replies (a survey, the department menu) carries them as buttons.
+    const billing = { content_type: 'text', title: 'Billing', payload: 'DEPARTMENT:c:d' };
+    sandbox.graph.recordMessage({
+      pageId: page.pageId,
+      recipientId: psid,
+      messageId: 'm_menu',
+      messagingType: 'RESPONSE',
+      tag: null,
+      message: { text: 'Who would you like to talk to?', quick_replies: [billing] },
+      text: 'Who would you like to talk to?',
+      metadata: null,
+      at: new Date(now + 2),
+    });
     const thread = await simulator.thread(actor, 'maya');
-    expect(thread.items.map((entry) => [entry.from, entry.text, entry.status])).toEqual([
-      ['visitor', 'Do you have oat milk?', 'seen'],
-      ['page', 'We do!', null],
+    expect(
+      thread.items.map((entry) => [entry.from, entry.text, entry.status, entry.quickReplies]),
+    ).toEqual([
+      ['visitor', 'Do you have oat milk?', 'seen', []],
+      ['page', 'We do!', null, []],
+      [
+        'page',
+        'Who would you like to talk to?',
+        null,
+        [{ title: 'Billing', payload: 'DEPARTMENT:c:d' }],
+      ],
     ]);
 
     // The visitor reads the reply: delivery and read receipts, one more signed delivery.

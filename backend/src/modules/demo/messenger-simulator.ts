@@ -137,6 +137,7 @@ export class MessengerSimulator {
         imageUrl: attachmentUrl(reply.message),
         at: reply.at.toISOString(),
         status: null,
+        quickReplies: quickRepliesOf(reply.message),
       })),
     ].sort((a, b) => a.at.localeCompare(b.at));
     const lastTyping = this.lastAction(page.pageId, psid, 'typing_on');
@@ -157,6 +158,7 @@ export class MessengerSimulator {
       imageUrl: record.imageUrl,
       at: record.at.toISOString(),
       status: seenAt && seenAt >= record.at ? 'seen' : record.deliveredAt ? 'delivered' : 'sent',
+      quickReplies: [],
     };
   }
 
@@ -219,4 +221,15 @@ export class MessengerSimulator {
 function attachmentUrl(message: Record<string, unknown>): string | null {
   const attachment = message['attachment'] as { payload?: { url?: unknown } } | undefined;
   return typeof attachment?.payload?.url === 'string' ? attachment.payload.url : null;
+}
+
+/** The text quick replies the page sent with a message (a survey, the department menu). */
+function quickRepliesOf(message: Record<string, unknown>): ThreadItem['quickReplies'] {
+  const quickReplies = message['quick_replies'];
+  if (!Array.isArray(quickReplies)) return [];
+  return quickReplies.flatMap((reply: { title?: unknown; payload?: unknown }) =>
+    typeof reply.title === 'string' && typeof reply.payload === 'string'
+      ? [{ title: reply.title, payload: reply.payload }]
+      : [],
+  );
 }

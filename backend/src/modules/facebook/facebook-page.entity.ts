@@ -1,4 +1,4 @@
-import { EntitySchema } from '@mikro-orm/core';
+import { Collection, EntitySchema } from '@mikro-orm/core';
 import { secretHint, type SecretBox } from '../../crypto/secret-box.js';
 import { TenantOwnedEntity } from '../../db/tenant-owned.entity.js';
 import type { Department } from '../departments/department.entity.js';
@@ -25,6 +25,13 @@ export class FacebookPage extends TenantOwnedEntity {
   active = true;
   /** The demo's page: in demo mode its Graph calls go to Omni's own sandbox Graph API. */
   sandbox = false;
+  /**
+   * A new conversation is greeted with the prompt and one quick reply per option, and waits
+   * for the visitor's choice before it is queued (modules/department-menu).
+   */
+  departmentMenuEnabled = false;
+  departmentMenuPrompt: string | null = null;
+  readonly departmentMenuOptions = new Collection<DepartmentMenuOption>(this);
 
   // Setup status, shown as the admin's checklist.
   tokenValid = true;
@@ -112,6 +119,15 @@ export const FacebookPageSchema = new EntitySchema<FacebookPage, TenantOwnedEnti
     humanAgentEnabled: { type: 'boolean', default: false },
     active: { type: 'boolean', default: true },
     sandbox: { type: 'boolean', default: false },
+    departmentMenuEnabled: { type: 'boolean', default: false },
+    departmentMenuPrompt: { type: 'string', length: 640, nullable: true },
+    departmentMenuOptions: {
+      kind: '1:m',
+      entity: 'DepartmentMenuOption',
+      mappedBy: 'page',
+      orderBy: { position: 'asc' },
+      orphanRemoval: true,
+    },
     tokenValid: { type: 'boolean', default: true },
     webhookVerifiedAt: { type: 'datetime', nullable: true },
     subscribed: { type: 'boolean', default: false },
@@ -133,3 +149,37 @@ export const FacebookPageSchema = new EntitySchema<FacebookPage, TenantOwnedEnti
   ],
   uniques: [{ name: 'facebook_page_tenant_page_id_unique', properties: ['tenant', 'pageId'] }],
 });
+
+/**
+ * One quick reply of a page's department menu: the title the visitor taps and the
+ * department it routes the new conversation to. A row of its own (not JSON on the page) so
+ * that deleting a department deletes the options pointing to it, by foreign key. Part of the
+ * page (saved and read with it), so it lives in the page's file; its rules are in
+ * modules/department-menu.
+ */
+export class DepartmentMenuOption extends TenantOwnedEntity {
+  constructor(
+    tenant: Tenant,
+    public page: FacebookPage,
+    public department: Department,
+    /** 1–20 characters: Messenger's limit for a quick reply's title. */
+    public title: string,
+    /** The option's place in the menu, from 0. */
+    public position: number,
+  ) {
+    super(tenant);
+  }
+}
+
+export const DepartmentMenuOptionSchema = new EntitySchema<DepartmentMenuOption, TenantOwnedEntity>(
+  {
+    class: DepartmentMenuOption,
+    extends: 'TenantOwnedEntity',
+    properties: {
+      page: { kind: 'm:1', entity: 'FacebookPage', deleteRule: 'cascade', index: true },
+      department: { kind: 'm:1', entity: 'Department', deleteRule: 'cascade', index: true },
+      title: { type: 'string', length: 20 },
+      position: { type: 'smallint' },
+    },
+  },
+);

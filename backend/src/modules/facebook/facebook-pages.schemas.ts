@@ -1,6 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { idSchema } from '../../http/schemas.js';
+import {
+  departmentMenuInputSchema,
+  departmentMenuSchema,
+  toDepartmentMenuDto,
+} from '../department-menu/department-menu.schemas.js';
 import type { FacebookPage } from './facebook-page.entity.js';
 
 /** A strong confirmation code for the webhook handshake when the admin does not type one. */
@@ -40,6 +45,7 @@ export const updateFacebookPageSchema = z
     departmentId: idSchema.nullable().optional(),
     humanAgentEnabled: z.boolean().optional(),
     active: z.boolean().optional(),
+    departmentMenu: departmentMenuInputSchema.optional(),
   })
   .meta({ id: 'UpdateFacebookPageInput' });
 
@@ -54,6 +60,7 @@ export const facebookPageSchema = z
     departmentId: z.string().nullable(),
     active: z.boolean(),
     humanAgentEnabled: z.boolean(),
+    departmentMenu: departmentMenuSchema,
     sandbox: z.boolean().meta({
       description: "The demo's page: Omni's sandbox Graph API plays Facebook for it.",
     }),
@@ -98,6 +105,7 @@ export function toFacebookPageDto(page: FacebookPage, callbackUrl: string): Face
     departmentId: page.department?.id ?? null,
     active: page.active,
     humanAgentEnabled: page.humanAgentEnabled,
+    departmentMenu: toDepartmentMenuDto(page),
     sandbox: page.sandbox,
     callbackUrl,
     verifyToken: page.verifyToken,

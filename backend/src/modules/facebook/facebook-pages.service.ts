@@ -15,6 +15,7 @@ import { diffFields, recordAudit, secretsSet } from '../audit/audit-recorder.js'
 import { pageFields } from '../audit/audited-fields.js';
 import type { Actor } from '../auth/actor.js';
 import { ConversationStore } from '../conversations/conversation-store.js';
+import { applyDepartmentMenu } from '../department-menu/department-menu-settings.js';
 import { Department } from '../departments/department.entity.js';
 import type { FileStorage } from '../files/file-storage.js';
 import { deleteFileRecordsOfPage } from '../files/stored-file-records.js';
@@ -32,6 +33,9 @@ import type { GraphClient, PageCredentials, PageIdentity } from './graph/graph-c
 import { GraphApiError } from './graph/graph-errors.js';
 import type { WebhookSigningKeys } from './webhook-signing-keys.js';
 import type { PageProbe } from '../page-health/page-probe.js';
+
+/** The department menu's options with their departments: the DTO and the audit show them. */
+const MENU_POPULATE = ['departmentMenuOptions.department'] as const;
 
 /**
  * The tenant admin's Facebook pages: Webim's form, checked against the Graph API. A change
@@ -58,7 +62,7 @@ export class FacebookPagesService {
     const pages = await this.em.find(
       FacebookPage,
       {},
-      { populate: ['tenant'], orderBy: { name: 'asc' } },
+      { populate: ['tenant', ...MENU_POPULATE], orderBy: { name: 'asc' } },
     );
     return pages.map((page) => this.present(page));
   }
@@ -102,7 +106,7 @@ export class FacebookPagesService {
     });
     await this.subscribe(page, credentials);
     await this.probe(page);
-    return this.present(await this.em.populate(page, ['tenant']));
+    return this.present(await this.em.populate(page, ['tenant', ...MENU_POPULATE]));
   }
 
   /**
@@ -133,6 +137,8 @@ export class FacebookPagesService {
     if (input.humanAgentEnabled !== undefined) page.humanAgentEnabled = input.humanAgentEnabled;
     if (input.departmentId !== undefined)
       page.department = await this.findDepartment(input.departmentId);
+    if (input.departmentMenu !== undefined)
+      await applyDepartmentMenu(this.em, page, input.departmentMenu);
     if (input.active === true && !page.active) {
       await this.assertNotConnectedElsewhere(
         { id: page.pageId, name: page.pageName },
@@ -324,7 +330,7 @@ export class FacebookPagesService {
 
   private findPage(id: string): Promise<FacebookPage> {
     return findByIdOrFail(this.em, FacebookPage, id, 'The Facebook page', {
-      populate: ['tenant', 'department'],
+      populate: ['tenant', 'department', ...MENU_POPULATE],
     });
   }
 

@@ -14,7 +14,8 @@ import { Message } from '../conversations/message.entity.js';
 import { replyMessagingType, type ReplyMessagingType } from '../conversations/reply-window.js';
 import type { SendApi, SendMessageRequest } from '../facebook/graph/graph-client.js';
 import { GraphApiError } from '../facebook/graph/graph-errors.js';
-import type { QuickReply } from '../csat/csat-survey.js';
+import { departmentMenuUnsent } from '../department-menu/department-menu.service.js';
+import type { QuickReply } from './quick-reply.js';
 
 /**
  * How long a send whose outcome is unknown (a timeout, a crash mid-call) waits for its echo
@@ -121,9 +122,12 @@ export class OutboundSender {
           // opens the incident: a banner for the page's operators, a mail to each admin.
           fresh.page.tokenValid = false;
           fresh.page.recordError(error.reason);
-          return [pageTokenRefused(fresh.tenant.id, fresh.page.id, error.reason)];
+          return [
+            pageTokenRefused(fresh.tenant.id, fresh.page.id, error.reason),
+            ...departmentMenuUnsent(fresh),
+          ];
         }
-        return [];
+        return departmentMenuUnsent(fresh);
       });
       return { kind: 'done' };
     }
@@ -219,7 +223,7 @@ export class OutboundSender {
   private fail(em: EntityManager, message: Message, reason: string): Promise<string[]> {
     message.status = 'failed';
     message.error = reason;
-    return this.appendMessageChanged(em, message);
+    return this.appendMessageChanged(em, message, departmentMenuUnsent(message));
   }
 
   /** Settles the message after its call, with the outbox entry that tells the panels. */

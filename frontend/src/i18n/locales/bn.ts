@@ -193,6 +193,7 @@ const bn: MessageSchema = {
     daysHours: '{days} দিন {hours} ঘণ্টা',
   },
   conversationStatus: {
+    choosing_department: 'বিভাগ বেছে নিচ্ছেন',
     queued: 'অপেক্ষমাণ',
     assigned: 'চলমান',
     closed: 'বন্ধ',
@@ -389,6 +390,8 @@ const bn: MessageSchema = {
       connection_lost: 'অপারেটরের সংযোগ বিচ্ছিন্ন হয়েছে',
       first_response_timeout: 'সময়মতো প্রথম উত্তর দেওয়া হয়নি',
       steered: 'অ্যাডমিন বা সুপারভাইজার বরাদ্দ করেছেন',
+      department_chosen: 'ভিজিটর মেনু থেকে বেছে নিয়েছেন',
+      department_menu_skipped: 'ভিজিটর মেনু থেকে বেছে নেননি',
     },
   },
   alerts: {
@@ -685,6 +688,26 @@ const bn: MessageSchema = {
     humanAgent: 'Human agent',
     humanAgentHint:
       'অপারেটররা ভিজিটরের শেষ বার্তার পর ২৪ ঘণ্টার বদলে ৭ দিন পর্যন্ত উত্তর দিতে পারবেন। আপনার অ্যাপের জন্য Facebook-এর Human Agent ফিচারের অনুমোদন লাগে।',
+    menu: {
+      title: 'বিভাগের মেনু',
+      intro:
+        'Messenger-এ প্রতিটি নতুন ভিজিটরকে একটি প্রশ্ন ও বোতাম পাঠানো হয়, প্রতিটি বিভাগের জন্য একটি। তাঁর বেছে নেওয়া বিভাগের সারিতে চ্যাটটি যায়; তিনি বোতাম না চেপে লিখলে আরেকবার জিজ্ঞেস করা হয়, তারপর চ্যাটটি পেজের বিভাগে যায়।',
+      prompt: 'প্রশ্ন',
+      promptPlaceholder: 'যেমন: আপনি কার সঙ্গে কথা বলতে চান?',
+      options: 'বোতাম',
+      optionTitle: 'বোতাম {number}: নাম',
+      optionDepartment: 'বোতাম {number}: বিভাগ',
+      titlePlaceholder: 'যেমন: বিলিং',
+      departmentPlaceholder: 'বিভাগ',
+      removeOption: 'বোতাম {number} সরান',
+      add: 'বোতাম যোগ করুন',
+      full: 'Messenger সর্বোচ্চ {max}টি বোতাম দেখায়',
+      needsPrompt: 'ভিজিটর যে প্রশ্নের উত্তর দেবেন তা লিখুন।',
+      needsOption: 'অন্তত একটি বোতাম যোগ করুন।',
+      needsTitle: 'বোতাম {number}-এর একটি নাম দিন।',
+      needsDepartment: 'বোতাম {number}-এর জন্য একটি বিভাগ বেছে নিন।',
+      duplicateTitle: 'দুটি বোতামের নাম “{title}”: ভিজিটর সেগুলো আলাদা করতে পারবেন না।',
+    },
     sandboxTag: 'স্যান্ডবক্স',
     sandboxHint:
       'ডেমো পেজ: Facebook-এর বদলে Omni-র নিজস্ব স্যান্ডবক্স Graph API উত্তর দেয়, আর ভিজিটরের ভূমিকা নেয় Messenger সিমুলেটর।',
@@ -1134,6 +1157,9 @@ const bn: MessageSchema = {
       departments: 'বিভাগসমূহ',
       active: 'সক্রিয়',
       humanAgentEnabled: 'হিউম্যান এজেন্ট',
+      departmentMenuEnabled: 'বিভাগের মেনু',
+      departmentMenuPrompt: 'মেনুর প্রশ্ন',
+      departmentMenuOptions: 'মেনুর বোতাম',
       accessToken: 'পেজ অ্যাক্সেস টোকেন',
       appSecret: 'অ্যাপ সিক্রেট',
       verifyToken: 'যাচাই টোকেন',

@@ -198,6 +198,7 @@ const en = {
     daysHours: '{days} d {hours} h',
   },
   conversationStatus: {
+    choosing_department: 'Choosing a department',
     queued: 'Waiting',
     assigned: 'In progress',
     closed: 'Closed',
@@ -395,6 +396,8 @@ const en = {
       connection_lost: 'the operator lost connection',
       first_response_timeout: 'no first answer in time',
       steered: 'steered by an admin or supervisor',
+      department_chosen: 'the visitor chose it from the menu',
+      department_menu_skipped: 'the visitor did not choose from the menu',
     },
   },
   alerts: {
@@ -696,6 +699,26 @@ const en = {
     humanAgent: 'Human agent',
     humanAgentHint:
       'Lets operators answer up to 7 days after the visitor’s last message, instead of 24 hours. Needs Facebook’s approval of the Human Agent feature for your app.',
+    menu: {
+      title: 'Department menu',
+      intro:
+        'Greets each new visitor in Messenger with a question and buttons, one per department. Their choice sends the chat to that department’s queue; a visitor who types instead is asked once more, then goes to the page’s department.',
+      prompt: 'Question',
+      promptPlaceholder: 'e.g. Who would you like to talk to?',
+      options: 'Buttons',
+      optionTitle: 'Button {number}: title',
+      optionDepartment: 'Button {number}: department',
+      titlePlaceholder: 'e.g. Billing',
+      departmentPlaceholder: 'Department',
+      removeOption: 'Remove button {number}',
+      add: 'Add a button',
+      full: 'Messenger shows at most {max} buttons',
+      needsPrompt: 'Write the question the visitor answers.',
+      needsOption: 'Add at least one button.',
+      needsTitle: 'Button {number} needs a title.',
+      needsDepartment: 'Choose a department for button {number}.',
+      duplicateTitle: 'Two buttons are called “{title}”: the visitor could not tell them apart.',
+    },
     sandboxTag: 'Sandbox',
     sandboxHint:
       "The demo's page: Omni's sandbox Graph API plays Facebook for it, and the Messenger simulator plays its visitors.",
@@ -1146,6 +1169,9 @@ const en = {
       departments: 'Departments',
       active: 'Active',
       humanAgentEnabled: 'Human agent',
+      departmentMenuEnabled: 'Department menu',
+      departmentMenuPrompt: 'Menu question',
+      departmentMenuOptions: 'Menu buttons',
       accessToken: 'Page access token',
       appSecret: 'App secret',
       verifyToken: 'Verify token',

@@ -203,6 +203,7 @@ const ru: MessageSchema = {
     daysHours: '{days} дн. {hours} ч',
   },
   conversationStatus: {
+    choosing_department: 'Выбирает отдел',
     queued: 'Ожидает',
     assigned: 'В работе',
     closed: 'Закрыт',
@@ -402,6 +403,8 @@ const ru: MessageSchema = {
       connection_lost: 'у оператора пропало соединение',
       first_response_timeout: 'истекло время на первый ответ',
       steered: 'назначил администратор или супервайзер',
+      department_chosen: 'посетитель выбрал отдел в меню',
+      department_menu_skipped: 'посетитель не выбрал отдел в меню',
     },
   },
   alerts: {
@@ -704,6 +707,26 @@ const ru: MessageSchema = {
     humanAgent: 'Human agent',
     humanAgentHint:
       'Операторы смогут отвечать в течение 7 дней после последнего сообщения посетителя, а не 24 часов. Нужно одобрение функции Human Agent для вашего приложения в Facebook.',
+    menu: {
+      title: 'Меню отделов',
+      intro:
+        'Каждому новому посетителю в Messenger приходит вопрос с кнопками — по одной на отдел. Выбор отправляет чат в очередь этого отдела; если посетитель пишет текстом, его спросят ещё раз, а затем чат уйдёт в отдел страницы.',
+      prompt: 'Вопрос',
+      promptPlaceholder: 'Например: С кем вы хотите поговорить?',
+      options: 'Кнопки',
+      optionTitle: 'Кнопка {number}: название',
+      optionDepartment: 'Кнопка {number}: отдел',
+      titlePlaceholder: 'Например: Оплата',
+      departmentPlaceholder: 'Отдел',
+      removeOption: 'Удалить кнопку {number}',
+      add: 'Добавить кнопку',
+      full: 'Messenger показывает не больше {max} кнопок',
+      needsPrompt: 'Напишите вопрос для посетителя.',
+      needsOption: 'Добавьте хотя бы одну кнопку.',
+      needsTitle: 'У кнопки {number} нет названия.',
+      needsDepartment: 'Выберите отдел для кнопки {number}.',
+      duplicateTitle: 'Две кнопки называются «{title}»: посетитель их не различит.',
+    },
     sandboxTag: 'Песочница',
     sandboxHint:
       'Демо-страница: вместо Facebook отвечает встроенный в Omni песочный Graph API, а посетителей играет симулятор Messenger.',
@@ -1159,6 +1182,9 @@ const ru: MessageSchema = {
       departments: 'Отделы',
       active: 'Активна',
       humanAgentEnabled: 'Human agent',
+      departmentMenuEnabled: 'Меню отделов',
+      departmentMenuPrompt: 'Вопрос меню',
+      departmentMenuOptions: 'Кнопки меню',
       accessToken: 'Токен доступа страницы',
       appSecret: 'Секрет приложения',
       verifyToken: 'Код подтверждения',

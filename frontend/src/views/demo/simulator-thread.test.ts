@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { SimulatorThreadItem } from '@/api/types';
-import { layoutThread } from './simulator-thread';
+import { layoutThread, offeredQuickReplies } from './simulator-thread';
 
 function item(
   id: string,
@@ -8,7 +8,15 @@ function item(
   at: string,
   status: SimulatorThreadItem['status'] = null,
 ): SimulatorThreadItem {
-  return { id, from, text: id, imageUrl: null, at: `2026-01-10T${at}:00.000Z`, status };
+  return {
+    id,
+    from,
+    text: id,
+    imageUrl: null,
+    at: `2026-01-10T${at}:00.000Z`,
+    status,
+    quickReplies: [],
+  };
 }
 
 describe('layoutThread', () => {
@@ -41,5 +49,22 @@ describe('layoutThread', () => {
 
   it('lays out an empty thread as nothing', () => {
     expect(layoutThread([])).toEqual([]);
+  });
+});
+
+describe('offeredQuickReplies', () => {
+  const examples = [{ title: 'Track my order', payload: 'TRACK_ORDER' }];
+  const menu = [{ title: 'Billing', payload: 'DEPARTMENT:c:d' }];
+
+  it("offers the page's newest quick replies until the visitor answers, else the examples", () => {
+    const asked = { ...item('p1', 'page', '08:01'), quickReplies: menu };
+    expect(offeredQuickReplies([item('v1', 'visitor', '08:00', 'seen'), asked], examples)).toBe(
+      menu,
+    );
+    expect(offeredQuickReplies([asked, item('v2', 'visitor', '08:02', 'sent')], examples)).toBe(
+      examples,
+    );
+    expect(offeredQuickReplies([asked, item('p2', 'page', '08:02')], examples)).toBe(examples);
+    expect(offeredQuickReplies([], examples)).toBe(examples);
   });
 });

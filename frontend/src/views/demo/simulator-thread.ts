@@ -34,3 +34,16 @@ export function layoutThread(items: readonly SimulatorThreadItem[]): ThreadRow[]
     };
   });
 }
+
+/**
+ * The buttons above the visitor's keyboard: the quick replies of the page's newest message
+ * while nothing came after it (Messenger drops them once the visitor answers), else the
+ * simulator's own examples.
+ */
+export function offeredQuickReplies(
+  items: readonly SimulatorThreadItem[],
+  examples: SimulatorThreadItem['quickReplies'],
+): SimulatorThreadItem['quickReplies'] {
+  const newest = items.at(-1);
+  return newest?.from === 'page' && newest.quickReplies.length > 0 ? newest.quickReplies : examples;
+}

@@ -31,6 +31,7 @@ function reply(id: string): SimulatorThreadItem {
     imageUrl: null,
     at: '2026-01-10T08:00:00Z',
     status: null,
+    quickReplies: [],
   };
 }
 

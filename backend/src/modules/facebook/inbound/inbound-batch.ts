@@ -10,6 +10,11 @@ import type {
   QueuedEvent,
 } from '../../conversations/conversation-store.js';
 import { parseCsatPayload } from '../../csat/csat-survey.js';
+import {
+  departmentMenuStep,
+  type DepartmentMenuMessage,
+  type MenuStep,
+} from '../../department-menu/department-menu.js';
 import type { MessageKind } from '../../conversations/message.entity.js';
 import {
   keyOnPage,
@@ -46,10 +51,12 @@ const DEDUP_KEY_LENGTH = 255;
 export type InboundOutcome = {
   tenantId: string;
   conversationIds: Set<string>;
-  /** Conversations that started waiting in the queue (new or reopened). */
+  /** Conversations that started waiting in the queue (new, reopened, or a department chosen). */
   queuedConversationIds: Set<string>;
   /** Conversations the batch opened. */
   createdConversationIds: Set<string>;
+  /** The department menu's messages to send after commit (a new conversation, a reminder). */
+  departmentMenuOffers: { conversationId: string; message: DepartmentMenuMessage }[];
   newMessageIds: string[];
   /** Attachments to download into Omni's storage: message id and attachment position. */
   attachmentDownloads: { messageId: string; index: number }[];
@@ -138,14 +145,14 @@ export async function applyDeliveries(
   await store.openReplyWindows(replyWindowsOpened(items, contactOf));
 
   const lines = await newLines(store, items, contactOf, outcomes);
-  const ignoreCsatAnswer = (line: Line, reason: string) =>
+  const ignoreLine = (line: Line, reason: string) =>
     diagnostics.get(line.item.delivery.id)!.push({ ...diagnosticOf(line.item.event), reason });
   const conversationOf = await continueConversations(
     conversations,
     lines,
     now,
     outcomes,
-    ignoreCsatAnswer,
+    ignoreLine,
   );
   const newMessages = messagesOf(lines, conversationOf, outcomes);
   await store.insertMessages(newMessages);
@@ -452,14 +459,16 @@ function lineOf(item: Item, contact: LockedContact): Line | null {
 
 /**
  * The conversation each contact's new lines join: the open one; a closed one, reopened into
- * the queue; or a new one, waiting since the first line. Returns contact id → conversation id.
+ * the queue; or a new one, waiting since the first line — or, on a page with a department
+ * menu, held out of the queue until the visitor chooses (departmentMenuStep). Returns
+ * contact id → conversation id.
  */
 async function continueConversations(
   conversations: ConversationStore,
   lines: Line[],
   now: Date,
   outcomes: OutcomesByTenant,
-  ignoreCsatAnswer: (line: Line, reason: string) => void,
+  ignoreLine: (line: Line, reason: string) => void,
 ): Promise<Map<string, string>> {
   const linesOf = new Map<string, Line[]>();
   for (const line of lines)
@@ -481,7 +490,7 @@ async function continueConversations(
       Math.max(...contactLines.map((line) => line.item.event.occurredAt.getTime())),
     );
     const conversation = latest.get(contactId);
-    const answer = csatAnswerAmong(contactLines, conversation, ignoreCsatAnswer);
+    const answer = csatAnswerAmong(contactLines, conversation, ignoreLine);
     if (answer) csatAnswers.push(answer.answer);
     // A rating of the closed conversation's survey is recorded in its history, but neither
     // reopens it nor waits to be read.
@@ -493,9 +502,14 @@ async function continueConversations(
     const visitorWrote = unreadCount > 0;
     const outcome = outcomes.of(page.tenantId);
     let conversationId: string;
+    let queuedFor: { reason: QueuedEvent['reason']; departmentId: string | null } | null = null;
     if (!conversation) {
       conversationId = uuidv7();
-      const queuedAt = visitorWrote ? contactLines[0]!.item.event.occurredAt : null;
+      // Only a brand-new visitor is greeted with the menu: one who comes back reopens their
+      // conversation where it was.
+      const isChoosingDepartment = visitorWrote && page.departmentMenuIds.length > 0;
+      const queuedAt =
+        visitorWrote && !isChoosingDepartment ? contactLines[0]!.item.event.occurredAt : null;
       created.push({
         id: conversationId,
         tenantId: page.tenantId,
@@ -503,25 +517,48 @@ async function continueConversations(
         pageRowId: page.id,
         departmentId: page.departmentId,
         queuedAt,
+        isChoosingDepartment,
         lastMessageAt,
         unreadCount,
       });
-      if (queuedAt) queued.push(queuedRecord(page, conversationId, 'new_conversation', queuedAt));
+      if (queuedAt) {
+        queued.push(queuedRecord(page, conversationId, 'new_conversation', queuedAt));
+        outcome.queuedConversationIds.add(conversationId);
+      }
       outcome.createdConversationIds.add(conversationId);
+      if (isChoosingDepartment)
+        outcome.departmentMenuOffers.push({ conversationId, message: 'menu' });
     } else {
       conversationId = conversation.id;
-      const reopens = conversation.status === 'closed' && visitorWrote;
+      let remindedAt: Date | null = null;
+      if (conversation.status === 'closed' && visitorWrote) {
+        queuedFor = { reason: 'visitor_wrote', departmentId: page.departmentId };
+      } else if (conversation.status === 'choosing_department') {
+        const step = choiceAmong(contactLines, conversation, page, ignoreLine);
+        if (step.kind === 'chosen') {
+          queuedFor = { reason: 'department_chosen', departmentId: step.departmentId };
+        } else if (step.kind === 'default') {
+          queuedFor = { reason: 'department_menu_skipped', departmentId: page.departmentId };
+        } else if (step.kind === 'remind') {
+          remindedAt = now;
+          outcome.departmentMenuOffers.push({ conversationId, message: 'reminder' });
+        }
+      }
       updated.push({
         id: conversationId,
-        reopenAt: reopens ? now : null,
-        departmentId: page.departmentId,
+        queueAt: queuedFor ? now : null,
+        departmentId: queuedFor?.departmentId ?? page.departmentId,
+        departmentMenuRemindedAt: remindedAt,
         lastMessageAt,
         unreadCount,
       });
-      if (reopens) queued.push(queuedRecord(page, conversationId, 'visitor_wrote', now));
-    }
-    if (visitorWrote && (!conversation || conversation.status === 'closed')) {
-      outcome.queuedConversationIds.add(conversationId);
+      if (queuedFor) {
+        queued.push({
+          ...queuedRecord(page, conversationId, queuedFor.reason, now),
+          departmentId: queuedFor.departmentId,
+        });
+        outcome.queuedConversationIds.add(conversationId);
+      }
     }
     outcome.conversationIds.add(conversationId);
     conversationOf.set(contactId, conversationId);
@@ -531,6 +568,38 @@ async function continueConversations(
   await conversations.recordQueued(queued);
   await conversations.recordCsatAnswers(csatAnswers);
   return conversationOf;
+}
+
+/**
+ * What a contact's new lines do to their conversation choosing its department
+ * (departmentMenuStep); the tap that chose is marked in its line's details, and a tap that
+ * could not count is kept as an ordinary message, with a diagnostic.
+ */
+function choiceAmong(
+  lines: Line[],
+  conversation: LatestConversation,
+  page: PageRow,
+  ignore: (line: Line, reason: string) => void,
+): MenuStep {
+  const visitorLines = lines.filter((line) => line.source === 'visitor');
+  const { step, ignored } = departmentMenuStep(
+    { id: conversation.id, isReminded: conversation.isDepartmentMenuReminded },
+    visitorLines.map((line) => ({
+      quickReplyPayload: (line.details['quickReplyPayload'] as string | undefined) ?? null,
+      isWritten: line.item.event.type === 'message' || line.item.event.type === 'postback',
+    })),
+    page.departmentMenuIds,
+  );
+  for (const { lineIndex, reason } of ignored) {
+    const line = visitorLines[lineIndex]!;
+    line.details = { ...line.details, departmentChoiceIgnored: reason };
+    ignore(line, reason);
+  }
+  if (step.kind === 'chosen') {
+    const line = visitorLines[step.lineIndex]!;
+    line.details = { ...line.details, departmentChosen: step.departmentId };
+  }
+  return step;
 }
 
 /**
@@ -669,6 +738,7 @@ class OutcomesByTenant {
         conversationIds: new Set(),
         queuedConversationIds: new Set(),
         createdConversationIds: new Set(),
+        departmentMenuOffers: [],
         newMessageIds: [],
         attachmentDownloads: [],
         updatedMessageIds: new Set(),

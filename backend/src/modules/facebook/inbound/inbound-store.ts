@@ -33,6 +33,11 @@ export type PageRow = {
   pageId: string;
   departmentId: string | null;
   lastEventAt: Date | null;
+  /**
+   * The departments the page's menu offers now (enabled, active page; options whose
+   * department is gone are gone with it); empty: no menu, new conversations queue at once.
+   */
+  departmentMenuIds: string[];
 };
 
 /** A contact, locked for the rest of the transaction. */
@@ -237,8 +242,14 @@ export class InboundStore {
       page_id: string;
       department_id: string | null;
       last_event_at: Timestamp | null;
+      department_menu_ids: string[];
     }>(
-      `select p.id, p.tenant_id, p.page_id, p.department_id, p.last_event_at
+      `select p.id, p.tenant_id, p.page_id, p.department_id, p.last_event_at,
+         case when p.department_menu_enabled and p.active then array(
+           select o.department_id from department_menu_option o
+           join department d on d.id = o.department_id and d.tenant_id = p.tenant_id
+           where o.page_id = p.id order by o.position)::text[]
+         else '{}'::text[] end as department_menu_ids
        from facebook_page p
        join jsonb_to_recordset(?::jsonb) as r(tenant_id uuid, page_id text)
          on p.tenant_id = r.tenant_id and p.page_id = r.page_id`,
@@ -250,6 +261,7 @@ export class InboundStore {
       pageId: row.page_id,
       departmentId: row.department_id,
       lastEventAt: toDateOrNull(row.last_event_at),
+      departmentMenuIds: row.department_menu_ids,
     }));
   }
 

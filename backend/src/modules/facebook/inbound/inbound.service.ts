@@ -135,14 +135,21 @@ export class InboundService {
             reason: 'An edit waits for the message it edits.',
           }));
         await store.postpone(waits, MAX_PROCESSING_ATTEMPTS);
-        const outboxEntryIds = await appendToOutbox(
-          sql,
-          outcomes.map((outcome) => ({
+        const outboxEntryIds = await appendToOutbox(sql, [
+          ...outcomes.map((outcome) => ({
             tenantId: outcome.tenantId,
-            kind: 'inbound-follow-ups',
+            kind: 'inbound-follow-ups' as const,
             payload: inboundFollowUpsOf(outcome),
           })),
-        );
+          // After the panels are told: the menu's message follows the visitor's in order.
+          ...outcomes
+            .filter((outcome) => outcome.departmentMenuOffers.length > 0)
+            .map((outcome) => ({
+              tenantId: outcome.tenantId,
+              kind: 'department-menu-due' as const,
+              payload: { offers: outcome.departmentMenuOffers },
+            })),
+        ]);
         const retryInMs = waits.length ? Math.min(...waits.map((wait) => wait.delayMs)) : null;
         return { claimed: claimed.length, outcomes, outboxEntryIds, retryInMs };
       });

@@ -3,6 +3,12 @@ import { isApiError } from '@/api/http';
 import type { FacebookPage, FacebookPageCreateInput, FacebookPageUpdateInput } from '@/api/types';
 import { issues } from '@/utils/validation';
 import type { FieldIssues } from '@/utils/validation';
+import {
+  changedDepartmentMenu,
+  menuFormFrom,
+  validateDepartmentMenu,
+  type DepartmentMenuValues,
+} from './department-menu-form';
 
 export interface PageFormValues {
   /** Any label the admin likes. */
@@ -16,6 +22,8 @@ export interface PageFormValues {
   /** null: no department, any operator may get the chats. */
   departmentId: string | null;
   humanAgentEnabled: boolean;
+  /** Edited on an existing page only (PATCH); a new page starts without one. */
+  departmentMenu: DepartmentMenuValues;
 }
 
 export type PageFormField = keyof PageFormValues;
@@ -27,6 +35,7 @@ export const PAGE_FORM_FIELDS = [
   'appSecret',
   'departmentId',
   'humanAgentEnabled',
+  'departmentMenu',
 ] as const satisfies readonly PageFormField[];
 
 /** Error codes that are about one field, so the message goes under that input. */
@@ -34,6 +43,12 @@ export const PAGE_ERROR_FIELDS: Partial<Record<string, PageFormField>> = {
   FACEBOOK_TOKEN_INVALID: 'accessToken',
   FACEBOOK_PAGE_MISMATCH: 'accessToken',
   PAGE_ALREADY_CONNECTED: 'accessToken',
+  DEPARTMENT_MENU_TOO_MANY_OPTIONS: 'departmentMenu',
+  DEPARTMENT_MENU_TITLE_LENGTH: 'departmentMenu',
+  DEPARTMENT_MENU_DUPLICATE_TITLE: 'departmentMenu',
+  DEPARTMENT_MENU_PROMPT_TOO_LONG: 'departmentMenu',
+  DEPARTMENT_MENU_INCOMPLETE: 'departmentMenu',
+  DEPARTMENT_MENU_UNKNOWN_DEPARTMENT: 'departmentMenu',
 };
 
 export type PageFormMode = { kind: 'create' } | { kind: 'edit'; page: FacebookPage };
@@ -67,6 +82,7 @@ export function emptyPageForm(): PageFormValues {
     appSecret: '',
     departmentId: null,
     humanAgentEnabled: false,
+    departmentMenu: menuFormFrom(null),
   };
 }
 
@@ -79,6 +95,7 @@ export function pageFormFrom(page: FacebookPage): PageFormValues {
     appSecret: '',
     departmentId: page.departmentId,
     humanAgentEnabled: page.humanAgentEnabled,
+    departmentMenu: menuFormFrom(page),
   };
 }
 
@@ -100,6 +117,10 @@ export function validatePageForm(
     };
   } else if (!VERIFY_TOKEN_RULES.pattern.test(code)) {
     result.verifyToken = { key: 'pages.verifyTokenCharacters' };
+  }
+  if (!isCreate) {
+    const menuIssue = validateDepartmentMenu(values.departmentMenu);
+    if (menuIssue) result.departmentMenu = menuIssue;
   }
   return result;
 }
@@ -136,6 +157,8 @@ export function buildUpdatePayload(
   if (values.humanAgentEnabled !== original.humanAgentEnabled) {
     payload.humanAgentEnabled = values.humanAgentEnabled;
   }
+  const departmentMenu = changedDepartmentMenu(values.departmentMenu, original);
+  if (departmentMenu) payload.departmentMenu = departmentMenu;
   return payload;
 }
 
