@@ -28,6 +28,7 @@ import { QueueFiguresPublisher } from './modules/routing/queue-figures-publisher
 import { QueueFiguresService } from './modules/routing/queue-figures.service.js';
 import { OutboxDispatcher } from './outbox/outbox-dispatcher.js';
 import type { DispatchCommitted } from './outbox/outbox.js';
+import type { FileStorage } from './modules/files/file-storage.js';
 
 /*
  * What both processes build alike: the infrastructure main.ts hands them, the integrations,
@@ -89,6 +90,7 @@ export function createRouting(
   queues: JobQueues,
   realtime: RealtimePublisher & SocketControl,
   linkFile: (fileId: string) => string,
+  storage: Pick<FileStorage, 'remove'>,
   logger: Logger,
 ) {
   const broadcaster = new ConversationBroadcaster(em, realtime, linkFile);
@@ -150,6 +152,13 @@ export function createRouting(
       'page-health-changed': (change, entry) => pageHealthFollowUps.perform(change, entry),
       'csat-requested': async ({ conversationIds }) => {
         for (const conversationId of conversationIds) await csatSurveys.request(conversationId);
+      },
+      // Removing bytes that are gone already is no error: performing it twice is harmless.
+      'visitor-erased': async (erased, entry) => {
+        await storage.remove(erased.storageKeys);
+        await broadcaster.broadcast(entry.tenantId, { conversationIds: erased.conversationIds });
+        if (erased.wakeDispatcher) await wakeDispatcher(entry.tenantId);
+        queueChanged(entry.tenantId);
       },
     },
     logger,

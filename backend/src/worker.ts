@@ -65,7 +65,7 @@ export async function startWorker({
   const inbound = new InboundService(em, logger);
   const realtime = new RealtimeEmitter(redis, config.redisPrefix, logger);
   const { routing, wakeDispatcher, outbox, dispatchCommitted, queueNotices, pageHealth } =
-    createRouting(em, queues, realtime, linkFile, logger);
+    createRouting(em, queues, realtime, linkFile, storage, logger);
   const operators = new OperatorsService(
     em,
     new PasswordHasher(),

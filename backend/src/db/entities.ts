@@ -23,6 +23,7 @@ import { TenantSchema } from '../modules/tenants/tenant.entity.js';
 import { OutboxEntrySchema } from '../outbox/outbox-entry.entity.js';
 import { InvitationSchema } from '../modules/invitations/invitation.entity.js';
 import { PasswordResetSchema } from '../modules/auth/password-reset.entity.js';
+import { DataDeletionRequestSchema } from '../modules/data-deletion/data-deletion-request.entity.js';
 import { PageIncidentSchema } from '../modules/page-health/page-incident.entity.js';
 
 /** Every entity schema the ORM knows. A new feature adds its schemas here. */
@@ -49,6 +50,7 @@ export const entitySchemas = [
   AuditEntrySchema,
   PageIncidentSchema,
   ApiTokenSchema,
+  DataDeletionRequestSchema,
 ];
 
 /** Every column that holds SecretBox values: what `npm run secrets:reseal` rewrites. */

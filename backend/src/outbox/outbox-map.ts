@@ -31,6 +31,8 @@ export type OutboxPayloads = {
   'page-health-changed': PageHealthChangedPayload;
   /** Conversations just closed: each gets its satisfaction survey when due (CsatSurveysService). */
   'csat-requested': CsatRequestedPayload;
+  /** A visitor erased: their files' bytes go, the panels get the anonymous stubs. */
+  'visitor-erased': VisitorErasedPayload;
 };
 
 export type OutboxKind = keyof OutboxPayloads;
@@ -119,3 +121,13 @@ export type PageHealthChangedPayload = { id: string };
 
 /** The conversations a close (by hand or for inactivity) just closed. */
 export type CsatRequestedPayload = { conversationIds: string[] };
+
+/** What follows a visitor's erasure (ContactsService.erase), for one tenant. */
+export type VisitorErasedPayload = {
+  /** Their conversations, now anonymous stubs without messages: sent to the panels again. */
+  conversationIds: string[];
+  /** Where the bytes of the files their messages held are (their records are gone). */
+  storageKeys: string[];
+  /** A held chat was closed: its operator has room for a waiting one. */
+  wakeDispatcher: boolean;
+};

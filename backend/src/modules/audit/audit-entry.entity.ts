@@ -36,6 +36,7 @@ export const AUDIT_ACTIONS = [
   'conversation.closed',
   'api_token.created',
   'api_token.revoked',
+  'contact.erased',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
@@ -50,6 +51,7 @@ export const AUDIT_TARGET_TYPES = [
   'invitation',
   'conversation',
   'api_token',
+  'contact',
 ] as const;
 export type AuditTargetType = (typeof AUDIT_TARGET_TYPES)[number];
 

@@ -25,6 +25,7 @@ describe('tenant settings', () => {
       offlineNoticeEnabled: false,
       csat: { enabled: false, question: null },
       require2faForAdmins: false,
+      privacyContact: null,
     });
   });
 

@@ -69,6 +69,7 @@ export class TenantsService {
       tenant.offlineNoticeEnabled = input.offlineNoticeEnabled;
     if (input.csat?.enabled !== undefined) tenant.csatEnabled = input.csat.enabled;
     if (input.csat?.question !== undefined) tenant.csatQuestion = input.csat.question || null;
+    if (input.privacyContact !== undefined) tenant.privacyContact = input.privacyContact || null;
     if (input.require2faForAdmins !== undefined)
       tenant.require2faForAdmins = input.require2faForAdmins;
     await flushWith(this.em, (sql) =>

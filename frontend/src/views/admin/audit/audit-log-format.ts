@@ -31,6 +31,7 @@ export const AUDIT_ACTIONS = [
   'conversation.closed',
   'api_token.created',
   'api_token.revoked',
+  'contact.erased',
 ] as const satisfies readonly AuditAction[];
 
 type Unlisted = Exclude<AuditAction, (typeof AUDIT_ACTIONS)[number]>;
