@@ -4,5647 +4,5583 @@
  */
 
 export interface paths {
-  '/health': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /** Whether PostgreSQL and Redis answer (503 names the part that does not) and a worker runs */
-    get: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path?: never;
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description PostgreSQL and Redis answer; `degraded` when no worker reported in for 15 s */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Health'];
-          };
+    "/health": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
         };
-        /** @description UNHEALTHY, with the report in details */
-        503: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-      };
-    };
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/auth/signup': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    put?: never;
-    /** Create a business (tenant) whose first user is its admin */
-    post: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path?: never;
-        cookie?: never;
-      };
-      requestBody?: {
-        content: {
-          'application/json': components['schemas']['SignUpInput'];
-        };
-      };
-      responses: {
-        /** @description Signed in as the new admin */
-        201: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Session'];
-          };
-        };
-        /** @description VALIDATION_FAILED, or WEAK_PASSWORD */
-        400: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description EMAIL_TAKEN */
-        409: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description TOO_MANY_ATTEMPTS from this address, with Retry-After */
-        429: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-      };
-    };
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/auth/login': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    put?: never;
-    /** Sign in with email and password, and the two-factor code (or a recovery code) when the user has it on */
-    post: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path?: never;
-        cookie?: never;
-      };
-      requestBody?: {
-        content: {
-          'application/json': components['schemas']['LogInInput'];
-        };
-      };
-      responses: {
-        /** @description Signed in. With user.twoFactorSetupRequired, the session may only set up two-factor until it is on */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Session'];
-          };
-        };
-        /** @description INVALID_CREDENTIALS; TWO_FACTOR_REQUIRED (the password was right, send it again with code); INVALID_TWO_FACTOR_CODE */
-        401: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description TOO_MANY_ATTEMPTS, with Retry-After (and retryAfterSeconds in details) */
-        429: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-      };
-    };
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/auth/logout': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    put?: never;
-    /** End this session: its token stops working at once, on REST and socket.io */
-    post: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path?: never;
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description Signed out */
-        204: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content?: never;
-        };
-        /** @description UNAUTHENTICATED */
-        401: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-      };
-    };
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/me/password': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    /** Change your password; every other session of yours ends (this one goes on) */
-    put: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path?: never;
-        cookie?: never;
-      };
-      requestBody?: {
-        content: {
-          'application/json': components['schemas']['ChangePasswordInput'];
-        };
-      };
-      responses: {
-        /** @description Changed */
-        204: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content?: never;
-        };
-        /** @description WRONG_PASSWORD | WEAK_PASSWORD | VALIDATION_FAILED */
-        400: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description DEMO_ACCOUNT: the demo logins keep their passwords */
-        403: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description TOO_MANY_ATTEMPTS, with Retry-After */
-        429: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-      };
-    };
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/me': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /** The signed-in user and their business */
-    get: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path?: never;
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description Who you are */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Identity'];
-          };
-        };
-      };
-    };
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/me/status': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    /** Go online, away or offline */
-    put: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path?: never;
-        cookie?: never;
-      };
-      requestBody?: {
-        content: {
-          'application/json': {
-            /** @enum {string} */
-            status: 'online' | 'away' | 'offline';
-          };
-        };
-      };
-      responses: {
-        /** @description Your updated user */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              user: components['schemas']['User'];
+        /** Whether PostgreSQL and Redis answer (503 names the part that does not) and a worker runs */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
             };
-          };
-        };
-      };
-    };
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/me/2fa/setup': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    put?: never;
-    /** Start setting up two-factor sign-in: a new secret, pending until confirmed with a code */
-    post: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path?: never;
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description The secret and its otpauth:// URL */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['TwoFactorSetup'];
-          };
-        };
-        /** @description DEMO_ACCOUNT */
-        403: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description TWO_FACTOR_ALREADY_ENABLED */
-        409: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-      };
-    };
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/me/2fa/enable': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    put?: never;
-    /** Turn two-factor on with a code of the pending secret; every other session of yours ends */
-    post: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path?: never;
-        cookie?: never;
-      };
-      requestBody?: {
-        content: {
-          'application/json': components['schemas']['TwoFactorCodeInput'];
-        };
-      };
-      responses: {
-        /** @description On; the recovery codes, shown once */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['TwoFactorRecoveryCodes'];
-          };
-        };
-        /** @description INVALID_TWO_FACTOR_CODE | VALIDATION_FAILED */
-        400: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description DEMO_ACCOUNT */
-        403: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description TWO_FACTOR_ALREADY_ENABLED | TWO_FACTOR_SETUP_NOT_STARTED */
-        409: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description TOO_MANY_ATTEMPTS, with Retry-After */
-        429: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-      };
-    };
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/me/2fa/disable': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    put?: never;
-    /** Turn two-factor off with a current code or a recovery code; every other session of yours ends */
-    post: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path?: never;
-        cookie?: never;
-      };
-      requestBody?: {
-        content: {
-          'application/json': components['schemas']['TwoFactorCodeInput'];
-        };
-      };
-      responses: {
-        /** @description Off */
-        204: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content?: never;
-        };
-        /** @description INVALID_TWO_FACTOR_CODE | VALIDATION_FAILED */
-        400: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description DEMO_ACCOUNT */
-        403: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description TWO_FACTOR_NOT_ENABLED */
-        409: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description TOO_MANY_ATTEMPTS, with Retry-After */
-        429: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-      };
-    };
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/settings': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /** The business's settings (everyone of it may read them) */
-    get: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path?: never;
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description The settings record */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['TenantSettings'];
-          };
-        };
-      };
-    };
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    /** Change the business's settings: name, language, automatic close, reminder threshold, capacity, timeouts, notices */
-    patch: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path?: never;
-        cookie?: never;
-      };
-      requestBody?: {
-        content: {
-          'application/json': components['schemas']['UpdateTenantInput'];
-        };
-      };
-      responses: {
-        /** @description The settings record as it is now */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['TenantSettings'];
-          };
-        };
-        /** @description VALIDATION_FAILED, with the fields */
-        400: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-      };
-    };
-    trace?: never;
-  };
-  '/api/tenant': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    /** Change the business (the same fields as PATCH /api/settings), answered as /api/me shows it */
-    patch: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path?: never;
-        cookie?: never;
-      };
-      requestBody?: {
-        content: {
-          'application/json': components['schemas']['UpdateTenantInput'];
-        };
-      };
-      responses: {
-        /** @description The updated business */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              tenant: components['schemas']['Tenant'];
+            requestBody?: never;
+            responses: {
+                /** @description PostgreSQL and Redis answer; `degraded` when no worker reported in for 15 s */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Health"];
+                    };
+                };
+                /** @description UNHEALTHY, with the report in details */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
             };
-          };
         };
-        /** @description VALIDATION_FAILED */
-        400: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/signup": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
         };
-      };
-    };
-    trace?: never;
-  };
-  '/api/departments': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /** List the business's departments */
-    get: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path?: never;
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description Departments by name */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              items: components['schemas']['Department'][];
+        get?: never;
+        put?: never;
+        /** Create a business (tenant) whose first user is its admin */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
             };
-          };
-        };
-      };
-    };
-    put?: never;
-    /** Create a department */
-    post: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path?: never;
-        cookie?: never;
-      };
-      requestBody?: {
-        content: {
-          'application/json': components['schemas']['DepartmentInput'];
-        };
-      };
-      responses: {
-        /** @description The new department */
-        201: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Department'];
-          };
-        };
-        /** @description DEPARTMENT_NAME_TAKEN */
-        409: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-      };
-    };
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/departments/{id}': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    put?: never;
-    post?: never;
-    /** Delete a department (its operators stay, without this membership) */
-    delete: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path: {
-          id: string;
-        };
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description Deleted */
-        204: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content?: never;
-        };
-        /** @description NOT_FOUND */
-        404: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-      };
-    };
-    options?: never;
-    head?: never;
-    /** Rename a department */
-    patch: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path: {
-          id: string;
-        };
-        cookie?: never;
-      };
-      requestBody?: {
-        content: {
-          'application/json': components['schemas']['DepartmentInput'];
-        };
-      };
-      responses: {
-        /** @description The renamed department */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Department'];
-          };
-        };
-        /** @description NOT_FOUND */
-        404: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description DEPARTMENT_NAME_TAKEN */
-        409: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-      };
-    };
-    trace?: never;
-  };
-  '/api/departments/{id}/hours': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /** A department's business hours and whether it is open now */
-    get: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path: {
-          id: string;
-        };
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description The hours (timezone null: none set, always open) */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['BusinessHours'];
-          };
-        };
-        /** @description NOT_FOUND */
-        404: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-      };
-    };
-    /** Set a department's business hours; outside them chats still queue and the visitor gets the away message once */
-    put: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path: {
-          id: string;
-        };
-        cookie?: never;
-      };
-      requestBody?: {
-        content: {
-          'application/json': components['schemas']['BusinessHoursInput'];
-        };
-      };
-      responses: {
-        /** @description The saved hours */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['BusinessHours'];
-          };
-        };
-        /** @description NOT_FOUND */
-        404: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-      };
-    };
-    post?: never;
-    /** Remove a department's business hours (always open again) */
-    delete: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path: {
-          id: string;
-        };
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description Removed */
-        204: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content?: never;
-        };
-        /** @description NOT_FOUND */
-        404: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-      };
-    };
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/operators': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /** List the business's users (admins and operators) */
-    get: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path?: never;
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description Users by name */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              items: components['schemas']['User'][];
+            requestBody?: {
+                content: {
+                    "application/json": components["schemas"]["SignUpInput"];
+                };
             };
-          };
-        };
-      };
-    };
-    put?: never;
-    /** Create an operator or admin */
-    post: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path?: never;
-        cookie?: never;
-      };
-      requestBody?: {
-        content: {
-          'application/json': components['schemas']['CreateOperatorInput'];
-        };
-      };
-      responses: {
-        /** @description The new user */
-        201: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['User'];
-          };
-        };
-        /** @description VALIDATION_FAILED, or WEAK_PASSWORD */
-        400: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description NOT_FOUND: a department id is unknown */
-        404: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description EMAIL_TAKEN */
-        409: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-      };
-    };
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/operators/{id}': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /** One user */
-    get: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path: {
-          id: string;
-        };
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description The user */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['User'];
-          };
-        };
-        /** @description NOT_FOUND */
-        404: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-      };
-    };
-    put?: never;
-    post?: never;
-    /** Delete a user */
-    delete: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path: {
-          id: string;
-        };
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description Deleted */
-        204: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content?: never;
-        };
-        /** @description NOT_FOUND */
-        404: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description CANNOT_DELETE_SELF | LAST_ADMIN */
-        409: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-      };
-    };
-    options?: never;
-    head?: never;
-    /** Change a user (only the fields sent; password optional) */
-    patch: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path: {
-          id: string;
-        };
-        cookie?: never;
-      };
-      requestBody?: {
-        content: {
-          'application/json': components['schemas']['UpdateOperatorInput'];
-        };
-      };
-      responses: {
-        /** @description The updated user */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['User'];
-          };
-        };
-        /** @description VALIDATION_FAILED, or WEAK_PASSWORD */
-        400: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description DEMO_ACCOUNT: a demo login's password cannot change */
-        403: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description NOT_FOUND */
-        404: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description EMAIL_TAKEN | LAST_ADMIN */
-        409: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-      };
-    };
-    trace?: never;
-  };
-  '/api/me/preferences': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /** Your alert preferences: sounds by kind, volume, desktop notifications */
-    get: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path?: never;
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description Your preferences */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['AlertPreferences'];
-          };
-        };
-      };
-    };
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    /** Change some of your alert preferences; the rest keep their values */
-    patch: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path?: never;
-        cookie?: never;
-      };
-      requestBody?: {
-        content: {
-          'application/json': components['schemas']['UpdateAlertPreferencesInput'];
-        };
-      };
-      responses: {
-        /** @description Your preferences after the change */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['AlertPreferences'];
-          };
-        };
-        /** @description VALIDATION_FAILED */
-        400: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-      };
-    };
-    trace?: never;
-  };
-  '/api/invitations': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /** Invitations not yet accepted or revoked (expired ones included: they can be resent) */
-    get: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path?: never;
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description Pending invitations, newest first */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              items: components['schemas']['Invitation'][];
+            responses: {
+                /** @description Signed in as the new admin */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Session"];
+                    };
+                };
+                /** @description VALIDATION_FAILED, or WEAK_PASSWORD */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description EMAIL_TAKEN */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description TOO_MANY_ATTEMPTS from this address, with Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
             };
-          };
         };
-      };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    put?: never;
-    /** Invite someone by e-mail: a link valid 7 days is mailed to them */
-    post: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path?: never;
-        cookie?: never;
-      };
-      requestBody?: {
-        content: {
-          'application/json': components['schemas']['CreateInvitationInput'];
+    "/api/auth/login": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
         };
-      };
-      responses: {
-        /** @description The invitation (its mail is on its way) */
-        201: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Invitation'];
-          };
-        };
-        /** @description NOT_FOUND: a department */
-        404: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description EMAIL_TAKEN */
-        409: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-      };
-    };
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/invitations/{id}/resend': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    put?: never;
-    /** Mail a new link valid 7 days (the previous link stops working) */
-    post: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path: {
-          id: string;
-        };
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description The invitation with its new expiry */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Invitation'];
-          };
-        };
-        /** @description NOT_FOUND */
-        404: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-      };
-    };
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/invitations/{id}': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    put?: never;
-    post?: never;
-    /** Revoke an invitation: its link stops working */
-    delete: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path: {
-          id: string;
-        };
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description Revoked */
-        204: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content?: never;
-        };
-        /** @description NOT_FOUND */
-        404: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-      };
-    };
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/invitations/accept/{token}': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /** What an invitation link's page shows */
-    get: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path: {
-          token: string;
-        };
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description The invitation */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['InvitationPreview'];
-          };
-        };
-        /** @description INVITATION_EXPIRED: used, expired, revoked or unknown */
-        410: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-      };
-    };
-    put?: never;
-    /** Accept an invitation: set a password (and name) and sign in */
-    post: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path: {
-          token: string;
-        };
-        cookie?: never;
-      };
-      requestBody?: {
-        content: {
-          'application/json': components['schemas']['AcceptInvitationInput'];
-        };
-      };
-      responses: {
-        /** @description Signed in as the new user */
-        201: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Session'];
-          };
-        };
-        /** @description VALIDATION_FAILED, or WEAK_PASSWORD */
-        400: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description EMAIL_TAKEN */
-        409: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description INVITATION_EXPIRED: used, expired, revoked or unknown */
-        410: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-      };
-    };
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/auth/password-reset': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    put?: never;
-    /** Mail a single-use link valid 1 hour; answers the same whether the address has an account or not */
-    post: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path?: never;
-        cookie?: never;
-      };
-      requestBody?: {
-        content: {
-          'application/json': components['schemas']['PasswordResetRequestInput'];
-        };
-      };
-      responses: {
-        /** @description A link is on its way if the address has an account */
-        202: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content?: never;
-        };
-        /** @description TOO_MANY_ATTEMPTS, with Retry-After */
-        429: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-      };
-    };
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/auth/password-reset/confirm': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    put?: never;
-    /** Set a new password with a mailed link's token; every session of the user ends */
-    post: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path?: never;
-        cookie?: never;
-      };
-      requestBody?: {
-        content: {
-          'application/json': components['schemas']['PasswordResetConfirmInput'];
-        };
-      };
-      responses: {
-        /** @description The password is changed; sign in with it */
-        204: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content?: never;
-        };
-        /** @description VALIDATION_FAILED, or WEAK_PASSWORD */
-        400: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description RESET_LINK_EXPIRED: used, older than an hour, or unknown */
-        410: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-      };
-    };
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/channels/facebook': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /** List the business's Facebook pages with their setup status */
-    get: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path?: never;
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description Pages by name */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              items: components['schemas']['FacebookPage'][];
+        get?: never;
+        put?: never;
+        /** Sign in with email and password, and the two-factor code (or a recovery code) when the user has it on */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
             };
-          };
-        };
-      };
-    };
-    put?: never;
-    /** Connect a Facebook page (the token is checked with the Graph API) */
-    post: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path?: never;
-        cookie?: never;
-      };
-      requestBody?: {
-        content: {
-          'application/json': components['schemas']['CreateFacebookPageInput'];
-        };
-      };
-      responses: {
-        /** @description The connected page */
-        201: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['FacebookPage'];
-          };
-        };
-        /** @description NOT_FOUND: the department is unknown */
-        404: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description PAGE_ALREADY_CONNECTED */
-        409: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description FACEBOOK_TOKEN_INVALID, with Facebook's reason */
-        422: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description FACEBOOK_UNAVAILABLE: Facebook did not answer; nothing was saved */
-        502: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-      };
-    };
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/channels/facebook/{id}': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /** One Facebook page */
-    get: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path: {
-          id: string;
-        };
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description The page */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['FacebookPage'];
-          };
-        };
-        /** @description NOT_FOUND */
-        404: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-      };
-    };
-    put?: never;
-    post?: never;
-    /** Disconnect a page (its later events are acknowledged and dropped) */
-    delete: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path: {
-          id: string;
-        };
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description Deleted */
-        204: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content?: never;
-        };
-        /** @description NOT_FOUND */
-        404: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-      };
-    };
-    options?: never;
-    head?: never;
-    /** Change a page: replace the token or secret, department, human agent, (de)activate */
-    patch: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path: {
-          id: string;
-        };
-        cookie?: never;
-      };
-      requestBody?: {
-        content: {
-          'application/json': components['schemas']['UpdateFacebookPageInput'];
-        };
-      };
-      responses: {
-        /** @description The updated page */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['FacebookPage'];
-          };
-        };
-        /** @description NOT_FOUND */
-        404: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description PAGE_ALREADY_CONNECTED */
-        409: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description FACEBOOK_TOKEN_INVALID | FACEBOOK_PAGE_MISMATCH */
-        422: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description FACEBOOK_UNAVAILABLE */
-        502: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-      };
-    };
-    trace?: never;
-  };
-  '/api/channels/facebook/{id}/check': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    put?: never;
-    /** Probe the page now (/me, /app, debug_token): token validity and missing permissions, as the daily probe does */
-    post: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path: {
-          id: string;
-        };
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description The page with its health as found */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['FacebookPage'];
-          };
-        };
-        /** @description NOT_FOUND */
-        404: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description FACEBOOK_UNAVAILABLE: Facebook did not answer; nothing changed */
-        502: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-      };
-    };
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/channels/facebook/{id}/deliveries': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /** The page's recent webhook deliveries, newest first: verdict, why, events, the messages they became */
-    get: {
-      parameters: {
-        query?: {
-          cursor?: string;
-        };
-        header?: never;
-        path: {
-          id: string;
-        };
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description A page of deliveries */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              items: components['schemas']['WebhookDelivery'][];
-              nextCursor: string | null;
+            requestBody?: {
+                content: {
+                    "application/json": components["schemas"]["LogInInput"];
+                };
             };
-          };
-        };
-        /** @description NOT_FOUND */
-        404: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-      };
-    };
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/channels/facebook/{id}/deliveries/{deliveryId}/replay': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    put?: never;
-    /** Process a stored delivery again (exactly once still holds: a processed one creates nothing new) */
-    post: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path: {
-          id: string;
-          deliveryId: string;
-        };
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description The delivery after the replay */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['DeliveryReplay'];
-          };
-        };
-        /** @description NOT_FOUND */
-        404: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description RAW_BODY_NOT_KEPT: its content is not kept, nothing to replay */
-        409: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-      };
-    };
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/webhooks/facebook/{tenantKey}': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /** Facebook's verification handshake: echoes hub.challenge for a known confirmation code */
-    get: {
-      parameters: {
-        query?: {
-          'hub.mode'?: string;
-          'hub.verify_token'?: string;
-          'hub.challenge'?: string;
-        };
-        header?: never;
-        path: {
-          tenantKey: string;
-        };
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description The challenge, as text/plain */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content?: never;
-        };
-        /** @description FORBIDDEN: wrong mode or verify token */
-        403: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-      };
-    };
-    put?: never;
-    /** A signed delivery of Messenger events; answered 200 once stored */
-    post: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path: {
-          tenantKey: string;
-        };
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description Stored; or acknowledged without storing when it names no page of this workspace (a page deleted here but still subscribed: Facebook signs with an app secret Omni may not have) */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content?: never;
-        };
-        /** @description INVALID_JSON | INVALID_PAYLOAD */
-        400: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description SIGNATURE_MISSING */
-        401: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description SIGNATURE_INVALID */
-        403: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description NOT_FOUND: unknown tenant key */
-        404: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description PAYLOAD_TOO_LARGE */
-        413: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description TOO_MANY_UNVERIFIED_DELIVERIES: too many unverifiable deliveries to this address in the last minute */
-        429: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-      };
-    };
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/page-health': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /** The health of the active pages whose chats the user works (the panel's banners; live through page.updated) */
-    get: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path?: never;
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description Pages by name */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              items: components['schemas']['PageHealth'][];
+            responses: {
+                /** @description Signed in. With user.twoFactorSetupRequired, the session may only set up two-factor until it is on */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Session"];
+                    };
+                };
+                /** @description INVALID_CREDENTIALS; TWO_FACTOR_REQUIRED (the password was right, send it again with code); INVALID_TWO_FACTOR_CODE */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description TOO_MANY_ATTEMPTS, with Retry-After (and retryAfterSeconds in details) */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
             };
-          };
         };
-      };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/conversations': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /** Conversations you may see: the queue oldest first, others most recent first */
-    get: {
-      parameters: {
-        query?: {
-          status?: 'queued' | 'assigned' | 'closed';
-          mine?: 'true' | 'false';
-          departmentId?: string;
-          /** @description Held (or, closed, last held) by */
-          operatorId?: string;
-          /** @description Omni's page `id` (not Facebook's) */
-          pageId?: string;
-          /** @description Last activity at or after this instant (ISO 8601) */
-          from?: string;
-          /** @description Last activity before this instant */
-          to?: string;
-          /** @description A piece of the visitor name or of a message text, any case; every status unless `status` is given. Hits that matched a message carry `match`. */
-          q?: string;
-          /** @description Only conversations carrying this label */
-          labelId?: string;
-          cursor?: string;
+    "/api/auth/logout": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
         };
-        header?: never;
-        path?: never;
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description A page of conversations */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              items: components['schemas']['ConversationListItem'][];
-              nextCursor: string | null;
+        get?: never;
+        put?: never;
+        /** End this session: its token stops working at once, on REST and socket.io */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
             };
-          };
-        };
-        /** @description VALIDATION_FAILED: a bad filter or cursor; INVALID_PERIOD: `to` is not after `from` */
-        400: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-      };
-    };
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/conversations/{id}': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /** One conversation with its visitor, page and reply window */
-    get: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path: {
-          id: string;
-        };
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description The conversation */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Conversation'];
-          };
-        };
-        /** @description NOT_FOUND */
-        404: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-      };
-    };
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/conversations/{id}/messages': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /** The history, newest page first (each page in time order); nextCursor goes further back. With `around`, the page around one message; `newerCursor` (as `after`) continues forward */
-    get: {
-      parameters: {
-        query?: {
-          /** @description The `nextCursor` of a page: the messages before it. */
-          cursor?: string;
-          /** @description The `newerCursor` of a page: the messages after it, oldest first. */
-          after?: string;
-          /** @description A message of this conversation: the page of history around it (some before, it, some after). */
-          around?: string;
-        };
-        header?: never;
-        path: {
-          id: string;
-        };
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description A page of messages */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['MessagePage'];
-          };
-        };
-        /** @description VALIDATION_FAILED: a bad cursor, or more than one of cursor/after/around */
-        400: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description NOT_FOUND: the conversation, or `around` is not one of its messages */
-        404: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-      };
-    };
-    put?: never;
-    /** Reply to the visitor: stored as pending at once, then sent through the Send API */
-    post: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path: {
-          id: string;
-        };
-        cookie?: never;
-      };
-      requestBody?: {
-        content: {
-          'application/json': {
-            text: string;
-          };
-        };
-      };
-      responses: {
-        /** @description The pending message */
-        202: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Message'];
-          };
-        };
-        /** @description VALIDATION_FAILED */
-        400: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description FORBIDDEN: the chat is not yours */
-        403: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description NOT_FOUND */
-        404: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description CONVERSATION_CLOSED */
-        409: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description REPLY_WINDOW_CLOSED, with details.closedAt */
-        422: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-      };
-    };
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/contacts/{id}': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /** A visitor and their earlier conversations (episodes), if you may see the visitor's conversation */
-    get: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path: {
-          id: string;
-        };
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description The visitor with their episodes */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Contact'];
-          };
-        };
-        /** @description NOT_FOUND */
-        404: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-      };
-    };
-    put?: never;
-    post?: never;
-    /** Erase a visitor's data (their request to have it deleted): messages, notes, files, name, photo and PSID go; the conversations stay as anonymous stubs for the statistics (an open one is closed). Recorded in the audit log */
-    delete: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path: {
-          id: string;
-        };
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description Erased */
-        204: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content?: never;
-        };
-        /** @description FORBIDDEN: admins only */
-        403: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description NOT_FOUND */
-        404: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-      };
-    };
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/data-deletion/{tenantKey}': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /** The workspace's public page telling a visitor how to have their data deleted (the app's data-deletion URL for Meta), in English or Russian */
-    get: {
-      parameters: {
-        query?: {
-          /** @description en or ru; else Accept-Language */
-          lang?: string;
-        };
-        header?: never;
-        path: {
-          tenantKey: string;
-        };
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description The page, as text/html */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content?: never;
-        };
-        /** @description NOT_FOUND: unknown workspace key */
-        404: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-      };
-    };
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/data-deletion/status/{code}': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /** A data deletion request's status page, opened by its confirmation code */
-    get: {
-      parameters: {
-        query?: {
-          /** @description en or ru; else Accept-Language */
-          lang?: string;
-        };
-        header?: never;
-        path: {
-          code: string;
-        };
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description The page, as text/html */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content?: never;
-        };
-        /** @description NOT_FOUND: unknown confirmation code */
-        404: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-      };
-    };
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/webhooks/facebook/{tenantKey}/data-deletion': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    put?: never;
-    /** Facebook's data deletion request callback: a form field signed_request (HMAC-SHA256 with the app secret of one of the workspace's pages), answered with the status page and a confirmation code */
-    post: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path: {
-          tenantKey: string;
-        };
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description Recorded */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['DataDeletionCallbackAnswer'];
-          };
-        };
-        /** @description SIGNED_REQUEST_MISSING | SIGNED_REQUEST_INVALID */
-        400: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description NOT_FOUND: unknown workspace key */
-        404: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description PAYLOAD_TOO_LARGE */
-        413: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-      };
-    };
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/queue/stats': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /** Figures over a period: service level, speed of answer, handling time, unserved chats, chats per operator */
-    get: {
-      parameters: {
-        query: {
-          from: string;
-          to: string;
-          departmentId?: string;
-        };
-        header?: never;
-        path?: never;
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description For the period asked */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['QueueStats'];
-          };
-        };
-        /** @description VALIDATION_FAILED: a bad or too long period */
-        400: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-      };
-    };
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/queue': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /** The live queue: per department waiting, longest wait, in progress, operators online and free slots; every operator's load */
-    get: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path?: never;
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description As of `at` */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['QueueFigures'];
-          };
-        };
-      };
-    };
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/conversations/{id}/take': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    put?: never;
-    /** Take a waiting conversation (you must be online or away, with room) */
-    post: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path: {
-          id: string;
-        };
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description The conversation as it is now */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Conversation'];
-          };
-        };
-        /** @description NOT_FOUND */
-        404: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description ALREADY_ASSIGNED | AT_CAPACITY | OPERATOR_OFFLINE | CONVERSATION_CLOSED */
-        409: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-      };
-    };
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/conversations/{id}/transfer': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    put?: never;
-    /** Hand a conversation to an operator (with room) or to a department's queue, optionally with a note for them */
-    post: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path: {
-          id: string;
-        };
-        cookie?: never;
-      };
-      requestBody?: {
-        content: {
-          'application/json': components['schemas']['TransferTarget'];
-        };
-      };
-      responses: {
-        /** @description The conversation as it is now */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Conversation'];
-          };
-        };
-        /** @description VALIDATION_FAILED: give operatorId or departmentId (and a non-empty note, if any) */
-        400: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description FORBIDDEN: the chat is held by someone else */
-        403: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description NOT_FOUND: the conversation, operator or department */
-        404: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description ALREADY_ASSIGNED | AT_CAPACITY | OPERATOR_OFFLINE | CONVERSATION_CLOSED */
-        409: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-      };
-    };
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/conversations/{id}/close': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    put?: never;
-    /** Close a conversation (it reopens when the visitor writes again) */
-    post: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path: {
-          id: string;
-        };
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description The conversation as it is now */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Conversation'];
-          };
-        };
-        /** @description FORBIDDEN: the chat is held by someone else */
-        403: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description NOT_FOUND */
-        404: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-      };
-    };
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/conversations/{id}/assign': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    put?: never;
-    /** Steer: give a waiting or held conversation to an operator of its department (yourself: take it over); admins, and supervisors for their departments' chats */
-    post: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path: {
-          id: string;
-        };
-        cookie?: never;
-      };
-      requestBody?: {
-        content: {
-          'application/json': components['schemas']['AssignTarget'];
-        };
-      };
-      responses: {
-        /** @description The conversation, now held by that operator */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Conversation'];
-          };
-        };
-        /** @description VALIDATION_FAILED */
-        400: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description FORBIDDEN: not an admin, or not a supervisor of the chat's department */
-        403: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description NOT_FOUND: the conversation or the operator */
-        404: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description ALREADY_ASSIGNED | AT_CAPACITY (unless force) | OPERATOR_OFFLINE | NOT_IN_DEPARTMENT | CONVERSATION_CLOSED */
-        409: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-      };
-    };
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/conversations/{id}/reopen': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    put?: never;
-    /** Follow up: take a closed conversation back to write to the visitor (inside the reply window, with room) */
-    post: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path: {
-          id: string;
-        };
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description The conversation, now yours */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Conversation'];
-          };
-        };
-        /** @description NOT_FOUND */
-        404: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description CONVERSATION_NOT_CLOSED | VISITOR_HAS_OPEN_CONVERSATION | AT_CAPACITY | OPERATOR_OFFLINE */
-        409: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description REPLY_WINDOW_CLOSED, with details.closedAt */
-        422: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-      };
-    };
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/conversations/{id}/events': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /** The conversation's queue history: assignments, transfers, requeues, closes */
-    get: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path: {
-          id: string;
-        };
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description Oldest first */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              items: components['schemas']['ConversationEvent'][];
+            requestBody?: never;
+            responses: {
+                /** @description Signed out */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description UNAUTHENTICATED */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
             };
-          };
         };
-        /** @description NOT_FOUND */
-        404: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-      };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/conversations/{id}/seen': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    put?: never;
-    /** The operator opened the chat: clears their unread count; the visitor sees "seen" (best effort) */
-    post: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path: {
-          id: string;
+    "/api/me/password": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
         };
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description Done; the "seen" is on its way */
-        202: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': Record<string, never>;
-          };
-        };
-        /** @description NOT_FOUND */
-        404: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-      };
-    };
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/conversations/{id}/typing': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    put?: never;
-    /** The operator is typing: the visitor sees "typing…" (throttled, best effort) */
-    post: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path: {
-          id: string;
-        };
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description Noted */
-        202: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': Record<string, never>;
-          };
-        };
-        /** @description NOT_FOUND */
-        404: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-      };
-    };
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/conversations/{id}/attachments': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    put?: never;
-    /** Send the visitor an image, video, audio clip or file (multipart, field "file", ≤ 25 MB) */
-    post: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path: {
-          id: string;
-        };
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description The pending message */
-        202: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Message'];
-          };
-        };
-        /** @description VALIDATION_FAILED: no file */
-        400: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description FORBIDDEN: the chat is not yours */
-        403: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description NOT_FOUND */
-        404: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description PAYLOAD_TOO_LARGE */
-        413: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description REPLY_WINDOW_CLOSED, with details.closedAt */
-        422: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-      };
-    };
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/messages/{id}/retry': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    put?: never;
-    /** Send a failed reply again */
-    post: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path: {
-          id: string;
-        };
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description The message, pending again */
-        202: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Message'];
-          };
-        };
-        /** @description NOT_FOUND */
-        404: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description NOT_RETRYABLE */
-        409: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-      };
-    };
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/canned-responses': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /** What the caller may use: the tenant's, their departments' and their own */
-    get: {
-      parameters: {
-        query?: {
-          /** @description true: what the caller may change (admins: every tenant and department one) rather than what they may use. */
-          manageable?: 'true' | 'false';
-        };
-        header?: never;
-        path?: never;
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description Canned responses by shortcut */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              items: components['schemas']['CannedResponse'][];
+        get?: never;
+        /** Change your password; every other session of yours ends (this one goes on) */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
             };
-          };
-        };
-      };
-    };
-    put?: never;
-    /** Create a canned response (tenant and department ones: admins only) */
-    post: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path?: never;
-        cookie?: never;
-      };
-      requestBody?: {
-        content: {
-          'application/json': components['schemas']['CreateCannedResponseInput'];
-        };
-      };
-      responses: {
-        /** @description The new canned response */
-        201: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['CannedResponse'];
-          };
-        };
-        /** @description FORBIDDEN */
-        403: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description SHORTCUT_TAKEN */
-        409: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-      };
-    };
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/canned-responses/{id}': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    put?: never;
-    post?: never;
-    /** Delete a canned response the caller manages */
-    delete: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path: {
-          id: string;
-        };
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description Deleted */
-        204: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content?: never;
-        };
-        /** @description FORBIDDEN */
-        403: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description NOT_FOUND */
-        404: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-      };
-    };
-    options?: never;
-    head?: never;
-    /** Change the shortcut, title or text of a canned response the caller manages */
-    patch: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path: {
-          id: string;
-        };
-        cookie?: never;
-      };
-      requestBody?: {
-        content: {
-          'application/json': components['schemas']['UpdateCannedResponseInput'];
-        };
-      };
-      responses: {
-        /** @description The changed canned response */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['CannedResponse'];
-          };
-        };
-        /** @description FORBIDDEN */
-        403: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description NOT_FOUND */
-        404: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description SHORTCUT_TAKEN */
-        409: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-      };
-    };
-    trace?: never;
-  };
-  '/api/conversations/{id}/notes': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    put?: never;
-    /** Write a private note for colleagues (never sent to the visitor); "@" + a name or `mentions` notify colleagues (`mention.created`) */
-    post: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path: {
-          id: string;
-        };
-        cookie?: never;
-      };
-      requestBody?: {
-        content: {
-          'application/json': components['schemas']['CreateNoteInput'];
-        };
-      };
-      responses: {
-        /** @description The note: kind "note", direction "internal", with its mentions. Everyone who sees the conversation gets it as `message.created`; each mentioned user also gets the socket event `mention.created` `{conversationId, message (this note), mentionedBy: {id, name} | null, contactName}`. */
-        201: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Message'];
-          };
-        };
-        /** @description VALIDATION_FAILED | INVALID_MENTION: an id in `mentions` is not a colleague who can see the conversation (details.userIds) */
-        400: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description NOT_FOUND */
-        404: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-      };
-    };
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/conversations/{id}/mentionable': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /** The caller's colleagues who may see the conversation now: whom a note can mention (by name) */
-    get: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path: {
-          id: string;
-        };
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description By name */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              items: components['schemas']['Colleague'][];
+            requestBody?: {
+                content: {
+                    "application/json": components["schemas"]["ChangePasswordInput"];
+                };
             };
-          };
-        };
-        /** @description NOT_FOUND */
-        404: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-      };
-    };
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/labels': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /** The workspace's labels, by name */
-    get: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path?: never;
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description Every label */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              items: components['schemas']['Label'][];
+            responses: {
+                /** @description Changed */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description WRONG_PASSWORD | WEAK_PASSWORD | VALIDATION_FAILED */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description DEMO_ACCOUNT: the demo logins keep their passwords */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description TOO_MANY_ATTEMPTS, with Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
             };
-          };
         };
-      };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    put?: never;
-    /** Create a label (admins) */
-    post: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path?: never;
-        cookie?: never;
-      };
-      requestBody?: {
-        content: {
-          'application/json': components['schemas']['CreateLabelInput'];
+    "/api/me": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
         };
-      };
-      responses: {
-        /** @description The new label */
-        201: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Label'];
-          };
-        };
-        /** @description FORBIDDEN */
-        403: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description LABEL_NAME_TAKEN */
-        409: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-      };
-    };
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/labels/{id}': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    put?: never;
-    post?: never;
-    /** Delete a label (admins): it is taken off every conversation */
-    delete: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path: {
-          id: string;
-        };
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description Deleted */
-        204: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content?: never;
-        };
-        /** @description FORBIDDEN */
-        403: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description NOT_FOUND */
-        404: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-      };
-    };
-    options?: never;
-    head?: never;
-    /** Rename or recolour a label (admins); its conversations' panels are updated */
-    patch: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path: {
-          id: string;
-        };
-        cookie?: never;
-      };
-      requestBody?: {
-        content: {
-          'application/json': components['schemas']['UpdateLabelInput'];
-        };
-      };
-      responses: {
-        /** @description The changed label */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Label'];
-          };
-        };
-        /** @description FORBIDDEN */
-        403: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description NOT_FOUND */
-        404: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description LABEL_NAME_TAKEN */
-        409: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-      };
-    };
-    trace?: never;
-  };
-  '/api/conversations/{id}/labels': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    /** Replace a conversation's labels (anyone who sees the conversation) */
-    put: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path: {
-          id: string;
-        };
-        cookie?: never;
-      };
-      requestBody?: {
-        content: {
-          'application/json': components['schemas']['SetConversationLabelsInput'];
-        };
-      };
-      responses: {
-        /** @description The conversation as it is now */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Conversation'];
-          };
-        };
-        /** @description UNKNOWN_LABEL | VALIDATION_FAILED */
-        400: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description NOT_FOUND */
-        404: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-      };
-    };
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/audit-log': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /** What the workspace's admins and supervisors changed, newest first (secrets never appear) */
-    get: {
-      parameters: {
-        query?: {
-          cursor?: string;
-          /** @description Only what this user did */
-          actorId?: string;
-          action?: components['schemas']['AuditAction'];
-          targetType?: components['schemas']['AuditTargetType'];
-          /** @description At or after this instant (ISO 8601) */
-          from?: string;
-          /** @description Before this instant */
-          to?: string;
-          /** @description Entries per page (default 50) */
-          limit?: number;
-        };
-        header?: never;
-        path?: never;
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description A page of entries */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['AuditLogPage'];
-          };
-        };
-        /** @description VALIDATION_FAILED */
-        400: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description FORBIDDEN */
-        403: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-      };
-    };
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/api-tokens': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /** The workspace's API tokens, newest first (never the tokens themselves) */
-    get: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path?: never;
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description Every token */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              items: components['schemas']['ApiToken'][];
+        /** The signed-in user and their business */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
             };
-          };
+            requestBody?: never;
+            responses: {
+                /** @description Who you are */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Identity"];
+                    };
+                };
+            };
         };
-        /** @description FORBIDDEN */
-        403: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-      };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    put?: never;
-    /** Create an API token: `Authorization: Bearer omni_…` then acts as the workspace admin. The token is in this answer only */
-    post: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path?: never;
-        cookie?: never;
-      };
-      requestBody?: {
-        content: {
-          'application/json': components['schemas']['CreateApiTokenInput'];
+    "/api/me/status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
         };
-      };
-      responses: {
-        /** @description The new token, shown this once */
-        201: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['CreatedApiToken'];
-          };
+        get?: never;
+        /** Go online, away or offline */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        status: "online" | "away" | "offline";
+                    };
+                };
+            };
+            responses: {
+                /** @description Your updated user */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            user: components["schemas"]["User"];
+                        };
+                    };
+                };
+            };
         };
-        /** @description FORBIDDEN | USER_SESSION_REQUIRED */
-        403: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-      };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/api-tokens/{id}': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/me/2fa/setup": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Start setting up two-factor sign-in: a new secret, pending until confirmed with a code */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The secret and its otpauth:// URL */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["TwoFactorSetup"];
+                    };
+                };
+                /** @description DEMO_ACCOUNT */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description TWO_FACTOR_ALREADY_ENABLED */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get?: never;
-    put?: never;
-    post?: never;
-    /** Revoke an API token: requests with it are refused from now on */
-    delete: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path: {
-          id: string;
+    "/api/me/2fa/enable": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
         };
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description Revoked */
-        204: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content?: never;
+        get?: never;
+        put?: never;
+        /** Turn two-factor on with a code of the pending secret; every other session of yours ends */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": components["schemas"]["TwoFactorCodeInput"];
+                };
+            };
+            responses: {
+                /** @description On; the recovery codes, shown once */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["TwoFactorRecoveryCodes"];
+                    };
+                };
+                /** @description INVALID_TWO_FACTOR_CODE | VALIDATION_FAILED */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description DEMO_ACCOUNT */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description TWO_FACTOR_ALREADY_ENABLED | TWO_FACTOR_SETUP_NOT_STARTED */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description TOO_MANY_ATTEMPTS, with Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
         };
-        /** @description FORBIDDEN */
-        403: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description NOT_FOUND */
-        404: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-      };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/files/{id}': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/me/2fa/disable": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Turn two-factor off with a current code or a recovery code; every other session of yours ends */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": components["schemas"]["TwoFactorCodeInput"];
+                };
+            };
+            responses: {
+                /** @description Off */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description INVALID_TWO_FACTOR_CODE | VALIDATION_FAILED */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description DEMO_ACCOUNT */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description TWO_FACTOR_NOT_ENABLED */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description TOO_MANY_ATTEMPTS, with Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /** A stored attachment, through the signed link in a message's attachments (fileUrl) */
-    get: {
-      parameters: {
-        query: {
-          expires: number;
-          signature: string;
+    "/api/settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
         };
-        header?: never;
-        path: {
-          id: string;
+        /** The business's settings (everyone of it may read them) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The settings record */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["TenantSettings"];
+                    };
+                };
+            };
         };
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description The file */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Change the business's settings: name, language, automatic close, reminder threshold, capacity, timeouts, notices */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": components["schemas"]["UpdateTenantInput"];
+                };
+            };
+            responses: {
+                /** @description The settings record as it is now */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["TenantSettings"];
+                    };
+                };
+                /** @description VALIDATION_FAILED, with the fields */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
         };
-        /** @description LINK_EXPIRED */
-        403: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description NOT_FOUND */
-        404: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-      };
+        trace?: never;
     };
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/demo': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/tenant": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Change the business (the same fields as PATCH /api/settings), answered as /api/me shows it */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": components["schemas"]["UpdateTenantInput"];
+                };
+            };
+            responses: {
+                /** @description The updated business */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            tenant: components["schemas"]["Tenant"];
+                        };
+                    };
+                };
+                /** @description VALIDATION_FAILED */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        trace?: never;
     };
-    /** Whether demo mode is on, and then the demo logins (shown on the login page) */
-    get: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path?: never;
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description Demo mode and its logins */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['DemoInfo'];
-          };
+    "/api/departments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
         };
-      };
+        /** List the business's departments */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Departments by name */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["Department"][];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Create a department */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": components["schemas"]["DepartmentInput"];
+                };
+            };
+            responses: {
+                /** @description The new department */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Department"];
+                    };
+                };
+                /** @description DEPARTMENT_NAME_TAKEN */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/demo/review-kit': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/departments/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Delete a department (its operators stay, without this membership) */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Deleted */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description NOT_FOUND */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        /** Rename a department */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": components["schemas"]["DepartmentInput"];
+                };
+            };
+            responses: {
+                /** @description The renamed department */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Department"];
+                    };
+                };
+                /** @description NOT_FOUND */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description DEPARTMENT_NAME_TAKEN */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        trace?: never;
     };
-    /** The App Review kit's facts: the reviewer's login and the addresses to visit */
-    get: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path?: never;
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description The kit */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['ReviewKit'];
-          };
+    "/api/departments/{id}/hours": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
         };
-        /** @description FORBIDDEN: operators */
-        403: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
+        /** A department's business hours and whether it is open now */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The hours (timezone null: none set, always open) */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["BusinessHours"];
+                    };
+                };
+                /** @description NOT_FOUND */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
         };
-        /** @description NOT_FOUND: not the demo business, or demo mode is off */
-        404: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
+        /** Set a department's business hours; outside them chats still queue and the visitor gets the away message once */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": components["schemas"]["BusinessHoursInput"];
+                };
+            };
+            responses: {
+                /** @description The saved hours */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["BusinessHours"];
+                    };
+                };
+                /** @description NOT_FOUND */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
         };
-      };
+        post?: never;
+        /** Remove a department's business hours (always open again) */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Removed */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description NOT_FOUND */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/demo/simulator': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/operators": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List the business's users (admins and operators) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Users by name */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["User"][];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Create an operator or admin */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": components["schemas"]["CreateOperatorInput"];
+                };
+            };
+            responses: {
+                /** @description The new user */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["User"];
+                    };
+                };
+                /** @description VALIDATION_FAILED, or WEAK_PASSWORD */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description NOT_FOUND: a department id is unknown */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description EMAIL_TAKEN */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /** The simulator's page, personas, quick replies and sample pictures */
-    get: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path?: never;
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description What the simulator offers */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['SimulatorSetup'];
-          };
+    "/api/operators/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
         };
-        /** @description NOT_FOUND: not the demo business, or demo mode is off */
-        404: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
+        /** One user */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The user */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["User"];
+                    };
+                };
+                /** @description NOT_FOUND */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
         };
-      };
+        put?: never;
+        post?: never;
+        /** Delete a user */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Deleted */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description NOT_FOUND */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description CANNOT_DELETE_SELF | LAST_ADMIN */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        /** Change a user (only the fields sent; password optional) */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": components["schemas"]["UpdateOperatorInput"];
+                };
+            };
+            responses: {
+                /** @description The updated user */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["User"];
+                    };
+                };
+                /** @description VALIDATION_FAILED, or WEAK_PASSWORD */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description DEMO_ACCOUNT: a demo login's password cannot change */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description NOT_FOUND */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description EMAIL_TAKEN | LAST_ADMIN */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        trace?: never;
     };
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/demo/simulator/thread': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/me/preferences": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Your alert preferences: sounds by kind, volume, desktop notifications */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Your preferences */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["AlertPreferences"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Change some of your alert preferences; the rest keep their values */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": components["schemas"]["UpdateAlertPreferencesInput"];
+                };
+            };
+            responses: {
+                /** @description Your preferences after the change */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["AlertPreferences"];
+                    };
+                };
+                /** @description VALIDATION_FAILED */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        trace?: never;
     };
-    /** One persona's Messenger thread as the visitor sees it */
-    get: {
-      parameters: {
-        query: {
-          personaId: string;
+    "/api/invitations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
         };
-        header?: never;
-        path?: never;
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description The thread as the visitor sees it */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['SimulatorThread'];
-          };
+        /** Invitations not yet accepted or revoked (expired ones included: they can be resent) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Pending invitations, newest first */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["Invitation"][];
+                        };
+                    };
+                };
+            };
         };
-        /** @description NOT_FOUND */
-        404: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
+        put?: never;
+        /** Invite someone by e-mail: a link valid 7 days is mailed to them */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": components["schemas"]["CreateInvitationInput"];
+                };
+            };
+            responses: {
+                /** @description The invitation (its mail is on its way) */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Invitation"];
+                    };
+                };
+                /** @description NOT_FOUND: a department */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description EMAIL_TAKEN */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
         };
-      };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/demo/simulator/messages': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/invitations/{id}/resend": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Mail a new link valid 7 days (the previous link stops working) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The invitation with its new expiry */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Invitation"];
+                    };
+                };
+                /** @description NOT_FOUND */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get?: never;
-    put?: never;
-    /** Send as the visitor: a signed webhook to the business's callback URL */
-    post: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path?: never;
-        cookie?: never;
-      };
-      requestBody?: {
-        content: {
-          'application/json': components['schemas']['SimulatorMessageInput'];
+    "/api/invitations/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
         };
-      };
-      responses: {
-        /** @description Delivered to Omni */
-        202: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['SimulatorThreadItem'];
-          };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Revoke an invitation: its link stops working */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Revoked */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description NOT_FOUND */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
         };
-        /** @description VALIDATION_FAILED */
-        400: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description NOT_FOUND */
-        404: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description WEBHOOK_NOT_DELIVERED: the callback URL did not accept it */
-        502: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-      };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/demo/simulator/read': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/invitations/accept/{token}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** What an invitation link's page shows */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    token: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The invitation */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["InvitationPreview"];
+                    };
+                };
+                /** @description INVITATION_EXPIRED: used, expired, revoked or unknown */
+                410: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Accept an invitation: set a password (and name) and sign in */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    token: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": components["schemas"]["AcceptInvitationInput"];
+                };
+            };
+            responses: {
+                /** @description Signed in as the new user */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Session"];
+                    };
+                };
+                /** @description VALIDATION_FAILED, or WEAK_PASSWORD */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description EMAIL_TAKEN */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description INVITATION_EXPIRED: used, expired, revoked or unknown */
+                410: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get?: never;
-    put?: never;
-    /** The visitor saw the page's replies: delivery and read receipts to Omni */
-    post: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path?: never;
-        cookie?: never;
-      };
-      requestBody?: {
-        content: {
-          'application/json': {
-            personaId: string;
-          };
+    "/api/auth/password-reset": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
         };
-      };
-      responses: {
-        /** @description Sent */
-        202: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': Record<string, never>;
-          };
+        get?: never;
+        put?: never;
+        /** Mail a single-use link valid 1 hour; answers the same whether the address has an account or not */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": components["schemas"]["PasswordResetRequestInput"];
+                };
+            };
+            responses: {
+                /** @description A link is on its way if the address has an account */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description TOO_MANY_ATTEMPTS, with Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
         };
-        /** @description NOT_FOUND */
-        404: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-      };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/demo/personas/{file}': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/auth/password-reset/confirm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Set a new password with a mailed link's token; every session of the user ends */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": components["schemas"]["PasswordResetConfirmInput"];
+                };
+            };
+            responses: {
+                /** @description The password is changed; sign in with it */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description VALIDATION_FAILED, or WEAK_PASSWORD */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description RESET_LINK_EXPIRED: used, older than an hour, or unknown */
+                410: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /** A persona's profile picture */
-    get: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path: {
-          file: string;
+    "/api/channels/facebook": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
         };
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description image/svg+xml */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content?: never;
+        /** List the business's Facebook pages with their setup status */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Pages by name */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["FacebookPage"][];
+                        };
+                    };
+                };
+            };
         };
-        /** @description NOT_FOUND */
-        404: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
+        put?: never;
+        /** Connect a Facebook page (the token is checked with the Graph API) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": components["schemas"]["CreateFacebookPageInput"];
+                };
+            };
+            responses: {
+                /** @description The connected page */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["FacebookPage"];
+                    };
+                };
+                /** @description NOT_FOUND: the department is unknown */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description PAGE_ALREADY_CONNECTED */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description FACEBOOK_TOKEN_INVALID, with Facebook's reason */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description FACEBOOK_UNAVAILABLE: Facebook did not answer; nothing was saved */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
         };
-      };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/demo/media/{file}': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/channels/facebook/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One Facebook page */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The page */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["FacebookPage"];
+                    };
+                };
+                /** @description NOT_FOUND */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        /** Disconnect a page (its later events are acknowledged and dropped) */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Deleted */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description NOT_FOUND */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        /** Change a page: replace the token or secret, department, human agent, (de)activate */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": components["schemas"]["UpdateFacebookPageInput"];
+                };
+            };
+            responses: {
+                /** @description The updated page */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["FacebookPage"];
+                    };
+                };
+                /** @description NOT_FOUND */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description PAGE_ALREADY_CONNECTED */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description FACEBOOK_TOKEN_INVALID | FACEBOOK_PAGE_MISMATCH */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description FACEBOOK_UNAVAILABLE */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        trace?: never;
     };
-    /** A sample picture the simulated visitor can send */
-    get: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path: {
-          file: string;
+    "/api/channels/facebook/{id}/check": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
         };
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description image/png */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content?: never;
+        get?: never;
+        put?: never;
+        /** Probe the page now (/me, /app, debug_token): token validity and missing permissions, as the daily probe does */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The page with its health as found */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["FacebookPage"];
+                    };
+                };
+                /** @description NOT_FOUND */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description FACEBOOK_UNAVAILABLE: Facebook did not answer; nothing changed */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
         };
-        /** @description NOT_FOUND */
-        404: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-      };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/metrics': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/channels/facebook/{id}/deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The page's recent webhook deliveries, newest first: verdict, why, events, the messages they became */
+        get: {
+            parameters: {
+                query?: {
+                    cursor?: string;
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description A page of deliveries */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["WebhookDelivery"][];
+                            nextCursor: string | null;
+                        };
+                    };
+                };
+                /** @description NOT_FOUND */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /** Prometheus metrics of the api and the workers; needs Authorization: Bearer $METRICS_TOKEN */
-    get: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path?: never;
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description The Prometheus text exposition format (text/plain; version=0.0.4) */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content?: never;
+    "/api/channels/facebook/{id}/deliveries/{deliveryId}/replay": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
         };
-        /** @description UNAUTHENTICATED: no or another bearer token than METRICS_TOKEN */
-        401: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
+        get?: never;
+        put?: never;
+        /** Process a stored delivery again (exactly once still holds: a processed one creates nothing new) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                    deliveryId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The delivery after the replay */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["DeliveryReplay"];
+                    };
+                };
+                /** @description NOT_FOUND */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description RAW_BODY_NOT_KEPT: its content is not kept, nothing to replay */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
         };
-        /** @description NOT_FOUND: METRICS_TOKEN is not set, so metrics are not served */
-        404: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-      };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
+    "/api/webhooks/facebook/{tenantKey}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Facebook's verification handshake: echoes hub.challenge for a known confirmation code */
+        get: {
+            parameters: {
+                query?: {
+                    "hub.mode"?: string;
+                    "hub.verify_token"?: string;
+                    "hub.challenge"?: string;
+                };
+                header?: never;
+                path: {
+                    tenantKey: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The challenge, as text/plain */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description FORBIDDEN: wrong mode or verify token */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** A signed delivery of Messenger events; answered 200 once stored */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    tenantKey: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Stored; or acknowledged without storing when it names no page of this workspace (a page deleted here but still subscribed: Facebook signs with an app secret Omni may not have) */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description INVALID_JSON | INVALID_PAYLOAD */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description SIGNATURE_MISSING */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description SIGNATURE_INVALID */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description NOT_FOUND: unknown tenant key */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description PAYLOAD_TOO_LARGE */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description TOO_MANY_UNVERIFIED_DELIVERIES: too many unverifiable deliveries to this address in the last minute */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/page-health": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The health of the active pages whose chats the user works (the panel's banners; live through page.updated) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Pages by name */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["PageHealth"][];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/conversations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Conversations you may see: the queue oldest first, others most recent first */
+        get: {
+            parameters: {
+                query?: {
+                    status?: "queued" | "assigned" | "closed";
+                    mine?: "true" | "false";
+                    departmentId?: string;
+                    /** @description Held (or, closed, last held) by */
+                    operatorId?: string;
+                    /** @description Omni's page `id` (not Facebook's) */
+                    pageId?: string;
+                    /** @description Last activity at or after this instant (ISO 8601) */
+                    from?: string;
+                    /** @description Last activity before this instant */
+                    to?: string;
+                    /** @description A piece of the visitor name or of a message text, any case; every status unless `status` is given. Hits that matched a message carry `match`. */
+                    q?: string;
+                    /** @description Only conversations carrying this label */
+                    labelId?: string;
+                    cursor?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description A page of conversations */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["ConversationListItem"][];
+                            nextCursor: string | null;
+                        };
+                    };
+                };
+                /** @description VALIDATION_FAILED: a bad filter or cursor; INVALID_PERIOD: `to` is not after `from` */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/conversations/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One conversation with its visitor, page and reply window */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The conversation */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Conversation"];
+                    };
+                };
+                /** @description NOT_FOUND */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/conversations/{id}/messages": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The history, newest page first (each page in time order); nextCursor goes further back. With `around`, the page around one message; `newerCursor` (as `after`) continues forward */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description The `nextCursor` of a page: the messages before it. */
+                    cursor?: string;
+                    /** @description The `newerCursor` of a page: the messages after it, oldest first. */
+                    after?: string;
+                    /** @description A message of this conversation: the page of history around it (some before, it, some after). */
+                    around?: string;
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description A page of messages */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["MessagePage"];
+                    };
+                };
+                /** @description VALIDATION_FAILED: a bad cursor, or more than one of cursor/after/around */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description NOT_FOUND: the conversation, or `around` is not one of its messages */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Reply to the visitor: stored as pending at once, then sent through the Send API */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": {
+                        text: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description The pending message */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Message"];
+                    };
+                };
+                /** @description VALIDATION_FAILED */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description FORBIDDEN: the chat is not yours */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description NOT_FOUND */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description CONVERSATION_CLOSED */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description REPLY_WINDOW_CLOSED, with details.closedAt */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/contacts/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A visitor and their earlier conversations (episodes), if you may see the visitor's conversation */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The visitor with their episodes */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Contact"];
+                    };
+                };
+                /** @description NOT_FOUND */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        /** Erase a visitor's data (their request to have it deleted): messages, notes, files, name, photo and PSID go; the conversations stay as anonymous stubs for the statistics (an open one is closed). Recorded in the audit log */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Erased */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description FORBIDDEN: admins only */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description NOT_FOUND */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/data-deletion/{tenantKey}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The workspace's public page telling a visitor how to have their data deleted (the app's data-deletion URL for Meta), in English or Russian */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description en or ru; else Accept-Language */
+                    lang?: string;
+                };
+                header?: never;
+                path: {
+                    tenantKey: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The page, as text/html */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description NOT_FOUND: unknown workspace key */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/data-deletion/status/{code}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A data deletion request's status page, opened by its confirmation code */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description en or ru; else Accept-Language */
+                    lang?: string;
+                };
+                header?: never;
+                path: {
+                    code: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The page, as text/html */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description NOT_FOUND: unknown confirmation code */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/webhooks/facebook/{tenantKey}/data-deletion": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Facebook's data deletion request callback: a form field signed_request (HMAC-SHA256 with the app secret of one of the workspace's pages), answered with the status page and a confirmation code */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    tenantKey: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Recorded */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["DataDeletionCallbackAnswer"];
+                    };
+                };
+                /** @description SIGNED_REQUEST_MISSING | SIGNED_REQUEST_INVALID */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description NOT_FOUND: unknown workspace key */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description PAYLOAD_TOO_LARGE */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/queue/stats": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Figures over a period: service level, speed of answer, handling time, unserved chats, chats per operator */
+        get: {
+            parameters: {
+                query: {
+                    from: string;
+                    to: string;
+                    departmentId?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description For the period asked */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["QueueStats"];
+                    };
+                };
+                /** @description VALIDATION_FAILED: a bad or too long period */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/queue": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The live queue: per department waiting, longest wait, in progress, operators online and free slots; every operator's load */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description As of `at` */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["QueueFigures"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/conversations/{id}/take": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Take a waiting conversation (you must be online or away, with room) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The conversation as it is now */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Conversation"];
+                    };
+                };
+                /** @description NOT_FOUND */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description ALREADY_ASSIGNED | AT_CAPACITY | OPERATOR_OFFLINE | CONVERSATION_CLOSED */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/conversations/{id}/transfer": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Hand a conversation to an operator (with room) or to a department's queue, optionally with a note for them */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": components["schemas"]["TransferTarget"];
+                };
+            };
+            responses: {
+                /** @description The conversation as it is now */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Conversation"];
+                    };
+                };
+                /** @description VALIDATION_FAILED: give operatorId or departmentId (and a non-empty note, if any) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description FORBIDDEN: the chat is held by someone else */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description NOT_FOUND: the conversation, operator or department */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description ALREADY_ASSIGNED | AT_CAPACITY | OPERATOR_OFFLINE | CONVERSATION_CLOSED */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/conversations/{id}/close": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Close a conversation (it reopens when the visitor writes again) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The conversation as it is now */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Conversation"];
+                    };
+                };
+                /** @description FORBIDDEN: the chat is held by someone else */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description NOT_FOUND */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/conversations/{id}/assign": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Steer: give a waiting or held conversation to an operator of its department (yourself: take it over); admins, and supervisors for their departments' chats */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": components["schemas"]["AssignTarget"];
+                };
+            };
+            responses: {
+                /** @description The conversation, now held by that operator */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Conversation"];
+                    };
+                };
+                /** @description VALIDATION_FAILED */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description FORBIDDEN: not an admin, or not a supervisor of the chat's department */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description NOT_FOUND: the conversation or the operator */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description ALREADY_ASSIGNED | AT_CAPACITY (unless force) | OPERATOR_OFFLINE | NOT_IN_DEPARTMENT | CONVERSATION_CLOSED */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/conversations/{id}/reopen": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Follow up: take a closed conversation back to write to the visitor (inside the reply window, with room) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The conversation, now yours */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Conversation"];
+                    };
+                };
+                /** @description NOT_FOUND */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description CONVERSATION_NOT_CLOSED | VISITOR_HAS_OPEN_CONVERSATION | AT_CAPACITY | OPERATOR_OFFLINE */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description REPLY_WINDOW_CLOSED, with details.closedAt */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/conversations/{id}/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The conversation's queue history: assignments, transfers, requeues, closes */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Oldest first */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["ConversationEvent"][];
+                        };
+                    };
+                };
+                /** @description NOT_FOUND */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/conversations/{id}/seen": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The operator opened the chat: clears their unread count; the visitor sees "seen" (best effort) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Done; the "seen" is on its way */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": Record<string, never>;
+                    };
+                };
+                /** @description NOT_FOUND */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/conversations/{id}/typing": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The operator is typing: the visitor sees "typing…" (throttled, best effort) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Noted */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": Record<string, never>;
+                    };
+                };
+                /** @description NOT_FOUND */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/conversations/{id}/attachments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Send the visitor an image, video, audio clip or file (multipart, field "file", ≤ 25 MB) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The pending message */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Message"];
+                    };
+                };
+                /** @description VALIDATION_FAILED: no file */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description FORBIDDEN: the chat is not yours */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description NOT_FOUND */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description PAYLOAD_TOO_LARGE */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description REPLY_WINDOW_CLOSED, with details.closedAt */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/messages/{id}/retry": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Send a failed reply again */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The message, pending again */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Message"];
+                    };
+                };
+                /** @description NOT_FOUND */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description NOT_RETRYABLE */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/canned-responses": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** What the caller may use: the tenant's, their departments' and their own */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description true: what the caller may change (admins: every tenant and department one) rather than what they may use. */
+                    manageable?: "true" | "false";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Canned responses by shortcut */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["CannedResponse"][];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Create a canned response (tenant and department ones: admins only) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": components["schemas"]["CreateCannedResponseInput"];
+                };
+            };
+            responses: {
+                /** @description The new canned response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CannedResponse"];
+                    };
+                };
+                /** @description FORBIDDEN */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description SHORTCUT_TAKEN */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/canned-responses/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Delete a canned response the caller manages */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Deleted */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description FORBIDDEN */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description NOT_FOUND */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        /** Change the shortcut, title or text of a canned response the caller manages */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": components["schemas"]["UpdateCannedResponseInput"];
+                };
+            };
+            responses: {
+                /** @description The changed canned response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CannedResponse"];
+                    };
+                };
+                /** @description FORBIDDEN */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description NOT_FOUND */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description SHORTCUT_TAKEN */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/api/conversations/{id}/notes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Write a private note for colleagues (never sent to the visitor); "@" + a name or `mentions` notify colleagues (`mention.created`) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": components["schemas"]["CreateNoteInput"];
+                };
+            };
+            responses: {
+                /** @description The note: kind "note", direction "internal", with its mentions. Everyone who sees the conversation gets it as `message.created`; each mentioned user also gets the socket event `mention.created` `{conversationId, message (this note), mentionedBy: {id, name} | null, contactName}`. */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Message"];
+                    };
+                };
+                /** @description VALIDATION_FAILED | INVALID_MENTION: an id in `mentions` is not a colleague who can see the conversation (details.userIds) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description NOT_FOUND */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/conversations/{id}/mentionable": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The caller's colleagues who may see the conversation now: whom a note can mention (by name) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description By name */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["Colleague"][];
+                        };
+                    };
+                };
+                /** @description NOT_FOUND */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/labels": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The workspace's labels, by name */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Every label */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["Label"][];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Create a label (admins) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": components["schemas"]["CreateLabelInput"];
+                };
+            };
+            responses: {
+                /** @description The new label */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Label"];
+                    };
+                };
+                /** @description FORBIDDEN */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description LABEL_NAME_TAKEN */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/labels/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Delete a label (admins): it is taken off every conversation */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Deleted */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description FORBIDDEN */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description NOT_FOUND */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        /** Rename or recolour a label (admins); its conversations' panels are updated */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": components["schemas"]["UpdateLabelInput"];
+                };
+            };
+            responses: {
+                /** @description The changed label */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Label"];
+                    };
+                };
+                /** @description FORBIDDEN */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description NOT_FOUND */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description LABEL_NAME_TAKEN */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/api/conversations/{id}/labels": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Replace a conversation's labels (anyone who sees the conversation) */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": components["schemas"]["SetConversationLabelsInput"];
+                };
+            };
+            responses: {
+                /** @description The conversation as it is now */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Conversation"];
+                    };
+                };
+                /** @description UNKNOWN_LABEL | VALIDATION_FAILED */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description NOT_FOUND */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/audit-log": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** What the workspace's admins and supervisors changed, newest first (secrets never appear) */
+        get: {
+            parameters: {
+                query?: {
+                    cursor?: string;
+                    /** @description Only what this user did */
+                    actorId?: string;
+                    action?: components["schemas"]["AuditAction"];
+                    targetType?: components["schemas"]["AuditTargetType"];
+                    /** @description At or after this instant (ISO 8601) */
+                    from?: string;
+                    /** @description Before this instant */
+                    to?: string;
+                    /** @description Entries per page (default 50) */
+                    limit?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description A page of entries */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["AuditLogPage"];
+                    };
+                };
+                /** @description VALIDATION_FAILED */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description FORBIDDEN */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/api-tokens": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The workspace's API tokens, newest first (never the tokens themselves) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Every token */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["ApiToken"][];
+                        };
+                    };
+                };
+                /** @description FORBIDDEN */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Create an API token: `Authorization: Bearer omni_…` then acts as the workspace admin. The token is in this answer only */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": components["schemas"]["CreateApiTokenInput"];
+                };
+            };
+            responses: {
+                /** @description The new token, shown this once */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CreatedApiToken"];
+                    };
+                };
+                /** @description FORBIDDEN | USER_SESSION_REQUIRED */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/api-tokens/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Revoke an API token: requests with it are refused from now on */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Revoked */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description FORBIDDEN */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description NOT_FOUND */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/files/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A stored attachment, through the signed link in a message's attachments (fileUrl) */
+        get: {
+            parameters: {
+                query: {
+                    expires: number;
+                    signature: string;
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The file */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description LINK_EXPIRED */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description NOT_FOUND */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/demo": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Whether demo mode is on, and then the demo logins (shown on the login page) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Demo mode and its logins */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["DemoInfo"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/demo/review-kit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The App Review kit's facts: the reviewer's login and the addresses to visit */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The kit */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ReviewKit"];
+                    };
+                };
+                /** @description FORBIDDEN: operators */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description NOT_FOUND: not the demo business, or demo mode is off */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/demo/simulator": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The simulator's page, personas, quick replies and sample pictures */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description What the simulator offers */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["SimulatorSetup"];
+                    };
+                };
+                /** @description NOT_FOUND: not the demo business, or demo mode is off */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/demo/simulator/thread": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One persona's Messenger thread as the visitor sees it */
+        get: {
+            parameters: {
+                query: {
+                    personaId: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The thread as the visitor sees it */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["SimulatorThread"];
+                    };
+                };
+                /** @description NOT_FOUND */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/demo/simulator/messages": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Send as the visitor: a signed webhook to the business's callback URL */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": components["schemas"]["SimulatorMessageInput"];
+                };
+            };
+            responses: {
+                /** @description Delivered to Omni */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["SimulatorThreadItem"];
+                    };
+                };
+                /** @description VALIDATION_FAILED */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description NOT_FOUND */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description WEBHOOK_NOT_DELIVERED: the callback URL did not accept it */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/demo/simulator/read": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The visitor saw the page's replies: delivery and read receipts to Omni */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": {
+                        personaId: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Sent */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": Record<string, never>;
+                    };
+                };
+                /** @description NOT_FOUND */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/demo/personas/{file}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A persona's profile picture */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    file: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description image/svg+xml */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description NOT_FOUND */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/demo/media/{file}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A sample picture the simulated visitor can send */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    file: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description image/png */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description NOT_FOUND */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/metrics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Prometheus metrics of the api and the workers; needs Authorization: Bearer $METRICS_TOKEN */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The Prometheus text exposition format (text/plain; version=0.0.4) */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description UNAUTHENTICATED: no or another bearer token than METRICS_TOKEN */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description NOT_FOUND: METRICS_TOKEN is not set, so metrics are not served */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
-  schemas: {
-    SignUpInput: {
-      tenantName: string;
-      name: string;
-      email: string;
-      /** @description At least 10 characters, not one of the common passwords (else 400 WEAK_PASSWORD). */
-      password: string;
-    };
-    LogInInput: {
-      email: string;
-      password: string;
-      /** @description For a user with two-factor on: the 6-digit code from their app, or one of their recovery codes */
-      code?: string;
-    };
-    ChangePasswordInput: {
-      currentPassword: string;
-      /** @description At least 10 characters, not one of the common passwords (else 400 WEAK_PASSWORD). */
-      newPassword: string;
-    };
-    TwoFactorCodeInput: {
-      /** @description The 6-digit code from the authenticator app, or a recovery code */
-      code: string;
-    };
-    UpdateTenantInput: {
-      name?: string;
-      defaultMaxChats?: number;
-      firstResponseTimeoutSeconds?: number | null;
-      /** @enum {string} */
-      language?: 'en' | 'ru' | 'bn';
-      /** @description 1–10080, or null: never */
-      autoCloseAfterMinutes?: number | null;
-      unansweredReminderSeconds?: number;
-      queueNoticeEnabled?: boolean;
-      offlineNoticeEnabled?: boolean;
-      require2faForAdmins?: boolean;
-      /** @description An e-mail address or an http(s) URL; null or empty: none */
-      privacyContact?: string | null;
-      csat?: {
-        enabled?: boolean;
-        /** @description null or empty: the default in the tenant's language */
-        question?: string | null;
-      };
-    };
-    DepartmentInput: {
-      name: string;
-    };
-    BusinessHoursInput: {
-      /**
-       * @description An IANA time zone
-       * @example Europe/Moscow
-       */
-      timezone: string;
-      weekly: {
-        day: number;
-        /** @description Inclusive, local time */
-        from: string;
-        /** @description Exclusive, local time; "24:00" is the end of the day */
-        to: string;
-      }[];
-      holidays: string[];
-      awayMessage?: string | null;
-    };
-    CreateOperatorInput: {
-      email: string;
-      name: string;
-      /** @description At least 10 characters, not one of the common passwords (else 400 WEAK_PASSWORD). */
-      password: string;
-      /**
-       * @default operator
-       * @enum {string}
-       */
-      role?: 'admin' | 'supervisor' | 'operator';
-      /** @default [] */
-      departmentIds?: string[];
-      /** @default null */
-      maxChats?: number | null;
-    };
-    UpdateOperatorInput: {
-      email?: string;
-      name?: string;
-      /** @description At least 10 characters, not one of the common passwords (else 400 WEAK_PASSWORD). */
-      password?: string;
-      /** @enum {string} */
-      role?: 'admin' | 'supervisor' | 'operator';
-      departmentIds?: string[];
-      maxChats?: number | null;
-    };
-    UpdateAlertPreferencesInput: {
-      sounds?: {
-        /** @description A chat is assigned to me or starts waiting. */
-        newChat?: boolean;
-        /** @description A visitor writes in a chat I hold. */
-        newMessage?: boolean;
-        /** @description Repeats every 30 s while a chat of mine waits for an answer longer than the tenant's unansweredReminderSeconds, or while the queue has chats I could take. */
-        reminder?: boolean;
-      };
-      volume?: number;
-      desktopNotifications?: boolean;
-    };
-    CreateInvitationInput: {
-      email: string;
-      name: string;
-      /**
-       * @default operator
-       * @enum {string}
-       */
-      role?: 'admin' | 'supervisor' | 'operator';
-      /** @default [] */
-      departmentIds?: string[];
-      /** @default null */
-      maxChats?: number | null;
-    };
-    AcceptInvitationInput: {
-      name?: string;
-      /** @description At least 10 characters, not one of the common passwords (else 400 WEAK_PASSWORD). */
-      password: string;
-    };
-    PasswordResetRequestInput: {
-      email: string;
-    };
-    PasswordResetConfirmInput: {
-      token: string;
-      /** @description At least 10 characters, not one of the common passwords (else 400 WEAK_PASSWORD). */
-      password: string;
-    };
-    CreateFacebookPageInput: {
-      name: string;
-      accessToken: string;
-      verifyToken?: string;
-      appSecret: string;
-      /** @default null */
-      departmentId?: string | null;
-      /** @default false */
-      humanAgentEnabled?: boolean;
-    };
-    UpdateFacebookPageInput: {
-      name?: string;
-      accessToken?: string;
-      verifyToken?: string;
-      appSecret?: string;
-      departmentId?: string | null;
-      humanAgentEnabled?: boolean;
-      active?: boolean;
-    };
-    TransferTarget:
-      | {
-          /** Format: uuid */
-          operatorId: string;
-          /** @description A note for whoever gets the chat, stored with the transfer as a note message ("@" + a name mentions a colleague who can see it) */
-          note?: string;
-        }
-      | {
-          /** Format: uuid */
-          departmentId: string;
-          /** @description A note for whoever gets the chat, stored with the transfer as a note message ("@" + a name mentions a colleague who can see it) */
-          note?: string;
+    schemas: {
+        SignUpInput: {
+            tenantName: string;
+            name: string;
+            email: string;
+            /** @description At least 10 characters, not one of the common passwords (else 400 WEAK_PASSWORD). */
+            password: string;
         };
-    AssignTarget: {
-      /** Format: uuid */
-      operatorId: string;
-      /** @description Give it even when the operator's capacity is reached */
-      force?: boolean;
-    };
-    CreateCannedResponseInput: {
-      /** @description One word, case-insensitive, typed after `/`; a leading `/` is dropped. */
-      shortcut: string;
-      title?: string | null;
-      /** @description May use {{visitor.first_name}}, {{visitor.name}}, {{operator.name}} and {{page.name}}; the panel fills them in. */
-      text: string;
-      /** @enum {string} */
-      scope: 'tenant' | 'department' | 'personal';
-      /** Format: uuid */
-      departmentId?: string;
-    };
-    UpdateCannedResponseInput: {
-      /** @description One word, case-insensitive, typed after `/`; a leading `/` is dropped. */
-      shortcut?: string;
-      title?: string | null;
-      /** @description May use {{visitor.first_name}}, {{visitor.name}}, {{operator.name}} and {{page.name}}; the panel fills them in. */
-      text?: string;
-    };
-    CreateNoteInput: {
-      text: string;
-      /** @description Colleagues to mention besides those named in the text as "@" + their name. Each must be a user of the tenant who may see the conversation (else 400 INVALID_MENTION); the author is never mentioned. */
-      mentions?: string[];
-    };
-    CreateLabelInput: {
-      /** @description Unique in the workspace, ignoring case. */
-      name: string;
-      /**
-       * @description `#rrggbb`
-       * @example #1a7f5a
-       */
-      color: string;
-    };
-    UpdateLabelInput: {
-      /** @description Unique in the workspace, ignoring case. */
-      name?: string;
-      /**
-       * @description `#rrggbb`
-       * @example #1a7f5a
-       */
-      color?: string;
-    };
-    SetConversationLabelsInput: {
-      /** @description Every label the conversation should carry (the tenant's); [] clears */
-      labelIds: string[];
-    };
-    /**
-     * @description What was done, `<target type>.<verb>`: stable codes, only ever added to
-     * @enum {string}
-     */
-    AuditAction:
-      | 'page.created'
-      | 'page.updated'
-      | 'page.deleted'
-      | 'operator.created'
-      | 'operator.updated'
-      | 'operator.deleted'
-      | 'department.created'
-      | 'department.updated'
-      | 'department.deleted'
-      | 'department.hours_updated'
-      | 'settings.updated'
-      | 'label.created'
-      | 'label.updated'
-      | 'label.deleted'
-      | 'canned_response.created'
-      | 'canned_response.updated'
-      | 'canned_response.deleted'
-      | 'invitation.created'
-      | 'invitation.resent'
-      | 'invitation.revoked'
-      | 'conversation.assigned'
-      | 'conversation.taken_over'
-      | 'conversation.transferred'
-      | 'conversation.closed'
-      | 'api_token.created'
-      | 'api_token.revoked'
-      | 'contact.erased';
-    /** @enum {string} */
-    AuditTargetType:
-      | 'page'
-      | 'operator'
-      | 'department'
-      | 'settings'
-      | 'label'
-      | 'canned_response'
-      | 'invitation'
-      | 'conversation'
-      | 'api_token'
-      | 'contact';
-    CreateApiTokenInput: {
-      /** @description What the token is for, e.g. "CRM sync" */
-      name: string;
-    };
-    SimulatorMessageInput: {
-      personaId: string;
-      text?: string;
-      imageId?: string;
-      quickReplyPayload?: string;
-    };
-    Health: {
-      /** @enum {string} */
-      status: 'ok' | 'degraded';
-      /** @enum {string} */
-      db: 'ok' | 'down';
-      /** @enum {string} */
-      redis: 'ok' | 'down';
-      /** @enum {string} */
-      worker: 'ok' | 'missing' | 'unknown';
-    };
-    Error: {
-      error: {
-        /** @example VALIDATION_FAILED */
-        code: string;
-        message: string;
-        details?: {
-          [key: string]: unknown;
+        LogInInput: {
+            email: string;
+            password: string;
+            /** @description For a user with two-factor on: the 6-digit code from their app, or one of their recovery codes */
+            code?: string;
         };
-      };
-    };
-    Session: {
-      user: components['schemas']['CurrentUser'];
-      tenant: components['schemas']['Tenant'];
-      /** @description Send as "Authorization: Bearer <token>". */
-      token: string;
-    };
-    CurrentUser: {
-      id: string;
-      email: string;
-      name: string;
-      /** @enum {string} */
-      role: 'admin' | 'supervisor' | 'operator' | 'reviewer';
-      /** @enum {string} */
-      status: 'online' | 'away' | 'offline';
-      /** @description Simultaneous chats; null means the tenant's default. */
-      maxChats: number | null;
-      departmentIds: string[];
-      /** @description Signs in with a code from an authenticator app besides the password */
-      twoFactorEnabled: boolean;
-      /** Format: date-time */
-      createdAt: string;
-      /** @description An admin whose business requires two-factor (settings.require2faForAdmins) and who has not set it up: until they do, every route but GET /api/me, logout and /api/me/2fa/setup|enable answers 403 TWO_FACTOR_SETUP_REQUIRED */
-      twoFactorSetupRequired: boolean;
-    };
-    Tenant: {
-      id: string;
-      /** @description Public, unguessable id used in the webhook URL. */
-      key: string;
-      /** @description Paste this into the Facebook app as the callback URL. */
-      callbackUrl: string;
-      /** @description The public page telling visitors how to have their data deleted: the app's data deletion instructions URL */
-      dataDeletionUrl: string;
-      /** @description Where Facebook may send data deletion requests (the app's callback URL for them) */
-      dataDeletionCallbackUrl: string;
-      name: string;
-      /**
-       * @description Of the automatic messages to visitors
-       * @enum {string}
-       */
-      language: 'en' | 'ru' | 'bn';
-      /** @description Assigned chats whose visitor wrote nothing for this many minutes (counted from the later of their last message and the assignment) close by themselves; null: never */
-      autoCloseAfterMinutes: number | null;
-      /** @description After this many seconds an unanswered visitor message in a held chat makes the operator's reminder repeat */
-      unansweredReminderSeconds: number;
-      /** @description Chats an operator may hold unless their own limit says otherwise */
-      defaultMaxChats: number;
-      /** @description An automatically assigned chat unanswered this long goes to another operator; null: off */
-      firstResponseTimeoutSeconds: number | null;
-      /** @description A visitor who starts waiting is told their place in the queue and the expected wait */
-      queueNoticeEnabled: boolean;
-      /** @description A visitor who starts waiting is told when nobody of the department is online */
-      offlineNoticeEnabled: boolean;
-      csat: components['schemas']['CsatSettings'];
-      /** @description Admins sign in with a second factor; one without it must set it up before anything else (their sessions answer 403 TWO_FACTOR_SETUP_REQUIRED elsewhere) */
-      require2faForAdmins: boolean;
-      /** @description An e-mail or web address where a visitor asks for their data to be deleted, shown on the public data-deletion page; null: none */
-      privacyContact: string | null;
-      /** @description The demo business, with its Messenger simulator and App Review kit (demo mode) */
-      demo: boolean;
-    };
-    CsatSettings: {
-      /** @description Closing a chat whose reply window is open asks the visitor for a rating 1–5 (once per close, never outside the window) */
-      enabled: boolean;
-      /** @description The survey's question; null: the default in the tenant's language */
-      question: string | null;
-    };
-    Identity: {
-      user: components['schemas']['CurrentUser'];
-      tenant: components['schemas']['Tenant'];
-    };
-    User: {
-      id: string;
-      email: string;
-      name: string;
-      /** @enum {string} */
-      role: 'admin' | 'supervisor' | 'operator' | 'reviewer';
-      /** @enum {string} */
-      status: 'online' | 'away' | 'offline';
-      /** @description Simultaneous chats; null means the tenant's default. */
-      maxChats: number | null;
-      departmentIds: string[];
-      /** @description Signs in with a code from an authenticator app besides the password */
-      twoFactorEnabled: boolean;
-      /** Format: date-time */
-      createdAt: string;
-    };
-    TwoFactorSetup: {
-      /** @description Base32, for typing into the app by hand */
-      secret: string;
-      /** @description otpauth://totp/… (SHA-1, 30 s, 6 digits): what the QR code holds */
-      otpauthUrl: string;
-    };
-    TwoFactorRecoveryCodes: {
-      /** @description Each signs in once in place of a code; shown only now, stored hashed */
-      recoveryCodes: string[];
-    };
-    TenantSettings: {
-      name: string;
-      /**
-       * @description Of the automatic messages to visitors
-       * @enum {string}
-       */
-      language: 'en' | 'ru' | 'bn';
-      /** @description Assigned chats whose visitor wrote nothing for this many minutes (counted from the later of their last message and the assignment) close by themselves; null: never */
-      autoCloseAfterMinutes: number | null;
-      /** @description After this many seconds an unanswered visitor message in a held chat makes the operator's reminder repeat */
-      unansweredReminderSeconds: number;
-      /** @description Chats an operator may hold unless their own limit says otherwise */
-      defaultMaxChats: number;
-      /** @description An automatically assigned chat unanswered this long goes to another operator; null: off */
-      firstResponseTimeoutSeconds: number | null;
-      /** @description A visitor who starts waiting is told their place in the queue and the expected wait */
-      queueNoticeEnabled: boolean;
-      /** @description A visitor who starts waiting is told when nobody of the department is online */
-      offlineNoticeEnabled: boolean;
-      csat: components['schemas']['CsatSettings'];
-      /** @description Admins sign in with a second factor; one without it must set it up before anything else (their sessions answer 403 TWO_FACTOR_SETUP_REQUIRED elsewhere) */
-      require2faForAdmins: boolean;
-      /** @description An e-mail or web address where a visitor asks for their data to be deleted, shown on the public data-deletion page; null: none */
-      privacyContact: string | null;
-    };
-    Department: {
-      id: string;
-      name: string;
-      operatorCount: number;
-      /** @description Open now by its business hours (always, without) */
-      open: boolean;
-      /** Format: date-time */
-      createdAt: string;
-    };
-    BusinessHours: {
-      /** @description null: no hours set, the department is always open */
-      timezone: string | null;
-      weekly: {
-        day: number;
-        from: string;
-        to: string;
-      }[];
-      holidays: string[];
-      awayMessage: string | null;
-      /** @description Open right now */
-      open: boolean;
-    };
-    AlertPreferences: {
-      sounds: {
-        /** @description A chat is assigned to me or starts waiting. */
-        newChat: boolean;
-        /** @description A visitor writes in a chat I hold. */
-        newMessage: boolean;
-        /** @description Repeats every 30 s while a chat of mine waits for an answer longer than the tenant's unansweredReminderSeconds, or while the queue has chats I could take. */
-        reminder: boolean;
-      };
-      volume: number;
-      desktopNotifications: boolean;
-    };
-    Invitation: {
-      id: string;
-      email: string;
-      name: string;
-      /** @enum {string} */
-      role: 'admin' | 'supervisor' | 'operator';
-      departmentIds: string[];
-      maxChats: number | null;
-      /** Format: date-time */
-      expiresAt: string;
-      /** Format: date-time */
-      createdAt: string;
-    };
-    InvitationPreview: {
-      tenantName: string;
-      email: string;
-      name: string;
-    };
-    FacebookPage: {
-      id: string;
-      name: string;
-      /** @description Facebook's page id, resolved from the token. */
-      pageId: string;
-      /** @description The page's name on Facebook. */
-      pageName: string;
-      departmentId: string | null;
-      active: boolean;
-      humanAgentEnabled: boolean;
-      /** @description The demo's page: Omni's sandbox Graph API plays Facebook for it. */
-      sandbox: boolean;
-      callbackUrl: string;
-      verifyToken: string;
-      /** @description Last four characters; the token is never returned. */
-      accessTokenHint: string;
-      /** @description Last four characters; the secret is never returned. */
-      appSecretHint: string;
-      /** @description The app the token belongs to (GET /app with the page token); read-only. */
-      appId: string | null;
-      status: {
-        tokenValid: boolean;
-        /** @description Required permissions (pages_messaging, pages_manage_metadata, pages_read_engagement, pages_show_list) the token lacks, per debug_token. */
-        missingPermissions: string[];
-        /** @description When the token's validity and permissions were last probed. */
-        healthCheckedAt: string | null;
-        webhookVerifiedAt: string | null;
-        subscribed: boolean;
-        lastEventAt: string | null;
-        lastError: string | null;
-      };
-      /** Format: date-time */
-      createdAt: string;
-    };
-    WebhookDelivery: {
-      id: string;
-      receivedAt: string;
-      /** @enum {string} */
-      status: 'pending' | 'processed' | 'failed' | 'ignored';
-      /** @description Events in the delivery; null when its body is not kept */
-      events: number | null;
-      /** @description Why it was ignored or failed (or why the last attempt failed) */
-      error: string | null;
-      /** @description The messages it became */
-      messageIds: string[];
-      /** @description The same messages with their conversations (addition) */
-      messages: {
-        id: string;
-        conversationId: string;
-      }[];
-      /** @description Events kept for diagnosis only, not made messages (addition) */
-      diagnostics: components['schemas']['DeliveryDiagnostic'][];
-      attempts: number;
-      processedAt: string | null;
-      /** @description Its body is kept (ignored deliveries never keep theirs) */
-      canReplay: boolean;
-    };
-    DeliveryDiagnostic: {
-      /** @description The event's type (optin, handover, invalid, …) */
-      type: string;
-      /** @description The visitor it was about, as Facebook sent it */
-      psid: string;
-      /** @description For an invalid event: what made it so */
-      reason: string | null;
-    };
-    DeliveryReplay: {
-      /** @constant */
-      replayed: true;
-      /** @description Messages this replay created: 0 for a delivery already processed */
-      newMessages: number;
-      delivery: components['schemas']['WebhookDelivery'];
-    };
-    PageHealth: {
-      id: string;
-      name: string;
-      pageName: string;
-      departmentId: string | null;
-      /** @description The token works and has every permission needed. */
-      healthy: boolean;
-      tokenValid: boolean;
-      missingPermissions: string[];
-      checkedAt: string | null;
-      /** @description The open incident while the page is unhealthy: a banner dismissed for one comes back for the next. */
-      incident: {
-        id: string;
-        /** @enum {string} */
-        kind: 'token_invalid' | 'permissions_missing';
-        /** Format: date-time */
-        openedAt: string;
-      } | null;
-    };
-    ConversationListItem: {
-      id: string;
-      /** @enum {string} */
-      status: 'queued' | 'assigned' | 'closed';
-      departmentId: string | null;
-      operatorId: string | null;
-      channel: {
-        /** @constant */
-        type: 'facebook';
-        pageId: string;
-        pageName: string;
-      };
-      contact: {
-        id: string;
-        psid: string;
-        name: string;
-        /** @description As Facebook gives it; null without a profile (unlike name) */
-        firstName: string | null;
-        lastName: string | null;
-        avatarUrl: string | null;
+        ChangePasswordInput: {
+            currentPassword: string;
+            /** @description At least 10 characters, not one of the common passwords (else 400 WEAK_PASSWORD). */
+            newPassword: string;
+        };
+        TwoFactorCodeInput: {
+            /** @description The 6-digit code from the authenticator app, or a recovery code */
+            code: string;
+        };
+        UpdateTenantInput: {
+            name?: string;
+            defaultMaxChats?: number;
+            firstResponseTimeoutSeconds?: number | null;
+            /** @enum {string} */
+            language?: "en" | "ru" | "bn";
+            /** @description 1–10080, or null: never */
+            autoCloseAfterMinutes?: number | null;
+            unansweredReminderSeconds?: number;
+            queueNoticeEnabled?: boolean;
+            offlineNoticeEnabled?: boolean;
+            require2faForAdmins?: boolean;
+            /** @description An e-mail address or an http(s) URL; null or empty: none */
+            privacyContact?: string | null;
+            csat?: {
+                enabled?: boolean;
+                /** @description null or empty: the default in the tenant's language */
+                question?: string | null;
+            };
+        };
+        DepartmentInput: {
+            name: string;
+        };
+        BusinessHoursInput: {
+            /**
+             * @description An IANA time zone
+             * @example Europe/Moscow
+             */
+            timezone: string;
+            weekly: {
+                day: number;
+                /** @description Inclusive, local time */
+                from: string;
+                /** @description Exclusive, local time; "24:00" is the end of the day */
+                to: string;
+            }[];
+            holidays: string[];
+            awayMessage?: string | null;
+        };
+        CreateOperatorInput: {
+            email: string;
+            name: string;
+            /** @description At least 10 characters, not one of the common passwords (else 400 WEAK_PASSWORD). */
+            password: string;
+            /**
+             * @default operator
+             * @enum {string}
+             */
+            role?: "admin" | "supervisor" | "operator";
+            /** @default [] */
+            departmentIds?: string[];
+            /** @default null */
+            maxChats?: number | null;
+        };
+        UpdateOperatorInput: {
+            email?: string;
+            name?: string;
+            /** @description At least 10 characters, not one of the common passwords (else 400 WEAK_PASSWORD). */
+            password?: string;
+            /** @enum {string} */
+            role?: "admin" | "supervisor" | "operator";
+            departmentIds?: string[];
+            maxChats?: number | null;
+        };
+        UpdateAlertPreferencesInput: {
+            sounds?: {
+                /** @description A chat is assigned to me or starts waiting. */
+                newChat?: boolean;
+                /** @description A visitor writes in a chat I hold. */
+                newMessage?: boolean;
+                /** @description Repeats every 30 s while a chat of mine waits for an answer longer than the tenant's unansweredReminderSeconds, or while the queue has chats I could take. */
+                reminder?: boolean;
+            };
+            volume?: number;
+            desktopNotifications?: boolean;
+        };
+        CreateInvitationInput: {
+            email: string;
+            name: string;
+            /**
+             * @default operator
+             * @enum {string}
+             */
+            role?: "admin" | "supervisor" | "operator";
+            /** @default [] */
+            departmentIds?: string[];
+            /** @default null */
+            maxChats?: number | null;
+        };
+        AcceptInvitationInput: {
+            name?: string;
+            /** @description At least 10 characters, not one of the common passwords (else 400 WEAK_PASSWORD). */
+            password: string;
+        };
+        PasswordResetRequestInput: {
+            email: string;
+        };
+        PasswordResetConfirmInput: {
+            token: string;
+            /** @description At least 10 characters, not one of the common passwords (else 400 WEAK_PASSWORD). */
+            password: string;
+        };
+        CreateFacebookPageInput: {
+            name: string;
+            accessToken: string;
+            verifyToken?: string;
+            appSecret: string;
+            /** @default null */
+            departmentId?: string | null;
+            /** @default false */
+            humanAgentEnabled?: boolean;
+        };
+        UpdateFacebookPageInput: {
+            name?: string;
+            accessToken?: string;
+            verifyToken?: string;
+            appSecret?: string;
+            departmentId?: string | null;
+            humanAgentEnabled?: boolean;
+            active?: boolean;
+        };
+        TransferTarget: {
+            /** Format: uuid */
+            operatorId: string;
+            /** @description A note for whoever gets the chat, stored with the transfer as a note message ("@" + a name mentions a colleague who can see it) */
+            note?: string;
+        } | {
+            /** Format: uuid */
+            departmentId: string;
+            /** @description A note for whoever gets the chat, stored with the transfer as a note message ("@" + a name mentions a colleague who can see it) */
+            note?: string;
+        };
+        AssignTarget: {
+            /** Format: uuid */
+            operatorId: string;
+            /** @description Give it even when the operator's capacity is reached */
+            force?: boolean;
+        };
+        CreateCannedResponseInput: {
+            /** @description One word, case-insensitive, typed after `/`; a leading `/` is dropped. */
+            shortcut: string;
+            title?: string | null;
+            /** @description May use {{visitor.first_name}}, {{visitor.name}}, {{operator.name}} and {{page.name}}; the panel fills them in. */
+            text: string;
+            /** @enum {string} */
+            scope: "tenant" | "department" | "personal";
+            /** Format: uuid */
+            departmentId?: string;
+        };
+        UpdateCannedResponseInput: {
+            /** @description One word, case-insensitive, typed after `/`; a leading `/` is dropped. */
+            shortcut?: string;
+            title?: string | null;
+            /** @description May use {{visitor.first_name}}, {{visitor.name}}, {{operator.name}} and {{page.name}}; the panel fills them in. */
+            text?: string;
+        };
+        CreateNoteInput: {
+            text: string;
+            /** @description Colleagues to mention besides those named in the text as "@" + their name. Each must be a user of the tenant who may see the conversation (else 400 INVALID_MENTION); the author is never mentioned. */
+            mentions?: string[];
+        };
+        CreateLabelInput: {
+            /** @description Unique in the workspace, ignoring case. */
+            name: string;
+            /**
+             * @description `#rrggbb`
+             * @example #1a7f5a
+             */
+            color: string;
+        };
+        UpdateLabelInput: {
+            /** @description Unique in the workspace, ignoring case. */
+            name?: string;
+            /**
+             * @description `#rrggbb`
+             * @example #1a7f5a
+             */
+            color?: string;
+        };
+        SetConversationLabelsInput: {
+            /** @description Every label the conversation should carry (the tenant's); [] clears */
+            labelIds: string[];
+        };
         /**
-         * Format: date-time
-         * @description When this visitor first wrote to the page
+         * @description What was done, `<target type>.<verb>`: stable codes, only ever added to
+         * @enum {string}
          */
-        firstContactAt: string;
-        /** @description The visitor's data was erased (DELETE /api/contacts/:id): an anonymous stub, without name, photo, PSID or messages */
-        erased: boolean;
-      };
-      lastMessage: components['schemas']['Message'] | null;
-      lastInboundAt: string | null;
-      replyWindow: {
-        closesAt: string | null;
-        humanAgentClosesAt: string | null;
-        canReply: boolean;
-        /** @description The last moment any reply may go out: humanAgentClosesAt where the page has the feature, else closesAt */
-        canReplyUntil: string | null;
-        /** @description Still open, and canReplyUntil is at most 2 hours away */
-        closesSoon: boolean;
-      };
-      /** @description The visitor's oldest message not answered by a reply yet (notes and automatic notices do not answer); null when answered */
-      waitingSince: string | null;
-      queuedAt: string | null;
-      assignedAt: string | null;
-      closedAt: string | null;
-      csat: components['schemas']['CsatAnswer'];
-      unreadCount: number;
-      /** @description Its labels, by name */
-      labels: components['schemas']['LabelSummary'][];
-      /** @description The newest message that matched `q` (absent: the name matched) */
-      match?: {
-        messageId: string;
-        /** @description A short excerpt of the message around the matched text */
-        snippet: string;
-      };
-    };
-    Message: {
-      id: string;
-      conversationId: string;
-      /** @enum {string} */
-      direction: 'in' | 'out' | 'internal';
-      /** @enum {string} */
-      kind:
-        | 'text'
-        | 'image'
-        | 'video'
-        | 'audio'
-        | 'file'
-        | 'location'
-        | 'sticker'
-        | 'fallback'
-        | 'postback'
-        | 'reaction'
-        | 'referral'
-        | 'other'
-        | 'note';
-      text: string | null;
-      attachments: {
-        kind: string;
-        url: string | null;
-        title: string | null;
-        stickerId: string | null;
-        coordinates: {
-          lat: number;
-          long: number;
+        AuditAction: "page.created" | "page.updated" | "page.deleted" | "operator.created" | "operator.updated" | "operator.deleted" | "department.created" | "department.updated" | "department.deleted" | "department.hours_updated" | "settings.updated" | "label.created" | "label.updated" | "label.deleted" | "canned_response.created" | "canned_response.updated" | "canned_response.deleted" | "invitation.created" | "invitation.resent" | "invitation.revoked" | "conversation.assigned" | "conversation.taken_over" | "conversation.transferred" | "conversation.closed" | "api_token.created" | "api_token.revoked" | "contact.erased";
+        /** @enum {string} */
+        AuditTargetType: "page" | "operator" | "department" | "settings" | "label" | "canned_response" | "invitation" | "conversation" | "api_token" | "contact";
+        CreateApiTokenInput: {
+            /** @description What the token is for, e.g. "CRM sync" */
+            name: string;
+        };
+        SimulatorMessageInput: {
+            personaId: string;
+            text?: string;
+            imageId?: string;
+            quickReplyPayload?: string;
+        };
+        Health: {
+            /** @enum {string} */
+            status: "ok" | "degraded";
+            /** @enum {string} */
+            db: "ok" | "down";
+            /** @enum {string} */
+            redis: "ok" | "down";
+            /** @enum {string} */
+            worker: "ok" | "missing" | "unknown";
+        };
+        Error: {
+            error: {
+                /** @example VALIDATION_FAILED */
+                code: string;
+                message: string;
+                details?: {
+                    [key: string]: unknown;
+                };
+            };
+        };
+        Session: {
+            user: components["schemas"]["CurrentUser"];
+            tenant: components["schemas"]["Tenant"];
+            /** @description Send as "Authorization: Bearer <token>". */
+            token: string;
+        };
+        CurrentUser: {
+            id: string;
+            email: string;
+            name: string;
+            /** @enum {string} */
+            role: "admin" | "supervisor" | "operator" | "reviewer";
+            /** @enum {string} */
+            status: "online" | "away" | "offline";
+            /** @description Simultaneous chats; null means the tenant's default. */
+            maxChats: number | null;
+            departmentIds: string[];
+            /** @description Signs in with a code from an authenticator app besides the password */
+            twoFactorEnabled: boolean;
+            /** Format: date-time */
+            createdAt: string;
+            /** @description An admin whose business requires two-factor (settings.require2faForAdmins) and who has not set it up: until they do, every route but GET /api/me, logout and /api/me/2fa/setup|enable answers 403 TWO_FACTOR_SETUP_REQUIRED */
+            twoFactorSetupRequired: boolean;
+        };
+        Tenant: {
+            id: string;
+            /** @description Public, unguessable id used in the webhook URL. */
+            key: string;
+            /** @description Paste this into the Facebook app as the callback URL. */
+            callbackUrl: string;
+            /** @description The public page telling visitors how to have their data deleted: the app's data deletion instructions URL */
+            dataDeletionUrl: string;
+            /** @description Where Facebook may send data deletion requests (the app's callback URL for them) */
+            dataDeletionCallbackUrl: string;
+            name: string;
+            /**
+             * @description Of the automatic messages to visitors
+             * @enum {string}
+             */
+            language: "en" | "ru" | "bn";
+            /** @description Assigned chats whose visitor wrote nothing for this many minutes (counted from the later of their last message and the assignment) close by themselves; null: never */
+            autoCloseAfterMinutes: number | null;
+            /** @description After this many seconds an unanswered visitor message in a held chat makes the operator's reminder repeat */
+            unansweredReminderSeconds: number;
+            /** @description Chats an operator may hold unless their own limit says otherwise */
+            defaultMaxChats: number;
+            /** @description An automatically assigned chat unanswered this long goes to another operator; null: off */
+            firstResponseTimeoutSeconds: number | null;
+            /** @description A visitor who starts waiting is told their place in the queue and the expected wait */
+            queueNoticeEnabled: boolean;
+            /** @description A visitor who starts waiting is told when nobody of the department is online */
+            offlineNoticeEnabled: boolean;
+            csat: components["schemas"]["CsatSettings"];
+            /** @description Admins sign in with a second factor; one without it must set it up before anything else (their sessions answer 403 TWO_FACTOR_SETUP_REQUIRED elsewhere) */
+            require2faForAdmins: boolean;
+            /** @description An e-mail or web address where a visitor asks for their data to be deleted, shown on the public data-deletion page; null: none */
+            privacyContact: string | null;
+            /** @description The demo business, with its Messenger simulator and App Review kit (demo mode) */
+            demo: boolean;
+        };
+        CsatSettings: {
+            /** @description Closing a chat whose reply window is open asks the visitor for a rating 1–5 (once per close, never outside the window) */
+            enabled: boolean;
+            /** @description The survey's question; null: the default in the tenant's language */
+            question: string | null;
+        };
+        Identity: {
+            user: components["schemas"]["CurrentUser"];
+            tenant: components["schemas"]["Tenant"];
+        };
+        User: {
+            id: string;
+            email: string;
+            name: string;
+            /** @enum {string} */
+            role: "admin" | "supervisor" | "operator" | "reviewer";
+            /** @enum {string} */
+            status: "online" | "away" | "offline";
+            /** @description Simultaneous chats; null means the tenant's default. */
+            maxChats: number | null;
+            departmentIds: string[];
+            /** @description Signs in with a code from an authenticator app besides the password */
+            twoFactorEnabled: boolean;
+            /** Format: date-time */
+            createdAt: string;
+        };
+        TwoFactorSetup: {
+            /** @description Base32, for typing into the app by hand */
+            secret: string;
+            /** @description otpauth://totp/… (SHA-1, 30 s, 6 digits): what the QR code holds */
+            otpauthUrl: string;
+        };
+        TwoFactorRecoveryCodes: {
+            /** @description Each signs in once in place of a code; shown only now, stored hashed */
+            recoveryCodes: string[];
+        };
+        TenantSettings: {
+            name: string;
+            /**
+             * @description Of the automatic messages to visitors
+             * @enum {string}
+             */
+            language: "en" | "ru" | "bn";
+            /** @description Assigned chats whose visitor wrote nothing for this many minutes (counted from the later of their last message and the assignment) close by themselves; null: never */
+            autoCloseAfterMinutes: number | null;
+            /** @description After this many seconds an unanswered visitor message in a held chat makes the operator's reminder repeat */
+            unansweredReminderSeconds: number;
+            /** @description Chats an operator may hold unless their own limit says otherwise */
+            defaultMaxChats: number;
+            /** @description An automatically assigned chat unanswered this long goes to another operator; null: off */
+            firstResponseTimeoutSeconds: number | null;
+            /** @description A visitor who starts waiting is told their place in the queue and the expected wait */
+            queueNoticeEnabled: boolean;
+            /** @description A visitor who starts waiting is told when nobody of the department is online */
+            offlineNoticeEnabled: boolean;
+            csat: components["schemas"]["CsatSettings"];
+            /** @description Admins sign in with a second factor; one without it must set it up before anything else (their sessions answer 403 TWO_FACTOR_SETUP_REQUIRED elsewhere) */
+            require2faForAdmins: boolean;
+            /** @description An e-mail or web address where a visitor asks for their data to be deleted, shown on the public data-deletion page; null: none */
+            privacyContact: string | null;
+        };
+        Department: {
+            id: string;
+            name: string;
+            operatorCount: number;
+            /** @description Open now by its business hours (always, without) */
+            open: boolean;
+            /** Format: date-time */
+            createdAt: string;
+        };
+        BusinessHours: {
+            /** @description null: no hours set, the department is always open */
+            timezone: string | null;
+            weekly: {
+                day: number;
+                from: string;
+                to: string;
+            }[];
+            holidays: string[];
+            awayMessage: string | null;
+            /** @description Open right now */
+            open: boolean;
+        };
+        AlertPreferences: {
+            sounds: {
+                /** @description A chat is assigned to me or starts waiting. */
+                newChat: boolean;
+                /** @description A visitor writes in a chat I hold. */
+                newMessage: boolean;
+                /** @description Repeats every 30 s while a chat of mine waits for an answer longer than the tenant's unansweredReminderSeconds, or while the queue has chats I could take. */
+                reminder: boolean;
+            };
+            volume: number;
+            desktopNotifications: boolean;
+        };
+        Invitation: {
+            id: string;
+            email: string;
+            name: string;
+            /** @enum {string} */
+            role: "admin" | "supervisor" | "operator";
+            departmentIds: string[];
+            maxChats: number | null;
+            /** Format: date-time */
+            expiresAt: string;
+            /** Format: date-time */
+            createdAt: string;
+        };
+        InvitationPreview: {
+            tenantName: string;
+            email: string;
+            name: string;
+        };
+        FacebookPage: {
+            id: string;
+            name: string;
+            /** @description Facebook's page id, resolved from the token. */
+            pageId: string;
+            /** @description The page's name on Facebook. */
+            pageName: string;
+            departmentId: string | null;
+            active: boolean;
+            humanAgentEnabled: boolean;
+            /** @description The demo's page: Omni's sandbox Graph API plays Facebook for it. */
+            sandbox: boolean;
+            callbackUrl: string;
+            verifyToken: string;
+            /** @description Last four characters; the token is never returned. */
+            accessTokenHint: string;
+            /** @description Last four characters; the secret is never returned. */
+            appSecretHint: string;
+            /** @description The app the token belongs to (GET /app with the page token); read-only. */
+            appId: string | null;
+            status: {
+                tokenValid: boolean;
+                /** @description Required permissions (pages_messaging, pages_manage_metadata, pages_read_engagement, pages_show_list) the token lacks, per debug_token. */
+                missingPermissions: string[];
+                /** @description When the token's validity and permissions were last probed. */
+                healthCheckedAt: string | null;
+                webhookVerifiedAt: string | null;
+                subscribed: boolean;
+                lastEventAt: string | null;
+                lastError: string | null;
+            };
+            /** Format: date-time */
+            createdAt: string;
+        };
+        WebhookDelivery: {
+            id: string;
+            receivedAt: string;
+            /** @enum {string} */
+            status: "pending" | "processed" | "failed" | "ignored";
+            /** @description Events in the delivery; null when its body is not kept */
+            events: number | null;
+            /** @description Why it was ignored or failed (or why the last attempt failed) */
+            error: string | null;
+            /** @description The messages it became */
+            messageIds: string[];
+            /** @description The same messages with their conversations (addition) */
+            messages: {
+                id: string;
+                conversationId: string;
+            }[];
+            /** @description Events kept for diagnosis only, not made messages (addition) */
+            diagnostics: components["schemas"]["DeliveryDiagnostic"][];
+            attempts: number;
+            processedAt: string | null;
+            /** @description Its body is kept (ignored deliveries never keep theirs) */
+            canReplay: boolean;
+        };
+        DeliveryDiagnostic: {
+            /** @description The event's type (optin, handover, invalid, …) */
+            type: string;
+            /** @description The visitor it was about, as Facebook sent it */
+            psid: string;
+            /** @description For an invalid event: what made it so */
+            reason: string | null;
+        };
+        DeliveryReplay: {
+            /** @constant */
+            replayed: true;
+            /** @description Messages this replay created: 0 for a delivery already processed */
+            newMessages: number;
+            delivery: components["schemas"]["WebhookDelivery"];
+        };
+        PageHealth: {
+            id: string;
+            name: string;
+            pageName: string;
+            departmentId: string | null;
+            /** @description The token works and has every permission needed. */
+            healthy: boolean;
+            tokenValid: boolean;
+            missingPermissions: string[];
+            checkedAt: string | null;
+            /** @description The open incident while the page is unhealthy: a banner dismissed for one comes back for the next. */
+            incident: {
+                id: string;
+                /** @enum {string} */
+                kind: "token_invalid" | "permissions_missing";
+                /** Format: date-time */
+                openedAt: string;
+            } | null;
+        };
+        ConversationListItem: {
+            id: string;
+            /** @enum {string} */
+            status: "queued" | "assigned" | "closed";
+            departmentId: string | null;
+            operatorId: string | null;
+            channel: {
+                /** @constant */
+                type: "facebook";
+                pageId: string;
+                pageName: string;
+            };
+            contact: {
+                id: string;
+                psid: string;
+                name: string;
+                /** @description As Facebook gives it; null without a profile (unlike name) */
+                firstName: string | null;
+                lastName: string | null;
+                avatarUrl: string | null;
+                /**
+                 * Format: date-time
+                 * @description When this visitor first wrote to the page
+                 */
+                firstContactAt: string;
+                /** @description The visitor's data was erased (DELETE /api/contacts/:id): an anonymous stub, without name, photo, PSID or messages */
+                erased: boolean;
+            };
+            lastMessage: components["schemas"]["Message"] | null;
+            lastInboundAt: string | null;
+            replyWindow: {
+                closesAt: string | null;
+                humanAgentClosesAt: string | null;
+                canReply: boolean;
+                /** @description The last moment any reply may go out: humanAgentClosesAt where the page has the feature, else closesAt */
+                canReplyUntil: string | null;
+                /** @description Still open, and canReplyUntil is at most 2 hours away */
+                closesSoon: boolean;
+            };
+            /** @description The visitor's oldest message not answered by a reply yet (notes and automatic notices do not answer); null when answered */
+            waitingSince: string | null;
+            queuedAt: string | null;
+            assignedAt: string | null;
+            closedAt: string | null;
+            csat: components["schemas"]["CsatAnswer"];
+            unreadCount: number;
+            /** @description Its labels, by name */
+            labels: components["schemas"]["LabelSummary"][];
+            /** @description The newest message that matched `q` (absent: the name matched) */
+            match?: {
+                messageId: string;
+                /** @description A short excerpt of the message around the matched text */
+                snippet: string;
+            };
+        };
+        Message: {
+            id: string;
+            conversationId: string;
+            /** @enum {string} */
+            direction: "in" | "out" | "internal";
+            /** @enum {string} */
+            kind: "text" | "image" | "video" | "audio" | "file" | "location" | "sticker" | "fallback" | "postback" | "reaction" | "referral" | "other" | "note";
+            text: string | null;
+            attachments: {
+                kind: string;
+                url: string | null;
+                title: string | null;
+                stickerId: string | null;
+                coordinates: {
+                    lat: number;
+                    long: number;
+                } | null;
+                /** @description Omni's own copy (a signed link); null until downloaded. `url` is Facebook's expiring link. */
+                fileUrl: string | null;
+            }[];
+            /** @enum {string} */
+            source: "visitor" | "operator" | "page_inbox" | "automatic";
+            operatorId: string | null;
+            status: ("pending" | "sent" | "delivered" | "read" | "failed") | null;
+            error: string | null;
+            editedAt: string | null;
+            details: {
+                [key: string]: unknown;
+            };
+            /** @description A note's mentioned colleagues (user ids); empty for other messages. */
+            mentions: string[];
+            /**
+             * Format: date-time
+             * @description The platform's time of the message (history order).
+             */
+            createdAt: string;
+        };
+        /** @description The visitor's rating (1–5) of its latest satisfaction survey; null: none asked or not answered */
+        CsatAnswer: {
+            score: number;
+            /** Format: date-time */
+            answeredAt: string;
         } | null;
-        /** @description Omni's own copy (a signed link); null until downloaded. `url` is Facebook's expiring link. */
-        fileUrl: string | null;
-      }[];
-      /** @enum {string} */
-      source: 'visitor' | 'operator' | 'page_inbox' | 'automatic';
-      operatorId: string | null;
-      status: ('pending' | 'sent' | 'delivered' | 'read' | 'failed') | null;
-      error: string | null;
-      editedAt: string | null;
-      details: {
-        [key: string]: unknown;
-      };
-      /** @description A note's mentioned colleagues (user ids); empty for other messages. */
-      mentions: string[];
-      /**
-       * Format: date-time
-       * @description The platform's time of the message (history order).
-       */
-      createdAt: string;
-    };
-    /** @description The visitor's rating (1–5) of its latest satisfaction survey; null: none asked or not answered */
-    CsatAnswer: {
-      score: number;
-      /** Format: date-time */
-      answeredAt: string;
-    } | null;
-    LabelSummary: {
-      id: string;
-      name: string;
-      color: string;
-    };
-    Conversation: {
-      id: string;
-      /** @enum {string} */
-      status: 'queued' | 'assigned' | 'closed';
-      departmentId: string | null;
-      operatorId: string | null;
-      channel: {
-        /** @constant */
-        type: 'facebook';
-        pageId: string;
-        pageName: string;
-      };
-      contact: {
-        id: string;
-        psid: string;
-        name: string;
-        /** @description As Facebook gives it; null without a profile (unlike name) */
-        firstName: string | null;
-        lastName: string | null;
-        avatarUrl: string | null;
-        /**
-         * Format: date-time
-         * @description When this visitor first wrote to the page
-         */
-        firstContactAt: string;
-        /** @description The visitor's data was erased (DELETE /api/contacts/:id): an anonymous stub, without name, photo, PSID or messages */
-        erased: boolean;
-      };
-      lastMessage: components['schemas']['Message'] | null;
-      lastInboundAt: string | null;
-      replyWindow: {
-        closesAt: string | null;
-        humanAgentClosesAt: string | null;
-        canReply: boolean;
-        /** @description The last moment any reply may go out: humanAgentClosesAt where the page has the feature, else closesAt */
-        canReplyUntil: string | null;
-        /** @description Still open, and canReplyUntil is at most 2 hours away */
-        closesSoon: boolean;
-      };
-      /** @description The visitor's oldest message not answered by a reply yet (notes and automatic notices do not answer); null when answered */
-      waitingSince: string | null;
-      queuedAt: string | null;
-      assignedAt: string | null;
-      closedAt: string | null;
-      csat: components['schemas']['CsatAnswer'];
-      unreadCount: number;
-      /** @description Its labels, by name */
-      labels: components['schemas']['LabelSummary'][];
-    };
-    MessagePage: {
-      items: components['schemas']['Message'][];
-      nextCursor: string | null;
-      /** @description Pass as `after` for the messages after this page; null when nothing newer was left out (always null without `around`/`after`). */
-      newerCursor: string | null;
-    };
-    Contact: {
-      id: string;
-      psid: string;
-      name: string;
-      firstName: string | null;
-      lastName: string | null;
-      avatarUrl: string | null;
-      /** @description Omni's page `id` (the page the visitor wrote to) */
-      pageId: string;
-      pageName: string;
-      /** Format: date-time */
-      firstContactAt: string;
-      lastInboundAt: string | null;
-      /** @description Each open→close stretch of their conversations with the page, oldest first, from the event log */
-      episodes: components['schemas']['ContactEpisode'][];
-    };
-    ContactEpisode: {
-      conversationId: string;
-      /** Format: date-time */
-      openedAt: string;
-      /** @description null: the one still open */
-      closedAt: string | null;
-      /** @description Who served it (null: nobody did) */
-      operatorId: string | null;
-      /** @description Its first message: open the history `around` it to read the episode */
-      firstMessageId: string | null;
-    };
-    DataDeletionCallbackAnswer: {
-      /** @description The status page of this request */
-      url: string;
-      confirmation_code: string;
-    };
-    QueueStats: {
-      /** Format: date-time */
-      from: string;
-      /** Format: date-time */
-      to: string;
-      /** @description Times a chat entered the queue */
-      entered: number;
-      /** @description …of which an operator got it */
-      assigned: number;
-      /** @description Share (0–1) of queue entries assigned within 20 s, of those assigned or waiting longer (a chat still waiting less, or closed sooner, is not judged yet) */
-      assignedWithinTarget: number | null;
-      /** @description Share (0–1) of queue entries an operator answered within 60 s, of those answered or unanswered for longer (a chat closed sooner without an answer is not judged) */
-      answeredWithinTarget: number | null;
-      /** @description Queue entry to assignment */
-      averageWaitSeconds: number | null;
-      /** @description Queue entry to the operator's first reply */
-      averageSpeedOfAnswerSeconds: number | null;
-      /** @description Assignment to close, for chats closed in the period */
-      averageHandlingSeconds: number | null;
-      closedWhileWaiting: number;
-      /** @description Chats closed by themselves after their visitor's silence (autoCloseAfterMinutes) */
-      autoClosed: number;
-      /** @description Conversations whose reply window expired in the period while a visitor message was unanswered */
-      windowExpiredUnanswered: number;
-      /** @description Chats each operator got (the fairness check), most first */
-      perOperator: {
-        operatorId: string | null;
-        name: string;
-        chats: number;
-      }[];
-    };
-    QueueFigures: {
-      /** Format: date-time */
-      at: string;
-      departments: {
-        /** @description null: pages without a department */
-        departmentId: string | null;
-        waiting: number;
-        /** @description The longest wait began then */
-        oldestQueuedAt: string | null;
-        inProgress: number;
-        operatorsOnline: number;
-        /** @description Room left with the online operators */
-        freeSlots: number;
-        /** @description Open now by its business hours (always, without) */
-        open: boolean;
-      }[];
-      operators: {
-        id: string;
-        name: string;
-        /** @enum {string} */
-        status: 'online' | 'away' | 'offline';
-        /** @description Chats they hold */
-        load: number;
-        capacity: number;
-        departmentIds: string[];
-      }[];
-    };
-    ConversationEvent: {
-      id: string;
-      /** @enum {string} */
-      type: 'queued' | 'assigned' | 'taken' | 'transferred' | 'requeued' | 'closed' | 'reopened';
-      /** @enum {string} */
-      reason:
-        | 'new_conversation'
-        | 'visitor_wrote'
-        | 'automatic'
-        | 'previous_operator'
-        | 'manual'
-        | 'transfer'
-        | 'operator_offline'
-        | 'connection_lost'
-        | 'first_response_timeout'
-        | 'follow_up'
-        | 'inactivity'
-        | 'steered';
-      /** Format: date-time */
-      occurredAt: string;
-      /** @description Who did it; null when Omni did (the dispatcher). */
-      actor: {
-        id: string | null;
-        name: string;
-      } | null;
-      /** @description The operator it went to or came from. */
-      operator: {
-        id: string | null;
-        name: string;
-      } | null;
-      departmentId: string | null;
-    };
-    CannedResponse: {
-      id: string;
-      shortcut: string;
-      title: string | null;
-      text: string;
-      /** @enum {string} */
-      scope: 'tenant' | 'department' | 'personal';
-      departmentId: string | null;
-      ownerId: string | null;
-      /** @description Whether the caller may change or delete it. */
-      canManage: boolean;
-      /** Format: date-time */
-      createdAt: string;
-      /** Format: date-time */
-      updatedAt: string;
-    };
-    Colleague: {
-      id: string;
-      name: string;
-    };
-    Label: {
-      id: string;
-      name: string;
-      /** @description `#rrggbb`, lower case */
-      color: string;
-      /** Format: date-time */
-      createdAt: string;
-      /** Format: date-time */
-      updatedAt: string;
-    };
-    AuditLogPage: {
-      items: components['schemas']['AuditEntry'][];
-      nextCursor: string | null;
-    };
-    AuditEntry: {
-      id: string;
-      /** Format: date-time */
-      at: string;
-      actor: {
-        /** @description null once the user was deleted */
-        id: string | null;
-        /** @description As they were called when they acted */
-        name: string;
-      };
-      action: components['schemas']['AuditAction'];
-      target: {
-        type: components['schemas']['AuditTargetType'];
-        id: string;
-        /** @description As it was called then */
-        name: string | null;
-      };
-      /** @description The plain fields that changed, `{field: {from, to}}` (a creation from null, a deletion to null); secrets only as `{changed: true}` */
-      changes: {
-        [key: string]: components['schemas']['AuditFieldChange'];
-      };
-    };
-    AuditFieldChange:
-      | {
-          from: unknown;
-          to: unknown;
-        }
-      | {
-          /** @constant */
-          changed: true;
+        LabelSummary: {
+            id: string;
+            name: string;
+            color: string;
         };
-    ApiToken: {
-      id: string;
-      name: string;
-      /** @description The first characters, e.g. `omni_Ab3x` */
-      prefix: string;
-      /** Format: date-time */
-      createdAt: string;
-      /** @description To the minute */
-      lastUsedAt: string | null;
-      /** @description Null once its creator was deleted */
-      createdBy: {
-        id: string;
-        name: string;
-      } | null;
+        Conversation: {
+            id: string;
+            /** @enum {string} */
+            status: "queued" | "assigned" | "closed";
+            departmentId: string | null;
+            operatorId: string | null;
+            channel: {
+                /** @constant */
+                type: "facebook";
+                pageId: string;
+                pageName: string;
+            };
+            contact: {
+                id: string;
+                psid: string;
+                name: string;
+                /** @description As Facebook gives it; null without a profile (unlike name) */
+                firstName: string | null;
+                lastName: string | null;
+                avatarUrl: string | null;
+                /**
+                 * Format: date-time
+                 * @description When this visitor first wrote to the page
+                 */
+                firstContactAt: string;
+                /** @description The visitor's data was erased (DELETE /api/contacts/:id): an anonymous stub, without name, photo, PSID or messages */
+                erased: boolean;
+            };
+            lastMessage: components["schemas"]["Message"] | null;
+            lastInboundAt: string | null;
+            replyWindow: {
+                closesAt: string | null;
+                humanAgentClosesAt: string | null;
+                canReply: boolean;
+                /** @description The last moment any reply may go out: humanAgentClosesAt where the page has the feature, else closesAt */
+                canReplyUntil: string | null;
+                /** @description Still open, and canReplyUntil is at most 2 hours away */
+                closesSoon: boolean;
+            };
+            /** @description The visitor's oldest message not answered by a reply yet (notes and automatic notices do not answer); null when answered */
+            waitingSince: string | null;
+            queuedAt: string | null;
+            assignedAt: string | null;
+            closedAt: string | null;
+            csat: components["schemas"]["CsatAnswer"];
+            unreadCount: number;
+            /** @description Its labels, by name */
+            labels: components["schemas"]["LabelSummary"][];
+        };
+        MessagePage: {
+            items: components["schemas"]["Message"][];
+            nextCursor: string | null;
+            /** @description Pass as `after` for the messages after this page; null when nothing newer was left out (always null without `around`/`after`). */
+            newerCursor: string | null;
+        };
+        Contact: {
+            id: string;
+            psid: string;
+            name: string;
+            firstName: string | null;
+            lastName: string | null;
+            avatarUrl: string | null;
+            /** @description Omni's page `id` (the page the visitor wrote to) */
+            pageId: string;
+            pageName: string;
+            /** Format: date-time */
+            firstContactAt: string;
+            lastInboundAt: string | null;
+            /** @description Each open→close stretch of their conversations with the page, oldest first, from the event log */
+            episodes: components["schemas"]["ContactEpisode"][];
+        };
+        ContactEpisode: {
+            conversationId: string;
+            /** Format: date-time */
+            openedAt: string;
+            /** @description null: the one still open */
+            closedAt: string | null;
+            /** @description Who served it (null: nobody did) */
+            operatorId: string | null;
+            /** @description Its first message: open the history `around` it to read the episode */
+            firstMessageId: string | null;
+        };
+        DataDeletionCallbackAnswer: {
+            /** @description The status page of this request */
+            url: string;
+            confirmation_code: string;
+        };
+        QueueStats: {
+            /** Format: date-time */
+            from: string;
+            /** Format: date-time */
+            to: string;
+            /** @description Times a chat entered the queue */
+            entered: number;
+            /** @description …of which an operator got it */
+            assigned: number;
+            /** @description Share (0–1) of queue entries assigned within 20 s, of those assigned or waiting longer (a chat still waiting less, or closed sooner, is not judged yet) */
+            assignedWithinTarget: number | null;
+            /** @description Share (0–1) of queue entries an operator answered within 60 s, of those answered or unanswered for longer (a chat closed sooner without an answer is not judged) */
+            answeredWithinTarget: number | null;
+            /** @description Queue entry to assignment */
+            averageWaitSeconds: number | null;
+            /** @description Queue entry to the operator's first reply */
+            averageSpeedOfAnswerSeconds: number | null;
+            /** @description Assignment to close, for chats closed in the period */
+            averageHandlingSeconds: number | null;
+            closedWhileWaiting: number;
+            /** @description Chats closed by themselves after their visitor's silence (autoCloseAfterMinutes) */
+            autoClosed: number;
+            /** @description Conversations whose reply window expired in the period while a visitor message was unanswered */
+            windowExpiredUnanswered: number;
+            /** @description Chats each operator got (the fairness check), most first */
+            perOperator: {
+                operatorId: string | null;
+                name: string;
+                chats: number;
+            }[];
+        };
+        QueueFigures: {
+            /** Format: date-time */
+            at: string;
+            departments: {
+                /** @description null: pages without a department */
+                departmentId: string | null;
+                waiting: number;
+                /** @description The longest wait began then */
+                oldestQueuedAt: string | null;
+                inProgress: number;
+                operatorsOnline: number;
+                /** @description Room left with the online operators */
+                freeSlots: number;
+                /** @description Open now by its business hours (always, without) */
+                open: boolean;
+            }[];
+            operators: {
+                id: string;
+                name: string;
+                /** @enum {string} */
+                status: "online" | "away" | "offline";
+                /** @description Chats they hold */
+                load: number;
+                capacity: number;
+                departmentIds: string[];
+            }[];
+        };
+        ConversationEvent: {
+            id: string;
+            /** @enum {string} */
+            type: "queued" | "assigned" | "taken" | "transferred" | "requeued" | "closed" | "reopened";
+            /** @enum {string} */
+            reason: "new_conversation" | "visitor_wrote" | "automatic" | "previous_operator" | "manual" | "transfer" | "operator_offline" | "connection_lost" | "first_response_timeout" | "follow_up" | "inactivity" | "steered";
+            /** Format: date-time */
+            occurredAt: string;
+            /** @description Who did it; null when Omni did (the dispatcher). */
+            actor: {
+                id: string | null;
+                name: string;
+            } | null;
+            /** @description The operator it went to or came from. */
+            operator: {
+                id: string | null;
+                name: string;
+            } | null;
+            departmentId: string | null;
+        };
+        CannedResponse: {
+            id: string;
+            shortcut: string;
+            title: string | null;
+            text: string;
+            /** @enum {string} */
+            scope: "tenant" | "department" | "personal";
+            departmentId: string | null;
+            ownerId: string | null;
+            /** @description Whether the caller may change or delete it. */
+            canManage: boolean;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        Colleague: {
+            id: string;
+            name: string;
+        };
+        Label: {
+            id: string;
+            name: string;
+            /** @description `#rrggbb`, lower case */
+            color: string;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        AuditLogPage: {
+            items: components["schemas"]["AuditEntry"][];
+            nextCursor: string | null;
+        };
+        AuditEntry: {
+            id: string;
+            /** Format: date-time */
+            at: string;
+            actor: {
+                /** @description null once the user was deleted */
+                id: string | null;
+                /** @description As they were called when they acted */
+                name: string;
+            };
+            action: components["schemas"]["AuditAction"];
+            target: {
+                type: components["schemas"]["AuditTargetType"];
+                id: string;
+                /** @description As it was called then */
+                name: string | null;
+            };
+            /** @description The plain fields that changed, `{field: {from, to}}` (a creation from null, a deletion to null); secrets only as `{changed: true}` */
+            changes: {
+                [key: string]: components["schemas"]["AuditFieldChange"];
+            };
+        };
+        AuditFieldChange: {
+            from: unknown;
+            to: unknown;
+        } | {
+            /** @constant */
+            changed: true;
+        };
+        ApiToken: {
+            id: string;
+            name: string;
+            /** @description The first characters, e.g. `omni_Ab3x` */
+            prefix: string;
+            /** Format: date-time */
+            createdAt: string;
+            /** @description To the minute */
+            lastUsedAt: string | null;
+            /** @description Null once its creator was deleted */
+            createdBy: {
+                id: string;
+                name: string;
+            } | null;
+        };
+        CreatedApiToken: {
+            id: string;
+            name: string;
+            /** @description The first characters, e.g. `omni_Ab3x` */
+            prefix: string;
+            /** Format: date-time */
+            createdAt: string;
+            /** @description To the minute */
+            lastUsedAt: string | null;
+            /** @description Null once its creator was deleted */
+            createdBy: {
+                id: string;
+                name: string;
+            } | null;
+            /** @description `omni_…`: send as `Authorization: Bearer <token>`. Shown only now. */
+            token: string;
+        };
+        DemoInfo: {
+            enabled: boolean;
+            /** @description Empty when demo mode is off */
+            logins: components["schemas"]["DemoLogin"][];
+        };
+        DemoLogin: {
+            /** @enum {string} */
+            role: "admin" | "supervisor" | "operator" | "reviewer";
+            name: string;
+            email: string;
+            password: string;
+        };
+        ReviewKit: {
+            loginUrl: string;
+            panelUrl: string;
+            simulatorUrl: string;
+            callbackUrl: string;
+            /** @description The demo business's public data deletion page (App settings → Basic) */
+            dataDeletionUrl: string;
+            pageName: string;
+            /** @description The reviewer's login */
+            logins: components["schemas"]["DemoLogin"][];
+        };
+        SimulatorSetup: {
+            /** @description The demo business's sandbox page */
+            page: {
+                pageId: string;
+                name: string;
+            };
+            personas: components["schemas"]["SimulatorPersona"][];
+            quickReplies: {
+                title: string;
+                payload: string;
+            }[];
+            sampleImages: {
+                id: string;
+                title: string;
+                url: string;
+            }[];
+        };
+        /** @description A made-up Messenger user to write as */
+        SimulatorPersona: {
+            id: string;
+            name: string;
+            avatarUrl: string;
+        };
+        SimulatorThread: {
+            /** @description Oldest first */
+            items: components["schemas"]["SimulatorThreadItem"][];
+            /** @description The page shows "typing…" right now */
+            typing: boolean;
+        };
+        SimulatorThreadItem: {
+            id: string;
+            /** @enum {string} */
+            from: "visitor" | "page";
+            text: string | null;
+            imageUrl: string | null;
+            /** Format: date-time */
+            at: string;
+            /** @description The visitor's own messages: posted, acknowledged, seen by the page */
+            status: ("sent" | "delivered" | "seen") | null;
+        };
     };
-    CreatedApiToken: {
-      id: string;
-      name: string;
-      /** @description The first characters, e.g. `omni_Ab3x` */
-      prefix: string;
-      /** Format: date-time */
-      createdAt: string;
-      /** @description To the minute */
-      lastUsedAt: string | null;
-      /** @description Null once its creator was deleted */
-      createdBy: {
-        id: string;
-        name: string;
-      } | null;
-      /** @description `omni_…`: send as `Authorization: Bearer <token>`. Shown only now. */
-      token: string;
-    };
-    DemoInfo: {
-      enabled: boolean;
-      /** @description Empty when demo mode is off */
-      logins: components['schemas']['DemoLogin'][];
-    };
-    DemoLogin: {
-      /** @enum {string} */
-      role: 'admin' | 'supervisor' | 'operator' | 'reviewer';
-      name: string;
-      email: string;
-      password: string;
-    };
-    ReviewKit: {
-      loginUrl: string;
-      panelUrl: string;
-      simulatorUrl: string;
-      callbackUrl: string;
-      pageName: string;
-      /** @description The reviewer's login */
-      logins: components['schemas']['DemoLogin'][];
-    };
-    SimulatorSetup: {
-      /** @description The demo business's sandbox page */
-      page: {
-        pageId: string;
-        name: string;
-      };
-      personas: components['schemas']['SimulatorPersona'][];
-      quickReplies: {
-        title: string;
-        payload: string;
-      }[];
-      sampleImages: {
-        id: string;
-        title: string;
-        url: string;
-      }[];
-    };
-    /** @description A made-up Messenger user to write as */
-    SimulatorPersona: {
-      id: string;
-      name: string;
-      avatarUrl: string;
-    };
-    SimulatorThread: {
-      /** @description Oldest first */
-      items: components['schemas']['SimulatorThreadItem'][];
-      /** @description The page shows "typing…" right now */
-      typing: boolean;
-    };
-    SimulatorThreadItem: {
-      id: string;
-      /** @enum {string} */
-      from: 'visitor' | 'page';
-      text: string | null;
-      imageUrl: string | null;
-      /** Format: date-time */
-      at: string;
-      /** @description The visitor's own messages: posted, acknowledged, seen by the page */
-      status: ('sent' | 'delivered' | 'seen') | null;
-    };
-  };
-  responses: never;
-  parameters: never;
-  requestBodies: never;
-  headers: never;
-  pathItems: never;
+    responses: never;
+    parameters: never;
+    requestBodies: never;
+    headers: never;
+    pathItems: never;
 }
 export type $defs = Record<string, never>;
 export type operations = Record<string, never>;
