@@ -66,7 +66,7 @@ const TEXTS: Record<PageLanguage, Texts> = {
     whatIsErased:
       'An administrator then erases your messages, files, name and photo everywhere Omni keeps them. If you write again later, that starts a new conversation.',
     whatStays:
-      'What stays is anonymous: that a conversation took place, when, and how long it took to answer, for the business’s statistics.',
+      'What stays is anonymous: that a conversation took place, when, and who handled it, for the business’s statistics.',
     noContact: 'The business has not given another address.',
     statusTitle: 'Your data deletion request',
     statusReceived: (date) => `Received on ${date}.`,
@@ -89,7 +89,7 @@ const TEXTS: Record<PageLanguage, Texts> = {
     whatIsErased:
       'Администратор удалит ваши сообщения, файлы, имя и фото отовсюду, где их хранит Omni. Если вы напишете снова, начнётся новый разговор.',
     whatStays:
-      'Остаются только обезличенные сведения для статистики компании: что разговор был, когда и как быстро на него ответили.',
+      'Остаются только обезличенные сведения для статистики компании: что разговор был, когда и кто его вёл.',
     noContact: 'Другого адреса компания не указала.',
     statusTitle: 'Ваш запрос на удаление данных',
     statusReceived: (date) => `Получен ${date}.`,
