@@ -22,6 +22,7 @@ import { MessengerSimulator } from './modules/demo/messenger-simulator.js';
 import { SandboxGraph } from './modules/demo/sandbox-graph.js';
 import { FilesService } from './modules/files/files.service.js';
 import { ContactsService } from './modules/contacts/contacts.service.js';
+import { DataDeletionService } from './modules/data-deletion/data-deletion.service.js';
 import { ConversationsService } from './modules/conversations/conversations.service.js';
 import { FacebookPagesService } from './modules/facebook/facebook-pages.service.js';
 import { WebhookDeliveriesService } from './modules/facebook/webhook-deliveries.service.js';
@@ -137,6 +138,7 @@ export async function startApi({
     queues,
     realtime,
     integrations.links,
+    storage,
     logger,
   );
   const files = new FilesService(em, storage, fileLinks, attachmentDownloads, dispatchCommitted);
@@ -204,7 +206,8 @@ export async function startApi({
       metrics.webhooks,
     ),
     conversations,
-    contacts: new ContactsService(em),
+    contacts: new ContactsService(em, dispatchCommitted),
+    dataDeletion: new DataDeletionService(em, signingKeys, config),
     routing,
     replies: new RepliesService(em, conversations, dispatchCommitted, linkFile, files),
     notes: new NotesService(em, conversations, dispatchCommitted, linkFile),

@@ -27,6 +27,8 @@ import { registerLabelRoutes } from './modules/labels/labels.routes.js';
 import type { LabelsService } from './modules/labels/labels.service.js';
 import { registerConversationRoutes } from './modules/conversations/conversations.routes.js';
 import type { ConversationsService } from './modules/conversations/conversations.service.js';
+import { registerDataDeletionRoutes } from './modules/data-deletion/data-deletion.routes.js';
+import type { DataDeletionService } from './modules/data-deletion/data-deletion.service.js';
 import { registerDemoRoutes } from './modules/demo/demo.routes.js';
 import type { DemoService } from './modules/demo/demo.service.js';
 import type { MessengerSimulator } from './modules/demo/messenger-simulator.js';
@@ -93,6 +95,7 @@ export type ApiServices = {
   pageHealth: PageHealthService;
   conversations: ConversationsService;
   contacts: ContactsService;
+  dataDeletion: DataDeletionService;
   routing: RoutingService;
   replies: RepliesService;
   notes: NotesService;
@@ -134,6 +137,7 @@ export function registerApiRoutes(
   registerPageHealthRoutes(router, services.pageHealth);
   registerConversationRoutes(router, services.conversations);
   registerContactRoutes(router, services.contacts);
+  registerDataDeletionRoutes(router, services.dataDeletion);
   registerRoutingRoutes(router, services);
   registerReportsRoutes(router, services.reports);
   registerReplyRoutes(router, services.replies, services.senderActions);

@@ -32,6 +32,7 @@ import { QueueFiguresService } from './modules/routing/queue-figures.service.js'
 import { OutboxDispatcher } from './outbox/outbox-dispatcher.js';
 import type { DispatchCommitted } from './outbox/outbox.js';
 import type { OutboxEntryRef, OutboxHandlers, OutboxKind } from './outbox/outbox-map.js';
+import type { FileStorage } from './modules/files/file-storage.js';
 
 /*
  * What both processes build alike: the infrastructure main.ts hands them, the integrations,
@@ -104,6 +105,7 @@ export function createRouting(
   queues: JobQueues,
   realtime: RealtimePublisher & SocketControl,
   linkFile: { forPanels: (fileId: string) => string; forReceivers: (fileId: string) => string },
+  storage: Pick<FileStorage, 'remove'>,
   logger: Logger,
 ) {
   const broadcaster = new ConversationBroadcaster(em, realtime, linkFile.forPanels);
@@ -173,6 +175,13 @@ export function createRouting(
       },
       'department-menu-unsent': ({ conversationId }) =>
         departmentMenu.queueWithoutChoice(conversationId).then(() => undefined),
+      // Removing bytes that are gone already is no error: performing it twice is harmless.
+      'visitor-erased': async (erased, entry) => {
+        await storage.remove(erased.storageKeys);
+        await broadcaster.broadcast(entry.tenantId, { conversationIds: erased.conversationIds });
+        if (erased.wakeDispatcher) await wakeDispatcher(entry.tenantId);
+        queueChanged(entry.tenantId);
+      },
     }),
     logger,
   );

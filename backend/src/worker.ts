@@ -69,7 +69,7 @@ export async function startWorker({
   const inbound = new InboundService(em, logger);
   const realtime = new RealtimeEmitter(redis, config.redisPrefix, logger);
   const { routing, wakeDispatcher, outbox, dispatchCommitted, queueNotices, pageHealth } =
-    createRouting(em, queues, realtime, integrations.links, logger);
+    createRouting(em, queues, realtime, integrations.links, storage, logger);
   const operators = new OperatorsService(
     em,
     new PasswordHasher(),

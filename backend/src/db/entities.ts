@@ -24,6 +24,7 @@ import { TenantSchema } from '../modules/tenants/tenant.entity.js';
 import { OutboxEntrySchema } from '../outbox/outbox-entry.entity.js';
 import { InvitationSchema } from '../modules/invitations/invitation.entity.js';
 import { PasswordResetSchema } from '../modules/auth/password-reset.entity.js';
+import { DataDeletionRequestSchema } from '../modules/data-deletion/data-deletion-request.entity.js';
 import { PageIncidentSchema } from '../modules/page-health/page-incident.entity.js';
 import {
   WEBHOOK_SUBSCRIPTION_SECRETS,
@@ -60,6 +61,7 @@ export const entitySchemas = [
   WebhookSubscriptionSchema,
   OutboundWebhookDeliverySchema,
   ReportEpisodeSchema,
+  DataDeletionRequestSchema,
 ];
 
 /** Every column that holds SecretBox values: what `npm run secrets:reseal` rewrites. */

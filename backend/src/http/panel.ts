@@ -17,7 +17,7 @@ export function servePanel(panelDir: string): Middleware {
     },
   });
   return async function panel(ctx, next) {
-    if (isApiPath(ctx.path) || (ctx.method !== 'GET' && ctx.method !== 'HEAD')) return next();
+    if (isServerPath(ctx.path) || (ctx.method !== 'GET' && ctx.method !== 'HEAD')) return next();
     await serveFiles(ctx, async () => {
       if (ctx.path.startsWith('/assets/')) return; // a missing asset is a real 404
       ctx.set('Cache-Control', 'no-cache');
@@ -30,11 +30,13 @@ export function isPanelBuilt(panelDir: string): boolean {
   return existsSync(join(panelDir, 'index.html'));
 }
 
-function isApiPath(path: string): boolean {
+function isServerPath(path: string): boolean {
   return (
     path === '/health' ||
     path === '/metrics' ||
     path.startsWith('/api/') ||
+    // The public data-deletion pages are rendered by the server, not the panel.
+    path.startsWith('/data-deletion/') ||
     path.startsWith('/socket.io/')
   );
 }

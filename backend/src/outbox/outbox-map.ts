@@ -36,6 +36,8 @@ export type OutboxPayloads = {
   'department-menu-due': DepartmentMenuDuePayload;
   /** A department menu's message failed: its conversation is queued without a choice. */
   'department-menu-unsent': DepartmentMenuUnsentPayload;
+  /** A visitor erased: their files' bytes go, the panels get the anonymous stubs. */
+  'visitor-erased': VisitorErasedPayload;
 };
 
 export type OutboxKind = keyof OutboxPayloads;
@@ -138,3 +140,12 @@ export type DepartmentMenuDuePayload = {
 
 /** The conversation whose menu (or reminder) could not be sent. */
 export type DepartmentMenuUnsentPayload = { conversationId: string };
+/** What follows a visitor's erasure (ContactsService.erase), for one tenant. */
+export type VisitorErasedPayload = {
+  /** Their conversations, now anonymous stubs without messages: sent to the panels again. */
+  conversationIds: string[];
+  /** Where the bytes of the files their messages held are (their records are gone). */
+  storageKeys: string[];
+  /** A held chat was closed: its operator has room for a waiting one. */
+  wakeDispatcher: boolean;
+};

@@ -22,6 +22,7 @@ export function handlersFor(handlers: Partial<OutboxHandlers>): OutboxHandlers {
     'csat-requested': refuse,
     'department-menu-due': refuse,
     'department-menu-unsent': refuse,
+    'visitor-erased': refuse,
     ...handlers,
   };
 }

@@ -5,3 +5,11 @@ import type { Contact } from './types';
 export function getContact(id: string): Promise<Contact> {
   return http.get(`/api/contacts/${encodeURIComponent(id)}`);
 }
+
+/**
+ * Erases the visitor's data (admins): messages, files, name, photo and PSID go; their
+ * conversations stay as anonymous stubs. The panels get them through `conversation.updated`.
+ */
+export function eraseContact(id: string): Promise<void> {
+  return http.delete(`/api/contacts/${encodeURIComponent(id)}`);
+}

@@ -2545,6 +2545,205 @@ export interface paths {
         };
         put?: never;
         post?: never;
+        /** Erase a visitor's data (their request to have it deleted): messages, notes, files, name, photo and PSID go; the conversations stay as anonymous stubs for the statistics (an open one is closed). Recorded in the audit log */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Erased */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description FORBIDDEN: admins only */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description NOT_FOUND */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/data-deletion/{tenantKey}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The workspace's public page telling a visitor how to have their data deleted (the app's data-deletion URL for Meta), in English or Russian */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description en or ru; else Accept-Language */
+                    lang?: string;
+                };
+                header?: never;
+                path: {
+                    tenantKey: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The page, as text/html */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description NOT_FOUND: unknown workspace key */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/data-deletion/status/{code}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A data deletion request's status page, opened by its confirmation code */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description en or ru; else Accept-Language */
+                    lang?: string;
+                };
+                header?: never;
+                path: {
+                    code: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The page, as text/html */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description NOT_FOUND: unknown confirmation code */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/webhooks/facebook/{tenantKey}/data-deletion": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Facebook's data deletion request callback: a form field signed_request (HMAC-SHA256 with the app secret of one of the workspace's pages), answered with the status page and a confirmation code */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    tenantKey: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Recorded */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["DataDeletionCallbackAnswer"];
+                    };
+                };
+                /** @description SIGNED_REQUEST_MISSING | SIGNED_REQUEST_INVALID */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description NOT_FOUND: unknown workspace key */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description PAYLOAD_TOO_LARGE */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
         delete?: never;
         options?: never;
         head?: never;
@@ -4964,6 +5163,8 @@ export interface components {
             require2faForAdmins?: boolean;
             /** @description An IANA time zone, e.g. Europe/Moscow */
             timezone?: string;
+            /** @description An e-mail address or an http(s) URL; null or empty: none */
+            privacyContact?: string | null;
             csat?: {
                 enabled?: boolean;
                 /** @description null or empty: the default in the tenant's language */
@@ -5148,9 +5349,9 @@ export interface components {
          * @description What was done, `<target type>.<verb>`: stable codes, only ever added to
          * @enum {string}
          */
-        AuditAction: "page.created" | "page.updated" | "page.deleted" | "operator.created" | "operator.updated" | "operator.deleted" | "operator.two_factor_reset" | "department.created" | "department.updated" | "department.deleted" | "department.hours_updated" | "settings.updated" | "label.created" | "label.updated" | "label.deleted" | "canned_response.created" | "canned_response.updated" | "canned_response.deleted" | "invitation.created" | "invitation.resent" | "invitation.revoked" | "conversation.assigned" | "conversation.taken_over" | "conversation.transferred" | "conversation.closed" | "api_token.created" | "api_token.revoked" | "webhook.created" | "webhook.updated" | "webhook.deleted" | "webhook.disabled";
+        AuditAction: "page.created" | "page.updated" | "page.deleted" | "operator.created" | "operator.updated" | "operator.deleted" | "operator.two_factor_reset" | "department.created" | "department.updated" | "department.deleted" | "department.hours_updated" | "settings.updated" | "label.created" | "label.updated" | "label.deleted" | "canned_response.created" | "canned_response.updated" | "canned_response.deleted" | "invitation.created" | "invitation.resent" | "invitation.revoked" | "conversation.assigned" | "conversation.taken_over" | "conversation.transferred" | "conversation.closed" | "api_token.created" | "api_token.revoked" | "webhook.created" | "webhook.updated" | "webhook.deleted" | "webhook.disabled" | "contact.erased";
         /** @enum {string} */
-        AuditTargetType: "page" | "operator" | "department" | "settings" | "label" | "canned_response" | "invitation" | "conversation" | "api_token" | "webhook";
+        AuditTargetType: "page" | "operator" | "department" | "settings" | "label" | "canned_response" | "invitation" | "conversation" | "api_token" | "webhook" | "contact";
         CreateApiTokenInput: {
             /** @description What the token is for, e.g. "CRM sync" */
             name: string;
@@ -5225,6 +5426,10 @@ export interface components {
             key: string;
             /** @description Paste this into the Facebook app as the callback URL. */
             callbackUrl: string;
+            /** @description The public page telling visitors how to have their data deleted: the app's data deletion instructions URL */
+            dataDeletionUrl: string;
+            /** @description Where Facebook may send data deletion requests (the app's callback URL for them) */
+            dataDeletionCallbackUrl: string;
             name: string;
             /**
              * @description Of the automatic messages to visitors
@@ -5248,6 +5453,8 @@ export interface components {
             timezone: string;
             /** @description Admins sign in with a second factor; one without it must set it up before anything else (their sessions answer 403 TWO_FACTOR_SETUP_REQUIRED elsewhere) */
             require2faForAdmins: boolean;
+            /** @description An e-mail or web address where a visitor asks for their data to be deleted, shown on the public data-deletion page; null: none */
+            privacyContact: string | null;
             /** @description The demo business, with its Messenger simulator and App Review kit (demo mode) */
             demo: boolean;
         };
@@ -5311,6 +5518,8 @@ export interface components {
             timezone: string;
             /** @description Admins sign in with a second factor; one without it must set it up before anything else (their sessions answer 403 TWO_FACTOR_SETUP_REQUIRED elsewhere) */
             require2faForAdmins: boolean;
+            /** @description An e-mail or web address where a visitor asks for their data to be deleted, shown on the public data-deletion page; null: none */
+            privacyContact: string | null;
         };
         Department: {
             id: string;
@@ -5491,6 +5700,8 @@ export interface components {
                  * @description When this visitor first wrote to the page
                  */
                 firstContactAt: string;
+                /** @description The visitor's data was erased (DELETE /api/contacts/:id): an anonymous stub, without name, photo, PSID or messages */
+                erased: boolean;
             };
             lastMessage: components["schemas"]["Message"] | null;
             lastInboundAt: string | null;
@@ -5592,6 +5803,8 @@ export interface components {
                  * @description When this visitor first wrote to the page
                  */
                 firstContactAt: string;
+                /** @description The visitor's data was erased (DELETE /api/contacts/:id): an anonymous stub, without name, photo, PSID or messages */
+                erased: boolean;
             };
             lastMessage: components["schemas"]["Message"] | null;
             lastInboundAt: string | null;
@@ -5646,6 +5859,11 @@ export interface components {
             operatorId: string | null;
             /** @description Its first message: open the history `around` it to read the episode */
             firstMessageId: string | null;
+        };
+        DataDeletionCallbackAnswer: {
+            /** @description The status page of this request */
+            url: string;
+            confirmation_code: string;
         };
         QueueStats: {
             /** Format: date-time */
@@ -5939,6 +6157,8 @@ export interface components {
             panelUrl: string;
             simulatorUrl: string;
             callbackUrl: string;
+            /** @description The demo business's public data deletion page (App settings → Basic) */
+            dataDeletionUrl: string;
             pageName: string;
             /** @description The reviewer's login */
             logins: components["schemas"]["DemoLogin"][];
@@ -6015,8 +6235,8 @@ export const createOperatorInputRoleValues: ReadonlyArray<FlattenedDeepRequired<
 export const updateOperatorInputRoleValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["UpdateOperatorInput"]["role"]> = ["admin", "supervisor", "operator"];
 export const createInvitationInputRoleValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["CreateInvitationInput"]["role"]> = ["admin", "supervisor", "operator"];
 export const createCannedResponseInputScopeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["CreateCannedResponseInput"]["scope"]> = ["tenant", "department", "personal"];
-export const auditActionValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["AuditAction"]> = ["page.created", "page.updated", "page.deleted", "operator.created", "operator.updated", "operator.deleted", "operator.two_factor_reset", "department.created", "department.updated", "department.deleted", "department.hours_updated", "settings.updated", "label.created", "label.updated", "label.deleted", "canned_response.created", "canned_response.updated", "canned_response.deleted", "invitation.created", "invitation.resent", "invitation.revoked", "conversation.assigned", "conversation.taken_over", "conversation.transferred", "conversation.closed", "api_token.created", "api_token.revoked", "webhook.created", "webhook.updated", "webhook.deleted", "webhook.disabled"];
-export const auditTargetTypeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["AuditTargetType"]> = ["page", "operator", "department", "settings", "label", "canned_response", "invitation", "conversation", "api_token", "webhook"];
+export const auditActionValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["AuditAction"]> = ["page.created", "page.updated", "page.deleted", "operator.created", "operator.updated", "operator.deleted", "operator.two_factor_reset", "department.created", "department.updated", "department.deleted", "department.hours_updated", "settings.updated", "label.created", "label.updated", "label.deleted", "canned_response.created", "canned_response.updated", "canned_response.deleted", "invitation.created", "invitation.resent", "invitation.revoked", "conversation.assigned", "conversation.taken_over", "conversation.transferred", "conversation.closed", "api_token.created", "api_token.revoked", "webhook.created", "webhook.updated", "webhook.deleted", "webhook.disabled", "contact.erased"];
+export const auditTargetTypeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["AuditTargetType"]> = ["page", "operator", "department", "settings", "label", "canned_response", "invitation", "conversation", "api_token", "webhook", "contact"];
 export const webhookEventValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["WebhookEvent"]> = ["conversation.created", "conversation.assigned", "conversation.closed", "message.created", "message.updated"];
 export const healthStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Health"]["status"]> = ["ok", "degraded"];
 export const healthDbValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Health"]["db"]> = ["ok", "down"];

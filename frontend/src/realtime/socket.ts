@@ -30,7 +30,11 @@ export const realtimeEventTable: EventTable = {
     useOperatorsStore().upsert(user);
     useSessionStore().applyUserUpdate(user);
   },
-  'conversation.updated': (conversation) => useConversationsStore().upsert(conversation),
+  'conversation.updated': (conversation) => {
+    useConversationsStore().upsert(conversation);
+    // An erased visitor's messages are gone: open chats must not keep showing them.
+    if (conversation.contact.erased) useMessagesStore().forget(conversation.id);
+  },
   'message.created': (message) => useMessagesStore().upsert(message),
   'message.updated': (message) => useMessagesStore().upsert(message),
   'queue.updated': (figures) => useQueueStore().apply(figures),

@@ -210,6 +210,11 @@ export const useConversationsStore = defineStore('conversations', () => {
     return conversation;
   }
 
+  /** Fetches one conversation again (after a change made outside the actions below). */
+  async function refresh(id: string): Promise<void> {
+    upsert(await conversationsApi.getConversation(id));
+  }
+
   async function act(id: string, action: () => Promise<Conversation>): Promise<Conversation> {
     busyId.value = id;
     try {
@@ -314,6 +319,7 @@ export const useConversationsStore = defineStore('conversations', () => {
   }
 
   return {
+    refresh,
     byId,
     lists,
     queue,

@@ -271,6 +271,19 @@ export const useMessagesStore = defineStore('messages', () => {
     histories.clear();
   }
 
+  /** A conversation whose visitor was erased: its history is gone for good (none left to load). */
+  function forget(conversationId: string): void {
+    if (!histories.has(conversationId)) return;
+    histories.set(conversationId, {
+      items: [],
+      nextCursor: null,
+      newerCursor: null,
+      hasLoaded: true,
+      isLoadingOlder: false,
+      isLoadingNewer: false,
+    });
+  }
+
   return {
     historyOf,
     open,
@@ -284,5 +297,6 @@ export const useMessagesStore = defineStore('messages', () => {
     retry,
     reload,
     reset,
+    forget,
   };
 });

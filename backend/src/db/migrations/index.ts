@@ -35,6 +35,7 @@ import { Migration20261203150000_csat } from './Migration20261203150000_csat.js'
 import { Migration20261203151000_delivery_inspector } from './Migration20261203151000_delivery_inspector.js';
 import { Migration20261203170000_outbound_webhooks } from './Migration20261203170000_outbound_webhooks.js';
 import { Migration20261203171000_reports } from './Migration20261203171000_reports.js';
+import { Migration20261203172000_data_deletion } from './Migration20261203172000_data_deletion.js';
 import { Migration20261203173000_department_menu } from './Migration20261203173000_department_menu.js';
 
 /** Every migration, in order. `npm run db:migration:create` rewrites this file. */
@@ -114,6 +115,10 @@ export const migrationsList: MigrationObject[] = [
     class: Migration20261203170000_outbound_webhooks,
   },
   { name: 'Migration20261203171000_reports', class: Migration20261203171000_reports },
+  {
+    name: 'Migration20261203172000_data_deletion',
+    class: Migration20261203172000_data_deletion,
+  },
   {
     name: 'Migration20261203173000_department_menu',
     class: Migration20261203173000_department_menu,

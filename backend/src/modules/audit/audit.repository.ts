@@ -64,6 +64,19 @@ export class AuditRepository {
     );
   }
 
+  /**
+   * Forgets the visitor's name that entries about these conversations kept (an erased
+   * visitor's): the one change ever made to a written entry, so that erasing leaves no name.
+   */
+  async forgetConversationNames(tenantId: string, conversationIds: string[]): Promise<void> {
+    if (conversationIds.length === 0) return;
+    await this.sql.forTenant(tenantId)(
+      `update audit_entry set target_name = null
+       where tenant_id = :tenant and target_type = 'conversation' and target_id = any(?::uuid[])`,
+      [pgArray(conversationIds)],
+    );
+  }
+
   /** The names of these users (the tenant's), by id: who a conversation moved between. */
   async userNames(tenantId: string, userIds: string[]): Promise<Map<string, string>> {
     const ids = userIds.filter((id): id is string => Boolean(id));

@@ -18,4 +18,20 @@ export function registerContactRoutes(router: ApiRouter, contacts: ContactsServi
     },
     handler: ({ actor, params }) => contacts.get(actor, params.id),
   });
+
+  router.route({
+    method: 'delete',
+    path: '/api/contacts/:id',
+    access: 'admin',
+    tag: 'Contacts',
+    summary:
+      "Erase a visitor's data (their request to have it deleted): messages, notes, files, name, photo and PSID go; the conversations stay as anonymous stubs for the statistics (an open one is closed). Recorded in the audit log",
+    params: idParamsSchema,
+    responses: {
+      204: { description: 'Erased' },
+      403: errorResponse('FORBIDDEN: admins only'),
+      404: errorResponse('NOT_FOUND'),
+    },
+    handler: ({ actor, params }) => contacts.erase(actor, params.id),
+  });
 }

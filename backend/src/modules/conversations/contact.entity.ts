@@ -6,6 +6,9 @@ import type { Tenant } from '../tenants/tenant.entity.js';
 export const PROFILE_STATUSES = ['pending', 'fetched', 'unavailable'] as const;
 export type ProfileStatus = (typeof PROFILE_STATUSES)[number];
 
+/** How an erased visitor is called (the panel says it in its own language). */
+export const ERASED_VISITOR_NAME = 'Erased visitor';
+
 /** A visitor as one page knows them: a page-scoped id (PSID) and what the profile API gave. */
 export class Contact extends TenantOwnedEntity {
   firstName: string | null = null;
@@ -20,6 +23,11 @@ export class Contact extends TenantOwnedEntity {
    * The window belongs to the thread (page + visitor), so it lives here.
    */
   lastInboundAt: Date | null = null;
+  /**
+   * Set on the anonymous stand-in an erased visitor's conversations keep (ContactErasure):
+   * no name, photo or PSID of theirs, so the statistics still count the conversations.
+   */
+  erasedAt: Date | null = null;
 
   constructor(
     tenant: Tenant,
@@ -31,6 +39,7 @@ export class Contact extends TenantOwnedEntity {
 
   /** A readable name even when Facebook gives no profile. */
   get displayName(): string {
+    if (this.erasedAt) return ERASED_VISITOR_NAME;
     const name = [this.firstName, this.lastName].filter(Boolean).join(' ').trim();
     return name || `Facebook user ${this.psid.slice(-4)}`;
   }
@@ -49,6 +58,7 @@ export const ContactSchema = new EntitySchema<Contact, TenantOwnedEntity>({
     profileFetchedAt: { type: 'datetime', nullable: true },
     profileRequestedAt: { type: 'datetime', nullable: true },
     lastInboundAt: { type: 'datetime', nullable: true },
+    erasedAt: { type: 'datetime', nullable: true },
     displayName: { type: 'string', persist: false, getter: true },
   },
   uniques: [{ name: 'contact_page_psid_unique', properties: ['page', 'psid'] }],

@@ -71,6 +71,10 @@ export const conversationSchema = z
       firstContactAt: z.iso
         .datetime()
         .meta({ description: 'When this visitor first wrote to the page' }),
+      erased: z.boolean().meta({
+        description:
+          "The visitor's data was erased (DELETE /api/contacts/:id): an anonymous stub, without name, photo, PSID or messages",
+      }),
     }),
     lastMessage: messageSchema.nullable(),
     lastInboundAt: z.iso.datetime().nullable(),
@@ -242,12 +246,14 @@ export function toMessageDto(message: Message, linkFile: FileLinker): MessageDto
 export function toContactSummary(contact: Contact): ConversationDto['contact'] {
   return {
     id: contact.id,
-    psid: contact.psid,
+    // The stand-in's own id is no PSID: shown as none.
+    psid: contact.erasedAt ? '' : contact.psid,
     name: contact.displayName,
     firstName: contact.firstName,
     lastName: contact.lastName,
     avatarUrl: contact.avatarUrl,
     firstContactAt: contact.createdAt.toISOString(),
+    erased: contact.erasedAt !== null,
   };
 }
 

@@ -28,6 +28,9 @@ export const reviewKitSchema = z
     panelUrl: z.string(),
     simulatorUrl: z.string(),
     callbackUrl: z.string(),
+    dataDeletionUrl: z.string().meta({
+      description: "The demo business's public data deletion page (App settings → Basic)",
+    }),
     pageName: z.string(),
     logins: z.array(demoLoginSchema).meta({ description: "The reviewer's login" }),
   })

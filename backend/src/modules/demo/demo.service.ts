@@ -35,6 +35,7 @@ export class DemoService {
       panelUrl: `${publicUrl}/workspace`,
       simulatorUrl: `${publicUrl}/simulator`,
       callbackUrl: tenant.callbackUrl(publicUrl),
+      dataDeletionUrl: tenant.dataDeletionUrl(publicUrl),
       pageName: page.pageName,
       logins: this.logins(tenant.id).filter((login) => login.role === 'reviewer'),
     };

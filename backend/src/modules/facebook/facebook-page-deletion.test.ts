@@ -8,6 +8,7 @@ import {
   startTestWorker,
   useTestApi,
 } from '../../testing/test-api.js';
+import { queryDatabase, tablesHolding as tablesHoldingIn } from '../../testing/database-traces.js';
 import { registerRandomUser } from '../../testing/fake-graph-fixtures.js';
 import type { FakePage } from '../fake-graph/fake-graph.js';
 import { delivery, entry, optin, textMessage } from '../../testing/messenger-fixtures.js';
@@ -22,28 +23,9 @@ afterAll(() => worker?.stop());
 
 const unique = (label: string) => `${label}${randomBytes(6).toString('hex')}`;
 
-async function sql<Row = Record<string, unknown>>(text: string, params: unknown[] = []) {
-  return api.orm.em.fork().getConnection().execute<Row[]>(text, params);
-}
-
-/** The tables (any column: text, json, arrays) whose rows anywhere contain `needle`. */
-async function tablesHolding(needle: string): Promise<string[]> {
-  const tables = await sql<{ name: string }>(
-    `select table_name as name from information_schema.tables
-     where table_schema = 'public' and table_type = 'BASE TABLE'`,
-  );
-  const holding: string[] = [];
-  for (const { name } of tables) {
-    // A bytea column (a delivery's raw body) shows as hex in the row's text.
-    const [row] = await sql<{ hits: number }>(
-      `select count(*)::int as hits from "${name}" t
-       where strpos(t::text, ?) > 0 or strpos(t::text, ?) > 0`,
-      [needle, Buffer.from(needle).toString('hex')],
-    );
-    if (row!.hits > 0) holding.push(name);
-  }
-  return holding;
-}
+const sql = <Row = Record<string, unknown>>(text: string, params: unknown[] = []) =>
+  queryDatabase<Row>(api, text, params);
+const tablesHolding = (needle: string) => tablesHoldingIn(api, needle);
 
 describe('deleting a Facebook page', () => {
   it("leaves nothing its visitors wrote or were called anywhere in the database, and the other page's data whole", async () => {

@@ -17,6 +17,7 @@ export class QueueStatsRepository {
   /**
    * Each queue entry of the period with what came next (even after the period: its outcome
    * is known now), the first operator reply after it, and the first close after it; counted.
+   * An erased visitor's entries count in everything but the answers, which cannot be judged.
    */
   async queueEntries(
     tenantId: string,
@@ -32,7 +33,10 @@ export class QueueStatsRepository {
               and m.source = 'operator' and m.occurred_at >= e.occurred_at) as replied_at,
            (select min(c.occurred_at) from conversation_event c
             where c.conversation_id = e.conversation_id and c.type = 'closed'
-              and c.occurred_at >= e.occurred_at) as closed_at
+              and c.occurred_at >= e.occurred_at) as closed_at,
+           -- An erased visitor's conversation has no messages left to judge an answer by.
+           exists (select 1 from conversation x join contact ct on ct.id = x.contact_id
+             where x.id = e.conversation_id and ct.erased_at is not null) as erased
          from conversation_event e
          left join lateral (
            select n.type, n.occurred_at from conversation_event n
@@ -56,8 +60,8 @@ export class QueueStatsRepository {
          count(*) filter (where assigned and waited <= make_interval(secs => ?)) as assigned_in_time,
          count(*) filter (where assigned or waited > make_interval(secs => ?)) as assignment_judged,
          count(*) filter (where replied_at - occurred_at <= make_interval(secs => ?)) as answered_in_time,
-         count(*) filter (where replied_at is not null
-           or unanswered_for > make_interval(secs => ?)) as answer_judged,
+         count(*) filter (where not erased and (replied_at is not null
+           or unanswered_for > make_interval(secs => ?))) as answer_judged,
          avg(extract(epoch from waited)) filter (where assigned) as average_wait,
          avg(extract(epoch from replied_at - occurred_at)) as average_speed_of_answer,
          count(*) filter (where next_type = 'closed') as closed_while_waiting

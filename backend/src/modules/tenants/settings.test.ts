@@ -26,6 +26,7 @@ describe('tenant settings', () => {
       csat: { enabled: false, question: null },
       timezone: 'UTC',
       require2faForAdmins: false,
+      privacyContact: null,
     });
   });
 

@@ -36,6 +36,11 @@ export class Tenant extends BaseEntity {
   csatEnabled = false;
   /** The survey's question; null: the default one in the tenant's language. */
   csatQuestion: string | null = null;
+  /**
+   * Where a visitor asks for their data to be deleted, besides writing to the page: an
+   * e-mail address or a web address, shown on the public data-deletion page.
+   */
+  privacyContact: string | null = null;
   /** Admins must sign in with a second factor; those without one set it up first. */
   require2faForAdmins = false;
   /** The business's IANA time zone: the reports' days begin at its midnight. */
@@ -50,6 +55,16 @@ export class Tenant extends BaseEntity {
   /** The URL a tenant pastes into its Facebook app as the webhook callback. */
   callbackUrl(publicUrl: string): string {
     return `${publicUrl}/api/webhooks/facebook/${this.key}`;
+  }
+
+  /** The public page telling a visitor how to have their data deleted (Meta's data-deletion URL). */
+  dataDeletionUrl(publicUrl: string): string {
+    return `${publicUrl}/data-deletion/${this.key}`;
+  }
+
+  /** Where Facebook's data deletion request callback (a signed_request) is sent. */
+  dataDeletionCallbackUrl(publicUrl: string): string {
+    return `${this.callbackUrl(publicUrl)}/data-deletion`;
   }
 }
 
@@ -75,6 +90,7 @@ export const TenantSchema = new EntitySchema<Tenant, BaseEntity>({
     csatEnabled: { type: 'boolean', default: false },
     csatQuestion: { type: 'string', length: 640, nullable: true },
     timezone: { type: 'string', length: 64, default: 'UTC' },
+    privacyContact: { type: 'string', length: 320, nullable: true },
     isDemo: { type: 'boolean', default: false },
   },
 });

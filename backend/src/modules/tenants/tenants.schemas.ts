@@ -10,6 +10,17 @@ export const UNANSWERED_REMINDER_SECONDS_RANGE = { min: 30, max: 3600 } as const
 /** The longest survey question (Messenger's text limit is 2000; a question stays short). */
 export const CSAT_QUESTION_MAX_LENGTH = 640;
 
+/** The longest privacy contact (an e-mail address may have 320 characters). */
+export const PRIVACY_CONTACT_MAX_LENGTH = 320;
+
+/** An e-mail address, or a web address a visitor's browser opens (http or https). */
+function isPrivacyContact(value: string): boolean {
+  return (
+    z.email().safeParse(value).success ||
+    z.url({ protocol: /^https?$/, hostname: z.regexes.domain }).safeParse(value).success
+  );
+}
+
 /** The business's settings: the fields of the settings record, also in the tenant record. */
 const settingsShape = {
   name: z.string(),
@@ -56,6 +67,10 @@ const settingsShape = {
     description:
       'Admins sign in with a second factor; one without it must set it up before anything else (their sessions answer 403 TWO_FACTOR_SETUP_REQUIRED elsewhere)',
   }),
+  privacyContact: z.string().nullable().meta({
+    description:
+      'An e-mail or web address where a visitor asks for their data to be deleted, shown on the public data-deletion page; null: none',
+  }),
 };
 
 /** The business's settings record, as everyone of it may read it (GET /api/settings). */
@@ -70,6 +85,14 @@ export const tenantSchema = z
     callbackUrl: z
       .string()
       .meta({ description: 'Paste this into the Facebook app as the callback URL.' }),
+    dataDeletionUrl: z.string().meta({
+      description:
+        "The public page telling visitors how to have their data deleted: the app's data deletion instructions URL",
+    }),
+    dataDeletionCallbackUrl: z.string().meta({
+      description:
+        "Where Facebook may send data deletion requests (the app's callback URL for them)",
+    }),
     ...settingsShape,
     demo: z.boolean().meta({
       description: 'The demo business, with its Messenger simulator and App Review kit (demo mode)',
@@ -121,6 +144,16 @@ export const updateTenantSchema = z
       })
       .optional()
       .meta({ description: 'An IANA time zone, e.g. Europe/Moscow' }),
+    privacyContact: z
+      .string()
+      .trim()
+      .max(PRIVACY_CONTACT_MAX_LENGTH, `Use at most ${PRIVACY_CONTACT_MAX_LENGTH} characters.`)
+      .refine((value) => value === '' || isPrivacyContact(value), {
+        message: 'Enter an e-mail address or a web address starting with https://.',
+      })
+      .nullable()
+      .optional()
+      .meta({ description: 'An e-mail address or an http(s) URL; null or empty: none' }),
     csat: z
       .object({
         enabled: z.boolean().optional(),
@@ -143,6 +176,8 @@ export function toTenantDto(tenant: Tenant, publicUrl: string, demoMode: boolean
     id: tenant.id,
     key: tenant.key,
     callbackUrl: tenant.callbackUrl(publicUrl),
+    dataDeletionUrl: tenant.dataDeletionUrl(publicUrl),
+    dataDeletionCallbackUrl: tenant.dataDeletionCallbackUrl(publicUrl),
     ...toSettingsDto(tenant),
     demo: demoMode && tenant.isDemo,
   };
@@ -161,5 +196,6 @@ export function toSettingsDto(tenant: Tenant): SettingsDto {
     csat: { enabled: tenant.csatEnabled, question: tenant.csatQuestion },
     timezone: tenant.timezone,
     require2faForAdmins: tenant.require2faForAdmins,
+    privacyContact: tenant.privacyContact,
   };
 }

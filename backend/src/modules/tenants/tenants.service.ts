@@ -70,6 +70,7 @@ export class TenantsService {
     if (input.csat?.enabled !== undefined) tenant.csatEnabled = input.csat.enabled;
     if (input.csat?.question !== undefined) tenant.csatQuestion = input.csat.question || null;
     if (input.timezone !== undefined) tenant.timezone = input.timezone;
+    if (input.privacyContact !== undefined) tenant.privacyContact = input.privacyContact || null;
     if (input.require2faForAdmins !== undefined)
       tenant.require2faForAdmins = input.require2faForAdmins;
     await flushWith(this.em, (sql) =>

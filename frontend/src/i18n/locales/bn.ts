@@ -355,6 +355,15 @@ const bn: MessageSchema = {
     done: 'চ্যাট ট্রান্সফার হয়েছে',
   },
   visitor: {
+    erasedName: 'মুছে ফেলা ভিজিটর',
+    erase: 'ভিজিটরের ডেটা মুছুন',
+    eraseTitle: 'এই ভিজিটরের ডেটা মুছবেন?',
+    eraseBody:
+      'তাদের বার্তা, ফাইল ও তাদের সম্পর্কে নোট, নাম, ছবি ও Messenger আইডি Omni যেখানে রাখে সবখান থেকে চিরতরে মুছে যাবে। তাদের কথোপকথন শুধু পরিসংখ্যানের জন্য নামহীন এন্ট্রি হিসেবে থাকবে; খোলা কথোপকথন বন্ধ হবে। তারা আবার লিখলে নতুন কথোপকথন শুরু হবে। অডিট লগে লেখা থাকবে যে আপনি এটি করেছেন।',
+    eraseConfirm: 'মুছুন',
+    erasedToast: 'ভিজিটরের ডেটা মুছে ফেলা হয়েছে।',
+    eraseFailed: 'ভিজিটরের ডেটা মোছা যায়নি। আবার চেষ্টা করুন।',
+    erasedNotice: 'এই ভিজিটরের অনুরোধে তাদের ডেটা মুছে ফেলা হয়েছে।',
     title: 'ভিজিটর',
     viaPage: 'Messenger · {page}',
     department: 'বিভাগ',
@@ -832,6 +841,20 @@ const bn: MessageSchema = {
     back: 'অন্য অ্যাকাউন্ট ব্যবহার করুন',
   },
   settings: {
+    privacySection: 'গোপনীয়তা',
+    privacyContact: 'গোপনীয়তা যোগাযোগ',
+    privacyContactPlaceholder: "privacy{'@'}example.com অথবা https://example.com/privacy",
+    privacyContactHint:
+      'একটি ই-মেইল বা ওয়েব ঠিকানা, যেখানে ভিজিটররা তাদের ডেটা মুছে ফেলার অনুরোধ করতে পারেন। এটি আপনার পাবলিক ডেটা মোছার পাতায় দেখানো হয়।',
+    dataDeletionSection: 'ডেটা মুছে ফেলা',
+    dataDeletionIntro:
+      'একটি লাইভ Meta অ্যাপকে জানাতে হয় কীভাবে মানুষ তাদের ডেটা মুছে ফেলতে পারেন। Facebook-এ এর একটি ঠিকানা দিন (App settings → Basic → Data deletion)।',
+    dataDeletionUrl: 'ডেটা মোছার নির্দেশনার URL',
+    dataDeletionUrlHint:
+      'ইংরেজি ও রুশ ভাষায় একটি পাবলিক পাতা: ভিজিটররা Messenger-এ আপনার পেজে “delete my data” লেখেন, অথবা আপনার গোপনীয়তা যোগাযোগ ব্যবহার করেন। তারপর একজন অ্যাডমিন চ্যাট থেকে তাদের ডেটা মুছে দেন (ভিজিটর প্যানেল → ভিজিটরের ডেটা মুছুন)।',
+    dataDeletionCallbackUrl: 'ডেটা মোছার কলব্যাক URL',
+    dataDeletionCallbackUrlHint:
+      'ঐচ্ছিক, পাতার বদলে: কেউ আপনার অ্যাপ সরিয়ে দিলে Facebook এখানে একটি স্বাক্ষরিত অনুরোধ পাঠায়। Omni একটি নিশ্চিতকরণ কোড ও একটি অবস্থার পাতা দিয়ে উত্তর দেয়; Omni কোনো Facebook অ্যাকাউন্ট আইডি রাখে না, তাই মেলানোর কিছু নেই।',
     chatsSection: 'চ্যাট',
     autoClose: 'নীরব চ্যাট স্বয়ংক্রিয়ভাবে বন্ধ করুন',
     autoCloseAfterMinutes: 'বন্ধ করুন (ভিজিটরের বার্তা ছাড়া কত মিনিট পরে)',
@@ -1136,6 +1159,7 @@ const bn: MessageSchema = {
       webhook_updated: 'একটি ওয়েবহুক পরিবর্তন করেছেন',
       webhook_deleted: 'একটি ওয়েবহুক মুছেছেন',
       webhook_disabled: 'একটি ব্যর্থ ওয়েবহুক বন্ধ করেছেন',
+      contact_erased: 'একজন ভিজিটরের ডেটা মুছে ফেলেছেন',
     },
     targets: {
       page: 'পেজ',
@@ -1148,8 +1172,12 @@ const bn: MessageSchema = {
       conversation: 'চ্যাট',
       api_token: 'API টোকেন',
       webhook: 'ওয়েবহুক',
+      contact: 'ভিজিটর',
     },
     fields: {
+      messages: 'বার্তা',
+      files: 'ফাইল',
+      privacyContact: 'গোপনীয়তা যোগাযোগ',
       prefix: 'টোকেনের শুরু',
       name: 'নাম',
       pageName: 'ফেসবুকে নাম',

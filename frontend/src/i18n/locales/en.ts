@@ -361,6 +361,15 @@ const en = {
     done: 'Chat transferred',
   },
   visitor: {
+    erasedName: 'Erased visitor',
+    erase: 'Erase visitor data',
+    eraseTitle: 'Erase this visitor’s data?',
+    eraseBody:
+      'Their messages, files and the notes about them, their name, photo and Messenger ID are deleted everywhere Omni keeps them, for good. Their conversations stay only as anonymous entries for the statistics; an open one is closed. If they write again, a new conversation starts. The audit log records that you did it.',
+    eraseConfirm: 'Erase',
+    erasedToast: 'The visitor’s data was erased.',
+    eraseFailed: 'Could not erase the visitor’s data. Try again.',
+    erasedNotice: 'This visitor’s data was erased at their request.',
     title: 'Visitor',
     viaPage: 'Messenger · {page}',
     department: 'Department',
@@ -843,6 +852,20 @@ const en = {
     back: 'Use another account',
   },
   settings: {
+    privacySection: 'Privacy',
+    privacyContact: 'Privacy contact',
+    privacyContactPlaceholder: "privacy{'@'}example.com or https://example.com/privacy",
+    privacyContactHint:
+      'An e-mail or web address where visitors can ask for their data to be deleted. It is shown on your public data deletion page.',
+    dataDeletionSection: 'Data deletion',
+    dataDeletionIntro:
+      'A live Meta app must tell people how to have their data deleted. Give Facebook one of these addresses (App settings → Basic → Data deletion).',
+    dataDeletionUrl: 'Data deletion instructions URL',
+    dataDeletionUrlHint:
+      'A public page, in English and Russian: visitors write “delete my data” to your page on Messenger, or use your privacy contact. An admin then erases them from the chat (visitor panel → Erase visitor data).',
+    dataDeletionCallbackUrl: 'Data deletion callback URL',
+    dataDeletionCallbackUrlHint:
+      'Optional, instead of the page: Facebook sends a signed request here when someone removes your app. Omni answers with a confirmation code and a status page; it keeps no Facebook account ids, so there is nothing to match.',
     chatsSection: 'Chats',
     autoClose: 'Close silent chats automatically',
     autoCloseAfterMinutes: 'Close after (minutes without a visitor message)',
@@ -1148,6 +1171,7 @@ const en = {
       webhook_updated: 'changed a webhook',
       webhook_deleted: 'deleted a webhook',
       webhook_disabled: 'turned off a failing webhook',
+      contact_erased: "erased a visitor's data",
     },
     targets: {
       page: 'page',
@@ -1160,8 +1184,12 @@ const en = {
       conversation: 'chat',
       api_token: 'API token',
       webhook: 'webhook',
+      contact: 'visitor',
     },
     fields: {
+      messages: 'Messages',
+      files: 'Files',
+      privacyContact: 'Privacy contact',
       prefix: 'Token begins with',
       name: 'Name',
       pageName: 'Name on Facebook',

@@ -15,6 +15,7 @@ const kit: ReviewKit = {
   panelUrl: 'https://demo.omni.example/workspace',
   simulatorUrl: 'https://demo.omni.example/simulator',
   callbackUrl: 'https://demo.omni.example/api/webhooks/facebook/tk_demo',
+  dataDeletionUrl: 'https://demo.omni.example/data-deletion/tk_demo',
   pageName: 'Omni Demo Coffee',
   logins: [
     { role: 'admin', name: 'Ada Admin', email: 'admin@demo.test', password: 'admin-pass-1' },
@@ -59,6 +60,7 @@ describe('App Review kit content', () => {
         'review@demo.test',
         'rev-pass-2',
         kit.simulatorUrl,
+        kit.dataDeletionUrl,
       ]);
       const everything = JSON.stringify(content);
       expect(everything).not.toMatch(/undefined|\$\{|\{\w+\}/);

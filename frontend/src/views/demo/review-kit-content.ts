@@ -42,6 +42,7 @@ interface KitValues {
   panelUrl: string;
   simulatorUrl: string;
   callbackUrl: string;
+  dataDeletionUrl: string;
   pageName: string;
   email: string;
   password: string;
@@ -54,7 +55,13 @@ interface KitTexts {
   instructions: {
     title: string;
     intro: string;
-    labels: { loginUrl: string; email: string; password: string; simulatorUrl: string };
+    labels: {
+      loginUrl: string;
+      email: string;
+      password: string;
+      simulatorUrl: string;
+      dataDeletionUrl: string;
+    };
     steps: Record<InstructionStep, Fill>;
   };
   permissions: { title: string; intro: string; texts: Record<ReviewPermission, string> };
@@ -72,6 +79,8 @@ const TEXTS: Record<KitLanguage, KitTexts> = {
         email: 'Email',
         password: 'Password',
         simulatorUrl: 'Messenger simulator',
+        dataDeletionUrl:
+          'Data deletion instructions URL (App settings → Basic → Data deletion: a public page telling people to write “delete my data” to the Page; an admin then erases them)',
       },
       steps: {
         'open-login': (v) => `Open ${v.loginUrl} in a desktop browser (Chrome or Firefox).`,
@@ -132,6 +141,8 @@ const TEXTS: Record<KitLanguage, KitTexts> = {
         email: 'Почта',
         password: 'Пароль',
         simulatorUrl: 'Симулятор Messenger',
+        dataDeletionUrl:
+          'Адрес инструкций по удалению данных (Настройки приложения → Основное → Удаление данных: публичная страница, где сказано написать странице «delete my data»; затем администратор удаляет данные)',
       },
       steps: {
         'open-login': (v) =>
@@ -218,6 +229,7 @@ export function buildReviewKitContent(language: KitLanguage, kit: ReviewKit): Re
     panelUrl: kit.panelUrl,
     simulatorUrl: kit.simulatorUrl,
     callbackUrl: kit.callbackUrl,
+    dataDeletionUrl: kit.dataDeletionUrl,
     pageName: kit.pageName,
     email: reviewer?.email ?? '—',
     password: reviewer?.password ?? '—',
@@ -232,6 +244,7 @@ export function buildReviewKitContent(language: KitLanguage, kit: ReviewKit): Re
         { id: 'email', label: labels.email, value: values.email },
         { id: 'password', label: labels.password, value: values.password },
         { id: 'simulatorUrl', label: labels.simulatorUrl, value: values.simulatorUrl },
+        { id: 'dataDeletionUrl', label: labels.dataDeletionUrl, value: values.dataDeletionUrl },
       ],
       steps: INSTRUCTION_STEPS.map((id) => ({ id, text: texts.instructions.steps[id](values) })),
     },
