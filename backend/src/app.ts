@@ -63,6 +63,7 @@ import type { QueueFiguresService } from './modules/routing/queue-figures.servic
 import type { QueueStatsService } from './modules/routing/queue-stats.service.js';
 import { registerPageHealthRoutes } from './modules/page-health/page-health.routes.js';
 import type { PageHealthService } from './modules/page-health/page-health.service.js';
+import type { PageReadinessService } from './modules/page-health/page-readiness.js';
 import { registerApiTokenRoutes } from './modules/api-tokens/api-tokens.routes.js';
 import type { ApiTokensService } from './modules/api-tokens/api-tokens.service.js';
 import { registerTenantRoutes } from './modules/tenants/tenants.routes.js';
@@ -86,6 +87,7 @@ export type ApiServices = {
   webhookDeliveries: WebhookDeliveriesService;
   facebookWebhooks: FacebookWebhooksService;
   pageHealth: PageHealthService;
+  pageReadiness: PageReadinessService;
   conversations: ConversationsService;
   contacts: ContactsService;
   routing: RoutingService;
@@ -125,7 +127,7 @@ export function registerApiRoutes(
   registerFacebookPageRoutes(router, services.facebookPages);
   registerWebhookDeliveryRoutes(router, services.webhookDeliveries);
   registerFacebookWebhookRoutes(router, services.facebookWebhooks);
-  registerPageHealthRoutes(router, services.pageHealth);
+  registerPageHealthRoutes(router, services.pageHealth, services.pageReadiness);
   registerConversationRoutes(router, services.conversations);
   registerContactRoutes(router, services.contacts);
   registerRoutingRoutes(router, services);

@@ -2200,6 +2200,53 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/channels/facebook/{id}/readiness": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The App Review co-pilot: whether the page is ready for Meta's review, checked with Facebook now */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description token, permissions, webhook, subscription, first_message and human_agent; a check Facebook could not answer says so */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PageReadiness"];
+                    };
+                };
+                /** @description NOT_FOUND */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/conversations": {
         parameters: {
             query?: never;
@@ -4940,6 +4987,20 @@ export interface components {
                 openedAt: string;
             } | null;
         };
+        PageReadiness: {
+            checks: components["schemas"]["PageReadinessCheck"][];
+        };
+        PageReadinessCheck: {
+            /** @enum {string} */
+            id: "token" | "permissions" | "webhook" | "subscription" | "first_message" | "human_agent";
+            ok: boolean;
+            /** @description What was found, naming exactly what is missing (in English) */
+            detail: string;
+            /** @description null when ok */
+            problem: ("token_refused" | "facebook_unavailable" | "facebook_error" | "missing" | "not_verified" | "no_message" | "off") | null;
+            /** @description The missing permissions or subscribed fields; [] otherwise */
+            missing: string[];
+        };
         ConversationListItem: {
             id: string;
             /** @enum {string} */
@@ -5397,6 +5458,8 @@ export const webhookDeliveryStatusValues: ReadonlyArray<FlattenedDeepRequired<co
 export const pageHealthIncidentAnyOf0KindValues: ReadonlyArray<Extract<FlattenedDeepRequired<components>["schemas"]["PageHealth"]["incident"], {
     kind: unknown;
 }>["kind"]> = ["token_invalid", "permissions_missing"];
+export const pageReadinessCheckIdValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["PageReadinessCheck"]["id"]> = ["token", "permissions", "webhook", "subscription", "first_message", "human_agent"];
+export const pageReadinessCheckProblemAnyOf0Values: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["PageReadinessCheck"]["problem"]> = ["token_refused", "facebook_unavailable", "facebook_error", "missing", "not_verified", "no_message", "off"];
 export const conversationListItemStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ConversationListItem"]["status"]> = ["queued", "assigned", "closed"];
 export const messageDirectionValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Message"]["direction"]> = ["in", "out", "internal"];
 export const messageKindValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Message"]["kind"]> = ["text", "image", "video", "audio", "file", "location", "sticker", "fallback", "postback", "reaction", "referral", "other", "note"];
