@@ -26,6 +26,7 @@ import { FacebookPagesService } from './modules/facebook/facebook-pages.service.
 import { WebhookDeliveriesService } from './modules/facebook/webhook-deliveries.service.js';
 import { InboundService } from './modules/facebook/inbound/inbound.service.js';
 import { FacebookWebhooksService } from './modules/facebook/facebook-webhooks.service.js';
+import { DemoDataReset } from './modules/demo/demo-reset.js';
 import { PageReadinessService } from './modules/page-health/page-readiness.js';
 import { PageProbe } from './modules/page-health/page-probe.js';
 import { WebhookRefusals } from './modules/facebook/webhook-refusals.js';
@@ -223,6 +224,7 @@ export async function startApi({
     queueStats: new QueueStatsService(em),
     files,
     demo: new DemoService(em, config),
+    demoReset: new DemoDataReset(em, config, secrets, signingKeys, storage, dispatchCommitted),
     metrics: new MetricsService(
       metrics,
       new WorkerMetricsSnapshots(redis, config.redisPrefix),

@@ -27,6 +27,7 @@ import { registerLabelRoutes } from './modules/labels/labels.routes.js';
 import type { LabelsService } from './modules/labels/labels.service.js';
 import { registerConversationRoutes } from './modules/conversations/conversations.routes.js';
 import type { ConversationsService } from './modules/conversations/conversations.service.js';
+import type { DemoDataReset } from './modules/demo/demo-reset.js';
 import { registerDemoRoutes } from './modules/demo/demo.routes.js';
 import type { DemoService } from './modules/demo/demo.service.js';
 import type { MessengerSimulator } from './modules/demo/messenger-simulator.js';
@@ -98,6 +99,7 @@ export type ApiServices = {
   queueStats: QueueStatsService;
   files: FilesService;
   demo: DemoService;
+  demoReset: DemoDataReset;
   metrics: MetricsService;
   /** null unless demo mode is on. */
   simulator: MessengerSimulator | null;

@@ -4135,6 +4135,58 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/demo/reset": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Start the demo's conversations afresh before a recording: the sandbox page is replaced by a new one, without what came through it; logins and real pages stay */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Reset */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description FORBIDDEN: not an admin */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description NOT_FOUND: not the demo business, or demo mode is off */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/demo/simulator": {
         parameters: {
             query?: never;
@@ -4710,6 +4762,8 @@ export interface components {
             text?: string;
             imageId?: string;
             quickReplyPayload?: string;
+            /** @description Dates the message this many hours back (at most 7 days): a reply to it shows Human Agent's window after 24 h */
+            hoursAgo?: number;
         };
         Health: {
             /** @enum {string} */
@@ -5375,6 +5429,17 @@ export interface components {
             pageName: string;
             /** @description The reviewer's login */
             logins: components["schemas"]["DemoLogin"][];
+            /** @description The business's active pages, the sandbox page first: a real one replaces the simulator in the reviewer's steps (real-Page mode) */
+            pages: components["schemas"]["ReviewKitPage"][];
+        };
+        ReviewKitPage: {
+            id: string;
+            name: string;
+            pageName: string;
+            pageId: string;
+            sandbox: boolean;
+            /** @description https://m.me/<pageId> */
+            messengerUrl: string;
         };
         SimulatorSetup: {
             /** @description The demo business's sandbox page */
@@ -5415,6 +5480,8 @@ export interface components {
             at: string;
             /** @description The visitor's own messages: posted, acknowledged, seen by the page */
             status: ("sent" | "delivered" | "seen") | null;
+            /** @description The Send API tag of the page's reply (HUMAN_AGENT after 24 h); null otherwise */
+            tag: string | null;
         };
     };
     responses: never;

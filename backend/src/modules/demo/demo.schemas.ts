@@ -30,6 +30,23 @@ export const reviewKitSchema = z
     callbackUrl: z.string(),
     pageName: z.string(),
     logins: z.array(demoLoginSchema).meta({ description: "The reviewer's login" }),
+    pages: z
+      .array(
+        z
+          .object({
+            id: z.string(),
+            name: z.string(),
+            pageName: z.string(),
+            pageId: z.string(),
+            sandbox: z.boolean(),
+            messengerUrl: z.string().meta({ description: 'https://m.me/<pageId>' }),
+          })
+          .meta({ id: 'ReviewKitPage' }),
+      )
+      .meta({
+        description:
+          "The business's active pages, the sandbox page first: a real one replaces the simulator in the reviewer's steps (real-Page mode)",
+      }),
   })
   .meta({ id: 'ReviewKit' });
 
@@ -42,6 +59,10 @@ export const simulatorSendSchema = z
     text: z.string().trim().min(1).max(2000).optional(),
     imageId: z.string().optional(),
     quickReplyPayload: z.string().max(1000).optional(),
+    hoursAgo: z.number().int().min(0).max(168).optional().meta({
+      description:
+        "Dates the message this many hours back (at most 7 days): a reply to it shows Human Agent's window after 24 h",
+    }),
   })
   .refine((input) => input.text !== undefined || input.imageId !== undefined, {
     message: 'Send a text or a picture.',
@@ -79,6 +100,9 @@ export const threadItemSchema = z
       .enum(['sent', 'delivered', 'seen'])
       .nullable()
       .meta({ description: "The visitor's own messages: posted, acknowledged, seen by the page" }),
+    tag: z.string().nullable().meta({
+      description: "The Send API tag of the page's reply (HUMAN_AGENT after 24 h); null otherwise",
+    }),
   })
   .meta({ id: 'SimulatorThreadItem' });
 
