@@ -23,6 +23,7 @@ function item(id: string, from: 'visitor' | 'page'): SimulatorThreadItem {
     imageUrl: null,
     at: '2026-01-10T08:00:00.000Z',
     status: from === 'visitor' ? 'sent' : null,
+    tag: null,
   };
 }
 

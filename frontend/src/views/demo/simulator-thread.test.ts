@@ -8,7 +8,7 @@ function item(
   at: string,
   status: SimulatorThreadItem['status'] = null,
 ): SimulatorThreadItem {
-  return { id, from, text: id, imageUrl: null, at: `2026-01-10T${at}:00.000Z`, status };
+  return { id, from, text: id, imageUrl: null, at: `2026-01-10T${at}:00.000Z`, status, tag: null };
 }
 
 describe('layoutThread', () => {
