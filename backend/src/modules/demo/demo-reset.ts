@@ -3,13 +3,12 @@ import type { Config } from '../../config.js';
 import type { SecretBox } from '../../crypto/secret-box.js';
 import { flushWith } from '../../db/sql.js';
 import { NotFoundError } from '../../errors.js';
-import { appendToOutbox, type DispatchCommitted } from '../../outbox/outbox.js';
+import type { DispatchCommitted } from '../../outbox/outbox.js';
 import type { Actor } from '../auth/actor.js';
 import { FacebookPage } from '../facebook/facebook-page.entity.js';
-import { deletePageRows } from '../facebook/facebook-page.repository.js';
+import { deletePageWithFollowUps } from '../facebook/facebook-page.repository.js';
 import type { WebhookSigningKeys } from '../facebook/webhook-signing-keys.js';
 import type { FileStorage } from '../files/file-storage.js';
-import { deleteFileRecordsOfPage } from '../files/stored-file-records.js';
 import { Tenant } from '../tenants/tenant.entity.js';
 import { newSandboxPage } from './demo.seeder.js';
 
@@ -42,15 +41,10 @@ export class DemoDataReset {
     if (!tenant || !old) throw missing;
 
     em.persist(newSandboxPage(tenant, old.department, this.secrets));
-    const { storageKeys, outboxEntryIds } = await flushWith(em, async (sql) => {
-      const keys = await deleteFileRecordsOfPage(sql, tenant.id, old.id);
-      await deletePageRows(sql, { id: old.id, tenantId: tenant.id, pageId: old.pageId });
-      // The panels drop the old page's chats and their operators get the room back.
-      const entryIds = await appendToOutbox(sql, [
-        { tenantId: tenant.id, kind: 'page-deleted', payload: { id: old.id, pageId: old.pageId } },
-      ]);
-      return { storageKeys: keys, outboxEntryIds: entryIds };
-    });
+    // The panels drop the old page's chats and their operators get the room back.
+    const { storageKeys, outboxEntryIds } = await flushWith(em, (sql) =>
+      deletePageWithFollowUps(sql, { id: old.id, tenantId: tenant.id, pageId: old.pageId }),
+    );
     this.signingKeys.forget(tenant.id);
     await this.dispatchCommitted(outboxEntryIds);
     await this.storage.remove(storageKeys);
