@@ -28,6 +28,8 @@ import { FacebookPagesService } from './modules/facebook/facebook-pages.service.
 import { WebhookDeliveriesService } from './modules/facebook/webhook-deliveries.service.js';
 import { InboundService } from './modules/facebook/inbound/inbound.service.js';
 import { FacebookWebhooksService } from './modules/facebook/facebook-webhooks.service.js';
+import { DemoDataReset } from './modules/demo/demo-reset.js';
+import { PageReadinessService } from './modules/page-health/page-readiness.js';
 import { PageProbe } from './modules/page-health/page-probe.js';
 import { WebhookRefusals } from './modules/facebook/webhook-refusals.js';
 import { WebhookSigningKeys } from './modules/facebook/webhook-signing-keys.js';
@@ -150,6 +152,7 @@ export async function startApi({
     sessions,
   );
   const linkTokens = new LinkTokens(config.jwtSecret);
+  const pageProbe = new PageProbe(em, graph, secrets, pageHealth, logger);
   const services = {
     auth,
     twoFactor,
@@ -188,9 +191,10 @@ export async function startApi({
       signingKeys,
       storage,
       dispatchCommitted,
-      new PageProbe(em, graph, secrets, pageHealth, logger),
+      pageProbe,
     ),
     pageHealth,
+    pageReadiness: new PageReadinessService(em, graph, secrets, pageProbe),
     webhookDeliveries: new WebhookDeliveriesService(
       em,
       new InboundService(em, logger),
@@ -227,6 +231,7 @@ export async function startApi({
     reports: new ReportsService(em),
     files,
     demo: new DemoService(em, config),
+    demoReset: new DemoDataReset(em, config, secrets, signingKeys, storage, dispatchCommitted),
     metrics: new MetricsService(
       metrics,
       new WorkerMetricsSnapshots(redis, config.redisPrefix),

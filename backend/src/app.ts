@@ -29,6 +29,7 @@ import { registerConversationRoutes } from './modules/conversations/conversation
 import type { ConversationsService } from './modules/conversations/conversations.service.js';
 import { registerDataDeletionRoutes } from './modules/data-deletion/data-deletion.routes.js';
 import type { DataDeletionService } from './modules/data-deletion/data-deletion.service.js';
+import type { DemoDataReset } from './modules/demo/demo-reset.js';
 import { registerDemoRoutes } from './modules/demo/demo.routes.js';
 import type { DemoService } from './modules/demo/demo.service.js';
 import type { MessengerSimulator } from './modules/demo/messenger-simulator.js';
@@ -67,6 +68,7 @@ import { registerReportsRoutes } from './modules/reports/reports.routes.js';
 import type { ReportsService } from './modules/reports/reports.service.js';
 import { registerPageHealthRoutes } from './modules/page-health/page-health.routes.js';
 import type { PageHealthService } from './modules/page-health/page-health.service.js';
+import type { PageReadinessService } from './modules/page-health/page-readiness.js';
 import { registerApiTokenRoutes } from './modules/api-tokens/api-tokens.routes.js';
 import { registerOutboundWebhookRoutes } from './modules/outbound-webhooks/outbound-webhooks.routes.js';
 import type { OutboundWebhooksService } from './modules/outbound-webhooks/outbound-webhooks.service.js';
@@ -93,6 +95,7 @@ export type ApiServices = {
   webhookDeliveries: WebhookDeliveriesService;
   facebookWebhooks: FacebookWebhooksService;
   pageHealth: PageHealthService;
+  pageReadiness: PageReadinessService;
   conversations: ConversationsService;
   contacts: ContactsService;
   dataDeletion: DataDeletionService;
@@ -105,6 +108,7 @@ export type ApiServices = {
   reports: ReportsService;
   files: FilesService;
   demo: DemoService;
+  demoReset: DemoDataReset;
   metrics: MetricsService;
   /** null unless demo mode is on. */
   simulator: MessengerSimulator | null;
@@ -134,7 +138,7 @@ export function registerApiRoutes(
   registerFacebookPageRoutes(router, services.facebookPages);
   registerWebhookDeliveryRoutes(router, services.webhookDeliveries);
   registerFacebookWebhookRoutes(router, services.facebookWebhooks);
-  registerPageHealthRoutes(router, services.pageHealth);
+  registerPageHealthRoutes(router, services.pageHealth, services.pageReadiness);
   registerConversationRoutes(router, services.conversations);
   registerContactRoutes(router, services.contacts);
   registerDataDeletionRoutes(router, services.dataDeletion);

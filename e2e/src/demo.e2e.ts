@@ -141,4 +141,79 @@ describe('the demo business and its App Review kit', () => {
       (await fetch(`${baseUrl}/api/me`, { headers: { authorization: `Bearer ${token}` } })).status,
     ).toBe(401);
   });
+
+  it("gives the admin the co-pilot: the page's readiness, a reset before the take, and a Human Agent reply after 24 hours", async () => {
+    expect(await runDemoCommand('demo-seed')).toBe(0);
+    const logins = await demoLogins();
+    const signIn = async (role: string) => {
+      const login = logins.find((candidate) => candidate.role === role)!;
+      const session = await api<{ token: string }>(null, 'POST', '/api/auth/login', {
+        email: login.email,
+        password: login.password,
+      });
+      return session.token;
+    };
+    const open = async (token: string, path: string, locale = 'en') => {
+      const tab = await newTab();
+      await tab.goto(`${baseUrl}/login`);
+      await tab.evaluate(
+        ([value, language]) => {
+          localStorage.setItem('omni.token', value!);
+          localStorage.setItem('omni.locale', language!);
+        },
+        [token, locale],
+      );
+      await tab.goto(`${baseUrl}${path}`);
+      return tab;
+    };
+
+    // The admin's kit checks the sandbox page with (the sandbox) Facebook now.
+    const kit = await open(await signIn('admin'), '/app-review');
+    await expect
+      .poll(() => kit.getByTestId('page-readiness-permissions').getAttribute('data-ok'), {
+        timeout: 20_000,
+      })
+      .toBe('true');
+    expect(await kit.getByTestId('page-readiness-human_agent').getAttribute('data-ok')).toBe(
+      'true',
+    );
+
+    // One click: the demo starts afresh and the simulator opens for the take.
+    const [simulator] = await Promise.all([
+      kit.context().waitForEvent('page'),
+      kit.getByTestId('review-kit-reset-and-record').click(),
+    ]);
+    await kit.getByText('Record now').waitFor();
+    await kit.getByTestId('review-kit-human-agent').scrollIntoViewIfNeeded();
+    await saveScreenshot(kit, 'demo-review-kit-copilot');
+    await simulator.getByTestId('simulator-page-name').waitFor({ timeout: 20_000 });
+
+    // Human Agent: the visitor wrote 25 hours ago; the reviewer's reply goes with the tag.
+    const workspace = await open(await signIn('reviewer'), '/workspace');
+    await workspace.getByTestId('go-online').click();
+    await workspace.getByTestId('offline-hint').waitFor({ state: 'detached' });
+    await simulator.getByTestId('simulator-persona-sofia').click();
+    await simulator.getByTestId('simulator-backdate').click();
+    await simulator.getByTestId('simulator-input').fill('I ordered yesterday, any news?');
+    await simulator.getByTestId('simulator-send').click();
+    await workspace.getByTestId('workspace-tab-mine').click();
+    await workspace
+      .getByTestId('conversation-row')
+      .filter({ hasText: 'Sofia García' })
+      .click({ timeout: 30_000 });
+    await workspace.getByTestId('composer-human-agent').waitFor();
+    const input = workspace.getByTestId('composer-input').locator('textarea');
+    await input.fill('Sorry for the wait, Sofia: it ships today.');
+    await input.press('Enter');
+    await simulator.getByTestId('simulator-human-agent-tag').waitFor({ timeout: 20_000 });
+    await saveScreenshot(simulator, 'demo-simulator-human-agent');
+
+    // The kit in Russian, panel and texts alike.
+    const russianKit = await open(await signIn('admin'), '/app-review', 'ru');
+    await russianKit.getByTestId('page-readiness-summary').waitFor({ timeout: 20_000 });
+    expect(await russianKit.getByTestId('review-kit-human-agent').textContent()).toContain(
+      'Скринкаст: ответ через 24 часа',
+    );
+    await saveScreenshot(russianKit, 'demo-review-kit-copilot-ru');
+  }, 120_000); // four tabs and two round trips through the webhook and the worker
 });

@@ -38,3 +38,11 @@ export function markSimulatorThreadRead(personaId: string): Promise<void> {
 export function getReviewKit(): Promise<ReviewKit> {
   return http.get<ReviewKit>('/api/demo/review-kit');
 }
+
+/**
+ * Admins: the demo's conversations start afresh (a new sandbox page; the logins stay), for a
+ * clean recording.
+ */
+export function resetDemo(): Promise<void> {
+  return http.post('/api/demo/reset');
+}

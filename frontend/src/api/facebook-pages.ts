@@ -3,6 +3,7 @@ import type {
   FacebookPage,
   FacebookPageCreateInput,
   FacebookPageUpdateInput,
+  PageReadiness,
   ResponseBody,
 } from './types';
 
@@ -37,6 +38,14 @@ export function updateFacebookPage(
 /** Probes the page now (token validity, missing permissions); 502 FACEBOOK_UNAVAILABLE. */
 export function checkFacebookPage(id: string): Promise<FacebookPage> {
   return http.post<FacebookPage>(`${BASE}/${encode(id)}/check`);
+}
+
+/**
+ * The App Review co-pilot: checks the page with Facebook now. Never fails for Facebook's
+ * sake: a check Facebook left unanswered says so (problem "facebook_unavailable").
+ */
+export function getPageReadiness(id: string): Promise<PageReadiness> {
+  return http.get<PageReadiness>(`${BASE}/${encode(id)}/readiness`);
 }
 
 /** Later events of the page are acknowledged and dropped. */

@@ -2256,6 +2256,53 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/channels/facebook/{id}/readiness": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The App Review co-pilot: whether the page is ready for Meta's review, checked with Facebook now */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description token, permissions, webhook, subscription, first_message and human_agent; a check Facebook could not answer says so */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PageReadiness"];
+                    };
+                };
+                /** @description NOT_FOUND */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/conversations": {
         parameters: {
             query?: never;
@@ -4771,6 +4818,58 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/demo/reset": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Start the demo's conversations afresh before a recording: the sandbox page is replaced by a new one, without what came through it; logins and real pages stay */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Reset */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description FORBIDDEN: not an admin */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description NOT_FOUND: not the demo business, or demo mode is off */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/demo/simulator": {
         parameters: {
             query?: never;
@@ -5375,6 +5474,8 @@ export interface components {
             text?: string;
             imageId?: string;
             quickReplyPayload?: string;
+            /** @description Dates the message this many hours back (at most 7 days): a reply to it shows Human Agent's window after 24 h */
+            hoursAgo?: number;
         };
         Health: {
             /** @enum {string} */
@@ -5674,6 +5775,20 @@ export interface components {
                 /** Format: date-time */
                 openedAt: string;
             } | null;
+        };
+        PageReadiness: {
+            checks: components["schemas"]["PageReadinessCheck"][];
+        };
+        PageReadinessCheck: {
+            /** @enum {string} */
+            id: "token" | "permissions" | "webhook" | "subscription" | "first_message" | "human_agent";
+            ok: boolean;
+            /** @description What was found, naming exactly what is missing (in English) */
+            detail: string;
+            /** @description null when ok */
+            problem: ("token_refused" | "facebook_unavailable" | "facebook_error" | "missing" | "not_verified" | "no_message" | "off") | null;
+            /** @description The missing permissions or subscribed fields; [] otherwise */
+            missing: string[];
         };
         ConversationListItem: {
             id: string;
@@ -6162,6 +6277,17 @@ export interface components {
             pageName: string;
             /** @description The reviewer's login */
             logins: components["schemas"]["DemoLogin"][];
+            /** @description The business's active pages, the sandbox page first: a real one replaces the simulator in the reviewer's steps (real-Page mode) */
+            pages: components["schemas"]["ReviewKitPage"][];
+        };
+        ReviewKitPage: {
+            id: string;
+            name: string;
+            pageName: string;
+            pageId: string;
+            sandbox: boolean;
+            /** @description https://m.me/<pageId> */
+            messengerUrl: string;
         };
         SimulatorSetup: {
             /** @description The demo business's sandbox page */
@@ -6207,6 +6333,8 @@ export interface components {
                 title: string;
                 payload: string;
             }[];
+            /** @description The Send API tag of the page's reply (HUMAN_AGENT after 24 h); null otherwise */
+            tag: string | null;
         };
     };
     responses: never;
@@ -6253,6 +6381,8 @@ export const webhookDeliveryStatusValues: ReadonlyArray<FlattenedDeepRequired<co
 export const pageHealthIncidentAnyOf0KindValues: ReadonlyArray<Extract<FlattenedDeepRequired<components>["schemas"]["PageHealth"]["incident"], {
     kind: unknown;
 }>["kind"]> = ["token_invalid", "permissions_missing"];
+export const pageReadinessCheckIdValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["PageReadinessCheck"]["id"]> = ["token", "permissions", "webhook", "subscription", "first_message", "human_agent"];
+export const pageReadinessCheckProblemAnyOf0Values: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["PageReadinessCheck"]["problem"]> = ["token_refused", "facebook_unavailable", "facebook_error", "missing", "not_verified", "no_message", "off"];
 export const conversationListItemStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ConversationListItem"]["status"]> = ["choosing_department", "queued", "assigned", "closed"];
 export const messageDirectionValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Message"]["direction"]> = ["in", "out", "internal"];
 export const messageKindValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Message"]["kind"]> = ["text", "image", "video", "audio", "file", "location", "sticker", "fallback", "postback", "reaction", "referral", "other", "note"];

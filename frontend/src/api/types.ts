@@ -105,6 +105,11 @@ export type SimulatorThread = Schemas['SimulatorThread'];
 export type SimulatorMessageInput = Schemas['SimulatorMessageInput'];
 /** The values the App Review kit's texts are filled in with. */
 export type ReviewKit = Schemas['ReviewKit'];
+/** A page of the demo business as the kit lists it; a real one can replace the simulator. */
+export type ReviewKitPage = Schemas['ReviewKitPage'];
+/** The App Review co-pilot's checks of one page (`GET /api/channels/facebook/:id/readiness`). */
+export type PageReadiness = Schemas['PageReadiness'];
+export type PageReadinessCheck = Schemas['PageReadinessCheck'];
 
 /** A reply typed after `/` in the composer: the tenant's, a department's or the operator's own. */
 export type CannedResponse = Schemas['CannedResponse'];

@@ -24,6 +24,7 @@ function item(id: string, from: 'visitor' | 'page'): SimulatorThreadItem {
     at: '2026-01-10T08:00:00.000Z',
     status: from === 'visitor' ? 'sent' : null,
     quickReplies: [],
+    tag: null,
   };
 }
 

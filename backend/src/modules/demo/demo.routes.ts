@@ -13,6 +13,7 @@ import {
   simulatorThreadSchema,
   threadItemSchema,
 } from './demo.schemas.js';
+import type { DemoDataReset } from './demo-reset.js';
 import type { DemoService } from './demo.service.js';
 import type { MessengerSimulator } from './messenger-simulator.js';
 
@@ -24,7 +25,11 @@ const pictureParamsSchema = z.object({
 /** Demo routes: the login page's demo accounts, the simulator, the App Review kit, pictures. */
 export function registerDemoRoutes(
   router: ApiRouter,
-  { demo, simulator }: { demo: DemoService; simulator: MessengerSimulator | null },
+  {
+    demo,
+    demoReset,
+    simulator,
+  }: { demo: DemoService; demoReset: DemoDataReset; simulator: MessengerSimulator | null },
 ): void {
   router.route({
     method: 'get',
@@ -50,6 +55,21 @@ export function registerDemoRoutes(
       404: errorResponse('NOT_FOUND: not the demo business, or demo mode is off'),
     },
     handler: ({ actor }) => demo.reviewKit(actor),
+  });
+
+  router.route({
+    method: 'post',
+    path: '/api/demo/reset',
+    access: 'admin',
+    tag: 'Demo',
+    summary:
+      "Start the demo's conversations afresh before a recording: the sandbox page is replaced by a new one, without what came through it; logins and real pages stay",
+    responses: {
+      204: { description: 'Reset' },
+      403: errorResponse('FORBIDDEN: not an admin'),
+      404: errorResponse('NOT_FOUND: not the demo business, or demo mode is off'),
+    },
+    handler: ({ actor }) => demoReset.reset(actor),
   });
 
   const simulatorOrFail = () => {

@@ -33,6 +33,23 @@ export const reviewKitSchema = z
     }),
     pageName: z.string(),
     logins: z.array(demoLoginSchema).meta({ description: "The reviewer's login" }),
+    pages: z
+      .array(
+        z
+          .object({
+            id: z.string(),
+            name: z.string(),
+            pageName: z.string(),
+            pageId: z.string(),
+            sandbox: z.boolean(),
+            messengerUrl: z.string().meta({ description: 'https://m.me/<pageId>' }),
+          })
+          .meta({ id: 'ReviewKitPage' }),
+      )
+      .meta({
+        description:
+          "The business's active pages, the sandbox page first: a real one replaces the simulator in the reviewer's steps (real-Page mode)",
+      }),
   })
   .meta({ id: 'ReviewKit' });
 
@@ -45,6 +62,10 @@ export const simulatorSendSchema = z
     text: z.string().trim().min(1).max(2000).optional(),
     imageId: z.string().optional(),
     quickReplyPayload: z.string().max(1000).optional(),
+    hoursAgo: z.number().int().min(0).max(168).optional().meta({
+      description:
+        "Dates the message this many hours back (at most 7 days): a reply to it shows Human Agent's window after 24 h",
+    }),
   })
   .refine((input) => input.text !== undefined || input.imageId !== undefined, {
     message: 'Send a text or a picture.',
@@ -85,6 +106,9 @@ export const threadItemSchema = z
     quickReplies: z.array(z.object({ title: z.string(), payload: z.string() })).meta({
       description:
         "The page's quick replies on this message (Messenger shows the newest message's as buttons)",
+    }),
+    tag: z.string().nullable().meta({
+      description: "The Send API tag of the page's reply (HUMAN_AGENT after 24 h); null otherwise",
     }),
   })
   .meta({ id: 'SimulatorThreadItem' });

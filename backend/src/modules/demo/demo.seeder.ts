@@ -39,9 +39,7 @@ export function findDemoTenant(em: EntityManager): Promise<Tenant | null> {
 
 /**
  * Creates the demo business: department Support, an admin, two operators and a reviewer
- * (passwords derived, see demoPassword), and a sandbox Facebook page whose Graph calls go to
- * Omni's own sandbox Graph API in demo mode. The page counts as set up: there is no Facebook
- * to verify its webhook or subscribe it.
+ * (passwords derived, see demoPassword), and a sandbox Facebook page (newSandboxPage).
  */
 export async function seedDemoTenant({
   em,
@@ -67,6 +65,31 @@ export async function seedDemoTenant({
     if (login.role !== 'admin') user.departments.add(support);
     users.push(user);
   }
+  const page = newSandboxPage(tenant, support, secrets);
+  await em.persist([tenant, support, ...users, page]).flush();
+  const logins = DEMO_LOGINS.map((login) =>
+    isProduction
+      ? `${login.role} ${login.email}`
+      : `${login.role} ${login.email} / ${demoPassword(encryptionKey, tenant.id, login.email)}`,
+  );
+  logger.info(
+    `Created the demo business "${DEMO_TENANT_NAME}". Sign in as ${logins.join(', ')}` +
+      (isProduction ? ' (the passwords are on the login page in demo mode).' : '.'),
+  );
+  return tenant;
+}
+
+/**
+ * The demo's sandbox page, with a new Facebook id and new credentials: its Graph calls go to
+ * Omni's sandbox Graph API. It counts as set up (there is no Facebook to verify its webhook
+ * or subscribe it), and has Human Agent on, so the kit's screencast can show a reply after
+ * 24 hours.
+ */
+export function newSandboxPage(
+  tenant: Tenant,
+  department: Department | null,
+  secrets: SecretBox,
+): FacebookPage {
   const accessToken = `${SANDBOX_TOKEN_PREFIX}${randomBytes(24).toString('base64url')}`;
   const appSecret = randomBytes(16).toString('hex');
   const page = new FacebookPage(
@@ -79,20 +102,11 @@ export async function seedDemoTenant({
     randomBytes(18).toString('base64url'),
   );
   page.sandbox = true;
-  page.department = support;
+  page.department = department;
+  page.humanAgentEnabled = true;
   page.webhookVerifiedAt = new Date();
   page.subscribed = true;
-  await em.persist([tenant, support, ...users, page]).flush();
-  const logins = DEMO_LOGINS.map((login) =>
-    isProduction
-      ? `${login.role} ${login.email}`
-      : `${login.role} ${login.email} / ${demoPassword(encryptionKey, tenant.id, login.email)}`,
-  );
-  logger.info(
-    `Created the demo business "${DEMO_TENANT_NAME}". Sign in as ${logins.join(', ')}` +
-      (isProduction ? ' (the passwords are on the login page in demo mode).' : '.'),
-  );
-  return tenant;
+  return page;
 }
 
 /** On an empty database (`npm start` the first time), the demo business. */

@@ -27,7 +27,14 @@ export class DemoService {
     const missing = new NotFoundError('The App Review kit (a demo business only)');
     if (!this.config.demoMode) throw missing;
     const tenant = await this.em.findOne(Tenant, { id: actor.tenantId, isDemo: true });
-    const page = tenant && (await this.em.findOne(FacebookPage, { tenant, sandbox: true }));
+    const pages = tenant
+      ? await this.em.find(
+          FacebookPage,
+          { tenant, active: true },
+          { orderBy: { sandbox: 'desc', name: 'asc' } },
+        )
+      : [];
+    const page = pages.find((candidate) => candidate.sandbox);
     if (!tenant || !page) throw missing;
     const { publicUrl } = this.config;
     return {
@@ -38,6 +45,14 @@ export class DemoService {
       dataDeletionUrl: tenant.dataDeletionUrl(publicUrl),
       pageName: page.pageName,
       logins: this.logins(tenant.id).filter((login) => login.role === 'reviewer'),
+      pages: pages.map((each) => ({
+        id: each.id,
+        name: each.name,
+        pageName: each.pageName,
+        pageId: each.pageId,
+        sandbox: each.sandbox,
+        messengerUrl: `https://m.me/${each.pageId}`,
+      })),
     };
   }
 

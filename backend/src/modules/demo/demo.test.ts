@@ -77,6 +77,19 @@ async function demoAdmin(em: EntityManager): Promise<{ tenant: Tenant; actor: Ac
   return { tenant, actor: { userId: admin.id, tenantId: tenant.id, role: 'admin' } };
 }
 
+/**
+ * The simulator as the api runs it, posting to the test api's own callback URL (the api's
+ * PUBLIC_URL is not where the test api listens).
+ */
+async function simulatorOf(tenant: Tenant): Promise<MessengerSimulator> {
+  const em = api.orm.em.fork() as EntityManager;
+  scopeToTenant(em, tenant.id); // as a request of the demo admin would be
+  const secrets = new SecretBox(api.config.encryptionKey);
+  const sandbox = new SandboxGraph(em, secrets, api.url);
+  await sandbox.load();
+  return new MessengerSimulator(em, secrets, sandbox, api.url);
+}
+
 describe('the demo business', () => {
   it('is seeded once, with a sandbox page, and the logins shown on the login page work', async () => {
     await resetDemoTenant(seedDependencies());
@@ -117,6 +130,11 @@ describe('the demo business', () => {
       pageName: 'Omni Demo Café',
       logins: [{ role: 'reviewer', email: 'reviewer@demo.omni.test' }],
     });
+    // Its pages, for real-Page mode: here the sandbox page alone, with its m.me link.
+    const [sandboxPage] = kit.body.pages;
+    expect(kit.body.pages).toHaveLength(1);
+    expect(sandboxPage).toMatchObject({ name: 'Omni Demo Café', sandbox: true });
+    expect(sandboxPage.messengerUrl).toBe(`https://m.me/${sandboxPage.pageId}`);
     expect((await api.request('GET', '/api/demo/simulator', { token: reviewer })).status).toBe(200);
     expect((await api.request('GET', '/api/conversations', { token: reviewer })).status).toBe(200);
     const online = await api.request('PUT', '/api/me/status', {
@@ -187,6 +205,49 @@ describe('the demo business', () => {
     expect(
       await em.count(User, { email: before[1]!.email }, { filters: { [TENANT_FILTER]: false } }),
     ).toBe(1);
+  });
+
+  it('resets its conversations for a recording: the sandbox page is new, the logins stay, and only its admin may', async () => {
+    const logins = await demoLogins();
+    const adminToken = await signIn(logins[0]!);
+    const reviewerToken = await signIn(logins.find((login) => login.role === 'reviewer')!);
+    const { tenant, actor } = await demoAdmin(api.orm.em.fork() as EntityManager);
+    await (await simulatorOf(tenant)).send(actor, { personaId: 'ivan', text: 'Before' });
+    const storedDeliveries = () =>
+      api.orm.em.fork().count(WebhookEvent, { tenant }, { filters: false });
+    expect(await storedDeliveries()).toBeGreaterThan(0);
+    const before = (await api.request('GET', '/api/demo/review-kit', { token: adminToken })).body;
+
+    expect((await api.request('POST', '/api/demo/reset', { token: reviewerToken })).status).toBe(
+      403,
+    );
+    const reset = await api.request('POST', '/api/demo/reset', { token: adminToken });
+    expect(reset.status).toBe(204);
+
+    // Whoever clicked is still signed in, with the same logins; the page is another one,
+    // with nothing of the old one's, so the simulator's threads start empty.
+    const after = await api.request('GET', '/api/demo/review-kit', { token: adminToken });
+    expect(after.status).toBe(200);
+    expect(after.body.pages[0].pageId).not.toBe(before.pages[0].pageId);
+    expect(after.body.pages[0]).toMatchObject({ sandbox: true, name: 'Omni Demo Café' });
+    expect(await demoLogins()).toEqual(logins);
+    expect(await storedDeliveries()).toBe(0);
+    const thread = await api.request('GET', '/api/demo/simulator/thread?personaId=ivan', {
+      token: reviewerToken,
+    });
+    expect(thread.body.items).toEqual([]);
+    const pages = await api.request('GET', '/api/channels/facebook', { token: adminToken });
+    expect(pages.body.items).toMatchObject([{ sandbox: true, humanAgentEnabled: true }]);
+    // A message to the new page goes through as before.
+    const again = await (
+      await simulatorOf(tenant)
+    ).send(actor, { personaId: 'ivan', text: 'After' });
+    expect(again.status).toBe('delivered');
+
+    const stranger = await signUpTenant(api);
+    expect((await api.request('POST', '/api/demo/reset', { token: stranger.token })).status).toBe(
+      404,
+    );
   });
 
   it('keeps its passwords: neither its admin nor the account itself can change one, and every login still works', async () => {
@@ -369,6 +430,50 @@ describe('the Messenger simulator', () => {
     await expect(simulator.send(actor, { personaId: 'nobody', text: 'x' })).rejects.toMatchObject({
       code: 'VALIDATION_FAILED',
     });
+  });
+
+  it("dates a visitor's message back for the Human Agent screencast, and shows the reply's tag", async () => {
+    const em = api.orm.em.fork() as EntityManager;
+    const { tenant, actor } = await demoAdmin(em);
+    scopeToTenant(em, tenant.id);
+    const secrets = new SecretBox(api.config.encryptionKey);
+    const sandbox = new SandboxGraph(em, secrets, api.url);
+    await sandbox.load();
+    const posted: string[] = [];
+    const simulator = new MessengerSimulator(em, secrets, sandbox, api.url, (url, init) => {
+      posted.push(String(init?.body));
+      return fetch(url, init);
+    });
+
+    const item = await simulator.send(actor, {
+      personaId: 'sofia',
+      text: 'Yesterday’s order?',
+      hoursAgo: 25,
+    });
+    const hoursAgo = (Date.now() - Date.parse(item.at)) / 3_600_000;
+    expect(hoursAgo).toBeGreaterThan(24.9);
+    expect(hoursAgo).toBeLessThan(25.1);
+    // Facebook's timestamp, from which Omni counts the reply window, is the backdated one.
+    const [delivered] = JSON.parse(posted[0]!).entry[0].messaging;
+    expect(delivered.timestamp).toBe(Date.parse(item.at));
+
+    const page = await em.findOneOrFail(FacebookPage, { sandbox: true });
+    sandbox.graph.recordMessage({
+      pageId: page.pageId,
+      recipientId: personaPsid(page.pageId, 'sofia'),
+      messageId: 'm_human_agent_reply',
+      messagingType: 'MESSAGE_TAG',
+      tag: 'HUMAN_AGENT',
+      message: { text: 'Sorry for the wait!' },
+      text: 'Sorry for the wait!',
+      metadata: null,
+      at: new Date(),
+    });
+    const thread = await simulator.thread(actor, 'sofia');
+    expect(thread.items.map((entry) => [entry.from, entry.tag])).toEqual([
+      ['visitor', null],
+      ['page', 'HUMAN_AGENT'],
+    ]);
   });
 
   it('answers the first Graph call for a sandbox page another process has just made', async () => {

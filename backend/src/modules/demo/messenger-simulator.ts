@@ -25,6 +25,7 @@ import type { SandboxGraph } from './sandbox-graph.js';
 
 /** Seconds a page's "typing…" lasts on the visitor's screen without a new action (Messenger: ~20). */
 const TYPING_SHOWN_MS = 20_000;
+const HOUR_MS = 60 * 60 * 1000;
 
 type VisitorMessage = {
   mid: string;
@@ -74,7 +75,8 @@ export class MessengerSimulator {
       throw new ValidationError({ imageId: 'There is no such sample picture.' });
     }
     const mid = `m_${randomBytes(18).toString('base64url')}`;
-    const at = new Date();
+    // Backdated, the message opens a reply window that has already passed its 24 hours.
+    const at = new Date(Date.now() - (input.hoursAgo ?? 0) * HOUR_MS);
     const message: Record<string, unknown> = { mid };
     if (input.text !== undefined) message['text'] = input.text;
     if (input.quickReplyPayload !== undefined) {
@@ -138,6 +140,7 @@ export class MessengerSimulator {
         at: reply.at.toISOString(),
         status: null,
         quickReplies: quickRepliesOf(reply.message),
+        tag: reply.tag,
       })),
     ].sort((a, b) => a.at.localeCompare(b.at));
     const lastTyping = this.lastAction(page.pageId, psid, 'typing_on');
@@ -159,6 +162,7 @@ export class MessengerSimulator {
       at: record.at.toISOString(),
       status: seenAt && seenAt >= record.at ? 'seen' : record.deliveredAt ? 'delivered' : 'sent',
       quickReplies: [],
+      tag: null,
     };
   }
 

@@ -18,10 +18,9 @@ import { ConversationStore } from '../conversations/conversation-store.js';
 import { applyDepartmentMenu } from '../department-menu/department-menu-settings.js';
 import { Department } from '../departments/department.entity.js';
 import type { FileStorage } from '../files/file-storage.js';
-import { deleteFileRecordsOfPage } from '../files/stored-file-records.js';
 import { Tenant } from '../tenants/tenant.entity.js';
 import { FacebookPage } from './facebook-page.entity.js';
-import { deletePageRows } from './facebook-page.repository.js';
+import { deletePageWithFollowUps } from './facebook-page.repository.js';
 import {
   generateVerifyToken,
   toFacebookPageDto,
@@ -210,14 +209,7 @@ export class FacebookPagesService {
         target: { type: 'page', id: page.id, name: page.name },
         changes: diffFields(pageFields(page), {}),
       });
-      const keys = await deleteFileRecordsOfPage(sql, tenantId, page.id);
-      await deletePageRows(sql, { id: page.id, tenantId, pageId: page.pageId });
-      return {
-        storageKeys: keys,
-        outboxEntryIds: await appendToOutbox(sql, [
-          { tenantId, kind: 'page-deleted', payload: { id: page.id, pageId: page.pageId } },
-        ]),
-      };
+      return deletePageWithFollowUps(sql, { id: page.id, tenantId, pageId: page.pageId });
     });
     this.signingKeys.forget(tenantId);
     await this.dispatchCommitted(outboxEntryIds);

@@ -65,3 +65,51 @@ export function toPageHealthDto(page: FacebookPage, incident: OpenIncident | nul
     },
   };
 }
+
+/** The App Review co-pilot's checks of one page, in the order an admin works through them. */
+export const READINESS_CHECK_IDS = [
+  'token',
+  'permissions',
+  'webhook',
+  'subscription',
+  'first_message',
+  'human_agent',
+] as const;
+export type ReadinessCheckId = (typeof READINESS_CHECK_IDS)[number];
+
+/** Why a check is not passed, for the panel to explain in the admin's language. */
+export const READINESS_PROBLEMS = [
+  /** Facebook refuses the page's token (or it cannot be looked at while it does). */
+  'token_refused',
+  /** Facebook did not answer in time: check again in a minute. */
+  'facebook_unavailable',
+  /** Facebook answered with an error of its own, in `detail`. */
+  'facebook_error',
+  /** Permissions or subscribed fields are missing, named in `missing`. */
+  'missing',
+  'not_verified',
+  'no_message',
+  'off',
+] as const;
+export type ReadinessProblem = (typeof READINESS_PROBLEMS)[number];
+
+export const readinessCheckSchema = z
+  .object({
+    id: z.enum(READINESS_CHECK_IDS),
+    ok: z.boolean(),
+    detail: z
+      .string()
+      .meta({ description: 'What was found, naming exactly what is missing (in English)' }),
+    problem: z.enum(READINESS_PROBLEMS).nullable().meta({ description: 'null when ok' }),
+    missing: z
+      .array(z.string())
+      .meta({ description: 'The missing permissions or subscribed fields; [] otherwise' }),
+  })
+  .meta({ id: 'PageReadinessCheck' });
+
+export const pageReadinessSchema = z
+  .object({ checks: z.array(readinessCheckSchema) })
+  .meta({ id: 'PageReadiness' });
+
+export type ReadinessCheck = z.infer<typeof readinessCheckSchema>;
+export type PageReadiness = z.infer<typeof pageReadinessSchema>;

@@ -783,6 +783,7 @@ const bn: MessageSchema = {
     deleteText:
       'Omni এই পেজের বার্তা পাওয়া বন্ধ করবে, এবং এর কথোপকথনের ইতিহাসও মুছে যাবে। এটি ফেরানো যাবে না। শুধু থামাতে চাইলে পেজটি নিষ্ক্রিয় করুন।',
     deleted: '“{name}” মুছে ফেলা হয়েছে',
+    readinessLink: 'App Review-এর প্রস্তুতি',
   },
   queueOverview: {
     autoClosed: 'নীরবতার পরে স্বয়ংক্রিয়ভাবে বন্ধ',
@@ -924,6 +925,10 @@ const bn: MessageSchema = {
     unavailableTitle: 'সিমুলেটরটি এখানে পাওয়া যাবে না',
     unavailableText: 'এটি শুধু ডেমো ওয়ার্কস্পেসে, তার অ্যাডমিন ও রিভিউয়ারের জন্য কাজ করে।',
     loadFailed: 'সিমুলেটর লোড করা যায়নি।',
+    backdate: '২৫ ঘণ্টা আগে লেখা',
+    backdateHint:
+      'Human Agent স্ক্রিনকাস্টের জন্য: পরের বার্তাটির সময় ২৫ ঘণ্টা আগের দেখানো হবে, তাই তার উত্তর ২৪ ঘণ্টার সময়সীমার পরে যাবে।',
+    humanAgentTag: 'Human agent',
   },
   search: {
     filters: 'ফিল্টার',
@@ -966,6 +971,59 @@ const bn: MessageSchema = {
     unavailableText:
       'এটি ডেমো ওয়ার্কস্পেসের অংশ: ডেমো মোডের সার্ভারে এটি তৈরি করুন এবং তার অ্যাডমিন বা রিভিউয়ার হিসেবে সাইন ইন করুন।',
     loadFailed: 'App Review কিট লোড করা যায়নি।',
+    writesVia: 'রিভিউয়ার লিখবেন',
+    simulatorOption: 'সিমুলেটরে',
+    realPageHint:
+      'রিভিউয়ার যাতে সিমুলেটরের বদলে Messenger-এ আপনার আসল Facebook পেজে লিখতে পারেন, Facebook pages-এ পেজটি যুক্ত করুন।',
+    readinessPage: 'পেজ',
+    resetAndRecord: 'ডেমো রিসেট করে রেকর্ডিং শুরু করুন',
+    resetDone: 'ডেমো নতুন করে শুরু হয়েছে। ধাপ ১ রেকর্ড করুন।',
+    resetFailed: 'ডেমো রিসেট করা যায়নি।',
+    recordNow: 'এখন রেকর্ড করুন',
+  },
+  readiness: {
+    title: 'App Review-এর প্রস্তুতি',
+    intro: 'এইমাত্র Facebook-এ যাচাই করা হয়েছে: Meta-র রিভিউয়ারের এই পেজ থেকে যা লাগবে।',
+    checkAgain: 'আবার যাচাই করুন',
+    checking: 'Facebook-এ যাচাই করা হচ্ছে…',
+    allReady: 'App Review-এর জন্য প্রস্তুত',
+    toFix: 'ঠিক করতে হবে: {count}',
+    loadFailed: 'পেজটি যাচাই করা যায়নি।',
+    tokenRefused: 'Facebook পেজের টোকেন গ্রহণ করছে না: পেজের সেটিংসে নতুন টোকেন দিন।',
+    unknownWhileTokenRefused: 'Facebook আবার টোকেন গ্রহণ না করা পর্যন্ত অজানা।',
+    facebookUnavailable: 'Facebook সময়মতো উত্তর দেয়নি। এক মিনিট পরে আবার যাচাই করুন।',
+    facebookError: 'Facebook একটি ত্রুটি জানিয়েছে: {detail}',
+    checks: {
+      token: { title: 'অ্যাক্সেস টোকেন', ok: 'Facebook পেজের টোকেন গ্রহণ করছে।' },
+      permissions: {
+        title: 'অনুমতি',
+        ok: 'সব দেওয়া আছে: pages_messaging, pages_manage_metadata, pages_read_engagement, pages_show_list।',
+        missing: 'নেই: {items}। এই অনুমতিসহ একটি পেজ টোকেন তৈরি করে পেজের সেটিংসে দিন।',
+      },
+      webhook: {
+        title: 'ওয়েবহুক যাচাই',
+        ok: 'Facebook কলব্যাক URL যাচাই করেছে।',
+        problem:
+          'Facebook এখনও কলব্যাক URL যাচাই করেনি: অ্যাপের Messenger সেটিংসে URL ও ভেরিফাই টোকেন দিন।',
+      },
+      subscription: {
+        title: 'সাবস্ক্রাইব করা ফিল্ড',
+        ok: 'বার্তা, postback, ডেলিভারি, পড়া ও echo-তে সাবস্ক্রাইব করা আছে।',
+        missing:
+          'নেই: {items}। Omni ৩০ মিনিটের মধ্যে, বা টোকেন আবার সেভ করলে সঙ্গে সঙ্গে পেজটি আবার সাবস্ক্রাইব করবে।',
+      },
+      first_message: {
+        title: 'প্রথম বার্তা',
+        ok: 'পেজের বার্তা Omni-তে পৌঁছাচ্ছে।',
+        problem: 'এখনও কোনো বার্তা Omni-তে পৌঁছায়নি: Messenger-এ পেজটিকে লিখুন।',
+      },
+      human_agent: {
+        title: 'Human agent',
+        ok: 'চালু: ভিজিটরের শেষ বার্তার পর ৭ দিন পর্যন্ত অপারেটররা উত্তর দিতে পারেন।',
+        problem:
+          'বন্ধ: উত্তর শুধু ২৪ ঘণ্টার মধ্যে। Meta Human Agent অনুমোদন করলে পেজের সেটিংসে এটি চালু করুন।',
+      },
+    },
   },
   realtime: {
     connectionLost: 'Omni-এর সাথে সংযোগ বিচ্ছিন্ন, আবার চেষ্টা করা হচ্ছে…',

@@ -794,6 +794,7 @@ const en = {
     deleteText:
       'Omni stops receiving this page’s messages, and the history of its conversations is deleted too. This cannot be undone. To pause the page instead, deactivate it.',
     deleted: '“{name}” deleted',
+    readinessLink: 'App Review readiness',
   },
   queueOverview: {
     autoClosed: 'Closed automatically after silence',
@@ -936,6 +937,10 @@ const en = {
     unavailableTitle: 'The simulator is not available here',
     unavailableText: 'It works only in the demo workspace, for its admin and reviewer.',
     loadFailed: 'Could not load the simulator.',
+    backdate: 'Written 25 hours ago',
+    backdateHint:
+      'For the Human Agent screencast: the next message is dated 25 hours back, so the reply to it comes after the 24-hour window.',
+    humanAgentTag: 'Human agent',
   },
   search: {
     filters: 'Filters',
@@ -978,6 +983,60 @@ const en = {
     unavailableText:
       'It belongs to the demo workspace: seed it on a server in demo mode and sign in as its admin or reviewer.',
     loadFailed: 'Could not load the App Review kit.',
+    writesVia: 'The reviewer writes through',
+    simulatorOption: 'The simulator',
+    realPageHint:
+      'To let the reviewer write to your real Facebook page in Messenger instead of the simulator, connect it under Facebook pages.',
+    readinessPage: 'Page',
+    resetAndRecord: 'Reset the demo and start recording',
+    resetDone: 'The demo starts afresh. Record step 1.',
+    resetFailed: 'Could not reset the demo.',
+    recordNow: 'Record now',
+  },
+  readiness: {
+    title: 'App Review readiness',
+    intro: 'Checked with Facebook just now: what Meta’s reviewer will need from this page.',
+    checkAgain: 'Check again',
+    checking: 'Checking with Facebook…',
+    allReady: 'Ready for App Review',
+    toFix: 'To fix: {count}',
+    loadFailed: 'Could not check the page.',
+    tokenRefused: 'Facebook refuses the page’s token: paste a new one in the page’s settings.',
+    unknownWhileTokenRefused: 'Unknown until Facebook accepts the token again.',
+    facebookUnavailable: 'Facebook did not answer in time. Check again in a minute.',
+    facebookError: 'Facebook answered with an error: {detail}',
+    checks: {
+      token: { title: 'Access token', ok: 'Facebook accepts the page’s token.' },
+      permissions: {
+        title: 'Permissions',
+        ok: 'All granted: pages_messaging, pages_manage_metadata, pages_read_engagement, pages_show_list.',
+        missing:
+          'Missing: {items}. Generate a page token that grants them and paste it in the page’s settings.',
+      },
+      webhook: {
+        title: 'Webhook verified',
+        ok: 'Facebook verified the callback URL.',
+        problem:
+          'Facebook has not verified the callback URL yet: enter it and the verify token in the app’s Messenger settings.',
+      },
+      subscription: {
+        title: 'Subscribed fields',
+        ok: 'Subscribed to messages, postbacks, deliveries, reads and echoes.',
+        missing:
+          'Missing: {items}. Omni subscribes the page again within 30 minutes, or at once when its token is saved again.',
+      },
+      first_message: {
+        title: 'First message',
+        ok: 'Messages to the page reach Omni.',
+        problem: 'No message has reached Omni yet: write to the page in Messenger.',
+      },
+      human_agent: {
+        title: 'Human agent',
+        ok: 'On: operators may reply up to 7 days after the visitor’s last message.',
+        problem:
+          'Off: replies only within 24 hours. Once Meta approves Human Agent, turn it on in the page’s settings.',
+      },
+    },
   },
   realtime: {
     connectionLost: 'Connection to Omni lost, retrying…',

@@ -802,6 +802,7 @@ const ru: MessageSchema = {
     deleteText:
       'Omni перестанет получать сообщения этой страницы, а история её диалогов тоже будет удалена. Это нельзя отменить. Чтобы просто приостановить страницу, отключите её.',
     deleted: '«{name}» удалена',
+    readinessLink: 'Готовность к App Review',
   },
   queueOverview: {
     autoClosed: 'Закрыто автоматически из-за молчания',
@@ -946,6 +947,10 @@ const ru: MessageSchema = {
     unavailableText:
       'Он работает только в демо-пространстве — для его администратора и проверяющего.',
     loadFailed: 'Не удалось загрузить симулятор.',
+    backdate: 'Написано 25 часов назад',
+    backdateHint:
+      'Для скринкаста Human Agent: следующее сообщение будет датировано 25 часами ранее, и ответ на него уйдёт после 24-часового окна.',
+    humanAgentTag: 'Human agent',
   },
   search: {
     filters: 'Фильтры',
@@ -988,6 +993,60 @@ const ru: MessageSchema = {
     unavailableText:
       'Он относится к демо-пространству: создайте его на сервере в демо-режиме и войдите как его администратор или проверяющий.',
     loadFailed: 'Не удалось загрузить набор для App Review.',
+    writesVia: 'Проверяющий пишет через',
+    simulatorOption: 'Симулятор',
+    realPageHint:
+      'Чтобы проверяющий писал в Messenger вашей настоящей странице, а не в симулятор, подключите её в разделе «Страницы Facebook».',
+    readinessPage: 'Страница',
+    resetAndRecord: 'Сбросить демо и начать запись',
+    resetDone: 'Демо начато заново. Запишите шаг 1.',
+    resetFailed: 'Не удалось сбросить демо.',
+    recordNow: 'Записывайте',
+  },
+  readiness: {
+    title: 'Готовность к App Review',
+    intro: 'Проверено в Facebook только что: что понадобится проверяющему Meta от этой страницы.',
+    checkAgain: 'Проверить снова',
+    checking: 'Проверяем в Facebook…',
+    allReady: 'Готово к App Review',
+    toFix: 'Исправить: {count}',
+    loadFailed: 'Не удалось проверить страницу.',
+    tokenRefused: 'Facebook не принимает маркер страницы: вставьте новый в настройках страницы.',
+    unknownWhileTokenRefused: 'Неизвестно, пока Facebook не примет маркер.',
+    facebookUnavailable: 'Facebook не ответил вовремя. Проверьте снова через минуту.',
+    facebookError: 'Facebook ответил ошибкой: {detail}',
+    checks: {
+      token: { title: 'Маркер доступа', ok: 'Facebook принимает маркер страницы.' },
+      permissions: {
+        title: 'Разрешения',
+        ok: 'Все выданы: pages_messaging, pages_manage_metadata, pages_read_engagement, pages_show_list.',
+        missing:
+          'Не хватает: {items}. Получите маркер страницы с этими разрешениями и вставьте его в настройках страницы.',
+      },
+      webhook: {
+        title: 'Вебхук подтверждён',
+        ok: 'Facebook подтвердил Callback URL.',
+        problem:
+          'Facebook ещё не подтвердил Callback URL: укажите его и код подтверждения в настройках Messenger приложения.',
+      },
+      subscription: {
+        title: 'Подписка на поля',
+        ok: 'Есть подписка на сообщения, postback, доставку, прочтение и эхо.',
+        missing:
+          'Не хватает: {items}. Omni переподпишет страницу в течение 30 минут или сразу, когда маркер сохранят заново.',
+      },
+      first_message: {
+        title: 'Первое сообщение',
+        ok: 'Сообщения странице доходят до Omni.',
+        problem: 'Ни одно сообщение ещё не дошло до Omni: напишите странице в Messenger.',
+      },
+      human_agent: {
+        title: 'Human agent',
+        ok: 'Включён: операторы могут ответить в течение 7 дней после последнего сообщения посетителя.',
+        problem:
+          'Выключен: ответы только в течение 24 часов. Когда Meta одобрит Human Agent, включите его в настройках страницы.',
+      },
+    },
   },
   realtime: {
     connectionLost: 'Связь с Omni потеряна, переподключаемся…',

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { ReviewKit } from '@/api/types';
+import type { ReviewKit, ReviewKitPage } from '@/api/types';
 import {
+  HUMAN_AGENT_STEPS,
   INSTRUCTION_STEPS,
   KIT_LANGUAGES,
   REVIEW_PERMISSIONS,
@@ -8,7 +9,25 @@ import {
   buildReviewKitContent,
   instructionsAsText,
   kitLanguageFor,
+  realPagesOf,
 } from './review-kit-content';
+
+const sandboxPage: ReviewKitPage = {
+  id: 'p-sandbox',
+  name: 'Omni Demo Coffee',
+  pageName: 'Omni Demo Coffee',
+  pageId: '9000000000000001',
+  sandbox: true,
+  messengerUrl: 'https://m.me/9000000000000001',
+};
+const realPage: ReviewKitPage = {
+  id: 'p-real',
+  name: 'Our page',
+  pageName: 'Bean There Café',
+  pageId: '1234567890123456',
+  sandbox: false,
+  messengerUrl: 'https://m.me/1234567890123456',
+};
 
 const kit: ReviewKit = {
   loginUrl: 'https://demo.omni.example/login',
@@ -21,6 +40,7 @@ const kit: ReviewKit = {
     { role: 'admin', name: 'Ada Admin', email: 'admin@demo.test', password: 'admin-pass-1' },
     { role: 'reviewer', name: 'Meta Reviewer', email: 'review@demo.test', password: 'rev-pass-2' },
   ],
+  pages: [sandboxPage, realPage],
 };
 
 describe('App Review kit content', () => {
@@ -73,6 +93,42 @@ describe('App Review kit content', () => {
     expect(lines).toHaveLength(7);
     expect(lines[0]).toBe(`1. Open ${kit.loginUrl} in a desktop browser (Chrome or Firefox).`);
     expect(lines[6]?.startsWith('7. ')).toBe(true);
+  });
+
+  it('in real-Page mode sends the reviewer to the page’s m.me link instead of the simulator', () => {
+    expect(realPagesOf(kit)).toEqual([realPage]);
+    for (const language of KIT_LANGUAGES) {
+      const content = buildReviewKitContent(language, kit, realPage);
+      const steps = instructionsAsText(content);
+
+      expect(steps).toContain('https://m.me/1234567890123456');
+      expect(steps).toContain('Bean There Café');
+      expect(steps).not.toContain(kit.simulatorUrl);
+      expect(content.instructions.fields.at(-1)).toMatchObject({
+        id: 'messengerUrl',
+        value: 'https://m.me/1234567890123456',
+      });
+      const screencast = content.screencast.steps.map((step) => step.text).join('\n');
+      expect(screencast).toContain('https://m.me/1234567890123456');
+      expect(screencast).not.toContain(kit.simulatorUrl);
+      const humanAgent = content.humanAgent.steps.map((step) => step.text).join('\n');
+      expect(humanAgent).not.toContain(kit.simulatorUrl);
+      expect(JSON.stringify(content)).not.toMatch(/undefined|null|\$\{|\{\w+\}/);
+    }
+  });
+
+  it('has a Human Agent justification and a screencast of a reply after 24 hours', () => {
+    for (const language of KIT_LANGUAGES) {
+      const { humanAgent } = buildReviewKitContent(language, kit);
+
+      expect(humanAgent.steps.map((step) => step.id)).toEqual([...HUMAN_AGENT_STEPS]);
+      expect(humanAgent.justification).toContain('HUMAN_AGENT');
+      expect(humanAgent.justification).toContain('7');
+      // In the simulator, the visitor's message is dated back past the 24-hour window.
+      const oldMessage = humanAgent.steps.find((step) => step.id === 'old-message')!.text;
+      expect(oldMessage).toContain(kit.simulatorUrl);
+      expect(oldMessage).toMatch(/25/);
+    }
   });
 
   it('is in Russian when the panel is, and in English otherwise', () => {

@@ -16,6 +16,7 @@ function item(
     at: `2026-01-10T${at}:00.000Z`,
     status,
     quickReplies: [],
+    tag: null,
   };
 }
 

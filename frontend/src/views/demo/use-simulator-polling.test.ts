@@ -30,6 +30,7 @@ function reply(id: string): SimulatorThreadItem {
     text: 'Hi!',
     imageUrl: null,
     at: '2026-01-10T08:00:00Z',
+    tag: null,
     status: null,
     quickReplies: [],
   };
