@@ -33,6 +33,7 @@ import { Migration20261203132000_page_health } from './Migration20261203132000_p
 import { Migration20261203134000_api_tokens } from './Migration20261203134000_api_tokens.js';
 import { Migration20261203150000_csat } from './Migration20261203150000_csat.js';
 import { Migration20261203151000_delivery_inspector } from './Migration20261203151000_delivery_inspector.js';
+import { Migration20261203174000_handover } from './Migration20261203174000_handover.js';
 
 /** Every migration, in order. `npm run db:migration:create` rewrites this file. */
 export const migrationsList: MigrationObject[] = [
@@ -115,4 +116,5 @@ export const migrationsList: MigrationObject[] = [
     name: 'Migration20261203151000_delivery_inspector',
     class: Migration20261203151000_delivery_inspector,
   },
+  { name: 'Migration20261203174000_handover', class: Migration20261203174000_handover },
 ];

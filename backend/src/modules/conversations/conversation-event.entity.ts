@@ -31,6 +31,7 @@ export const CONVERSATION_EVENT_REASONS = [
   'follow_up',
   'inactivity',
   'steered', // an admin or supervisor gave it to an operator (POST …/assign)
+  'thread_passed', // the page's primary app (a bot) passed the thread to Omni (handover)
 ] as const;
 export type ConversationEventReason = (typeof CONVERSATION_EVENT_REASONS)[number];
 

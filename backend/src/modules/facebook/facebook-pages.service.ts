@@ -28,7 +28,12 @@ import {
   type FacebookPageDto,
   type UpdateFacebookPageInput,
 } from './facebook-pages.schemas.js';
-import type { GraphClient, PageCredentials, PageIdentity } from './graph/graph-client.js';
+import {
+  subscribedFieldsFor,
+  type GraphClient,
+  type PageCredentials,
+  type PageIdentity,
+} from './graph/graph-client.js';
 import { GraphApiError } from './graph/graph-errors.js';
 import type { WebhookSigningKeys } from './webhook-signing-keys.js';
 import type { PageProbe } from '../page-health/page-probe.js';
@@ -227,7 +232,7 @@ export class FacebookPagesService {
 
   private async subscribe(page: FacebookPage, credentials: PageCredentials): Promise<void> {
     try {
-      await this.graph.subscribePage(page.pageId, credentials);
+      await this.graph.subscribePage(page.pageId, credentials, subscribedFieldsFor(page));
       page.subscribed = true;
     } catch (error) {
       if (!(error instanceof GraphApiError)) throw error;
