@@ -19,6 +19,7 @@ import { seedDemoTenantIfEmpty } from './modules/demo/demo.seeder.js';
 import { DemoService } from './modules/demo/demo.service.js';
 import { MessengerSimulator } from './modules/demo/messenger-simulator.js';
 import { SandboxGraph } from './modules/demo/sandbox-graph.js';
+import { ThreadHandoverService } from './modules/handover/thread-handover.service.js';
 import { FilesService } from './modules/files/files.service.js';
 import { ContactsService } from './modules/contacts/contacts.service.js';
 import { ConversationsService } from './modules/conversations/conversations.service.js';
@@ -216,6 +217,7 @@ export async function startApi({
           action: action as 'mark_seen' | 'typing_on',
         }),
     ),
+    handover: new ThreadHandoverService(em, graph, secrets, conversations, dispatchCommitted),
     queueFigures: figures,
     queueStats: new QueueStatsService(em),
     files,

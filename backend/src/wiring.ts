@@ -151,6 +151,15 @@ export function createRouting(
       'csat-requested': async ({ conversationIds }) => {
         for (const conversationId of conversationIds) await csatSurveys.request(conversationId);
       },
+      'thread-returned': async ({ conversationIds }, entry) => {
+        for (const conversationId of conversationIds) {
+          await queues.enqueue(
+            'thread-control-pass',
+            { conversationId },
+            { jobId: `thread-pass-${entry.id}-${conversationId}` },
+          );
+        }
+      },
     },
     logger,
   );

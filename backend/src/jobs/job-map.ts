@@ -53,6 +53,8 @@ export type JobPayloads = {
   'outbox-dispatch': Record<string, never>;
   /** One mail (an invitation, a reset link), written from its record when it is sent. */
   'mail-send': MailRequest;
+  /** Passes a closed conversation's thread back to the page's primary app (handover). */
+  'thread-control-pass': { conversationId: string };
 };
 
 export type JobName = keyof JobPayloads;
@@ -77,6 +79,7 @@ export const JOB_NAMES = [
   'queue-notice',
   'outbox-dispatch',
   'mail-send',
+  'thread-control-pass',
 ] as const satisfies readonly JobName[];
 
 /**

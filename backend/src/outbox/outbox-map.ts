@@ -31,6 +31,11 @@ export type OutboxPayloads = {
   'page-health-changed': PageHealthChangedPayload;
   /** Conversations just closed: each gets its satisfaction survey when due (CsatSurveysService). */
   'csat-requested': CsatRequestedPayload;
+  /**
+   * Closed conversations whose thread Omni controlled (handover): each is passed back to the
+   * page's primary app by a 'thread-control-pass' job (ThreadHandoverService).
+   */
+  'thread-returned': ThreadReturnedPayload;
 };
 
 export type OutboxKind = keyof OutboxPayloads;
@@ -119,3 +124,6 @@ export type PageHealthChangedPayload = { id: string };
 
 /** The conversations a close (by hand or for inactivity) just closed. */
 export type CsatRequestedPayload = { conversationIds: string[] };
+
+/** Conversations just closed while Omni controlled their threads. */
+export type ThreadReturnedPayload = { conversationIds: string[] };

@@ -20,6 +20,7 @@ export function handlersFor(handlers: Partial<OutboxHandlers>): OutboxHandlers {
     'page-token-refused': refuse,
     'page-health-changed': refuse,
     'csat-requested': refuse,
+    'thread-returned': refuse,
     ...handlers,
   };
 }

@@ -14,7 +14,9 @@ export class Migration20261203174000_handover extends Migration {
       `alter table "conversation" add column "thread_control" text check ("thread_control" in ('omni', 'other_app')) null, add column "thread_return_app_id" varchar(64) null;`,
     );
     // A conversation queued because the primary app passed the thread to Omni.
-    this.addSql(`alter table "conversation_event" drop constraint "conversation_event_reason_check";`);
+    this.addSql(
+      `alter table "conversation_event" drop constraint "conversation_event_reason_check";`,
+    );
     this.addSql(
       `alter table "conversation_event" add constraint "conversation_event_reason_check" check("reason" in (${REASONS_BEFORE}, 'thread_passed'));`,
     );
@@ -22,7 +24,9 @@ export class Migration20261203174000_handover extends Migration {
 
   override async down(): Promise<void> {
     this.addSql(`delete from "conversation_event" where "reason" = 'thread_passed';`);
-    this.addSql(`alter table "conversation_event" drop constraint "conversation_event_reason_check";`);
+    this.addSql(
+      `alter table "conversation_event" drop constraint "conversation_event_reason_check";`,
+    );
     this.addSql(
       `alter table "conversation_event" add constraint "conversation_event_reason_check" check("reason" in (${REASONS_BEFORE}));`,
     );

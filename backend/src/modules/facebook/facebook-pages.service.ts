@@ -94,6 +94,7 @@ export class FacebookPagesService {
     );
     page.department = department;
     page.humanAgentEnabled = input.humanAgentEnabled;
+    page.handoverEnabled = input.handover?.enabled ?? false;
     await this.saveUniquely(page, identity, async (sql) => {
       await recordAudit(sql, actor, {
         action: 'page.created',
@@ -136,6 +137,10 @@ export class FacebookPagesService {
     const replyWindowChanged =
       input.humanAgentEnabled !== undefined && input.humanAgentEnabled !== page.humanAgentEnabled;
     if (input.humanAgentEnabled !== undefined) page.humanAgentEnabled = input.humanAgentEnabled;
+    // The handover fields (messaging_handovers, standby) come and go with the opt-in.
+    const handoverChanged =
+      input.handover !== undefined && input.handover.enabled !== page.handoverEnabled;
+    if (input.handover !== undefined) page.handoverEnabled = input.handover.enabled;
     if (input.departmentId !== undefined)
       page.department = await this.findDepartment(input.departmentId);
     if (input.active === true && !page.active) {
@@ -188,7 +193,7 @@ export class FacebookPagesService {
       },
     );
     await this.dispatchCommitted(outboxEntryIds);
-    if (credentialsChanged || (input.active === true && !page.subscribed))
+    if (credentialsChanged || handoverChanged || (input.active === true && !page.subscribed))
       await this.subscribe(page, credentials);
     if (credentialsChanged || input.active === true) await this.probe(page);
     return this.present(page);

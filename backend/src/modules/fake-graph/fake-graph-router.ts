@@ -117,7 +117,11 @@ export function createFakeGraphRouter(
   router.post('/:version/:node/messages', authenticate, (ctx) => {
     ctx.body = handleSendRequest(graph, resolvePageNode(ctx), ctx.state.graphParams);
   });
-  for (const call of ['pass_thread_control', 'take_thread_control', 'request_thread_control'] as const) {
+  for (const call of [
+    'pass_thread_control',
+    'take_thread_control',
+    'request_thread_control',
+  ] as const) {
     router.post(`/:version/:node/${call}`, authenticate, (ctx) => {
       ctx.body = handleThreadControl(graph, resolvePageNode(ctx), call, ctx.state.graphParams);
     });

@@ -383,7 +383,9 @@ export function handoverItem(
   payload: Record<string, Record<string, unknown>>,
 ): Record<string, unknown> {
   const [key, fields] = Object.entries(payload)[0]!;
-  const body = Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined));
+  const body = Object.fromEntries(
+    Object.entries(fields).filter(([, value]) => value !== undefined),
+  );
   return { sender: { id: psid }, recipient: { id: pageId }, timestamp: Date.now(), [key]: body };
 }
 

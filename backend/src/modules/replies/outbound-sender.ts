@@ -123,6 +123,13 @@ export class OutboundSender {
           fresh.page.recordError(error.reason);
           return [pageTokenRefused(fresh.tenant.id, fresh.page.id, error.reason)];
         }
+        if (error.kind === 'thread_controlled_by_other_app' && fresh.page.handoverEnabled) {
+          // Handover: a bot has the thread. The panel offers to request control.
+          fresh.conversation.threadControl = 'other_app';
+          return [
+            conversationsChanged(fresh.tenant.id, { conversationIds: [fresh.conversation.id] }),
+          ];
+        }
         return [];
       });
       return { kind: 'done' };
@@ -230,7 +237,7 @@ export class OutboundSender {
     const outboxEntryIds = await this.em.fork().transactional(async (em) => {
       const message = await em.findOneOrFail(Message, messageId, {
         filters: { [TENANT_FILTER]: false },
-        populate: ['page'],
+        populate: ['page', 'conversation'],
         lockMode: LockMode.PESSIMISTIC_WRITE,
         lockTableAliases: ['m0'],
       });

@@ -107,7 +107,9 @@ describe('FetchGraphClient against the fake Graph API', () => {
 
     it("reports Facebook's refusal as a GraphApiError", async () => {
       fakeGraph.failNext({ path: `/${page.pageId}/subscribed_apps` }, fakeGraphErrors.rateLimited);
-      await expect(client.subscribePage(page.pageId, credentials, SUBSCRIBED_FIELDS)).rejects.toMatchObject({
+      await expect(
+        client.subscribePage(page.pageId, credentials, SUBSCRIBED_FIELDS),
+      ).rejects.toMatchObject({
         kind: 'rate_limited',
         code: 613,
         isRetryable: true,

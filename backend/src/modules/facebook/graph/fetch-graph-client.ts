@@ -242,7 +242,10 @@ export class FetchGraphClient implements GraphClient {
     await this.threadControlCall('/me/request_thread_control', request, credentials);
   }
 
-  async takeThreadControl(request: ThreadControlRequest, credentials: PageCredentials): Promise<void> {
+  async takeThreadControl(
+    request: ThreadControlRequest,
+    credentials: PageCredentials,
+  ): Promise<void> {
     await this.threadControlCall('/me/take_thread_control', request, credentials);
   }
 

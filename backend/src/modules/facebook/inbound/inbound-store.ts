@@ -33,6 +33,10 @@ export type PageRow = {
   pageId: string;
   departmentId: string | null;
   lastEventAt: Date | null;
+  /** Omni is secondary receiver beside a primary app (handover protocol). */
+  handoverEnabled: boolean;
+  /** Omni's app for this page (`GET /app`), which handover events name; null until probed. */
+  appId: string | null;
 };
 
 /** A contact, locked for the rest of the transaction. */
@@ -237,8 +241,11 @@ export class InboundStore {
       page_id: string;
       department_id: string | null;
       last_event_at: Timestamp | null;
+      handover_enabled: boolean;
+      app_id: string | null;
     }>(
-      `select p.id, p.tenant_id, p.page_id, p.department_id, p.last_event_at
+      `select p.id, p.tenant_id, p.page_id, p.department_id, p.last_event_at,
+         p.handover_enabled, p.app_id
        from facebook_page p
        join jsonb_to_recordset(?::jsonb) as r(tenant_id uuid, page_id text)
          on p.tenant_id = r.tenant_id and p.page_id = r.page_id`,
@@ -250,6 +257,8 @@ export class InboundStore {
       pageId: row.page_id,
       departmentId: row.department_id,
       lastEventAt: toDateOrNull(row.last_event_at),
+      handoverEnabled: row.handover_enabled,
+      appId: row.app_id,
     }));
   }
 
