@@ -66,6 +66,7 @@ export function makeFacebookPage(
     departmentId: null,
     active: true,
     humanAgentEnabled: false,
+    handover: { enabled: false },
     sandbox: false,
     callbackUrl: 'https://omni.example.com/api/webhooks/facebook/tk_acme',
     verifyToken: 'confirm-code-12345',
@@ -140,6 +141,7 @@ export function makeConversation(overrides: Partial<Conversation> = {}): Convers
     closedAt: null,
     csat: null,
     unreadCount: 0,
+    threadControl: null,
     labels: [],
     ...overrides,
   };

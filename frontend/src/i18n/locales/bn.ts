@@ -234,6 +234,12 @@ const bn: MessageSchema = {
     waitingFor: '{time} ধরে অপেক্ষায়',
     heldBy: '{name}-এর কাছে',
   },
+  handover: {
+    otherAppTitle: 'এই কথোপকথন পেজের বট নিয়ন্ত্রণ করছে',
+    otherAppBody: 'বট কথোপকথনটি না দেওয়া পর্যন্ত Messenger Omni থেকে উত্তর নেবে না। নোট লেখা যাবে।',
+    requestControl: 'নিয়ন্ত্রণ চান',
+    requested: 'বটের কাছে অনুরোধ পাঠানো হয়েছে। বট দিলে কথোপকথন এখানে আসবে।',
+  },
   composer: {
     label: 'ভিজিটরকে উত্তর দিন',
     placeholder: 'উত্তর লিখুন…',
@@ -382,6 +388,7 @@ const bn: MessageSchema = {
       connection_lost: 'অপারেটরের সংযোগ বিচ্ছিন্ন হয়েছে',
       first_response_timeout: 'সময়মতো প্রথম উত্তর দেওয়া হয়নি',
       steered: 'অ্যাডমিন বা সুপারভাইজার বরাদ্দ করেছেন',
+      thread_passed: 'বট চ্যাটটি Omni-কে দিয়েছে',
     },
   },
   alerts: {
@@ -671,6 +678,10 @@ const bn: MessageSchema = {
     humanAgent: 'Human agent',
     humanAgentHint:
       'অপারেটররা ভিজিটরের শেষ বার্তার পর ২৪ ঘণ্টার বদলে ৭ দিন পর্যন্ত উত্তর দিতে পারবেন। আপনার অ্যাপের জন্য Facebook-এর Human Agent ফিচারের অনুমোদন লাগে।',
+    handover: 'হ্যান্ডওভার প্রোটোকল (Omni দ্বিতীয় গ্রাহক)',
+    handoverHint:
+      'পেজের প্রধান গ্রাহক কোনো বট অ্যাপ হলে চালু করুন। বট যে চ্যাটগুলো সামলাচ্ছে সেগুলো সংরক্ষিত হয় কিন্তু সারিতে যায় না; বট Omni-কে দিলে অপারেটররা পান, আর চ্যাট বন্ধ করলে তা বটের কাছে ফিরে যায়।',
+    handoverTag: 'বটের পাশে',
     sandboxTag: 'স্যান্ডবক্স',
     sandboxHint:
       'ডেমো পেজ: Facebook-এর বদলে Omni-র নিজস্ব স্যান্ডবক্স Graph API উত্তর দেয়, আর ভিজিটরের ভূমিকা নেয় Messenger সিমুলেটর।',

@@ -238,6 +238,13 @@ const en = {
     waitingFor: 'waiting {time}',
     heldBy: 'with {name}',
   },
+  handover: {
+    otherAppTitle: 'The page’s bot controls this conversation',
+    otherAppBody:
+      'Messenger refuses replies from Omni until the bot passes the conversation over. Notes still work.',
+    requestControl: 'Request control',
+    requested: 'Asked the bot for the conversation. It comes here when the bot passes it.',
+  },
   composer: {
     label: 'Reply to the visitor',
     placeholder: 'Write a reply…',
@@ -387,6 +394,7 @@ const en = {
       connection_lost: 'the operator lost connection',
       first_response_timeout: 'no first answer in time',
       steered: 'steered by an admin or supervisor',
+      thread_passed: 'the bot passed the chat to Omni',
     },
   },
   alerts: {
@@ -681,6 +689,10 @@ const en = {
     humanAgent: 'Human agent',
     humanAgentHint:
       'Lets operators answer up to 7 days after the visitor’s last message, instead of 24 hours. Needs Facebook’s approval of the Human Agent feature for your app.',
+    handover: 'Handover protocol (Omni as secondary receiver)',
+    handoverHint:
+      'Turn on when a bot app is the page’s primary receiver. Chats the bot is handling are recorded but not queued; they reach operators when the bot passes them to Omni, and closing a chat passes it back to the bot.',
+    handoverTag: 'Beside a bot',
     sandboxTag: 'Sandbox',
     sandboxHint:
       "The demo's page: Omni's sandbox Graph API plays Facebook for it, and the Messenger simulator plays its visitors.",

@@ -16,6 +16,8 @@ export interface PageFormValues {
   /** null: no department, any operator may get the chats. */
   departmentId: string | null;
   humanAgentEnabled: boolean;
+  /** Handover protocol: Omni as secondary receiver beside the page's bot. */
+  handoverEnabled: boolean;
 }
 
 export type PageFormField = keyof PageFormValues;
@@ -27,6 +29,7 @@ export const PAGE_FORM_FIELDS = [
   'appSecret',
   'departmentId',
   'humanAgentEnabled',
+  'handoverEnabled',
 ] as const satisfies readonly PageFormField[];
 
 /** Error codes that are about one field, so the message goes under that input. */
@@ -67,6 +70,7 @@ export function emptyPageForm(): PageFormValues {
     appSecret: '',
     departmentId: null,
     humanAgentEnabled: false,
+    handoverEnabled: false,
   };
 }
 
@@ -79,6 +83,7 @@ export function pageFormFrom(page: FacebookPage): PageFormValues {
     appSecret: '',
     departmentId: page.departmentId,
     humanAgentEnabled: page.humanAgentEnabled,
+    handoverEnabled: page.handover.enabled,
   };
 }
 
@@ -112,6 +117,7 @@ export function buildCreatePayload(values: PageFormValues): FacebookPageCreateIn
     appSecret: values.appSecret.trim(),
     departmentId: values.departmentId,
     humanAgentEnabled: values.humanAgentEnabled,
+    handover: { enabled: values.handoverEnabled },
   };
 }
 
@@ -135,6 +141,9 @@ export function buildUpdatePayload(
   if (values.departmentId !== original.departmentId) payload.departmentId = values.departmentId;
   if (values.humanAgentEnabled !== original.humanAgentEnabled) {
     payload.humanAgentEnabled = values.humanAgentEnabled;
+  }
+  if (values.handoverEnabled !== original.handover.enabled) {
+    payload.handover = { enabled: values.handoverEnabled };
   }
   return payload;
 }
