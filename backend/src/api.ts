@@ -20,6 +20,7 @@ import { seedDemoTenantIfEmpty } from './modules/demo/demo.seeder.js';
 import { DemoService } from './modules/demo/demo.service.js';
 import { MessengerSimulator } from './modules/demo/messenger-simulator.js';
 import { SandboxGraph } from './modules/demo/sandbox-graph.js';
+import { ThreadHandoverService } from './modules/handover/thread-handover.service.js';
 import { FilesService } from './modules/files/files.service.js';
 import { ContactsService } from './modules/contacts/contacts.service.js';
 import { DataDeletionService } from './modules/data-deletion/data-deletion.service.js';
@@ -226,6 +227,7 @@ export async function startApi({
           action: action as 'mark_seen' | 'typing_on',
         }),
     ),
+    handover: new ThreadHandoverService(em, graph, secrets, conversations, dispatchCommitted),
     queueFigures: figures,
     queueStats: new QueueStatsService(em),
     reports: new ReportsService(em),

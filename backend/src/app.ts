@@ -59,6 +59,8 @@ import type { InvitationsService } from './modules/invitations/invitations.servi
 import type { PasswordResetService } from './modules/auth/password-reset.service.js';
 import { registerReplyRoutes } from './modules/replies/replies.routes.js';
 import type { RepliesService } from './modules/replies/replies.service.js';
+import { registerHandoverRoutes } from './modules/handover/handover.routes.js';
+import type { ThreadHandoverService } from './modules/handover/thread-handover.service.js';
 import type { SenderActionsService } from './modules/replies/sender-actions.service.js';
 import { registerRoutingRoutes } from './modules/routing/routing.routes.js';
 import type { RoutingService } from './modules/routing/routing.service.js';
@@ -103,6 +105,7 @@ export type ApiServices = {
   replies: RepliesService;
   notes: NotesService;
   senderActions: SenderActionsService;
+  handover: ThreadHandoverService;
   queueFigures: QueueFiguresService;
   queueStats: QueueStatsService;
   reports: ReportsService;
@@ -145,6 +148,7 @@ export function registerApiRoutes(
   registerRoutingRoutes(router, services);
   registerReportsRoutes(router, services.reports);
   registerReplyRoutes(router, services.replies, services.senderActions);
+  registerHandoverRoutes(router, services.handover);
   registerCannedResponseRoutes(router, services.cannedResponses);
   registerNoteRoutes(router, services.notes);
   registerLabelRoutes(router, services.labels, services.conversations);

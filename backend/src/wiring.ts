@@ -182,6 +182,15 @@ export function createRouting(
         if (erased.wakeDispatcher) await wakeDispatcher(entry.tenantId);
         queueChanged(entry.tenantId);
       },
+      'thread-returned': async ({ conversationIds }, entry) => {
+        for (const conversationId of conversationIds) {
+          await queues.enqueue(
+            'thread-control-pass',
+            { conversationId },
+            { jobId: `thread-pass-${entry.id}-${conversationId}` },
+          );
+        }
+      },
     }),
     logger,
   );

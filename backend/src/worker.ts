@@ -27,6 +27,8 @@ import { AutoCloseSweeper } from './modules/routing/auto-close-sweeper.js';
 import { OutboundSender } from './modules/replies/outbound-sender.js';
 import { createMailer } from './modules/mail/mailer.js';
 import { mailJobs } from './modules/mail/mail.jobs.js';
+import { handoverJobs } from './modules/handover/handover.jobs.js';
+import { ThreadReturns } from './modules/handover/thread-handover.service.js';
 import { MailService } from './modules/mail/mail.service.js';
 import { LinkTokens } from './modules/mail/link-tokens.js';
 import { invitationMail } from './modules/invitations/invitation-mail.js';
@@ -155,6 +157,7 @@ export async function startWorker({
       new WebhookDeliverySweeper(em, queues),
       logger,
     ),
+    ...handoverJobs(new ThreadReturns(em, graph, secrets, dispatchCommitted, logger)),
     ...pageHealthJobs(
       new PageHealthSweep(em),
       new PageProbe(em, graph, secrets, pageHealth, logger),

@@ -60,6 +60,8 @@ export type JobPayloads = {
   'webhook-delivery': { tenantId: string; deliveryId: string };
   /** Queues again the pending webhook deliveries whose jobs were lost. */
   'webhook-delivery-sweep': Record<string, never>;
+  /** Passes a closed conversation's thread back to the page's primary app (handover). */
+  'thread-control-pass': { conversationId: string };
 };
 
 export type JobName = keyof JobPayloads;
@@ -86,6 +88,7 @@ export const JOB_NAMES = [
   'mail-send',
   'webhook-delivery',
   'webhook-delivery-sweep',
+  'thread-control-pass',
 ] as const satisfies readonly JobName[];
 
 /**

@@ -38,6 +38,11 @@ export type OutboxPayloads = {
   'department-menu-unsent': DepartmentMenuUnsentPayload;
   /** A visitor erased: their files' bytes go, the panels get the anonymous stubs. */
   'visitor-erased': VisitorErasedPayload;
+  /**
+   * Closed conversations whose thread Omni controlled (handover): each is passed back to the
+   * page's primary app by a 'thread-control-pass' job (ThreadHandoverService).
+   */
+  'thread-returned': ThreadReturnedPayload;
 };
 
 export type OutboxKind = keyof OutboxPayloads;
@@ -149,3 +154,5 @@ export type VisitorErasedPayload = {
   /** A held chat was closed: its operator has room for a waiting one. */
   wakeDispatcher: boolean;
 };
+/** Conversations just closed while Omni controlled their threads. */
+export type ThreadReturnedPayload = { conversationIds: string[] };

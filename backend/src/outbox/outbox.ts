@@ -67,3 +67,11 @@ export function csatRequested(
 ): OutboxWrite<'csat-requested'> {
   return { tenantId, kind: 'csat-requested', payload: { conversationIds } };
 }
+
+/** A 'thread-returned' entry: closed conversations whose threads go back to the primary app. */
+export function threadReturned(
+  tenantId: string,
+  conversationIds: string[],
+): OutboxWrite<'thread-returned'> {
+  return { tenantId, kind: 'thread-returned', payload: { conversationIds } };
+}

@@ -277,9 +277,14 @@ export function notificationOptin(input: ItemInput & { payload?: string }): Mess
 
 /** Handover protocol: thread control passed to another app (default: Page Inbox). */
 export function passThreadControl(
-  input: ItemInput & { newOwnerAppId?: number; metadata?: string },
+  input: ItemInput & {
+    newOwnerAppId?: number | string;
+    previousOwnerAppId?: string;
+    metadata?: string;
+  },
 ): MessagingItem {
   const pass_thread_control = {
+    ...(input.previousOwnerAppId ? { previous_owner_app_id: input.previousOwnerAppId } : {}),
     new_owner_app_id: String(input.newOwnerAppId ?? PAGE_INBOX_APP_ID),
     metadata: input.metadata ?? 'Passed to a human',
   };

@@ -23,6 +23,7 @@ export function handlersFor(handlers: Partial<OutboxHandlers>): OutboxHandlers {
     'department-menu-due': refuse,
     'department-menu-unsent': refuse,
     'visitor-erased': refuse,
+    'thread-returned': refuse,
     ...handlers,
   };
 }

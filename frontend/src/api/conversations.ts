@@ -108,6 +108,17 @@ export function reopenConversation(id: string): Promise<Conversation> {
   return http.post(`/api/conversations/${encode(id)}/reopen`);
 }
 
+/**
+ * Handover protocol: asks for the visitor's thread while the page's bot controls it. `taken`:
+ * it was idle and is Omni's now; `requested`: the bot decides (its pass updates the chat).
+ */
+export async function requestThreadControl(id: string): Promise<'taken' | 'requested'> {
+  const { outcome } = await http.post<
+    ResponseBody<'/api/conversations/{id}/thread-control/request', 'post'>
+  >(`/api/conversations/${encode(id)}/thread-control/request`);
+  return outcome;
+}
+
 export function closeConversation(id: string): Promise<Conversation> {
   return http.post(`/api/conversations/${encode(id)}/close`);
 }

@@ -3605,6 +3605,71 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/conversations/{id}/thread-control/request": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Handover protocol: ask for the visitor's thread while another app (the page's bot) controls it. `taken`: it was idle and Omni took it (take_thread_control), reply now; `requested`: the primary app was asked (request_thread_control) and decides, its pass shows as threadControl omni */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description How it went */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ThreadControlRequestResult"];
+                    };
+                };
+                /** @description NOT_FOUND */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description HANDOVER_NOT_ENABLED | THREAD_ALREADY_CONTROLLED | THREAD_CONTROL_REFUSED */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description FACEBOOK_UNAVAILABLE */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/canned-responses": {
         parameters: {
             query?: never;
@@ -5361,6 +5426,11 @@ export interface components {
             departmentId?: string | null;
             /** @default false */
             humanAgentEnabled?: boolean;
+            handover?: components["schemas"]["FacebookPageHandover"];
+        };
+        FacebookPageHandover: {
+            /** @description Omni runs as secondary receiver beside a primary app (a bot): threads the bot controls arrive as standby and are not queued until it passes them to Omni; closing passes them back. Subscribes the page to messaging_handovers and standby too. */
+            enabled: boolean;
         };
         UpdateFacebookPageInput: {
             name?: string;
@@ -5369,6 +5439,7 @@ export interface components {
             appSecret?: string;
             departmentId?: string | null;
             humanAgentEnabled?: boolean;
+            handover?: components["schemas"]["FacebookPageHandover"];
             active?: boolean;
             departmentMenu?: components["schemas"]["DepartmentMenuInput"];
         };
@@ -5685,6 +5756,7 @@ export interface components {
             active: boolean;
             humanAgentEnabled: boolean;
             departmentMenu: components["schemas"]["DepartmentMenu"];
+            handover: components["schemas"]["FacebookPageHandoverOutput"];
             /** @description The demo's page: Omni's sandbox Graph API plays Facebook for it. */
             sandbox: boolean;
             callbackUrl: string;
@@ -5836,6 +5908,8 @@ export interface components {
             closedAt: string | null;
             csat: components["schemas"]["CsatAnswer"];
             unreadCount: number;
+            /** @description Handover protocol (the page's `handover.enabled`): `omni` while Omni controls the visitor's thread, `other_app` while another app (the page's bot) does and replies are refused until control is passed; null when the page does not use the protocol or nothing is known yet */
+            threadControl: ("omni" | "other_app") | null;
             /** @description Its labels, by name */
             labels: components["schemas"]["LabelSummary"][];
             /** @description The newest message that matched `q` (absent: the name matched) */
@@ -5939,6 +6013,8 @@ export interface components {
             closedAt: string | null;
             csat: components["schemas"]["CsatAnswer"];
             unreadCount: number;
+            /** @description Handover protocol (the page's `handover.enabled`): `omni` while Omni controls the visitor's thread, `other_app` while another app (the page's bot) does and replies are refused until control is passed; null when the page does not use the protocol or nothing is known yet */
+            threadControl: ("omni" | "other_app") | null;
             /** @description Its labels, by name */
             labels: components["schemas"]["LabelSummary"][];
         };
@@ -6043,7 +6119,7 @@ export interface components {
             /** @enum {string} */
             type: "queued" | "assigned" | "taken" | "transferred" | "requeued" | "closed" | "reopened";
             /** @enum {string} */
-            reason: "new_conversation" | "visitor_wrote" | "automatic" | "previous_operator" | "manual" | "transfer" | "operator_offline" | "connection_lost" | "first_response_timeout" | "follow_up" | "inactivity" | "steered" | "department_chosen" | "department_menu_skipped";
+            reason: "new_conversation" | "visitor_wrote" | "automatic" | "previous_operator" | "manual" | "transfer" | "operator_offline" | "connection_lost" | "first_response_timeout" | "follow_up" | "inactivity" | "steered" | "department_chosen" | "department_menu_skipped" | "thread_passed";
             /** Format: date-time */
             occurredAt: string;
             /** @description Who did it; null when Omni did (the dispatcher). */
@@ -6119,6 +6195,10 @@ export interface components {
             csatResponses: number;
             /** @description Addition: share (0–1) of the surveys sent that the visitor answered */
             csatResponseRate: number | null;
+        };
+        ThreadControlRequestResult: {
+            /** @enum {string} */
+            outcome: "taken" | "requested";
         };
         CannedResponse: {
             id: string;
@@ -6336,6 +6416,10 @@ export interface components {
             /** @description The Send API tag of the page's reply (HUMAN_AGENT after 24 h); null otherwise */
             tag: string | null;
         };
+        FacebookPageHandoverOutput: {
+            /** @description Omni runs as secondary receiver beside a primary app (a bot): threads the bot controls arrive as standby and are not queued until it passes them to Omni; closing passes them back. Subscribes the page to messaging_handovers and standby too. */
+            enabled: boolean;
+        };
     };
     responses: never;
     parameters: never;
@@ -6384,15 +6468,18 @@ export const pageHealthIncidentAnyOf0KindValues: ReadonlyArray<Extract<Flattened
 export const pageReadinessCheckIdValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["PageReadinessCheck"]["id"]> = ["token", "permissions", "webhook", "subscription", "first_message", "human_agent"];
 export const pageReadinessCheckProblemAnyOf0Values: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["PageReadinessCheck"]["problem"]> = ["token_refused", "facebook_unavailable", "facebook_error", "missing", "not_verified", "no_message", "off"];
 export const conversationListItemStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ConversationListItem"]["status"]> = ["choosing_department", "queued", "assigned", "closed"];
+export const conversationListItemThreadControlAnyOf0Values: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ConversationListItem"]["threadControl"]> = ["omni", "other_app"];
 export const messageDirectionValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Message"]["direction"]> = ["in", "out", "internal"];
 export const messageKindValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Message"]["kind"]> = ["text", "image", "video", "audio", "file", "location", "sticker", "fallback", "postback", "reaction", "referral", "other", "note"];
 export const messageSourceValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Message"]["source"]> = ["visitor", "operator", "page_inbox", "automatic"];
 export const messageStatusAnyOf0Values: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Message"]["status"]> = ["pending", "sent", "delivered", "read", "failed"];
 export const conversationStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Conversation"]["status"]> = ["choosing_department", "queued", "assigned", "closed"];
+export const conversationThreadControlAnyOf0Values: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Conversation"]["threadControl"]> = ["omni", "other_app"];
 export const queueFiguresOperatorsStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["QueueFigures"]["operators"]["status"]> = ["online", "away", "offline"];
 export const conversationEventTypeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ConversationEvent"]["type"]> = ["queued", "assigned", "taken", "transferred", "requeued", "closed", "reopened"];
-export const conversationEventReasonValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ConversationEvent"]["reason"]> = ["new_conversation", "visitor_wrote", "automatic", "previous_operator", "manual", "transfer", "operator_offline", "connection_lost", "first_response_timeout", "follow_up", "inactivity", "steered", "department_chosen", "department_menu_skipped"];
+export const conversationEventReasonValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ConversationEvent"]["reason"]> = ["new_conversation", "visitor_wrote", "automatic", "previous_operator", "manual", "transfer", "operator_offline", "connection_lost", "first_response_timeout", "follow_up", "inactivity", "steered", "department_chosen", "department_menu_skipped", "thread_passed"];
 export const reportGroupByValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Report"]["groupBy"]> = ["day", "operator", "department", "page"];
+export const threadControlRequestResultOutcomeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ThreadControlRequestResult"]["outcome"]> = ["taken", "requested"];
 export const cannedResponseScopeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["CannedResponse"]["scope"]> = ["tenant", "department", "personal"];
 export const outboundWebhookDeliveryStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["OutboundWebhookDelivery"]["status"]> = ["pending", "delivered", "failed"];
 export const demoLoginRoleValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["DemoLogin"]["role"]> = ["admin", "supervisor", "operator", "reviewer"];

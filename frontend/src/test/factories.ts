@@ -71,6 +71,7 @@ export function makeFacebookPage(
     active: true,
     humanAgentEnabled: false,
     departmentMenu: { enabled: false, prompt: null, options: [] },
+    handover: { enabled: false },
     sandbox: false,
     callbackUrl: 'https://omni.example.com/api/webhooks/facebook/tk_acme',
     verifyToken: 'confirm-code-12345',
@@ -146,6 +147,7 @@ export function makeConversation(overrides: Partial<Conversation> = {}): Convers
     closedAt: null,
     csat: null,
     unreadCount: 0,
+    threadControl: null,
     labels: [],
     ...overrides,
   };

@@ -37,6 +37,7 @@ import { Migration20261203170000_outbound_webhooks } from './Migration2026120317
 import { Migration20261203171000_reports } from './Migration20261203171000_reports.js';
 import { Migration20261203172000_data_deletion } from './Migration20261203172000_data_deletion.js';
 import { Migration20261203173000_department_menu } from './Migration20261203173000_department_menu.js';
+import { Migration20261203174000_handover } from './Migration20261203174000_handover.js';
 
 /** Every migration, in order. `npm run db:migration:create` rewrites this file. */
 export const migrationsList: MigrationObject[] = [
@@ -123,4 +124,5 @@ export const migrationsList: MigrationObject[] = [
     name: 'Migration20261203173000_department_menu',
     class: Migration20261203173000_department_menu,
   },
+  { name: 'Migration20261203174000_handover', class: Migration20261203174000_handover },
 ];

@@ -20,6 +20,7 @@ export function pageFields(page: FacebookPage): AuditedFields {
     department: nameOf(page.department),
     active: page.active,
     humanAgentEnabled: page.humanAgentEnabled,
+    handoverEnabled: page.handoverEnabled,
     ...departmentMenuFields(page),
   };
 }

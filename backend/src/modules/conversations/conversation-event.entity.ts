@@ -33,6 +33,7 @@ export const CONVERSATION_EVENT_REASONS = [
   'steered', // an admin or supervisor gave it to an operator (POST …/assign)
   'department_chosen', // the visitor picked a department from the page's menu
   'department_menu_skipped', // typed instead of choosing, or the menu could not be sent
+  'thread_passed', // the page's primary app (a bot) passed the thread to Omni (handover)
 ] as const;
 export type ConversationEventReason = (typeof CONVERSATION_EVENT_REASONS)[number];
 

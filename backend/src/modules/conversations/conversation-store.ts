@@ -6,7 +6,7 @@ import type {
   ConversationEventReason,
   ConversationEventType,
 } from './conversation-event.entity.js';
-import type { ConversationStatus } from './conversation.entity.js';
+import type { ConversationStatus, ThreadControl } from './conversation.entity.js';
 import { isVisibleTo, maySteer } from './conversation-visibility.js';
 
 /** A contact's latest conversation, locked. */
@@ -57,14 +57,27 @@ export type ConversationLines = {
   unreadCount: number;
 };
 
+/** Which app controls a conversation's thread now (handover), and whom to pass it back to. */
+export type ThreadControlChange = {
+  id: string;
+  threadControl: ThreadControl;
+  /** null keeps the app known before. */
+  returnAppId: string | null;
+};
+
 /** The log's line of a conversation that started waiting because the visitor wrote. */
 export type QueuedEvent = {
   id: string;
   tenantId: string;
   conversationId: string;
+  /** 'thread_passed': the page's primary app (a bot) passed the thread to Omni. */
   reason: Extract<
     ConversationEventReason,
-    'new_conversation' | 'visitor_wrote' | 'department_chosen' | 'department_menu_skipped'
+    | 'new_conversation'
+    | 'visitor_wrote'
+    | 'department_chosen'
+    | 'department_menu_skipped'
+    | 'thread_passed'
   >;
   occurredAt: Date;
   departmentId: string | null;
@@ -265,6 +278,39 @@ export class ConversationStore {
             department_menu_reminded_at: conversation.departmentMenuRemindedAt,
             last_message_at: conversation.lastMessageAt,
             unread_count: conversation.unreadCount,
+          })),
+        ),
+      ],
+    );
+  }
+
+  /** Those of the conversations whose thread Omni controls (handover): passed back on close. */
+  async controlledByOmni(tenantId: string, conversationIds: string[]): Promise<string[]> {
+    if (conversationIds.length === 0) return [];
+    const rows = await this.sql.forTenant(tenantId)<{ id: string }>(
+      `select c.id from conversation c join facebook_page p on p.id = c.page_id
+       where c.tenant_id = :tenant and c.id = any(?::uuid[]) and c.thread_control = 'omni'
+         and p.handover_enabled`,
+      [pgArray(conversationIds)],
+    );
+    return rows.map((row) => row.id);
+  }
+
+  /** Records who controls the threads of conversations locked by `lockLatestOfContacts`. */
+  async setThreadControl(changes: ThreadControlChange[]): Promise<void> {
+    if (changes.length === 0) return;
+    await this.sql.acrossTenants(
+      `update conversation c set thread_control = r.thread_control,
+         thread_return_app_id = coalesce(r.return_app_id, c.thread_return_app_id),
+         updated_at = now()
+       from jsonb_to_recordset(?::jsonb) as r(id uuid, thread_control text, return_app_id text)
+       where c.id = r.id`,
+      [
+        pgRecords(
+          changes.map((change) => ({
+            id: change.id,
+            thread_control: change.threadControl,
+            return_app_id: change.returnAppId,
           })),
         ),
       ],

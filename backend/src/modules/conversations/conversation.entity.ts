@@ -20,6 +20,13 @@ export const CONVERSATION_STATUSES = [
 ] as const;
 export type ConversationStatus = (typeof CONVERSATION_STATUSES)[number];
 
+/**
+ * Under the handover protocol, which app controls the visitor's thread: Omni (operators may
+ * reply) or another app (a bot; Omni's sends are refused until it passes the thread).
+ */
+export const THREAD_CONTROLS = ['omni', 'other_app'] as const;
+export type ThreadControl = (typeof THREAD_CONTROLS)[number];
+
 /** A visitor's conversation with a page; a contact has at most one that is not closed. */
 export class Conversation extends TenantOwnedEntity {
   status: ConversationStatus = 'queued';
@@ -41,6 +48,10 @@ export class Conversation extends TenantOwnedEntity {
   csatAnsweredAt: Date | null = null;
   /** The visitor typed instead of choosing from the department menu, and was asked again. */
   departmentMenuRemindedAt: Date | null = null;
+  /** null unless the page uses the handover protocol (FacebookPage.handoverEnabled). */
+  threadControl: ThreadControl | null = null;
+  /** The app that passed the thread to Omni, to pass it back to on close. */
+  threadReturnAppId: string | null = null;
   /** Set as a whole (LabelsService.setOnConversation); read per page (labels.repository.ts). */
   readonly labels = new Collection<Label>(this);
 
@@ -74,6 +85,8 @@ export const ConversationSchema = new EntitySchema<Conversation, TenantOwnedEnti
     csatScore: { type: 'smallint', nullable: true },
     csatAnsweredAt: { type: 'datetime', nullable: true },
     departmentMenuRemindedAt: { type: 'datetime', nullable: true },
+    threadControl: { enum: true, items: () => THREAD_CONTROLS, nullable: true },
+    threadReturnAppId: { type: 'string', length: 64, nullable: true },
     labels: { kind: 'm:n', entity: 'Label', pivotEntity: 'ConversationLabel' },
   },
   indexes: [

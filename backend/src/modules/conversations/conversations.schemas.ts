@@ -4,7 +4,7 @@ import { ERROR_CODE_PARAM, idSchema } from '../../http/schemas.js';
 import { labelSummarySchema, type LabelSummary } from '../labels/labels.schemas.js';
 import type { Contact } from './contact.entity.js';
 import type { Conversation } from './conversation.entity.js';
-import { CONVERSATION_STATUSES } from './conversation.entity.js';
+import { CONVERSATION_STATUSES, THREAD_CONTROLS } from './conversation.entity.js';
 import {
   MESSAGE_DIRECTIONS,
   MESSAGE_KINDS,
@@ -109,6 +109,10 @@ export const conversationSchema = z
           "The visitor's rating (1–5) of its latest satisfaction survey; null: none asked or not answered",
       }),
     unreadCount: z.number().int(),
+    threadControl: z.enum(THREAD_CONTROLS).nullable().meta({
+      description:
+        "Handover protocol (the page's `handover.enabled`): `omni` while Omni controls the visitor's thread, `other_app` while another app (the page's bot) does and replies are refused until control is passed; null when the page does not use the protocol or nothing is known yet",
+    }),
     labels: z.array(labelSummarySchema).meta({ description: 'Its labels, by name' }),
   })
   .meta({ id: 'Conversation' });
@@ -299,6 +303,7 @@ export function toConversationDto(
         ? { score: conversation.csatScore, answeredAt: conversation.csatAnsweredAt.toISOString() }
         : null,
     unreadCount: conversation.unreadCount,
+    threadControl: conversation.page.handoverEnabled ? conversation.threadControl : null,
     labels,
   };
 }

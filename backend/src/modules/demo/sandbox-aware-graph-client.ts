@@ -3,6 +3,7 @@ import type {
   PageCredentials,
   SendMessageRequest,
   SenderAction,
+  ThreadControlRequest,
 } from '../facebook/graph/graph-client.js';
 import { isSandboxToken } from './demo-identity.js';
 
@@ -32,8 +33,8 @@ export class SandboxAwareGraphClient implements GraphClient {
     return this.for(credentials).debugToken(credentials, appId);
   }
 
-  subscribePage(pageId: string, credentials: PageCredentials) {
-    return this.for(credentials).subscribePage(pageId, credentials);
+  subscribePage(pageId: string, credentials: PageCredentials, fields: readonly string[]) {
+    return this.for(credentials).subscribePage(pageId, credentials, fields);
   }
 
   getSubscribedFields(pageId: string, credentials: PageCredentials) {
@@ -50,5 +51,20 @@ export class SandboxAwareGraphClient implements GraphClient {
 
   sendSenderAction(psid: string, action: SenderAction, credentials: PageCredentials) {
     return this.for(credentials).sendSenderAction(psid, action, credentials);
+  }
+
+  passThreadControl(
+    request: ThreadControlRequest & { targetAppId: string },
+    credentials: PageCredentials,
+  ) {
+    return this.for(credentials).passThreadControl(request, credentials);
+  }
+
+  requestThreadControl(request: ThreadControlRequest, credentials: PageCredentials) {
+    return this.for(credentials).requestThreadControl(request, credentials);
+  }
+
+  takeThreadControl(request: ThreadControlRequest, credentials: PageCredentials) {
+    return this.for(credentials).takeThreadControl(request, credentials);
   }
 }

@@ -21,6 +21,11 @@ export const FACEBOOK_PAGE_SECRETS = {
 export class FacebookPage extends TenantOwnedEntity {
   department: Department | null = null;
   humanAgentEnabled = false;
+  /**
+   * Omni runs as secondary receiver beside a primary app (a bot): threads the bot controls
+   * come as standby events and wait for the bot to pass them (handover/thread-control.ts).
+   */
+  handoverEnabled = false;
   /** An inactive page's events are stored but not routed. */
   active = true;
   /** The demo's page: in demo mode its Graph calls go to Omni's own sandbox Graph API. */
@@ -117,6 +122,7 @@ export const FacebookPageSchema = new EntitySchema<FacebookPage, TenantOwnedEnti
     verifyToken: { type: 'string', length: 200 },
     department: { kind: 'm:1', entity: 'Department', nullable: true, deleteRule: 'set null' },
     humanAgentEnabled: { type: 'boolean', default: false },
+    handoverEnabled: { type: 'boolean', default: false },
     active: { type: 'boolean', default: true },
     sandbox: { type: 'boolean', default: false },
     departmentMenuEnabled: { type: 'boolean', default: false },

@@ -23,6 +23,15 @@ const verifyTokenSchema = z
   .max(200, 'Use at most 200 characters.')
   .regex(/^[\x21-\x7e]+$/, 'Use letters, digits and punctuation, without spaces.');
 
+const handoverSchema = z
+  .object({
+    enabled: z.boolean().meta({
+      description:
+        'Omni runs as secondary receiver beside a primary app (a bot): threads the bot controls arrive as standby and are not queued until it passes them to Omni; closing passes them back. Subscribes the page to messaging_handovers and standby too.',
+    }),
+  })
+  .meta({ id: 'FacebookPageHandover' });
+
 export const createFacebookPageSchema = z
   .object({
     name: z.string().trim().min(1, 'Enter a name.').max(200),
@@ -31,6 +40,7 @@ export const createFacebookPageSchema = z
     appSecret: secretInput('app secret'),
     departmentId: idSchema.nullable().default(null),
     humanAgentEnabled: z.boolean().default(false),
+    handover: handoverSchema.optional(),
   })
   .meta({ id: 'CreateFacebookPageInput' });
 
@@ -44,6 +54,7 @@ export const updateFacebookPageSchema = z
     appSecret: secretInput('app secret').optional(),
     departmentId: idSchema.nullable().optional(),
     humanAgentEnabled: z.boolean().optional(),
+    handover: handoverSchema.optional(),
     active: z.boolean().optional(),
     departmentMenu: departmentMenuInputSchema.optional(),
   })
@@ -61,6 +72,7 @@ export const facebookPageSchema = z
     active: z.boolean(),
     humanAgentEnabled: z.boolean(),
     departmentMenu: departmentMenuSchema,
+    handover: handoverSchema,
     sandbox: z.boolean().meta({
       description: "The demo's page: Omni's sandbox Graph API plays Facebook for it.",
     }),
@@ -106,6 +118,7 @@ export function toFacebookPageDto(page: FacebookPage, callbackUrl: string): Face
     active: page.active,
     humanAgentEnabled: page.humanAgentEnabled,
     departmentMenu: toDepartmentMenuDto(page),
+    handover: { enabled: page.handoverEnabled },
     sandbox: page.sandbox,
     callbackUrl,
     verifyToken: page.verifyToken,

@@ -28,7 +28,12 @@ import {
   type FacebookPageDto,
   type UpdateFacebookPageInput,
 } from './facebook-pages.schemas.js';
-import type { GraphClient, PageCredentials, PageIdentity } from './graph/graph-client.js';
+import {
+  subscribedFieldsFor,
+  type GraphClient,
+  type PageCredentials,
+  type PageIdentity,
+} from './graph/graph-client.js';
 import { GraphApiError } from './graph/graph-errors.js';
 import type { WebhookSigningKeys } from './webhook-signing-keys.js';
 import type { PageProbe } from '../page-health/page-probe.js';
@@ -92,6 +97,7 @@ export class FacebookPagesService {
     );
     page.department = department;
     page.humanAgentEnabled = input.humanAgentEnabled;
+    page.handoverEnabled = input.handover?.enabled ?? false;
     await this.saveUniquely(page, identity, async (sql) => {
       await recordAudit(sql, actor, {
         action: 'page.created',
@@ -134,6 +140,10 @@ export class FacebookPagesService {
     const replyWindowChanged =
       input.humanAgentEnabled !== undefined && input.humanAgentEnabled !== page.humanAgentEnabled;
     if (input.humanAgentEnabled !== undefined) page.humanAgentEnabled = input.humanAgentEnabled;
+    // The handover fields (messaging_handovers, standby) come and go with the opt-in.
+    const handoverChanged =
+      input.handover !== undefined && input.handover.enabled !== page.handoverEnabled;
+    if (input.handover !== undefined) page.handoverEnabled = input.handover.enabled;
     if (input.departmentId !== undefined)
       page.department = await this.findDepartment(input.departmentId);
     if (input.departmentMenu !== undefined)
@@ -188,7 +198,7 @@ export class FacebookPagesService {
       },
     );
     await this.dispatchCommitted(outboxEntryIds);
-    if (credentialsChanged || (input.active === true && !page.subscribed))
+    if (credentialsChanged || handoverChanged || (input.active === true && !page.subscribed))
       await this.subscribe(page, credentials);
     if (credentialsChanged || input.active === true) await this.probe(page);
     return this.present(page);
@@ -225,7 +235,7 @@ export class FacebookPagesService {
 
   private async subscribe(page: FacebookPage, credentials: PageCredentials): Promise<void> {
     try {
-      await this.graph.subscribePage(page.pageId, credentials);
+      await this.graph.subscribePage(page.pageId, credentials, subscribedFieldsFor(page));
       page.subscribed = true;
     } catch (error) {
       if (!(error instanceof GraphApiError)) throw error;

@@ -5,7 +5,7 @@ import { TENANT_FILTER } from '../../db/tenant-filter.js';
 import { appendToOutbox, type OutboxWrite } from '../../outbox/outbox.js';
 import type { Logger } from '../../logger.js';
 import { FacebookPage } from './facebook-page.entity.js';
-import { SUBSCRIBED_FIELDS, type GraphClient } from './graph/graph-client.js';
+import { subscribedFieldsFor, type GraphClient } from './graph/graph-client.js';
 import { GraphApiError } from './graph/graph-errors.js';
 import { pageTokenRefused } from './page-token-refusal.js';
 
@@ -47,11 +47,12 @@ export class PageSubscriptionsService {
     page.subscriptionCheckedAt = this.clock();
     try {
       const fields = new Set(await this.graph.getSubscribedFields(page.pageId, credentials));
-      if (SUBSCRIBED_FIELDS.every((field) => fields.has(field))) {
+      const wanted = subscribedFieldsFor(page);
+      if (wanted.every((field) => fields.has(field))) {
         page.subscribed = true;
         return false;
       }
-      await this.graph.subscribePage(page.pageId, credentials);
+      await this.graph.subscribePage(page.pageId, credentials, wanted);
       page.subscribed = true;
       this.logger.info({ pageId: page.pageId }, 'subscribed a page to the app again');
       return true;

@@ -187,6 +187,15 @@ export const fakeGraphErrors = {
     subcode: 2018300,
     message: '(#10) Message failed to send because another app is controlling this thread now.',
   },
+  /**
+   * A handover call the app may not make (a secondary taking a thread another app controls,
+   * passing a thread it does not control): Graph's generic code 10 (inference: Meta's
+   * handover pages list no dedicated code for it).
+   */
+  threadControlNotPermitted: {
+    code: 10,
+    message: '(#10) Application does not have permission for this action',
+  },
   rateLimited: { code: 613, message: '(#613) Calls to this api have exceeded the rate limit.' },
   temporaryFailure: {
     code: 2,

@@ -10,6 +10,7 @@ import {
   type GraphErrorSpec,
 } from './fake-graph-errors.js';
 import type { FakeGraph, FakeGraphFailure, FakePage } from './fake-graph.js';
+import { handleThreadControl, readThreadOwner } from './fake-handover.js';
 import {
   handleAttachmentUpload,
   handleSendRequest,
@@ -115,6 +116,18 @@ export function createFakeGraphRouter(
   });
   router.post('/:version/:node/messages', authenticate, (ctx) => {
     ctx.body = handleSendRequest(graph, resolvePageNode(ctx), ctx.state.graphParams);
+  });
+  for (const call of [
+    'pass_thread_control',
+    'take_thread_control',
+    'request_thread_control',
+  ] as const) {
+    router.post(`/:version/:node/${call}`, authenticate, (ctx) => {
+      ctx.body = handleThreadControl(graph, resolvePageNode(ctx), call, ctx.state.graphParams);
+    });
+  }
+  router.get('/:version/:node/thread_owner', authenticate, (ctx) => {
+    ctx.body = readThreadOwner(graph, resolvePageNode(ctx), ctx.state.graphParams);
   });
   router.post('/:version/:node/message_attachments', authenticate, (ctx) => {
     ctx.body = handleAttachmentUpload(graph, resolvePageNode(ctx), ctx.state.graphParams);

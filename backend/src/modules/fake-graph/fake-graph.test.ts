@@ -723,3 +723,87 @@ describe('mounted inside another Koa app', () => {
 function textFor(psid: string) {
   return { recipient: { id: psid }, messaging_type: 'RESPONSE', message: { text: 'Hi' } };
 }
+
+describe('the handover protocol', () => {
+  const BOT = '2000000000000002';
+  const recipient = () => ({ id: user.psid });
+
+  it('refuses a send while another app controls the thread (code 10, subcode 2018300)', async () => {
+    fakeGraph.setThreadOwner(page.pageId, user.psid, BOT);
+    const answer = await callGraph('POST', '/v25.0/me/messages', {
+      body: { recipient: recipient(), messaging_type: 'RESPONSE', message: { text: 'hi' } },
+    });
+    expect(answer.status).toBe(400);
+    expect(answer.body.error).toMatchObject({
+      code: 10,
+      error_subcode: 2018300,
+      type: 'OAuthException',
+      message: '(#10) Message failed to send because another app is controlling this thread now.',
+    });
+    expect(fakeGraph.sentMessages(page.pageId)).toEqual([]);
+  });
+
+  it('passes a thread Omni controls to the target app, which is told (pass_thread_control)', async () => {
+    fakeGraph.setThreadOwner(page.pageId, user.psid, page.appId);
+    const answer = await callGraph('POST', '/v25.0/me/pass_thread_control', {
+      body: { recipient: recipient(), target_app_id: BOT, metadata: 'done' },
+    });
+    expect(answer).toMatchObject({ status: 200, body: { success: true } });
+    expect(fakeGraph.threadOwner(page.pageId, user.psid)).toBe(BOT);
+    expect(fakeGraph.handoverEvents(BOT)).toEqual([
+      {
+        deliverTo: BOT,
+        item: {
+          sender: { id: user.psid },
+          recipient: { id: page.pageId },
+          timestamp: expect.any(Number),
+          pass_thread_control: {
+            previous_owner_app_id: page.appId,
+            new_owner_app_id: BOT,
+            metadata: 'done',
+          },
+        },
+      },
+    ]);
+    const owner = await callGraph('GET', '/v25.0/me/thread_owner', {
+      query: { recipient: user.psid },
+    });
+    expect(owner.body).toEqual({ data: [{ thread_owner: { app_id: BOT } }] });
+  });
+
+  it('refuses to pass a thread another app controls, or without target_app_id', async () => {
+    fakeGraph.setThreadOwner(page.pageId, user.psid, BOT);
+    const notOwner = await callGraph('POST', '/v25.0/me/pass_thread_control', {
+      body: { recipient: recipient(), target_app_id: '263902037430900' },
+    });
+    expect(notOwner.body.error).toMatchObject({ code: 10 });
+    const noTarget = await callGraph('POST', '/v25.0/me/pass_thread_control', {
+      body: { recipient: recipient() },
+    });
+    expect(noTarget.body.error).toMatchObject({ code: 100 });
+    expect(fakeGraph.threadOwner(page.pageId, user.psid)).toBe(BOT);
+  });
+
+  it('lets a secondary take an idle thread only; asks the primary otherwise (request_thread_control)', async () => {
+    fakeGraph.setPrimaryApp(page.pageId, BOT);
+    fakeGraph.setThreadOwner(page.pageId, user.psid, BOT);
+    const take = await callGraph('POST', '/v25.0/me/take_thread_control', {
+      body: { recipient: recipient() },
+    });
+    expect(take.body.error).toMatchObject({ code: 10 });
+    const ask = await callGraph('POST', '/v25.0/me/request_thread_control', {
+      body: { recipient: recipient(), metadata: 'please' },
+    });
+    expect(ask).toMatchObject({ status: 200, body: { success: true } });
+    expect(fakeGraph.handoverEvents(BOT).at(-1)!.item).toMatchObject({
+      request_thread_control: { requested_owner_app_id: page.appId, metadata: 'please' },
+    });
+
+    fakeGraph.setThreadOwner(page.pageId, user.psid, null);
+    const idle = await callGraph('POST', '/v25.0/me/take_thread_control', {
+      body: { recipient: recipient() },
+    });
+    expect(idle).toMatchObject({ status: 200, body: { success: true } });
+    expect(fakeGraph.threadOwner(page.pageId, user.psid)).toBe(page.appId);
+  });
+});

@@ -18,10 +18,17 @@ export type FakePage = {
   requireAppSecretProof: boolean;
   /** The permissions the token was granted, as `debug_token` lists them. */
   scopes: string[];
+  /**
+   * The page's primary receiver under the handover protocol (a bot's app), or null: no
+   * primary, threads are idle until an app takes them.
+   */
+  primaryAppId: string | null;
 };
 
 export type RegisterPageInput = Pick<FakePage, 'pageId' | 'name' | 'accessToken' | 'appSecret'> &
-  Partial<Pick<FakePage, 'appId' | 'appName' | 'requireAppSecretProof' | 'scopes'>>;
+  Partial<
+    Pick<FakePage, 'appId' | 'appName' | 'requireAppSecretProof' | 'scopes' | 'primaryAppId'>
+  >;
 
 /** What a page token is granted when a test does not say: everything a Messenger inbox needs. */
 export const FAKE_PAGE_TOKEN_SCOPES = [
@@ -103,6 +110,12 @@ export type TokenRevocation = 'password_changed' | 'expired' | 'app_removed';
 
 type FailureRule = { matcher: RequestMatcher; failure: FakeGraphFailure; remaining: number };
 
+/** The Page Inbox's app id: passing a thread to it hands the visitor to the page's people. */
+export const FAKE_PAGE_INBOX_APP_ID = '263902037430900';
+
+/** One `messaging_handovers` item (`entry[].messaging[]`) and the app Facebook sends it to. */
+export type HandoverEvent = { deliverTo: string; item: Record<string, unknown> };
+
 /** Recordings keep the latest this many entries each: in demo mode the fake runs for days. */
 const RECORD_LIMIT = 10_000;
 
@@ -120,6 +133,9 @@ export class FakeGraph {
   private readonly attachmentOwners = new Map<string, string>();
   private readonly cdnFiles = new Map<string, FakeCdnFile>();
   private readonly cdnDownloads = new Map<string, number>();
+  /** page:psid → the app that controls the thread; absent: idle. */
+  private readonly threadOwners = new Map<string, string>();
+  private recordedHandovers: HandoverEvent[] = [];
   private failureRules: FailureRule[] = [];
   private recordedRequests: RecordedRequest[] = [];
   private recordedMessages: SentMessage[] = [];
@@ -133,6 +149,7 @@ export class FakeGraph {
       ...FAKE_APP,
       requireAppSecretProof: false,
       scopes: [...FAKE_PAGE_TOKEN_SCOPES],
+      primaryAppId: null,
       ...input,
     };
     this.pages.set(page.pageId, page);
@@ -156,6 +173,39 @@ export class FakeGraph {
     };
     this.users.set(userKey(user.pageId, user.psid), user);
     return user;
+  }
+
+  /** The page's primary receiver from now on (a bot's app id), or none. */
+  setPrimaryApp(pageId: string, appId: string | null): void {
+    const page = this.pages.get(pageId);
+    if (!page) throw new Error(`The fake knows no page ${pageId}`);
+    page.primaryAppId = appId;
+  }
+
+  /**
+   * Another app (the primary bot a test plays) passes the visitor's thread to `to`, as its
+   * own pass_thread_control call would: the thread changes owner, and the event for the new
+   * owner is returned (and recorded) for the test to deliver, signed, to its webhook.
+   */
+  passThreadAsApp(pass: {
+    pageId: string;
+    psid: string;
+    from: string;
+    to: string;
+    metadata?: string;
+  }): HandoverEvent | null {
+    const page = this.pages.get(pass.pageId);
+    if (!page) throw new Error(`The fake knows no page ${pass.pageId}`);
+    const owner = this.threadOwner(pass.pageId, pass.psid);
+    if (owner !== null && owner !== pass.from) {
+      throw new Error(`App ${pass.from} does not control the thread (${owner} does)`);
+    }
+    return this.passThread(page, pass);
+  }
+
+  /** `messaging_handovers` events the fake has caused, oldest first (for `deliverTo`, or all). */
+  handoverEvents(deliverTo?: string): HandoverEvent[] {
+    return this.recordedHandovers.filter((event) => !deliverTo || event.deliverTo === deliverTo);
   }
 
   /** From now on the token fails with code 190 and the subcode of the reason. */
@@ -206,6 +256,7 @@ export class FakeGraph {
     this.recordedRequests = [];
     this.recordedMessages = [];
     this.recordedSenderActions = [];
+    this.recordedHandovers = [];
     this.failureRules = [];
     this.latency = 0;
   }
@@ -285,6 +336,57 @@ export class FakeGraph {
   recordSenderAction(action: SentSenderAction): void {
     pushBounded(this.recordedSenderActions, action);
   }
+
+  /** The app that controls the visitor's thread, or null while it is idle. */
+  threadOwner(pageId: string, psid: string): string | null {
+    return this.threadOwners.get(userKey(pageId, psid)) ?? null;
+  }
+
+  setThreadOwner(pageId: string, psid: string, appId: string | null): void {
+    if (appId === null) this.threadOwners.delete(userKey(pageId, psid));
+    else this.threadOwners.set(userKey(pageId, psid), appId);
+  }
+
+  recordHandover(event: HandoverEvent): void {
+    pushBounded(this.recordedHandovers, event);
+  }
+
+  /**
+   * Gives the thread to `to` and tells it so: the `pass_thread_control` event goes to the new
+   * owner only (the Page Inbox, Facebook's own, gets none).
+   */
+  passThread(
+    page: FakePage,
+    pass: { psid: string; from: string | null; to: string; metadata?: string | undefined },
+  ): HandoverEvent | null {
+    this.setThreadOwner(page.pageId, pass.psid, pass.to);
+    if (pass.to === FAKE_PAGE_INBOX_APP_ID) return null;
+    const event = {
+      deliverTo: pass.to,
+      item: handoverItem(page.pageId, pass.psid, {
+        pass_thread_control: {
+          previous_owner_app_id: pass.from,
+          new_owner_app_id: pass.to,
+          metadata: pass.metadata,
+        },
+      }),
+    };
+    this.recordHandover(event);
+    return event;
+  }
+}
+
+/** A `messaging_handovers` item as Facebook delivers it; metadata nobody set is left out. */
+export function handoverItem(
+  pageId: string,
+  psid: string,
+  payload: Record<string, Record<string, unknown>>,
+): Record<string, unknown> {
+  const [key, fields] = Object.entries(payload)[0]!;
+  const body = Object.fromEntries(
+    Object.entries(fields).filter(([, value]) => value !== undefined),
+  );
+  return { sender: { id: psid }, recipient: { id: pageId }, timestamp: Date.now(), [key]: body };
 }
 
 /** A new id in Graph's style: a 16-digit decimal number (page ids, PSIDs, attachment ids). */

@@ -51,6 +51,9 @@ export function handleSendRequest(graph: FakeGraph, page: FakePage, params: Grap
   const tag = readTag(params, messagingType);
   const validMessage = readMessage(graph, page, message);
   requireKnownRecipient(graph, page, recipientId);
+  // Under the handover protocol only the app that controls the thread may message it.
+  const owner = graph.threadOwner(page.pageId, recipientId);
+  if (owner !== null && owner !== page.appId) fail(fakeGraphErrors.threadControlledByOtherApp);
   const messageId = `m_${randomBytes(24).toString('base64url')}`;
   graph.recordMessage({
     pageId: page.pageId,

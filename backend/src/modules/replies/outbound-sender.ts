@@ -127,6 +127,14 @@ export class OutboundSender {
             ...departmentMenuUnsent(fresh),
           ];
         }
+        if (error.kind === 'thread_controlled_by_other_app' && fresh.page.handoverEnabled) {
+          // Handover: a bot has the thread. The panel offers to request control.
+          fresh.conversation.threadControl = 'other_app';
+          return [
+            conversationsChanged(fresh.tenant.id, { conversationIds: [fresh.conversation.id] }),
+            ...departmentMenuUnsent(fresh),
+          ];
+        }
         return departmentMenuUnsent(fresh);
       });
       return { kind: 'done' };
@@ -234,7 +242,7 @@ export class OutboundSender {
     const outboxEntryIds = await this.em.fork().transactional(async (em) => {
       const message = await em.findOneOrFail(Message, messageId, {
         filters: { [TENANT_FILTER]: false },
-        populate: ['page'],
+        populate: ['page', 'conversation'],
         lockMode: LockMode.PESSIMISTIC_WRITE,
         lockTableAliases: ['m0'],
       });

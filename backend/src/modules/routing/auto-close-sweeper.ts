@@ -2,6 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { sqlIn, sqlTransaction } from '../../db/sql.js';
 import { appendToOutbox, csatRequested, type DispatchCommitted } from '../../outbox/outbox.js';
 import { ConversationStore } from '../conversations/conversation-store.js';
+import { appendThreadsReturned } from './threads-returned.js';
 import { RoutingRepository } from './routing.repository.js';
 
 /** How often silent chats are looked for; a close may come this much after its due time. */
@@ -38,7 +39,7 @@ export class AutoCloseSweeper {
             tenantId,
             BATCH_SIZE,
           );
-          const outboxEntryIds =
+          const outboxEntryIds: string[] =
             closed.length === 0
               ? []
               : await appendToOutbox(sql, [
@@ -61,6 +62,8 @@ export class AutoCloseSweeper {
                       ]
                     : []),
                 ]);
+          const ids = closed.map((conversation) => conversation.id);
+          outboxEntryIds.push(...(await appendThreadsReturned(sql, tenantId, ids)));
           return { closed: closed.length, outboxEntryIds };
         });
         await this.dispatchCommitted(batch.outboxEntryIds);

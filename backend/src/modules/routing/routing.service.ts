@@ -3,6 +3,7 @@ import { validate as isUuid } from 'uuid';
 import { sqlIn, sqlTransaction, type Sql } from '../../db/sql.js';
 import { ConflictError, ForbiddenError, NotFoundError } from '../../errors.js';
 import { appendToOutbox, csatRequested } from '../../outbox/outbox.js';
+import { appendThreadsReturned } from './threads-returned.js';
 import type { RoutingChangedPayload } from '../../outbox/outbox-map.js';
 import { recordSteering } from '../audit/audit-recorder.js';
 import { assertUser, type Actor } from '../auth/actor.js';
@@ -325,6 +326,7 @@ export class RoutingService {
           firstResponseChecks: [],
         })),
         ...(await this.csatRequestedIfEnabled(sql, actor.tenantId, [conversation.id])),
+        ...(await appendThreadsReturned(sql, actor.tenantId, [conversation.id])),
       ];
     });
     await this.hooks.dispatchCommitted(outboxEntryIds);

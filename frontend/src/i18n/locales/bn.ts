@@ -242,6 +242,12 @@ const bn: MessageSchema = {
     waitingFor: '{time} ধরে অপেক্ষায়',
     heldBy: '{name}-এর কাছে',
   },
+  handover: {
+    otherAppTitle: 'এই কথোপকথন পেজের বট নিয়ন্ত্রণ করছে',
+    otherAppBody: 'বট কথোপকথনটি না দেওয়া পর্যন্ত Messenger Omni থেকে উত্তর নেবে না। নোট লেখা যাবে।',
+    requestControl: 'নিয়ন্ত্রণ চান',
+    requested: 'বটের কাছে অনুরোধ পাঠানো হয়েছে। বট দিলে কথোপকথন এখানে আসবে।',
+  },
   composer: {
     label: 'ভিজিটরকে উত্তর দিন',
     placeholder: 'উত্তর লিখুন…',
@@ -401,6 +407,7 @@ const bn: MessageSchema = {
       steered: 'অ্যাডমিন বা সুপারভাইজার বরাদ্দ করেছেন',
       department_chosen: 'ভিজিটর মেনু থেকে বেছে নিয়েছেন',
       department_menu_skipped: 'ভিজিটর মেনু থেকে বেছে নেননি',
+      thread_passed: 'বট চ্যাটটি Omni-কে দিয়েছে',
     },
   },
   alerts: {
@@ -717,6 +724,10 @@ const bn: MessageSchema = {
       needsDepartment: 'বোতাম {number}-এর জন্য একটি বিভাগ বেছে নিন।',
       duplicateTitle: 'দুটি বোতামের নাম “{title}”: ভিজিটর সেগুলো আলাদা করতে পারবেন না।',
     },
+    handover: 'হ্যান্ডওভার প্রোটোকল (Omni দ্বিতীয় গ্রাহক)',
+    handoverHint:
+      'পেজের প্রধান গ্রাহক কোনো বট অ্যাপ হলে চালু করুন। বট যে চ্যাটগুলো সামলাচ্ছে সেগুলো সংরক্ষিত হয় কিন্তু সারিতে যায় না; বট Omni-কে দিলে অপারেটররা পান, আর চ্যাট বন্ধ করলে তা বটের কাছে ফিরে যায়।',
+    handoverTag: 'বটের পাশে',
     sandboxTag: 'স্যান্ডবক্স',
     sandboxHint:
       'ডেমো পেজ: Facebook-এর বদলে Omni-র নিজস্ব স্যান্ডবক্স Graph API উত্তর দেয়, আর ভিজিটরের ভূমিকা নেয় Messenger সিমুলেটর।',

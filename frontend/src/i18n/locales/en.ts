@@ -247,6 +247,13 @@ const en = {
     waitingFor: 'waiting {time}',
     heldBy: 'with {name}',
   },
+  handover: {
+    otherAppTitle: 'The page’s bot controls this conversation',
+    otherAppBody:
+      'Messenger refuses replies from Omni until the bot passes the conversation over. Notes still work.',
+    requestControl: 'Request control',
+    requested: 'Asked the bot for the conversation. It comes here when the bot passes it.',
+  },
   composer: {
     label: 'Reply to the visitor',
     placeholder: 'Write a reply…',
@@ -407,6 +414,7 @@ const en = {
       steered: 'steered by an admin or supervisor',
       department_chosen: 'the visitor chose it from the menu',
       department_menu_skipped: 'the visitor did not choose from the menu',
+      thread_passed: 'the bot passed the chat to Omni',
     },
   },
   alerts: {
@@ -728,6 +736,10 @@ const en = {
       needsDepartment: 'Choose a department for button {number}.',
       duplicateTitle: 'Two buttons are called “{title}”: the visitor could not tell them apart.',
     },
+    handover: 'Handover protocol (Omni as secondary receiver)',
+    handoverHint:
+      'Turn on when a bot app is the page’s primary receiver. Chats the bot is handling are recorded but not queued; they reach operators when the bot passes them to Omni, and closing a chat passes it back to the bot.',
+    handoverTag: 'Beside a bot',
     sandboxTag: 'Sandbox',
     sandboxHint:
       "The demo's page: Omni's sandbox Graph API plays Facebook for it, and the Messenger simulator plays its visitors.",

@@ -252,6 +252,13 @@ const ru: MessageSchema = {
     waitingFor: 'ждёт {time}',
     heldBy: 'ведёт {name}',
   },
+  handover: {
+    otherAppTitle: 'Разговором управляет бот страницы',
+    otherAppBody:
+      'Messenger не примет ответы из Omni, пока бот не передаст разговор. Заметки писать можно.',
+    requestControl: 'Запросить управление',
+    requested: 'Запрос отправлен боту. Разговор появится здесь, когда бот его передаст.',
+  },
   composer: {
     label: 'Ответ посетителю',
     placeholder: 'Напишите ответ…',
@@ -414,6 +421,7 @@ const ru: MessageSchema = {
       steered: 'назначил администратор или супервайзер',
       department_chosen: 'посетитель выбрал отдел в меню',
       department_menu_skipped: 'посетитель не выбрал отдел в меню',
+      thread_passed: 'бот передал чат в Omni',
     },
   },
   alerts: {
@@ -736,6 +744,10 @@ const ru: MessageSchema = {
       needsDepartment: 'Выберите отдел для кнопки {number}.',
       duplicateTitle: 'Две кнопки называются «{title}»: посетитель их не различит.',
     },
+    handover: 'Протокол передачи (Omni как вторичный получатель)',
+    handoverHint:
+      'Включите, если основной получатель страницы — бот. Чаты, которые ведёт бот, сохраняются, но не попадают в очередь; операторы получают их, когда бот передаёт их Omni, а закрытый чат возвращается боту.',
+    handoverTag: 'Рядом с ботом',
     sandboxTag: 'Песочница',
     sandboxHint:
       'Демо-страница: вместо Facebook отвечает встроенный в Omni песочный Graph API, а посетителей играет симулятор Messenger.',

@@ -93,7 +93,7 @@ describe('FetchGraphClient against the fake Graph API', () => {
   describe('subscribePage and getSubscribedFields', () => {
     it("subscribes the page to Omni's fields and reads them back", async () => {
       await expect(client.getSubscribedFields(page.pageId, credentials)).resolves.toEqual([]);
-      await client.subscribePage(page.pageId, credentials);
+      await client.subscribePage(page.pageId, credentials, SUBSCRIBED_FIELDS);
       expect(fakeGraph.subscribedFields(page.pageId)).toEqual([...SUBSCRIBED_FIELDS]);
       await expect(client.getSubscribedFields(page.pageId, credentials)).resolves.toEqual([
         ...SUBSCRIBED_FIELDS,
@@ -107,7 +107,9 @@ describe('FetchGraphClient against the fake Graph API', () => {
 
     it("reports Facebook's refusal as a GraphApiError", async () => {
       fakeGraph.failNext({ path: `/${page.pageId}/subscribed_apps` }, fakeGraphErrors.rateLimited);
-      await expect(client.subscribePage(page.pageId, credentials)).rejects.toMatchObject({
+      await expect(
+        client.subscribePage(page.pageId, credentials, SUBSCRIBED_FIELDS),
+      ).rejects.toMatchObject({
         kind: 'rate_limited',
         code: 613,
         isRetryable: true,
@@ -382,7 +384,7 @@ describe('FetchGraphClient with an injected fetch', () => {
     ).rejects.toMatchObject({ name: 'GraphApiError', kind: 'unknown', httpStatus: 200 });
     // Facebook answered 200 to a call that changes something: it may have done it.
     await expect(
-      clientAnswering(200, '{"success":false}').subscribePage('1', credentials),
+      clientAnswering(200, '{"success":false}').subscribePage('1', credentials, SUBSCRIBED_FIELDS),
     ).rejects.toMatchObject({ kind: 'unknown', isOutcomeUnknown: true });
   });
 });

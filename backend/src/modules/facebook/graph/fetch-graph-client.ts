@@ -1,11 +1,11 @@
 import { createHmac } from 'node:crypto';
 import { z } from 'zod';
 import {
-  SUBSCRIBED_FIELDS,
   type GraphClient,
   type PageCredentials,
   type PageIdentity,
   type SenderAction,
+  type ThreadControlRequest,
   type TokenApp,
   type TokenDebugInfo,
   type SendMessageRequest,
@@ -141,12 +141,16 @@ export class FetchGraphClient implements GraphClient {
     };
   }
 
-  async subscribePage(pageId: string, credentials: PageCredentials): Promise<void> {
+  async subscribePage(
+    pageId: string,
+    credentials: PageCredentials,
+    fields: readonly string[],
+  ): Promise<void> {
     await this.call(
       {
         method: 'POST',
         path: `/${encodeURIComponent(pageId)}/subscribed_apps`,
-        query: { subscribed_fields: SUBSCRIBED_FIELDS.join(',') },
+        query: { subscribed_fields: fields.join(',') },
       },
       credentials,
       successSchema,
@@ -219,6 +223,51 @@ export class FetchGraphClient implements GraphClient {
       },
       credentials,
       senderActionResultSchema,
+    );
+  }
+
+  async passThreadControl(
+    request: ThreadControlRequest & { targetAppId: string },
+    credentials: PageCredentials,
+  ): Promise<void> {
+    await this.threadControlCall('/me/pass_thread_control', request, credentials, {
+      target_app_id: request.targetAppId,
+    });
+  }
+
+  async requestThreadControl(
+    request: ThreadControlRequest,
+    credentials: PageCredentials,
+  ): Promise<void> {
+    await this.threadControlCall('/me/request_thread_control', request, credentials);
+  }
+
+  async takeThreadControl(
+    request: ThreadControlRequest,
+    credentials: PageCredentials,
+  ): Promise<void> {
+    await this.threadControlCall('/me/take_thread_control', request, credentials);
+  }
+
+  /** The handover protocol's calls share their shape: recipient, metadata, `{success: true}`. */
+  private async threadControlCall(
+    path: string,
+    request: ThreadControlRequest,
+    credentials: PageCredentials,
+    extra: Record<string, string> = {},
+  ): Promise<void> {
+    await this.call(
+      {
+        method: 'POST',
+        path,
+        body: {
+          recipient: { id: request.recipientPsid },
+          ...extra,
+          ...(request.metadata === undefined ? {} : { metadata: request.metadata }),
+        },
+      },
+      credentials,
+      successSchema,
     );
   }
 

@@ -77,6 +77,19 @@ export const SUBSCRIBED_FIELDS = [
   'message_edits',
 ] as const;
 
+/** What the handover protocol adds, for pages where Omni is secondary receiver beside a bot. */
+export const HANDOVER_SUBSCRIBED_FIELDS = ['messaging_handovers', 'standby'] as const;
+
+/** The fields a page is subscribed to: the handover ones too when it uses the protocol. */
+export function subscribedFieldsFor(page: { handoverEnabled: boolean }): readonly string[] {
+  return page.handoverEnabled
+    ? [...SUBSCRIBED_FIELDS, ...HANDOVER_SUBSCRIBED_FIELDS]
+    : SUBSCRIBED_FIELDS;
+}
+
+/** A handover protocol call about one visitor's thread, with the note other apps receive. */
+export type ThreadControlRequest = { recipientPsid: string; metadata?: string };
+
 /** Every method throws GraphApiError (./graph-errors.ts) when the call fails. */
 export interface GraphClient {
   /** GET /{v}/me?fields=id,name with the page token: who the token belongs to. */
@@ -88,8 +101,12 @@ export interface GraphClient {
    * the token is valid and what it was granted. A dead token is an answer here, not an error.
    */
   debugToken(credentials: PageCredentials, appId: string): Promise<TokenDebugInfo>;
-  /** POST /{v}/{pageId}/subscribed_apps?subscribed_fields=… */
-  subscribePage(pageId: string, credentials: PageCredentials): Promise<void>;
+  /** POST /{v}/{pageId}/subscribed_apps?subscribed_fields=… (the fields of `subscribedFieldsFor`). */
+  subscribePage(
+    pageId: string,
+    credentials: PageCredentials,
+    fields: readonly string[],
+  ): Promise<void>;
   /**
    * GET /{v}/{pageId}/subscribed_apps: the fields this app receives for the page ([] when not
    * subscribed). The page token belongs to this app, so (inference) Facebook lists only it.
@@ -107,6 +124,24 @@ export interface GraphClient {
   ): Promise<{ messageId: string }>;
   /** POST /{v}/me/messages with sender_action alone. */
   sendSenderAction(psid: string, action: SenderAction, credentials: PageCredentials): Promise<void>;
+  /**
+   * POST /{v}/me/pass_thread_control {recipient: {id}, target_app_id, metadata} → {success}:
+   * hands the thread to another app (the primary's app id, or the Page Inbox).
+   */
+  passThreadControl(
+    request: ThreadControlRequest & { targetAppId: string },
+    credentials: PageCredentials,
+  ): Promise<void>;
+  /**
+   * POST /{v}/me/request_thread_control {recipient: {id}, metadata} → {success}: asks the
+   * primary app for the thread; it answers by passing it (a messaging_handovers event) or not.
+   */
+  requestThreadControl(request: ThreadControlRequest, credentials: PageCredentials): Promise<void>;
+  /**
+   * POST /{v}/me/take_thread_control {recipient: {id}, metadata} → {success}: a secondary
+   * app may take an idle thread only; the primary may take any.
+   */
+  takeThreadControl(request: ThreadControlRequest, credentials: PageCredentials): Promise<void>;
 }
 
 /** What sending replies needs of the Graph API: the Send API alone. */

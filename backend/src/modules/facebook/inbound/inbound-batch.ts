@@ -27,6 +27,7 @@ import {
   type Receipt,
 } from './inbound-store.js';
 import { parseDelivery } from './messenger-parser.js';
+import { applyThreadControl, isHandledByOtherApp } from './thread-control-events.js';
 import {
   PAGE_INBOX_APP_ID,
   WINDOW_OPENING_EVENT_TYPES,
@@ -121,7 +122,10 @@ export async function applyDeliveries(
     for (const event of events) {
       const page = pageOf.get(`${delivery.tenantId} ${event.pageId}`);
       if (!page) continue; // deleted since the delivery was stored: dropped
-      if (isDiagnostic(event) || !event.psid) {
+      // Handover events mean something only where Omni is secondary receiver: elsewhere they
+      // are kept for diagnosis, as before the protocol was supported.
+      const isUnusedHandover = event.type === 'thread_control' && !page.handoverEnabled;
+      if (isDiagnostic(event) || !event.psid || isUnusedHandover) {
         diagnostics.get(delivery.id)!.push(diagnosticOf(event));
       } else {
         items.push({ delivery, page, event });
@@ -154,6 +158,13 @@ export async function applyDeliveries(
     outcomes,
     ignoreLine,
   );
+  const threads = await applyThreadControl(conversations, items, contactOf, conversationOf, now);
+  for (const [contactId, conversationId] of threads.created)
+    conversationOf.set(contactId, conversationId);
+  for (const { tenantId, conversationId } of threads.queued)
+    outcomes.of(tenantId).queuedConversationIds.add(conversationId);
+  for (const { tenantId, conversationId } of threads.changed)
+    outcomes.of(tenantId).conversationIds.add(conversationId);
   const newMessages = messagesOf(lines, conversationOf, outcomes);
   await store.insertMessages(newMessages);
   const messageIdsOf = new Map<string, string[]>();
@@ -494,12 +505,14 @@ async function continueConversations(
     if (answer) csatAnswers.push(answer.answer);
     // A rating of the closed conversation's survey is recorded in its history, but neither
     // reopens it nor waits to be read.
-    const unreadCount = contactLines.filter(
+    const fromVisitor = contactLines.filter(
       (line) => line.source === 'visitor' && line !== answer?.line,
-    ).length;
+    );
+    const unreadCount = fromVisitor.length;
     // Only the visitor opens a conversation for Omni's operators: lines that the page's own
-    // people sent from Facebook's inbox are recorded, but ask nobody here to answer.
-    const visitorWrote = unreadCount > 0;
+    // people sent from Facebook's inbox are recorded, but ask nobody here to answer, nor do
+    // lines another app (a bot) is answering under the handover protocol.
+    const visitorWrote = fromVisitor.some((line) => !isHandledByOtherApp(page, line.item.event));
     const outcome = outcomes.of(page.tenantId);
     let conversationId: string;
     let queuedFor: { reason: QueuedEvent['reason']; departmentId: string | null } | null = null;
@@ -764,7 +777,8 @@ function isDiagnostic(event: MessengerEvent): event is DiagnosticEvent {
 }
 
 function diagnosticOf(event: MessengerEvent): Diagnostic {
-  const { type, pageId, psid } = event;
+  const { pageId, psid } = event;
+  const type = event.type === 'thread_control' ? 'handover' : event.type;
   const reason = 'reason' in event ? event.reason : undefined;
   return reason === undefined ? { type, pageId, psid } : { type, pageId, psid, reason };
 }

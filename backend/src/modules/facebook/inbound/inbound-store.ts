@@ -38,6 +38,10 @@ export type PageRow = {
    * department is gone are gone with it); empty: no menu, new conversations queue at once.
    */
   departmentMenuIds: string[];
+  /** Omni is secondary receiver beside a primary app (handover protocol). */
+  handoverEnabled: boolean;
+  /** Omni's app for this page (`GET /app`), which handover events name; null until probed. */
+  appId: string | null;
 };
 
 /** A contact, locked for the rest of the transaction. */
@@ -243,8 +247,11 @@ export class InboundStore {
       department_id: string | null;
       last_event_at: Timestamp | null;
       department_menu_ids: string[];
+      handover_enabled: boolean;
+      app_id: string | null;
     }>(
       `select p.id, p.tenant_id, p.page_id, p.department_id, p.last_event_at,
+         p.handover_enabled, p.app_id,
          case when p.department_menu_enabled and p.active then array(
            select o.department_id from department_menu_option o
            join department d on d.id = o.department_id and d.tenant_id = p.tenant_id
@@ -262,6 +269,8 @@ export class InboundStore {
       departmentId: row.department_id,
       lastEventAt: toDateOrNull(row.last_event_at),
       departmentMenuIds: row.department_menu_ids,
+      handoverEnabled: row.handover_enabled,
+      appId: row.app_id,
     }));
   }
 

@@ -112,7 +112,22 @@ export type MessageEditEvent = EventBase & {
 };
 
 /**
- * Recorded for diagnosis, not routed: opt-ins, handover protocol events, anything unknown, and
+ * A `messaging_handovers` event about the visitor's thread: an app passed it on, took it, or
+ * asked for it. App ids as strings; null when Facebook gave none (an idle thread's previous
+ * owner). Handled only on pages that use the protocol; elsewhere it is a diagnostic.
+ */
+export type ThreadControlEvent = EventBase & {
+  type: 'thread_control';
+  action: 'pass_thread_control' | 'take_thread_control' | 'request_thread_control';
+  newOwnerAppId: string | null;
+  previousOwnerAppId: string | null;
+  requestedOwnerAppId: string | null;
+  metadata: string | null;
+  raw: Record<string, unknown>;
+};
+
+/**
+ * Recorded for diagnosis, not routed: opt-ins, app role changes, anything unknown, and
  * items naming something Omni cannot store ('invalid': a mid or sender that is no id, a time
  * past year 9999), whose `reason` names the field.
  */
@@ -132,6 +147,7 @@ export type MessengerEvent =
   | ReactionEvent
   | ReferralEvent
   | MessageEditEvent
+  | ThreadControlEvent
   | DiagnosticEvent;
 
 /** The app id on echoes of replies typed in Facebook's own Page Inbox. */

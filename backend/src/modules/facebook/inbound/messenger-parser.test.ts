@@ -503,17 +503,58 @@ describe('diagnostics', () => {
     expect(parseOne(item)).toStrictEqual({ ...PARSED, psid: '', type: 'optin', raw: item });
   });
 
+  it('a pass_thread_control names the new and previous owner apps and the metadata', () => {
+    const item = passThreadControl({
+      ...VISITOR,
+      newOwnerAppId: '1517776481860111',
+      previousOwnerAppId: '2000000000000002',
+      metadata: 'over to you',
+    });
+    expect(parseOne(item)).toStrictEqual({
+      ...PARSED,
+      type: 'thread_control',
+      action: 'pass_thread_control',
+      newOwnerAppId: '1517776481860111',
+      previousOwnerAppId: '2000000000000002',
+      requestedOwnerAppId: null,
+      metadata: 'over to you',
+      raw: item,
+    });
+  });
+
   it.each([
-    ['pass_thread_control', passThreadControl(VISITOR), PSID],
     [
       'take_thread_control',
       { ...ENVELOPE, take_thread_control: { previous_owner_app_id: '1517776481860111' } },
-      PSID,
+      { previousOwnerAppId: '1517776481860111' },
     ],
     [
       'request_thread_control',
-      { ...ENVELOPE, request_thread_control: { requested_owner_app_id: '1517776481860111' } },
-      PSID,
+      { ...ENVELOPE, request_thread_control: { requested_owner_app_id: 1517776481860111 } },
+      { requestedOwnerAppId: '1517776481860111' },
+    ],
+  ])('%s is a thread control event', (action, item, ids) => {
+    expect(parseOne(item)).toStrictEqual({
+      ...PARSED,
+      type: 'thread_control',
+      action,
+      newOwnerAppId: null,
+      previousOwnerAppId: null,
+      requestedOwnerAppId: null,
+      metadata: null,
+      ...ids,
+      raw: item,
+    });
+  });
+
+  it.each([
+    [
+      'a handover without a sender',
+      {
+        recipient: { id: PAGE_ID },
+        timestamp: AT.getTime(),
+        pass_thread_control: { new_owner_app_id: '1' },
+      },
     ],
     [
       'app_roles',
@@ -522,10 +563,9 @@ describe('diagnostics', () => {
         timestamp: AT.getTime(),
         app_roles: { '1517776481860111': ['primary_receiver'] },
       },
-      '',
     ],
-  ])('%s is a handover diagnostic', (_key, item, psid) => {
-    expect(parseOne(item)).toStrictEqual({ ...PARSED, psid, type: 'handover', raw: item });
+  ])('%s is a handover diagnostic', (_name, item) => {
+    expect(parseOne(item)).toStrictEqual({ ...PARSED, psid: '', type: 'handover', raw: item });
   });
 
   it('an event Omni does not know is kept raw as unknown', () => {

@@ -179,6 +179,21 @@ function parseEvent(key: EventKey, payload: JsonObject, envelope: Envelope): Mes
     case 'pass_thread_control':
     case 'take_thread_control':
     case 'request_thread_control':
+      // About one visitor's thread: without a sender it names nobody.
+      if (envelope.senderId === null) return diagnostic('handover', '', envelope);
+      return {
+        pageId: envelope.pageId,
+        psid: envelope.senderId,
+        occurredAt: envelope.occurredAt,
+        channel: envelope.channel,
+        type: 'thread_control',
+        action: key,
+        newOwnerAppId: asId(payload['new_owner_app_id']),
+        previousOwnerAppId: asId(payload['previous_owner_app_id']),
+        requestedOwnerAppId: asId(payload['requested_owner_app_id']),
+        metadata: asString(payload['metadata']),
+        raw: envelope.item,
+      };
     case 'app_roles':
       return diagnostic('handover', envelope.senderId ?? '', envelope);
     case 'message':

@@ -79,6 +79,7 @@ describe('PageFormDrawer', () => {
         appSecret: 'app-secret',
         departmentId: null,
         humanAgentEnabled: false,
+        handover: { enabled: false },
       },
     });
     expect(wrapper.emitted('update:show')).toEqual([[false]]);

@@ -83,6 +83,7 @@ describe('payloads', () => {
         appSecret: ' app-secret ',
         departmentId: 'd1',
         humanAgentEnabled: true,
+        handoverEnabled: true,
       }),
     );
 
@@ -93,6 +94,7 @@ describe('payloads', () => {
       appSecret: 'app-secret',
       departmentId: 'd1',
       humanAgentEnabled: true,
+      handover: { enabled: true },
     });
   });
 
@@ -107,6 +109,16 @@ describe('payloads', () => {
     values.name = 'Support EU';
     values.departmentId = null;
     expect(buildUpdatePayload(values, page)).toEqual({ name: 'Support EU', departmentId: null });
+  });
+
+  it('sends the handover switch only when it changed', () => {
+    const page = makeFacebookPage({ handover: { enabled: true } });
+    const values = pageFormFrom(page);
+    expect(values.handoverEnabled).toBe(true);
+    expect(buildUpdatePayload(values, page)).toEqual({});
+
+    values.handoverEnabled = false;
+    expect(buildUpdatePayload(values, page)).toEqual({ handover: { enabled: false } });
   });
 
   it('never sends a blank token or secret on edit, and sends a replaced one', () => {

@@ -24,6 +24,8 @@ export interface PageFormValues {
   humanAgentEnabled: boolean;
   /** Edited on an existing page only (PATCH); a new page starts without one. */
   departmentMenu: DepartmentMenuValues;
+  /** Handover protocol: Omni as secondary receiver beside the page's bot. */
+  handoverEnabled: boolean;
 }
 
 export type PageFormField = keyof PageFormValues;
@@ -36,6 +38,7 @@ export const PAGE_FORM_FIELDS = [
   'departmentId',
   'humanAgentEnabled',
   'departmentMenu',
+  'handoverEnabled',
 ] as const satisfies readonly PageFormField[];
 
 /** Error codes that are about one field, so the message goes under that input. */
@@ -83,6 +86,7 @@ export function emptyPageForm(): PageFormValues {
     departmentId: null,
     humanAgentEnabled: false,
     departmentMenu: menuFormFrom(null),
+    handoverEnabled: false,
   };
 }
 
@@ -96,6 +100,7 @@ export function pageFormFrom(page: FacebookPage): PageFormValues {
     departmentId: page.departmentId,
     humanAgentEnabled: page.humanAgentEnabled,
     departmentMenu: menuFormFrom(page),
+    handoverEnabled: page.handover.enabled,
   };
 }
 
@@ -133,6 +138,7 @@ export function buildCreatePayload(values: PageFormValues): FacebookPageCreateIn
     appSecret: values.appSecret.trim(),
     departmentId: values.departmentId,
     humanAgentEnabled: values.humanAgentEnabled,
+    handover: { enabled: values.handoverEnabled },
   };
 }
 
@@ -159,6 +165,9 @@ export function buildUpdatePayload(
   }
   const departmentMenu = changedDepartmentMenu(values.departmentMenu, original);
   if (departmentMenu) payload.departmentMenu = departmentMenu;
+  if (values.handoverEnabled !== original.handover.enabled) {
+    payload.handover = { enabled: values.handoverEnabled };
+  }
   return payload;
 }
 
