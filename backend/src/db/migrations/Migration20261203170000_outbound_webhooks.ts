@@ -10,10 +10,13 @@ export class Migration20261203170000_outbound_webhooks extends Migration {
     );
 
     this.addSql(
-      `create table "outbound_webhook_delivery" ("id" uuid not null, "created_at" timestamptz not null default now(), "updated_at" timestamptz not null default now(), "tenant_id" uuid not null, "subscription_id" uuid not null, "event" text not null, "body" text not null, "status" text not null default 'pending', "attempts" int not null default 0, "response_status" int null, "last_error" text null, "next_attempt_at" timestamptz null, "give_up_at" timestamptz not null, "delivered_at" timestamptz null, constraint "outbound_webhook_delivery_pkey" primary key ("id"));`,
+      `create table "outbound_webhook_delivery" ("id" uuid not null, "created_at" timestamptz not null default now(), "updated_at" timestamptz not null default now(), "tenant_id" uuid not null, "subscription_id" uuid not null, "event" text not null, "body" text not null, "status" text not null default 'pending', "attempts" int not null default 0, "response_status" int null, "last_error" text null, "next_attempt_at" timestamptz null, "give_up_at" timestamptz not null, "delivered_at" timestamptz null, "conversation_id" uuid null, constraint "outbound_webhook_delivery_pkey" primary key ("id"));`,
     );
     this.addSql(
       `create index "outbound_webhook_delivery_tenant_id_index" on "outbound_webhook_delivery" ("tenant_id");`,
+    );
+    this.addSql(
+      `create index "outbound_webhook_delivery_conversation_id_index" on "outbound_webhook_delivery" ("conversation_id");`,
     );
     this.addSql(
       `create index "outbound_webhook_delivery_subscription_created_index" on "outbound_webhook_delivery" ("subscription_id", "created_at");`,

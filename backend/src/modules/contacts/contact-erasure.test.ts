@@ -24,7 +24,8 @@ import {
 import type { FakePage } from '../fake-graph/fake-graph.js';
 
 /** Its own database: every table is searched for the visitor's traces. */
-const api = useTestApi({}, { ownDatabase: true });
+// Webhook subscriptions to a loopback address that never answers: deliveries wait as rows.
+const api = useTestApi({ ALLOW_PRIVATE_WEBHOOK_URLS: 'true' }, { ownDatabase: true });
 let worker: { stop: () => Promise<void> };
 beforeAll(async () => {
   worker = await startTestWorker(api);
@@ -57,6 +58,12 @@ describe('erasing a visitor (DELETE /api/contacts/:id)', () => {
     const admin = await signUpTenant(api);
     const connected = await connectFacebookPage(api, admin.token);
     const otherPage = await connectPageOfSameApp(api, admin.token, connected);
+    // What Omni tells another system about the visitor is erased with them.
+    const subscribed = await api.request('POST', '/api/webhook-subscriptions', {
+      token: admin.token,
+      body: { url: 'http://127.0.0.1:9/omni', events: ['message.created'] },
+    });
+    expect(subscribed.status).toBe(201);
     const pageId = connected.page.pageId;
     const visitor = registerRandomUser(api.fakeGraph, { pageId } as FakePage, {
       firstName: unique('Erased'),
@@ -106,8 +113,9 @@ describe('erasing a visitor (DELETE /api/contacts/:id)', () => {
     );
     await settled(
       `(select count(*) from contact where first_name = ?) = 1
-         and (select count(*) from stored_file where tenant_id = ?) = 1`,
-      [visitor.firstName, admin.tenant.id],
+         and (select count(*) from stored_file where tenant_id = ?) = 1
+         and (select count(*) from outbound_webhook_delivery where tenant_id = ?) = 5`,
+      [visitor.firstName, admin.tenant.id, admin.tenant.id],
     );
     const [{ id: contactId, conversation_id: conversationId }] = (await sql<{
       id: string;
@@ -174,8 +182,13 @@ describe('erasing a visitor (DELETE /api/contacts/:id)', () => {
       .poll(() => existsSync(join(api.config.storageDir, storageKey)), { timeout: 5_000 })
       .toBe(false);
     // The neighbour's and the other page's events of the shared delivery stay.
-    expect((await tablesHolding(neighbourText)).sort()).toEqual(['message', 'webhook_event']);
-    expect((await tablesHolding(otherPageText)).sort()).toEqual(['message', 'webhook_event']);
+    for (const text of [neighbourText, otherPageText]) {
+      expect((await tablesHolding(text)).sort()).toEqual([
+        'message',
+        'outbound_webhook_delivery',
+        'webhook_event',
+      ]);
+    }
     expect(await tablesHolding(neighbour.firstName!)).toEqual(['contact']);
 
     // The conversation is an anonymous, closed stub without messages; the figures count it.

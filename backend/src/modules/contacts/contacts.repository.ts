@@ -109,6 +109,16 @@ export class ContactErasureRepository {
     return rows.map((row) => row.id);
   }
 
+  /** Deletes the outbound webhook deliveries about these conversations, pending ones too. */
+  async deleteWebhookDeliveries(tenantId: string, conversationIds: string[]): Promise<void> {
+    if (conversationIds.length === 0) return;
+    await this.sql.forTenant(tenantId)(
+      `delete from outbound_webhook_delivery
+       where tenant_id = :tenant and conversation_id = any(?::uuid[])`,
+      [pgArray(conversationIds)],
+    );
+  }
+
   /**
    * Moves the conversations to a new anonymous stand-in (no name, photo, PSID or reply
    * window; `erased_at` set) and deletes the visitor's row. A deleted row, rather than one

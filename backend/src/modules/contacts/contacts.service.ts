@@ -101,6 +101,8 @@ export class ContactsService {
       }
       const storageKeys = await deleteFileRecordsOfConversations(sql, tenantId, conversationIds);
       const messageIds = await erasure.deleteMessages(tenantId, conversationIds);
+      // Sent or not, what Omni told other systems about them is theirs too.
+      await erasure.deleteWebhookDeliveries(tenantId, conversationIds);
       if (!visitor.isErased) {
         await eraseVisitorFromWebhookEvents(sql, tenantId, {
           pageId: visitor.pageId,

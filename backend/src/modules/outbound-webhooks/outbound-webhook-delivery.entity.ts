@@ -29,6 +29,8 @@ export class OutboundWebhookDelivery extends TenantOwnedEntity {
    */
   giveUpAt: Date = new Date();
   deliveredAt: Date | null = null;
+  /** The conversation the body is about: its visitor's erasure deletes the delivery. */
+  conversationId: string | null = null;
 
   constructor(
     tenant: Tenant,
@@ -59,6 +61,7 @@ export const OutboundWebhookDeliverySchema = new EntitySchema<
     nextAttemptAt: { type: 'datetime', nullable: true },
     giveUpAt: { type: 'datetime' },
     deliveredAt: { type: 'datetime', nullable: true },
+    conversationId: { type: 'uuid', nullable: true, index: 'outbound_webhook_delivery_conversation_id_index' },
   },
   indexes: [
     // A subscription's log, newest first.

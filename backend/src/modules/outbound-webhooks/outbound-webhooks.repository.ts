@@ -8,6 +8,8 @@ export type NewDelivery = {
   subscriptionId: string;
   event: WebhookEvent;
   body: string;
+  /** The conversation the body is about (erasing its visitor deletes the delivery). */
+  conversationId: string;
   createdAt: Date;
   giveUpAt: Date;
 };
@@ -62,11 +64,12 @@ export class OutboundWebhooksRepository {
     if (deliveries.length === 0) return;
     await this.sql.forTenant(tenantId)(
       `insert into outbound_webhook_delivery (id, created_at, updated_at, tenant_id,
-         subscription_id, event, body, status, attempts, next_attempt_at, give_up_at)
+         subscription_id, event, body, conversation_id, status, attempts, next_attempt_at,
+         give_up_at)
        select r.id, r.created_at, r.created_at, :tenant, r.subscription_id, r.event, r.body,
-         'pending', 0, r.created_at, r.give_up_at
+         r.conversation_id, 'pending', 0, r.created_at, r.give_up_at
        from jsonb_to_recordset(?::jsonb) as r(id uuid, subscription_id uuid, event text,
-         body text, created_at timestamptz, give_up_at timestamptz)
+         body text, conversation_id uuid, created_at timestamptz, give_up_at timestamptz)
        join webhook_subscription s on s.id = r.subscription_id and s.tenant_id = :tenant
        on conflict (id) do nothing`,
       [
@@ -76,6 +79,7 @@ export class OutboundWebhooksRepository {
             subscription_id: delivery.subscriptionId,
             event: delivery.event,
             body: delivery.body,
+            conversation_id: delivery.conversationId,
             created_at: delivery.createdAt,
             give_up_at: delivery.giveUpAt,
           })),

@@ -81,6 +81,10 @@ export class WebhookProducer {
           subscriptionId: subscription.id,
           event: occurrence.event,
           body,
+          conversationId:
+            occurrence.object === 'conversation'
+              ? occurrence.id
+              : (data as { conversationId: string }).conversationId,
           createdAt: now,
           giveUpAt: new Date(now.getTime() + WEBHOOK_RETRY_WINDOW_MS),
         });
