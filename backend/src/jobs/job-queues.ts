@@ -110,6 +110,19 @@ export class JobQueues {
     await queue.add(name, payload, { jobId });
   }
 
+  /**
+   * Runs the job of this id now: like `enqueueAgain`, and a job of this id waiting for a
+   * later run (delayed: a retry's backoff) is moved up instead (an admin's "retry now").
+   */
+  async runNow<N extends JobName>(name: N, payload: JobPayloads[N], jobId: string): Promise<void> {
+    const waiting = await this.queue(name).getJob(jobId);
+    if (waiting && (await waiting.isDelayed())) {
+      await waiting.promote();
+      return;
+    }
+    await this.enqueueAgain(name, payload, jobId);
+  }
+
   /** Runs `name` every `everyMs` (one schedule however many processes call this). */
   async schedule<N extends JobName>(
     name: N,

@@ -54,7 +54,7 @@ export class OutboundWebhooksService {
     private readonly em: EntityManager,
     private readonly secrets: SecretBox,
     private readonly guard: { http: Pick<OutboundHttp, 'check'>; rule: UrlRule },
-    private readonly queues: Pick<JobQueues, 'enqueueAgain'>,
+    private readonly queues: Pick<JobQueues, 'runNow'>,
   ) {}
 
   async list(): Promise<WebhookSubscriptionDto[]> {
@@ -178,7 +178,7 @@ export class OutboundWebhooksService {
       );
     }
     await new OutboundWebhooksRepository(sqlIn(this.em)).retryNow(actor.tenantId, delivery.id);
-    await this.queues.enqueueAgain(
+    await this.queues.runNow(
       'webhook-delivery',
       { tenantId: actor.tenantId, deliveryId: delivery.id },
       delivery.id,

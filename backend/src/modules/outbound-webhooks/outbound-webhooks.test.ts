@@ -321,9 +321,11 @@ describe('outbound webhooks', () => {
     const retried = await api.request('POST', retryUrl, { token: admin.token });
     expect(retried.status).toBe(200);
     expect(retried.body).toMatchObject({ id: pending!.id, status: 'pending' });
+    // At once: the job waiting out its backoff is moved up, not left to its turn (10 s).
     const received = await until(
       () => receiver.received,
       (all) => all.length >= 2,
+      5_000,
     );
     expect(received.map((request) => request.headers['x-omni-delivery'])).toEqual([
       pending!.id,

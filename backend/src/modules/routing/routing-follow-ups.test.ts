@@ -218,14 +218,20 @@ describe('follow-ups of a move in the queue', () => {
       wakeDispatcher,
       firstResponseChecks: [],
     });
+    // What outbound webhooks read of each move: who got the chat, and which were closed.
+    const assigned = { assignedConversationIds: [chat] };
     expect(performed).toEqual([
-      moved(false), // taken
-      moved(true), // transferred: the first operator has room again
+      { ...moved(false), ...assigned }, // taken
+      { ...moved(true), ...assigned }, // transferred: the first operator has room again
       moved(true), // requeued
-      { ...moved(false), firstResponseChecks: [expect.objectContaining({ assignedAt })] },
+      {
+        ...moved(false),
+        ...assigned,
+        firstResponseChecks: [expect.objectContaining({ assignedAt })],
+      },
       moved(true), // timed out: back to the queue
-      moved(false), // taken
-      moved(true), // closed
+      { ...moved(false), ...assigned }, // taken
+      { ...moved(true), closedConversationIds: [chat] }, // closed
     ]);
     expect(await outboxOf(admin.tenant.id)).toBe(0);
   });

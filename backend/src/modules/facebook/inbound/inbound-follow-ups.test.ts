@@ -109,6 +109,7 @@ describe('follow-ups of a committed inbound batch', () => {
         followUps: {
           conversationIds: [message!.conversation_id],
           queuedConversationIds: [message!.conversation_id],
+          createdConversationIds: [message!.conversation_id],
           newMessageIds: [message!.id],
           updatedMessageIds: [],
           attachmentDownloads: [
