@@ -61,7 +61,11 @@ export const OutboundWebhookDeliverySchema = new EntitySchema<
     nextAttemptAt: { type: 'datetime', nullable: true },
     giveUpAt: { type: 'datetime' },
     deliveredAt: { type: 'datetime', nullable: true },
-    conversationId: { type: 'uuid', nullable: true, index: 'outbound_webhook_delivery_conversation_id_index' },
+    conversationId: {
+      type: 'uuid',
+      nullable: true,
+      index: 'outbound_webhook_delivery_conversation_id_index',
+    },
   },
   indexes: [
     // A subscription's log, newest first.
