@@ -33,6 +33,9 @@ export class CsatSurveysService {
     if (!conversation || conversation.status !== 'closed' || !conversation.closedAt) return null;
     const { tenant, contact, closedAt } = conversation;
     if (!tenant.csatEnabled) return null;
+    // Beside a bot (handover) the close passes the thread back: the bot talks to the visitor
+    // from then on, and a survey from Omni would be refused (2018300) or cut across it.
+    if (conversation.page.handoverEnabled) return null;
     if (conversation.csatRequestedAt && conversation.csatRequestedAt >= closedAt) return null;
     const now = this.clock();
     // Never outside the standard 24-hour window: an automatic message is never tagged.

@@ -154,6 +154,12 @@ describe('the handover protocol, Omni as secondary receiver', () => {
       (sent) => sent.length === 1,
     );
 
+    // A business asking for surveys: none follows a close that hands the thread back to the bot.
+    const surveys = await api.request('PATCH', '/api/settings', {
+      token: page.admin.token,
+      body: { csat: { enabled: true } },
+    });
+    expect(surveys.status).toBe(200);
     const closed = await api.request('POST', `/api/conversations/${assigned!.id}/close`, {
       token: page.operator.token,
     });
@@ -173,6 +179,24 @@ describe('the handover protocol, Omni as secondary receiver', () => {
       async () => (await page.conversations())[0],
       (conversation) => conversation?.threadControl === 'other_app',
     );
+    // The close's follow-ups (the pass, the survey's turn) are performed once none is left.
+    await until(
+      async () =>
+        api.orm.em
+          .getConnection()
+          .execute<{ count: number }[]>(
+            'select count(*)::int as count from outbox_entry where tenant_id = ?',
+            [page.admin.tenant.id],
+          ),
+      ([row]) => row?.count === 0,
+    );
+    const after = await api.request('GET', `/api/conversations/${assigned!.id}/messages`, {
+      token: page.admin.token,
+    });
+    expect(after.body.items.map((message: { source: string }) => message.source)).toEqual([
+      'visitor',
+      'operator',
+    ]);
   });
 
   it('a reply while the bot holds the thread fails with the reason at once (2018300, no retry); the operator can request control', async () => {
