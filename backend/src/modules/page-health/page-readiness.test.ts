@@ -142,6 +142,24 @@ describe('the App Review readiness check', () => {
     expect(subscription.detail).toMatch(/^Missing: message_reads, message_echoes\./);
   });
 
+  it('asks a page beside a bot (handover) for the handover fields too', async () => {
+    const admin = await signUpTenant(api);
+    const connected = await readyPage(admin);
+    const handover = await api.request('PATCH', `/api/channels/facebook/${connected.page.id}`, {
+      token: admin.token,
+      body: { handover: { enabled: true } },
+    });
+    expect(handover.status).toBe(200);
+    api.fakeGraph.setSubscription(connected.page.pageId, [...SUBSCRIBED_FIELDS]);
+
+    const { subscription } = await checksOf(admin, connected);
+    expect(subscription).toMatchObject({
+      ok: false,
+      problem: 'missing',
+      missing: ['messaging_handovers', 'standby'],
+    });
+  });
+
   it('fails the webhook, first message and human agent checks of a page just connected', async () => {
     const admin = await signUpTenant(api);
     const connected = await connectFacebookPage(api, admin.token);

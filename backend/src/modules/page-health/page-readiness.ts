@@ -4,7 +4,11 @@ import { findByIdOrFail } from '../../db/find.js';
 import { NotFoundError } from '../../errors.js';
 import type { Actor } from '../auth/actor.js';
 import { FacebookPage } from '../facebook/facebook-page.entity.js';
-import { REQUIRED_PERMISSIONS, type GraphClient } from '../facebook/graph/graph-client.js';
+import {
+  HANDOVER_SUBSCRIBED_FIELDS,
+  REQUIRED_PERMISSIONS,
+  type GraphClient,
+} from '../facebook/graph/graph-client.js';
 import { GraphApiError } from '../facebook/graph/graph-errors.js';
 import type { PageReadiness, ReadinessCheck, ReadinessProblem } from './page-health.schemas.js';
 import type { PageProbe, ProbeOutcome } from './page-probe.js';
@@ -55,7 +59,7 @@ export class PageReadinessService {
         tokenCheck(page, probe),
         permissionsCheck(page, probe),
         webhookCheck(page),
-        subscriptionCheck(subscription),
+        subscriptionCheck(subscription, page),
         firstMessageCheck(page),
         humanAgentCheck(page),
       ],
@@ -167,7 +171,14 @@ function webhookCheck(page: FacebookPage): ReadinessCheck {
   );
 }
 
-function subscriptionCheck(subscription: Subscription | null): ReadinessCheck {
+function subscriptionCheck(
+  subscription: Subscription | null,
+  page: Pick<FacebookPage, 'handoverEnabled'>,
+): ReadinessCheck {
+  // Beside a bot, threads it controls arrive only through the handover fields.
+  const needed: readonly string[] = page.handoverEnabled
+    ? [...READINESS_SUBSCRIBED_FIELDS, ...HANDOVER_SUBSCRIBED_FIELDS]
+    : READINESS_SUBSCRIBED_FIELDS;
   if (!subscription) {
     return failed(
       'subscription',
@@ -184,7 +195,7 @@ function subscriptionCheck(subscription: Subscription | null): ReadinessCheck {
         : `Facebook did not list the page's subscription: ${subscription.reason}`,
     );
   }
-  const missing = READINESS_SUBSCRIBED_FIELDS.filter((field) => !subscription.fields.has(field));
+  const missing = needed.filter((field) => !subscription.fields.has(field));
   if (missing.length > 0) {
     return failed(
       'subscription',
@@ -193,7 +204,7 @@ function subscriptionCheck(subscription: Subscription | null): ReadinessCheck {
       missing,
     );
   }
-  return passed('subscription', `Subscribed to: ${READINESS_SUBSCRIBED_FIELDS.join(', ')}.`);
+  return passed('subscription', `Subscribed to: ${needed.join(', ')}.`);
 }
 
 function firstMessageCheck(page: FacebookPage): ReadinessCheck {
