@@ -11,18 +11,23 @@ describe('tenant filter', () => {
       'Contact',
       'Conversation',
       'ConversationEvent',
+      'DataDeletionRequest',
       'Department',
+      'DepartmentMenuOption',
       'FacebookPage',
       'Invitation',
       'Label',
       'Message',
+      'OutboundWebhookDelivery',
       'OutboxEntry',
       'PageIncident',
       'PasswordReset',
+      'ReportEpisode',
       'StoredFile',
       'User',
       'UserSession',
       'WebhookEvent',
+      'WebhookSubscription',
     ]);
   });
 });
