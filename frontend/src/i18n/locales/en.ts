@@ -270,6 +270,7 @@ const en = {
       'Replies are off: even the 7-day human-agent window ended {when}. The visitor has to write again first.',
     neverWrote: 'The visitor has not written yet, so Messenger does not allow a reply.',
     conversationClosed: 'This conversation is closed. It reopens when the visitor writes again.',
+    visitorErased: 'This visitor’s data was erased: nothing can be sent here any more.',
     notYours: 'Take this chat to reply.',
   },
   canned: {

@@ -212,4 +212,21 @@ describe('ChatComposer', () => {
     await typeInto(composer, 'Write to @support');
     expect(composer.find('[data-testid="mention-picker"]').exists()).toBe(false);
   });
+
+  it('says an erased visitor’s chat takes no replies, rather than that it reopens', () => {
+    const conversation = makeConversation({ id: 'erased-chat', status: 'closed' });
+    const closed = mount(ChatComposer, {
+      props: { conversation, mayReply: true },
+      global: { plugins: [createTestI18n()], stubs: { RouterLink: true } },
+    });
+    expect(closed.text()).toContain('It reopens when the visitor writes again.');
+
+    conversation.contact = { ...conversation.contact, erased: true };
+    const erased = mount(ChatComposer, {
+      props: { conversation, mayReply: true },
+      global: { plugins: [createTestI18n()], stubs: { RouterLink: true } },
+    });
+    expect(erased.text()).toContain('This visitor’s data was erased');
+    expect(erased.text()).not.toContain('It reopens');
+  });
 });
