@@ -15,7 +15,16 @@ export class RealtimeEmitter implements RealtimePublisher, SocketControl {
   private readonly publisher: SequencedPublisher;
 
   constructor(redis: Redis, redisPrefix: string, logger: Logger) {
-    this.emitter = new Emitter(redis, { key: `${redisPrefix}:socket.io` });
+    // The emitter publishes without awaiting: a publish Redis refuses (it went away, or this
+    // process is stopping) is logged here rather than left an unhandled rejection.
+    const publishing = {
+      publish: (channel: string, message: string | Buffer) =>
+        redis.publish(channel, message).catch((error: unknown) => {
+          logger.warn({ err: error }, 'could not publish a realtime event');
+          return 0;
+        }),
+    };
+    this.emitter = new Emitter(publishing, { key: `${redisPrefix}:socket.io` });
     this.publisher = new SequencedPublisher(
       new RealtimeEventLog(redis, redisPrefix),
       (to, event, payload, meta) =>
