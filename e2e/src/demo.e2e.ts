@@ -170,11 +170,11 @@ describe('the demo business and its App Review kit', () => {
     // The admin's kit checks the sandbox page with (the sandbox) Facebook now.
     const kit = await open(await signIn('admin'), '/app-review');
     await expect
-      .poll(() => kit.getByTestId('page-readiness-permissions').getAttribute('data-ok'), {
+      .poll(() => kit.getByTestId('page-readiness-permissions').getAttribute('data-done'), {
         timeout: 20_000,
       })
       .toBe('true');
-    expect(await kit.getByTestId('page-readiness-human_agent').getAttribute('data-ok')).toBe(
+    expect(await kit.getByTestId('page-readiness-human_agent').getAttribute('data-done')).toBe(
       'true',
     );
 

@@ -77,7 +77,7 @@ describe('PageSetupChecklist', () => {
     });
 
     expect(doneFlags(wrapper)).toEqual(['true', 'true', 'true', 'true', 'true']);
-    expect(wrapper.findAll('.checklist__step--done')).toHaveLength(5);
+    expect(wrapper.findAll('.check-list__item--done')).toHaveLength(5);
   });
 
   it('names each permission the token lacks', () => {
