@@ -35,6 +35,7 @@ const HELP = `Usage: npx tsx bench/reports/run.ts [options]   (or: npm run bench
   --conversations <n>  conversations generated        BENCH_CONVERSATIONS  1000000
   --days <n>           days they are spread over      BENCH_DAYS           95
   --runs <n>           timed requests per groupBy     BENCH_RUNS           5
+  --keep               leave the database (its URL is printed), to study the queries with psql
   --help
 
 PostgreSQL and Redis: TEST_DATABASE_SERVER_URL (postgres://postgres@127.0.0.1:5432) and
@@ -52,6 +53,7 @@ function parseOptions() {
       conversations: { type: 'string', default: process.env['BENCH_CONVERSATIONS'] ?? '1000000' },
       days: { type: 'string', default: process.env['BENCH_DAYS'] ?? '95' },
       runs: { type: 'string', default: process.env['BENCH_RUNS'] ?? '5' },
+      keep: { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
   });
@@ -63,6 +65,7 @@ function parseOptions() {
     conversations: positiveInteger('conversations', values.conversations),
     days: positiveInteger('days', values.days),
     runs: positiveInteger('runs', values.runs),
+    keep: values.keep,
   };
 }
 
@@ -116,6 +119,7 @@ async function main(): Promise<void> {
       redisUrl,
       entry: join(root, 'backend/dist/main.js'),
       roles: 'all',
+      keepDatabase: options.keep,
       cleanups,
     });
     const admin = await api<{ token: string; tenant: { id: string } }>(

@@ -29,6 +29,8 @@ export async function startBenchOmni(options: {
   entry: string;
   roles: 'all' | 'split';
   nodeArgs?: string[];
+  /** Leaves the database at the end (its URL is printed); Redis keys go as usual. */
+  keepDatabase?: boolean;
   cleanups: (() => Promise<unknown>)[];
 }): Promise<BenchOmni> {
   const { testing, cleanups, redisUrl } = options;
@@ -38,7 +40,14 @@ export async function startBenchOmni(options: {
     redisUrl,
     label: `bench_${options.label}`,
   });
-  cleanups.push(() => environment.dispose());
+  cleanups.push(
+    options.keepDatabase
+      ? async () => {
+          await testing.deleteRedisKeys(redisUrl, environment.redisPrefix);
+          console.log(`Database kept: ${environment.databaseUrl}`);
+        }
+      : () => environment.dispose(),
+  );
   const graph = await testing.startFakeGraphServer();
   cleanups.push(() => graph.close());
   const logDir = mkdtempSync(join(tmpdir(), `omni-bench-${options.label}-`));
