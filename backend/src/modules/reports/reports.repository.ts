@@ -4,15 +4,24 @@ import type { Sql } from '../../db/sql.js';
 export const REPORT_GROUPS = ['day', 'operator', 'department', 'page'] as const;
 export type ReportGroup = (typeof REPORT_GROUPS)[number];
 
+/**
+ * Days are summed from 15-minute buckets: every time zone in use today is a whole number of
+ * quarter hours from UTC (Kolkata +5:30, Kathmandu +5:45), so a bucket never straddles a
+ * local midnight, and converting ~8,640 buckets of 90 days to local days costs nothing,
+ * where converting each of a million episodes cost a fifth of the report.
+ */
+const BUCKET_SECONDS = 900;
+
 /** The moves that give a chat to an operator (as /api/queue/stats counts an assignment). */
 const ASSIGNMENT_TYPES = `('assigned', 'taken', 'transferred', 'reopened')`;
 
 /**
- * Each group's key: the day in the tenant's time zone (bound as the first parameter), or the
- * episode's operator, department or page. Fixed expressions, never built from input.
+ * Each group's key: the episode's operator, department or page, or for days the 15-minute
+ * UTC bucket it opened in (turned into the tenant's local day afterwards, see `sums`). Fixed
+ * expressions, never built from input.
  */
 const GROUP_KEYS: Record<ReportGroup, string> = {
-  day: `to_char(e.opened_at at time zone ?, 'YYYY-MM-DD')`,
+  day: `floor(date_part('epoch', e.opened_at) / ${BUCKET_SECONDS})`,
   operator: 'e.operator_id::text',
   department: 'e.department_id::text',
   page: 'e.page_id::text',
@@ -54,6 +63,26 @@ export type ReportSums = {
   csat_requests: string;
 };
 
+/** Every column of ReportSums but the key: a day's figures are its buckets' added up. */
+const SUM_COLUMNS = [
+  'conversations',
+  'assigned_in_time',
+  'assignment_judged',
+  'answered_in_time',
+  'answer_judged',
+  'wait_seconds',
+  'waits',
+  'first_response_seconds',
+  'first_responses',
+  'handling_seconds',
+  'handled',
+  'closed_while_waiting',
+  'window_expired_unanswered',
+  'csat_score_sum',
+  'csat_responses',
+  'csat_requests',
+] as const satisfies readonly Exclude<keyof ReportSums, 'key'>[];
+
 /** The reports' reads of `report_episode` (kept by the triggers of migration 20261203171000). */
 export class ReportsRepository {
   constructor(private readonly sql: Sql) {}
@@ -74,8 +103,7 @@ export class ReportsRepository {
     targets: { assignedWithinSeconds: number; answeredWithinSeconds: number },
   ): Promise<ReportSums[]> {
     const isAssigned = `e.entry_next_type in ${ASSIGNMENT_TYPES}`;
-    return this.sql.forTenant(tenantId)<ReportSums>(
-      `select ${GROUP_KEYS[group]} as key,
+    const grouped = `select ${GROUP_KEYS[group]} as key,
          count(*) as conversations,
          count(*) filter (where e.is_queued and ${isAssigned}
            and e.entry_next_at <= e.opened_at + make_interval(secs => ?)) as assigned_in_time,
@@ -108,26 +136,34 @@ export class ReportsRepository {
          and (?::uuid[] is null or e.department_id = any(?::uuid[]))
          and (?::uuid is null or e.operator_id = ?::uuid)
          and (?::uuid is null or e.page_id = ?::uuid)
+       group by 1`;
+    const parameters = [
+      targets.assignedWithinSeconds,
+      now,
+      targets.assignedWithinSeconds,
+      targets.answeredWithinSeconds,
+      now,
+      targets.answeredWithinSeconds,
+      now,
+      scope.from,
+      scope.to,
+      scope.departmentIds,
+      scope.departmentIds,
+      scope.operatorId,
+      scope.operatorId,
+      scope.pageId,
+      scope.pageId,
+    ];
+    const query = this.sql.forTenant(tenantId)<ReportSums>;
+    if (group !== 'day') return query(`${grouped} order by 1`, parameters);
+    return query(
+      `select to_char(to_timestamp(b.key * ${BUCKET_SECONDS}) at time zone ?, 'YYYY-MM-DD')
+           as key,
+         ${SUM_COLUMNS.map((column) => `sum(b.${column}) as ${column}`).join(', ')}
+       from (${grouped}) b
        group by 1
        order by 1`,
-      [
-        ...(group === 'day' ? [timezone] : []),
-        targets.assignedWithinSeconds,
-        now,
-        targets.assignedWithinSeconds,
-        targets.answeredWithinSeconds,
-        now,
-        targets.answeredWithinSeconds,
-        now,
-        scope.from,
-        scope.to,
-        scope.departmentIds,
-        scope.departmentIds,
-        scope.operatorId,
-        scope.operatorId,
-        scope.pageId,
-        scope.pageId,
-      ],
+      [timezone, ...parameters],
     );
   }
 

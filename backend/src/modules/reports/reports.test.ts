@@ -196,6 +196,24 @@ describe('the reports', () => {
       ['2026-11-30', 1],
       ['2026-12-01', 1],
     ]);
+    // Kathmandu is 5:45 ahead: its midnight is 18:15 UTC, inside no 15-minute bucket's middle.
+    await queue.addWaiting(1, department.id, Date.parse('2026-11-30T18:10:00Z'));
+    await queue.addWaiting(1, department.id, Date.parse('2026-11-30T18:20:00Z'));
+    await api.request('PATCH', '/api/settings', {
+      token: admin.token,
+      body: { timezone: 'Asia/Kathmandu' },
+    });
+    const inKathmandu = await report(admin.token, period);
+    expect(
+      inKathmandu.body.rows.map((row: { key: string; conversations: number }) => [
+        row.key,
+        row.conversations,
+      ]),
+    ).toEqual([
+      ['2026-11-30', 1], // 18:10 UTC, 23:55 there
+      ['2026-12-01', 3], // 18:20 UTC (00:05 there), 20:00 and 23:30 UTC
+      ['2026-12-02', 0],
+    ]);
     const badZone = await api.request('PATCH', '/api/settings', {
       token: admin.token,
       body: { timezone: 'Mars/Olympus' },
