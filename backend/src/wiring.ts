@@ -15,7 +15,11 @@ import { WebhookProducer } from './modules/outbound-webhooks/webhook-producer.js
 import { ConversationBroadcaster } from './modules/conversations/conversation-broadcaster.js';
 import { InboundFollowUps } from './modules/facebook/inbound/inbound-follow-ups.js';
 import { FetchGraphClient } from './modules/facebook/graph/fetch-graph-client.js';
-import type { RealtimePublisher, SocketControl } from './modules/realtime/realtime.events.js';
+import type {
+  RealtimeHistory,
+  RealtimePublisher,
+  SocketControl,
+} from './modules/realtime/realtime.events.js';
 import { ReplyFollowUps } from './modules/replies/reply-follow-ups.js';
 import { QueueNoticesService } from './modules/routing/queue-notices.service.js';
 import { CsatSurveysService } from './modules/csat/csat-surveys.service.js';
@@ -103,7 +107,7 @@ export function dispatcherWaker(queues: JobQueues): WakeDispatcher {
 export function createRouting(
   em: EntityManager,
   queues: JobQueues,
-  realtime: RealtimePublisher & SocketControl,
+  realtime: RealtimePublisher & SocketControl & RealtimeHistory,
   linkFile: { forPanels: (fileId: string) => string; forReceivers: (fileId: string) => string },
   storage: Pick<FileStorage, 'remove'>,
   logger: Logger,
@@ -178,6 +182,8 @@ export function createRouting(
       // Removing bytes that are gone already is no error: performing it twice is harmless.
       'visitor-erased': async (erased, entry) => {
         await storage.remove(erased.storageKeys);
+        // Before the stand-in is announced, so a replay keeps that and drops the rest.
+        await realtime.forget(entry.tenantId, erased.conversationIds);
         await broadcaster.broadcast(entry.tenantId, { conversationIds: erased.conversationIds });
         if (erased.wakeDispatcher) await wakeDispatcher(entry.tenantId);
         queueChanged(entry.tenantId);

@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import {
   connectFacebookPage,
   connectPageOfSameApp,
@@ -37,6 +38,17 @@ const unique = (label: string) => `${label}${randomBytes(6).toString('hex')}`;
 const sql = <Row = Record<string, unknown>>(text: string, params: unknown[] = []) =>
   queryDatabase<Row>(api, text, params);
 const tablesHolding = (needle: string) => tablesHoldingIn(api, needle);
+
+/** The tenant's realtime replay log in Redis (what a reconnecting panel is sent), as text. */
+async function realtimeLogOf(tenantId: string): Promise<string> {
+  const redis = new Redis(inject('redisUrl'));
+  try {
+    const stream = `${api.config.redisPrefix}:realtime:${tenantId}:log`;
+    return JSON.stringify(await redis.xrange(stream, '-', '+'));
+  } finally {
+    redis.disconnect();
+  }
+}
 
 const settled = (condition: string, params: unknown[] = []) =>
   expect
@@ -159,6 +171,9 @@ describe('erasing a visitor (DELETE /api/contacts/:id)', () => {
       ...Object.values(texts),
     ];
     for (const trace of traces) expect(await tablesHolding(trace), trace).not.toEqual([]);
+    const replayedBefore = await realtimeLogOf(admin.tenant.id);
+    for (const trace of [visitor.firstName!, texts.first, texts.note])
+      expect(replayedBefore, trace).toContain(trace);
 
     // Only admins; another tenant's admin does not find the visitor.
     const operator = await createOperator(api, admin.token);
@@ -178,6 +193,9 @@ describe('erasing a visitor (DELETE /api/contacts/:id)', () => {
     expect(erased.status).toBe(204);
 
     for (const trace of traces) expect(await tablesHolding(trace), trace).toEqual([]);
+    const replayedAfter = await realtimeLogOf(admin.tenant.id);
+    for (const trace of traces) expect(replayedAfter, trace).not.toContain(trace);
+    expect(replayedAfter).toContain(neighbourText);
     await expect
       .poll(() => existsSync(join(api.config.storageDir, storageKey)), { timeout: 5_000 })
       .toBe(false);

@@ -7,6 +7,9 @@ export const EVENT_LOG_LENGTH = 5_000;
 /** A reconnecting panel gets at most this many missed events; beyond, it reloads. */
 export const RESYNC_LIMIT = 1_000;
 
+/** Entries read per round trip while forgetting. */
+const FORGET_PAGE = 1_000;
+
 /** An event as the log keeps it: with the rooms it went to, so a resync honours them. */
 export type LoggedEvent = ResyncedEvent & { rooms: string[] };
 
@@ -132,6 +135,26 @@ export class RealtimeEventLog {
             .map(({ seq: number, event, payload }) => ({ seq: number, event, payload }))
         : [],
     };
+  }
+
+  /**
+   * Removes the logged events that mention any of `ids` (an erased visitor's conversations):
+   * a panel reconnecting later must not be replayed what the erasure removed. A panel whose
+   * first missed event was removed finds the replay incomplete and reloads.
+   */
+  async forget(tenantId: string, ids: string[]): Promise<void> {
+    if (ids.length === 0) return;
+    const stream = this.keys(tenantId)[1];
+    let start = '-';
+    for (;;) {
+      const entries = await this.redis.xrange(stream, start, '+', 'COUNT', FORGET_PAGE);
+      const mentioning = entries
+        .filter(([, fields]) => ids.some((id) => fields.some((field) => field.includes(id))))
+        .map(([entryId]) => entryId);
+      if (mentioning.length > 0) await this.redis.xdel(stream, ...mentioning);
+      if (entries.length < FORGET_PAGE) return;
+      start = `(${entries[entries.length - 1]![0]}`;
+    }
   }
 
   private keys(tenantId: string): Keys {

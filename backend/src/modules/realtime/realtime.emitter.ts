@@ -2,7 +2,7 @@ import { Emitter } from '@socket.io/redis-emitter';
 import type { Redis } from 'ioredis';
 import type { Logger } from '../../logger.js';
 import { RealtimeEventLog } from './realtime-event-log.js';
-import type { RealtimePublisher, SocketControl } from './realtime.events.js';
+import type { RealtimeHistory, RealtimePublisher, SocketControl } from './realtime.events.js';
 import { SequencedPublisher } from './sequenced-publisher.js';
 import { createSocketControl } from './socket-control.js';
 
@@ -10,8 +10,9 @@ import { createSocketControl } from './socket-control.js';
  * Publishing from a process without sockets (the worker): events go through Redis to the
  * socket.io adapter of every api instance, which delivers them to the rooms' sockets.
  */
-export class RealtimeEmitter implements RealtimePublisher, SocketControl {
+export class RealtimeEmitter implements RealtimePublisher, SocketControl, RealtimeHistory {
   private readonly emitter: Emitter;
+  private readonly eventLog: RealtimeEventLog;
   private readonly publisher: SequencedPublisher;
 
   constructor(redis: Redis, redisPrefix: string, logger: Logger) {
@@ -25,8 +26,9 @@ export class RealtimeEmitter implements RealtimePublisher, SocketControl {
         }),
     };
     this.emitter = new Emitter(publishing, { key: `${redisPrefix}:socket.io` });
+    this.eventLog = new RealtimeEventLog(redis, redisPrefix);
     this.publisher = new SequencedPublisher(
-      new RealtimeEventLog(redis, redisPrefix),
+      this.eventLog,
       (to, event, payload, meta) =>
         (this.emitter.to(to).emit as (...args: unknown[]) => void)(event, payload, meta),
       (error) => logger.warn({ err: error }, 'could not number a realtime event'),
@@ -38,6 +40,8 @@ export class RealtimeEmitter implements RealtimePublisher, SocketControl {
     this.publisher.publish(tenantId, to, event, payload);
 
   private readonly sockets: SocketControl;
+
+  forget: RealtimeHistory['forget'] = (tenantId, ids) => this.eventLog.forget(tenantId, ids);
 
   disconnect: SocketControl['disconnect'] = (room, except) => this.sockets.disconnect(room, except);
 

@@ -65,6 +65,12 @@ export interface SocketControl {
   leave(room: string, unless: string[]): void;
 }
 
+/** The replay history of a tenant's events, which an erasure must scrub too. */
+export interface RealtimeHistory {
+  /** Drops the logged events that mention any of `ids` (an erased visitor's conversations). */
+  forget(tenantId: string, ids: string[]): Promise<void>;
+}
+
 /**
  * Sent with every event as a second argument: its number in the tenant's sequence and the
  * sequence's epoch (absent on snapshots such as `queue.updated`, which a reconnecting panel

@@ -13,6 +13,7 @@ import { RealtimeEventLog } from './realtime-event-log.js';
 import {
   rooms,
   type ClientToServerEvents,
+  type RealtimeHistory,
   type RealtimePublisher,
   type ServerToClientEvents,
   type SocketControl,
@@ -30,7 +31,7 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
  * socket.io on the api's HTTP server, authenticated with the same JWT as the API. The Redis
  * adapter carries every event to every api instance, so any instance reaches any operator.
  */
-export class RealtimeServer implements RealtimePublisher, SocketControl {
+export class RealtimeServer implements RealtimePublisher, SocketControl, RealtimeHistory {
   private readonly io: Server<
     ClientToServerEvents,
     ServerToClientEvents,
@@ -56,6 +57,7 @@ export class RealtimeServer implements RealtimePublisher, SocketControl {
     );
     this.io.adapter(createAdapter(publisher, subscriber, { key: `${redisPrefix}:socket.io` }));
     const eventLog = new RealtimeEventLog(redis, redisPrefix);
+    this.eventLog = eventLog;
     this.publisher = new SequencedPublisher(
       eventLog,
       // socket.io's typed emit cannot follow the generic event name; the map keeps it honest.
@@ -173,6 +175,9 @@ export class RealtimeServer implements RealtimePublisher, SocketControl {
   private readonly presenceRefresh: NodeJS.Timeout;
 
   private readonly publisher: SequencedPublisher;
+  private readonly eventLog: RealtimeEventLog;
+
+  forget: RealtimeHistory['forget'] = (tenantId, ids) => this.eventLog.forget(tenantId, ids);
 
   publish: RealtimePublisher['publish'] = (tenantId, to, event, payload) =>
     this.publisher.publish(tenantId, to, event, payload);
