@@ -17,6 +17,7 @@ import type { JobProcessors } from './jobs/job-map.js';
 import { InboundService } from './modules/facebook/inbound/inbound.service.js';
 import { WebhookSweeper } from './modules/facebook/inbound/webhook-sweeper.js';
 import { WebhookRetention } from './modules/facebook/inbound/webhook-retention.js';
+import { logErrors } from './redis.js';
 import { RealtimeEmitter } from './modules/realtime/realtime.emitter.js';
 import { PageSubscriptionsService } from './modules/facebook/page-subscriptions.service.js';
 import { heartbeatJobs } from './modules/health/heartbeat.jobs.js';
@@ -69,7 +70,9 @@ export async function startWorker({
   const integrations = createIntegrations(config);
   const { secrets, graph, storage, fileLinks, attachmentDownloads } = integrations;
   const inbound = new InboundService(em, logger);
-  const realtime = new RealtimeEmitter(redis, config.redisPrefix, logger);
+  // Its own connection, pipelining what one batch publishes in the same tick into one write.
+  const realtimeRedis = logErrors(redis.duplicate({ enableAutoPipelining: true }), logger, 'warn');
+  const realtime = new RealtimeEmitter(realtimeRedis, config.redisPrefix, logger);
   const { routing, wakeDispatcher, outbox, dispatchCommitted, queueNotices, pageHealth } =
     createRouting(em, queues, realtime, integrations.links, storage, logger);
   const operators = new OperatorsService(
@@ -197,6 +200,7 @@ export async function startWorker({
       await workers.close();
       await metricsPublisher?.stop();
       mailer.close();
+      realtimeRedis.disconnect();
     },
   };
 }

@@ -163,8 +163,15 @@ export class RealtimeEventLog {
   }
 }
 
+/**
+ * A candidate epoch, used only when Redis has none (it lost the sequence): unique without
+ * drawing random bytes for every event — a random part per process and a counter.
+ */
+const epochBase = randomBytes(6).toString('hex');
+let epochCount = 0;
 function newEpoch(): string {
-  return randomBytes(8).toString('hex');
+  epochCount += 1;
+  return `${epochBase}${epochCount.toString(36)}`;
 }
 
 function parseEntry(fields: string[]): LoggedEvent {
